@@ -1,0 +1,1 @@
+// codec core: exports are added here.

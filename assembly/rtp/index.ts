@@ -1,0 +1,1 @@
+// rtp core: exports are added here.

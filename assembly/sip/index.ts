@@ -1,0 +1,1 @@
+// sip core: exports are added here.

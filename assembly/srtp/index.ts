@@ -1,0 +1,1 @@
+// srtp core: exports are added here.

@@ -1,0 +1,3 @@
+export { wasmCore } from "./loader.ts";
+export type { WasmCore } from "./loader.ts";
+export type { SiphonWasmExports } from "./exports.ts";

@@ -1,0 +1,55 @@
+import { SCALAR_WASM_BASE64, SIMD_WASM_BASE64 } from "./binary.generated.ts";
+import type { SiphonWasmExports } from "./exports.ts";
+
+/** The instantiated Wasm core with views over its memory, made once. */
+export interface WasmCore {
+  readonly exports: SiphonWasmExports;
+  /** Whether the SIMD build was chosen (the engine validated it). */
+  readonly simd: boolean;
+  /** Byte view of the whole linear memory. Valid for the life of the process: memory never grows. */
+  readonly u8: Uint8Array;
+  /** 32-bit view of the whole linear memory (index = byte offset >>> 2). */
+  readonly u32: Uint32Array;
+  /** DataView of the whole linear memory. */
+  readonly view: DataView;
+}
+
+let core: WasmCore | undefined;
+
+function decodeBase64(b64: string): Uint8Array<ArrayBuffer> {
+  const bin = atob(b64);
+  const out = new Uint8Array(bin.length);
+  for (let i = 0; i < bin.length; i++) out[i] = bin.charCodeAt(i);
+  return out;
+}
+
+function instantiate(): WasmCore {
+  const simdBytes = decodeBase64(SIMD_WASM_BASE64);
+  const simd = WebAssembly.validate(simdBytes);
+  const bytes = simd ? simdBytes : decodeBase64(SCALAR_WASM_BASE64);
+  // Synchronous compile: the module is small and server runtimes allow it, so importing siphon
+  // needs no top-level await.
+  const module = new WebAssembly.Module(bytes);
+  const instance = new WebAssembly.Instance(module, {
+    env: {
+      abort(_msg: number, _file: number, line: number, col: number): never {
+        throw new Error(`siphon wasm core aborted at ${line}:${col}`);
+      },
+    },
+  });
+  const exports = instance.exports as unknown as SiphonWasmExports;
+  exports._start();
+  const buffer = exports.memory.buffer;
+  return {
+    exports,
+    simd,
+    u8: new Uint8Array(buffer),
+    u32: new Uint32Array(buffer),
+    view: new DataView(buffer),
+  };
+}
+
+/** The Wasm core, instantiated on first use and shared by every layer. */
+export function wasmCore(): WasmCore {
+  return (core ??= instantiate());
+}

@@ -1,0 +1,3 @@
+/** Exports of the sip core (assembly/sip/). */
+// deno-lint-ignore no-empty-interface
+export interface SipCoreExports {}
