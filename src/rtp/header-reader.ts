@@ -1,0 +1,161 @@
+import { wasmCore } from "../wasm/index.ts";
+import { RtpErrorCode } from "./errors.ts";
+
+/**
+ * A reusable, zero-allocation RTP header reader for the media engine's per-packet path: `read()`
+ * fills this object's fields from a packet and allocates nothing. The fields are those of
+ * RFC 3550 §5.1; offsets are relative to the packet start.
+ *
+ * Two implementations give identical results (the tests check it on random input):
+ * - {@link RtpHeaderReader.read} parses with plain byte loads in JavaScript.
+ * - {@link RtpHeaderReader.readWasm} copies the packet into the Wasm scratch buffer and runs
+ *   `rtp_parse`, then reads the field record through the shared u32 view.
+ *
+ * Measured on Node 20 / Deno / Bun (bench/rtp.mjs, 172-byte packets), the JavaScript path is the
+ * faster one for packets that live in JavaScript memory: the 12-byte header costs a handful of
+ * byte loads, while the Wasm path pays a 172-byte copy plus the boundary crossing and reads the
+ * record back. The Wasm core wins when the packet is already in linear memory (SRTP output, the
+ * batch path of {@link RtpBatch}), which is where the engine uses it.
+ */
+export class RtpHeaderReader {
+  marker = false;
+  payloadType = 0;
+  sequenceNumber = 0;
+  timestamp = 0;
+  ssrc = 0;
+  padding = false;
+  /** Number of CSRCs; the values are `csrcs[0 .. csrcCount)`. */
+  csrcCount = 0;
+  /** CSRC list storage (15 entries, reused). */
+  readonly csrcs = new Uint32Array(15);
+  /** Header length = payload offset. */
+  headerLength = 0;
+  /** Payload length without padding. */
+  payloadLength = 0;
+  paddingLength = 0;
+  /** The extension's "defined by profile" field, or -1 when X is clear. */
+  extensionProfile = -1;
+  /** Offset of the extension data (after its 4-byte header) from the packet start. */
+  extensionOffset = 0;
+  /** Extension data length in bytes. */
+  extensionLength = 0;
+
+  /**
+   * Reads the header of `bytes[offset .. offset + length)`. Returns the header length, or a negated
+   * {@link RtpErrorCode} (the fields are then unspecified). Never throws, never reads outside the
+   * range.
+   */
+  read(bytes: Uint8Array, offset = 0, length = bytes.length - offset): number {
+    if (length < 12 || offset < 0 || offset + length > bytes.length) return -RtpErrorCode.TooShort;
+    const b0 = bytes[offset]!;
+    if (b0 >> 6 !== 2) return -RtpErrorCode.BadVersion;
+    const cc = b0 & 0x0f;
+    let hlen = 12 + (cc << 2);
+    if (hlen > length) return -RtpErrorCode.CsrcTruncated;
+    let profile = -1;
+    let extOff = 0;
+    let extLen = 0;
+    if (b0 & 0x10) {
+      if (hlen + 4 > length) return -RtpErrorCode.ExtensionTruncated;
+      const e = offset + hlen;
+      profile = (bytes[e]! << 8) | bytes[e + 1]!;
+      extLen = ((bytes[e + 2]! << 8) | bytes[e + 3]!) << 2;
+      extOff = hlen + 4;
+      hlen = extOff + extLen;
+      if (hlen > length) return -RtpErrorCode.ExtensionTruncated;
+    }
+    let pad = 0;
+    if (b0 & 0x20) {
+      pad = bytes[offset + length - 1]!;
+      if (pad === 0 || pad > length - hlen) return -RtpErrorCode.BadPadding;
+    }
+    const b1 = bytes[offset + 1]!;
+    this.padding = (b0 & 0x20) !== 0;
+    this.marker = b1 > 0x7f;
+    this.payloadType = b1 & 0x7f;
+    this.sequenceNumber = (bytes[offset + 2]! << 8) | bytes[offset + 3]!;
+    this.timestamp = ((bytes[offset + 4]! << 24) | (bytes[offset + 5]! << 16) | (bytes[offset + 6]! << 8) | bytes[offset + 7]!) >>> 0;
+    this.ssrc = ((bytes[offset + 8]! << 24) | (bytes[offset + 9]! << 16) | (bytes[offset + 10]! << 8) | bytes[offset + 11]!) >>> 0;
+    this.csrcCount = cc;
+    for (let i = 0, p = offset + 12; i < cc; i++, p += 4) {
+      this.csrcs[i] = (bytes[p]! << 24) | (bytes[p + 1]! << 16) | (bytes[p + 2]! << 8) | bytes[p + 3]!;
+    }
+    this.headerLength = hlen;
+    this.paddingLength = pad;
+    this.payloadLength = length - hlen - pad;
+    this.extensionProfile = profile;
+    this.extensionOffset = extOff;
+    this.extensionLength = extLen;
+    return hlen;
+  }
+
+  /**
+   * Same contract as {@link read}, through the Wasm core: the packet is copied into the core's
+   * scratch buffer and parsed by `rtp_parse`. Packets larger than the scratch buffer return
+   * `-TooLong`.
+   */
+  readWasm(bytes: Uint8Array, offset = 0, length = bytes.length - offset): number {
+    if (length < 0 || offset < 0 || offset + length > bytes.length) return -RtpErrorCode.TooShort;
+    const w = wasm();
+    if (length > w.capacity) return -RtpErrorCode.TooLong;
+    w.u8.set(length === bytes.length ? bytes : bytes.subarray(offset, offset + length), w.buf);
+    return this.readWasmInPlace(w.buf, length);
+  }
+
+  /**
+   * Parses a packet that is already in Wasm linear memory at `ptr` (e.g. decrypted there by the
+   * SRTP core) without copying it. Offsets in the fields are relative to `ptr`.
+   */
+  readWasmInPlace(ptr: number, length: number): number {
+    const w = wasm();
+    const r = w.exports.rtp_parse(ptr, length);
+    if (r < 0) return r;
+    const u = w.u32;
+    const f = w.fields >>> 2;
+    const first = u[f]!;
+    this.padding = (first & 0x2000) !== 0;
+    this.marker = (first & 0x80) !== 0;
+    this.payloadType = first & 0x7f;
+    this.sequenceNumber = u[f + 1]!;
+    this.timestamp = u[f + 2]!;
+    this.ssrc = u[f + 3]!;
+    this.headerLength = u[f + 4]!;
+    this.payloadLength = u[f + 5]!;
+    this.paddingLength = u[f + 6]!;
+    const profile = u[f + 7]!;
+    this.extensionProfile = profile === 0xffffffff ? -1 : profile;
+    this.extensionOffset = u[f + 8]!;
+    this.extensionLength = u[f + 9]!;
+    const cc = (first >>> 8) & 0x0f;
+    this.csrcCount = cc;
+    for (let i = 0; i < cc; i++) this.csrcs[i] = u[f + 10 + i]!;
+    return r;
+  }
+}
+
+interface WasmRtp {
+  readonly exports: ReturnType<typeof wasmCore>["exports"];
+  readonly u8: Uint8Array;
+  readonly u32: Uint32Array;
+  readonly buf: number;
+  readonly capacity: number;
+  readonly fields: number;
+}
+
+let cached: WasmRtp | undefined;
+
+/** The rtp core's pointers, looked up once (memory never grows, so they stay valid). */
+export function wasm(): WasmRtp {
+  if (cached) return cached;
+  const core = wasmCore();
+  const e = core.exports;
+  cached = {
+    exports: e,
+    u8: core.u8,
+    u32: core.u32,
+    buf: e.rtp_packet_buf(),
+    capacity: e.rtp_packet_capacity(),
+    fields: e.rtp_fields(),
+  };
+  return cached;
+}
