@@ -1,0 +1,403 @@
+// SIP message tokenizer (RFC 3261 §7, §25.1) over linear memory. JS copies a message into INPUT and calls
+// sip_tokenize; the result is a table of offsets in TOKENS that JS decodes lazily. Nothing is allocated.
+import { HDR_CONTENT_LENGTH, HDR_FROM, HDR_TO, HDR_VIA, initHeaderTable, lookupHeader } from "./headers";
+
+/** Largest message the tokenizer accepts (bytes). */
+export const INPUT_CAP: u32 = 262144;
+/** Most header fields the token table can hold. */
+export const HEADERS_CAP: u32 = 1024;
+/** u32 slots before the first header entry. */
+const T_FIXED: u32 = 16;
+/** u32 slots per header entry. */
+const T_ENTRY: u32 = 8;
+
+// 32 bytes of slack so a 16-byte vector load near the end stays inside the region.
+const INPUT = memory.data(INPUT_CAP + 32, 16);
+const TOKENS = memory.data((T_FIXED + HEADERS_CAP * T_ENTRY) * 4, 16);
+// Character classes: bit 0 = token char (RFC 3261 §25.1 token).
+const CLASS = memory.data(256);
+
+// Token table, fixed part (u32 index).
+const T_KIND: u32 = 0; //        1 request, 2 response
+const T_A_OFF: u32 = 1; //       method | version
+const T_A_LEN: u32 = 2;
+const T_B_OFF: u32 = 3; //       Request-URI | status code digits
+const T_B_LEN: u32 = 4;
+const T_C_OFF: u32 = 5; //       version | reason phrase
+const T_C_LEN: u32 = 6;
+const T_STATUS: u32 = 7;
+const T_COUNT: u32 = 8;
+const T_BODY_OFF: u32 = 9;
+const T_BODY_LEN: u32 = 10;
+const T_ERR_OFF: u32 = 11;
+const T_FLAGS: u32 = 12; //      bit 0: some byte >= 0x80; bit 1: Content-Length present
+const T_CLEN: u32 = 13;
+// Header entry (u32 offset within entry): id, name off, name len, value off, value len, flags, aux off, aux len.
+// flags bit 0: value is folded over several lines. aux: From/To tag value, top Via's branch value (0/0 if none).
+
+// Error codes (negated on return); mirrored by SIP_ERROR_CODES in src/sip/errors.ts.
+const E_EMPTY: i32 = 1;
+const E_INCOMPLETE: i32 = 2;
+const E_BAD_START_LINE: i32 = 3;
+const E_BAD_METHOD: i32 = 4;
+const E_BAD_REQUEST_URI: i32 = 5;
+const E_BAD_VERSION: i32 = 6;
+const E_BAD_STATUS: i32 = 7;
+const E_BAD_HEADER: i32 = 8;
+const E_HEADER_TOO_LONG: i32 = 9;
+const E_TOO_MANY_HEADERS: i32 = 10;
+const E_MESSAGE_TOO_LARGE: i32 = 11;
+const E_BAD_CONTENT_LENGTH: i32 = 12;
+const E_BODY_TRUNCATED: i32 = 14;
+
+const SP: u32 = 0x20;
+const HT: u32 = 0x09;
+const CR: u32 = 0x0d;
+const LF: u32 = 0x0a;
+
+function initClasses(): void {
+  // token = 1*(alphanum / "-" / "." / "!" / "%" / "*" / "_" / "+" / "`" / "'" / "~")
+  for (let c = 0x30; c <= 0x39; c++) store<u8>(CLASS + c, 1);
+  for (let c = 0x41; c <= 0x5a; c++) store<u8>(CLASS + c, 1);
+  for (let c = 0x61; c <= 0x7a; c++) store<u8>(CLASS + c, 1);
+  const extra = "-.!%*_+`'~";
+  for (let i = 0; i < extra.length; i++) store<u8>(CLASS + <usize>extra.charCodeAt(i), 1);
+}
+
+initClasses();
+initHeaderTable();
+
+@inline function tset(i: u32, v: u32): void {
+  store<u32>(TOKENS + (<usize>i << 2), v);
+}
+@inline function at(p: usize): u32 {
+  return <u32>load<u8>(p);
+}
+@inline function isToken(c: u32): bool {
+  return load<u8>(CLASS + c) != 0;
+}
+@inline function isWsp(c: u32): bool {
+  return c == SP || c == HT;
+}
+
+function fail(code: i32, p: usize): i32 {
+  tset(T_ERR_OFF, <u32>(p - INPUT));
+  return -code;
+}
+
+/**
+ * First byte in [p, end) that is a control character other than HT (CR and LF included), or `end`.
+ * Also ORs bit 0 into `high` when a byte >= 0x80 was seen before that point.
+ */
+let high: u32 = 0;
+function findControl(p: usize, end: usize): usize {
+  if (ASC_FEATURE_SIMD) {
+    const lim = i8x16.splat(0x20);
+    const top = i8x16.splat(<i8>0x80);
+    while (p + 16 <= end) {
+      const v = v128.load(p);
+      let m = i8x16.bitmask(i8x16.lt_u(v, lim));
+      while (m != 0) {
+        const q = p + <usize>ctz(m);
+        if (at(q) != HT) {
+          if (i8x16.bitmask(v128.and(v, top)) & ((1 << <i32>(q - p)) - 1)) high = 1;
+          return q;
+        }
+        m &= m - 1;
+      }
+      if (i8x16.bitmask(v) != 0) high = 1;
+      p += 16;
+    }
+  }
+  while (p < end) {
+    const c = at(p);
+    if (c < 0x20 && c != HT) return p;
+    if (c >= 0x80) high = 1;
+    p++;
+  }
+  return end;
+}
+
+/** ASCII case-insensitive "SIP/2.0" at [p, p+n). */
+function isSip20(p: usize, n: usize): bool {
+  return (
+    n == 7 &&
+    (at(p) | 0x20) == 0x73 &&
+    (at(p + 1) | 0x20) == 0x69 &&
+    (at(p + 2) | 0x20) == 0x70 &&
+    at(p + 3) == 0x2f &&
+    at(p + 4) == 0x32 &&
+    at(p + 5) == 0x2e &&
+    at(p + 6) == 0x30
+  );
+}
+
+/** Request-Line or Status-Line in [p, e) (RFC 3261 §7.1, §7.2). Returns 0 or a negative error. */
+function startLine(p: usize, e: usize): i32 {
+  // Status-Line = SIP-Version SP Status-Code SP Reason-Phrase
+  if (e - p >= 4 && (at(p) | 0x20) == 0x73 && (at(p + 1) | 0x20) == 0x69 && (at(p + 2) | 0x20) == 0x70 && at(p + 3) == 0x2f) {
+    let q = p;
+    while (q < e && at(q) != SP) q++;
+    if (!isSip20(p, q - p)) return fail(E_BAD_VERSION, p);
+    tset(T_KIND, 2);
+    tset(T_A_OFF, <u32>(p - INPUT));
+    tset(T_A_LEN, <u32>(q - p));
+    if (q >= e) return fail(E_BAD_STATUS, q);
+    const s = q + 1;
+    let code: u32 = 0;
+    q = s;
+    while (q < e && q - s < 4 && at(q) - 0x30 < 10) {
+      code = code * 10 + at(q) - 0x30;
+      q++;
+    }
+    if (q - s != 3 || (q < e && at(q) != SP) || code < 100 || code > 699) return fail(E_BAD_STATUS, s);
+    tset(T_B_OFF, <u32>(s - INPUT));
+    tset(T_B_LEN, 3);
+    tset(T_STATUS, code);
+    // RFC 4475 §3.1.1.13: an empty reason phrase is accepted, with or without the SP.
+    const r = q < e ? q + 1 : q;
+    tset(T_C_OFF, <u32>(r - INPUT));
+    tset(T_C_LEN, <u32>(e - r));
+    return 0;
+  }
+  // Request-Line = Method SP Request-URI SP SIP-Version
+  let q = p;
+  while (q < e && isToken(at(q))) q++;
+  if (q == p) return fail(at(p) == SP ? E_BAD_START_LINE : E_BAD_METHOD, p);
+  if (q >= e) return fail(E_BAD_START_LINE, q);
+  if (at(q) != SP) return fail(E_BAD_METHOD, q);
+  tset(T_KIND, 1);
+  tset(T_A_OFF, <u32>(p - INPUT));
+  tset(T_A_LEN, <u32>(q - p));
+  const u = q + 1;
+  let v = e;
+  while (v > u && at(v - 1) != SP) v--;
+  // v: start of the version; v - 1 is the last SP.
+  if (v <= u) return fail(E_BAD_START_LINE, u);
+  if (v == e) return fail(E_BAD_START_LINE, e - 1); //                        trailing SP (RFC 4475 §3.1.2.10)
+  if (!isSip20(v, e - v)) {
+    // "SIP/x.y" with another version is an unsupported version; anything else a broken line.
+    return fail(e - v >= 4 && (at(v) | 0x20) == 0x73 && at(v + 3) == 0x2f ? E_BAD_VERSION : E_BAD_START_LINE, v);
+  }
+  const ue = v - 1;
+  if (ue <= u || at(u) == SP || at(ue - 1) == SP) return fail(E_BAD_START_LINE, u); // RFC 4475 §3.1.2.9
+  // Request-URI: no LWS inside (§3.1.2.8), not enclosed in <> (§3.1.2.7), scheme ":" present.
+  if (at(u) == 0x3c) return fail(E_BAD_REQUEST_URI, u);
+  let colon = false;
+  for (let w = u; w < ue; w++) {
+    const c = at(w);
+    if (c <= SP || c == 0x7f) return fail(E_BAD_REQUEST_URI, w);
+    if (c == 0x3a) colon = true;
+  }
+  if (!colon) return fail(E_BAD_REQUEST_URI, u);
+  tset(T_B_OFF, <u32>(u - INPUT));
+  tset(T_B_LEN, <u32>(ue - u));
+  tset(T_C_OFF, <u32>(v - INPUT));
+  tset(T_C_LEN, <u32>(e - v));
+  return 0;
+}
+
+/** Skips a quoted string starting at the opening quote; returns the position after the closing quote or `e`. */
+function skipQuoted(p: usize, e: usize): usize {
+  p++;
+  while (p < e) {
+    const c = at(p);
+    if (c == 0x5c) p += 2; //                  quoted-pair
+    else if (c == 0x22) return p + 1;
+    else p++;
+  }
+  return e;
+}
+
+/**
+ * Finds the generic parameter `name` (lower-case, n bytes) among the header parameters of one
+ * name-addr / via value in [p, e): parameters start at the first ";" outside quotes and <>, and the
+ * value ends at the first "," outside quotes. Stores offset/length in entry slots aux.
+ */
+function findParam(p: usize, e: usize, name: usize, n: u32, entry: u32): void {
+  let inParams = false;
+  while (p < e) {
+    const c = at(p);
+    if (c == 0x22) {
+      p = skipQuoted(p, e);
+      continue;
+    }
+    if (c == 0x2c) return; //                           next value of a list
+    if (c == 0x3c && !inParams) {
+      while (p < e && at(p) != 0x3e) p++;
+      p++;
+      continue;
+    }
+    if (c != 0x3b) {
+      p++;
+      continue;
+    }
+    inParams = true;
+    p++;
+    while (p < e && isWsp(at(p))) p++;
+    const s = p;
+    while (p < e && isToken(at(p))) p++;
+    if (<u32>(p - s) == n) {
+      let i: u32 = 0;
+      while (i < n && (at(s + i) | 0x20) == <u32>load<u8>(name + i)) i++;
+      if (i == n) {
+        while (p < e && isWsp(at(p))) p++;
+        if (p < e && at(p) == 0x3d) {
+          p++;
+          while (p < e && isWsp(at(p))) p++;
+          const vs = p;
+          while (p < e && isToken(at(p))) p++;
+          if (p > vs) {
+            tset(entry + 6, <u32>(vs - INPUT));
+            tset(entry + 7, <u32>(p - vs));
+          }
+        }
+        return;
+      }
+    }
+  }
+}
+
+const TAG = memory.data<u8>([0x74, 0x61, 0x67]);
+const BRANCH = memory.data<u8>([0x62, 0x72, 0x61, 0x6e, 0x63, 0x68]);
+
+/** Pointer to the input region (INPUT_CAP bytes) where JS writes the message. */
+export function sip_input_ptr(): usize {
+  return INPUT;
+}
+export function sip_input_cap(): u32 {
+  return INPUT_CAP;
+}
+/** Pointer to the token table (u32s). */
+export function sip_tokens_ptr(): usize {
+  return TOKENS;
+}
+export function sip_headers_cap(): u32 {
+  return HEADERS_CAP;
+}
+
+/**
+ * Tokenizes the message of `len` bytes at INPUT. Returns the number of header fields, or a negative
+ * error code with the byte offset in the token table's error slot.
+ */
+export function sip_tokenize(len: u32, maxHeaders: u32, maxHeaderLen: u32): i32 {
+  if (len > INPUT_CAP) return fail(E_MESSAGE_TOO_LARGE, INPUT);
+  if (maxHeaders > HEADERS_CAP) maxHeaders = HEADERS_CAP;
+  const end = INPUT + <usize>len;
+  let p = INPUT;
+  high = 0;
+  tset(T_FLAGS, 0);
+  tset(T_STATUS, 0);
+  // RFC 3261 §7.5: CRLF before the start-line is ignored.
+  while (p < end && (at(p) == CR || at(p) == LF)) p++;
+  if (p >= end) return fail(E_EMPTY, p);
+
+  let q = findControl(p, end);
+  if (q >= end) return fail(E_INCOMPLETE, end);
+  let c = at(q);
+  let next: usize;
+  if (c == LF) next = q + 1;
+  else if (c == CR && q + 1 < end && at(q + 1) == LF) next = q + 2;
+  else if (c == CR && q + 1 >= end) return fail(E_INCOMPLETE, end);
+  else return fail(E_BAD_START_LINE, q);
+  const sl = startLine(p, q);
+  if (sl < 0) return sl;
+
+  let count: u32 = 0;
+  let clen: i64 = -1;
+  let entry = T_FIXED;
+  while (true) {
+    p = next;
+    if (p >= end) return fail(E_INCOMPLETE, end);
+    c = at(p);
+    if (c == CR || c == LF) {
+      // The empty line ending the header section.
+      if (c == CR) {
+        if (p + 1 >= end) return fail(E_INCOMPLETE, end);
+        if (at(p + 1) != LF) return fail(E_BAD_HEADER, p);
+        next = p + 2;
+      } else next = p + 1;
+      break;
+    }
+    // header-name HCOLON: a token, optional WSP, ":".
+    const ns = p;
+    while (p < end && isToken(at(p))) p++;
+    const ne = p;
+    if (ne == ns) return fail(E_BAD_HEADER, ns);
+    while (p < end && isWsp(at(p))) p++;
+    if (p >= end) return fail(E_INCOMPLETE, end);
+    if (at(p) != 0x3a) return fail(E_BAD_HEADER, p);
+    p++;
+    const vs0 = p;
+    // The value runs to the end of the line and over folded continuation lines (§7.3.1).
+    let folded: u32 = 0;
+    let le: usize;
+    while (true) {
+      q = findControl(p, end);
+      if (q >= end) return fail(E_INCOMPLETE, end);
+      c = at(q);
+      le = q;
+      if (c == LF) next = q + 1;
+      else if (c == CR) {
+        if (q + 1 >= end) return fail(E_INCOMPLETE, end);
+        if (at(q + 1) != LF) return fail(E_BAD_HEADER, q);
+        next = q + 2;
+      } else return fail(E_BAD_HEADER, q);
+      if (next < end && isWsp(at(next))) {
+        folded = 1;
+        p = next;
+        continue;
+      }
+      break;
+    }
+    if (<u32>(le - ns) > maxHeaderLen) return fail(E_HEADER_TOO_LONG, ns);
+    if (count >= maxHeaders) return fail(E_TOO_MANY_HEADERS, ns);
+    let vs = vs0;
+    while (vs < le && (isWsp(at(vs)) || at(vs) == CR || at(vs) == LF)) vs++;
+    let ve = le;
+    while (ve > vs && (isWsp(at(ve - 1)) || at(ve - 1) == CR || at(ve - 1) == LF)) ve--;
+    const id = lookupHeader(ns, <u32>(ne - ns));
+    tset(entry, id);
+    tset(entry + 1, <u32>(ns - INPUT));
+    tset(entry + 2, <u32>(ne - ns));
+    tset(entry + 3, <u32>(vs - INPUT));
+    tset(entry + 4, <u32>(ve - vs));
+    tset(entry + 5, folded);
+    tset(entry + 6, 0);
+    tset(entry + 7, 0);
+    if (id == HDR_FROM || id == HDR_TO) findParam(vs, ve, TAG, 3, entry);
+    else if (id == HDR_VIA) findParam(vs, ve, BRANCH, 6, entry);
+    else if (id == HDR_CONTENT_LENGTH) {
+      // Content-Length = 1*DIGIT (§20.14); negative or overlarge values are errors (RFC 4475 §3.1.2.3).
+      if (ve == vs) return fail(E_BAD_CONTENT_LENGTH, vs);
+      let n: i64 = 0;
+      for (let w = vs; w < ve; w++) {
+        const d = at(w) - 0x30;
+        if (d >= 10) return fail(E_BAD_CONTENT_LENGTH, w);
+        n = n * 10 + <i64>d;
+        if (n > 0x7fffffff) return fail(E_BAD_CONTENT_LENGTH, vs);
+      }
+      if (clen >= 0 && clen != n) return fail(E_BAD_CONTENT_LENGTH, vs);
+      clen = n;
+    }
+    entry += T_ENTRY;
+    count++;
+  }
+
+  // The body: Content-Length bytes, or the rest of the datagram when the header is absent (§18.3).
+  const bodyOff = next;
+  const avail = <i64>(end - bodyOff);
+  let blen = avail;
+  if (clen >= 0) {
+    if (clen > avail) return fail(E_BODY_TRUNCATED, bodyOff);
+    blen = clen;
+    tset(T_FLAGS, 2);
+  }
+  tset(T_FLAGS, load<u32>(TOKENS + (T_FLAGS << 2)) | high);
+  tset(T_CLEN, clen >= 0 ? <u32>clen : 0xffffffff);
+  tset(T_COUNT, count);
+  tset(T_BODY_OFF, <u32>(bodyOff - INPUT));
+  tset(T_BODY_LEN, <u32>blen);
+  tset(T_ERR_OFF, 0);
+  return <i32>count;
+}

@@ -1,0 +1,122 @@
+import { H } from "./header-names.ts";
+import { field, newRequest, newResponse, registerUriFormatter, type SipRequest, type SipResponse } from "./message.ts";
+import { formatFromTo, formatNameAddr } from "./name-addr.ts";
+import type { FromTo, NameAddr, Uri, Via } from "./types.ts";
+import { formatUri } from "./uri.ts";
+import { formatVia } from "./via.ts";
+
+registerUriFormatter(formatUri);
+
+const encoder = new TextEncoder();
+const EMPTY = new Uint8Array(0);
+
+/** Reason phrases of RFC 3261 §21 and the extensions siphon speaks. */
+export const REASON_PHRASES: Readonly<Record<number, string>> = {
+  100: "Trying", 180: "Ringing", 181: "Call Is Being Forwarded", 182: "Queued", 183: "Session Progress",
+  199: "Early Dialog Terminated", 200: "OK", 202: "Accepted", 204: "No Notification",
+  300: "Multiple Choices", 301: "Moved Permanently", 302: "Moved Temporarily", 305: "Use Proxy",
+  380: "Alternative Service", 400: "Bad Request", 401: "Unauthorized", 402: "Payment Required",
+  403: "Forbidden", 404: "Not Found", 405: "Method Not Allowed", 406: "Not Acceptable",
+  407: "Proxy Authentication Required", 408: "Request Timeout", 410: "Gone", 412: "Conditional Request Failed",
+  413: "Request Entity Too Large", 414: "Request-URI Too Long", 415: "Unsupported Media Type",
+  416: "Unsupported URI Scheme", 417: "Unknown Resource-Priority", 420: "Bad Extension",
+  421: "Extension Required", 422: "Session Interval Too Small", 423: "Interval Too Brief",
+  428: "Use Identity Header", 429: "Provide Referrer Identity", 433: "Anonymity Disallowed",
+  436: "Bad Identity-Info", 437: "Unsupported Certificate", 438: "Invalid Identity Header",
+  439: "First Hop Lacks Outbound Support", 440: "Max-Breadth Exceeded", 469: "Bad Info Package",
+  470: "Consent Needed", 480: "Temporarily Unavailable", 481: "Call/Transaction Does Not Exist",
+  482: "Loop Detected", 483: "Too Many Hops", 484: "Address Incomplete", 485: "Ambiguous",
+  486: "Busy Here", 487: "Request Terminated", 488: "Not Acceptable Here", 489: "Bad Event",
+  491: "Request Pending", 493: "Undecipherable", 494: "Security Agreement Required",
+  500: "Server Internal Error", 501: "Not Implemented", 502: "Bad Gateway", 503: "Service Unavailable",
+  504: "Server Time-out", 505: "Version Not Supported", 513: "Message Too Large",
+  555: "Push Notification Service Not Supported", 580: "Precondition Failure", 600: "Busy Everywhere",
+  603: "Decline", 604: "Does Not Exist Anywhere", 606: "Not Acceptable", 607: "Unwanted", 608: "Rejected",
+};
+
+/** Options of createRequest. Header values may be given as text or as typed values. */
+export interface RequestInit {
+  method: string;
+  uri: Uri | string;
+  from: FromTo | string;
+  to: FromTo | string;
+  callId: string;
+  /** CSeq number (the method is the request's). */
+  cseq: number;
+  /** Top Via; the transport layer normally adds it when sending. */
+  via?: Via | string;
+  /** Default 70 (RFC 3261 §8.1.1.6). */
+  maxForwards?: number;
+  contact?: NameAddr | string;
+  /** Further header fields, in order. */
+  headers?: [string, string][];
+  body?: Uint8Array | string;
+  contentType?: string;
+}
+
+/** Builds a request from scratch (RFC 3261 §8.1.1) with the mandatory header fields first. */
+export function createRequest(init: RequestInit): SipRequest {
+  const uri = typeof init.uri === "string" ? init.uri : formatUri(init.uri);
+  const fields = [];
+  if (init.via !== undefined) fields.push(field("Via", typeof init.via === "string" ? init.via : formatVia(init.via)));
+  fields.push(field("Max-Forwards", String(init.maxForwards ?? 70)));
+  fields.push(field("From", typeof init.from === "string" ? init.from : formatFromTo(init.from)));
+  fields.push(field("To", typeof init.to === "string" ? init.to : formatFromTo(init.to)));
+  fields.push(field("Call-ID", init.callId));
+  fields.push(field("CSeq", `${init.cseq} ${init.method}`));
+  if (init.contact !== undefined) {
+    fields.push(field("Contact", typeof init.contact === "string" ? init.contact : formatNameAddr(init.contact)));
+  }
+  if (init.headers) for (const [n, v] of init.headers) fields.push(field(n, v));
+  if (init.contentType !== undefined) fields.push(field("Content-Type", init.contentType));
+  return newRequest(init.method, uri, fields, toBytes(init.body));
+}
+
+/** Options of createResponse. */
+export interface ResponseInit {
+  /** The To tag to add when the request's To has none (RFC 3261 §8.2.6.2). */
+  toTag?: string;
+  /** Further header fields, in order. */
+  headers?: [string, string][];
+  body?: Uint8Array | string;
+  contentType?: string;
+}
+
+const DIALOG_CREATING = new Set(["INVITE", "SUBSCRIBE", "REFER", "NOTIFY"]);
+
+/**
+ * Builds a response to a request (RFC 3261 §8.2.6): From, Call-ID, CSeq and every Via copied in
+ * order; To copied, with `toTag` added when the request's To had no tag (a 100 Trying gets none,
+ * §8.2.6.2); a 100 copies Timestamp (§8.2.6.1); a dialog-creating 1xx/2xx copies Record-Route
+ * (§12.1.1).
+ */
+export function createResponse(request: SipRequest, status: number, reason?: string, init?: ResponseInit): SipResponse {
+  const fields = [];
+  for (const v of request._values(H.Via, "")) fields.push(field("Via", v));
+  const from = request._first(H.From);
+  if (from !== undefined) fields.push(field("From", from));
+  let to = request._first(H.To);
+  if (to !== undefined) {
+    if (init?.toTag !== undefined && status !== 100 && request.toTag === undefined) to += `;tag=${init.toTag}`;
+    fields.push(field("To", to));
+  }
+  const callId = request._first(H.CallId);
+  if (callId !== undefined) fields.push(field("Call-ID", callId));
+  const cseq = request._first(H.CSeq);
+  if (cseq !== undefined) fields.push(field("CSeq", cseq));
+  if (status === 100) {
+    const ts = request.header("Timestamp");
+    if (ts !== undefined) fields.push(field("Timestamp", ts));
+  }
+  if (status > 100 && status < 300 && DIALOG_CREATING.has(request.method)) {
+    for (const v of request._values(H.RecordRoute, "")) fields.push(field("Record-Route", v));
+  }
+  if (init?.headers) for (const [n, v] of init.headers) fields.push(field(n, v));
+  if (init?.contentType !== undefined) fields.push(field("Content-Type", init.contentType));
+  return newResponse(status, reason ?? REASON_PHRASES[status] ?? "", fields, toBytes(init?.body));
+}
+
+function toBytes(b: Uint8Array | string | undefined): Uint8Array {
+  if (b === undefined) return EMPTY;
+  return typeof b === "string" ? encoder.encode(b) : b;
+}

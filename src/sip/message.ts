@@ -1,0 +1,772 @@
+import { SipParseError } from "./errors.ts";
+import { H, HEADER_NAMES, headerId } from "./header-names.ts";
+import {
+  parseAuth,
+  parseCSeq,
+  parseDeltaSeconds,
+  parseEvent,
+  parseMediaType,
+  parseMinSE,
+  parseRAck,
+  parseReplaces,
+  parseRSeq,
+  parseSessionExpires,
+  parseSubscriptionState,
+  parseTokenList,
+} from "./header-values.ts";
+import { parseContactList, parseFromTo, parseNameAddr, parseNameAddrList } from "./name-addr.ts";
+import { T_A_LEN, T_A_OFF, T_B_LEN, T_B_OFF, T_BODY_LEN, T_BODY_OFF, T_C_LEN, T_C_OFF, T_COUNT, T_ENTRY, T_FIXED, T_FLAGS, T_STATUS } from "./tokenizer.ts";
+import type {
+  AuthValue,
+  Contact,
+  CSeq,
+  EventValue,
+  FromTo,
+  HeaderField,
+  MediaType,
+  NameAddr,
+  RAck,
+  ReplacesValue,
+  SessionExpires,
+  SubscriptionState,
+  Uri,
+  Via,
+} from "./types.ts";
+import { parseUri } from "./uri.ts";
+import { parseVia } from "./via.ts";
+
+/** A header field once the message has been changed: id, name as written, value. */
+interface Field {
+  id: number;
+  name: string;
+  value: string;
+}
+
+const utf8 = new TextDecoder();
+const EMPTY = new Uint8Array(0);
+
+/**
+ * Decodes bytes [off, off+len) of `src`. ASCII goes through String.fromCharCode (cheaper than a
+ * TextDecoder call for the short strings of header values); anything else is UTF-8.
+ */
+export function decodeText(src: Uint8Array, off: number, len: number, ascii: boolean): string {
+  if (len === 0) return "";
+  if (ascii && len <= 4096) {
+    return String.fromCharCode.apply(null, src.subarray(off, off + len) as unknown as number[]);
+  }
+  return utf8.decode(src.subarray(off, off + len));
+}
+
+/** Folding LWS (CRLF followed by whitespace) is equivalent to one SP (RFC 3261 §7.3.1). */
+function unfold(s: string): string {
+  return s.replace(/[ \t]*\r?\n[ \t]+/g, " ");
+}
+
+/** Index of the first comma outside quoted strings and angle brackets, or -1. */
+export function topLevelComma(s: string): number {
+  let angle = false;
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    if (c === 0x22) {
+      for (i++; i < s.length; i++) {
+        const d = s.charCodeAt(i);
+        if (d === 0x5c) i++;
+        else if (d === 0x22) break;
+      }
+    } else if (c === 0x3c) angle = true;
+    else if (c === 0x3e) angle = false;
+    else if (c === 0x2c && !angle) return i;
+  }
+  return -1;
+}
+
+/**
+ * A SIP message (RFC 3261 §7). Parsed messages keep their bytes and a token table and decode a
+ * header only when it is asked for; the first change materializes the header list. Typed accessors
+ * parse lazily, cache their result, and throw `SipParseError` (with `header`) on a malformed value.
+ *
+ * A message parsed from a `Uint8Array` holds that array (no copy): do not change it afterwards.
+ */
+export abstract class SipMessage {
+  abstract readonly isRequest: boolean;
+
+  /** @internal Message bytes (parsed messages only). */
+  _src: Uint8Array;
+  /** @internal Token table (parsed, unchanged messages only). */
+  _tok: Uint32Array | null;
+  /** @internal Header list once materialized. */
+  _fields: Field[] | null;
+  /** @internal */
+  _body: Uint8Array;
+  /** @internal Parsed accessor values by header id. */
+  _cache: Map<number, unknown> | null = null;
+  /** @internal True while the bytes in `_src` still serialize this message exactly. */
+  _pristine: boolean;
+  /** @internal The message has only ASCII bytes. */
+  _ascii: boolean;
+
+  /** @internal */
+  constructor(src: Uint8Array, tok: Uint32Array | null, fields: Field[] | null, body: Uint8Array) {
+    this._src = src;
+    this._tok = tok;
+    this._fields = fields;
+    this._body = body;
+    this._ascii = tok === null || (tok[T_FLAGS]! & 1) === 0;
+    this._pristine = tok !== null && (tok[T_FLAGS]! & 2) !== 0;
+  }
+
+  // ---- raw header access -------------------------------------------------------------------------
+
+  /** @internal Decoded value of token entry `e` (index of its first slot). */
+  _tokValue(e: number): string {
+    const tok = this._tok!;
+    const s = decodeText(this._src, tok[e + 3]!, tok[e + 4]!, this._ascii);
+    return tok[e + 5]! & 1 ? unfold(s) : s;
+  }
+
+  /** @internal Decoded name of token entry `e`. */
+  _tokName(e: number): string {
+    const tok = this._tok!;
+    return decodeText(this._src, tok[e + 1]!, tok[e + 2]!, this._ascii);
+  }
+
+  /** @internal Token entry index of the first header with id (or, for id 0, lower-cased name), or -1. */
+  _tokFind(id: number, lname: string): number {
+    const tok = this._tok!;
+    const end = T_FIXED + tok[T_COUNT]! * T_ENTRY;
+    for (let e = T_FIXED; e < end; e += T_ENTRY) {
+      if (tok[e] === id && (id !== 0 || this._tokName(e).toLowerCase() === lname)) return e;
+    }
+    return -1;
+  }
+
+  /** @internal Values of every header with that id (or unknown name). */
+  _values(id: number, lname: string): string[] {
+    const out: string[] = [];
+    if (this._tok) {
+      const tok = this._tok;
+      const end = T_FIXED + tok[T_COUNT]! * T_ENTRY;
+      for (let e = T_FIXED; e < end; e += T_ENTRY) {
+        if (tok[e] === id && (id !== 0 || this._tokName(e).toLowerCase() === lname)) out.push(this._tokValue(e));
+      }
+    } else {
+      for (const f of this._fields!) {
+        if (f.id === id && (id !== 0 || f.name.toLowerCase() === lname)) out.push(f.value);
+      }
+    }
+    return out;
+  }
+
+  /** @internal First value of the header with that id (known headers only). */
+  _first(id: number): string | undefined {
+    if (this._tok) {
+      const e = this._tokFind(id, "");
+      return e < 0 ? undefined : this._tokValue(e);
+    }
+    for (const f of this._fields!) if (f.id === id) return f.value;
+    return undefined;
+  }
+
+  /** The first value of a header (name case-insensitive; compact forms such as `v` match `Via`). */
+  header(name: string): string | undefined {
+    const id = headerId(name);
+    if (id !== 0) return this._first(id);
+    return this._values(0, name.toLowerCase())[0];
+  }
+
+  /** Every value of a header in order, one per header field line (lists in one line are not split). */
+  headers(name: string): string[] {
+    const id = headerId(name);
+    return this._values(id, id === 0 ? name.toLowerCase() : "");
+  }
+
+  /** Whether the message has a header of that name. */
+  hasHeader(name: string): boolean {
+    return this.header(name) !== undefined;
+  }
+
+  /** Every header field in order; unknown headers verbatim, folding replaced by one space. */
+  headerFields(): HeaderField[] {
+    return this._materialize().map((f) => ({ name: f.name, value: f.value }));
+  }
+
+  /** @internal The header list, decoding it from the token table on first use. */
+  _materialize(): Field[] {
+    if (this._fields) return this._fields;
+    const tok = this._tok!;
+    const fields: Field[] = [];
+    const end = T_FIXED + tok[T_COUNT]! * T_ENTRY;
+    for (let e = T_FIXED; e < end; e += T_ENTRY) {
+      fields.push({ id: tok[e]!, name: this._tokName(e), value: this._tokValue(e) });
+    }
+    this._fields = fields;
+    return fields;
+  }
+
+  /** @internal Called before any change: header list materialized, caches and raw bytes dropped. */
+  _change(): Field[] {
+    const f = this._materialize();
+    this._tok = null;
+    this._pristine = false;
+    this._cache = null;
+    return f;
+  }
+
+  /**
+   * Adds a header field: at the end, or with `prepend` before the first field of that name (the
+   * place for a new top Via or Record-Route, RFC 3261 §16.6).
+   */
+  addHeader(name: string, value: string, opts?: { prepend?: boolean }): this {
+    const fields = this._change();
+    const id = headerId(name);
+    const field: Field = { id, name, value };
+    if (opts?.prepend) {
+      const lname = name.toLowerCase();
+      const i = fields.findIndex((f) => f.id === id && (id !== 0 || f.name.toLowerCase() === lname));
+      if (i >= 0) {
+        fields.splice(i, 0, field);
+        return this;
+      }
+      // No field of that name yet: a new top Via goes first of all.
+      if (id === H.Via) {
+        fields.unshift(field);
+        return this;
+      }
+    }
+    fields.push(field);
+    return this;
+  }
+
+  /** Replaces every field of that name with the given value(s), in the place of the first one. */
+  setHeader(name: string, value: string | string[]): this {
+    const fields = this._change();
+    const id = headerId(name);
+    const lname = name.toLowerCase();
+    const values = typeof value === "string" ? [value] : value;
+    const match = (f: Field) => f.id === id && (id !== 0 || f.name.toLowerCase() === lname);
+    let at = fields.findIndex(match);
+    if (at < 0) at = fields.length;
+    const kept = fields.filter((f) => !match(f));
+    const before = fields.slice(0, at).filter((f) => !match(f)).length;
+    kept.splice(before, 0, ...values.map((v) => ({ id, name, value: v })));
+    this._fields = kept;
+    return this;
+  }
+
+  /** Removes every field of that name; returns how many were removed. */
+  removeHeader(name: string): number {
+    const fields = this._change();
+    const id = headerId(name);
+    const lname = name.toLowerCase();
+    const kept = fields.filter((f) => !(f.id === id && (id !== 0 || f.name.toLowerCase() === lname)));
+    this._fields = kept;
+    return fields.length - kept.length;
+  }
+
+  /**
+   * Removes the first comma-separated value of the first field of that name (the top Via of a
+   * response at a proxy, RFC 3261 §16.7; the top Route, §16.4). Returns false when there is none.
+   */
+  removeFirstValue(name: string): boolean {
+    const fields = this._change();
+    const id = headerId(name);
+    const lname = name.toLowerCase();
+    const i = fields.findIndex((f) => f.id === id && (id !== 0 || f.name.toLowerCase() === lname));
+    if (i < 0) return false;
+    const f = fields[i]!;
+    const comma = topLevelComma(f.value);
+    if (comma < 0) fields.splice(i, 1);
+    else fields[i] = { id: f.id, name: f.name, value: f.value.slice(comma + 1).trim() };
+    return true;
+  }
+
+  // ---- body --------------------------------------------------------------------------------------
+
+  /** The message body (a view of the parsed bytes for parsed messages). */
+  get body(): Uint8Array {
+    return this._body;
+  }
+
+  set body(b: Uint8Array) {
+    this._materialize();
+    this._tok = null;
+    this._pristine = false;
+    this._body = b;
+  }
+
+  /** The body decoded as UTF-8. */
+  get bodyText(): string {
+    return utf8.decode(this._body);
+  }
+
+  /** Sets the body (a string is UTF-8 encoded) and, when given, the Content-Type. */
+  setBody(body: Uint8Array | string, contentType?: string): this {
+    this.body = typeof body === "string" ? new TextEncoder().encode(body) : body;
+    if (contentType !== undefined) this.setHeader("Content-Type", contentType);
+    return this;
+  }
+
+  // ---- typed accessors ---------------------------------------------------------------------------
+
+  /** @internal Parses the first value of a header once and caches the result. */
+  _typed<T>(id: number, parse: (v: string) => T): T | undefined {
+    const cache = (this._cache ??= new Map());
+    if (cache.has(id)) return cache.get(id) as T | undefined;
+    const v = this._first(id);
+    let result: T | undefined;
+    try {
+      result = v === undefined ? undefined : parse(v);
+    } catch (e) {
+      throw wrap(e, HEADER_NAMES[id]!);
+    }
+    cache.set(id, result);
+    return result;
+  }
+
+  /** @internal Parses every value of a list header (all fields, in order) once and caches the result. */
+  _list<T>(id: number, parse: (v: string) => T | T[]): T[] {
+    const cache = (this._cache ??= new Map());
+    const hit = cache.get(id) as T[] | undefined;
+    if (hit) return hit;
+    const out: T[] = [];
+    try {
+      for (const v of this._values(id, "")) {
+        const r = parse(v);
+        if (Array.isArray(r)) for (const x of r) out.push(x);
+        else out.push(r);
+      }
+    } catch (e) {
+      throw wrap(e, HEADER_NAMES[id]!);
+    }
+    cache.set(id, out);
+    return out;
+  }
+
+  /** Call-ID (RFC 3261 §20.8). Throws when absent. */
+  get callId(): string {
+    const v = this._first(H.CallId);
+    if (v === undefined) throw missing("Call-ID");
+    return v;
+  }
+
+  /** CSeq (RFC 3261 §20.16). Throws when absent or malformed. */
+  get cseq(): CSeq {
+    return this._typed(H.CSeq, parseCSeq) ?? throwMissing("CSeq");
+  }
+
+  /** From (RFC 3261 §20.20). Throws when absent or malformed. */
+  get from(): FromTo {
+    return this._typed(H.From, parseFromTo) ?? throwMissing("From");
+  }
+
+  /** To (RFC 3261 §20.39). Throws when absent or malformed. */
+  get to(): FromTo {
+    return this._typed(H.To, parseFromTo) ?? throwMissing("To");
+  }
+
+  /** The From tag, read without parsing the whole From value when the message is unchanged. */
+  get fromTag(): string | undefined {
+    return this._tagOf(H.From) ?? this.from.tag;
+  }
+
+  /** The To tag, read without parsing the whole To value when the message is unchanged. */
+  get toTag(): string | undefined {
+    return this._tagOf(H.To) ?? this.to.tag;
+  }
+
+  /** The branch of the top Via (RFC 3261 §8.1.1.7), read without parsing the Via when unchanged. */
+  get branch(): string | undefined {
+    return this._tagOf(H.Via) ?? this.topVia?.branch;
+  }
+
+  /** @internal The tag/branch the tokenizer located, or undefined (then the caller parses). */
+  _tagOf(id: number): string | undefined {
+    if (!this._tok) return undefined;
+    const e = this._tokFind(id, "");
+    if (e < 0) return undefined;
+    const tok = this._tok;
+    const len = tok[e + 7]!;
+    return len === 0 ? undefined : decodeText(this._src, tok[e + 6]!, len, this._ascii);
+  }
+
+  /** Every Via value, top first (RFC 3261 §20.42); empty when there is none. */
+  get via(): Via[] {
+    return this._list(H.Via, parseVia);
+  }
+
+  /** The top Via, or undefined. */
+  get topVia(): Via | undefined {
+    return this.via[0];
+  }
+
+  /** Max-Forwards (RFC 3261 §20.22), 0..255. */
+  get maxForwards(): number | undefined {
+    return this._typed(H.MaxForwards, parseMaxForwards);
+  }
+
+  /** Contact values in order (RFC 3261 §20.10), including the `*` wildcard. */
+  get contact(): Contact[] {
+    return this._list(H.Contact, parseContactList);
+  }
+
+  /** Route values in order (RFC 3261 §20.34). */
+  get route(): NameAddr[] {
+    return this._list(H.Route, parseNameAddrList);
+  }
+
+  /** Record-Route values in order (RFC 3261 §20.30). */
+  get recordRoute(): NameAddr[] {
+    return this._list(H.RecordRoute, parseNameAddrList);
+  }
+
+  /** Content-Type (RFC 3261 §20.15). */
+  get contentType(): MediaType | undefined {
+    return this._typed(H.ContentType, parseMediaType);
+  }
+
+  /** The body length, which is what serialization writes as Content-Length. */
+  get contentLength(): number {
+    return this._body.length;
+  }
+
+  /** Expires (RFC 3261 §20.19), delta-seconds. */
+  get expires(): number | undefined {
+    return this._typed(H.Expires, parseDeltaSeconds);
+  }
+
+  /** Allow (RFC 3261 §20.5): methods, all fields combined. */
+  get allow(): string[] {
+    return this._list(H.Allow, parseTokenList);
+  }
+
+  /** Supported (RFC 3261 §20.37): option tags. */
+  get supported(): string[] {
+    return this._list(H.Supported, parseTokenList);
+  }
+
+  /** Require (RFC 3261 §20.32): option tags. */
+  get require(): string[] {
+    return this._list(H.Require, parseTokenList);
+  }
+
+  /** Unsupported (RFC 3261 §20.40): option tags. */
+  get unsupported(): string[] {
+    return this._list(H.Unsupported, parseTokenList);
+  }
+
+  /** Proxy-Require (RFC 3261 §20.29): option tags. */
+  get proxyRequire(): string[] {
+    return this._list(H.ProxyRequire, parseTokenList);
+  }
+
+  /** Authorization values (RFC 3261 §20.7). */
+  get authorization(): AuthValue[] {
+    return this._list(H.Authorization, parseAuth);
+  }
+
+  /** Proxy-Authorization values (RFC 3261 §20.28). */
+  get proxyAuthorization(): AuthValue[] {
+    return this._list(H.ProxyAuthorization, parseAuth);
+  }
+
+  /** WWW-Authenticate challenges (RFC 3261 §20.44). */
+  get wwwAuthenticate(): AuthValue[] {
+    return this._list(H.WwwAuthenticate, parseAuth);
+  }
+
+  /** Proxy-Authenticate challenges (RFC 3261 §20.27). */
+  get proxyAuthenticate(): AuthValue[] {
+    return this._list(H.ProxyAuthenticate, parseAuth);
+  }
+
+  /** RSeq (RFC 3262 §7.1). */
+  get rseq(): number | undefined {
+    return this._typed(H.RSeq, parseRSeq);
+  }
+
+  /** RAck (RFC 3262 §7.2). */
+  get rack(): RAck | undefined {
+    return this._typed(H.RAck, parseRAck);
+  }
+
+  /** Event (RFC 6665 §8.2.1). */
+  get event(): EventValue | undefined {
+    return this._typed(H.Event, parseEvent);
+  }
+
+  /** Subscription-State (RFC 6665 §8.2.3). */
+  get subscriptionState(): SubscriptionState | undefined {
+    return this._typed(H.SubscriptionState, parseSubscriptionState);
+  }
+
+  /** Refer-To (RFC 3515 §2.1). */
+  get referTo(): NameAddr | undefined {
+    return this._typed(H.ReferTo, parseNameAddr);
+  }
+
+  /** Referred-By (RFC 3892 §3). */
+  get referredBy(): NameAddr | undefined {
+    return this._typed(H.ReferredBy, parseNameAddr);
+  }
+
+  /** Replaces (RFC 3891 §6.1). */
+  get replaces(): ReplacesValue | undefined {
+    return this._typed(H.Replaces, parseReplaces);
+  }
+
+  /** Session-Expires (RFC 4028 §4). */
+  get sessionExpires(): SessionExpires | undefined {
+    return this._typed(H.SessionExpires, parseSessionExpires);
+  }
+
+  /** Min-SE (RFC 4028 §5), seconds. */
+  get minSE(): number | undefined {
+    return this._typed(H.MinSE, parseMinSE);
+  }
+
+  // ---- start line and serialization --------------------------------------------------------------
+
+  /** The start line without CRLF. */
+  abstract startLine(): string;
+
+  /** @internal Byte range of the whole message in `_src` while pristine: [start, end). */
+  _rawRange(): [number, number] {
+    const tok = this._tok!;
+    // The start line is the first thing after any leading CRLFs; the end is the end of the body.
+    return [tok[T_A_OFF]!, tok[T_BODY_OFF]! + tok[T_BODY_LEN]!];
+  }
+
+  /** The serialized message as text (the body decoded as UTF-8). */
+  toString(): string {
+    return utf8.decode(serializeBytes(this));
+  }
+
+  /** A deep copy that can be changed independently. */
+  clone(): this {
+    const c = Object.create(Object.getPrototypeOf(this)) as this;
+    Object.assign(c, this);
+    c._fields = this._fields ? this._fields.map((f) => ({ ...f })) : null;
+    c._cache = null;
+    return c;
+  }
+}
+
+/** A SIP request (RFC 3261 §7.1). */
+export class SipRequest extends SipMessage {
+  readonly isRequest = true as const;
+  /** @internal */
+  _method: string;
+  /** @internal */
+  _uriText: string | undefined;
+  /** @internal */
+  _uri: Uri | undefined;
+
+  /** @internal Use parseMessage or createRequest. */
+  constructor(method: string, uriText: string | undefined, src: Uint8Array, tok: Uint32Array | null, fields: Field[] | null, body: Uint8Array) {
+    super(src, tok, fields, body);
+    this._method = method;
+    this._uriText = uriText;
+  }
+
+  /** The method, case-sensitive as written (RFC 3261 §7.1). */
+  get method(): string {
+    return this._method;
+  }
+
+  set method(m: string) {
+    this._change();
+    this._method = m;
+  }
+
+  /** The Request-URI as written. */
+  get uriText(): string {
+    if (this._uriText === undefined) {
+      const tok = this._tok!;
+      this._uriText = decodeText(this._src, tok[T_B_OFF]!, tok[T_B_LEN]!, this._ascii);
+    }
+    return this._uriText;
+  }
+
+  /** The Request-URI, parsed on first use; set it with a Uri or a string. */
+  get uri(): Uri {
+    if (this._uri === undefined) {
+      try {
+        this._uri = parseUri(this.uriText);
+      } catch (e) {
+        throw wrap(e, "Request-URI");
+      }
+    }
+    return this._uri;
+  }
+
+  set uri(u: Uri | string) {
+    const text = typeof u === "string" ? u : formatUriLazy(u);
+    this._change();
+    this._uriText = text;
+    this._uri = typeof u === "string" ? undefined : u;
+  }
+
+  startLine(): string {
+    return `${this._method} ${this.uriText} SIP/2.0`;
+  }
+}
+
+/** A SIP response (RFC 3261 §7.2). */
+export class SipResponse extends SipMessage {
+  readonly isRequest = false as const;
+  /** @internal */
+  _status: number;
+  /** @internal */
+  _reason: string | undefined;
+
+  /** @internal Use parseMessage or createResponse. */
+  constructor(status: number, reason: string | undefined, src: Uint8Array, tok: Uint32Array | null, fields: Field[] | null, body: Uint8Array) {
+    super(src, tok, fields, body);
+    this._status = status;
+    this._reason = reason;
+  }
+
+  /** Status code, 100..699. */
+  get status(): number {
+    return this._status;
+  }
+
+  set status(s: number) {
+    this._change();
+    this._status = s;
+  }
+
+  /** Reason phrase (may be empty, RFC 4475 §3.1.1.13). */
+  get reason(): string {
+    if (this._reason === undefined) {
+      const tok = this._tok!;
+      this._reason = decodeText(this._src, tok[T_C_OFF]!, tok[T_C_LEN]!, this._ascii);
+    }
+    return this._reason;
+  }
+
+  set reason(r: string) {
+    this._change();
+    this._reason = r;
+  }
+
+  startLine(): string {
+    return `SIP/2.0 ${this._status} ${this.reason}`;
+  }
+}
+
+/** Builds the message object for a token table (see tokenizer.ts). */
+export function messageFromTokens(src: Uint8Array, tok: Uint32Array): SipRequest | SipResponse {
+  const body = tok[T_BODY_LEN]! === 0 ? EMPTY : src.subarray(tok[T_BODY_OFF]!, tok[T_BODY_OFF]! + tok[T_BODY_LEN]!);
+  if (tok[0] === 1) {
+    const ascii = (tok[T_FLAGS]! & 1) === 0;
+    const method = decodeText(src, tok[T_A_OFF]!, tok[T_A_LEN]!, ascii);
+    return new SipRequest(method, undefined, src, tok, null, body);
+  }
+  return new SipResponse(tok[T_STATUS]!, undefined, src, tok, null, body);
+}
+
+/** @internal Creates a changed-from-scratch message (see build.ts). */
+export function newRequest(method: string, uriText: string, fields: Field[], body: Uint8Array): SipRequest {
+  return new SipRequest(method, uriText, EMPTY, null, fields, body);
+}
+
+/** @internal */
+export function newResponse(status: number, reason: string, fields: Field[], body: Uint8Array): SipResponse {
+  return new SipResponse(status, reason, EMPTY, null, fields, body);
+}
+
+/** @internal Header field record for build.ts. */
+export function field(name: string, value: string): Field {
+  return { id: headerId(name), name, value };
+}
+
+// ---- serialization --------------------------------------------------------------------------------
+
+const encoder = new TextEncoder();
+
+/** @internal The head (start line + headers + empty line) as text, with the right Content-Length. */
+export function headText(m: SipMessage): string {
+  const fields = m._fields ?? m._materialize();
+  let s = m.startLine() + "\r\n";
+  let wroteLength = false;
+  for (let i = 0; i < fields.length; i++) {
+    const f = fields[i]!;
+    if (f.id === H.ContentLength) {
+      // Serialization writes the true body length once, in the place of the first Content-Length.
+      if (wroteLength) continue;
+      wroteLength = true;
+      s += f.name + ": " + m._body.length + "\r\n";
+      continue;
+    }
+    s += f.name + ": " + f.value + "\r\n";
+  }
+  if (!wroteLength) s += "Content-Length: " + m._body.length + "\r\n";
+  return s + "\r\n";
+}
+
+/** @internal Serializes to a new array. */
+export function serializeBytes(m: SipMessage): Uint8Array {
+  if (m._pristine) {
+    const [a, b] = m._rawRange();
+    return m._src.slice(a, b);
+  }
+  const head = encoder.encode(headText(m));
+  if (m._body.length === 0) return head;
+  const out = new Uint8Array(head.length + m._body.length);
+  out.set(head);
+  out.set(m._body, head.length);
+  return out;
+}
+
+/** @internal Serializes into `dst` at `offset`; returns bytes written or throws RangeError. */
+export function serializeInto(m: SipMessage, dst: Uint8Array, offset: number): number {
+  if (m._pristine) {
+    const [a, b] = m._rawRange();
+    if (offset + (b - a) > dst.length) throw new RangeError("serializeMessageInto: buffer too small");
+    dst.set(m._src.subarray(a, b), offset);
+    return b - a;
+  }
+  const text = headText(m);
+  const r = encoder.encodeInto(text, dst.subarray(offset));
+  if (r.read < text.length || offset + r.written + m._body.length > dst.length) {
+    throw new RangeError("serializeMessageInto: buffer too small");
+  }
+  dst.set(m._body, offset + r.written);
+  return r.written + m._body.length;
+}
+
+// ---- helpers --------------------------------------------------------------------------------------
+
+let formatUriFn: ((u: Uri) => string) | undefined;
+/** @internal build.ts registers formatUri here, so message.ts does not import the formatters. */
+export function registerUriFormatter(f: (u: Uri) => string): void {
+  formatUriFn = f;
+}
+function formatUriLazy(u: Uri): string {
+  if (!formatUriFn) throw new Error("no URI formatter registered");
+  return formatUriFn(u);
+}
+
+function parseMaxForwards(v: string): number {
+  // Max-Forwards = 1*DIGIT, 0..255 (RFC 3261 §20.22).
+  if (!/^[0-9]{1,3}$/.test(v) || Number(v) > 255) {
+    throw new SipParseError("BAD_NUMBER", `Max-Forwards out of range: ${v.slice(0, 32)}`, 0);
+  }
+  return Number(v);
+}
+
+function missing(name: string): SipParseError {
+  return new SipParseError("MISSING_HEADER", `no ${name} header`, 0, { header: name });
+}
+
+function throwMissing(name: string): never {
+  throw missing(name);
+}
+
+function wrap(e: unknown, header: string): unknown {
+  if (e instanceof SipParseError && e.header === undefined) {
+    return new SipParseError(e.code, `${header}: ${e.message}`, e.offset, { header, cause: e });
+  }
+  return e;
+}

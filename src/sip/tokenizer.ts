@@ -1,0 +1,106 @@
+import { wasmCore } from "../wasm/index.ts";
+import { SIP_ERROR_CODES, SipParseError } from "./errors.ts";
+import type { SipLimits } from "./types.ts";
+
+/**
+ * Token table layout written by assembly/sip/tokenizer.ts: a fixed part, then one entry of
+ * `T_ENTRY` u32 slots per header field. Offsets are byte offsets into the message.
+ */
+export const T_KIND = 0; //     1 request, 2 response
+export const T_A_OFF = 1; //    method | version
+export const T_A_LEN = 2;
+export const T_B_OFF = 3; //    Request-URI | status digits
+export const T_B_LEN = 4;
+export const T_C_OFF = 5; //    version | reason phrase
+export const T_C_LEN = 6;
+export const T_STATUS = 7;
+export const T_COUNT = 8;
+export const T_BODY_OFF = 9;
+export const T_BODY_LEN = 10;
+export const T_ERR_OFF = 11;
+export const T_FLAGS = 12; //   bit 0: non-ASCII bytes present; bit 1: Content-Length present
+export const T_CLEN = 13;
+export const T_FIXED = 16;
+export const T_ENTRY = 8; //    id, name off, name len, value off, value len, flags (1 = folded), aux off, aux len
+
+const ERROR_TEXT: Record<string, string> = {
+  EMPTY: "empty message",
+  INCOMPLETE: "the header section does not end with an empty line",
+  BAD_START_LINE: "malformed start line",
+  BAD_METHOD: "the method is not a token",
+  BAD_REQUEST_URI: "malformed Request-URI",
+  BAD_VERSION: "unsupported SIP version (SIP/2.0 expected)",
+  BAD_STATUS: "malformed status code",
+  BAD_HEADER: "malformed header line",
+  HEADER_TOO_LONG: "header field longer than the limit",
+  TOO_MANY_HEADERS: "more header fields than the limit",
+  MESSAGE_TOO_LARGE: "message larger than the limit",
+  BAD_CONTENT_LENGTH: "malformed Content-Length",
+  MISSING_CONTENT_LENGTH: "no Content-Length on a stream transport",
+  BODY_TRUNCATED: "fewer body bytes than Content-Length",
+};
+
+interface Bridge {
+  input: Uint8Array;
+  u32: Uint32Array;
+  tokBase: number;
+  tokenize(len: number, maxHeaders: number, maxHeaderLen: number): number;
+}
+
+let bridge: Bridge | undefined;
+
+function getBridge(): Bridge {
+  if (bridge) return bridge;
+  const core = wasmCore();
+  const ex = core.exports;
+  const ptr = ex.sip_input_ptr();
+  bridge = {
+    input: core.u8.subarray(ptr, ptr + ex.sip_input_cap()),
+    u32: core.u32,
+    tokBase: ex.sip_tokens_ptr() >>> 2,
+    tokenize: ex.sip_tokenize,
+  };
+  return bridge;
+}
+
+const encoder = new TextEncoder();
+
+/** Creates the typed error for a tokenizer error code. */
+export function tokenizerError(code: number, offset: number): SipParseError {
+  const name = SIP_ERROR_CODES[code] ?? "BAD_START_LINE";
+  return new SipParseError(name, `${ERROR_TEXT[name] ?? name} at byte ${offset}`, offset);
+}
+
+/** Result of tokenizing: the message bytes and a copy of the token table. */
+export interface Tokens {
+  src: Uint8Array;
+  tok: Uint32Array;
+}
+
+/**
+ * Tokenizes one whole message (a datagram, or a message cut from a stream by the framer). Returns
+ * the message bytes (the caller's array when `data` is bytes: no copy) and the token table, or a
+ * SipParseError.
+ */
+export function tokenize(data: Uint8Array | string, limits: SipLimits): Tokens | SipParseError {
+  const b = getBridge();
+  const cap = Math.min(limits.maxMessageSize, b.input.length);
+  let src: Uint8Array;
+  let len: number;
+  if (typeof data === "string") {
+    if (data.length > cap) return tokenizerError(11, 0);
+    const r = encoder.encodeInto(data, b.input);
+    if (r.read < data.length || r.written > cap) return tokenizerError(11, 0);
+    len = r.written;
+    src = b.input.slice(0, len);
+  } else {
+    len = data.length;
+    if (len > cap) return tokenizerError(11, 0);
+    b.input.set(data);
+    src = data;
+  }
+  const n = b.tokenize(len, limits.maxHeaders, limits.maxHeaderLength);
+  const base = b.tokBase;
+  if (n < 0) return tokenizerError(-n, b.u32[base + T_ERR_OFF]!);
+  return { src, tok: b.u32.slice(base, base + T_FIXED + n * T_ENTRY) };
+}
