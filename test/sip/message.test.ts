@@ -1,0 +1,280 @@
+import { describe, expect, it } from "vitest";
+import {
+  createRequest,
+  createResponse,
+  messageSize,
+  parseMessage,
+  serializeMessage,
+  serializeMessageInto,
+  SipParseError,
+  SipRequest,
+  SipResponse,
+  tryParseMessage,
+} from "../../src/sip/index.ts";
+
+const INVITE =
+  "INVITE sip:bob@biloxi.example.com SIP/2.0\r\n" +
+  "Via: SIP/2.0/UDP pc33.atlanta.example.com;branch=z9hG4bK776asdhds;rport\r\n" +
+  "Via: SIP/2.0/TCP p1.example.com;branch=z9hG4bKp1, SIP/2.0/UDP p2.example.com:5070;branch=z9hG4bKp2;received=192.0.2.9\r\n" +
+  "Max-Forwards: 70\r\n" +
+  "To: Bob <sip:bob@biloxi.example.com>\r\n" +
+  'From: "Alice A." <sip:alice@atlanta.example.com>;tag=1928301774\r\n' +
+  "Call-ID: a84b4c76e66710@pc33.atlanta.example.com\r\n" +
+  "CSeq: 314159 INVITE\r\n" +
+  "Contact: <sip:alice@pc33.atlanta.example.com>;expires=3600;q=0.5\r\n" +
+  "Route: <sip:p1.example.com;lr>, <sip:p2.example.com;lr>\r\n" +
+  "Supported: 100rel, timer\r\n" +
+  "Allow: INVITE, ACK,\r\n CANCEL, BYE\r\n" +
+  "X-Custom: keep  this   verbatim\r\n" +
+  "Content-Type: application/sdp\r\n" +
+  "Content-Length: 4\r\n" +
+  "\r\n" +
+  "v=0\n";
+
+describe("parseMessage (RFC 3261 §7)", () => {
+  it("§7.1: reads the request line and the mandatory headers", () => {
+    const m = parseMessage(INVITE);
+    expect(m).toBeInstanceOf(SipRequest);
+    if (!(m instanceof SipRequest)) return;
+    expect(m.method).toBe("INVITE");
+    expect(m.uriText).toBe("sip:bob@biloxi.example.com");
+    expect(m.callId).toBe("a84b4c76e66710@pc33.atlanta.example.com");
+    expect(m.cseq).toEqual({ seq: 314159, method: "INVITE" });
+    expect(m.fromTag).toBe("1928301774");
+    expect(m.from.tag).toBe("1928301774");
+    expect(m.from.displayName).toBe("Alice A.");
+    expect(m.toTag).toBeUndefined();
+    expect(m.to.tag).toBeUndefined();
+    expect(m.maxForwards).toBe(70);
+    expect(m.bodyText).toBe("v=0\n");
+    expect(m.contentLength).toBe(4);
+    expect(m.contentType?.type).toBe("application/sdp");
+  });
+
+  it("§7.3.1: all Via values top first, across lines and comma lists", () => {
+    const m = parseMessage(INVITE);
+    expect(m.branch).toBe("z9hG4bK776asdhds");
+    expect(m.via.map((v) => v.branch)).toEqual(["z9hG4bK776asdhds", "z9hG4bKp1", "z9hG4bKp2"]);
+    expect(m.via.map((v) => v.transport)).toEqual(["UDP", "TCP", "UDP"]);
+    expect(m.via[0]!.rport).toBe(true);
+    expect(m.via[2]!.port).toBe(5070);
+    expect(m.via[2]!.received).toBe("192.0.2.9");
+    expect(m.topVia?.host).toBe("pc33.atlanta.example.com");
+  });
+
+  it("§7.3.1: folded values read as one line; unknown headers are kept verbatim", () => {
+    const m = parseMessage(INVITE);
+    expect(m.header("Allow")).toBe("INVITE, ACK, CANCEL, BYE");
+    expect(m.allow).toEqual(["INVITE", "ACK", "CANCEL", "BYE"]);
+    expect(m.header("x-custom")).toBe("keep  this   verbatim");
+    expect(m.headers("via")).toHaveLength(2);
+    expect(m.hasHeader("Subject")).toBe(false);
+  });
+
+  it("§20.10: Contact with expires and q; Route list", () => {
+    const m = parseMessage(INVITE);
+    const c = m.contact[0]!;
+    expect(c.wildcard).toBe(false);
+    if (c.wildcard) return;
+    expect(c.expires).toBe(3600);
+    expect(c.q).toBe(0.5);
+    expect(m.route).toHaveLength(2);
+    expect(m.supported).toEqual(["100rel", "timer"]);
+  });
+
+  it("§7.3.3: compact forms are the same headers as the long forms", () => {
+    const m = parseMessage(
+      "OPTIONS sip:x@example.com SIP/2.0\r\nv: SIP/2.0/UDP h;branch=z9hG4bKc\r\nf: <sip:a@example.com>;tag=f1\r\n" +
+        "t: <sip:x@example.com>\r\ni: cid\r\nCSeq: 1 OPTIONS\r\nm: <sip:a@h>\r\nk: path\r\nl: 0\r\n\r\n",
+    );
+    expect(m.header("Via")).toBe("SIP/2.0/UDP h;branch=z9hG4bKc");
+    expect(m.header("v")).toBe(m.header("VIA"));
+    expect(m.callId).toBe("cid");
+    expect(m.fromTag).toBe("f1");
+    expect(m.supported).toEqual(["path"]);
+    expect(m.contact).toHaveLength(1);
+  });
+
+  it("§7.2: status line, empty reason phrase accepted", () => {
+    const r = parseMessage("SIP/2.0 180 Ringing\r\nCall-ID: x\r\n\r\n");
+    expect(r).toBeInstanceOf(SipResponse);
+    if (r instanceof SipResponse) {
+      expect(r.status).toBe(180);
+      expect(r.reason).toBe("Ringing");
+    }
+    const e = parseMessage("SIP/2.0 100 \r\nCall-ID: x\r\n\r\n") as SipResponse;
+    expect(e.status).toBe(100);
+    expect(e.reason).toBe("");
+  });
+
+  it("§18.3: body is the rest of a datagram without Content-Length; extra bytes after it are ignored", () => {
+    expect(parseMessage("MESSAGE sip:a@b SIP/2.0\r\nCall-ID: x\r\n\r\nhello").bodyText).toBe("hello");
+    expect(parseMessage("MESSAGE sip:a@b SIP/2.0\r\nContent-Length: 2\r\n\r\nhello").bodyText).toBe("he");
+  });
+
+  it("§7.5: leading CRLFs before the start line are ignored", () => {
+    expect((parseMessage("\r\n\r\nBYE sip:a@b SIP/2.0\r\nCall-ID: y\r\n\r\n") as SipRequest).method).toBe("BYE");
+  });
+
+  it("non-ASCII header values decode as UTF-8", () => {
+    const m = parseMessage('MESSAGE sip:a@b SIP/2.0\r\nFrom: "Ünïcødé 名前" <sip:u@h>;tag=ü1\r\nSubject: héllo\r\n\r\n');
+    expect(m.from.displayName).toBe("Ünïcødé 名前");
+    expect(m.header("subject")).toBe("héllo");
+    expect(m.fromTag).toBe("ü1".slice(0, 0) + m.from.tag);
+  });
+
+  it("bytes and strings give the same message", () => {
+    const bytes = new TextEncoder().encode(INVITE);
+    const a = parseMessage(bytes);
+    const b = parseMessage(INVITE);
+    expect(a.headerFields()).toEqual(b.headerFields());
+    expect(serializeMessage(a)).toEqual(bytes);
+  });
+});
+
+describe("parse errors are typed", () => {
+  const cases: [string, string][] = [
+    ["", "EMPTY"],
+    ["\r\n\r\n", "EMPTY"],
+    ["INVITE sip:a@b SIP/2.0\r\nVia: x\r\n", "INCOMPLETE"],
+    ["INVITE sip:a@b SIP/2.0\r\nNoColonHere\r\n\r\n", "BAD_HEADER"],
+    ["INVITE sip:a@b SIP/2.0\r\n folded-first: x\r\n\r\n", "BAD_HEADER"],
+    ["INVITE sip:a@b SIP/2.0\r\nBad\u0001: x\r\n\r\n", "BAD_HEADER"],
+    ["INVITE sip:a@b SIP/2.0\r\nX: a\u0000b\r\n\r\n", "BAD_HEADER"],
+    ["INV@TE sip:a@b SIP/2.0\r\n\r\n", "BAD_METHOD"],
+    ["INVITE sip:a@b SIP/3.0\r\n\r\n", "BAD_VERSION"],
+    ["INVITE sip:a@b\r\n\r\n", "BAD_START_LINE"],
+    ["INVITE nocolon SIP/2.0\r\n\r\n", "BAD_REQUEST_URI"],
+    ["SIP/2.0 99 Low\r\n\r\n", "BAD_STATUS"],
+    ["SIP/2.0 700 High\r\n\r\n", "BAD_STATUS"],
+    ["SIP/2.0 2000 Long\r\n\r\n", "BAD_STATUS"],
+    ["SIP/1.0 200 OK\r\n\r\n", "BAD_VERSION"],
+    ["BYE sip:a@b SIP/2.0\r\nContent-Length: 1\r\nl: 2\r\n\r\nab", "BAD_CONTENT_LENGTH"],
+    ["BYE sip:a@b SIP/2.0\r\nContent-Length: 99999999999\r\n\r\n", "BAD_CONTENT_LENGTH"],
+    ["BYE sip:a@b SIP/2.0\r\nContent-Length: 5\r\n\r\nab", "BODY_TRUNCATED"],
+  ];
+  for (const [text, code] of cases) {
+    it(`${JSON.stringify(text.slice(0, 40))} -> ${code}`, () => {
+      const r = tryParseMessage(text);
+      expect(r.ok).toBe(false);
+      if (!r.ok) {
+        expect(r.error).toBeInstanceOf(SipParseError);
+        expect(r.error.code).toBe(code);
+      }
+      expect(() => parseMessage(text)).toThrow(SipParseError);
+    });
+  }
+
+  it("limits: message size, header count and header length", () => {
+    const many = "OPTIONS sip:a@b SIP/2.0\r\n" + "X: y\r\n".repeat(20) + "\r\n";
+    expect(tryParseMessage(many, { limits: { maxHeaders: 10 } })).toMatchObject({ ok: false, error: { code: "TOO_MANY_HEADERS" } });
+    const long = "OPTIONS sip:a@b SIP/2.0\r\nX: " + "y".repeat(200) + "\r\n\r\n";
+    expect(tryParseMessage(long, { limits: { maxHeaderLength: 100 } })).toMatchObject({ ok: false, error: { code: "HEADER_TOO_LONG" } });
+    expect(tryParseMessage(long, { limits: { maxMessageSize: 100 } })).toMatchObject({ ok: false, error: { code: "MESSAGE_TOO_LARGE" } });
+    expect(tryParseMessage(new Uint8Array(70000))).toMatchObject({ ok: false, error: { code: "MESSAGE_TOO_LARGE" } });
+  });
+
+  it("a malformed header value is a SipParseError naming the header", () => {
+    const m = parseMessage("BYE sip:a@b SIP/2.0\r\nCSeq: banana\r\nMax-Forwards: 300\r\n\r\n");
+    expect(() => m.cseq).toThrow(SipParseError);
+    try {
+      void m.maxForwards;
+    } catch (e) {
+      expect(e).toBeInstanceOf(SipParseError);
+      expect((e as SipParseError).header).toBe("Max-Forwards");
+    }
+    expect(() => m.callId).toThrow(SipParseError);
+  });
+});
+
+describe("changing and serializing", () => {
+  it("add, set, remove headers; removeFirstValue pops the top Via", () => {
+    const m = parseMessage(INVITE);
+    m.addHeader("Via", "SIP/2.0/UDP proxy.example.com;branch=z9hG4bKnew", { prepend: true });
+    expect(m.branch).toBe("z9hG4bKnew");
+    expect(m.via).toHaveLength(4);
+    m.removeFirstValue("Via");
+    expect(m.branch).toBe("z9hG4bK776asdhds");
+    m.removeFirstValue("Via");
+    m.removeFirstValue("Via");
+    expect(m.via.map((v) => v.branch)).toEqual(["z9hG4bKp2"]);
+    m.setHeader("Max-Forwards", "69");
+    expect(m.maxForwards).toBe(69);
+    expect(m.removeHeader("x-custom")).toBe(1);
+    expect(m.header("X-Custom")).toBeUndefined();
+    m.addHeader("X-New", "1");
+    expect(m.headerFields().at(-1)).toEqual({ name: "X-New", value: "1" });
+  });
+
+  it("parse -> serialize -> parse gives the same message, with a correct Content-Length", () => {
+    const m = parseMessage(INVITE);
+    m.setHeader("Subject", "changed");
+    m.setBody("v=0\r\no=- 1 1 IN IP4 192.0.2.1\r\n");
+    const bytes = serializeMessage(m);
+    const again = parseMessage(bytes);
+    expect(again.headerFields()).toEqual(
+      m.headerFields().map((f) => (f.name === "Content-Length" ? { name: f.name, value: String(m.body.length) } : f)),
+    );
+    expect(again.bodyText).toBe(m.bodyText);
+    expect(again.header("Content-Length")).toBe(String(m.body.length));
+    expect(messageSize(m)).toBe(bytes.length);
+  });
+
+  it("serializeMessageInto writes at an offset and refuses a short buffer", () => {
+    const m = parseMessage(INVITE);
+    const dst = new Uint8Array(2048);
+    const n = serializeMessageInto(m, dst, 10);
+    expect(parseMessage(dst.subarray(10, 10 + n)).callId).toBe(m.callId);
+    expect(() => serializeMessageInto(m, new Uint8Array(10))).toThrow(RangeError);
+    m.setHeader("Subject", "x");
+    const k = serializeMessageInto(m, dst, 0);
+    expect(parseMessage(dst.subarray(0, k)).header("subject")).toBe("x");
+    expect(() => serializeMessageInto(m, new Uint8Array(10))).toThrow(RangeError);
+  });
+
+  it("clone is independent", () => {
+    const m = parseMessage(INVITE);
+    const c = m.clone();
+    c.setHeader("Call-ID", "other");
+    expect(m.callId).toBe("a84b4c76e66710@pc33.atlanta.example.com");
+    expect(c.callId).toBe("other");
+  });
+});
+
+describe("building (RFC 3261 §8.1.1, §8.2.6)", () => {
+  it("§8.1.1: createRequest writes the mandatory headers and serializes", () => {
+    const r = createRequest({
+      method: "OPTIONS",
+      uri: "sip:carol@chicago.example.com",
+      from: '"Alice" <sip:alice@atlanta.example.com>;tag=88sja8x',
+      to: "<sip:carol@chicago.example.com>",
+      callId: "a84b4c76e66710",
+      cseq: 63104,
+      via: "SIP/2.0/UDP pc33.atlanta.example.com;branch=z9hG4bKhjhs8ass877",
+      headers: [["Accept", "application/sdp"]],
+    });
+    const p = parseMessage(serializeMessage(r)) as SipRequest;
+    expect(p.method).toBe("OPTIONS");
+    expect(p.maxForwards).toBe(70);
+    expect(p.cseq).toEqual({ seq: 63104, method: "OPTIONS" });
+    expect(p.fromTag).toBe("88sja8x");
+    expect(p.header("content-length")).toBe("0");
+    expect(p.header("accept")).toBe("application/sdp");
+  });
+
+  it("§8.2.6.2: createResponse copies Via, From, Call-ID, CSeq and adds the To tag", () => {
+    const req = parseMessage(INVITE) as SipRequest;
+    const res = createResponse(req, 200, undefined, { toTag: "a6c85cf", body: "v=0\r\n", contentType: "application/sdp" });
+    const p = parseMessage(serializeMessage(res)) as SipResponse;
+    expect(p.status).toBe(200);
+    expect(p.reason).toBe("OK");
+    expect(p.headers("via")).toEqual(req.headers("via"));
+    expect(p.header("from")).toBe(req.header("from"));
+    expect(p.toTag).toBe("a6c85cf");
+    expect(p.callId).toBe(req.callId);
+    expect(p.cseq).toEqual(req.cseq);
+    expect(p.bodyText).toBe("v=0\r\n");
+    const trying = createResponse(req, 100, undefined, { toTag: "x" });
+    expect(trying.toTag).toBeUndefined();
+  });
+});
