@@ -1,0 +1,315 @@
+import { createResponse } from "../sip/index.ts";
+import type { SipRequest, SipResponse } from "../sip/index.ts";
+import { TransactionTimeoutError, TransactionTransportError } from "./errors.ts";
+import { sixtyFourT1 } from "./timers.ts";
+import type { TimerName } from "./timers.ts";
+import { assertNever, invalidTransition, Transaction } from "./transaction.ts";
+import type { TransactionHost } from "./transaction.ts";
+import type { TransactionFlow } from "./types.ts";
+
+/**
+ * States of the INVITE server transaction, RFC 3261 §17.2.1 (Figure 7) as corrected by RFC 6026
+ * §7.1 (a 2xx from the TU moves to Accepted with Timer L; retransmitted INVITEs are absorbed there
+ * and ACKs passed to the TU):
+ *
+ * ```
+ *                                |INVITE
+ *                                |pass INV to TU
+ *             INVITE             V send 100 if TU won't in 200 ms
+ *             send response+------------+
+ *                 +--------|            |--------+ 101-199 from TU
+ *                 |        |            |        | send response
+ *                 +------->|            |<-------+
+ *                          | Proceeding |
+ *                          |            |--------+ Transport Err.
+ *                          |            |        | Inform TU
+ *                          |            |<-------+   (to Terminated)
+ *                          +------------+
+ *             300-699 from TU |     |2xx from TU
+ *             send response   |     |send response
+ *              +--------------+     +------------+
+ *              |                                 |
+ *  INVITE      V          Timer G fires          |
+ *  send resp.+-----------+ send response         |
+ *     +------|           |--------+              |      INVITE -
+ *     |      | Completed |        |              V     +--------+
+ *     +----->|           |<-------+        +------------+      |
+ *            +-----------+                 |            |<-----+
+ *               |     |                    |  Accepted  |--------+ 2xx from TU
+ *   Timer H     |     | ACK                |            |<-------+ send response
+ *   fires -     |     | -                  +------------+--------+ ACK
+ *   Inform TU   |     V                         |       ^--------+ to TU
+ *               |  +-----------+                |
+ *               |  |           |                |
+ *               |  | Confirmed |                | Timer L fires
+ *               |  |           |                | -
+ *               |  +-----------+                |
+ *               |        | Timer I fires        |
+ *               |        | -                    |
+ *               |        V                      |
+ *               |  +------------+               |
+ *               +->| Terminated |<--------------+
+ *                  +------------+
+ * ```
+ */
+export type InviteServerState = "Proceeding" | "Completed" | "Confirmed" | "Accepted" | "Terminated";
+
+type InviteServerTimer = "Trying" | "G" | "H" | "I" | "L";
+
+const FROM: Record<InviteServerState, readonly InviteServerState[]> = {
+  Proceeding: [],
+  Completed: ["Proceeding"],
+  Confirmed: ["Completed"],
+  Accepted: ["Proceeding"],
+  Terminated: ["Proceeding", "Completed", "Confirmed", "Accepted"],
+};
+
+/** An INVITE server transaction (RFC 3261 §17.2.1, RFC 6026 §7.1). */
+export class InviteServerTransaction<F extends TransactionFlow = TransactionFlow> extends Transaction<F> {
+  readonly kind = "invite-server" as const;
+  private current: InviteServerState = "Proceeding";
+  private intervalG: number;
+  private lastProvisional: SipResponse | undefined;
+  private finalResponse: SipResponse | undefined;
+  /** The To tag of the responses sent so far (the first response that carried one). */
+  toTag: string | undefined;
+  /** @internal Secondary index keys (CANCEL, RFC 2543 ACK, merged-request detection). */
+  indexKeys: string[] = [];
+
+  /** @internal */
+  constructor(host: TransactionHost<F>, id: string, request: SipRequest, flow: F) {
+    super(host, id, request, flow);
+    this.intervalG = host.timers.t1;
+  }
+
+  get state(): InviteServerState {
+    return this.current;
+  }
+
+  /** The final response sent, once there is one. */
+  get lastResponse(): SipResponse | undefined {
+    return this.finalResponse ?? this.lastProvisional;
+  }
+
+  /** @internal Entry actions of Proceeding (the request event is emitted by the layer). */
+  start(now: number): void {
+    // §17.2.1: "The server transaction MUST generate a 100 (Trying) response unless it knows that
+    // the TU will generate a provisional or final response within 200 ms, in which case it MAY
+    // generate a 100 (Trying) response." We give the TU those 200 ms (configurable).
+    const trying = this.host.timers.trying;
+    if (trying === 0) this.sendTrying();
+    else this.arm("Trying", trying, now);
+  }
+
+  /**
+   * Sends a response from the TU through this transaction. Returns false when the state does not
+   * take it (RFC 3261 §17.2.1: after a final response only further 2xx, in Accepted, go out).
+   */
+  respond(response: SipResponse, now: number): boolean {
+    const status = response.status;
+    const state = this.current;
+    this.noteTag(response);
+    switch (state) {
+      case "Proceeding":
+        this.disarm("Trying");
+        if (status < 200) {
+          // §17.2.1: "The TU passes any number of provisional responses to the server
+          // transaction. So long as the server transaction is in the "Proceeding" state, each of
+          // these MUST be passed to the transport layer for transmission."
+          this.lastProvisional = response;
+          this.host.send(this, response, this.flow, false);
+        } else if (status < 300) {
+          // RFC 6026 §7.1: "If, while in the "Proceeding" state, the TU passes a 2xx response to
+          // the server transaction, the server transaction MUST pass this response to the
+          // transport layer for transmission. It is not retransmitted by the server transaction;
+          // retransmissions of 2xx responses are handled by the TU. The server transaction MUST
+          // then transition to the "Accepted" state."
+          this.finalResponse = response;
+          this.host.send(this, response, this.flow, false);
+          this.transition("Accepted", now);
+        } else {
+          // §17.2.1: "While in the "Proceeding" state, if the TU passes a response with status
+          // code from 300 to 699 to the server transaction, the response MUST be passed to the
+          // transport layer for transmission, and the state machine MUST enter the "Completed" state."
+          this.finalResponse = response;
+          this.host.send(this, response, this.flow, false);
+          this.transition("Completed", now);
+        }
+        return true;
+      case "Accepted":
+        // RFC 6026 §7.1: "While in the "Accepted" state, if the TU passes a 2xx response, the
+        // server transaction MUST pass the response to the transport layer for transmission."
+        if (status >= 200 && status < 300) {
+          this.host.send(this, response, this.flow, true);
+          return true;
+        }
+        return false;
+      case "Completed":
+      case "Confirmed":
+      case "Terminated":
+        return false;
+      default:
+        return assertNever(state, "state");
+    }
+  }
+
+  /** @internal A retransmitted INVITE or an ACK matched this transaction (§17.2.3). */
+  receiveRequest(request: SipRequest, flow: F, _now: number): void {
+    const isAck = request.method === "ACK";
+    const state = this.current;
+    switch (state) {
+      case "Proceeding":
+        // §17.2.1: "If a request retransmission is received while in the "Proceeding" state, the
+        // most recent provisional response that was received from the TU MUST be passed to the
+        // transport layer for retransmission."
+        this.host.absorbed(this);
+        if (!isAck && this.lastProvisional !== undefined) {
+          this.host.send(this, this.lastProvisional, this.flow, true);
+        }
+        return;
+      case "Completed":
+        if (isAck) {
+          // §17.2.1: "If an ACK is received while the server transaction is in the "Completed"
+          // state, the server transaction MUST transition to the "Confirmed" state."
+          this.host.absorbed(this);
+          this.transition("Confirmed", _now);
+        } else {
+          // §17.2.1: "Furthermore, while in the "Completed" state, if a request retransmission is
+          // received, the server SHOULD pass the response to the transport for retransmission."
+          this.host.absorbed(this);
+          this.host.send(this, this.finalResponse!, this.flow, true);
+        }
+        return;
+      case "Confirmed":
+        // §17.2.1: "The purpose of the "Confirmed" state is to absorb any additional ACK messages
+        // that arrive, triggered from retransmissions of the final response."
+        this.host.absorbed(this);
+        return;
+      case "Accepted":
+        if (isAck) {
+          // RFC 6026 §7.1: "If an ACK is received while the INVITE server transaction is in the
+          // "Accepted" state, then the ACK must be passed up to the TU."
+          this.host.emit({ type: "ack", request, flow, transaction: this });
+        } else {
+          // RFC 6026 §7.1: "The purpose of the "Accepted" state is to absorb retransmissions of
+          // an accepted INVITE request. Any such retransmissions are absorbed entirely within the
+          // server transaction. They are not passed up to the TU [...]"
+          this.host.absorbed(this);
+        }
+        return;
+      case "Terminated":
+        return;
+      default:
+        assertNever(state, "state");
+    }
+  }
+
+  protected fire(name: TimerName, now: number): void {
+    const timer = name as InviteServerTimer;
+    switch (timer) {
+      case "Trying":
+        // §17.2.1: send 100 Trying when the TU has not answered within 200 ms.
+        if (this.current === "Proceeding" && this.lastProvisional === undefined) this.sendTrying();
+        return;
+      case "G":
+        // §17.2.1: "If timer G fires, the response is passed to the transport layer once more for
+        // retransmission, and timer G is set to fire in MIN(2*T1, T2) seconds. From then on, when
+        // timer G fires, the response is passed to the transport again for transmission, and
+        // timer G is reset with a value that doubles, unless that value exceeds T2, in which case
+        // it is reset with the value of T2."
+        if (this.current !== "Completed") return;
+        this.host.send(this, this.finalResponse!, this.flow, true);
+        this.intervalG = Math.min(this.intervalG * 2, this.host.timers.t2);
+        this.arm("G", this.intervalG, now);
+        return;
+      case "H":
+        // §17.2.1: "If timer H fires while in the "Completed" state, it implies that the ACK was
+        // never received. In this case, the server transaction MUST transition to the
+        // "Terminated" state, and MUST indicate to the TU that a transaction failure has occurred."
+        if (this.current !== "Completed") return;
+        this.transition("Terminated", now);
+        this.host.emit({
+          type: "timeout",
+          transaction: this,
+          error: new TransactionTimeoutError("H", "INVITE server transaction: no ACK before Timer H"),
+        });
+        return;
+      case "I":
+        // §17.2.1: "Once timer I fires, the server MUST transition to the "Terminated" state."
+        if (this.current === "Confirmed") this.transition("Terminated", now);
+        return;
+      case "L":
+        // RFC 6026 §7.1: "If Timer L fires while the INVITE server transaction is in the
+        // "Accepted" state, the transaction MUST transition to the "Terminated" state."
+        if (this.current === "Accepted") this.transition("Terminated", now);
+        return;
+      default:
+        assertNever(timer, "timer");
+    }
+  }
+
+  transportError(now: number, cause?: unknown): void {
+    // §17.2.4: "First, the procedures in [4] are followed, which attempt to deliver the response to
+    // a backup. If those should all fail, based on the definition of failure in [4], the server
+    // transaction SHOULD inform the TU that a failure has occurred, and SHOULD transition to the
+    // terminated state." (RFC 3263 failover is the transport's business; the driver reports here.)
+    if (this.current === "Terminated") return;
+    this.transition("Terminated", now);
+    this.host.emit({
+      type: "transport-error",
+      transaction: this,
+      error: new TransactionTransportError("INVITE server transaction: transport error", { cause }),
+    });
+  }
+
+  private sendTrying(): void {
+    // §8.2.6.1: a 100 (Trying) carries no To tag; the layer's createResponse copies Timestamp.
+    this.lastProvisional = createResponse(this.request, 100, "Trying");
+    this.host.send(this, this.lastProvisional, this.flow, false);
+  }
+
+  private noteTag(response: SipResponse): void {
+    if (this.toTag === undefined && response.status > 100) {
+      const tag = response.toTag;
+      if (tag !== undefined) this.toTag = tag;
+    }
+  }
+
+  /** The one place the state changes: checks the predecessor, then runs the entry actions. */
+  private transition(to: InviteServerState, now: number): void {
+    const from = this.current;
+    if (!FROM[to].includes(from)) invalidTransition(this.kind, from, to);
+    this.current = to;
+    switch (to) {
+      case "Proceeding":
+        break;
+      case "Completed":
+        // §17.2.1: "For unreliable transports, timer G is set to fire in T1 seconds, and is not
+        // set to fire for reliable transports." "When the "Completed" state is entered, timer H
+        // MUST be set to fire in 64*T1 seconds for all transports."
+        if (!this.reliable) this.arm("G", this.intervalG, now);
+        this.arm("H", sixtyFourT1(this.host.timers), now);
+        break;
+      case "Confirmed":
+        this.disarm("G");
+        this.disarm("H");
+        // §17.2.1: "When this state is entered, timer I is set to fire in T4 seconds for
+        // unreliable transports, and zero seconds for reliable transports."
+        this.host.entered(this, from, to, now);
+        if (this.reliable) this.transition("Terminated", now);
+        else this.arm("I", this.host.timers.t4, now);
+        return;
+      case "Accepted":
+        // RFC 6026 §7.1: "When the INVITE server transaction enters the "Accepted" state, Timer L
+        // MUST be set to fire in 64*T1 for all transports."
+        this.arm("L", sixtyFourT1(this.host.timers), now);
+        break;
+      case "Terminated":
+        this.disarmAll();
+        break;
+      default:
+        assertNever(to, "state");
+    }
+    this.host.entered(this, from, to, now);
+  }
+}

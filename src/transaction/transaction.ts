@@ -1,0 +1,139 @@
+import type { SipRequest, SipResponse } from "../sip/index.ts";
+import type { TimerConfig, TimerName } from "./timers.ts";
+import type { TimerEntry } from "./timer-heap.ts";
+import type { TransactionEvent, TransactionFlow } from "./types.ts";
+import type { InviteClientTransaction } from "./invite-client.ts";
+import type { NonInviteClientTransaction } from "./non-invite-client.ts";
+import type { InviteServerTransaction } from "./invite-server.ts";
+import type { NonInviteServerTransaction } from "./non-invite-server.ts";
+
+/** The four machines of RFC 3261 §17. */
+export type TransactionKind = "invite-client" | "non-invite-client" | "invite-server" | "non-invite-server";
+
+/** A client transaction (RFC 3261 §17.1). */
+export type ClientTransaction<F extends TransactionFlow = TransactionFlow> =
+  | InviteClientTransaction<F>
+  | NonInviteClientTransaction<F>;
+
+/** A server transaction (RFC 3261 §17.2). */
+export type ServerTransaction<F extends TransactionFlow = TransactionFlow> =
+  | InviteServerTransaction<F>
+  | NonInviteServerTransaction<F>;
+
+/** Any transaction. */
+export type AnyTransaction<F extends TransactionFlow = TransactionFlow> = ClientTransaction<F> | ServerTransaction<F>;
+
+/** A timer armed in the layer's heap: which transaction, which RFC timer. */
+export interface TimerRef {
+  readonly transaction: Transaction<TransactionFlow>;
+  readonly name: TimerName;
+}
+
+/**
+ * What a machine needs from the layer that owns it. The layer implements it; the machines never see
+ * maps, heaps or queues, which keeps each machine file about the RFC's rules alone.
+ * @internal
+ */
+export interface TransactionHost<F extends TransactionFlow> {
+  readonly timers: Readonly<TimerConfig>;
+  /** Queues a transmit. */
+  send(txn: Transaction<F>, message: SipRequest | SipResponse, flow: F, retransmission: boolean): void;
+  /** Queues an event for the TU. */
+  emit(event: TransactionEvent<F>): void;
+  /** Arms a timer at absolute time `at`. */
+  arm(txn: Transaction<F>, name: TimerName, at: number): TimerEntry<TimerRef>;
+  disarm(entry: TimerEntry<TimerRef>): void;
+  /** Called after every state change; on Terminated the layer forgets the transaction. */
+  entered(txn: Transaction<F>, from: string, to: string, now: number): void;
+  /** A retransmitted request or response was absorbed. */
+  absorbed(txn: Transaction<F>): void;
+  /** A random To tag for responses the layer generates itself (487, 100 carries none). */
+  newTag(): string;
+}
+
+/**
+ * What the four machines share: identity, the request that created the transaction, the flow, and
+ * timer bookkeeping. The state-specific rules live in the subclasses, each in its own file.
+ */
+export abstract class Transaction<F extends TransactionFlow = TransactionFlow> {
+  /** The match key the layer files this transaction under (RFC 3261 §17.1.3 / §17.2.3). */
+  readonly id: string;
+  abstract readonly kind: TransactionKind;
+  /** The request that created the transaction (for a client: the request as sent). */
+  readonly request: SipRequest;
+  /** Client: where the request goes. Server: where the request came from. */
+  readonly flow: F;
+  /** Whether the flow is reliable (RFC 3261 §17: decides which timers run). */
+  readonly reliable: boolean;
+  /** @internal */
+  protected readonly host: TransactionHost<F>;
+  private readonly armed = new Map<TimerName, TimerEntry<TimerRef>>();
+
+  /** @internal */
+  constructor(host: TransactionHost<F>, id: string, request: SipRequest, flow: F) {
+    this.host = host;
+    this.id = id;
+    this.request = request;
+    this.flow = flow;
+    this.reliable = flow.reliable;
+  }
+
+  /** The current state, one of the machine's string-union states. */
+  abstract get state(): string;
+
+  /** The CSeq method of the transaction's request (what §17.1.3 and §17.2.3 match on). */
+  get method(): string {
+    return this.request.method;
+  }
+
+  /** Whether a timer of this name is armed (for tests and diagnostics). */
+  isArmed(name: TimerName): boolean {
+    return this.armed.has(name);
+  }
+
+  /** Deadline of an armed timer, or undefined. */
+  deadline(name: TimerName): number | undefined {
+    return this.armed.get(name)?.at;
+  }
+
+  /** @internal Called by the layer when a timer armed by this transaction is due. */
+  timerFired(name: TimerName, now: number): void {
+    this.armed.delete(name);
+    this.fire(name, now);
+  }
+
+  /** @internal The transport could not send for this transaction (RFC 3261 §17.1.4, §17.2.4). */
+  abstract transportError(now: number, cause?: unknown): void;
+
+  /** The machine's reaction to one of its timers. */
+  protected abstract fire(name: TimerName, now: number): void;
+
+  /** (Re)arms a timer `delay` ms from `now`. */
+  protected arm(name: TimerName, delay: number, now: number): void {
+    this.disarm(name);
+    this.armed.set(name, this.host.arm(this, name, now + delay));
+  }
+
+  protected disarm(name: TimerName): void {
+    const entry = this.armed.get(name);
+    if (entry !== undefined) {
+      this.armed.delete(name);
+      this.host.disarm(entry);
+    }
+  }
+
+  protected disarmAll(): void {
+    for (const entry of this.armed.values()) this.host.disarm(entry);
+    this.armed.clear();
+  }
+}
+
+/** Exhaustiveness check for `switch` statements over string unions. */
+export function assertNever(value: never, what = "value"): never {
+  throw new Error(`unexpected ${what}: ${String(value)}`);
+}
+
+/** Throws when a transition is not in the machine's whitelist: a broken invariant, not bad input. */
+export function invalidTransition(kind: TransactionKind, from: string, to: string): never {
+  throw new Error(`${kind} transaction: no transition from ${from} to ${to}`);
+}
