@@ -21,6 +21,7 @@ export type SipCheck =
   | "header-value" //        a known header whose value does not parse: 400
   | "request-uri" //         malformed Request-URI, or one with URI headers (§19.1.1 table 1): 400
   | "cseq-method" //         §8.1.1.5: CSeq method differs from the request method: 400
+  | "method" //              §8.2.1: a method this element does not implement: 501 (with Allow)
   | "date" //                §20.17, §25.1: Date is not an RFC 1123 date in GMT: 400
   | "uri-scheme" //          §8.2.2.1, §16.3 step 2: 416
   | "max-forwards" //        §16.3 step 3: 483
@@ -35,7 +36,7 @@ export type SipCheck =
 export class SipValidationError extends SipParseError {
   /** The rule that failed. */
   readonly check: SipCheck;
-  /** Status code to answer with (400, 415, 416, 420, 483). */
+  /** Status code to answer with (400, 415, 416, 420, 483, 501). */
   readonly status: number;
   /** Reason phrase for that status (RFC 3261 §21). */
   readonly reason: string;
@@ -64,13 +65,21 @@ export interface ValidateOptions {
    */
   uriSchemes?: readonly string[];
   /**
-   * Act as a proxy forwarding the request: Max-Forwards 0 gets 483 Too Many Hops (RFC 3261 §16.3
-   * step 3), except for OPTIONS, which a proxy may answer itself (§11 and RFC 4475 §3.3.11 allow
-   * either; set `maxForwardsOptions` to reject those too).
+   * Methods this element implements (case-sensitive, §7.1): any other gets 501 Not Implemented with
+   * an Allow header (§8.2.1, RFC 4475 §3.1.2.18 prefers 501 to 400 for an unknown method).
+   */
+  methods?: readonly string[];
+  /**
+   * Act as a proxy about to forward: Max-Forwards 0 gets 483 Too Many Hops (RFC 3261 §16.3 step 3).
+   * A proxy that wants to answer an OPTIONS itself as the final recipient (§16.3 allows it) should
+   * not set this for that request.
    */
   checkMaxForwards?: boolean;
-  /** With `checkMaxForwards`, also reject OPTIONS with Max-Forwards 0. */
-  maxForwardsOptions?: boolean;
+  /**
+   * Accept RFC 2543 requests without Max-Forwards (RFC 4475 §3.4.1: elements that keep backward
+   * compatibility accept them; §16.3 step 3 lets a proxy pass a request without the header).
+   */
+  rfc2543?: boolean;
   /** Option tags this UAS supports: any other tag in Require gets 420 Bad Extension (§8.2.2.3). */
   supported?: readonly string[];
   /** Option tags this proxy supports: any other tag in Proxy-Require gets 420 (§16.3 step 5). */
@@ -89,6 +98,7 @@ const STATUS: Record<SipCheck, number> = {
   "request-uri": 400,
   "cseq-method": 400,
   date: 400,
+  method: 501,
   "uri-scheme": 416,
   "max-forwards": 483,
   extension: 420,
@@ -101,10 +111,15 @@ const REASON: Record<number, string> = {
   416: "Unsupported URI Scheme",
   420: "Bad Extension",
   483: "Too Many Hops",
+  501: "Not Implemented",
+  505: "Version Not Supported",
+  513: "Message Too Large",
 };
 
 /** RFC 3261 §8.1.1: "the six header fields ... are the fundamental building blocks of a SIP message". */
 const REQUEST_MANDATORY = ["To", "From", "CSeq", "Call-ID", "Max-Forwards", "Via"] as const;
+/** The same without Max-Forwards, which RFC 2543 did not have. */
+const REQUEST_MANDATORY_2543 = ["To", "From", "CSeq", "Call-ID", "Via"] as const;
 /** §8.2.6.2 / §20 table 2: a response copies From, To, CSeq, Call-ID and Via from the request. */
 const RESPONSE_MANDATORY = ["From", "To", "CSeq", "Call-ID", "Via"] as const;
 
@@ -177,8 +192,14 @@ export function validateMessage(msg: SipMessage, opts: ValidateOptions = {}): Si
 export function validateRequest(msg: SipRequest, opts: ValidateOptions = {}): SipValidationError | undefined {
   const uriError = checkRequestUri(msg);
   if (uriError) return uriError;
-  const syntax = checkSyntax(msg, REQUEST_MANDATORY);
+  const syntax = checkSyntax(msg, opts.rfc2543 ? REQUEST_MANDATORY_2543 : REQUEST_MANDATORY);
   if (syntax) return syntax;
+
+  if (opts.methods && !opts.methods.includes(msg.method)) {
+    return new SipValidationError("method", "BAD_METHOD", `method ${msg.method} is not implemented`, {
+      responseHeaders: [["Allow", opts.methods.join(", ")]],
+    });
+  }
 
   // §8.1.1.5: "The method MUST match that of the request." CANCEL and ACK carry their own method
   // (§9.1: CANCEL's CSeq method is CANCEL; §17.1.1.3: ACK's is ACK), so no exception is needed.
@@ -261,6 +282,17 @@ function checkSyntax(msg: SipMessage, mandatory: readonly string[]): SipValidati
   return undefined;
 }
 
+/**
+ * The response for a message that did not parse at all (a {@link SipParseError} from
+ * `parseMessage`), when it is a request that can still be answered: 505 Version Not Supported for
+ * another SIP version (§21.5.6, RFC 4475 §3.1.2.16), 513 Message Too Large (§21.4.28), else 400.
+ * A response that fails to parse is dropped, never answered (RFC 4475 §3.1.2.19).
+ */
+export function statusForParseError(error: SipParseError): { status: number; reason: string } {
+  const status = error.code === "BAD_VERSION" ? 505 : error.code === "MESSAGE_TOO_LARGE" ? 513 : 400;
+  return { status, reason: REASON[status]! };
+}
+
 /** 416, 483, 420, 415 as the options ask, in the order of §16.3 (proxy) and §8.2 (UAS). */
 function checkPolicy(msg: SipRequest, opts: ValidateOptions): SipValidationError | undefined {
   if (opts.uriSchemes) {
@@ -270,7 +302,7 @@ function checkPolicy(msg: SipRequest, opts: ValidateOptions): SipValidationError
     }
   }
 
-  if (opts.checkMaxForwards && msg.maxForwards === 0 && (msg.method !== "OPTIONS" || opts.maxForwardsOptions)) {
+  if (opts.checkMaxForwards && msg.maxForwards === 0) {
     return new SipValidationError("max-forwards", "BAD_HEADER_VALUE", "Max-Forwards is 0", { header: "Max-Forwards" });
   }
 
