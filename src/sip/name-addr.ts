@@ -1,0 +1,234 @@
+/**
+ * Addresses with display names and header parameters (RFC 3261 §20.10, §20.20, §20.39, §25.1):
+ * From, To, Contact, Route, Record-Route, Refer-To, Referred-By, Reply-To.
+ *
+ *     name-addr    = [ display-name ] LAQUOT addr-spec RAQUOT
+ *     addr-spec    = SIP-URI / SIPS-URI / absoluteURI
+ *     display-name = *(token LWS) / quoted-string
+ *     LAQUOT = SWS "<"          RAQUOT = ">" SWS
+ *     from-spec    = ( name-addr / addr-spec ) *( SEMI from-param )
+ *     Contact      = ( STAR / (contact-param *(COMMA contact-param)))
+ *     contact-param = (name-addr / addr-spec) *(SEMI contact-params)
+ *
+ * §20.10: when the URI is written without angle brackets (addr-spec form), everything after its
+ * first `;` is a header parameter, and a URI holding `,`, `?` or `;` must be enclosed in `<>`.
+ */
+import {
+  fail,
+  formatGenericParams,
+  getParam,
+  parseGenericParams,
+  quote,
+  readQuoted,
+  scan,
+  scanToken,
+  scanUint,
+  setParam,
+  skipLws,
+} from "./grammar.ts";
+import type { Contact, ContactAddress, FromTo, NameAddr, Params } from "./types.ts";
+import { formatUri, parseUriRange } from "./uri.ts";
+
+/** Largest delta-seconds (RFC 3261 §20.19: up to 2^32 - 1). */
+const MAX_DELTA = 0xffffffff;
+
+/**
+ * Reads one `(name-addr / addr-spec) *(SEMI generic-param)` at `pos`; {@link scan}.end is left
+ * after its parameters (whitespace skipped).
+ */
+function readNameAddr(text: string, pos: number, end: number): NameAddr {
+  pos = skipLws(text, pos, end);
+  if (pos >= end) fail("BAD_NAME_ADDR", "expected an address", pos);
+  let displayName: string | undefined;
+  let c = text.charCodeAt(pos);
+  let angle = c === 0x3c;
+  if (c === 0x22) {
+    displayName = readQuoted(text, pos, end, "BAD_NAME_ADDR");
+    pos = skipLws(text, scan.end, end);
+    if (pos >= end || text.charCodeAt(pos) !== 0x3c) fail("BAD_NAME_ADDR", "expected '<' after the display name", pos);
+    angle = true;
+  } else if (!angle) {
+    const e = scanToken(text, pos, end);
+    // A scheme is made of token characters and is followed by ":"; a display name is not.
+    if (!(e > pos && e < end && text.charCodeAt(e) === 0x3a)) {
+      let name = "";
+      let p = pos;
+      for (;;) {
+        const te = scanToken(text, p, end);
+        if (te === p) break;
+        name = name === "" ? text.slice(p, te) : name + " " + text.slice(p, te);
+        p = skipLws(text, te, end);
+      }
+      if (p >= end || text.charCodeAt(p) !== 0x3c || name === "") {
+        // RFC 4475 §3.1.2.7 baddn: a display name with non-token characters must be quoted.
+        fail("BAD_NAME_ADDR", "display name must be tokens or a quoted string, followed by <URI>", p);
+      }
+      displayName = name;
+      pos = p;
+      angle = true;
+    }
+  }
+  let uri;
+  if (angle) {
+    // Nothing but the URI between the brackets (RFC 4475 §3.1.2.5 badaspec).
+    const start = pos + 1;
+    let gt = start;
+    while (gt < end && text.charCodeAt(gt) !== 0x3e) gt++;
+    if (gt >= end) fail("BAD_NAME_ADDR", "missing '>'", pos);
+    uri = parseUriRange(text, start, gt);
+    pos = gt + 1;
+  } else {
+    let e = pos;
+    while (e < end) {
+      c = text.charCodeAt(e);
+      if (c === 0x3b || c === 0x2c || c === 0x20 || c === 0x09 || c === 0x0d || c === 0x0a) break;
+      // RFC 3261 §20.10; RFC 4475 §3.1.2.10 regbadct: headers need the name-addr form.
+      if (c === 0x3f) fail("BAD_NAME_ADDR", "a URI with '?' must be enclosed in <>", e);
+      e++;
+    }
+    uri = parseUriRange(text, pos, e);
+    pos = e;
+  }
+  const params: Params = {};
+  scan.end = parseGenericParams(text, pos, end, params, "BAD_NAME_ADDR");
+  return { displayName, uri, params };
+}
+
+/** Parses a single name-addr / addr-spec with header parameters (e.g. Refer-To, Referred-By). */
+export function parseNameAddr(text: string): NameAddr {
+  const na = readNameAddr(text, 0, text.length);
+  const p = skipLws(text, scan.end, text.length);
+  if (p < text.length) fail("BAD_NAME_ADDR", "unexpected character after the address", p);
+  return na;
+}
+
+/**
+ * Parses a comma-separated list of addresses (Route, Record-Route, Contact without `*`). Commas
+ * inside quoted strings and angle brackets are not separators.
+ */
+export function parseNameAddrList(text: string): NameAddr[] {
+  const out: NameAddr[] = [];
+  const end = text.length;
+  let p = 0;
+  for (;;) {
+    out.push(readNameAddr(text, p, end));
+    p = skipLws(text, scan.end, end);
+    if (p >= end) return out;
+    if (text.charCodeAt(p) !== 0x2c) fail("BAD_NAME_ADDR", "expected ',' between addresses", p);
+    p++;
+  }
+}
+
+/**
+ * Formats an address in the name-addr form (`"Display" <uri>;params`): always with angle brackets,
+ * so URIs with `,`, `?` or `;` stay intact (§20.10). The display name is quoted whenever present.
+ * Throws RangeError if the display name holds CR or LF (no quoted-pair can carry them).
+ */
+export function formatNameAddr(na: NameAddr): string {
+  const dn = na.displayName === undefined ? "" : quote(na.displayName) + " ";
+  return `${dn}<${formatUri(na.uri)}>${formatGenericParams(na.params)}`;
+}
+
+// --- From / To --------------------------------------------------------------------------------
+
+/** Parses a From or To value (§20.20, §20.39); `tag` (§19.3) is lifted out of the parameters. */
+export function parseFromTo(text: string): FromTo {
+  const na = parseNameAddr(text);
+  const tag = getParam(na.params, "tag");
+  if (tag === null) fail("BAD_NAME_ADDR", "tag parameter without a value", 0);
+  return { displayName: na.displayName, uri: na.uri, params: na.params, tag };
+}
+
+/** Formats a From or To value; `tag`, when set, overrides `params.tag`. */
+export function formatFromTo(ft: FromTo): string {
+  return formatNameAddr({ displayName: ft.displayName, uri: ft.uri, params: withParams(ft.params, "tag", ft.tag) });
+}
+
+/** A copy of `params` with `name` set to `value` (in place of an existing entry), unless undefined. */
+function withParams(params: Params, name: string, value: string | null | undefined): Params {
+  if (value === undefined) return params;
+  const out: Params = {};
+  let done = false;
+  for (const k of Object.keys(params)) {
+    if (k === name) {
+      setParam(out, k, value);
+      done = true;
+    } else {
+      setParam(out, k, params[k]);
+    }
+  }
+  if (!done) setParam(out, name, value);
+  return out;
+}
+
+// --- Contact ----------------------------------------------------------------------------------
+
+/**
+ * Parses a Contact value (§20.10): `*` gives one wildcard entry (§10.2.2); otherwise each address
+ * gets `expires` (delta-seconds, 0..2^32-1, else BAD_NUMBER — RFC 4475 §3.1.2.4 scalar02) and `q`
+ * (qvalue, 0..1 with at most three decimals, else BAD_NUMBER) lifted out of its parameters.
+ */
+export function parseContactList(text: string): Contact[] {
+  const end = text.length;
+  const s = skipLws(text, 0, end);
+  if (s < end && text.charCodeAt(s) === 0x2a && skipLws(text, s + 1, end) === end) return [{ wildcard: true }];
+  const out: Contact[] = [];
+  let p = 0;
+  for (;;) {
+    const start = skipLws(text, p, end);
+    const na = readNameAddr(text, start, end);
+    const c: ContactAddress = {
+      wildcard: false,
+      displayName: na.displayName,
+      uri: na.uri,
+      params: na.params,
+      expires: undefined,
+      q: undefined,
+    };
+    const ex = getParam(na.params, "expires");
+    if (ex !== undefined) c.expires = readDelta(ex, start);
+    const q = getParam(na.params, "q");
+    if (q !== undefined) c.q = readQvalue(q, start);
+    out.push(c);
+    p = skipLws(text, scan.end, end);
+    if (p >= end) return out;
+    if (text.charCodeAt(p) !== 0x2c) fail("BAD_NAME_ADDR", "expected ',' between contacts", p);
+    p++;
+  }
+}
+
+function readDelta(v: string | null, at: number): number {
+  const n = v === null ? -1 : scanUint(v, 0, v.length, MAX_DELTA);
+  if (n < 0 || scan.end !== (v as string).length) fail("BAD_NUMBER", "contact expires must be 0..4294967295", at);
+  return n;
+}
+
+/** qvalue = ( "0" [ "." 0*3DIGIT ] ) / ( "1" [ "." 0*3("0") ] ) (§25.1). */
+function readQvalue(v: string | null, at: number): number {
+  if (v === null || v.length === 0 || v.length > 5) return fail("BAD_NUMBER", "q must be a qvalue 0..1", at);
+  const lead = v.charCodeAt(0);
+  let ok = lead === 0x30 || lead === 0x31;
+  if (ok && v.length > 1) {
+    ok = v.charCodeAt(1) === 0x2e;
+    for (let i = 2; ok && i < v.length; i++) {
+      const c = v.charCodeAt(i);
+      ok = lead === 0x31 ? c === 0x30 : c >= 0x30 && c <= 0x39;
+    }
+  }
+  if (!ok) fail("BAD_NUMBER", "q must be a qvalue 0..1", at);
+  return Number(v);
+}
+
+/** Formats a qvalue with at most three decimals. */
+function formatQ(q: number): string {
+  if (!(q >= 0 && q <= 1)) throw new RangeError(`q must be 0..1, got ${q}`);
+  return String(Math.round(q * 1000) / 1000);
+}
+
+/** Formats one Contact value; `expires` and `q`, when set, override the parameters. */
+export function formatContact(c: Contact): string {
+  if (c.wildcard) return "*";
+  let params = withParams(c.params, "expires", c.expires === undefined ? undefined : String(c.expires));
+  params = withParams(params, "q", c.q === undefined ? undefined : formatQ(c.q));
+  return formatNameAddr({ displayName: c.displayName, uri: c.uri, params });
+}
