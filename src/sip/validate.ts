@@ -1,6 +1,7 @@
 import { SipParseError } from "./errors.ts";
 import type { SipErrorCode } from "./errors.ts";
 import { HEADER_NAMES, headerId } from "./header-names.ts";
+import { parseSipDate } from "./header-values.ts";
 import type { SipMessage, SipRequest } from "./message.ts";
 
 /**
@@ -270,14 +271,15 @@ function checkSyntax(msg: SipMessage, mandatory: readonly string[]): SipValidati
     }
   }
 
+  // §20.17, §25.1: rfc1123-date, and "the time zone MUST be GMT" (RFC 4475 §3.1.2.12, baddate).
   const date = msg.header("Date");
-  if (date !== undefined && !isSipDate(date)) {
-    return new SipValidationError(
-      "date",
-      "BAD_HEADER_VALUE",
-      `Date is not an RFC 1123 date in GMT (RFC 3261 §25.1): ${date}`,
-      { header: "Date" },
-    );
+  if (date !== undefined) {
+    try {
+      parseSipDate(date);
+    } catch (e) {
+      if (!(e instanceof SipParseError)) throw e;
+      return new SipValidationError("date", e.code, `Date: ${e.message}`, { header: "Date", cause: e });
+    }
   }
   return undefined;
 }
@@ -356,29 +358,4 @@ function accepts(ranges: readonly string[], type: string): boolean {
     if (range === "*/*" || range === t || (range.endsWith("/*") && range.slice(0, -2) === major)) return true;
   }
   return false;
-}
-
-const WKDAY = new Set(["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"]);
-const MONTH = new Set(["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"]);
-const DATE_SHAPE = /^([A-Z][a-z]{2}), (\d{2}) ([A-Z][a-z]{2}) (\d{4}) (\d{2}):(\d{2}):(\d{2}) GMT$/;
-
-/**
- * RFC 3261 §25.1 SIP-date, i.e. RFC 1123 restricted to GMT:
- *
- *     rfc1123-date = wkday "," SP date1 SP time SP "GMT"
- *     date1        = 2DIGIT SP month SP 4DIGIT
- *     time         = 2DIGIT ":" 2DIGIT ":" 2DIGIT
- *
- * §20.17: "the time zone MUST be GMT" (RFC 4475 §3.1.2.12, baddate, uses EST).
- */
-export function isSipDate(text: string): boolean {
-  const m = DATE_SHAPE.exec(text);
-  if (!m) return false;
-  if (!WKDAY.has(m[1]!) || !MONTH.has(m[3]!)) return false;
-  const day = Number(m[2]);
-  const hour = Number(m[5]);
-  const minute = Number(m[6]);
-  const second = Number(m[7]);
-  // A leap second (60) is a valid `time` in RFC 1123's source grammar (RFC 822 allows it).
-  return day >= 1 && day <= 31 && hour <= 23 && minute <= 59 && second <= 60;
 }
