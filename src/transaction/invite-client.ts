@@ -170,12 +170,12 @@ export class InviteClientTransaction<F extends TransactionFlow = TransactionFlow
         // §17.1.1.2: "If the client transaction is still in the "Calling" state when timer B
         // fires, the client transaction SHOULD inform the TU that a timeout has occurred."
         if (this.current !== "Calling") return;
-        this.transition("Terminated", now);
         this.host.emit({
           type: "timeout",
           transaction: this,
           error: new TransactionTimeoutError("B", "INVITE client transaction: Timer B fired in Calling"),
         });
+        this.transition("Terminated", now);
         return;
       case "D":
         // §17.1.1.2: "If timer D fires while the client transaction is in the "Completed" state,
@@ -197,12 +197,12 @@ export class InviteClientTransaction<F extends TransactionFlow = TransactionFlow
     // §17.1.4: "If a fatal transport error is reported by the transport layer [...] the client
     // transaction SHOULD inform the TU that a transport failure has occurred, and the client
     // transaction SHOULD transition directly to the "Terminated" state."
-    this.transition("Terminated", now);
     this.host.emit({
       type: "transport-error",
       transaction: this,
       error: new TransactionTransportError("INVITE client transaction: transport error", { cause }),
     });
+    this.transition("Terminated", now);
   }
 
   /** The one place the state changes: checks the predecessor, then runs the entry actions. */

@@ -227,12 +227,12 @@ export class InviteServerTransaction<F extends TransactionFlow = TransactionFlow
         // never received. In this case, the server transaction MUST transition to the
         // "Terminated" state, and MUST indicate to the TU that a transaction failure has occurred."
         if (this.current !== "Completed") return;
-        this.transition("Terminated", now);
         this.host.emit({
           type: "timeout",
           transaction: this,
           error: new TransactionTimeoutError("H", "INVITE server transaction: no ACK before Timer H"),
         });
+        this.transition("Terminated", now);
         return;
       case "I":
         // §17.2.1: "Once timer I fires, the server MUST transition to the "Terminated" state."
@@ -254,12 +254,12 @@ export class InviteServerTransaction<F extends TransactionFlow = TransactionFlow
     // transaction SHOULD inform the TU that a failure has occurred, and SHOULD transition to the
     // terminated state." (RFC 3263 failover is the transport's business; the driver reports here.)
     if (this.current === "Terminated") return;
-    this.transition("Terminated", now);
     this.host.emit({
       type: "transport-error",
       transaction: this,
       error: new TransactionTransportError("INVITE server transaction: transport error", { cause }),
     });
+    this.transition("Terminated", now);
   }
 
   private sendTrying(): void {

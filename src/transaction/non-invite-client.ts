@@ -153,12 +153,12 @@ export class NonInviteClientTransaction<F extends TransactionFlow = TransactionF
         // state, the client transaction SHOULD inform the TU about the timeout, and then it SHOULD
         // enter the "Terminated" state." (likewise in "Proceeding")
         if (this.current !== "Trying" && this.current !== "Proceeding") return;
-        this.transition("Terminated", now);
         this.host.emit({
           type: "timeout",
           transaction: this,
           error: new TransactionTimeoutError("F", `${this.method} client transaction: Timer F fired`),
         });
+        this.transition("Terminated", now);
         return;
       case "K":
         // §17.1.2.2: "If Timer K fires while in this state, the client transaction MUST transition
@@ -174,12 +174,12 @@ export class NonInviteClientTransaction<F extends TransactionFlow = TransactionF
     // §17.1.4: "the client transaction SHOULD inform the TU that a transport failure has occurred,
     // and the client transaction SHOULD transition directly to the "Terminated" state."
     if (this.current === "Terminated") return;
-    this.transition("Terminated", now);
     this.host.emit({
       type: "transport-error",
       transaction: this,
       error: new TransactionTransportError(`${this.method} client transaction: transport error`, { cause }),
     });
+    this.transition("Terminated", now);
   }
 
   /** The one place the state changes: checks the predecessor, then runs the entry actions. */

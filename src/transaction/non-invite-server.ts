@@ -172,12 +172,12 @@ export class NonInviteServerTransaction<F extends TransactionFlow = TransactionF
     // §17.2.4: "[...] the server transaction SHOULD inform the TU that a failure has occurred, and
     // SHOULD transition to the terminated state."
     if (this.current === "Terminated") return;
-    this.transition("Terminated", now);
     this.host.emit({
       type: "transport-error",
       transaction: this,
       error: new TransactionTransportError(`${this.method} server transaction: transport error`, { cause }),
     });
+    this.transition("Terminated", now);
   }
 
   /** The one place the state changes: checks the predecessor, then runs the entry actions. */
