@@ -205,6 +205,7 @@ export abstract class SipMessage {
 
   /** @internal Called before any change: header list materialized, caches and raw bytes dropped. */
   _change(): Field[] {
+    this._decodeStartLine();
     const f = this._materialize();
     this._tok = null;
     this._pristine = false;
@@ -288,9 +289,9 @@ export abstract class SipMessage {
   }
 
   set body(b: Uint8Array) {
-    this._materialize();
-    this._tok = null;
-    this._pristine = false;
+    const cache = this._cache;
+    this._change();
+    this._cache = cache;
     this._body = b;
   }
 
@@ -529,6 +530,9 @@ export abstract class SipMessage {
   /** The start line without CRLF. */
   abstract startLine(): string;
 
+  /** @internal Decodes the lazily read parts of the start line before the token table goes. */
+  abstract _decodeStartLine(): void;
+
   /** @internal Byte range of the whole message in `_src` while pristine: [start, end). */
   _rawRange(): [number, number] {
     const tok = this._tok!;
@@ -609,6 +613,10 @@ export class SipRequest extends SipMessage {
   startLine(): string {
     return `${this._method} ${this.uriText} SIP/2.0`;
   }
+
+  _decodeStartLine(): void {
+    void this.uriText;
+  }
 }
 
 /** A SIP response (RFC 3261 §7.2). */
@@ -652,6 +660,10 @@ export class SipResponse extends SipMessage {
 
   startLine(): string {
     return `SIP/2.0 ${this._status} ${this.reason}`;
+  }
+
+  _decodeStartLine(): void {
+    void this.reason;
   }
 }
 

@@ -117,10 +117,10 @@ describe("parseMessage (RFC 3261 §7)", () => {
   });
 
   it("non-ASCII header values decode as UTF-8", () => {
-    const m = parseMessage('MESSAGE sip:a@b SIP/2.0\r\nFrom: "Ünïcødé 名前" <sip:u@h>;tag=ü1\r\nSubject: héllo\r\n\r\n');
+    const m = parseMessage('MESSAGE sip:a@b SIP/2.0\r\nFrom: "Ünïcødé 名前" <sip:u@h>;tag=u1\r\nSubject: héllo\r\n\r\n');
     expect(m.from.displayName).toBe("Ünïcødé 名前");
     expect(m.header("subject")).toBe("héllo");
-    expect(m.fromTag).toBe("ü1".slice(0, 0) + m.from.tag);
+    expect(m.fromTag).toBe("u1");
   });
 
   it("bytes and strings give the same message", () => {
