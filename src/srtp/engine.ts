@@ -1,0 +1,95 @@
+/**
+ * The Wasm side of SRTP contexts: views of the core's regions, made once, and the resident key slots.
+ *
+ * The core holds a fixed number of slots (expanded keys, HMAC pad states, GHASH tables). Each context
+ * keeps a copy of its slot bytes; when more contexts exist than slots, the least recently loaded
+ * resident is evicted and the context's copy is loaded back on its next packet (a ~1.3 KB copy), so the
+ * number of contexts is not bounded by Wasm memory and memory never grows.
+ */
+import { wasmCore } from "../wasm/index.ts";
+import type { SiphonWasmExports } from "../wasm/index.ts";
+
+/** A context's key material: its slot image and where it is resident, if anywhere. */
+export interface KeyHandle {
+  image: Uint8Array;
+  slot: number;
+}
+
+/** Views and pointers of the SRTP core, fetched once. */
+export interface SrtpEngine {
+  readonly x: SiphonWasmExports;
+  readonly u8: Uint8Array;
+  readonly u32: Uint32Array;
+  readonly i32: Int32Array;
+  readonly io: number;
+  readonly ioSize: number;
+  readonly ks: number;
+  readonly desc: number;
+  readonly descCount: number;
+  readonly keys: number;
+  readonly maxPacket: number;
+  readonly slots: number;
+  readonly slotSize: number;
+  readonly slotCount: number;
+  /** Resident handle of each slot. */
+  readonly owners: (KeyHandle | undefined)[];
+  /** Next slot to evict (round robin over slots; free slots first). */
+  hand: number;
+}
+
+let engine: SrtpEngine | undefined;
+
+/** The shared engine, created on first use. */
+export function srtpEngine(): SrtpEngine {
+  if (engine) return engine;
+  const core = wasmCore();
+  const x = core.exports;
+  const buffer = x.memory.buffer;
+  engine = {
+    x,
+    u8: core.u8,
+    u32: core.u32,
+    i32: new Int32Array(buffer),
+    io: x.srtp_io(),
+    ioSize: x.srtp_io_size(),
+    ks: x.srtp_ks(),
+    desc: x.srtp_desc(),
+    descCount: x.srtp_desc_count(),
+    keys: x.srtp_keys(),
+    maxPacket: x.srtp_max_packet(),
+    slots: x.srtp_slots(),
+    slotSize: x.srtp_slot_size(),
+    slotCount: x.srtp_slot_count(),
+    owners: new Array<KeyHandle | undefined>(x.srtp_slot_count()).fill(undefined),
+    hand: 0,
+  };
+  return engine;
+}
+
+/** Makes `h` resident and returns its slot pointer. */
+export function residentSlot(e: SrtpEngine, h: KeyHandle): number {
+  if (h.slot >= 0) return e.slots + h.slot * e.slotSize;
+  let slot = e.owners.indexOf(undefined);
+  if (slot < 0) {
+    slot = e.hand;
+    e.hand = (e.hand + 1) % e.slotCount;
+    const victim = e.owners[slot]!;
+    victim.slot = -1;
+  }
+  e.owners[slot] = h;
+  h.slot = slot;
+  const ptr = e.slots + slot * e.slotSize;
+  e.u8.set(h.image, ptr);
+  return ptr;
+}
+
+/** Takes `h` out of its slot and wipes both copies of the key material. */
+export function releaseHandle(e: SrtpEngine, h: KeyHandle): void {
+  if (h.slot >= 0 && e.owners[h.slot] === h) {
+    const ptr = e.slots + h.slot * e.slotSize;
+    e.u8.fill(0, ptr, ptr + e.slotSize);
+    e.owners[h.slot] = undefined;
+  }
+  h.slot = -1;
+  h.image.fill(0);
+}
