@@ -177,6 +177,7 @@ export function parseContactList(text: string): Contact[] {
   for (;;) {
     const start = skipLws(text, p, end);
     const na = readNameAddr(text, start, end);
+    const after = scan.end;
     const c: ContactAddress = {
       wildcard: false,
       displayName: na.displayName,
@@ -190,7 +191,7 @@ export function parseContactList(text: string): Contact[] {
     const q = getParam(na.params, "q");
     if (q !== undefined) c.q = readQvalue(q, start);
     out.push(c);
-    p = skipLws(text, scan.end, end);
+    p = skipLws(text, after, end);
     if (p >= end) return out;
     if (text.charCodeAt(p) !== 0x2c) fail("BAD_NAME_ADDR", "expected ',' between contacts", p);
     p++;
