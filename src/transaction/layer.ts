@@ -131,6 +131,11 @@ export class TransactionLayer<F extends TransactionFlow = TransactionFlow> {
       // never an exception half-way through creating a transaction.
       void request.callId;
       void request.from;
+      if (request.cseq.method !== request.method) {
+        // §8.1.1.5: "The method MUST match that of the request."
+        this.badRequest(request, flow, new TransactionError("BAD_REQUEST", "CSeq method differs from the request method"));
+        return;
+      }
       const toTag = request.toTag;
       if (this.detectMerged && toTag === undefined && request.method !== "ACK") merge = mergeKey(request);
     } catch (error) {
