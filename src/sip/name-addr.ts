@@ -60,7 +60,7 @@ function readNameAddr(text: string, pos: number, end: number): NameAddr {
         p = skipLws(text, te, end);
       }
       if (p >= end || text.charCodeAt(p) !== 0x3c || name === "") {
-        // RFC 4475 §3.1.2.7 baddn: a display name with non-token characters must be quoted.
+        // RFC 4475 §3.1.2.15 baddn: a display name with non-token characters must be quoted.
         fail("BAD_NAME_ADDR", "display name must be tokens or a quoted string, followed by <URI>", p);
       }
       displayName = name;
@@ -70,7 +70,7 @@ function readNameAddr(text: string, pos: number, end: number): NameAddr {
   }
   let uri;
   if (angle) {
-    // Nothing but the URI between the brackets (RFC 4475 §3.1.2.5 badaspec).
+    // Nothing but the URI between the brackets (RFC 4475 §3.1.2.14 badaspec).
     const start = pos + 1;
     let gt = start;
     while (gt < end && text.charCodeAt(gt) !== 0x3e) gt++;
@@ -82,7 +82,7 @@ function readNameAddr(text: string, pos: number, end: number): NameAddr {
     while (e < end) {
       c = text.charCodeAt(e);
       if (c === 0x3b || c === 0x2c || c === 0x20 || c === 0x09 || c === 0x0d || c === 0x0a) break;
-      // RFC 3261 §20.10; RFC 4475 §3.1.2.10 regbadct: headers need the name-addr form.
+      // RFC 3261 §20.10; RFC 4475 §3.1.2.13 regbadct: headers need the name-addr form.
       if (c === 0x3f) fail("BAD_NAME_ADDR", "a URI with '?' must be enclosed in <>", e);
       e++;
     }

@@ -54,7 +54,7 @@ export type UriResult = { ok: true; uri: Uri } | { ok: false; error: SipParseErr
  * with the character offset of the problem.
  *
  * %-escapes in the user, password, parameters and headers are resolved (RFC 3261 §19.1.2); a
- * Request-URI carrying headers (RFC 4475 §3.1.2.13 escruri) parses, and the caller sees
+ * Request-URI carrying headers (RFC 4475 §3.1.2.11 escruri) parses, and the caller sees
  * `headers` non-empty.
  */
 export function parseUri(text: string): Uri {

@@ -82,7 +82,7 @@ describe("RFC 3261 §20.10 / §25.1 name-addr and addr-spec", () => {
     expect(inBrackets.params).toEqual({ tag: "1" });
   });
 
-  it("§20.10: a URI with '?' in the addr-spec form is invalid (RFC 4475 §3.1.2.10 regbadct)", () => {
+  it("§20.10: a URI with '?' in the addr-spec form is invalid (RFC 4475 §3.1.2.13 regbadct)", () => {
     const e = fails(() => parseContactList(one("rfc4475/regbadct.dat", "Contact", "m")), "BAD_NAME_ADDR");
     expect(e.offset).toBe("sip:user@example.com".length);
   });
@@ -180,7 +180,7 @@ describe("RFC 4475 torture values", () => {
     expect(na.params).toEqual({ tag: "1" });
   });
 
-  it("§3.1.1.10 transports / §3.1.1.13 unksm2 / novelsc: other URI schemes in To, From and Contact", () => {
+  it("§3.3.4 unksm2: other URI schemes in To, From and Contact", () => {
     expect(parseFromTo(one("rfc4475/unksm2.dat", "To", "t")).uri).toEqual({ scheme: "isbn", opaque: "2983792873" });
     const from = parseFromTo(one("rfc4475/unksm2.dat", "From", "f"));
     expect(from.uri).toEqual({ scheme: "http", opaque: "//www.example.com" });
@@ -189,19 +189,19 @@ describe("RFC 4475 torture values", () => {
     expect(c!.uri).toEqual({ scheme: "name", opaque: "John_Smith" });
   });
 
-  it("§3.1.1.11 cparam01: unknown parameter after an addr-spec Contact is a contact parameter", () => {
+  it("§3.3.12 cparam01: unknown parameter after an addr-spec Contact is a contact parameter", () => {
     const [c] = parseContactList(one("rfc4475/cparam01.dat", "Contact", "m")) as ContactAddress[];
     expect((c!.uri as SipUri).params).toEqual({});
     expect(c!.params).toEqual({ unknownparam: null });
   });
 
-  it("§3.1.1.12 cparam02: the same parameter inside <> is a URI parameter", () => {
+  it("§3.3.13 cparam02: the same parameter inside <> is a URI parameter", () => {
     const [c] = parseContactList(one("rfc4475/cparam02.dat", "Contact", "m")) as ContactAddress[];
     expect((c!.uri as SipUri).params).toEqual({ unknownparam: null });
     expect(c!.params).toEqual({});
   });
 
-  it("§3.1.1.13 regescrt: escaped headers in a Contact URI in <>", () => {
+  it("§3.3.14 regescrt: escaped headers in a Contact URI in <>", () => {
     const [c] = parseContactList(one("rfc4475/regescrt.dat", "Contact", "m")) as ContactAddress[];
     expect((c!.uri as SipUri).headers).toEqual({ Route: "<sip:sip.example.com>" });
   });
@@ -218,17 +218,17 @@ describe("RFC 4475 torture values", () => {
     fails(() => parseContactList('<sip:a@b>;expires="1 2"'), "BAD_NUMBER");
   });
 
-  it("§3.1.2.5 badaspec: whitespace inside <> is invalid; a quoted name with a comma is fine", () => {
+  it("§3.1.2.14 badaspec: whitespace inside <> is invalid; a quoted name with a comma is fine", () => {
     expect(parseFromTo(one("rfc4475/badaspec.dat", "From", "f")).displayName).toBe("Bell, Alexander");
     fails(() => parseFromTo(one("rfc4475/badaspec.dat", "To", "t")), "BAD_URI");
   });
 
-  it("§3.1.2.6 baddn: a display name with non-token characters must be quoted", () => {
+  it("§3.1.2.15 baddn: a display name with non-token characters must be quoted", () => {
     fails(() => parseFromTo(one("rfc4475/baddn.dat", "From", "f")), "BAD_NAME_ADDR");
     fails(() => parseFromTo(one("rfc4475/baddn.dat", "To", "t")), "BAD_NAME_ADDR");
   });
 
-  it("§3.1.2.8 quotbal: an unterminated quoted string", () => {
+  it("§3.1.2.6 quotbal: an unterminated quoted string", () => {
     const e = fails(() => parseFromTo(one("rfc4475/quotbal.dat", "To", "t")), "BAD_NAME_ADDR");
     expect(e.offset).toBe(0);
   });
