@@ -154,6 +154,7 @@ export class SimNetwork {
   delivered = 0;
   dropped = 0;
   private inflight: InFlight[] = [];
+  private later: { at: number; seq: number; fn: (now: number) => void }[] = [];
   private seq = 0;
   private readonly random: () => number;
 
@@ -163,6 +164,12 @@ export class SimNetwork {
     readonly opts: { loss: number; delay: number; jitter: number; seed: number },
   ) {
     this.random = rng(opts.seed);
+  }
+
+  /** Schedules TU work (e.g. a UAS core's 2xx retransmission, §13.3.1.4) on the virtual clock. */
+  schedule(delay: number, fn: (now: number) => void): void {
+    this.later.push({ at: this.now + delay, seq: this.seq++, fn });
+    this.later.sort((x, y) => x.at - y.at || x.seq - y.seq);
   }
 
   private other(p: Peer): Peer {
@@ -200,7 +207,8 @@ export class SimNetwork {
       const ta = this.a.layer.pollTimeout() ?? Infinity;
       const tb = this.b.layer.pollTimeout() ?? Infinity;
       const tm = this.inflight.length > 0 ? this.inflight[0]!.at : Infinity;
-      const next = Math.min(ta, tb, tm);
+      const tl = this.later.length > 0 ? this.later[0]!.at : Infinity;
+      const next = Math.min(ta, tb, tm, tl);
       if (next === Infinity || next > until) break;
       this.now = Math.max(this.now, next);
       while (this.inflight.length > 0 && this.inflight[0]!.at <= this.now) {
@@ -208,6 +216,7 @@ export class SimNetwork {
         this.delivered++;
         m.to.layer.handleMessage(parseMessage(m.bytes), m.to.flow, this.now);
       }
+      while (this.later.length > 0 && this.later[0]!.at <= this.now) this.later.shift()!.fn(this.now);
       this.a.layer.handleTimeout(this.now);
       this.b.layer.handleTimeout(this.now);
       this.pump();
