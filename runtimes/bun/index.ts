@@ -1,0 +1,22 @@
+import type { Runtime } from "../types.ts";
+import { dns } from "./dns.ts";
+import { streamConnect, streamListen } from "./stream.ts";
+import { udpBind } from "./udp.ts";
+import { webSocketConnect, webSocketListen } from "./websocket.ts";
+
+/** The Bun (1.1+) runtime record. */
+export const bunRuntime: Runtime = {
+  name: "bun",
+  now: () => performance.now(),
+  setTimer: (ms, callback) => setTimeout(callback, ms),
+  clearTimer: (handle) => clearTimeout(handle as number),
+  randomBytes: (length) => crypto.getRandomValues(new Uint8Array(length)),
+  udpBind,
+  streamConnect,
+  streamListen,
+  webSocketConnect,
+  webSocketListen,
+  dns,
+};
+
+export default bunRuntime;

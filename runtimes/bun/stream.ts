@@ -1,0 +1,141 @@
+import type {
+  Listener,
+  StreamConnectOptions,
+  StreamConnection,
+  StreamHandlers,
+  StreamListenOptions,
+} from "../types.ts";
+import { bun, type BunSocket, type BunSocketHandler } from "./bun-api.ts";
+
+/** Per-socket state kept in `socket.data`: the handlers and bytes the kernel did not take yet. */
+interface State {
+  handlers: StreamHandlers;
+  pending: Uint8Array[];
+  closed: boolean;
+}
+
+const state = (s: BunSocket) => s.data as State;
+
+function finish(s: BunSocket, error?: unknown): void {
+  const st = state(s);
+  if (!st || st.closed) return;
+  st.closed = true;
+  st.handlers.onClose(error);
+}
+
+function flush(s: BunSocket): void {
+  const st = state(s);
+  while (st.pending.length > 0) {
+    const chunk = st.pending[0]!;
+    const n = s.write(chunk);
+    if (n < 0) return;
+    if (n < chunk.length) {
+      st.pending[0] = chunk.subarray(n);
+      return;
+    }
+    st.pending.shift();
+  }
+}
+
+function wrap(s: BunSocket, handlers: StreamHandlers): StreamConnection {
+  s.data = { handlers, pending: [], closed: false } satisfies State;
+  s.setNoDelay?.(true);
+  return {
+    local: { host: s.localAddress ?? "", port: s.localPort ?? 0 },
+    remote: { host: s.remoteAddress ?? "", port: s.remotePort ?? 0 },
+    write(data) {
+      const st = state(s);
+      if (st.closed) return;
+      if (st.pending.length > 0) {
+        st.pending.push(data.slice());
+        return;
+      }
+      const n = s.write(data);
+      if (n >= 0 && n < data.length) st.pending.push(data.slice(n));
+    },
+    close() {
+      s.end();
+      finish(s);
+    },
+  };
+}
+
+const events: BunSocketHandler = {
+  data: (s, data) => {
+    const st = state(s);
+    if (st && !st.closed) st.handlers.onData(data);
+  },
+  drain: (s) => flush(s),
+  close: (s, error) => finish(s, error),
+  error: (s, error) => finish(s, error),
+  // A half-closed peer cannot receive responses; SIP has no use for half-open streams.
+  end: (s) => {
+    s.end();
+    finish(s);
+  },
+};
+
+/** TCP and TLS via `Bun.connect`; with TLS, resolves after a successful handshake. */
+export function streamConnect(options: StreamConnectOptions, handlers: StreamHandlers): Promise<StreamConnection> {
+  return new Promise((resolve, reject) => {
+    let settled = false;
+    const settle = (s: BunSocket, error?: Error | null) => {
+      if (settled) return;
+      settled = true;
+      if (error) {
+        s.end();
+        reject(error);
+      } else resolve(wrap(s, handlers));
+    };
+    const tls = options.tls;
+    bun()
+      .connect({
+        hostname: options.host,
+        port: options.port,
+        ...(tls ? { tls: { ...(tls.ca ? { ca: tls.ca } : {}), serverName: tls.serverName ?? options.host } } : {}),
+        socket: {
+          ...events,
+          open: (s) => {
+            if (!tls) settle(s);
+          },
+          handshake: (s, success, authorizationError) =>
+            settle(s, success && !authorizationError ? null : (authorizationError ?? new Error("TLS handshake failed"))),
+          connectError: (s, error) => settle(s, error),
+          close: (s, error) => {
+            if (!settled) settle(s, error ?? new Error("connection closed during setup"));
+            else finish(s, error);
+          },
+        },
+      })
+      .catch((error: Error) => {
+        if (!settled) {
+          settled = true;
+          reject(error);
+        }
+      });
+  });
+}
+
+/** TCP and TLS listeners via `Bun.listen`. */
+export async function streamListen(
+  options: StreamListenOptions,
+  onConnection: (connection: StreamConnection) => StreamHandlers,
+): Promise<Listener> {
+  const listener = bun().listen({
+    hostname: options.host,
+    port: options.port,
+    ...(options.tls ? { tls: { cert: options.tls.cert, key: options.tls.key } } : {}),
+    socket: {
+      ...events,
+      open: (s) => {
+        let handlers: StreamHandlers | undefined;
+        const conn = wrap(s, { onData: (c) => handlers?.onData(c), onClose: (e) => handlers?.onClose(e) });
+        handlers = onConnection(conn);
+      },
+    },
+  });
+  return {
+    local: { host: listener.hostname, port: listener.port },
+    close: async () => listener.stop(true),
+  };
+}

@@ -1,0 +1,71 @@
+/**
+ * The slice of the `Deno` namespace this adapter uses, typed here because the repository's tsc does
+ * not know `Deno`. Read through {@link deno} so no ambient declaration can clash with Deno's own.
+ */
+
+export interface DenoNetAddr {
+  transport: "tcp" | "udp";
+  hostname: string;
+  port: number;
+}
+
+export interface DenoConn {
+  readonly localAddr: DenoNetAddr;
+  readonly remoteAddr: DenoNetAddr;
+  read(p: Uint8Array): Promise<number | null>;
+  write(p: Uint8Array): Promise<number>;
+  close(): void;
+  setNoDelay?(noDelay?: boolean): void;
+}
+
+export interface DenoListener {
+  readonly addr: DenoNetAddr;
+  accept(): Promise<DenoConn>;
+  close(): void;
+}
+
+export interface DenoHttpServer {
+  readonly addr: DenoNetAddr;
+  shutdown(): Promise<void>;
+}
+
+export interface DenoServeInfo {
+  readonly remoteAddr: DenoNetAddr;
+}
+
+export interface DenoSrvRecord {
+  priority: number;
+  weight: number;
+  port: number;
+  target: string;
+}
+
+export interface DenoNaptrRecord {
+  order: number;
+  preference: number;
+  flags: string;
+  services: string;
+  regexp: string;
+  replacement: string;
+}
+
+export interface DenoApi {
+  connect(options: { hostname: string; port: number; transport?: "tcp" }): Promise<DenoConn>;
+  connectTls(options: { hostname: string; port: number; caCerts?: string[] }): Promise<DenoConn>;
+  listen(options: { hostname: string; port: number; transport?: "tcp" }): DenoListener;
+  listenTls(options: { hostname: string; port: number; cert: string; key: string }): DenoListener;
+  serve(
+    options: { hostname: string; port: number; cert?: string; key?: string; onListen?: () => void },
+    handler: (request: Request, info: DenoServeInfo) => Response | Promise<Response>,
+  ): DenoHttpServer;
+  upgradeWebSocket(request: Request, options?: { protocol?: string }): { socket: WebSocket; response: Response };
+  createHttpClient(options: { caCerts?: string[] }): { close(): void };
+  resolveDns(query: string, recordType: "SRV"): Promise<DenoSrvRecord[]>;
+  resolveDns(query: string, recordType: "NAPTR"): Promise<DenoNaptrRecord[]>;
+  readonly errors: { NotFound: new (...args: never[]) => Error };
+}
+
+/** The running Deno namespace. Only call this under Deno. */
+export function deno(): DenoApi {
+  return (globalThis as unknown as { Deno: DenoApi }).Deno;
+}

@@ -1,0 +1,121 @@
+import type {
+  Listener,
+  StreamConnectOptions,
+  StreamConnection,
+  StreamHandlers,
+  StreamListenOptions,
+} from "../types.ts";
+import { deno, type DenoConn } from "./deno-api.ts";
+
+const READ_SIZE = 65536;
+
+/** Runs the read loop and serializes writes (Deno's `write` may write less than asked). */
+function wrap(conn: DenoConn, handlers: StreamHandlers): StreamConnection {
+  let closed = false;
+  const finish = (error?: unknown) => {
+    if (closed) return;
+    closed = true;
+    try {
+      conn.close();
+    } catch {
+      // already closed
+    }
+    handlers.onClose(error);
+  };
+  conn.setNoDelay?.(true);
+  (async () => {
+    const buf = new Uint8Array(READ_SIZE);
+    try {
+      for (;;) {
+        const n = await conn.read(buf);
+        if (n === null) break;
+        if (closed) return;
+        handlers.onData(buf.subarray(0, n));
+      }
+      finish();
+    } catch (error) {
+      finish(closed ? undefined : error);
+    }
+  })();
+  const queue: Uint8Array[] = [];
+  let writing = false;
+  const pump = async () => {
+    writing = true;
+    try {
+      while (queue.length > 0 && !closed) {
+        let chunk = queue.shift()!;
+        while (chunk.length > 0) chunk = chunk.subarray(await conn.write(chunk));
+      }
+    } catch (error) {
+      finish(error);
+    }
+    writing = false;
+  };
+  return {
+    local: { host: conn.localAddr.hostname, port: conn.localAddr.port },
+    remote: { host: conn.remoteAddr.hostname, port: conn.remoteAddr.port },
+    write(data) {
+      if (closed) return;
+      // The caller may reuse its buffer once write() returns.
+      queue.push(data.slice());
+      if (!writing) void pump();
+    },
+    close: () => finish(),
+  };
+}
+
+/** TCP via `Deno.connect`, TLS via `Deno.connectTls`. */
+export async function streamConnect(options: StreamConnectOptions, handlers: StreamHandlers): Promise<StreamConnection> {
+  const d = deno();
+  const conn = options.tls
+    ? await d.connectTls({
+        hostname: options.tls.serverName ?? options.host,
+        port: options.port,
+        ...(options.tls.ca ? { caCerts: options.tls.ca } : {}),
+      })
+    : await d.connect({ hostname: options.host, port: options.port, transport: "tcp" });
+  return wrap(conn, handlers);
+}
+
+/** TCP via `Deno.listen`, TLS via `Deno.listenTls`. */
+export async function streamListen(
+  options: StreamListenOptions,
+  onConnection: (connection: StreamConnection) => StreamHandlers,
+): Promise<Listener> {
+  const d = deno();
+  const listener = options.tls
+    ? d.listenTls({ hostname: options.host, port: options.port, cert: options.tls.cert, key: options.tls.key })
+    : d.listen({ hostname: options.host, port: options.port, transport: "tcp" });
+  const open = new Set<StreamConnection>();
+  let stopped = false;
+  (async () => {
+    while (!stopped) {
+      let conn: DenoConn;
+      try {
+        conn = await listener.accept();
+      } catch (error) {
+        // A failed accept concerns that client only; a closed listener ends the loop.
+        if (stopped || (error as Error).name === "BadResource") break;
+        continue;
+      }
+      let handlers: StreamHandlers | undefined;
+      const c: StreamConnection = wrap(conn, {
+        onData: (chunk) => handlers?.onData(chunk),
+        onClose: (error) => {
+          open.delete(c);
+          handlers?.onClose(error);
+        },
+      });
+      open.add(c);
+      handlers = onConnection(c);
+    }
+  })();
+  return {
+    local: { host: listener.addr.hostname, port: listener.addr.port },
+    async close() {
+      stopped = true;
+      listener.close();
+      for (const c of open) c.close();
+    },
+  };
+}

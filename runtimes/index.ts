@@ -1,0 +1,23 @@
+/**
+ * Runtime detection and loading. `loadRuntime()` imports only the detected runtime's adapter, so
+ * Node never loads Deno or Bun code (and the other way round).
+ */
+import { detectRuntime } from "./detect.ts";
+import type { Runtime, RuntimeName } from "./types.ts";
+
+export { detectRuntime } from "./detect.ts";
+export type * from "./types.ts";
+
+/** Loads the adapter for `name`, or for the running runtime. Rejects on an unknown runtime. */
+export async function loadRuntime(name: RuntimeName | undefined = detectRuntime()): Promise<Runtime> {
+  switch (name) {
+    case "node":
+      return (await import("./node/index.ts")).nodeRuntime;
+    case "deno":
+      return (await import("./deno/index.ts")).denoRuntime;
+    case "bun":
+      return (await import("./bun/index.ts")).bunRuntime;
+    default:
+      throw new Error("siphon: unsupported JavaScript runtime (need Node 20+, Deno 2 or Bun 1.1+)");
+  }
+}

@@ -1,0 +1,24 @@
+/// <reference types="node" />
+import { randomFillSync } from "node:crypto";
+import type { Runtime } from "../types.ts";
+import { dns } from "./dns.ts";
+import { streamConnect, streamListen } from "./stream.ts";
+import { udpBind } from "./udp.ts";
+import { webSocketConnect, webSocketListen } from "./websocket.ts";
+
+/** The Node.js (20+) runtime record. */
+export const nodeRuntime: Runtime = {
+  name: "node",
+  now: () => performance.now(),
+  setTimer: (ms, callback) => setTimeout(callback, ms),
+  clearTimer: (handle) => clearTimeout(handle as ReturnType<typeof setTimeout>),
+  randomBytes: (length) => randomFillSync(new Uint8Array(length)),
+  udpBind,
+  streamConnect,
+  streamListen,
+  webSocketConnect,
+  webSocketListen,
+  dns,
+};
+
+export default nodeRuntime;

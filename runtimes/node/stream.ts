@@ -1,0 +1,95 @@
+/// <reference types="node" />
+import { createServer, connect as netConnect, type Socket } from "node:net";
+import { connect as tlsConnect, createServer as createTlsServer } from "node:tls";
+import type {
+  Listener,
+  StreamConnectOptions,
+  StreamConnection,
+  StreamHandlers,
+  StreamListenOptions,
+} from "../types.ts";
+
+function wrap(socket: Socket, handlers: StreamHandlers): StreamConnection {
+  let closed = false;
+  const finish = (error?: unknown) => {
+    if (closed) return;
+    closed = true;
+    handlers.onClose(error);
+  };
+  socket.setNoDelay(true);
+  socket.on("data", (b: Buffer) => handlers.onData(new Uint8Array(b.buffer, b.byteOffset, b.byteLength)));
+  socket.on("error", (error) => finish(error));
+  socket.on("close", () => finish());
+  // A half-closed peer cannot receive our responses; SIP has no use for half-open streams.
+  socket.on("end", () => socket.end());
+  return {
+    local: { host: socket.localAddress ?? "", port: socket.localPort ?? 0 },
+    remote: { host: socket.remoteAddress ?? "", port: socket.remotePort ?? 0 },
+    write(data) {
+      if (!socket.destroyed) socket.write(data);
+    },
+    close() {
+      socket.destroy();
+    },
+  };
+}
+
+/** TCP via `node:net`, TLS via `node:tls`. */
+export function streamConnect(options: StreamConnectOptions, handlers: StreamHandlers): Promise<StreamConnection> {
+  return new Promise((resolve, reject) => {
+    const tls = options.tls;
+    const socket: Socket = tls
+      ? tlsConnect({
+          host: options.host,
+          port: options.port,
+          ...(tls.ca ? { ca: tls.ca } : {}),
+          servername: tls.serverName ?? options.host,
+        })
+      : netConnect({ host: options.host, port: options.port });
+    const fail = (error: Error) => reject(error);
+    socket.once("error", fail);
+    socket.once(tls ? "secureConnect" : "connect", () => {
+      socket.off("error", fail);
+      resolve(wrap(socket, handlers));
+    });
+  });
+}
+
+export function streamListen(
+  options: StreamListenOptions,
+  onConnection: (connection: StreamConnection) => StreamHandlers,
+): Promise<Listener> {
+  const open = new Set<Socket>();
+  const accept = (socket: Socket) => {
+    open.add(socket);
+    socket.on("close", () => open.delete(socket));
+    let handlers: StreamHandlers | undefined;
+    // wrap() needs the handlers and the handlers need the connection: forward through a shim.
+    const conn = wrap(socket, {
+      onData: (chunk) => handlers?.onData(chunk),
+      onClose: (error) => handlers?.onClose(error),
+    });
+    handlers = onConnection(conn);
+  };
+  const server = options.tls
+    ? createTlsServer({ cert: options.tls.cert, key: options.tls.key }, accept)
+    : createServer(accept);
+  // A failed TLS handshake only concerns that client.
+  server.on("tlsClientError", () => {});
+  return new Promise((resolve, reject) => {
+    server.once("error", reject);
+    server.listen(options.port, options.host, () => {
+      server.off("error", reject);
+      const a = server.address();
+      const local = typeof a === "object" && a ? { host: a.address, port: a.port } : { host: options.host, port: 0 };
+      resolve({
+        local,
+        close: () =>
+          new Promise<void>((done) => {
+            server.close(() => done());
+            for (const socket of open) socket.destroy();
+          }),
+      });
+    });
+  });
+}

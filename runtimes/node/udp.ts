@@ -1,0 +1,35 @@
+/// <reference types="node" />
+import { createSocket } from "node:dgram";
+import { isIPv6 } from "node:net";
+import type { DatagramHandlers, DatagramSocket } from "../types.ts";
+
+/** UDP over `node:dgram`. The socket family follows the bind address. */
+export function udpBind(options: { host: string; port: number }, handlers: DatagramHandlers): Promise<DatagramSocket> {
+  const socket = createSocket({ type: isIPv6(options.host) ? "udp6" : "udp4", ipv6Only: isIPv6(options.host) });
+  socket.on("message", (msg, rinfo) => {
+    handlers.onMessage(new Uint8Array(msg.buffer, msg.byteOffset, msg.byteLength), { host: rinfo.address, port: rinfo.port });
+  });
+  socket.on("error", (error) => handlers.onError?.(error));
+  return new Promise((resolve, reject) => {
+    socket.once("error", reject);
+    socket.bind(options.port, options.host, () => {
+      socket.off("error", reject);
+      const a = socket.address();
+      resolve({
+        local: { host: a.address, port: a.port },
+        send(data, host, port) {
+          socket.send(data, port, host, (error) => {
+            if (error) handlers.onError?.(error);
+          });
+        },
+        close() {
+          try {
+            socket.close();
+          } catch {
+            // already closed
+          }
+        },
+      });
+    });
+  });
+}
