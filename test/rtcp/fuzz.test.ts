@@ -96,7 +96,7 @@ describe("RTCP properties", () => {
         expect(r.packets.map((p) => p.type)).toEqual(packets.map((p) => p.type));
         expect(encodeRtcpCompound(r.packets)).toEqual(bytes);
       }),
-      { numRuns: 1500 },
+      { numRuns: 800 },
     );
   });
 
@@ -128,7 +128,7 @@ describe("RTCP properties", () => {
           else expect(x.next).toBeLessThanOrEqual(buf.length);
         }
       }),
-      { numRuns: 4000 },
+      { numRuns: 2500 },
     );
   });
 
