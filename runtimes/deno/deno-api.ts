@@ -16,6 +16,8 @@ export interface DenoConn {
   write(p: Uint8Array): Promise<number>;
   close(): void;
   setNoDelay?(noDelay?: boolean): void;
+  /** TLS connections only: completes the handshake (otherwise it happens lazily on first I/O). */
+  handshake?(): Promise<unknown>;
 }
 
 export interface DenoListener {

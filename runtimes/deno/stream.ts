@@ -74,6 +74,15 @@ export async function streamConnect(options: StreamConnectOptions, handlers: Str
         ...(options.tls.ca ? { caCerts: options.tls.ca } : {}),
       })
     : await d.connect({ hostname: options.host, port: options.port, transport: "tcp" });
+  if (conn.handshake) {
+    // Fail here on an untrusted certificate rather than on the first write.
+    try {
+      await conn.handshake();
+    } catch (error) {
+      conn.close();
+      throw error;
+    }
+  }
   return wrap(conn, handlers);
 }
 

@@ -1,0 +1,174 @@
+import { afterAll, describe, expect, it } from "vitest";
+import { detectRuntime, loadRuntime } from "../../runtimes/index.ts";
+import type { MessageConnection, Runtime, StreamConnection } from "../../runtimes/types.ts";
+import { testPki } from "./certs.ts";
+
+const enc = new TextEncoder();
+const dec = new TextDecoder();
+
+function deferred<T>() {
+  let resolve!: (v: T) => void;
+  const promise = new Promise<T>((r) => (resolve = r));
+  return { promise, resolve };
+}
+
+const cleanups: (() => unknown)[] = [];
+afterAll(async () => {
+  for (const c of cleanups.reverse()) await c();
+});
+
+const runtime: Promise<Runtime> = loadRuntime();
+
+describe("runtime adapter", () => {
+  it("detectRuntime names the running runtime and loadRuntime returns its record", async () => {
+    const name = detectRuntime();
+    const g = globalThis as { Bun?: unknown; Deno?: unknown };
+    expect(name).toBe(g.Bun ? "bun" : g.Deno ? "deno" : "node");
+    expect((await runtime).name).toBe(name);
+  });
+
+  it("has a monotonic clock, timers and random bytes", async () => {
+    const rt = await runtime;
+    const t0 = rt.now();
+    const fired = deferred<number>();
+    rt.setTimer(20, () => fired.resolve(rt.now()));
+    const cancelled = rt.setTimer(5, () => {
+      throw new Error("cancelled timer fired");
+    });
+    rt.clearTimer(cancelled);
+    expect((await fired.promise) - t0).toBeGreaterThanOrEqual(15);
+    const a = rt.randomBytes(32);
+    expect(a.length).toBe(32);
+    expect(a).not.toEqual(rt.randomBytes(32));
+  });
+
+  it("UDP: two sockets on 127.0.0.1 port 0 exchange datagrams", async () => {
+    const rt = await runtime;
+    const got = deferred<[string, number]>();
+    const a = await rt.udpBind({ host: "127.0.0.1", port: 0 }, { onMessage: (d, from) => got.resolve([dec.decode(d), from.port]) });
+    const b = await rt.udpBind({ host: "127.0.0.1", port: 0 }, { onMessage: () => {} });
+    cleanups.push(() => a.close(), () => b.close());
+    expect(a.local.port).toBeGreaterThan(0);
+    b.send(enc.encode("hello"), "127.0.0.1", a.local.port);
+    expect(await got.promise).toEqual(["hello", b.local.port]);
+  });
+
+  it("UDP over IPv6 loopback", async () => {
+    const rt = await runtime;
+    const got = deferred<string>();
+    let a;
+    try {
+      a = await rt.udpBind({ host: "::1", port: 0 }, { onMessage: (d, from) => got.resolve(`${dec.decode(d)} ${from.host}`) });
+    } catch {
+      return; // host without IPv6 loopback
+    }
+    const b = await rt.udpBind({ host: "::1", port: 0 }, { onMessage: () => {} });
+    cleanups.push(() => a.close(), () => b.close());
+    b.send(enc.encode("v6"), "::1", a.local.port);
+    expect(await got.promise).toBe("v6 ::1");
+  });
+
+  for (const secure of [false, true]) {
+    it(`${secure ? "TLS" : "TCP"}: client and listener exchange bytes both ways; close reaches the other side`, async () => {
+      const rt = await runtime;
+      const pki = await testPki();
+      const serverGot = deferred<string>();
+      const serverClosed = deferred<void>();
+      let serverSide: StreamConnection | undefined;
+      const listener = await rt.streamListen(
+        { host: "127.0.0.1", port: 0, ...(secure ? { tls: { cert: pki.cert, key: pki.key } } : {}) },
+        (conn) => {
+          serverSide = conn;
+          return { onData: (c) => serverGot.resolve(dec.decode(c)), onClose: () => serverClosed.resolve() };
+        },
+      );
+      cleanups.push(() => listener.close());
+      const clientGot = deferred<string>();
+      const client = await rt.streamConnect(
+        { host: "127.0.0.1", port: listener.local.port, ...(secure ? { tls: { ca: [pki.ca], serverName: "localhost" } } : {}) },
+        { onData: (c) => clientGot.resolve(dec.decode(c)), onClose: () => {} },
+      );
+      expect(client.remote.port).toBe(listener.local.port);
+      client.write(enc.encode("ping"));
+      expect(await serverGot.promise).toBe("ping");
+      serverSide!.write(enc.encode("pong"));
+      expect(await clientGot.promise).toBe("pong");
+      expect(serverSide!.remote.port).toBe(client.local.port);
+      client.close();
+      await serverClosed.promise;
+    });
+  }
+
+  it("TLS: a client that does not trust the server's CA is refused", async () => {
+    const rt = await runtime;
+    const pki = await testPki();
+    const listener = await rt.streamListen({ host: "127.0.0.1", port: 0, tls: { cert: pki.cert, key: pki.key } }, () => ({
+      onData: () => {},
+      onClose: () => {},
+    }));
+    cleanups.push(() => listener.close());
+    await expect(
+      rt.streamConnect({ host: "127.0.0.1", port: listener.local.port, tls: { serverName: "localhost" } }, { onData: () => {}, onClose: () => {} }),
+    ).rejects.toBeTruthy();
+  });
+
+  it("TCP: connecting to a closed port rejects", async () => {
+    const rt = await runtime;
+    const listener = await rt.streamListen({ host: "127.0.0.1", port: 0 }, () => ({ onData: () => {}, onClose: () => {} }));
+    const port = listener.local.port;
+    await listener.close();
+    await expect(rt.streamConnect({ host: "127.0.0.1", port }, { onData: () => {}, onClose: () => {} })).rejects.toBeTruthy();
+  });
+
+  for (const secure of [false, true]) {
+    it(`RFC 7118 §4.1: ${secure ? "WSS" : "WS"} with subprotocol "sip", one message per frame both ways`, async () => {
+      const rt = await runtime;
+      const pki = await testPki();
+      const serverGot = deferred<string | Uint8Array>();
+      let serverSide: MessageConnection | undefined;
+      const listener = await rt.webSocketListen(
+        { host: "127.0.0.1", port: 0, protocol: "sip", ...(secure ? { tls: { cert: pki.cert, key: pki.key } } : {}) },
+        (conn) => {
+          serverSide = conn;
+          return { onMessage: (m) => serverGot.resolve(m), onClose: () => {} };
+        },
+      );
+      cleanups.push(() => listener.close());
+      const clientGot = deferred<string | Uint8Array>();
+      const client = await rt.webSocketConnect(
+        {
+          url: `${secure ? "wss" : "ws"}://${secure ? "localhost" : "127.0.0.1"}:${listener.local.port}/`,
+          protocol: "sip",
+          ...(secure ? { tls: { ca: [pki.ca] } } : {}),
+        },
+        { onMessage: (m) => clientGot.resolve(m), onClose: () => {} },
+      );
+      client.send("OPTIONS sip:a@b SIP/2.0\r\n\r\n");
+      expect(await serverGot.promise).toBe("OPTIONS sip:a@b SIP/2.0\r\n\r\n");
+      expect(serverSide!.remote.host).toBe("127.0.0.1");
+      serverSide!.send(enc.encode("SIP/2.0 200 OK\r\n\r\n"));
+      const reply = await clientGot.promise;
+      expect(typeof reply === "string" ? reply : dec.decode(reply)).toBe("SIP/2.0 200 OK\r\n\r\n");
+      client.close();
+    });
+  }
+
+  it("RFC 7118 §4.1: a WebSocket handshake without the sip subprotocol is refused", async () => {
+    const rt = await runtime;
+    const listener = await rt.webSocketListen({ host: "127.0.0.1", port: 0, protocol: "sip" }, () => ({
+      onMessage: () => {},
+      onClose: () => {},
+    }));
+    cleanups.push(() => listener.close());
+    await expect(
+      rt.webSocketConnect({ url: `ws://127.0.0.1:${listener.local.port}/`, protocol: "not-sip" }, { onMessage: () => {}, onClose: () => {} }),
+    ).rejects.toBeTruthy();
+  });
+
+  it("DNS: lookup of localhost and of an IP literal", async () => {
+    const rt = await runtime;
+    const addrs = await rt.dns.lookup("localhost");
+    expect(addrs.some((a) => a.address === "127.0.0.1" || a.address === "::1")).toBe(true);
+    expect(await rt.dns.lookup("127.0.0.1")).toEqual([{ address: "127.0.0.1", family: 4 }]);
+  });
+});
