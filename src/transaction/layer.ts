@@ -254,7 +254,7 @@ export class TransactionLayer<F extends TransactionFlow = TransactionFlow> {
   /** Fires every timer due at `now`. */
   handleTimeout(now: number): void {
     for (let e = this.heap.popDue(now); e !== undefined; e = this.heap.popDue(now)) {
-      e.value.transaction.timerFired(e.value.name, now);
+      e.value.timerFired(e.tag as TimerName, now);
     }
   }
 
@@ -496,7 +496,7 @@ export class TransactionLayer<F extends TransactionFlow = TransactionFlow> {
         events.push(event);
       },
       arm: (txn: Transaction<F>, name: TimerName, at: number): TimerEntry<TimerRef> =>
-        heap.insert(at, { transaction: txn as Transaction<TransactionFlow>, name }),
+        heap.insert(at, txn as Transaction<TransactionFlow>, name),
       disarm: (entry) => heap.remove(entry),
       entered: (txn, from, to) => {
         const live = counters.active[txn.kind];

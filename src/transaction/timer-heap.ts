@@ -12,9 +12,9 @@ export class TimerHeap<T> {
     return this.heap.length;
   }
 
-  /** Arms `value` to fire at `at` (ms); the returned entry cancels it with `remove`. */
-  insert(at: number, value: T): TimerEntry<T> {
-    const entry: TimerEntry<T> = { at, seq: this.seq++, index: this.heap.length, value };
+  /** Arms `value` (with a `tag`, e.g. the timer name) to fire at `at` (ms); `remove` cancels it. */
+  insert(at: number, value: T, tag = ""): TimerEntry<T> {
+    const entry: TimerEntry<T> = { at, seq: this.seq++, index: this.heap.length, value, tag };
     this.heap.push(entry);
     this.up(entry.index);
     return entry;
@@ -91,4 +91,5 @@ export interface TimerEntry<T> {
   readonly seq: number;
   index: number;
   readonly value: T;
+  readonly tag: string;
 }

@@ -23,10 +23,16 @@ export type ServerTransaction<F extends TransactionFlow = TransactionFlow> =
 /** Any transaction. */
 export type AnyTransaction<F extends TransactionFlow = TransactionFlow> = ClientTransaction<F> | ServerTransaction<F>;
 
-/** A timer armed in the layer's heap: which transaction, which RFC timer. */
-export interface TimerRef {
-  readonly transaction: Transaction<TransactionFlow>;
-  readonly name: TimerName;
+/** What the layer's timer heap holds: the transaction; the entry's tag is the RFC timer name. */
+export type TimerRef = Transaction<TransactionFlow>;
+
+/**
+ * Each machine runs at most two timers at once: one retransmission timer (A, E, G, or the 100
+ * Trying delay) and one lifetime timer (B, D, F, H, I, J, K, L, M). Two fixed slots instead of a map
+ * keep a transaction to one allocation.
+ */
+function isRetransmitTimer(name: TimerName): boolean {
+  return name === "A" || name === "E" || name === "G" || name === "Trying";
 }
 
 /**
@@ -67,7 +73,8 @@ export abstract class Transaction<F extends TransactionFlow = TransactionFlow> {
   readonly reliable: boolean;
   /** @internal */
   protected readonly host: TransactionHost<F>;
-  private readonly armed = new Map<TimerName, TimerEntry<TimerRef>>();
+  private retransmitTimer: TimerEntry<TimerRef> | undefined = undefined;
+  private lifetimeTimer: TimerEntry<TimerRef> | undefined = undefined;
 
   /** @internal */
   constructor(host: TransactionHost<F>, id: string, request: SipRequest, flow: F) {
@@ -88,18 +95,24 @@ export abstract class Transaction<F extends TransactionFlow = TransactionFlow> {
 
   /** Whether a timer of this name is armed (for tests and diagnostics). */
   isArmed(name: TimerName): boolean {
-    return this.armed.has(name);
+    return this.slot(name)?.tag === name;
   }
 
   /** Deadline of an armed timer, or undefined. */
   deadline(name: TimerName): number | undefined {
-    return this.armed.get(name)?.at;
+    const e = this.slot(name);
+    return e?.tag === name ? e.at : undefined;
   }
 
   /** @internal Called by the layer when a timer armed by this transaction is due. */
   timerFired(name: TimerName, now: number): void {
-    this.armed.delete(name);
+    if (isRetransmitTimer(name)) this.retransmitTimer = undefined;
+    else this.lifetimeTimer = undefined;
     this.fire(name, now);
+  }
+
+  private slot(name: TimerName): TimerEntry<TimerRef> | undefined {
+    return isRetransmitTimer(name) ? this.retransmitTimer : this.lifetimeTimer;
   }
 
   /** @internal The transport could not send for this transaction (RFC 3261 §17.1.4, §17.2.4). */
@@ -110,21 +123,31 @@ export abstract class Transaction<F extends TransactionFlow = TransactionFlow> {
 
   /** (Re)arms a timer `delay` ms from `now`. */
   protected arm(name: TimerName, delay: number, now: number): void {
-    this.disarm(name);
-    this.armed.set(name, this.host.arm(this, name, now + delay));
+    const retransmit = isRetransmitTimer(name);
+    const old = retransmit ? this.retransmitTimer : this.lifetimeTimer;
+    if (old !== undefined) this.host.disarm(old);
+    const entry = this.host.arm(this, name, now + delay);
+    if (retransmit) this.retransmitTimer = entry;
+    else this.lifetimeTimer = entry;
   }
 
   protected disarm(name: TimerName): void {
-    const entry = this.armed.get(name);
-    if (entry !== undefined) {
-      this.armed.delete(name);
-      this.host.disarm(entry);
+    if (isRetransmitTimer(name)) {
+      if (this.retransmitTimer?.tag === name) {
+        this.host.disarm(this.retransmitTimer);
+        this.retransmitTimer = undefined;
+      }
+    } else if (this.lifetimeTimer?.tag === name) {
+      this.host.disarm(this.lifetimeTimer);
+      this.lifetimeTimer = undefined;
     }
   }
 
   protected disarmAll(): void {
-    for (const entry of this.armed.values()) this.host.disarm(entry);
-    this.armed.clear();
+    if (this.retransmitTimer !== undefined) this.host.disarm(this.retransmitTimer);
+    if (this.lifetimeTimer !== undefined) this.host.disarm(this.lifetimeTimer);
+    this.retransmitTimer = undefined;
+    this.lifetimeTimer = undefined;
   }
 }
 
