@@ -4,6 +4,9 @@
  * §7.3.1). Every valid RFC 4475 / RFC 5118 fixture and the bench corpus, both as parsed (pristine:
  * the original bytes) and after an edit (re-serialized field by field), plus messages built from
  * scratch with createRequest / createResponse.
+ *
+ * Known failure: rfc4475/intmeth does not parse (the tokenizer rejects the escaped control octets
+ * in its To display name; see test/sip/rfc4475.test.ts), so it cannot be round-tripped yet.
  */
 import { readdirSync, readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
