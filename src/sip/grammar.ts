@@ -611,32 +611,46 @@ export function readHost(text: string, pos: number, end: number, code: SipErrorC
     if (bug >= 0) v = v.slice(0, bug) + v.slice(bug + 1);
     return v;
   }
-  const e = scanClass(text, pos, end, C_HOSTCHAR);
-  if (e === pos) fail(code, "expected a host", pos);
-  scan.end = e;
-  if (is(text.charCodeAt(e - 1), C_DIGIT) && isAllDigitsAndDots(text, pos, e)) {
-    if (parseIpv4(text, pos, e) === undefined) fail(code, "invalid IPv4 address", pos);
-    return text.slice(pos, e);
-  }
-  if (!isHostname(text, pos, e)) fail(code, "invalid host name", pos);
-  const h = text.slice(pos, e);
-  return hasUpper(h) ? h.toLowerCase() : h;
-}
-
-function isAllDigitsAndDots(text: string, pos: number, end: number): boolean {
-  for (let p = pos; p < end; p++) {
+  // One pass: find the end, and check the hostname rules (§25.1) or the IPv4 form on the way.
+  let p = pos;
+  let labelStart = pos;
+  let prevLabelStart = pos;
+  let digitsOnly = true;
+  let upper = false;
+  let ok = true;
+  while (p < end) {
     const c = text.charCodeAt(p);
-    if (c !== 0x2e && (c < 0x30 || c > 0x39)) return false;
+    if (c === 0x2e) {
+      // no empty label, no label ending in "-"
+      if (p === labelStart || text.charCodeAt(p - 1) === 0x2d) ok = false;
+      prevLabelStart = labelStart;
+      labelStart = p + 1;
+    } else if (c >= 0x30 && c <= 0x39) {
+      // digit
+    } else if ((c | 0x20) >= 0x61 && (c | 0x20) <= 0x7a) {
+      digitsOnly = false;
+      if (c < 0x61) upper = true;
+    } else if (c === 0x2d) {
+      digitsOnly = false;
+      if (p === labelStart) ok = false; // no label starting with "-"
+    } else {
+      break;
+    }
+    p++;
   }
-  return true;
-}
-
-function hasUpper(s: string): boolean {
-  for (let i = 0; i < s.length; i++) {
-    const c = s.charCodeAt(i);
-    if (c >= 0x41 && c <= 0x5a) return true;
+  if (p === pos) fail(code, "expected a host", pos);
+  scan.end = p;
+  if (digitsOnly) {
+    if (parseIpv4(text, pos, p) === undefined) fail(code, "invalid IPv4 address", pos);
+    return text.slice(pos, p);
   }
-  return false;
+  // toplabel = ALPHA / ALPHA *( alphanum / "-" ) alphanum, before an optional trailing dot
+  const top = labelStart === p ? prevLabelStart : labelStart;
+  if (!ok || text.charCodeAt(p - 1) === 0x2d || !is(text.charCodeAt(top), C_ALPHA) || (labelStart === p && top === p)) {
+    fail(code, "invalid host name", pos);
+  }
+  const h = text.slice(pos, p);
+  return upper ? h.toLowerCase() : h;
 }
 
 /** True when `s` is a valid host (hostname, IPv4 address or bracketed IPv6 reference). */
