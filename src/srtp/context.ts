@@ -51,6 +51,11 @@ const RTP_KEY_AT = 64 + 576;
 const RTCP_KEY_AT = 64 + 640 + 576;
 /** RFC 3711 §9.2: at most 2^48 SRTP packets under one master key. */
 const MAX_SRTP_PACKETS = 2 ** 48;
+/**
+ * Smallest run of packets sent to the native cipher. One native call costs more than the Wasm AES of
+ * one 160-byte payload, so single packets stay in Wasm (measured: see the table at the end of the file).
+ */
+const NATIVE_MIN_BATCH = 2;
 
 /** Per-SSRC SRTP state: the highest index seen (s_l with its ROC), and for receiving the replay window. */
 class RtpStream {
@@ -311,7 +316,7 @@ export class SrtpContext {
     const e = this.e;
     const slot = residentSlot(e, this.handle);
     const ecb = op < OP_RTCP_PROTECT ? this.rtpEcb : this.rtcpEcb;
-    if (ecb !== undefined) {
+    if (ecb !== undefined && n >= NATIVE_MIN_BATCH) {
       const bytes = e.x.srtp_ctr(slot, op, n);
       if (bytes > 0) {
         const view = e.u8.subarray(e.ks, e.ks + bytes);
