@@ -16,6 +16,10 @@ const PCM_BUF: usize = memory.data(CAPACITY * 2, 16);
 const BYTE_BUF: usize = memory.data(CAPACITY * 2, 16);
 const ULAW_DECODE: usize = memory.data(256 * 2, 16);
 const ALAW_DECODE: usize = memory.data(256 * 2, 16);
+// Encode tables: a μ-law code word depends only on sample >> 2 (14 bits), an A-law one on
+// sample >> 4 (12 bits), so one lookup per sample replaces the segment search.
+const ULAW_ENCODE: usize = memory.data(1 << 14, 16);
+const ALAW_ENCODE: usize = memory.data(1 << 12, 16);
 
 /** Pointer to the default Int16 sample region (codec_capacity() samples). */
 export function codec_pcm_buf(): usize {
@@ -79,16 +83,23 @@ function alawValue(code: u32): i32 {
   return code > 127 ? mant : -mant;
 }
 
-// Decode tables, filled once by the module's start function.
+// Tables, filled once by the module's start function from the reference quantisers above.
 for (let c: u32 = 0; c < 256; c++) {
   store<i16>(ULAW_DECODE + (c << 1), <i16>ulawValue(c));
   store<i16>(ALAW_DECODE + (c << 1), <i16>alawValue(c));
+}
+for (let t: i32 = -8192; t < 8192; t++) {
+  store<u8>(ULAW_ENCODE + <usize>(t & 0x3fff), <u8>ulawOf(t << 2));
+}
+for (let t: i32 = -2048; t < 2048; t++) {
+  store<u8>(ALAW_ENCODE + <usize>(t & 0xfff), <u8>alawOf(t << 4));
 }
 
 /** μ-law-encodes `n` Int16 samples at `src` into `n` bytes at `dst` (dst may equal src). Returns n. */
 export function codec_ulaw_encode(src: usize, n: i32, dst: usize): i32 {
   for (let i = 0; i < n; i++) {
-    store<u8>(dst + <usize>i, <u8>ulawOf(<i32>load<i16>(src + (<usize>i << 1))));
+    const s = <i32>load<i16>(src + (<usize>i << 1));
+    store<u8>(dst + <usize>i, load<u8>(ULAW_ENCODE + <usize>((s >> 2) & 0x3fff)));
   }
   return n;
 }
@@ -96,7 +107,8 @@ export function codec_ulaw_encode(src: usize, n: i32, dst: usize): i32 {
 /** A-law-encodes `n` Int16 samples at `src` into `n` bytes at `dst` (dst may equal src). Returns n. */
 export function codec_alaw_encode(src: usize, n: i32, dst: usize): i32 {
   for (let i = 0; i < n; i++) {
-    store<u8>(dst + <usize>i, <u8>alawOf(<i32>load<i16>(src + (<usize>i << 1))));
+    const s = <i32>load<i16>(src + (<usize>i << 1));
+    store<u8>(dst + <usize>i, load<u8>(ALAW_ENCODE + <usize>((s >> 4) & 0xfff)));
   }
   return n;
 }
