@@ -1,0 +1,759 @@
+import {
+  DEFAULT_SIP_LIMITS,
+  SipStreamFramer,
+  formatVia as formatViaValue,
+  messageSize,
+  serializeMessage,
+  tryParseMessage,
+} from "../sip/index.ts";
+import type { SipLimits, SipMessage, SipRequest, SipResponse, Via } from "../sip/index.ts";
+import {
+  defaultPort,
+  hostPort,
+  isIpLiteral,
+  isIpv6,
+  isReliable,
+  isUnspecified,
+  normalizeHost,
+  unbracket,
+} from "./address.ts";
+import { TransportError } from "./errors.ts";
+import type { TransportErrorCode } from "./errors.ts";
+import { badRequestFor } from "./malformed.ts";
+import type {
+  Address,
+  Flow,
+  ListeningPoint,
+  TransportAction,
+  TransportCounters,
+  TransportEvent,
+  TransportOptions,
+  TransportProtocol,
+} from "./types.ts";
+import { replaceTopVia, stampReceived } from "./via.ts";
+
+/** Where a request goes: a transport and an address (resolved per RFC 3263, see `locate.ts`). */
+export interface Target {
+  transport: TransportProtocol;
+  /** IP literal (IPv6 with or without brackets). */
+  host: string;
+  port: number;
+  /** The name the target was found under (TLS certificate check, WebSocket URL host). */
+  hostname?: string;
+  /** WebSocket resource path; default `/`. */
+  path?: string;
+}
+
+interface Pending {
+  data: Uint8Array;
+  message: SipMessage | undefined;
+  flow: Flow;
+  tag: unknown;
+}
+
+interface Connection {
+  readonly id: number;
+  readonly transport: TransportProtocol;
+  readonly outbound: boolean;
+  readonly remote: Address;
+  readonly key: string;
+  readonly listeningPoint: number | undefined;
+  state: "connecting" | "open";
+  framer: SipStreamFramer | undefined;
+  pending: Pending[];
+  /** Last SIP message either way (idle close). */
+  lastMessage: number;
+  /** Last bytes either way (keep-alive). */
+  lastActivity: number;
+  pingSentAt: number | undefined;
+  /** Since when an incomplete message sits in the framer (slowloris). */
+  partialSince: number | undefined;
+  openedAt: number;
+}
+
+const CRLF = new Uint8Array([13, 10]);
+const CRLFCRLF = new Uint8Array([13, 10, 13, 10]);
+const enc = new TextEncoder();
+const CONNECT_TIMEOUT = 10_000;
+
+const connectionKey = (transport: TransportProtocol, host: string, port: number) =>
+  `${transport} ${normalizeHost(host)} ${port}`;
+
+function newCounters(): TransportCounters {
+  return {
+    messagesIn: 0,
+    messagesOut: 0,
+    malformed: 0,
+    malformedAnswered: 0,
+    responsesDiscarded: 0,
+    queueDropped: 0,
+    connectionsOpened: 0,
+    connectionsRefused: 0,
+    connectionsClosed: 0,
+    connectionsFailed: 0,
+    idleClosed: 0,
+    pingsSent: 0,
+    pongsSent: 0,
+    udpToTcp: 0,
+    sendErrors: 0,
+  };
+}
+
+/**
+ * The SIP transport layer (RFC 3261 §18), sans-I/O. The driver feeds it datagrams, connection
+ * events, stream bytes and the clock; it drains I/O actions (`pollAction`), events (`pollEvent`) and
+ * the next deadline (`pollTimeout`). The core decides everything the RFC says: Via sent-by and the
+ * UDP-to-TCP size rule on the client side (§18.1.1), response sent-by checks (§18.1.2), `received` /
+ * `rport` on the server side (§18.2.1, RFC 3581), response routing (§18.2.2), stream framing
+ * (§18.3), connection reuse, keep-alive (RFC 5626 §4.4.1), idle and slowloris closes, and limits.
+ *
+ * ```ts
+ * const flow = transport.prepareRequest(request, target);   // fills the Via, picks UDP/TCP
+ * transport.send(request, flow, now);
+ * for (let a; (a = transport.pollAction()); ) io.perform(a);
+ * for (let e; (e = transport.pollEvent()); ) user.handle(e);
+ * ```
+ */
+export class TransportLayer {
+  /** Live counters; read freely. */
+  readonly counters: TransportCounters = newCounters();
+  private readonly udpLimit: number;
+  private readonly maxConnections: number;
+  private readonly idleTimeout: number;
+  private readonly keepAlive: number;
+  private readonly pongTimeout: number;
+  private readonly partialTimeout: number;
+  private readonly maxEvents: number;
+  private readonly addRport: boolean;
+  private readonly answerMalformed: boolean;
+  private readonly limits: SipLimits;
+  private readonly random: (n: number) => Uint8Array;
+  private readonly wsViaHost: string;
+
+  private readonly points = new Map<number, ListeningPoint>();
+  private readonly connections = new Map<number, Connection>();
+  private readonly byKey = new Map<string, Connection>();
+  /** Every `host:port` this transport writes as sent-by (RFC 3261 §18.1.2 check). */
+  private readonly sentBys = new Set<string>();
+  private readonly actions: TransportAction[] = [];
+  private readonly events: TransportEvent[] = [];
+  private nextId = 1;
+  private deadline: number | undefined;
+
+  constructor(options: TransportOptions = {}) {
+    this.udpLimit = options.pathMtu !== undefined ? options.pathMtu - 200 : (options.udpMaxRequestSize ?? 1300);
+    this.maxConnections = options.maxConnections ?? 1024;
+    this.idleTimeout = options.idleTimeout ?? 300_000;
+    this.keepAlive = options.keepAliveInterval ?? 60_000;
+    this.pongTimeout = options.pongTimeout ?? 10_000;
+    this.partialTimeout = options.partialMessageTimeout ?? 30_000;
+    this.maxEvents = options.maxPendingEvents ?? 4096;
+    this.addRport = options.rport ?? true;
+    this.answerMalformed = options.answerMalformed ?? true;
+    this.limits = {
+      maxMessageSize: options.maxMessageSize ?? DEFAULT_SIP_LIMITS.maxMessageSize,
+      maxHeaders: options.maxHeaders ?? DEFAULT_SIP_LIMITS.maxHeaders,
+      maxHeaderLength: options.maxHeaderLength ?? DEFAULT_SIP_LIMITS.maxHeaderLength,
+    };
+    this.random = options.randomBytes ?? ((n) => crypto.getRandomValues(new Uint8Array(n)));
+    this.wsViaHost = options.webSocketViaHost ?? `${this.hex(6)}.invalid`;
+  }
+
+  // ------------------------------------------------------------------ listening points
+
+  /** Registers a listening point the driver has bound. */
+  addListeningPoint(
+    transport: TransportProtocol,
+    local: Address,
+    advertised?: { host?: string | undefined; port?: number | undefined },
+  ): ListeningPoint {
+    const host = advertised?.host ?? local.host;
+    if (isUnspecified(host)) {
+      throw new TransportError("NO_LISTENING_POINT", `listening on ${local.host} needs an advertisedHost for Via`);
+    }
+    const lp: ListeningPoint = {
+      id: this.nextId++,
+      transport,
+      local: { host: unbracket(local.host), port: local.port },
+      sentByHost: unbracket(host),
+      sentByPort: advertised?.port ?? local.port,
+    };
+    this.points.set(lp.id, lp);
+    this.sentBys.add(hostPort(normalizeHost(lp.sentByHost), lp.sentByPort));
+    return lp;
+  }
+
+  removeListeningPoint(id: number): void {
+    this.points.delete(id);
+  }
+
+  /** The open listening points. */
+  listeningPoints(): ListeningPoint[] {
+    return [...this.points.values()];
+  }
+
+  /** True while connection `id` is known (opening or open). */
+  hasConnection(id: number): boolean {
+    return this.connections.has(id);
+  }
+
+  /** Open (and opening) connections. */
+  get connectionCount(): number {
+    return this.connections.size;
+  }
+
+  // ------------------------------------------------------------------ client side: requests
+
+  /**
+   * Chooses the transport for `request` towards `target` and fills the top Via (RFC 3261 §18.1.1):
+   * sent-by is the listening point's address, the transport the one used, and `rport` is asked for
+   * on UDP (RFC 3581 §3). A request without a Via gets one with a new branch. A UDP request larger
+   * than the limit moves to TCP when a TCP listening point exists. Returns the flow to pass to the
+   * transaction layer and to `send`.
+   */
+  prepareRequest(request: SipRequest, target: Target): Flow {
+    let transport = target.transport;
+    const host = unbracket(target.host);
+    this.fillVia(request, transport, host);
+    if (transport === "UDP" && messageSize(request) > this.udpLimit && this.pickPoint("TCP", host)) {
+      // §18.1.1: "If a request is within 200 bytes of the path MTU, or if it is larger than 1300
+      // bytes and the path MTU is unknown, the request MUST be sent using an RFC 2914 congestion
+      // controlled transport protocol, such as TCP. If this causes a change in the transport
+      // protocol from the one indicated in the top Via, the value in the top Via MUST be changed."
+      transport = "TCP";
+      this.counters.udpToTcp++;
+      this.fillVia(request, transport, host);
+    }
+    const lp = this.pickPoint(transport, host);
+    const conn = isReliable(transport) ? this.byKey.get(connectionKey(transport, host, target.port)) : undefined;
+    return {
+      transport,
+      reliable: isReliable(transport),
+      remote: { host, port: target.port },
+      listeningPoint: lp?.id,
+      connection: conn?.id,
+      hostname: target.hostname,
+      path: target.path,
+    };
+  }
+
+  /**
+   * Sends a request or a response. Requests go to `flow` (reusing an open connection to the same
+   * peer and transport, else opening one). Responses follow RFC 3261 §18.2.2 from their top Via and
+   * the flow the request arrived on. Failures come back as `error` events carrying `tag`.
+   */
+  send(message: SipRequest | SipResponse, flow: Flow, now: number, tag?: unknown): void {
+    let data: Uint8Array;
+    try {
+      data = serializeMessage(message);
+    } catch (error) {
+      this.fail("NO_ROUTE", "message could not be serialized", message, flow, tag, error);
+      return;
+    }
+    if (message.isRequest) {
+      this.transmit(data, message, flow, now, tag);
+      return;
+    }
+    const dest = this.responseFlow(message as SipResponse, flow, tag);
+    if (dest) this.transmit(data, message, dest, now, tag);
+  }
+
+  // ------------------------------------------------------------------ server side: responses
+
+  /** RFC 3261 §18.2.2 (and RFC 3581 §4): where a response goes. Undefined after an error event. */
+  private responseFlow(response: SipResponse, flow: Flow, tag: unknown): Flow | undefined {
+    let via: Via | undefined;
+    try {
+      via = response.topVia;
+    } catch {
+      via = undefined;
+    }
+    if (!via) {
+      this.fail("NO_ROUTE", "response without a readable top Via", response, flow, tag);
+      return undefined;
+    }
+    const transport = via.transport.toUpperCase() as TransportProtocol;
+    if (isReliable(transport)) {
+      // "If the 'sent-protocol' is a reliable transport protocol such as TCP or SCTP, or TLS over
+      // those, the response MUST be sent using the existing connection to the source of the original
+      // request that created the transaction, if that connection is still open."
+      const open = flow.connection !== undefined ? this.connections.get(flow.connection) : undefined;
+      if (open) return flow;
+      if (transport === "WS" || transport === "WSS") {
+        // RFC 7118 §5.3: a server cannot open a connection back to a WebSocket client.
+        this.fail("NO_ROUTE", "the WebSocket connection of the request is closed", response, flow, tag);
+        return undefined;
+      }
+      // "If that connection is no longer open, the server SHOULD open a connection to the IP
+      // address in the 'received' parameter, if present, using the port in the 'sent-by' value, or
+      // the default port for that transport, if no port is specified."
+      return this.addressFlow(transport, via.received ?? via.host, via.port ?? defaultPort(transport), flow, response, tag);
+    }
+    const maddr = via.params["maddr"];
+    if (typeof maddr === "string" && maddr !== "") {
+      // "Otherwise, if the Via header field value contains a 'maddr' parameter, the response MUST be
+      // forwarded to the address listed there, using the port indicated in 'sent-by', or port 5060."
+      return this.addressFlow("UDP", maddr, via.port ?? 5060, flow, response, tag);
+    }
+    if (typeof via.rport === "number") {
+      // RFC 3581 §4: "the response MUST be sent to the IP address listed in the 'received'
+      // parameter, and the port in the 'rport' parameter", from the address and port the request
+      // was received on.
+      return this.addressFlow("UDP", via.received ?? via.host, via.rport, flow, response, tag);
+    }
+    if (via.received !== undefined) {
+      // "Otherwise (for unreliable unicast transports), if the top Via has a 'received' parameter,
+      // the response MUST be sent to the address in the 'received' parameter, using the port
+      // indicated in the 'sent-by' value, or using port 5060 if none is specified explicitly."
+      return this.addressFlow("UDP", via.received, via.port ?? 5060, flow, response, tag);
+    }
+    // "Otherwise, if it is not receiver-tagged, the response MUST be sent to the address indicated
+    // by the 'sent-by' value, using the procedures in Section 5 of [4]" (RFC 3263).
+    return this.addressFlow("UDP", via.host, via.port ?? 5060, flow, response, tag);
+  }
+
+  private addressFlow(
+    transport: TransportProtocol,
+    host: string,
+    port: number,
+    via: Flow,
+    message: SipMessage,
+    tag: unknown,
+  ): Flow | undefined {
+    const h = unbracket(host);
+    if (!isIpLiteral(h)) {
+      this.fail("NOT_RESOLVED", `${host} needs RFC 3263 resolution before a response can go there`, message, via, tag);
+      return undefined;
+    }
+    const sameFamily = via.listeningPoint !== undefined && via.transport === transport;
+    return {
+      transport,
+      reliable: isReliable(transport),
+      remote: { host: h, port },
+      listeningPoint: sameFamily ? via.listeningPoint : this.pickPoint(transport, h)?.id,
+    };
+  }
+
+  // ------------------------------------------------------------------ sending
+
+  private transmit(data: Uint8Array, message: SipMessage | undefined, flow: Flow, now: number, tag: unknown): void {
+    if (!flow.reliable) {
+      const lp =
+        (flow.listeningPoint !== undefined ? this.points.get(flow.listeningPoint) : undefined) ??
+        this.pickPoint("UDP", flow.remote.host);
+      if (!lp) {
+        this.fail("NO_LISTENING_POINT", `no UDP listening point for ${flow.remote.host}`, message, flow, tag);
+        return;
+      }
+      this.counters.messagesOut++;
+      this.actions.push({ type: "datagram", listeningPoint: lp.id, remote: flow.remote, data });
+      return;
+    }
+    let conn = flow.connection !== undefined ? this.connections.get(flow.connection) : undefined;
+    conn ??= this.byKey.get(connectionKey(flow.transport, flow.remote.host, flow.remote.port));
+    if (!conn) {
+      if (flow.transport === "WS" || flow.transport === "WSS" ? false : !isIpLiteral(flow.remote.host)) {
+        this.fail("NOT_RESOLVED", `${flow.remote.host} is not an address`, message, flow, tag);
+        return;
+      }
+      if (this.connections.size >= this.maxConnections) {
+        this.fail("TOO_MANY_CONNECTIONS", `at most ${this.maxConnections} connections`, message, flow, tag);
+        return;
+      }
+      conn = this.openConnection(flow, now);
+    }
+    conn.lastMessage = now;
+    this.counters.messagesOut++;
+    if (conn.state === "connecting") conn.pending.push({ data, message, flow, tag });
+    else this.write(conn, data, now);
+  }
+
+  private openConnection(flow: Flow, now: number): Connection {
+    const host = unbracket(flow.remote.host);
+    const conn = this.newConnection(flow.transport, true, { host, port: flow.remote.port }, flow.listeningPoint, now);
+    conn.state = "connecting";
+    this.actions.push({
+      type: "connect",
+      connection: conn.id,
+      transport: flow.transport,
+      remote: conn.remote,
+      hostname: flow.hostname ?? host,
+      path: flow.path ?? "/",
+    });
+    this.armDeadline(now + CONNECT_TIMEOUT);
+    return conn;
+  }
+
+  private newConnection(
+    transport: TransportProtocol,
+    outbound: boolean,
+    remote: Address,
+    listeningPoint: number | undefined,
+    now: number,
+  ): Connection {
+    const key = connectionKey(transport, remote.host, remote.port);
+    const conn: Connection = {
+      id: this.nextId++,
+      transport,
+      outbound,
+      remote,
+      key,
+      listeningPoint,
+      state: "open",
+      framer: transport === "TCP" || transport === "TLS" ? new SipStreamFramer({ limits: this.limits }) : undefined,
+      pending: [],
+      lastMessage: now,
+      lastActivity: now,
+      pingSentAt: undefined,
+      partialSince: undefined,
+      openedAt: now,
+    };
+    this.connections.set(conn.id, conn);
+    if (!this.byKey.has(key)) this.byKey.set(key, conn);
+    this.counters.connectionsOpened++;
+    this.armDeadline(now + Math.min(this.idleTimeout, outbound && this.keepAlive > 0 ? this.keepAlive : Infinity));
+    return conn;
+  }
+
+  private write(conn: Connection, data: Uint8Array, now: number): void {
+    conn.lastActivity = now;
+    this.actions.push({ type: "write", connection: conn.id, data });
+  }
+
+  // ------------------------------------------------------------------ connection events
+
+  /** An outbound connection opened. */
+  handleConnected(id: number, now: number): void {
+    const conn = this.connections.get(id);
+    if (!conn || conn.state !== "connecting") return;
+    conn.state = "open";
+    conn.lastActivity = now;
+    const pending = conn.pending;
+    conn.pending = [];
+    for (const p of pending) this.write(conn, p.data, now);
+  }
+
+  /** An outbound connection could not be opened: its queued messages fail (RFC 3261 §18.4). */
+  handleConnectFailed(id: number, now: number, cause?: unknown): void {
+    const conn = this.connections.get(id);
+    if (!conn) return;
+    this.drop(conn, "CONNECT_FAILED", `could not connect to ${hostPort(conn.remote.host, conn.remote.port)} over ${conn.transport}`, cause, now);
+  }
+
+  /**
+   * Someone connected to listening point `listeningPoint`. Returns the connection id, or undefined
+   * when the connection limit is reached (the driver then closes the socket).
+   */
+  handleIncomingConnection(listeningPoint: number, remote: Address, now: number): number | undefined {
+    const lp = this.points.get(listeningPoint);
+    if (!lp || this.connections.size >= this.maxConnections) {
+      this.counters.connectionsRefused++;
+      return undefined;
+    }
+    const conn = this.newConnection(lp.transport, false, { host: unbracket(remote.host), port: remote.port }, lp.id, now);
+    this.armDeadline(now + this.partialTimeout);
+    return conn.id;
+  }
+
+  /** A connection closed (by the peer or after an error). */
+  handleConnectionClosed(id: number, now: number, cause?: unknown): void {
+    const conn = this.connections.get(id);
+    if (!conn) return;
+    this.drop(conn, "CONNECTION_CLOSED", `connection to ${hostPort(conn.remote.host, conn.remote.port)} closed`, cause, now, false);
+  }
+
+  // ------------------------------------------------------------------ inbound
+
+  /** A datagram arrived on UDP listening point `listeningPoint` from `remote`. */
+  handleDatagram(listeningPoint: number, data: Uint8Array, remote: Address, now: number): void {
+    const lp = this.points.get(listeningPoint);
+    if (!lp) return;
+    // Keep-alives on UDP (RFC 5626 §4.4.2 uses STUN; a bare CRLF is also common) carry no message.
+    if (data.length <= 4 && data.every((b) => b === 13 || b === 10)) return;
+    // The parsed message keeps its bytes; the runtime may reuse its receive buffer.
+    const bytes = data.slice();
+    const flow: Flow = {
+      transport: "UDP",
+      reliable: false,
+      remote: { host: unbracket(remote.host), port: remote.port },
+      listeningPoint: lp.id,
+    };
+    this.receive(bytes, flow, now);
+  }
+
+  /** Bytes arrived on a TCP or TLS connection. */
+  handleStreamData(id: number, chunk: Uint8Array, now: number): void {
+    const conn = this.connections.get(id);
+    if (!conn || !conn.framer) return;
+    conn.lastActivity = now;
+    conn.framer.push(chunk);
+    const flow = this.connectionFlow(conn);
+    for (;;) {
+      const item = conn.framer.poll();
+      if (item === undefined) break;
+      switch (item.kind) {
+        case "message":
+          conn.lastMessage = now;
+          conn.partialSince = undefined;
+          this.receive(item.bytes, flow, now);
+          break;
+        case "ping":
+          // RFC 5626 §4.4.1: "When a server receives a double CRLF sequence ... it MUST respond
+          // with a single CRLF".
+          this.counters.pongsSent++;
+          this.write(conn, CRLF, now);
+          break;
+        case "pong":
+          conn.pingSentAt = undefined;
+          break;
+        case "error":
+          // RFC 3261 §18.3: a stream that cannot be framed cannot be resynchronized.
+          this.counters.malformed++;
+          this.drop(conn, "CONNECTION_CLOSED", `stream framing failed: ${item.error.message}`, item.error, now, true);
+          return;
+      }
+      if (!this.connections.has(id)) return;
+    }
+    if (conn.framer.buffered > 0) {
+      if (conn.partialSince === undefined) {
+        conn.partialSince = now;
+        this.armDeadline(now + this.partialTimeout);
+      }
+    } else conn.partialSince = undefined;
+  }
+
+  /** One WebSocket message arrived: exactly one SIP message (RFC 7118 §5). */
+  handleWebSocketMessage(id: number, data: string | Uint8Array, now: number): void {
+    const conn = this.connections.get(id);
+    if (!conn) return;
+    conn.lastActivity = now;
+    conn.lastMessage = now;
+    const bytes = typeof data === "string" ? enc.encode(data) : data.slice();
+    this.receive(bytes, this.connectionFlow(conn), now);
+  }
+
+  private connectionFlow(conn: Connection): Flow {
+    return {
+      transport: conn.transport,
+      reliable: true,
+      remote: conn.remote,
+      listeningPoint: conn.listeningPoint,
+      connection: conn.id,
+    };
+  }
+
+  private receive(bytes: Uint8Array, flow: Flow, now: number): void {
+    const parsed = tryParseMessage(bytes, { limits: this.limits });
+    if (!parsed.ok) {
+      this.malformed(bytes, flow, parsed.error.message, now);
+      return;
+    }
+    const message = parsed.message;
+    let via: Via | undefined;
+    try {
+      via = message.topVia;
+    } catch {
+      via = undefined;
+    }
+    if (!via) {
+      this.malformed(bytes, flow, "Missing or malformed Via", now);
+      return;
+    }
+    if (message.isRequest) {
+      if (stampReceived(via, flow.remote.host, flow.remote.port)) replaceTopVia(message, via);
+    } else if (!this.sentBys.has(hostPort(normalizeHost(via.host), via.port ?? defaultPort(via.transport)))) {
+      // RFC 3261 §18.1.2: "If the value of the sent-by parameter in that header field value does
+      // not correspond to a value that the client transport is configured to insert into requests,
+      // the response MUST be silently discarded."
+      this.counters.responsesDiscarded++;
+      return;
+    }
+    if (this.events.length >= this.maxEvents) {
+      this.counters.queueDropped++;
+      return;
+    }
+    this.counters.messagesIn++;
+    this.events.push({ type: "message", message, flow });
+  }
+
+  /** Counted and dropped, or answered 400 when the request line and Via can be read (§18.3). */
+  private malformed(bytes: Uint8Array, flow: Flow, reason: string, now: number): void {
+    this.counters.malformed++;
+    if (!this.answerMalformed) return;
+    const reply = badRequestFor(bytes, reason);
+    if (!reply) return;
+    this.counters.malformedAnswered++;
+    // The Via may not be trustworthy: answer where the bytes came from.
+    this.transmit(reply, undefined, flow, now, undefined);
+  }
+
+  // ------------------------------------------------------------------ time
+
+  /** Runs idle closes, keep-alive pings, pong and slowloris timeouts due at `now`. */
+  handleTimeout(now: number): void {
+    this.deadline = undefined;
+    for (const conn of [...this.connections.values()]) {
+      if (conn.state === "connecting") {
+        if (now - conn.openedAt >= CONNECT_TIMEOUT) {
+          this.actions.push({ type: "close", connection: conn.id });
+          this.drop(conn, "CONNECT_FAILED", `connecting to ${hostPort(conn.remote.host, conn.remote.port)} timed out`, undefined, now);
+        } else this.armDeadline(conn.openedAt + CONNECT_TIMEOUT);
+        continue;
+      }
+      if (conn.pingSentAt !== undefined && now - conn.pingSentAt >= this.pongTimeout) {
+        // RFC 5626 §4.4.1: no pong within 10 seconds means the flow failed.
+        this.closeWith(conn, "KEEPALIVE_TIMEOUT", "no pong to a CRLFCRLF keep-alive", now, true);
+        continue;
+      }
+      if (conn.partialSince !== undefined && now - conn.partialSince >= this.partialTimeout) {
+        this.closeWith(conn, "CONNECTION_CLOSED", "incomplete message held too long", now, true);
+        continue;
+      }
+      if (now - conn.lastMessage >= this.idleTimeout) {
+        this.counters.idleClosed++;
+        this.closeWith(conn, "CONNECTION_CLOSED", "idle", now, false);
+        continue;
+      }
+      const pings = conn.outbound && conn.framer !== undefined && this.keepAlive > 0;
+      if (pings && conn.pingSentAt === undefined && now - conn.lastActivity >= this.keepAlive) {
+        // RFC 5626 §4.4.1: the client sends a CRLFCRLF ping; the server answers with a CRLF pong.
+        conn.pingSentAt = now;
+        this.counters.pingsSent++;
+        this.write(conn, CRLFCRLF, now);
+      }
+      this.armDeadline(conn.lastMessage + this.idleTimeout);
+      if (conn.pingSentAt !== undefined) this.armDeadline(conn.pingSentAt + this.pongTimeout);
+      else if (pings) this.armDeadline(conn.lastActivity + this.keepAlive);
+      if (conn.partialSince !== undefined) this.armDeadline(conn.partialSince + this.partialTimeout);
+    }
+  }
+
+  /** The earliest time `handleTimeout` has work (it may find none when activity moved it later). */
+  pollTimeout(): number | undefined {
+    return this.deadline;
+  }
+
+  pollAction(): TransportAction | undefined {
+    return this.actions.shift();
+  }
+
+  pollEvent(): TransportEvent | undefined {
+    return this.events.shift();
+  }
+
+  /** Closes every connection (the driver closes the sockets). */
+  close(now: number): void {
+    for (const conn of [...this.connections.values()]) {
+      this.closeWith(conn, "CONNECTION_CLOSED", "transport closed", now, false);
+    }
+  }
+
+  // ------------------------------------------------------------------ helpers
+
+  private armDeadline(at: number): void {
+    if (this.deadline === undefined || at < this.deadline) this.deadline = at;
+  }
+
+  private closeWith(conn: Connection, code: TransportErrorCode, reason: string, now: number, failed: boolean): void {
+    this.actions.push({ type: "close", connection: conn.id });
+    this.drop(conn, code, reason, undefined, now, failed);
+  }
+
+  /** Forgets a connection, fails its queued messages and reports it. */
+  private drop(conn: Connection, code: TransportErrorCode, reason: string, cause: unknown, _now: number, failed = true): void {
+    if (!this.connections.delete(conn.id)) return;
+    if (this.byKey.get(conn.key) === conn) {
+      this.byKey.delete(conn.key);
+      // Another connection to the same peer (both sides connected at once) takes over the key.
+      for (const other of this.connections.values()) {
+        if (other.key === conn.key) {
+          this.byKey.set(conn.key, other);
+          break;
+        }
+      }
+    }
+    this.counters.connectionsClosed++;
+    if (failed) this.counters.connectionsFailed++;
+    const flow = this.connectionFlow(conn);
+    for (const p of conn.pending) this.fail(code, reason, p.message, p.flow, p.tag, cause);
+    conn.pending = [];
+    this.events.push(
+      cause === undefined
+        ? { type: "connection-closed", connection: conn.id, flow }
+        : { type: "connection-closed", connection: conn.id, flow, error: cause },
+    );
+  }
+
+  private fail(
+    code: TransportErrorCode,
+    reason: string,
+    message: SipMessage | undefined,
+    flow: Flow | undefined,
+    tag: unknown,
+    cause?: unknown,
+  ): void {
+    this.counters.sendErrors++;
+    const error = new TransportError(code, reason, cause === undefined ? undefined : { cause });
+    this.events.push({ type: "error", error, message: message as SipRequest | SipResponse | undefined, flow, tag });
+  }
+
+  /** A listening point of `transport` in the family of `host` (for Via and for sending). */
+  private pickPoint(transport: TransportProtocol, host: string): ListeningPoint | undefined {
+    const v6 = isIpLiteral(host) ? isIpv6(host) : undefined;
+    let any: ListeningPoint | undefined;
+    for (const lp of this.points.values()) {
+      if (lp.transport !== transport) continue;
+      if (v6 === undefined || isIpv6(lp.local.host) === v6) return lp;
+      any ??= lp;
+    }
+    return v6 === undefined ? any : undefined;
+  }
+
+  /** §18.1.1: the transport fills in sent-by and the transport; the branch stays the TU's. */
+  private fillVia(request: SipRequest, transport: TransportProtocol, host: string): void {
+    const lp = this.pickPoint(transport, host) ?? this.pickPoint(transport, "");
+    let sentByHost: string;
+    let sentByPort: number | undefined;
+    if (lp) {
+      sentByHost = lp.sentByHost;
+      sentByPort = lp.sentByPort;
+    } else if (transport === "WS" || transport === "WSS") {
+      // RFC 7118 §5.2: a WebSocket client cannot be reached at an address of its own.
+      sentByHost = this.wsViaHost;
+      sentByPort = undefined;
+    } else {
+      // A client-only stream transport: responses come back on the connection (§18.2.2).
+      const other = [...this.points.values()].find((p) => isIpv6(p.sentByHost) === isIpv6(host)) ?? this.points.values().next().value;
+      sentByHost = other?.sentByHost ?? this.wsViaHost;
+      sentByPort = undefined;
+    }
+    this.sentBys.add(hostPort(normalizeHost(sentByHost), sentByPort ?? defaultPort(transport)));
+    let existing: Via | undefined;
+    try {
+      existing = request.topVia;
+    } catch {
+      existing = undefined;
+    }
+    const params = existing ? { ...existing.params } : {};
+    const via: Via = {
+      protocol: "SIP/2.0",
+      transport,
+      host: sentByHost.includes(":") ? `[${sentByHost}]` : sentByHost,
+      params,
+      branch: existing?.branch ?? `z9hG4bK${this.hex(8)}`,
+    };
+    if (sentByPort !== undefined) via.port = sentByPort;
+    if (transport === "UDP" && this.addRport) via.rport = true;
+    else if (existing?.rport !== undefined) via.rport = existing.rport;
+    else delete params["rport"];
+    if (existing) replaceTopVia(request, via);
+    else request.addHeader("Via", formatViaValue(via), { prepend: true });
+  }
+
+  private hex(bytes: number): string {
+    const b = this.random(bytes);
+    let s = "";
+    for (let i = 0; i < b.length; i++) s += (b[i]! < 16 ? "0" : "") + b[i]!.toString(16);
+    return s;
+  }
+}

@@ -1,0 +1,28 @@
+import { formatVia } from "../sip/index.ts";
+import type { SipMessage, Via } from "../sip/index.ts";
+import { normalizeHost } from "./address.ts";
+
+/** Replaces the top Via value (the first value of the first Via field) by `via`. */
+export function replaceTopVia(message: SipMessage, via: Via): void {
+  message.removeFirstValue("Via");
+  message.addHeader("Via", formatVia(via), { prepend: true });
+}
+
+/**
+ * RFC 3261 §18.2.1: "When the server transport receives a request over any transport, it MUST
+ * examine the value of the 'sent-by' parameter in the top Via header field value. If the host
+ * portion of the 'sent-by' parameter contains a domain name, or if it contains an IP address that
+ * differs from the packet source address, the server MUST add a 'received' parameter to that Via
+ * header field value." RFC 3581 §4: with an empty `rport`, the server MUST set it to the source
+ * port and MUST add `received` even when the address matches.
+ *
+ * Returns true when the top Via was changed.
+ */
+export function stampReceived(via: Via, sourceHost: string, sourcePort: number): boolean {
+  const wantsRport = via.rport === true;
+  const differs = normalizeHost(via.host) !== normalizeHost(sourceHost);
+  if (!differs && !wantsRport) return false;
+  via.received = sourceHost;
+  if (wantsRport) via.rport = sourcePort;
+  return true;
+}
