@@ -300,7 +300,7 @@ export function unescapeRange(
 }
 
 function decodeUtf8(bytes: number[]): string {
-  utf8Decoder ??= new TextDecoder("utf-8");
+  utf8Decoder ??= new TextDecoder("utf-8", { ignoreBOM: true }); // keep a leading U+FEFF: it is data here
   return utf8Decoder.decode(new Uint8Array(bytes));
 }
 

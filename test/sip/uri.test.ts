@@ -542,3 +542,12 @@ describe("properties", () => {
     }
   });
 });
+
+describe("RFC 3261 §19.1.2 escaped octets", () => {
+  it("UTF-8 sequences decode to characters, a leading BOM included; invalid sequences become U+FFFD", () => {
+    expect(sip("sip:%EF%BB%BFa@h").user).toBe("\uFEFFa");
+    expect(sip("sip:%F0%9F%98%80@h").user).toBe("😀");
+    expect(formatUri(sip("sip:%F0%9F%98%80@h"))).toBe("sip:%F0%9F%98%80@h");
+    expect(sip("sip:%FF@h").user).toBe("\uFFFD");
+  });
+});
