@@ -102,6 +102,16 @@ export function parseTokenList(text: string): string[] {
   }
 }
 
+/**
+ * Max-Forwards (RFC 3261 §20.22): `1*DIGIT`, 0..255; leading zeros are allowed (RFC 4475 §3.1.1.1
+ * wsinv `0068`). Out of range (RFC 4475 §3.1.2.4 scalar02 `300`) is BAD_NUMBER.
+ */
+export function parseMaxForwards(text: string): number {
+  const v = readUint(text, skipLws(text, 0, text.length), text.length, 255, "BAD_NUMBER", "Max-Forwards");
+  expectEnd(text, scan.end, "BAD_NUMBER");
+  return v;
+}
+
 /** RSeq (RFC 3262 §7.1): `1*DIGIT`, 1..2^31-1. */
 export function parseRSeq(text: string): number {
   const p = skipLws(text, 0, text.length);

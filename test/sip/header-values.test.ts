@@ -11,6 +11,7 @@ import {
   parseDeltaSeconds,
   parseEvent,
   parseMediaType,
+  parseMaxForwards,
   parseMinSE,
   parseRAck,
   parseReplaces,
@@ -90,6 +91,16 @@ describe("delta-seconds, RSeq, RAck", () => {
     fails(() => parseDeltaSeconds(""), "BAD_NUMBER");
     fails(() => parseDeltaSeconds("1 2"), "BAD_NUMBER", 2);
     fails(() => parseDeltaSeconds("Thu, 01 Dec 1994 16:00:00 GMT"), "BAD_NUMBER", 0);
+  });
+
+  it("RFC 3261 §20.22 Max-Forwards: 0..255, leading zeros allowed (RFC 4475 §3.1.1.1 wsinv, §3.1.2.4 scalar02)", () => {
+    expect(parseMaxForwards(header("rfc4475/wsinv.dat", "Max-Forwards"))).toBe(68);
+    expect(parseMaxForwards("0")).toBe(0);
+    expect(parseMaxForwards("255")).toBe(255);
+    fails(() => parseMaxForwards(header("rfc4475/scalar02.dat", "Max-Forwards")), "BAD_NUMBER", 0);
+    fails(() => parseMaxForwards("256"), "BAD_NUMBER");
+    fails(() => parseMaxForwards("7 0"), "BAD_NUMBER", 2);
+    fails(() => parseMaxForwards(""), "BAD_NUMBER");
   });
 
   it("RFC 3262 §7.1 RSeq: 1..2^31-1", () => {
@@ -352,6 +363,7 @@ const PARSERS: [string, (s: string) => unknown][] = [
   ["parseDeltaSeconds", parseDeltaSeconds],
   ["parseAuth", parseAuth],
   ["parseRSeq", parseRSeq],
+  ["parseMaxForwards", parseMaxForwards],
   ["parseRAck", parseRAck],
   ["parseEvent", parseEvent],
   ["parseSubscriptionState", parseSubscriptionState],
