@@ -509,6 +509,7 @@ export class TransportLayer {
         case "error":
           // RFC 3261 §18.3: a stream that cannot be framed cannot be resynchronized.
           this.counters.malformed++;
+          this.actions.push({ type: "close", connection: conn.id });
           this.drop(conn, "CONNECTION_CLOSED", `stream framing failed: ${item.error.message}`, item.error, now, true);
           return;
       }
@@ -735,6 +736,8 @@ export class TransportLayer {
       existing = undefined;
     }
     const params = existing ? { ...existing.params } : {};
+    // rport is ours to ask for (RFC 3581 §3), per transport; the branch stays the TU's.
+    delete params["rport"];
     const via: Via = {
       protocol: "SIP/2.0",
       transport,
@@ -744,8 +747,6 @@ export class TransportLayer {
     };
     if (sentByPort !== undefined) via.port = sentByPort;
     if (transport === "UDP" && this.addRport) via.rport = true;
-    else if (existing?.rport !== undefined) via.rport = existing.rport;
-    else delete params["rport"];
     if (existing) replaceTopVia(request, via);
     else request.addHeader("Via", formatViaValue(via), { prepend: true });
   }

@@ -1,0 +1,423 @@
+import { describe, expect, it } from "vitest";
+import { createRequest, createResponse, parseMessage } from "../../src/sip/index.ts";
+import type { SipRequest, SipResponse } from "../../src/sip/index.ts";
+import { TransportError, TransportLayer } from "../../src/transport/index.ts";
+import { FakeNetwork, errors, received } from "./fake-network.ts";
+
+const enc = new TextEncoder();
+
+function options(extra: [string, string][] = [], body = ""): SipRequest {
+  return createRequest({
+    method: "OPTIONS",
+    uri: "sip:bob@10.0.0.2",
+    from: "<sip:alice@example.com>;tag=a1",
+    to: "<sip:bob@example.com>",
+    callId: "call-1@example.com",
+    cseq: 1,
+    via: "SIP/2.0/UDP placeholder.invalid;branch=z9hG4bKabc123",
+    headers: extra,
+    body,
+  });
+}
+
+function twoHosts(opts: Parameters<FakeNetwork["node"]>[2] = {}) {
+  const net = new FakeNetwork();
+  const a = net.node(
+    "a",
+    [
+      { transport: "UDP", host: "10.0.0.1", port: 5060 },
+      { transport: "TCP", host: "10.0.0.1", port: 5060 },
+    ],
+    opts,
+  );
+  const b = net.node(
+    "b",
+    [
+      { transport: "UDP", host: "10.0.0.2", port: 5060 },
+      { transport: "TCP", host: "10.0.0.2", port: 5060 },
+    ],
+    opts,
+  );
+  return { net, a, b };
+}
+
+/** Sends a request from a to b and returns what b received. */
+function deliver(net: FakeNetwork, a: ReturnType<typeof twoHosts>["a"], req: SipRequest, transport: "UDP" | "TCP" = "UDP") {
+  const flow = a.layer.prepareRequest(req, { transport, host: "10.0.0.2", port: 5060 });
+  a.layer.send(req, flow, net.now, "txn-1");
+  net.run();
+  return flow;
+}
+
+describe("transport core: client side (RFC 3261 §18.1)", () => {
+  it("RFC 3261 §18.1.1: sent-by and transport of the top Via are filled in; the branch is kept; rport asked (RFC 3581 §3)", () => {
+    const { net, a, b } = twoHosts();
+    const req = options();
+    deliver(net, a, req);
+    const v = req.topVia!;
+    expect(v.transport).toBe("UDP");
+    expect(v.host).toBe("10.0.0.1");
+    expect(v.port).toBe(5060);
+    expect(v.branch).toBe("z9hG4bKabc123");
+    expect(v.rport).toBe(true);
+    const got = received(b);
+    expect(got).toHaveLength(1);
+    expect((got[0]!.message as SipRequest).method).toBe("OPTIONS");
+    expect(got[0]!.flow.remote).toEqual({ host: "10.0.0.1", port: 5060 });
+  });
+
+  it("RFC 3261 §18.1.1: a request without Via gets one with a magic-cookie branch (§8.1.1.7)", () => {
+    const { net, a } = twoHosts();
+    const req = createRequest({ method: "OPTIONS", uri: "sip:10.0.0.2", from: "<sip:a@x>;tag=1", to: "<sip:b@x>", callId: "c", cseq: 1 });
+    deliver(net, a, req);
+    expect(req.topVia!.branch).toMatch(/^z9hG4bK[0-9a-f]{16}$/);
+    expect(req.via).toHaveLength(1);
+  });
+
+  it("RFC 3261 §18.1.1: a request larger than 1300 bytes goes over TCP and its Via says TCP", () => {
+    const { net, a, b } = twoHosts();
+    const req = options([], "x".repeat(1400));
+    const flow = deliver(net, a, req);
+    expect(flow.transport).toBe("TCP");
+    expect(flow.reliable).toBe(true);
+    expect(req.topVia!.transport).toBe("TCP");
+    expect(req.topVia!.rport).toBeUndefined();
+    expect(a.layer.counters.udpToTcp).toBe(1);
+    const got = received(b);
+    expect(got).toHaveLength(1);
+    expect(got[0]!.flow.transport).toBe("TCP");
+    expect(got[0]!.message.body.length).toBe(1400);
+  });
+
+  it("RFC 3261 §18.1.1: a known path MTU moves the limit to MTU - 200; small requests stay on UDP", () => {
+    const { net, a } = twoHosts({ pathMtu: 900 });
+    expect(deliver(net, a, options([], "x".repeat(600))).transport).toBe("TCP");
+    expect(deliver(net, a, options([], "x".repeat(100))).transport).toBe("UDP");
+  });
+
+  it("RFC 3261 §18.1.1: without a TCP listening point a large request stays on UDP", () => {
+    const net = new FakeNetwork();
+    const a = net.node("a", [{ transport: "UDP", host: "10.0.0.1", port: 5060 }]);
+    const flow = a.layer.prepareRequest(options([], "x".repeat(2000)), { transport: "UDP", host: "10.0.0.2", port: 5060 });
+    expect(flow.transport).toBe("UDP");
+  });
+
+  it("RFC 3261 §18.1.2: a response whose top Via sent-by is not ours is discarded", () => {
+    const { net, a, b } = twoHosts();
+    const req = options();
+    deliver(net, a, req);
+    const inbound = received(b)[0]!;
+    const res = createResponse(inbound.message as SipRequest, 200, "OK", { toTag: "b1" });
+    b.layer.send(res, inbound.flow, net.now);
+    net.run();
+    expect(received(a)).toHaveLength(1);
+    // A response naming another sent-by:
+    const forged = parseMessage(
+      "SIP/2.0 200 OK\r\nVia: SIP/2.0/UDP 10.9.9.9:5060;branch=z9hG4bKx\r\nFrom: <sip:a@x>;tag=1\r\nTo: <sip:b@x>;tag=2\r\nCall-ID: c\r\nCSeq: 1 OPTIONS\r\nContent-Length: 0\r\n\r\n",
+    );
+    a.layer.handleDatagram(a.layer.listeningPoints()[0]!.id, new TextEncoder().encode(forged.toString()), { host: "10.0.0.2", port: 5060 }, 0);
+    expect(a.layer.pollEvent()).toBeUndefined();
+    expect(a.layer.counters.responsesDiscarded).toBe(1);
+  });
+
+  it("TCP connections are reused per peer and transport; a failed connect reports TransportError with the tag", () => {
+    const { net, a, b } = twoHosts();
+    deliver(net, a, options(), "TCP");
+    deliver(net, a, options(), "TCP");
+    expect(a.layer.counters.connectionsOpened).toBe(1);
+    expect(received(b)).toHaveLength(2);
+    net.unreachable.add("10.0.0.3 5060");
+    const req = options();
+    const flow = a.layer.prepareRequest(req, { transport: "TCP", host: "10.0.0.3", port: 5060 });
+    a.layer.send(req, flow, net.now, "txn-9");
+    net.run();
+    const err = errors(a)[0]!;
+    expect(err.error).toBeInstanceOf(TransportError);
+    expect(err.error.code).toBe("CONNECT_FAILED");
+    expect(err.tag).toBe("txn-9");
+    expect(err.message).toBe(req);
+  });
+
+  it("IPv6: Via sent-by is bracketed (RFC 5118 §4.1) and received carries the bare address", () => {
+    const net = new FakeNetwork();
+    const a = net.node("a", [{ transport: "UDP", host: "2001:db8::1", port: 5060 }]);
+    const b = net.node("b", [{ transport: "UDP", host: "2001:db8::2", port: 5070 }]);
+    const req = options();
+    const flow = a.layer.prepareRequest(req, { transport: "UDP", host: "[2001:db8::2]", port: 5070 });
+    expect(flow.remote.host).toBe("2001:db8::2");
+    a.layer.send(req, flow, 0);
+    net.run();
+    expect(req.header("Via")).toContain("SIP/2.0/UDP [2001:db8::1]:5060");
+    const inbound = received(b)[0]!;
+    const via = (inbound.message as SipRequest).topVia!;
+    expect(via.rport).toBe(5060);
+    expect(via.received).toBe("2001:db8::1");
+    const res = createResponse(inbound.message as SipRequest, 200, "OK", { toTag: "t" });
+    b.layer.send(res, inbound.flow, 0);
+    net.run();
+    expect(b.sent.at(-1)!.to).toEqual({ host: "2001:db8::1", port: 5060 });
+    expect(received(a)).toHaveLength(1);
+  });
+});
+
+describe("transport core: server side (RFC 3261 §18.2)", () => {
+  function inject(text: string, from = { host: "192.0.2.7", port: 7777 }) {
+    const net = new FakeNetwork();
+    const s = net.node("s", [
+      { transport: "UDP", host: "10.0.0.2", port: 5060 },
+      { transport: "TCP", host: "10.0.0.2", port: 5060 },
+    ]);
+    s.layer.handleDatagram(s.layer.listeningPoints()[0]!.id, enc.encode(text), from, 0);
+    net.run();
+    return { net, s };
+  }
+  const req = (via: string) =>
+    `OPTIONS sip:bob@10.0.0.2 SIP/2.0\r\nVia: ${via}\r\nMax-Forwards: 70\r\nFrom: <sip:a@x>;tag=1\r\nTo: <sip:b@x>\r\nCall-ID: c1\r\nCSeq: 1 OPTIONS\r\nContent-Length: 0\r\n\r\n`;
+
+  it("RFC 3261 §18.2.1: received is added when sent-by is a domain name", () => {
+    const { s } = inject(req("SIP/2.0/UDP pc33.example.com:5060;branch=z9hG4bK1"));
+    const via = (received(s)[0]!.message as SipRequest).topVia!;
+    expect(via.received).toBe("192.0.2.7");
+    expect(via.rport).toBeUndefined();
+  });
+
+  it("RFC 3261 §18.2.1: no received when sent-by equals the packet source", () => {
+    const { s } = inject(req("SIP/2.0/UDP 192.0.2.7:7777;branch=z9hG4bK1"));
+    const m = received(s)[0]!.message as SipRequest;
+    expect(m.topVia!.received).toBeUndefined();
+    expect(m.header("Via")).toBe("SIP/2.0/UDP 192.0.2.7:7777;branch=z9hG4bK1");
+  });
+
+  it("RFC 3581 §4: an empty rport is filled with the source port and received is added even for the same address", () => {
+    const { s } = inject(req("SIP/2.0/UDP 192.0.2.7:5060;branch=z9hG4bK1;rport"));
+    const via = (received(s)[0]!.message as SipRequest).topVia!;
+    expect(via.rport).toBe(7777);
+    expect(via.received).toBe("192.0.2.7");
+  });
+
+  it("RFC 3581 §4 / RFC 3261 §18.2.2: the response goes to received:rport from the listening point the request came on", () => {
+    const { net, s } = inject(req("SIP/2.0/UDP client.example.com:5060;branch=z9hG4bK1;rport"));
+    const inbound = received(s)[0]!;
+    s.layer.send(createResponse(inbound.message as SipRequest, 200, "OK", { toTag: "t" }), inbound.flow, 0);
+    net.run();
+    expect(s.sent[0]!.to).toEqual({ host: "192.0.2.7", port: 7777 });
+    expect(s.sent[0]!.from).toEqual({ host: "10.0.0.2", port: 5060 });
+    expect(s.sent[0]!.data).toContain("Via: SIP/2.0/UDP client.example.com:5060;branch=z9hG4bK1;rport=7777;received=192.0.2.7");
+  });
+
+  it("RFC 3261 §18.2.2: unreliable, received without rport: to received, port of sent-by", () => {
+    const { net, s } = inject(req("SIP/2.0/UDP client.example.com:5070;branch=z9hG4bK1"));
+    const inbound = received(s)[0]!;
+    s.layer.send(createResponse(inbound.message as SipRequest, 200, "OK", { toTag: "t" }), inbound.flow, 0);
+    net.run();
+    expect(s.sent[0]!.to).toEqual({ host: "192.0.2.7", port: 5070 });
+  });
+
+  it("RFC 3261 §18.2.2: unreliable, no port in sent-by: port 5060", () => {
+    const { net, s } = inject(req("SIP/2.0/UDP client.example.com;branch=z9hG4bK1"));
+    const inbound = received(s)[0]!;
+    s.layer.send(createResponse(inbound.message as SipRequest, 200, "OK", { toTag: "t" }), inbound.flow, 0);
+    net.run();
+    expect(s.sent[0]!.to).toEqual({ host: "192.0.2.7", port: 5060 });
+  });
+
+  it("RFC 3261 §18.2.2: maddr in the Via sends to maddr, port of sent-by", () => {
+    const { net, s } = inject(req("SIP/2.0/UDP client.example.com:5080;branch=z9hG4bK1;maddr=239.255.255.1;ttl=1"));
+    const inbound = received(s)[0]!;
+    s.layer.send(createResponse(inbound.message as SipRequest, 200, "OK", { toTag: "t" }), inbound.flow, 0);
+    net.run();
+    expect(s.sent[0]!.to).toEqual({ host: "239.255.255.1", port: 5080 });
+  });
+
+  it("RFC 3261 §18.2.2: reliable, connection open: the response uses the same connection", () => {
+    const { net, a, b } = twoHosts();
+    deliver(net, a, options(), "TCP");
+    const inbound = received(b)[0]!;
+    expect(inbound.flow.connection).toBeDefined();
+    b.layer.send(createResponse(inbound.message as SipRequest, 200, "OK", { toTag: "t" }), inbound.flow, net.now);
+    net.run();
+    expect(b.layer.counters.connectionsOpened).toBe(1);
+    expect(received(a).map((e) => (e.message as SipResponse).status)).toEqual([200]);
+    expect(received(a)[0]!.flow.connection).toBe(received(a)[0]!.flow.connection);
+  });
+
+  it("RFC 3261 §18.2.2: reliable, connection gone: a new connection to received and the sent-by port", () => {
+    const { net, a, b } = twoHosts();
+    deliver(net, a, options(), "TCP");
+    const inbound = received(b)[0]!;
+    // The client's connection closes before the response is ready.
+    a.layer.close(net.now);
+    net.run();
+    b.layer.send(createResponse(inbound.message as SipRequest, 200, "OK", { toTag: "t" }), inbound.flow, net.now);
+    net.run();
+    expect(b.layer.counters.connectionsOpened).toBe(2);
+    expect(received(a).map((e) => (e.message as SipResponse).status)).toEqual([200]);
+  });
+
+  it("RFC 3261 §18.3: a UDP request whose body is shorter than Content-Length is answered 400", () => {
+    const text = req("SIP/2.0/UDP 192.0.2.7:7777;branch=z9hG4bK1").replace("Content-Length: 0", "Content-Length: 50") + "short";
+    const { s } = inject(text);
+    expect(received(s)).toHaveLength(0);
+    expect(s.layer.counters.malformed).toBe(1);
+    expect(s.sent).toHaveLength(1);
+    expect(s.sent[0]!.data).toMatch(/^SIP\/2\.0 400 /);
+    expect(s.sent[0]!.data).toContain("Via: SIP/2.0/UDP 192.0.2.7:7777;branch=z9hG4bK1");
+    expect(s.sent[0]!.data).toContain("Call-ID: c1");
+    expect(s.sent[0]!.to).toEqual({ host: "192.0.2.7", port: 7777 });
+  });
+});
+
+describe("transport core: bad input and limits", () => {
+  function server(opts = {}) {
+    const net = new FakeNetwork();
+    const s = net.node(
+      "s",
+      [
+        { transport: "UDP", host: "10.0.0.2", port: 5060 },
+        { transport: "TCP", host: "10.0.0.2", port: 5060 },
+      ],
+      opts,
+    );
+    const udp = s.layer.listeningPoints()[0]!.id;
+    const tcp = s.layer.listeningPoints()[1]!.id;
+    return { net, s, udp, tcp };
+  }
+  const good = "OPTIONS sip:b@10.0.0.2 SIP/2.0\r\nVia: SIP/2.0/TCP 10.0.0.9:5060;branch=z9hG4bK7\r\nFrom: <sip:a@x>;tag=1\r\nTo: <sip:b@x>\r\nCall-ID: c\r\nCSeq: 1 OPTIONS\r\nContent-Length: 0\r\n\r\n";
+
+  it("garbage datagrams are counted and dropped; random bytes never throw", () => {
+    const { s, udp } = server();
+    let seed = 7;
+    for (let i = 0; i < 300; i++) {
+      const n = (seed = (seed * 1103515245 + 12345) >>> 0) % 700;
+      const bytes = Uint8Array.from({ length: n }, () => (seed = (seed * 1103515245 + 12345) >>> 0) >>> 24);
+      s.layer.handleDatagram(udp, bytes, { host: "192.0.2.1", port: 1 }, 0);
+    }
+    s.layer.handleDatagram(udp, enc.encode("INVITE sip:x SIP/2.0\r\nno colon here\r\n\r\n"), { host: "192.0.2.1", port: 1 }, 0);
+    expect(s.layer.counters.malformed).toBeGreaterThan(250);
+    expect(s.layer.counters.malformedAnswered).toBe(0);
+    expect(s.layer.pollEvent()).toBeUndefined();
+  });
+
+  it("a malformed ACK is never answered; a request without Via is dropped", () => {
+    const { s, udp } = server();
+    s.layer.handleDatagram(udp, enc.encode("ACK sip:x SIP/2.0\r\nVia: SIP/2.0/UDP 1.2.3.4;branch=z9hG4bK1\r\nCSeq: x\r\nContent-Length: 9\r\n\r\n"), { host: "1.2.3.4", port: 5060 }, 0);
+    s.layer.handleDatagram(udp, enc.encode("OPTIONS sip:x SIP/2.0\r\nFrom: <sip:a@x>;tag=1\r\nTo: <sip:b@x>\r\nCall-ID: c\r\nCSeq: 1 OPTIONS\r\n\r\n"), { host: "1.2.3.4", port: 5060 }, 0);
+    expect(s.layer.pollAction()).toBeUndefined();
+    expect(s.layer.counters.malformed).toBe(2);
+  });
+
+  it("RFC 5626 §4.4.1: a CRLFCRLF ping on a connection is answered with a CRLF pong", () => {
+    const { s, tcp } = server();
+    const id = s.layer.handleIncomingConnection(tcp, { host: "10.0.0.9", port: 40000 }, 0)!;
+    s.layer.handleStreamData(id, enc.encode("\r\n\r\n"), 0);
+    const a = s.layer.pollAction();
+    expect(a).toEqual({ type: "write", connection: id, data: new Uint8Array([13, 10]) });
+    expect(s.layer.counters.pongsSent).toBe(1);
+  });
+
+  it("RFC 3261 §18.3: messages split across reads and several in one read are framed by Content-Length", () => {
+    const { s, tcp } = server();
+    const id = s.layer.handleIncomingConnection(tcp, { host: "10.0.0.9", port: 40000 }, 0)!;
+    const bytes = enc.encode(good + good + good);
+    s.layer.handleStreamData(id, bytes.subarray(0, 50), 0);
+    s.layer.handleStreamData(id, bytes.subarray(50, 400), 0);
+    s.layer.handleStreamData(id, bytes.subarray(400), 0);
+    const got = [];
+    for (let e; (e = s.layer.pollEvent()); ) got.push(e);
+    expect(got.map((e) => e.type)).toEqual(["message", "message", "message"]);
+  });
+
+  it("a stream message over the size limit closes that connection only; others keep working", () => {
+    const { s, tcp } = server({ maxMessageSize: 2000 });
+    const bad = s.layer.handleIncomingConnection(tcp, { host: "10.0.0.8", port: 40000 }, 0)!;
+    const ok = s.layer.handleIncomingConnection(tcp, { host: "10.0.0.9", port: 40001 }, 0)!;
+    s.layer.handleStreamData(bad, enc.encode("OPTIONS sip:x SIP/2.0\r\nX: " + "a".repeat(3000)), 0);
+    expect(s.layer.hasConnection(bad)).toBe(false);
+    expect(s.layer.pollAction()).toEqual({ type: "close", connection: bad });
+    s.layer.handleStreamData(ok, enc.encode(good), 0);
+    const evs = [];
+    for (let e; (e = s.layer.pollEvent()); ) evs.push(e.type);
+    expect(evs).toEqual(["connection-closed", "message"]);
+    expect(s.layer.counters.connectionsFailed).toBe(1);
+  });
+
+  it("slowloris: a connection holding an incomplete message past the limit is closed; a busy one is not", () => {
+    const { s, tcp } = server({ partialMessageTimeout: 5000, idleTimeout: 60000 });
+    const slow = s.layer.handleIncomingConnection(tcp, { host: "10.0.0.8", port: 40000 }, 0)!;
+    const busy = s.layer.handleIncomingConnection(tcp, { host: "10.0.0.9", port: 40001 }, 0)!;
+    let t = 0;
+    for (const ch of "OPTIONS sip:x SIP/2.0\r\nVia: SIP/2.0/TCP 1") {
+      t += 500;
+      s.layer.handleStreamData(slow, enc.encode(ch), t); // a byte every 500 ms keeps the connection active
+      if (t % 2000 === 0) s.layer.handleStreamData(busy, enc.encode(good), t);
+      const due = s.layer.pollTimeout();
+      if (due !== undefined && due <= t) s.layer.handleTimeout(t);
+      if (!s.layer.hasConnection(slow)) break;
+    }
+    expect(s.layer.hasConnection(slow)).toBe(false);
+    expect(s.layer.hasConnection(busy)).toBe(true);
+    expect(t).toBeGreaterThanOrEqual(5000);
+    expect(t).toBeLessThan(7000);
+  });
+
+  it("idle connections are closed after idleTimeout", () => {
+    const { s, tcp } = server({ idleTimeout: 10000 });
+    const id = s.layer.handleIncomingConnection(tcp, { host: "10.0.0.9", port: 40000 }, 0)!;
+    s.layer.handleStreamData(id, enc.encode(good), 1000);
+    s.layer.handleTimeout(10999);
+    expect(s.layer.hasConnection(id)).toBe(true);
+    expect(s.layer.pollTimeout()).toBe(11000);
+    s.layer.handleTimeout(11000);
+    expect(s.layer.hasConnection(id)).toBe(false);
+    expect(s.layer.counters.idleClosed).toBe(1);
+  });
+
+  it("the connection limit refuses further inbound connections", () => {
+    const { s, tcp } = server({ maxConnections: 2 });
+    expect(s.layer.handleIncomingConnection(tcp, { host: "10.0.0.1", port: 1 }, 0)).toBeDefined();
+    expect(s.layer.handleIncomingConnection(tcp, { host: "10.0.0.1", port: 2 }, 0)).toBeDefined();
+    expect(s.layer.handleIncomingConnection(tcp, { host: "10.0.0.1", port: 3 }, 0)).toBeUndefined();
+    expect(s.layer.counters.connectionsRefused).toBe(1);
+  });
+
+  it("the event queue is bounded: messages beyond it are dropped and counted", () => {
+    const { s, udp } = server({ maxPendingEvents: 3 });
+    for (let i = 0; i < 5; i++) s.layer.handleDatagram(udp, enc.encode(good), { host: "10.0.0.9", port: 5060 }, 0);
+    expect(s.layer.counters.messagesIn).toBe(3);
+    expect(s.layer.counters.queueDropped).toBe(2);
+  });
+});
+
+describe("transport core: keep-alive (RFC 5626 §4.4.1)", () => {
+  it("an idle client connection sends CRLFCRLF pings; the server's CRLF pong keeps it open", () => {
+    const { net, a, b } = twoHosts({ keepAliveInterval: 30000, idleTimeout: 600000 });
+    deliver(net, a, options(), "TCP");
+    net.advance(30000);
+    expect(a.layer.counters.pingsSent).toBe(1);
+    expect(b.layer.counters.pongsSent).toBe(1);
+    net.advance(15000);
+    expect(a.layer.connectionCount).toBe(1);
+    net.advance(15000);
+    expect(a.layer.counters.pingsSent).toBe(2);
+  });
+
+  it("no pong within 10 seconds fails the flow with KEEPALIVE_TIMEOUT", () => {
+    const layer = new TransportLayer({ keepAliveInterval: 1000 });
+    layer.addListeningPoint("TCP", { host: "10.0.0.1", port: 5060 });
+    const req = options();
+    const flow = layer.prepareRequest(req, { transport: "TCP", host: "10.0.0.2", port: 5060 });
+    layer.send(req, flow, 0);
+    const connect = layer.pollAction()!;
+    expect(connect.type).toBe("connect");
+    const id = (connect as { connection: number }).connection;
+    layer.handleConnected(id, 0);
+    layer.pollAction();
+    layer.handleTimeout(1000);
+    expect(layer.pollAction()).toEqual({ type: "write", connection: id, data: new Uint8Array([13, 10, 13, 10]) });
+    layer.handleTimeout(10999);
+    expect(layer.hasConnection(id)).toBe(true);
+    layer.handleTimeout(11000);
+    expect(layer.hasConnection(id)).toBe(false);
+    expect(layer.pollAction()).toEqual({ type: "close", connection: id });
+  });
+});
