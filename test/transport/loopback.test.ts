@@ -1,0 +1,167 @@
+import { afterAll, describe, expect, it } from "vitest";
+import { loadRuntime } from "../../runtimes/index.ts";
+import type { Runtime } from "../../runtimes/types.ts";
+import { createSipEndpoint } from "../../src/driver/index.ts";
+import type { SipEndpoint } from "../../src/driver/index.ts";
+import { createRequest, createResponse } from "../../src/sip/index.ts";
+import type { SipRequest, SipResponse } from "../../src/sip/index.ts";
+import type { TransportProtocol } from "../../src/transport/index.ts";
+import { testPki } from "../runtimes/certs.ts";
+
+const runtime: Promise<Runtime> = loadRuntime();
+const open: SipEndpoint[] = [];
+afterAll(async () => {
+  for (const ep of open) await ep.close();
+});
+
+let calls = 0;
+function options(target: string, body = ""): SipRequest {
+  calls++;
+  return createRequest({
+    method: "OPTIONS",
+    uri: `sip:bob@${target}`,
+    from: "<sip:alice@example.com>;tag=a" + calls,
+    to: "<sip:bob@example.com>",
+    callId: `loop-${calls}@example.com`,
+    cseq: 1,
+    via: `SIP/2.0/UDP x.invalid;branch=z9hG4bKloop${calls}`,
+    body,
+  });
+}
+
+async function freePort(rt: Runtime, host: string): Promise<number> {
+  const s = await rt.udpBind({ host, port: 0 }, { onMessage: () => {} });
+  const port = s.local.port;
+  s.close();
+  return port;
+}
+
+/** A UAS answering every request 200 through its transaction layer, and a UAC. */
+async function pair(transport: TransportProtocol, host = "127.0.0.1") {
+  const rt = await runtime;
+  const pki = await testPki();
+  const tls = transport === "TLS" || transport === "WSS" ? { tls: { cert: pki.cert, key: pki.key } } : {};
+  // With UDP, TCP listens on the same port number, as a SIP server does (5060 for both).
+  const same = transport === "UDP" ? await freePort(rt, host) : 0;
+  const server: SipEndpoint = await createSipEndpoint({
+    runtime: rt,
+    listen: [{ transport, host, port: same, ...tls }, ...(transport === "UDP" ? [{ transport: "TCP" as const, host, port: same }] : [])],
+    transactions: true,
+    onTransactionEvent(e) {
+      if (e.type === "request") {
+        e.transaction.respond(createResponse(e.request, 200, "OK", { toTag: "srv", headers: [["X-Body-Length", String(e.request.body.length)]] }), server.now());
+        server.flush();
+      }
+    },
+  });
+  const responses: SipResponse[] = [];
+  const waiters: (() => void)[] = [];
+  const client = await createSipEndpoint({
+    runtime: rt,
+    listen: transport === "WS" || transport === "WSS" ? [{ transport: "UDP", host, port: 0 }] : [{ transport, host, port: 0, ...tls }, ...(transport === "UDP" ? [{ transport: "TCP" as const, host, port: 0 }] : [])],
+    tlsClient: { ca: [pki.ca] },
+    transactions: true,
+    onTransactionEvent(e) {
+      if (e.type === "response") {
+        responses.push(e.response);
+        waiters.shift()?.();
+      }
+    },
+  });
+  open.push(server, client);
+  const port = server.listeningPoints[0]!.local.port;
+  const ask = async (req: SipRequest) => {
+    const got = new Promise<void>((r) => waiters.push(r));
+    const secure = transport === "TLS" || transport === "WSS";
+    client.request(req, { transport, host, port, ...(secure ? { hostname: "localhost" } : {}) });
+    await got;
+    return responses.at(-1)!;
+  };
+  return { rt, server, client, ask, port };
+}
+
+describe("transport over real loopback sockets", () => {
+  for (const transport of ["UDP", "TCP", "TLS", "WS", "WSS"] as const) {
+    it(`RFC 3261 §18: OPTIONS and its 200 travel over ${transport} between two endpoints (transaction layer on both)`, async () => {
+      const { ask, server, client } = await pair(transport);
+      const res = await ask(options("127.0.0.1"));
+      expect(res.status).toBe(200);
+      expect(res.topVia!.transport).toBe(transport);
+      const res2 = await ask(options("127.0.0.1"));
+      expect(res2.status).toBe(200);
+      if (transport !== "UDP") {
+        // Connection reuse: one connection for both transactions.
+        expect(client.transport.counters.connectionsOpened).toBe(1);
+        expect(server.transport.counters.connectionsOpened).toBe(1);
+      }
+    });
+  }
+
+  it("RFC 3261 §18.1.1: a request over 1300 bytes to a UDP target moves to TCP on real sockets", async () => {
+    const { ask, client } = await pair("UDP");
+    const res = await ask(options("127.0.0.1", "v".repeat(3000)));
+    expect(res.status).toBe(200);
+    expect(res.topVia!.transport).toBe("TCP");
+    expect(res.header("X-Body-Length")).toBe("3000");
+    expect(client.transport.counters.udpToTcp).toBe(1);
+  });
+
+  it("RFC 3581 §4: the UAS sees received and rport filled from the real source address", async () => {
+    const rt = await runtime;
+    let via: SipRequest["topVia"];
+    const done: { resolve?: () => void } = {};
+    const got = new Promise<void>((r) => (done.resolve = r));
+    const server = await createSipEndpoint({
+      runtime: rt,
+      listen: [{ transport: "UDP", host: "127.0.0.1" }],
+      onMessage(m) {
+        via = m.topVia;
+        done.resolve!();
+      },
+    });
+    const client = await createSipEndpoint({ runtime: rt, listen: [{ transport: "UDP", host: "127.0.0.1" }], onMessage() {} });
+    open.push(server, client);
+    const req = options("127.0.0.1");
+    client.send(req, client.prepareRequest(req, { transport: "UDP", host: "127.0.0.1", port: server.listeningPoints[0]!.local.port }));
+    await got;
+    expect(via!.rport).toBe(client.listeningPoints[0]!.local.port);
+    expect(via!.received).toBe("127.0.0.1");
+  });
+
+  it("UDP over IPv6 loopback with bracketed Via", async () => {
+    let p;
+    try {
+      p = await pair("UDP", "::1");
+    } catch {
+      return; // no IPv6 loopback on this host
+    }
+    const res = await p.ask(options("[::1]"));
+    expect(res.status).toBe(200);
+    expect(res.header("Via")).toContain("[::1]:");
+  });
+
+  it("garbage datagrams and half-open / slowloris TCP connections do not disturb other traffic", async () => {
+    const { rt, ask, server, port } = await pair("TCP");
+    // UDP garbage at a UDP listener of the same server process.
+    const udpServer = await createSipEndpoint({ runtime: rt, listen: [{ transport: "UDP" }], onMessage() {} });
+    open.push(udpServer);
+    const junk = await rt.udpBind({ host: "127.0.0.1", port: 0 }, { onMessage: () => {} });
+    for (let i = 0; i < 50; i++) junk.send(rt.randomBytes(200 + i), "127.0.0.1", udpServer.listeningPoints[0]!.local.port);
+    // A TCP client that sends half a message and goes silent, and one that sends an oversized one.
+    const idle = await rt.streamConnect({ host: "127.0.0.1", port }, { onData: () => {}, onClose: () => {} });
+    idle.write(new TextEncoder().encode("OPTIONS sip:x SIP/2.0\r\nVia: SIP/2.0/TCP 1.2.3.4"));
+    const closed = new Promise<void>((r) => {
+      void rt
+        .streamConnect({ host: "127.0.0.1", port }, { onData: () => {}, onClose: () => r() })
+        .then((c) => c.write(new TextEncoder().encode("OPTIONS sip:x SIP/2.0\r\nX: " + "a".repeat(70000))));
+    });
+    await closed; // the oversized stream is closed by the server
+    const res = await ask(options("127.0.0.1"));
+    expect(res.status).toBe(200);
+    await new Promise((r) => setTimeout(r, 50));
+    expect(udpServer.transport.counters.malformed).toBe(50);
+    expect(server.transport.counters.connectionsFailed).toBe(1);
+    junk.close();
+    idle.close();
+  });
+});
