@@ -342,6 +342,10 @@ export function sip_tokenize(len: u32, maxHeaders: u32, maxHeaderLen: u32): i32 
         if (q + 1 >= end) return fail(E_INCOMPLETE, end);
         if (at(q + 1) != LF) return fail(E_BAD_HEADER, q);
         next = q + 2;
+      } else if (q > vs0 && at(q - 1) == 0x5c) {
+        // A control character after a backslash is a quoted-pair (RFC 3261 §25.1; RFC 4475 §3.1.1.2).
+        p = q + 1;
+        continue;
       } else return fail(E_BAD_HEADER, q);
       if (next < end && isWsp(at(next))) {
         folded = 1;

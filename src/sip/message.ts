@@ -5,6 +5,7 @@ import {
   parseCSeq,
   parseDeltaSeconds,
   parseEvent,
+  parseMaxForwards,
   parseMediaType,
   parseMinSE,
   parseRAck,
@@ -42,20 +43,9 @@ interface Field {
   value: string;
 }
 
-const utf8 = new TextDecoder();
+// ignoreBOM: a value may begin with U+FEFF (RFC 4475 §3.1.1.2), which must be kept.
+const utf8 = new TextDecoder("utf-8", { ignoreBOM: true });
 const EMPTY = new Uint8Array(0);
-
-/**
- * Decodes bytes [off, off+len) of `src`. ASCII goes through String.fromCharCode (cheaper than a
- * TextDecoder call for the short strings of header values); anything else is UTF-8.
- */
-export function decodeText(src: Uint8Array, off: number, len: number, ascii: boolean): string {
-  if (len === 0) return "";
-  if (ascii && len <= 4096) {
-    return String.fromCharCode.apply(null, src.subarray(off, off + len) as unknown as number[]);
-  }
-  return utf8.decode(src.subarray(off, off + len));
-}
 
 /** Folding LWS (CRLF followed by whitespace) is equivalent to one SP (RFC 3261 §7.3.1). */
 function unfold(s: string): string {
@@ -93,7 +83,7 @@ export abstract class SipMessage {
   /** @internal Message bytes (parsed messages only). */
   _src: Uint8Array;
   /** @internal Token table (parsed, unchanged messages only). */
-  _tok: Uint32Array | null;
+  _tok: number[] | null;
   /** @internal Header list once materialized. */
   _fields: Field[] | null;
   /** @internal */
@@ -104,9 +94,14 @@ export abstract class SipMessage {
   _pristine: boolean;
   /** @internal The message has only ASCII bytes. */
   _ascii: boolean;
+  /**
+   * @internal For ASCII messages, the text of the message (at least its header section), decoded once:
+   * byte offsets are character offsets, so every value is a cheap substring of it.
+   */
+  _head: string | null = null;
 
   /** @internal */
-  constructor(src: Uint8Array, tok: Uint32Array | null, fields: Field[] | null, body: Uint8Array) {
+  constructor(src: Uint8Array, tok: number[] | null, fields: Field[] | null, body: Uint8Array) {
     this._src = src;
     this._tok = tok;
     this._fields = fields;
@@ -117,17 +112,27 @@ export abstract class SipMessage {
 
   // ---- raw header access -------------------------------------------------------------------------
 
+  /** @internal Text of bytes [off, off+len) of the message. */
+  _slice(off: number, len: number): string {
+    if (len === 0) return "";
+    if (this._ascii) {
+      const head = (this._head ??= utf8.decode(this._src.subarray(0, this._tok![T_BODY_OFF]!)));
+      return head.substring(off, off + len);
+    }
+    return utf8.decode(this._src.subarray(off, off + len));
+  }
+
   /** @internal Decoded value of token entry `e` (index of its first slot). */
   _tokValue(e: number): string {
     const tok = this._tok!;
-    const s = decodeText(this._src, tok[e + 3]!, tok[e + 4]!, this._ascii);
+    const s = this._slice(tok[e + 3]!, tok[e + 4]!);
     return tok[e + 5]! & 1 ? unfold(s) : s;
   }
 
   /** @internal Decoded name of token entry `e`. */
   _tokName(e: number): string {
     const tok = this._tok!;
-    return decodeText(this._src, tok[e + 1]!, tok[e + 2]!, this._ascii);
+    return this._slice(tok[e + 1]!, tok[e + 2]!);
   }
 
   /** @internal Token entry index of the first header with id (or, for id 0, lower-cased name), or -1. */
@@ -367,27 +372,26 @@ export abstract class SipMessage {
 
   /** The From tag, read without parsing the whole From value when the message is unchanged. */
   get fromTag(): string | undefined {
-    return this._tagOf(H.From) ?? this.from.tag;
+    return this._tok ? this._tagOf(H.From) : this.from.tag;
   }
 
   /** The To tag, read without parsing the whole To value when the message is unchanged. */
   get toTag(): string | undefined {
-    return this._tagOf(H.To) ?? this.to.tag;
+    return this._tok ? this._tagOf(H.To) : this.to.tag;
   }
 
   /** The branch of the top Via (RFC 3261 §8.1.1.7), read without parsing the Via when unchanged. */
   get branch(): string | undefined {
-    return this._tagOf(H.Via) ?? this.topVia?.branch;
+    return this._tok ? this._tagOf(H.Via) : this.topVia?.branch;
   }
 
-  /** @internal The tag/branch the tokenizer located, or undefined (then the caller parses). */
+  /** @internal The tag / branch parameter the tokenizer located in the first field with that id. */
   _tagOf(id: number): string | undefined {
-    if (!this._tok) return undefined;
     const e = this._tokFind(id, "");
     if (e < 0) return undefined;
-    const tok = this._tok;
+    const tok = this._tok!;
     const len = tok[e + 7]!;
-    return len === 0 ? undefined : decodeText(this._src, tok[e + 6]!, len, this._ascii);
+    return len === 0 ? undefined : this._slice(tok[e + 6]!, len);
   }
 
   /** Every Via value, top first (RFC 3261 §20.42); empty when there is none. */
@@ -559,14 +563,14 @@ export abstract class SipMessage {
 export class SipRequest extends SipMessage {
   readonly isRequest = true as const;
   /** @internal */
-  _method: string;
+  _method: string | undefined;
   /** @internal */
   _uriText: string | undefined;
   /** @internal */
   _uri: Uri | undefined;
 
   /** @internal Use parseMessage or createRequest. */
-  constructor(method: string, uriText: string | undefined, src: Uint8Array, tok: Uint32Array | null, fields: Field[] | null, body: Uint8Array) {
+  constructor(method: string | undefined, uriText: string | undefined, src: Uint8Array, tok: number[] | null, fields: Field[] | null, body: Uint8Array) {
     super(src, tok, fields, body);
     this._method = method;
     this._uriText = uriText;
@@ -574,6 +578,10 @@ export class SipRequest extends SipMessage {
 
   /** The method, case-sensitive as written (RFC 3261 §7.1). */
   get method(): string {
+    if (this._method === undefined) {
+      const tok = this._tok!;
+      this._method = this._slice(tok[T_A_OFF]!, tok[T_A_LEN]!);
+    }
     return this._method;
   }
 
@@ -586,7 +594,7 @@ export class SipRequest extends SipMessage {
   get uriText(): string {
     if (this._uriText === undefined) {
       const tok = this._tok!;
-      this._uriText = decodeText(this._src, tok[T_B_OFF]!, tok[T_B_LEN]!, this._ascii);
+      this._uriText = this._slice(tok[T_B_OFF]!, tok[T_B_LEN]!);
     }
     return this._uriText;
   }
@@ -611,10 +619,11 @@ export class SipRequest extends SipMessage {
   }
 
   startLine(): string {
-    return `${this._method} ${this.uriText} SIP/2.0`;
+    return `${this.method} ${this.uriText} SIP/2.0`;
   }
 
   _decodeStartLine(): void {
+    void this.method;
     void this.uriText;
   }
 }
@@ -628,7 +637,7 @@ export class SipResponse extends SipMessage {
   _reason: string | undefined;
 
   /** @internal Use parseMessage or createResponse. */
-  constructor(status: number, reason: string | undefined, src: Uint8Array, tok: Uint32Array | null, fields: Field[] | null, body: Uint8Array) {
+  constructor(status: number, reason: string | undefined, src: Uint8Array, tok: number[] | null, fields: Field[] | null, body: Uint8Array) {
     super(src, tok, fields, body);
     this._status = status;
     this._reason = reason;
@@ -648,7 +657,7 @@ export class SipResponse extends SipMessage {
   get reason(): string {
     if (this._reason === undefined) {
       const tok = this._tok!;
-      this._reason = decodeText(this._src, tok[T_C_OFF]!, tok[T_C_LEN]!, this._ascii);
+      this._reason = this._slice(tok[T_C_OFF]!, tok[T_C_LEN]!);
     }
     return this._reason;
   }
@@ -667,15 +676,17 @@ export class SipResponse extends SipMessage {
   }
 }
 
-/** Builds the message object for a token table (see tokenizer.ts). */
-export function messageFromTokens(src: Uint8Array, tok: Uint32Array): SipRequest | SipResponse {
-  const body = tok[T_BODY_LEN]! === 0 ? EMPTY : src.subarray(tok[T_BODY_OFF]!, tok[T_BODY_OFF]! + tok[T_BODY_LEN]!);
-  if (tok[0] === 1) {
-    const ascii = (tok[T_FLAGS]! & 1) === 0;
-    const method = decodeText(src, tok[T_A_OFF]!, tok[T_A_LEN]!, ascii);
-    return new SipRequest(method, undefined, src, tok, null, body);
-  }
-  return new SipResponse(tok[T_STATUS]!, undefined, src, tok, null, body);
+/**
+ * Builds the message object for a token table (see tokenizer.ts). `text` is the message as a string
+ * when the caller parsed a string that is all ASCII (then no bytes need decoding).
+ */
+export function messageFromTokens(src: Uint8Array, tok: number[], text: string | null): SipRequest | SipResponse {
+  const bo = tok[T_BODY_OFF]!;
+  const bl = tok[T_BODY_LEN]!;
+  const body = bl === 0 ? EMPTY : src.subarray(bo, bo + bl);
+  const m = tok[0] === 1 ? new SipRequest(undefined, undefined, src, tok, null, body) : new SipResponse(tok[T_STATUS]!, undefined, src, tok, null, body);
+  m._head = text;
+  return m;
 }
 
 /** @internal Creates a changed-from-scratch message (see build.ts). */
@@ -720,15 +731,24 @@ export function headText(m: SipMessage): string {
 /** @internal Serializes to a new array. */
 export function serializeBytes(m: SipMessage): Uint8Array {
   if (m._pristine) {
+    // Unchanged since parsing: the parsed bytes are the serialization (a view, no copy).
     const [a, b] = m._rawRange();
-    return m._src.slice(a, b);
+    return m._src.subarray(a, b);
   }
-  const head = encoder.encode(headText(m));
-  if (m._body.length === 0) return head;
-  const out = new Uint8Array(head.length + m._body.length);
-  out.set(head);
-  out.set(m._body, head.length);
-  return out;
+  const text = headText(m);
+  const body = m._body;
+  // One allocation: ASCII text is as many bytes as characters; otherwise encode and join.
+  const out = new Uint8Array(text.length + body.length);
+  const r = encoder.encodeInto(text, out);
+  if (r.read === text.length && r.written === text.length) {
+    out.set(body, text.length);
+    return out;
+  }
+  const head = encoder.encode(text);
+  const all = new Uint8Array(head.length + body.length);
+  all.set(head);
+  all.set(body, head.length);
+  return all;
 }
 
 /** @internal Serializes into `dst` at `offset`; returns bytes written or throws RangeError. */
@@ -758,14 +778,6 @@ export function registerUriFormatter(f: (u: Uri) => string): void {
 function formatUriLazy(u: Uri): string {
   if (!formatUriFn) throw new Error("no URI formatter registered");
   return formatUriFn(u);
-}
-
-function parseMaxForwards(v: string): number {
-  // Max-Forwards = 1*DIGIT, 0..255 (RFC 3261 §20.22).
-  if (!/^[0-9]{1,3}$/.test(v) || Number(v) > 255) {
-    throw new SipParseError("BAD_NUMBER", `Max-Forwards out of range: ${v.slice(0, 32)}`, 0);
-  }
-  return Number(v);
 }
 
 function missing(name: string): SipParseError {

@@ -141,6 +141,7 @@ describe("parse errors are typed", () => {
     ["INVITE sip:a@b SIP/2.0\r\n folded-first: x\r\n\r\n", "BAD_HEADER"],
     ["INVITE sip:a@b SIP/2.0\r\nBad\u0001: x\r\n\r\n", "BAD_HEADER"],
     ["INVITE sip:a@b SIP/2.0\r\nX: a\u0000b\r\n\r\n", "BAD_HEADER"],
+    ["INVITE sip:a@b SIP/2.0\r\nX: \"a\u0007\"\r\n\r\n", "BAD_HEADER"],
     ["INV@TE sip:a@b SIP/2.0\r\n\r\n", "BAD_METHOD"],
     ["INVITE sip:a@b SIP/3.0\r\n\r\n", "BAD_VERSION"],
     ["INVITE sip:a@b\r\n\r\n", "BAD_START_LINE"],
