@@ -97,7 +97,7 @@ export async function streamListen(
     : d.listen({ hostname: options.host, port: options.port, transport: "tcp" });
   const open = new Set<StreamConnection>();
   let stopped = false;
-  (async () => {
+  const loop = (async () => {
     while (!stopped) {
       let conn: DenoConn;
       try {
@@ -125,6 +125,8 @@ export async function streamListen(
       stopped = true;
       listener.close();
       for (const c of open) c.close();
+      // The port is free only once the pending accept has been cancelled.
+      await loop;
     },
   };
 }

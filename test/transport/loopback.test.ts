@@ -30,9 +30,10 @@ function options(target: string, body = ""): SipRequest {
 }
 
 async function freePort(rt: Runtime, host: string): Promise<number> {
-  const s = await rt.udpBind({ host, port: 0 }, { onMessage: () => {} });
-  const port = s.local.port;
-  s.close();
+  // A TCP listener's close completes synchronously enough everywhere; Deno's UDP close does not.
+  const l = await rt.streamListen({ host, port: 0 }, () => ({ onData: () => {}, onClose: () => {} }));
+  const port = l.local.port;
+  await l.close();
   return port;
 }
 
