@@ -4,7 +4,7 @@
 import { aesEncrypt, o0, o1, o2, o3 } from "./aes";
 import { ghashFeed, ghashFinish, ghashHi, ghashLo, ghashPad, ghashStart } from "./ghash";
 import { hmacDiff, hmacSha1, hmacWrite } from "./hmac";
-import { D_NR, D_RK, D_SALT, ERR_AUTH, KS, S_GCM, S_RTCP, S_RTP, TMP } from "./layout";
+import { D_NR, D_RK, D_SALT, ERR_AUTH, KS, S_GCM, S_GHASH_RTCP, S_GHASH_RTP, S_RTCP, S_RTP, TMP } from "./layout";
 import {
   OP_RTCP_PROTECT, OP_RTCP_UNPROTECT, OP_RTP_PROTECT, OP_RTP_UNPROTECT,
   pBlocks, pEncLen, pEncOff, pErr, pIdx, pIdxOff, pOut, pSeq, pSsrc, pTagLen, pTagOff, plan,
@@ -195,17 +195,18 @@ export function processOne(op: i32, slot: usize, p: usize, len: i32, arg: u32, e
   } else {
     tagMask(ext, dir);
     const ctr = c3 + 1;
+    const table = slot + (rtcp ? S_GHASH_RTCP : S_GHASH_RTP);
     if (op == OP_RTP_PROTECT) {
       // RFC 7714 §8.2: AAD = the RTP header including CSRCs and extension; tag appended.
       ctrXor(ext, dir, ctr, enc, pEncLen);
-      ghashStart(dir);
+      ghashStart(table);
       ghashFeed(p, pEncOff);
       ghashPad();
       ghashFeed(enc, pEncLen);
       ghashFinish(pEncOff, pEncLen);
       gcmWriteTag(p + <usize>pTagOff);
     } else if (op == OP_RTP_UNPROTECT) {
-      ghashStart(dir);
+      ghashStart(table);
       ghashFeed(p, pEncOff);
       ghashPad();
       ghashFeed(enc, pEncLen);
@@ -215,7 +216,7 @@ export function processOne(op: i32, slot: usize, p: usize, len: i32, arg: u32, e
     } else if (op == OP_RTCP_PROTECT) {
       // RFC 7714 §9.1: AAD = first 8 octets || E+index; tag, then E+index, after the ciphertext.
       ctrXor(ext, dir, ctr, enc, pEncLen);
-      ghashStart(dir);
+      ghashStart(table);
       ghashRtcpAad(p, 8);
       ghashFeed(enc, pEncLen);
       ghashFinish(12, pEncLen);
@@ -224,7 +225,7 @@ export function processOne(op: i32, slot: usize, p: usize, len: i32, arg: u32, e
     } else {
       const encrypted = pIdx >> 31 != 0;
       const aadBody = encrypted ? 8 : pTagOff;
-      ghashStart(dir);
+      ghashStart(table);
       ghashRtcpAad(p, aadBody);
       ghashFeed(enc, pEncLen);
       ghashFinish(aadBody + 4, pEncLen);

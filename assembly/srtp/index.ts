@@ -6,8 +6,8 @@ import { ghashTable } from "./ghash";
 import { hmacSetup } from "./hmac";
 import {
   D_AUTH, D_KEY, D_NR, D_RK, D_SALT, DESC, DESC_COUNT, ERR_KEY, ERR_PROFILE, IO, IO_SIZE, KEYS, KS,
-  KS_SIZE, MAX_PACKET, S_GCM, S_KEYLEN, S_PROFILE, S_RTCP, S_RTCPTAG, S_RTP, S_RTPTAG, S_SALTLEN,
-  SLOT_COUNT, SLOT_SIZE, SLOTS,
+  KS_SIZE, MAX_PACKET, S_GCM, S_GHASH_RTCP, S_GHASH_RTP, S_KEYLEN, S_PROFILE, S_RTCP, S_RTCPTAG, S_RTP,
+  S_RTPTAG, S_SALTLEN, SLOT_CM_SIZE, SLOT_COUNT, SLOT_SIZE, SLOTS, DIR_SIZE,
 } from "./layout";
 
 /** Base of the context slots. */
@@ -16,6 +16,10 @@ export function srtp_slots(): usize {
 }
 export function srtp_slot_size(): i32 {
   return <i32>SLOT_SIZE;
+}
+/** Bytes of a slot an AES-CM context uses (GCM contexts use all srtp_slot_size() bytes). */
+export function srtp_slot_cm_size(): i32 {
+  return <i32>SLOT_CM_SIZE;
 }
 export function srtp_slot_count(): i32 {
   return SLOT_COUNT;
@@ -99,8 +103,8 @@ function profileParams(profile: i32, slot: usize): bool {
   return true;
 }
 
-function setupDir(dir: usize, src: usize, keyLen: i32, saltLen: i32, gcm: bool): void {
-  memory.fill(dir, 0, 640);
+function setupDir(dir: usize, table: usize, src: usize, keyLen: i32, saltLen: i32, gcm: bool): void {
+  memory.fill(dir, 0, DIR_SIZE);
   memory.copy(dir + D_KEY, src, <usize>keyLen);
   const nr = aesExpandKey(src, keyLen, dir + D_RK);
   store<i32>(dir + D_NR, nr);
@@ -115,7 +119,7 @@ function setupDir(dir: usize, src: usize, keyLen: i32, saltLen: i32, gcm: bool):
   if (gcm) {
     // H = E_K(0^128) (SP 800-38D §7.1).
     aesEncrypt(dir + D_RK, nr, 0, 0, 0, 0);
-    ghashTable(dir, (<u64>o0 << 32) | <u64>o1, (<u64>o2 << 32) | <u64>o3);
+    ghashTable(table, (<u64>o0 << 32) | <u64>o1, (<u64>o2 << 32) | <u64>o3);
   } else {
     memory.copy(dir + D_AUTH, src + 48, 20);
     hmacSetup(dir, src + 48);
@@ -132,8 +136,8 @@ export function srtp_setup(slot: usize, profile: i32): i32 {
   const keyLen = <i32>load<u32>(slot + S_KEYLEN);
   const saltLen = <i32>load<u32>(slot + S_SALTLEN);
   const gcm = load<u32>(slot + S_GCM) != 0;
-  setupDir(slot + S_RTP, KEYS, keyLen, saltLen, gcm);
-  setupDir(slot + S_RTCP, KEYS + 128, keyLen, saltLen, gcm);
+  setupDir(slot + S_RTP, slot + S_GHASH_RTP, KEYS, keyLen, saltLen, gcm);
+  setupDir(slot + S_RTCP, slot + S_GHASH_RTCP, KEYS + 128, keyLen, saltLen, gcm);
   memory.fill(KEYS, 0, 512);
   return 0;
 }

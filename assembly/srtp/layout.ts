@@ -18,13 +18,13 @@ export const D_NR: usize = 240; // AES rounds (10 or 14)
 export const D_SALT: usize = 256; // session salt as 4 u32 word values (bytes 14..15 / 12..15 zero)
 export const D_IPAD: usize = 272; // HMAC-SHA1 state after the key^ipad block, 5 words
 export const D_OPAD: usize = 292; // HMAC-SHA1 state after the key^opad block, 5 words
-export const D_HH: usize = 320; // GHASH 4-bit table, high halves, 16 u64
-export const D_HL: usize = 448; // GHASH 4-bit table, low halves, 16 u64
-export const D_KEY: usize = 576; // raw session encryption key (32 bytes)
-export const D_AUTH: usize = 608; // raw session authentication key (20 bytes)
-export const DIR_SIZE: usize = 640;
+export const D_KEY: usize = 320; // raw session encryption key (32 bytes)
+export const D_AUTH: usize = 352; // raw session authentication key (20 bytes)
+export const DIR_SIZE: usize = 384;
 
-// A slot: profile parameters, then the SRTP and SRTCP directions.
+// A slot: profile parameters, the SRTP and SRTCP directions, then (GCM profiles only) the two GHASH
+// tables. AES-CM contexts use only the first SLOT_CM_SIZE bytes, so only those are copied when a
+// context is reloaded into a slot.
 export const S_PROFILE: usize = 0;
 export const S_KEYLEN: usize = 4;
 export const S_SALTLEN: usize = 8;
@@ -33,8 +33,13 @@ export const S_RTCPTAG: usize = 16;
 export const S_GCM: usize = 20;
 export const S_RTP: usize = 64;
 export const S_RTCP: usize = 64 + DIR_SIZE;
-export const SLOT_SIZE: usize = 64 + 2 * DIR_SIZE;
-export const SLOT_COUNT: i32 = 128;
+export const SLOT_CM_SIZE: usize = 64 + 2 * DIR_SIZE;
+/** GHASH 8-bit table: 256 entries of (high, low) u64 = H times the entry's byte. */
+export const GHASH_TABLE_SIZE: usize = 256 * 16;
+export const S_GHASH_RTP: usize = SLOT_CM_SIZE;
+export const S_GHASH_RTCP: usize = SLOT_CM_SIZE + GHASH_TABLE_SIZE;
+export const SLOT_SIZE: usize = SLOT_CM_SIZE + 2 * GHASH_TABLE_SIZE;
+export const SLOT_COUNT: i32 = 64;
 
 export const SLOTS: usize = memory.data(<i32>SLOT_SIZE * SLOT_COUNT, 16);
 /** Packets in and out (one packet, or a batch packed at 8-byte offsets). */

@@ -47,8 +47,8 @@ const OP_RTCP_UNPROTECT = 3;
 /** Bytes reserved per packet in the IO region beyond its length (largest overhead, rounded up). */
 const RESERVE = 32;
 /** Session encryption keys inside a slot image (assembly/srtp/layout.ts: S_RTP/S_RTCP + D_KEY). */
-const RTP_KEY_AT = 64 + 576;
-const RTCP_KEY_AT = 64 + 640 + 576;
+const RTP_KEY_AT = 64 + 320;
+const RTCP_KEY_AT = 64 + 384 + 320;
 /** RFC 3711 §9.2: at most 2^48 SRTP packets under one master key. */
 const MAX_SRTP_PACKETS = 2 ** 48;
 /**
@@ -652,13 +652,14 @@ function makeContext(
   options: { replayWindow?: number; crypto?: SrtpCrypto; maxStreams?: number },
   fillKeys: () => void,
 ): SrtpContext {
-  const handle: KeyHandle = { image: new Uint8Array(e.slotSize), slot: -1 };
+  // AES-CM contexts need no GHASH tables: their image (and reload copy) is the slot's first part only.
+  const handle: KeyHandle = { image: new Uint8Array(profile.aead ? e.slotSize : e.slotCmSize), slot: -1 };
   try {
     fillKeys();
     const slot = residentSlot(e, handle);
     const r = e.x.srtp_setup(slot, profile.id);
     if (r < 0) packetError(r);
-    handle.image.set(e.u8.subarray(slot, slot + e.slotSize));
+    handle.image.set(e.u8.subarray(slot, slot + handle.image.length));
     return new SrtpContext(e, profile, handle, options);
   } catch (err) {
     e.u8.fill(0, e.keys, e.keys + 256);

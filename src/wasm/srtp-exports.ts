@@ -7,6 +7,8 @@ export interface SrtpCoreExports {
   srtp_slots(): number;
   /** Bytes per slot. */
   srtp_slot_size(): number;
+  /** Bytes of a slot used by AES-CM profiles (GCM adds two GHASH tables after them). */
+  srtp_slot_cm_size(): number;
   /** Number of resident slots. */
   srtp_slot_count(): number;
   /** Packet region (single packet or packed batch). */
