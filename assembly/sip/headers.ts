@@ -35,7 +35,8 @@ const NAME_LEN = memory.data(128);
 // Letter (lower-cased byte) -> id for compact forms.
 const COMPACT = memory.data(256);
 
-@inline function hashStep(h: u32, b: u32): u32 {
+/** One step of the case-insensitive name hash (the tokenizer runs it while scanning the name). */
+@inline export function hashStep(h: u32, b: u32): u32 {
   return (h * 31 + (b | 0x20)) & 0xffff;
 }
 
@@ -44,14 +45,14 @@ export function initHeaderTable(): void {
   for (let id = 1; id < NAMES.length; id++) {
     const name = NAMES[id];
     const n = name.length;
-    let h: u32 = <u32>n;
+    let h: u32 = 0;
     for (let i = 0; i < n; i++) {
       const b = <u32>name.charCodeAt(i);
       store<u8>(NAME_BYTES + (<usize>id << 5) + i, <u8>b);
       h = hashStep(h, b);
     }
     store<u8>(NAME_LEN + id, <u8>n);
-    let slot = h & (SLOTS - 1);
+    let slot = (h ^ <u32>n) & (SLOTS - 1);
     while (load<u8>(TABLE + slot) != 0) slot = (slot + 1) & (SLOTS - 1);
     store<u8>(TABLE + slot, <u8>id);
   }
@@ -60,13 +61,14 @@ export function initHeaderTable(): void {
   }
 }
 
-/** Header id of the name at [p, p+n) (case-insensitive, compact forms resolved), 0 when unknown. */
-export function lookupHeader(p: usize, n: u32): u32 {
+/**
+ * Header id of the name at [p, p+n) whose hashStep accumulation (from 0) is `h`: case-insensitive,
+ * compact forms resolved; 0 when unknown.
+ */
+export function lookupHeader(p: usize, n: u32, h: u32): u32 {
   if (n == 1) return <u32>load<u8>(COMPACT + (<usize>load<u8>(p) | 0x20));
   if (n > 31) return 0;
-  let h: u32 = n;
-  for (let i: u32 = 0; i < n; i++) h = hashStep(h, <u32>load<u8>(p + i));
-  let slot = h & (SLOTS - 1);
+  let slot = (h ^ n) & (SLOTS - 1);
   while (true) {
     const id = <u32>load<u8>(TABLE + slot);
     if (id == 0) return 0;

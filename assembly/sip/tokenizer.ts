@@ -1,6 +1,6 @@
 // SIP message tokenizer (RFC 3261 §7, §25.1) over linear memory. JS copies a message into INPUT and calls
 // sip_tokenize; the result is a table of offsets in TOKENS that JS decodes lazily. Nothing is allocated.
-import { HDR_CONTENT_LENGTH, HDR_FROM, HDR_TO, HDR_VIA, initHeaderTable, lookupHeader } from "./headers";
+import { HDR_CONTENT_LENGTH, HDR_CSEQ, HDR_FROM, HDR_TO, HDR_VIA, hashStep, initHeaderTable, lookupHeader } from "./headers";
 
 /** Largest message the tokenizer accepts (bytes). */
 export const INPUT_CAP: u32 = 262144;
@@ -217,19 +217,17 @@ function skipQuoted(p: usize, e: usize): usize {
 function findParam(p: usize, e: usize, name: usize, n: u32, entry: u32): void {
   let inParams = false;
   while (p < e) {
+    // Jump to the next quote, "<", ";" or "," (inside the parameters "<" is an ordinary character).
+    p = inParams ? findAny(p, e, 0x22, 0x3b, 0x2c, 0x3b) : findAny(p, e, 0x22, 0x3c, 0x3b, 0x2c);
+    if (p >= e) return;
     const c = at(p);
     if (c == 0x22) {
       p = skipQuoted(p, e);
       continue;
     }
     if (c == 0x2c) return; //                           next value of a list
-    if (c == 0x3c && !inParams) {
-      while (p < e && at(p) != 0x3e) p++;
-      p++;
-      continue;
-    }
-    if (c != 0x3b) {
-      p++;
+    if (c == 0x3c) {
+      p = findAny(p, e, 0x3e, 0x3e, 0x3e, 0x3e) + 1;
       continue;
     }
     inParams = true;
@@ -256,6 +254,51 @@ function findParam(p: usize, e: usize, name: usize, n: u32, entry: u32): void {
       }
     }
   }
+}
+
+/**
+ * CSeq = 1*DIGIT LWS Method (RFC 3261 §20.16): stores the number (at most 2^31 - 1, §8.1.1.5) in aux
+ * slot 6 and the method's offset in slot 7 (the method runs to the end of the value). Leaves 0/0 when
+ * the value is not of that form; the JS side then parses it and reports the error.
+ */
+function cseqAux(p: usize, e: usize, entry: u32): void {
+  let n: u64 = 0;
+  const s = p;
+  while (p < e && at(p) - 0x30 < 10) {
+    n = n * 10 + <u64>(at(p) - 0x30);
+    if (n > 0x7fffffff) return;
+    p++;
+  }
+  if (p == s || p - s > 10 || p >= e || !isWsp(at(p))) return;
+  while (p < e && isWsp(at(p))) p++;
+  const m = p;
+  while (p < e && isToken(at(p))) p++;
+  if (p != e || p == m) return;
+  tset(entry + 6, <u32>n);
+  tset(entry + 7, <u32>(m - INPUT));
+}
+
+/** First byte in [p, e) equal to a, b, c or d, or `e` (16 bytes at a time with SIMD). */
+@inline function findAny(p: usize, e: usize, a: u8, b: u8, c: u8, d: u8): usize {
+  if (ASC_FEATURE_SIMD) {
+    const va = i8x16.splat(a);
+    const vb = i8x16.splat(b);
+    const vc = i8x16.splat(c);
+    const vd = i8x16.splat(d);
+    while (p + 16 <= e) {
+      const v = v128.load(p);
+      const hit = v128.or(v128.or(i8x16.eq(v, va), i8x16.eq(v, vb)), v128.or(i8x16.eq(v, vc), i8x16.eq(v, vd)));
+      const m = i8x16.bitmask(hit);
+      if (m != 0) return p + <usize>ctz(m);
+      p += 16;
+    }
+  }
+  while (p < e) {
+    const x = load<u8>(p);
+    if (x == a || x == b || x == c || x == d) return p;
+    p++;
+  }
+  return e;
 }
 
 const TAG = memory.data<u8>([0x74, 0x61, 0x67]);
@@ -321,7 +364,13 @@ export function sip_tokenize(len: u32, maxHeaders: u32, maxHeaderLen: u32): i32 
     }
     // header-name HCOLON: a token, optional WSP, ":".
     const ns = p;
-    while (p < end && isToken(at(p))) p++;
+    let h: u32 = 0;
+    while (p < end) {
+      const t = at(p);
+      if (!isToken(t)) break;
+      h = hashStep(h, t);
+      p++;
+    }
     const ne = p;
     if (ne == ns) return fail(E_BAD_HEADER, ns);
     while (p < end && isWsp(at(p))) p++;
@@ -360,7 +409,7 @@ export function sip_tokenize(len: u32, maxHeaders: u32, maxHeaderLen: u32): i32 
     while (vs < le && (isWsp(at(vs)) || at(vs) == CR || at(vs) == LF)) vs++;
     let ve = le;
     while (ve > vs && (isWsp(at(ve - 1)) || at(ve - 1) == CR || at(ve - 1) == LF)) ve--;
-    const id = lookupHeader(ns, <u32>(ne - ns));
+    const id = lookupHeader(ns, <u32>(ne - ns), h);
     tset(entry, id);
     tset(entry + 1, <u32>(ns - INPUT));
     tset(entry + 2, <u32>(ne - ns));
@@ -371,6 +420,7 @@ export function sip_tokenize(len: u32, maxHeaders: u32, maxHeaderLen: u32): i32 
     tset(entry + 7, 0);
     if (id == HDR_FROM || id == HDR_TO) findParam(vs, ve, TAG, 3, entry);
     else if (id == HDR_VIA) findParam(vs, ve, BRANCH, 6, entry);
+    else if (id == HDR_CSEQ) cseqAux(vs, ve, entry);
     else if (id == HDR_CONTENT_LENGTH) {
       // Content-Length = 1*DIGIT (§20.14); negative or overlarge values are errors (RFC 4475 §3.1.2.3).
       if (ve == vs) return fail(E_BAD_CONTENT_LENGTH, vs);

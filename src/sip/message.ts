@@ -33,6 +33,7 @@ import type {
   Uri,
   Via,
 } from "./types.ts";
+import { allocBytes } from "./pool.ts";
 import { parseUri } from "./uri.ts";
 import { parseVia } from "./via.ts";
 
@@ -357,6 +358,20 @@ export abstract class SipMessage {
 
   /** CSeq (RFC 3261 §20.16). Throws when absent or malformed. */
   get cseq(): CSeq {
+    if (this._tok) {
+      // The tokenizer read the number and located the method of a well-formed CSeq.
+      const cache = (this._cache ??= new Map());
+      const hit = cache.get(H.CSeq) as CSeq | undefined;
+      if (hit) return hit;
+      const e = this._tokFind(H.CSeq, "");
+      const tok = this._tok;
+      if (e >= 0 && tok[e + 7] !== 0) {
+        const end = tok[e + 3]! + tok[e + 4]!;
+        const v: CSeq = { seq: tok[e + 6]!, method: this._slice(tok[e + 7]!, end - tok[e + 7]!) };
+        cache.set(H.CSeq, v);
+        return v;
+      }
+    }
     return this._typed(H.CSeq, parseCSeq) ?? throwMissing("CSeq");
   }
 
@@ -738,7 +753,7 @@ export function serializeBytes(m: SipMessage): Uint8Array {
   const text = headText(m);
   const body = m._body;
   // One allocation: ASCII text is as many bytes as characters; otherwise encode and join.
-  const out = new Uint8Array(text.length + body.length);
+  const out = allocBytes(text.length + body.length);
   const r = encoder.encodeInto(text, out);
   if (r.read === text.length && r.written === text.length) {
     out.set(body, text.length);

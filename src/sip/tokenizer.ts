@@ -1,5 +1,6 @@
 import { wasmCore } from "../wasm/index.ts";
 import { SIP_ERROR_CODES, SipParseError } from "./errors.ts";
+import { allocBytes } from "./pool.ts";
 import type { SipLimits } from "./types.ts";
 
 /**
@@ -74,7 +75,9 @@ export function tokenizerError(code: number, offset: number): SipParseError {
 /** Result of tokenizing: the message bytes and a copy of the token table. */
 export interface Tokens {
   src: Uint8Array;
-  tok: Uint32Array;
+  tok: number[];
+  /** The input string when it was a string of ASCII characters only (offsets are then indexes). */
+  text: string | null;
 }
 
 /**
@@ -87,12 +90,15 @@ export function tokenize(data: Uint8Array | string, limits: SipLimits): Tokens |
   const cap = Math.min(limits.maxMessageSize, b.input.length);
   let src: Uint8Array;
   let len: number;
+  let text: string | null = null;
   if (typeof data === "string") {
     if (data.length > cap) return tokenizerError(11, 0);
     const r = encoder.encodeInto(data, b.input);
     if (r.read < data.length || r.written > cap) return tokenizerError(11, 0);
     len = r.written;
-    src = b.input.slice(0, len);
+    src = allocBytes(len);
+    src.set(b.input.subarray(0, len));
+    if (len === data.length) text = data;
   } else {
     len = data.length;
     if (len > cap) return tokenizerError(11, 0);
@@ -102,5 +108,11 @@ export function tokenize(data: Uint8Array | string, limits: SipLimits): Tokens |
   const n = b.tokenize(len, limits.maxHeaders, limits.maxHeaderLength);
   const base = b.tokBase;
   if (n < 0) return tokenizerError(-n, b.u32[base + T_ERR_OFF]!);
-  return { src, tok: b.u32.slice(base, base + T_FIXED + n * T_ENTRY) };
+  // A plain array of small integers: allocating a typed array this size costs several times more
+  // (an off-heap backing store per message) than the copy.
+  const size = T_FIXED + n * T_ENTRY;
+  const u32 = b.u32;
+  const tok: number[] = new Array(size);
+  for (let i = 0; i < size; i++) tok[i] = u32[base + i]!;
+  return { src, tok, text };
 }
