@@ -34,3 +34,5 @@ export {
 } from "./header-values.ts";
 export { DEFAULT_SIP_LIMITS } from "./types.ts";
 export type * from "./types.ts";
+export { SipValidationError, statusForParseError, validateMessage, validateRequest } from "./validate.ts";
+export type { SipCheck, ValidateOptions } from "./validate.ts";
