@@ -7,7 +7,10 @@ export const INPUT_CAP: u32 = 262144;
 /** Most header fields the token table can hold. */
 export const HEADERS_CAP: u32 = 1024;
 /** u32 slots before the first header entry. */
-const T_FIXED: u32 = 16;
+const T_FIXED: u32 = 24;
+/** Slots 16..23: token-table index of the first entry of header ids 1..8 (0 when absent). */
+const T_FIRST: u32 = 16;
+const FIRST_IDS: u32 = 8;
 /** u32 slots per header entry. */
 const T_ENTRY: u32 = 8;
 
@@ -329,6 +332,7 @@ export function sip_tokenize(len: u32, maxHeaders: u32, maxHeaderLen: u32): i32 
   const end = INPUT + <usize>len;
   let p = INPUT;
   high = 0;
+  for (let i: u32 = 0; i < FIRST_IDS; i++) tset(T_FIRST + i, 0);
   tset(T_FLAGS, 0);
   tset(T_STATUS, 0);
   // RFC 3261 §7.5: CRLF before the start-line is ignored.
@@ -410,6 +414,7 @@ export function sip_tokenize(len: u32, maxHeaders: u32, maxHeaderLen: u32): i32 
     let ve = le;
     while (ve > vs && (isWsp(at(ve - 1)) || at(ve - 1) == CR || at(ve - 1) == LF)) ve--;
     const id = lookupHeader(ns, <u32>(ne - ns), h);
+    if (id - 1 < FIRST_IDS && load<u32>(TOKENS + ((T_FIRST + id - 1) << 2)) == 0) tset(T_FIRST + id - 1, entry);
     tset(entry, id);
     tset(entry + 1, <u32>(ns - INPUT));
     tset(entry + 2, <u32>(ne - ns));

@@ -16,7 +16,7 @@ import {
   parseTokenList,
 } from "./header-values.ts";
 import { parseContactList, parseFromTo, parseNameAddr, parseNameAddrList } from "./name-addr.ts";
-import { T_A_LEN, T_A_OFF, T_B_LEN, T_B_OFF, T_BODY_LEN, T_BODY_OFF, T_C_LEN, T_C_OFF, T_COUNT, T_ENTRY, T_FIXED, T_FLAGS, T_STATUS } from "./tokenizer.ts";
+import { T_A_LEN, T_A_OFF, T_B_LEN, T_B_OFF, T_BODY_LEN, T_BODY_OFF, T_C_LEN, T_C_OFF, T_COUNT, T_ENTRY, T_FIRST, T_FIRST_IDS, T_FIXED, T_FLAGS, T_STATUS } from "./tokenizer.ts";
 import type {
   AuthValue,
   Contact,
@@ -139,6 +139,10 @@ export abstract class SipMessage {
   /** @internal Token entry index of the first header with id (or, for id 0, lower-cased name), or -1. */
   _tokFind(id: number, lname: string): number {
     const tok = this._tok!;
+    if (id !== 0 && id <= T_FIRST_IDS) {
+      const e = tok[T_FIRST + id - 1]!;
+      return e === 0 ? -1 : e;
+    }
     const end = T_FIXED + tok[T_COUNT]! * T_ENTRY;
     for (let e = T_FIXED; e < end; e += T_ENTRY) {
       if (tok[e] === id && (id !== 0 || this._tokName(e).toLowerCase() === lname)) return e;

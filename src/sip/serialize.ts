@@ -1,8 +1,9 @@
 import { serializeBytes, serializeInto, type SipMessage } from "./message.ts";
 
 /**
- * Serializes a message (RFC 3261 §7) with a Content-Length equal to the body length. A parsed message
- * that was not changed is returned as its original bytes.
+ * Serializes a message (RFC 3261 §7) with a Content-Length equal to the body length. For a parsed
+ * message that was not changed this is a view of the bytes it was parsed from (no copy): copy it
+ * before changing it.
  */
 export function serializeMessage(msg: SipMessage): Uint8Array {
   return serializeBytes(msg);

@@ -21,7 +21,11 @@ export const T_BODY_LEN = 10;
 export const T_ERR_OFF = 11;
 export const T_FLAGS = 12; //   bit 0: non-ASCII bytes present; bit 1: Content-Length present
 export const T_CLEN = 13;
-export const T_FIXED = 16;
+/** Slots T_FIRST + id - 1 (ids 1..8: Via, From, To, Call-ID, CSeq, Contact, Max-Forwards, Route) hold the
+ * index of that header's first entry, 0 when absent. */
+export const T_FIRST = 16;
+export const T_FIRST_IDS = 8;
+export const T_FIXED = 24;
 export const T_ENTRY = 8; //    id, name off, name len, value off, value len, flags (1 = folded), aux off, aux len
 
 const ERROR_TEXT: Record<string, string> = {
