@@ -1,5 +1,15 @@
 /**
- * siphon: a SIP/RTP VoIP stack for Node, Deno and Bun with a WebAssembly core.
- * This is the package's main entry; each layer also has its own entry point.
+ * siphon: a SIP/RTP VoIP stack for Node, Deno and Bun with a WebAssembly core. This main entry
+ * re-exports every layer; each layer also has its own entry point (`siphon/sip`, `siphon/rtp`, ...).
+ * The runtime adapters are separate entries (`siphon/runtimes`, `siphon/runtimes/node`, ...) so
+ * that importing the library never loads another runtime's code.
  */
+export { SiphonError } from "./errors.ts";
 export * from "./sip/index.ts";
+export * from "./transport/index.ts";
+export * from "./transaction/index.ts";
+export * from "./driver/index.ts";
+export * from "./rtp/index.ts";
+export * from "./rtcp/index.ts";
+export * from "./srtp/index.ts";
+export * from "./codec/index.ts";
