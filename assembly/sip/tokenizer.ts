@@ -82,6 +82,10 @@ initHeaderTable();
 @inline function isWsp(c: u32): bool {
   return c == SP || c == HT;
 }
+/** Whitespace inside a value, folding included (LWS, RFC 3261 §25.1). */
+@inline function isLws(c: u32): bool {
+  return c == SP || c == HT || c == CR || c == LF;
+}
 
 function fail(code: i32, p: usize): i32 {
   tset(T_ERR_OFF, <u32>(p - INPUT));
@@ -235,17 +239,17 @@ function findParam(p: usize, e: usize, name: usize, n: u32, entry: u32): void {
     }
     inParams = true;
     p++;
-    while (p < e && isWsp(at(p))) p++;
+    while (p < e && isLws(at(p))) p++;
     const s = p;
     while (p < e && isToken(at(p))) p++;
     if (<u32>(p - s) == n) {
       let i: u32 = 0;
       while (i < n && (at(s + i) | 0x20) == <u32>load<u8>(name + i)) i++;
       if (i == n) {
-        while (p < e && isWsp(at(p))) p++;
+        while (p < e && isLws(at(p))) p++;
         if (p < e && at(p) == 0x3d) {
           p++;
-          while (p < e && isWsp(at(p))) p++;
+          while (p < e && isLws(at(p))) p++;
           const vs = p;
           while (p < e && isToken(at(p))) p++;
           if (p > vs) {
@@ -272,8 +276,8 @@ function cseqAux(p: usize, e: usize, entry: u32): void {
     if (n > 0x7fffffff) return;
     p++;
   }
-  if (p == s || p - s > 10 || p >= e || !isWsp(at(p))) return;
-  while (p < e && isWsp(at(p))) p++;
+  if (p == s || p - s > 10 || p >= e || !isLws(at(p))) return;
+  while (p < e && isLws(at(p))) p++;
   const m = p;
   while (p < e && isToken(at(p))) p++;
   if (p != e || p == m) return;

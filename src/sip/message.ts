@@ -53,6 +53,60 @@ function unfold(s: string): string {
   return s.replace(/[ \t]*\r?\n[ \t]+/g, " ");
 }
 
+/**
+ * The value of header parameter `name` (lower-case) of the first value in a name-addr or Via field:
+ * parameters begin at the first ";" outside quotes and <>, and the value ends at a "," outside quotes.
+ * The same scan as the Wasm tokenizer's, for messages that were built or changed.
+ */
+export function findHeaderParam(v: string, name: string): string | undefined {
+  let inParams = false;
+  const n = v.length;
+  for (let i = 0; i < n; i++) {
+    const c = v.charCodeAt(i);
+    if (c === 0x22) {
+      for (i++; i < n; i++) {
+        const d = v.charCodeAt(i);
+        if (d === 0x5c) i++;
+        else if (d === 0x22) break;
+      }
+    } else if (c === 0x2c) {
+      return undefined;
+    } else if (c === 0x3c && !inParams) {
+      const close = v.indexOf(">", i);
+      if (close < 0) return undefined;
+      i = close;
+    } else if (c === 0x3b) {
+      inParams = true;
+      let j = i + 1;
+      while (j < n && (v.charCodeAt(j) === 0x20 || v.charCodeAt(j) === 0x09)) j++;
+      if (v.length - j >= name.length && v.slice(j, j + name.length).toLowerCase() === name) {
+        let k = j + name.length;
+        while (k < n && (v.charCodeAt(k) === 0x20 || v.charCodeAt(k) === 0x09)) k++;
+        if (k < n && v.charCodeAt(k) === 0x3d) {
+          k++;
+          while (k < n && (v.charCodeAt(k) === 0x20 || v.charCodeAt(k) === 0x09)) k++;
+          let e = k;
+          while (e < n && isTokenCode(v.charCodeAt(e))) e++;
+          return e > k ? v.slice(k, e) : undefined;
+        }
+        if (k >= n || v.charCodeAt(k) === 0x3b || v.charCodeAt(k) === 0x2c) return undefined;
+      }
+      i = j - 1;
+    }
+  }
+  return undefined;
+}
+
+/** RFC 3261 §25.1 token characters. */
+function isTokenCode(c: number): boolean {
+  return (
+    (c >= 0x61 && c <= 0x7a) ||
+    (c >= 0x41 && c <= 0x5a) ||
+    (c >= 0x30 && c <= 0x39) ||
+    c === 0x2d || c === 0x2e || c === 0x21 || c === 0x25 || c === 0x2a || c === 0x5f || c === 0x2b || c === 0x60 || c === 0x27 || c === 0x7e
+  );
+}
+
 /** Index of the first comma outside quoted strings and angle brackets, or -1. */
 export function topLevelComma(s: string): number {
   let angle = false;
@@ -389,19 +443,25 @@ export abstract class SipMessage {
     return this._typed(H.To, parseFromTo) ?? throwMissing("To");
   }
 
-  /** The From tag, read without parsing the whole From value when the message is unchanged. */
+  /** The From tag, read without parsing the whole From value. */
   get fromTag(): string | undefined {
-    return this._tok ? this._tagOf(H.From) : this.from.tag;
+    return this._tok ? this._tagOf(H.From) : this._paramOf(H.From, "tag");
   }
 
-  /** The To tag, read without parsing the whole To value when the message is unchanged. */
+  /** The To tag, read without parsing the whole To value. */
   get toTag(): string | undefined {
-    return this._tok ? this._tagOf(H.To) : this.to.tag;
+    return this._tok ? this._tagOf(H.To) : this._paramOf(H.To, "tag");
   }
 
-  /** The branch of the top Via (RFC 3261 §8.1.1.7), read without parsing the Via when unchanged. */
+  /** The branch of the top Via (RFC 3261 §8.1.1.7), read without parsing the Via. */
   get branch(): string | undefined {
-    return this._tok ? this._tagOf(H.Via) : this.topVia?.branch;
+    return this._tok ? this._tagOf(H.Via) : this._paramOf(H.Via, "branch");
+  }
+
+  /** @internal A tag / branch parameter of the first field with that id, found by a light scan. */
+  _paramOf(id: number, name: string): string | undefined {
+    const v = this._first(id);
+    return v === undefined ? undefined : findHeaderParam(v, name);
   }
 
   /** @internal The tag / branch parameter the tokenizer located in the first field with that id. */

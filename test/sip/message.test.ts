@@ -279,3 +279,68 @@ describe("building (RFC 3261 §8.1.1, §8.2.6)", () => {
     expect(trying.toTag).toBeUndefined();
   });
 });
+
+describe("tag and branch fast paths", () => {
+  it("RFC 3261 §19.3, §8.1.1.7: the Wasm scan and the JS scan agree on every fixture", async () => {
+    const { readdirSync, readFileSync } = await import("node:fs");
+    const { findHeaderParam } = await import("../../src/sip/message.ts");
+    const dirs = ["test/vectors/rfc4475", "test/vectors/rfc5118", "bench/corpus"];
+    let checked = 0;
+    for (const dir of dirs) {
+      for (const f of readdirSync(dir)) {
+        if (!/\.(dat|sip|txt)$/.test(f) && !f.includes(".")) continue;
+        const r = tryParseMessage(new Uint8Array(readFileSync(`${dir}/${f}`)));
+        if (!r.ok) continue;
+        const m = r.message;
+        const from = m.header("from");
+        const to = m.header("to");
+        const via = m.header("via");
+        if (from !== undefined) expect(m.fromTag, `${f} From`).toBe(findHeaderParam(from, "tag"));
+        if (to !== undefined) expect(m.toTag, `${f} To`).toBe(findHeaderParam(to, "tag"));
+        if (via !== undefined) expect(m.branch, `${f} Via`).toBe(findHeaderParam(via, "branch"));
+        const c = m.clone();
+        c.addHeader("X-Changed", "1");
+        expect(c.fromTag).toBe(m.fromTag);
+        expect(c.toTag).toBe(m.toTag);
+        expect(c.branch).toBe(m.branch);
+        checked++;
+      }
+    }
+    expect(checked).toBeGreaterThan(40);
+  });
+
+  it("quoted display names and URI parameters are not mistaken for header parameters", async () => {
+    const { findHeaderParam } = await import("../../src/sip/message.ts");
+    expect(findHeaderParam('"A;tag=no" <sip:a@b;tag=nope>;tag=yes', "tag")).toBe("yes");
+    expect(findHeaderParam("<sip:a@b;tag=nope>", "tag")).toBeUndefined();
+    expect(findHeaderParam("sip:a@b;TAG = x", "tag")).toBe("x");
+    expect(findHeaderParam("SIP/2.0/UDP h;branch=z9hG4bK1, SIP/2.0/UDP g;branch=z9hG4bK2", "branch")).toBe("z9hG4bK1");
+    expect(findHeaderParam("SIP/2.0/UDP h, SIP/2.0/UDP g;branch=z9hG4bK2", "branch")).toBeUndefined();
+  });
+});
+
+describe("tag and branch fast paths under mutation", () => {
+  it("the Wasm and JS scans agree on 20 000 mutated From/To/Via lines", async () => {
+    const { findHeaderParam } = await import("../../src/sip/message.ts");
+    let seed = 12345;
+    const rnd = (n: number) => {
+      seed = (seed * 1103515245 + 12345) >>> 0;
+      return (seed >>> 8) % n;
+    };
+    const pieces = [";", "tag", "=", " ", "\t", "\r\n ", '"', "\\", "<", ">", ",", "branch", "x", "z9hG4bK", "sip:a@b", "TAG"];
+    let agreed = 0;
+    for (let i = 0; i < 20000; i++) {
+      let v = "";
+      const k = 1 + rnd(14);
+      for (let j = 0; j < k; j++) v += pieces[rnd(pieces.length)];
+      const text = `BYE sip:a@b SIP/2.0\r\nFrom: ${v}\r\nTo: ${v}\r\nVia: SIP/2.0/UDP h${v}\r\n\r\n`;
+      const r = tryParseMessage(text);
+      if (!r.ok) continue;
+      const m = r.message;
+      expect(m.fromTag).toBe(findHeaderParam(m.header("from")!, "tag"));
+      expect(m.branch).toBe(findHeaderParam(m.header("via")!, "branch"));
+      agreed++;
+    }
+    expect(agreed).toBeGreaterThan(10000);
+  });
+});
