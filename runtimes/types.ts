@@ -7,6 +7,8 @@
  * opened so no data can arrive before someone listens for it.
  */
 
+import type { SrtpCrypto } from "./crypto-types.ts";
+
 /** The runtimes siphon knows. */
 export type RuntimeName = "node" | "deno" | "bun";
 
@@ -186,4 +188,6 @@ export interface Runtime {
     onConnection: (connection: MessageConnection) => MessageHandlers,
   ): Promise<Listener>;
   readonly dns: DnsResolver;
+  /** Native AES for SRTP where it beats the Wasm core (runtimes/<rt>/crypto.ts). */
+  readonly srtpCrypto?: SrtpCrypto;
 }

@@ -1,4 +1,5 @@
 import type { Runtime } from "../types.ts";
+import { bunSrtpCrypto } from "./crypto.ts";
 import { dns } from "./dns.ts";
 import { streamConnect, streamListen } from "./stream.ts";
 import { udpBind } from "./udp.ts";
@@ -17,6 +18,7 @@ export const bunRuntime: Runtime = {
   webSocketConnect,
   webSocketListen,
   dns,
+  srtpCrypto: bunSrtpCrypto,
 };
 
 export default bunRuntime;

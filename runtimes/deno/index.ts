@@ -1,4 +1,5 @@
 import type { Runtime } from "../types.ts";
+import { denoSrtpCrypto } from "./crypto.ts";
 import { dns } from "./dns.ts";
 import { streamConnect, streamListen } from "./stream.ts";
 import { udpBind } from "./udp.ts";
@@ -17,6 +18,7 @@ export const denoRuntime: Runtime = {
   webSocketConnect,
   webSocketListen,
   dns,
+  srtpCrypto: denoSrtpCrypto,
 };
 
 export default denoRuntime;

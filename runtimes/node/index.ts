@@ -1,6 +1,7 @@
 /// <reference types="node" />
 import { randomFillSync } from "node:crypto";
 import type { Runtime } from "../types.ts";
+import { nodeSrtpCrypto } from "./crypto.ts";
 import { dns } from "./dns.ts";
 import { streamConnect, streamListen } from "./stream.ts";
 import { udpBind } from "./udp.ts";
@@ -19,6 +20,7 @@ export const nodeRuntime: Runtime = {
   webSocketConnect,
   webSocketListen,
   dns,
+  srtpCrypto: nodeSrtpCrypto,
 };
 
 export default nodeRuntime;

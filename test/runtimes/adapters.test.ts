@@ -172,3 +172,14 @@ describe("runtime adapter", () => {
     expect(await rt.dns.lookup("127.0.0.1")).toEqual([{ address: "127.0.0.1", family: 4 }]);
   });
 });
+
+describe("runtime record extras", () => {
+  it("lends native AES-ECB for SRTP (FIPS-197 C.1 AES-128 vector)", async () => {
+    const rt = await runtime;
+    const hex = (s: string) => Uint8Array.from(s.match(/../g)!.map((h) => parseInt(h, 16)));
+    const aes = rt.srtpCrypto!.createAesEcb(hex("000102030405060708090a0b0c0d0e0f"));
+    const out = new Uint8Array(16);
+    aes(hex("00112233445566778899aabbccddeeff"), out);
+    expect(out).toEqual(hex("69c4e0d86a7b0430d8cdb78070b4c55a"));
+  });
+});
