@@ -7,7 +7,7 @@ import { hmacDiff, hmacSha1, hmacWrite } from "./hmac";
 import { D_NR, D_RK, D_SALT, ERR_AUTH, KS, S_GCM, S_GHASH_RTCP, S_GHASH_RTP, S_RTCP, S_RTP, TMP } from "./layout";
 import {
   OP_RTCP_PROTECT, OP_RTCP_UNPROTECT, OP_RTP_PROTECT, OP_RTP_UNPROTECT,
-  pBlocks, pEncLen, pEncOff, pErr, pIdx, pIdxOff, pOut, pSeq, pSsrc, pTagLen, pTagOff, plan,
+  pBlocks, pEncLen, pEncOff, pErr, pIdx, pIdxOff, pOut, pSeq, pSsrc, pTagLen, pTagOff, plan, setRtpIds,
 } from "./packet";
 
 const BLOCK: usize = TMP + 384; // one keystream block for partial tails
@@ -256,6 +256,33 @@ export function counterOne(op: i32, slot: usize, p: usize, len: i32, arg: u32, o
     store<u32>(q, bswap<u32>(c3 + <u32>i), 12);
   }
   return pBlocks << 4;
+}
+
+/**
+ * Writes the counter blocks of `count` consecutive SRTP packet indices, starting at (roc, seq) for
+ * `ssrc`, `blocks` blocks per packet (GCM: J0 first), at `out`; returns the bytes written. Used to fetch
+ * keystream for the next packets of a stream in one native call.
+ */
+export function counterRun(slot: usize, ssrc: u32, roc: u32, seq: u32, count: i32, blocks: i32, out: usize): i32 {
+  const gcm = load<u32>(slot + S_GCM) != 0;
+  let q = out;
+  for (let k = 0; k < count; k++) {
+    setRtpIds(ssrc, seq);
+    counterBlock(slot + S_RTP, gcm, false, roc);
+    const b0 = bswap<u32>(c0);
+    const b1 = bswap<u32>(c1);
+    const b2 = bswap<u32>(c2);
+    for (let j = 0; j < blocks; j++) {
+      store<u32>(q, b0);
+      store<u32>(q, b1, 4);
+      store<u32>(q, b2, 8);
+      store<u32>(q, bswap<u32>(c3 + <u32>j), 12);
+      q += 16;
+    }
+    seq = (seq + 1) & 0xffff;
+    if (seq == 0) roc++;
+  }
+  return <i32>(q - out);
 }
 
 export function resetKs(): void {

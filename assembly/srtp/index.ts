@@ -1,7 +1,7 @@
 // SRTP/SRTCP core (RFC 3711, RFC 6188, RFC 7714): key derivation, AES (CM and GCM), HMAC-SHA1,
 // over packets placed by TS in the IO region. See src/srtp/ for the context (ROC, replay, limits).
 import { aesEncrypt, aesExpandKey, o0, o1, o2, o3 } from "./aes";
-import { counterOne, processOne, resetKs } from "./core";
+import { counterOne, counterRun, processOne, resetKs } from "./core";
 import { ghashTable } from "./ghash";
 import { hmacSetup } from "./hmac";
 import {
@@ -170,4 +170,13 @@ export function srtp_ctr(slot: usize, op: i32, n: i32): i32 {
     off += counterOne(op, slot, <usize>load<u32>(d), load<i32>(d, 4), load<u32>(d, 8), KS + <usize>off);
   }
   return off;
+}
+
+/**
+ * Writes into KS the counter blocks of `count` consecutive SRTP packets of `ssrc` from index
+ * (roc, seq), `blocks` per packet; returns bytes written, or 0 when they would not fit in KS.
+ */
+export function srtp_ctr_run(slot: usize, ssrc: u32, roc: u32, seq: u32, count: i32, blocks: i32): i32 {
+  if (count <= 0 || blocks <= 0 || count * blocks > (KS_SIZE >> 4)) return 0;
+  return counterRun(slot, ssrc, roc, seq & 0xffff, count, blocks, KS);
 }

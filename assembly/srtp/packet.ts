@@ -151,3 +151,10 @@ export function plan(op: i32, slot: usize, p: usize, len: i32, arg: u32): void {
   pBlocks = (pEncLen + 15) >> 4;
   if (gcm) pBlocks += 1;
 }
+
+/** Sets the SSRC and sequence number the counter-block helpers use (SRTP, outside a packet plan). */
+export function setRtpIds(ssrc: u32, seq: u32): void {
+  pSsrc = ssrc;
+  pSeq = seq;
+  pIdx = 0;
+}

@@ -30,6 +30,8 @@ export interface SrtpCoreExports {
   srtp_setup(slot: number, profile: number): number;
   /** Runs `op` (0..3) over `n` descriptors; `ext` = 1 takes keystream from the KS region. */
   srtp_run(slot: number, op: number, n: number, ext: number): void;
+  /** Writes counter blocks for `count` consecutive SRTP indices of `ssrc` into KS; bytes written or 0. */
+  srtp_ctr_run(slot: number, ssrc: number, roc: number, seq: number, count: number, blocks: number): number;
   /** Writes the counter blocks of `n` descriptors into KS; returns bytes written. */
   srtp_ctr(slot: number, op: number, n: number): number;
 }
