@@ -26,9 +26,9 @@ export function udpBind(options: { host: string; port: number }, handlers: Datag
       resolve({
         local: { host: a.address, port: a.port },
         send(data, host, port) {
-          socket.send(data, port, host, (error) => {
-            if (error) handlers.onError?.(error);
-          });
+          // No per-send callback: it costs a closure and a tick per datagram, and without one
+          // node:dgram reports send errors as "error" events, which go to onError above.
+          socket.send(data, port, host);
         },
         close() {
           try {
