@@ -505,6 +505,8 @@ export class TransportLayer {
           break;
         case "pong":
           conn.pingSentAt = undefined;
+          // The next ping is due one interval after this pong, earlier than the pong deadline.
+          if (conn.outbound && this.keepAlive > 0) this.armDeadline(now + this.keepAlive);
           break;
         case "error":
           // RFC 3261 §18.3: a stream that cannot be framed cannot be resynchronized.

@@ -395,6 +395,8 @@ describe("transport core: keep-alive (RFC 5626 §4.4.1)", () => {
     net.advance(30000);
     expect(a.layer.counters.pingsSent).toBe(1);
     expect(b.layer.counters.pongsSent).toBe(1);
+    // The pong re-arms the next ping one interval later (not at the pong deadline).
+    expect(a.layer.pollTimeout()).toBe(60000);
     net.advance(15000);
     expect(a.layer.connectionCount).toBe(1);
     net.advance(15000);

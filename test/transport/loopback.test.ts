@@ -2,7 +2,7 @@ import { afterAll, describe, expect, it } from "vitest";
 import { loadRuntime } from "../../runtimes/index.ts";
 import type { Runtime } from "../../runtimes/types.ts";
 import { createSipEndpoint } from "../../src/driver/index.ts";
-import type { SipEndpoint } from "../../src/driver/index.ts";
+import type { SipEndpoint, SipEndpointOptions } from "../../src/driver/index.ts";
 import { createRequest, createResponse } from "../../src/sip/index.ts";
 import type { SipRequest, SipResponse } from "../../src/sip/index.ts";
 import type { TransportProtocol } from "../../src/transport/index.ts";
@@ -38,13 +38,14 @@ async function freePort(rt: Runtime, host: string): Promise<number> {
 }
 
 /** A UAS answering every request 200 through its transaction layer, and a UAC. */
-async function pair(transport: TransportProtocol, host = "127.0.0.1") {
+async function pair(transport: TransportProtocol, host = "127.0.0.1", serverOptions: Partial<SipEndpointOptions> = {}) {
   const rt = await runtime;
   const pki = await testPki();
   const tls = transport === "TLS" || transport === "WSS" ? { tls: { cert: pki.cert, key: pki.key } } : {};
   // With UDP, TCP listens on the same port number, as a SIP server does (5060 for both).
   const same = transport === "UDP" ? await freePort(rt, host) : 0;
   const server: SipEndpoint = await createSipEndpoint({
+    ...serverOptions,
     runtime: rt,
     listen: [{ transport, host, port: same, ...tls }, ...(transport === "UDP" ? [{ transport: "TCP" as const, host, port: same }] : [])],
     transactions: true,
@@ -164,5 +165,32 @@ describe("transport over real loopback sockets", () => {
     expect(server.transport.counters.connectionsFailed).toBe(1);
     junk.close();
     idle.close();
+  });
+
+  it("slowloris on real sockets: a connection holding half a message is closed after partialMessageTimeout", async () => {
+    const { rt, ask, server, port } = await pair("TCP", "127.0.0.1", { partialMessageTimeout: 300 });
+    const t0 = rt.now();
+    const closedAt = new Promise<number>((r) => {
+      void rt
+        .streamConnect({ host: "127.0.0.1", port }, { onData: () => {}, onClose: () => r(rt.now()) })
+        .then((c) => c.write(new TextEncoder().encode("OPTIONS sip:x SIP/2.0\r\nVia: SIP/2.0/TCP 1.2.3.4")));
+    });
+    expect((await ask(options("127.0.0.1"))).status).toBe(200);
+    const at = await closedAt;
+    expect(at - t0).toBeGreaterThanOrEqual(250);
+    expect(server.transport.counters.connectionsFailed).toBe(1);
+  });
+
+  it("RFC 5626 §4.4.1 on real sockets: the driver's timer sends a CRLFCRLF ping on an idle client connection and the server pongs", async () => {
+    const rt = await runtime;
+    const server = await createSipEndpoint({ runtime: rt, listen: [{ transport: "TCP" }], onMessage() {} });
+    const client = await createSipEndpoint({ runtime: rt, listen: [{ transport: "TCP" }], keepAliveInterval: 150, onMessage() {} });
+    open.push(server, client);
+    const req = options("127.0.0.1");
+    client.send(req, client.prepareRequest(req, { transport: "TCP", host: "127.0.0.1", port: server.listeningPoints[0]!.local.port }));
+    for (let i = 0; i < 40 && server.transport.counters.pongsSent < 2; i++) await new Promise((r) => setTimeout(r, 50));
+    expect(client.transport.counters.pingsSent).toBeGreaterThanOrEqual(2);
+    expect(server.transport.counters.pongsSent).toBeGreaterThanOrEqual(2);
+    expect(client.transport.connectionCount).toBe(1);
   });
 });
