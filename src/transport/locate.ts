@@ -126,6 +126,16 @@ export async function locateServer(uri: SipUri, resolver: DnsResolver, options: 
   return done(out, host);
 }
 
+/**
+ * RFC 3263 §4.3: "If a failure occurs ... (timeout or 503 response from the server), the client
+ * SHOULD try the next element". True for a transaction timeout, a transport error, and a 503;
+ * accepts the transaction layer's events (`{ type, response? }`).
+ */
+export function shouldTryNextTarget(outcome: { readonly type: string; readonly response?: { readonly status: number } }): boolean {
+  if (outcome.type === "timeout" || outcome.type === "transport-error") return true;
+  return outcome.type === "response" && outcome.response?.status === 503;
+}
+
 function done(out: Target[], host: string): TargetList {
   if (out.length === 0) throw new TransportError("RESOLVE_FAILED", `no SIP server found for ${host} (RFC 3263)`);
   return new TargetList(out);

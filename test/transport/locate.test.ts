@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import type { AddressRecord, DnsResolver, NaptrRecord, SrvRecord } from "../../runtimes/types.ts";
 import { parseUri } from "../../src/sip/index.ts";
 import type { SipUri } from "../../src/sip/index.ts";
-import { TransportError, locateServer, orderSrv } from "../../src/transport/index.ts";
+import { TransportError, locateServer, orderSrv, shouldTryNextTarget } from "../../src/transport/index.ts";
 
 /** A resolver answering from tables, recording every query. */
 function fakeResolver(zone: {
@@ -167,5 +167,13 @@ describe("RFC 3263 server location", () => {
     const { resolver } = fakeResolver({});
     const list = await locateServer(uri("sip:bob@example.com;maddr=192.0.2.77"), resolver);
     expect(list.targets[0]).toMatchObject({ host: "192.0.2.77", port: 5060, transport: "UDP" });
+  });
+
+  it("RFC 3263 §4.3: timeout, transport error and 503 move to the next target; other responses do not", () => {
+    expect(shouldTryNextTarget({ type: "timeout" })).toBe(true);
+    expect(shouldTryNextTarget({ type: "transport-error" })).toBe(true);
+    expect(shouldTryNextTarget({ type: "response", response: { status: 503 } })).toBe(true);
+    expect(shouldTryNextTarget({ type: "response", response: { status: 500 } })).toBe(false);
+    expect(shouldTryNextTarget({ type: "response", response: { status: 200 } })).toBe(false);
   });
 });
