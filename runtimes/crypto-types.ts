@@ -4,12 +4,12 @@
  * does faster.
  *
  * Measured (172-byte SRTP packets, bench/srtp.mjs; full table in src/srtp/context.ts): a long-lived
- * native AES-ECB cipher turning a batch of 64 packets' counter blocks into keystream lifts
- * AES_CM_128_HMAC_SHA1_80 from ~0.8M to 1.4-1.6M pkt/s on Node, to ~1.0M on Deno and ~1.2M on Bun; for
- * one packet it loses (a native call costs ~1 µs, the Wasm AES of 160 bytes ~0.7 µs), so contexts use
- * it only for runs of packets. Per-packet native cipher or HMAC objects are slower than Wasm (object
- * creation costs microseconds), and node:crypto has no reusable HMAC, so HMAC-SHA1 and GHASH stay in
- * Wasm.
+ * native AES-ECB cipher producing keystream for many packets per call lifts AES_CM_128_HMAC_SHA1_80 from
+ * ~0.8M to ~1.4M pkt/s on Node, ~0.73M to ~1.0M on Deno and ~0.95M to ~1.3M on Bun (AEAD_AES_128_GCM:
+ * ~0.67M to ~1.2M on Node). One call per packet would lose (a native call costs ~1 µs, the Wasm AES of
+ * 160 bytes ~0.7 µs), so contexts batch the calls. Per-packet native cipher or HMAC objects are slower
+ * than Wasm (object creation costs microseconds) and node:crypto has no reusable HMAC state, so
+ * HMAC-SHA1 and GHASH stay in Wasm.
  */
 
 /**

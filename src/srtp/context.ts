@@ -7,25 +7,27 @@
  * (§3.3.2, updated only after a packet authenticates), the SRTCP index (§3.4), and the key-use limits
  * (§9.2: never wrap, fail with SrtpLimitError instead).
  *
- * Native crypto (option `crypto`, from runtimes/<name>/crypto.ts): for a run of packets (batch forms),
- * the core writes every packet's counter blocks into its keystream region, the runtime's long-lived
- * AES-ECB cipher encrypts them in one call, and the core XORs, authenticates (HMAC-SHA1 or GHASH, always
- * in Wasm) and tags. Single packets always use the Wasm AES: one native call costs more than the Wasm
- * AES of a 160-byte payload. Measured with bench/srtp.mjs (172-byte packets, 2-core shared VM, process
- * CPU time; pkt/s, protect / unprotect):
+ * Native crypto (option `crypto`, from runtimes/<name>/crypto.ts) only ever generates AES keystream: the
+ * core writes counter blocks into its keystream region, the runtime's long-lived AES-ECB cipher encrypts
+ * them in one call, and the core XORs, authenticates (HMAC-SHA1 or GHASH, always in Wasm) and tags.
+ * Batch forms do this for the whole batch; single SRTP packets take keystream fetched ahead for their
+ * stream (the next PREFETCH_BLOCKS blocks' worth of packet indices in one call). One native call per
+ * packet would lose to the Wasm AES (a call costs ~1 µs here, the Wasm AES of 160 bytes ~0.7 µs).
  *
- *   AES_CM_128_HMAC_SHA1_80      single (in place)    batch 64 Wasm        batch 64 native
- *     Node 20                    798k / 776k          782k / 797k          1.61M / 1.45M
- *     Deno 2.9                   784k / 698k          811k / 726k          1.04M / 895k
- *     Bun 1.4 (wall clock)       911k / 732k          934k / 745k          1.18M / 810k
+ * Measured with bench/srtp.mjs (172-byte packets, 2-core shared VM, process CPU time; pkt/s,
+ * protect / unprotect; werift-rtp's SrtpSession for reference):
+ *
+ *   AES_CM_128_HMAC_SHA1_80  in place, Wasm   in place, native  batch 64, Wasm   batch 64, native  werift-rtp
+ *     Node 20                772k / 790k      1.40M / 1.25M     823k / 762k      1.49M / 1.45M     140k / 85k
+ *     Deno 2.9               727k / 744k      1.03M / 988k      718k / 749k      1.13M / 933k      32k / 26k
+ *     Bun 1.4                993k / 925k      1.30M / 1.11M     837k / 973k      1.10M / 1.04M     535k / 186k
  *   AEAD_AES_128_GCM
- *     Node 20                    682k / 751k          645k / 738k          1.18M / 1.30M
- *     Deno 2.9                   718k / 721k          796k / 827k          778k / 1.25M
- *     Bun 1.4 (wall clock)       522k / 596k          578k / 554k          973k / 695k
+ *     Node 20                671k / 652k      1.25M / 1.19M     724k / 700k      1.27M / 1.17M     185k / 76k
+ *     Deno 2.9               533k / 605k      865k / 968k       841k / 818k      1.09M / 1.28M     20k / 31k
+ *     Bun 1.4                941k / 963k      1.22M / 1.14M     884k / 890k      1.06M / 1.01M     706k / 239k
  *
  * Primitive costs in Wasm here: T-table AES ~67 ns per block, SHA-1 compression ~105 ns (an SRTP tag
- * over a 172-byte packet takes 4), GHASH ~40 ns per block with 8-bit tables. A native node:crypto
- * AES-ECB call costs ~1 µs plus ~25-50 ns per block here, so it pays from 2 packets on.
+ * over a 172-byte packet takes 4), GHASH ~40 ns per block with 8-bit tables.
  */
 import type { AesEcbEncryptor, SrtpCrypto } from "../../runtimes/crypto-types.ts";
 import { releaseHandle, residentSlot, srtpEngine } from "./engine.ts";
@@ -66,9 +68,9 @@ const RTCP_KEY_AT = 64 + 384 + 320;
 /** RFC 3711 §9.2: at most 2^48 SRTP packets under one master key. */
 const MAX_SRTP_PACKETS = 2 ** 48;
 /**
- * Smallest run of packets sent to the native cipher. One native call costs more than the Wasm AES of
- * one 160-byte payload, so single packets stay in Wasm (measured: see the table at the top of the file;
- * a micro-benchmark on Node put batches of 1/2/4/8 at 0.75x/1.08x/1.48x/1.75x the Wasm rate).
+ * Smallest batch sent to the native cipher. One native call costs more than the Wasm AES of one
+ * 160-byte payload (a micro-benchmark on Node put batches of 1/2/4/8 at 0.75x/1.08x/1.48x/1.75x the Wasm
+ * rate); lone packets use prefetched keystream or the Wasm AES.
  */
 const NATIVE_MIN_BATCH = 2;
 /**
