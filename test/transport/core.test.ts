@@ -138,6 +138,36 @@ describe("transport core: client side (RFC 3261 §18.1)", () => {
     expect(err.message).toBe(req);
   });
 
+  it("RFC 7118 §5.2: a WebSocket client without a listening point uses a .invalid sent-by and accepts responses to it", () => {
+    const net = new FakeNetwork();
+    const c = net.node("c", [{ transport: "UDP", host: "10.0.0.1", port: 5060 }]);
+    const s = net.node("s", [{ transport: "WS", host: "10.0.0.2", port: 8080 }]);
+    const req = options();
+    const flow = c.layer.prepareRequest(req, { transport: "WS", host: "10.0.0.2", port: 8080 });
+    expect(req.topVia!.transport).toBe("WS");
+    expect(req.topVia!.host).toMatch(/^[0-9a-f]{12}\.invalid$/);
+    expect(req.topVia!.port).toBeUndefined();
+    c.layer.send(req, flow, 0);
+    net.run();
+    const inbound = received(s)[0]!;
+    expect(inbound.flow.transport).toBe("WS");
+    expect((inbound.message as SipRequest).topVia!.received).toBe("10.0.0.1");
+    s.layer.send(createResponse(inbound.message as SipRequest, 200, "OK", { toTag: "t" }), inbound.flow, 0);
+    net.run();
+    expect(received(c).map((e) => (e.message as SipResponse).status)).toEqual([200]);
+  });
+
+  it("RFC 7118 §5.3: a response cannot open a connection back to a WebSocket client", () => {
+    const net = new FakeNetwork();
+    const s = net.node("s", [{ transport: "WS", host: "10.0.0.2", port: 8080 }]);
+    const req = parseMessage(
+      "OPTIONS sip:b@x SIP/2.0\r\nVia: SIP/2.0/WS abc.invalid;branch=z9hG4bK1\r\nFrom: <sip:a@x>;tag=1\r\nTo: <sip:b@x>\r\nCall-ID: c\r\nCSeq: 1 OPTIONS\r\n\r\n",
+    ) as SipRequest;
+    s.layer.send(createResponse(req, 200, "OK", { toTag: "t" }), { transport: "WS", reliable: true, remote: { host: "10.0.0.1", port: 50000 }, connection: 999 }, 0);
+    net.run();
+    expect(errors(s)[0]!.error.code).toBe("NO_ROUTE");
+  });
+
   it("IPv6: Via sent-by is bracketed (RFC 5118 §4.1) and received carries the bare address", () => {
     const net = new FakeNetwork();
     const a = net.node("a", [{ transport: "UDP", host: "2001:db8::1", port: 5060 }]);

@@ -11,6 +11,7 @@ export interface Node {
 }
 
 interface Link {
+  ws: boolean;
   a: { node: Node; id: number };
   b: { node: Node; id: number };
 }
@@ -101,7 +102,7 @@ export class FakeNetwork {
           node.layer.handleConnectFailed(a.connection, this.now, new Error("refused"));
           break;
         }
-        const link: Link = { a: { node, id: a.connection }, b: { node: dest.node, id: serverId } };
+        const link: Link = { ws: a.transport === "WS" || a.transport === "WSS", a: { node, id: a.connection }, b: { node: dest.node, id: serverId } };
         this.links.set(`${node.name} ${a.connection}`, link);
         this.links.set(`${dest.node.name} ${serverId}`, link);
         node.layer.handleConnected(a.connection, this.now);
@@ -112,7 +113,7 @@ export class FakeNetwork {
         if (!link) break;
         const peer = link.a.node === node && link.a.id === a.connection ? link.b : link.a;
         if (peer.node.layer.hasConnection(peer.id)) {
-          if (peer.node.layer.listeningPoints().some((p) => p.transport === "WS" || p.transport === "WSS")) {
+          if (link.ws) {
             peer.node.layer.handleWebSocketMessage(peer.id, a.data, this.now);
           } else peer.node.layer.handleStreamData(peer.id, a.data, this.now);
         }
