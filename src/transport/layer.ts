@@ -17,6 +17,15 @@ import {
   normalizeHost,
   unbracket,
 } from "./address.ts";
+import {
+  CONNECT_TIMEOUT,
+  connectionDeadline,
+  connectionDue,
+  connectionKey,
+  sendsPings,
+} from "./connection.ts";
+import type { Connection, ConnectionTiming } from "./connection.ts";
+import { newCounters } from "./counters.ts";
 import { TransportError } from "./errors.ts";
 import type { TransportErrorCode } from "./errors.ts";
 import { badRequestFor } from "./malformed.ts";
@@ -30,7 +39,8 @@ import type {
   TransportOptions,
   TransportProtocol,
 } from "./types.ts";
-import { replaceTopVia, stampReceived } from "./via.ts";
+import { responseRoute } from "./routing.ts";
+import { clientVia, replaceTopVia, stampReceived } from "./via.ts";
 
 /** Where a request goes: a transport and an address (resolved per RFC 3263, see `locate.ts`). */
 export interface Target {
@@ -44,60 +54,9 @@ export interface Target {
   path?: string;
 }
 
-interface Pending {
-  data: Uint8Array;
-  message: SipMessage | undefined;
-  flow: Flow;
-  tag: unknown;
-}
-
-interface Connection {
-  readonly id: number;
-  readonly transport: TransportProtocol;
-  readonly outbound: boolean;
-  readonly remote: Address;
-  readonly key: string;
-  readonly listeningPoint: number | undefined;
-  state: "connecting" | "open";
-  framer: SipStreamFramer | undefined;
-  pending: Pending[];
-  /** Last SIP message either way (idle close). */
-  lastMessage: number;
-  /** Last bytes either way (keep-alive). */
-  lastActivity: number;
-  pingSentAt: number | undefined;
-  /** Since when an incomplete message sits in the framer (slowloris). */
-  partialSince: number | undefined;
-  openedAt: number;
-}
-
 const CRLF = new Uint8Array([13, 10]);
 const CRLFCRLF = new Uint8Array([13, 10, 13, 10]);
 const enc = new TextEncoder();
-const CONNECT_TIMEOUT = 10_000;
-
-const connectionKey = (transport: TransportProtocol, host: string, port: number) =>
-  `${transport} ${normalizeHost(host)} ${port}`;
-
-function newCounters(): TransportCounters {
-  return {
-    messagesIn: 0,
-    messagesOut: 0,
-    malformed: 0,
-    malformedAnswered: 0,
-    responsesDiscarded: 0,
-    queueDropped: 0,
-    connectionsOpened: 0,
-    connectionsRefused: 0,
-    connectionsClosed: 0,
-    connectionsFailed: 0,
-    idleClosed: 0,
-    pingsSent: 0,
-    pongsSent: 0,
-    udpToTcp: 0,
-    sendErrors: 0,
-  };
-}
 
 /**
  * The SIP transport layer (RFC 3261 §18), sans-I/O. The driver feeds it datagrams, connection
@@ -119,10 +78,7 @@ export class TransportLayer {
   readonly counters: TransportCounters = newCounters();
   private readonly udpLimit: number;
   private readonly maxConnections: number;
-  private readonly idleTimeout: number;
-  private readonly keepAlive: number;
-  private readonly pongTimeout: number;
-  private readonly partialTimeout: number;
+  private readonly timing: ConnectionTiming;
   private readonly maxEvents: number;
   private readonly addRport: boolean;
   private readonly answerMalformed: boolean;
@@ -143,10 +99,12 @@ export class TransportLayer {
   constructor(options: TransportOptions = {}) {
     this.udpLimit = options.pathMtu !== undefined ? options.pathMtu - 200 : (options.udpMaxRequestSize ?? 1300);
     this.maxConnections = options.maxConnections ?? 1024;
-    this.idleTimeout = options.idleTimeout ?? 300_000;
-    this.keepAlive = options.keepAliveInterval ?? 60_000;
-    this.pongTimeout = options.pongTimeout ?? 10_000;
-    this.partialTimeout = options.partialMessageTimeout ?? 30_000;
+    this.timing = {
+      idleTimeout: options.idleTimeout ?? 300_000,
+      keepAlive: options.keepAliveInterval ?? 60_000,
+      pongTimeout: options.pongTimeout ?? 10_000,
+      partialTimeout: options.partialMessageTimeout ?? 30_000,
+    };
     this.maxEvents = options.maxPendingEvents ?? 4096;
     this.addRport = options.rport ?? true;
     this.answerMalformed = options.answerMalformed ?? true;
@@ -260,7 +218,7 @@ export class TransportLayer {
 
   // ------------------------------------------------------------------ server side: responses
 
-  /** RFC 3261 §18.2.2 (and RFC 3581 §4): where a response goes. Undefined after an error event. */
+  /** RFC 3261 §18.2.2 (and RFC 3581 §4, routing.ts): where a response goes. Undefined after an error event. */
   private responseFlow(response: SipResponse, flow: Flow, tag: unknown): Flow | undefined {
     let via: Via | undefined;
     try {
@@ -272,44 +230,17 @@ export class TransportLayer {
       this.fail("NO_ROUTE", "response without a readable top Via", response, flow, tag);
       return undefined;
     }
-    const transport = via.transport.toUpperCase() as TransportProtocol;
-    if (isReliable(transport)) {
-      // "If the 'sent-protocol' is a reliable transport protocol such as TCP or SCTP, or TLS over
-      // those, the response MUST be sent using the existing connection to the source of the original
-      // request that created the transaction, if that connection is still open."
-      const open = flow.connection !== undefined ? this.connections.get(flow.connection) : undefined;
-      if (open) return flow;
-      if (transport === "WS" || transport === "WSS") {
-        // RFC 7118 §5.3: a server cannot open a connection back to a WebSocket client.
-        this.fail("NO_ROUTE", "the WebSocket connection of the request is closed", response, flow, tag);
+    const open = flow.connection !== undefined && this.connections.has(flow.connection);
+    const route = responseRoute(via, open);
+    switch (route.kind) {
+      case "connection":
+        return flow;
+      case "none":
+        this.fail("NO_ROUTE", route.reason, response, flow, tag);
         return undefined;
-      }
-      // "If that connection is no longer open, the server SHOULD open a connection to the IP
-      // address in the 'received' parameter, if present, using the port in the 'sent-by' value, or
-      // the default port for that transport, if no port is specified."
-      return this.addressFlow(transport, via.received ?? via.host, via.port ?? defaultPort(transport), flow, response, tag);
+      case "address":
+        return this.addressFlow(route.transport, route.host, route.port, flow, response, tag);
     }
-    const maddr = via.params["maddr"];
-    if (typeof maddr === "string" && maddr !== "") {
-      // "Otherwise, if the Via header field value contains a 'maddr' parameter, the response MUST be
-      // forwarded to the address listed there, using the port indicated in 'sent-by', or port 5060."
-      return this.addressFlow("UDP", maddr, via.port ?? 5060, flow, response, tag);
-    }
-    if (typeof via.rport === "number") {
-      // RFC 3581 §4: "the response MUST be sent to the IP address listed in the 'received'
-      // parameter, and the port in the 'rport' parameter", from the address and port the request
-      // was received on.
-      return this.addressFlow("UDP", via.received ?? via.host, via.rport, flow, response, tag);
-    }
-    if (via.received !== undefined) {
-      // "Otherwise (for unreliable unicast transports), if the top Via has a 'received' parameter,
-      // the response MUST be sent to the address in the 'received' parameter, using the port
-      // indicated in the 'sent-by' value, or using port 5060 if none is specified explicitly."
-      return this.addressFlow("UDP", via.received, via.port ?? 5060, flow, response, tag);
-    }
-    // "Otherwise, if it is not receiver-tagged, the response MUST be sent to the address indicated
-    // by the 'sent-by' value, using the procedures in Section 5 of [4]" (RFC 3263).
-    return this.addressFlow("UDP", via.host, via.port ?? 5060, flow, response, tag);
   }
 
   private addressFlow(
@@ -411,7 +342,7 @@ export class TransportLayer {
     this.connections.set(conn.id, conn);
     if (!this.byKey.has(key)) this.byKey.set(key, conn);
     this.counters.connectionsOpened++;
-    this.armDeadline(now + Math.min(this.idleTimeout, outbound && this.keepAlive > 0 ? this.keepAlive : Infinity));
+    this.armDeadline(connectionDeadline(conn, this.timing));
     return conn;
   }
 
@@ -451,7 +382,7 @@ export class TransportLayer {
       return undefined;
     }
     const conn = this.newConnection(lp.transport, false, { host: unbracket(remote.host), port: remote.port }, lp.id, now);
-    this.armDeadline(now + this.partialTimeout);
+    this.armDeadline(now + this.timing.partialTimeout);
     return conn.id;
   }
 
@@ -506,7 +437,7 @@ export class TransportLayer {
         case "pong":
           conn.pingSentAt = undefined;
           // The next ping is due one interval after this pong, earlier than the pong deadline.
-          if (conn.outbound && this.keepAlive > 0) this.armDeadline(now + this.keepAlive);
+          if (sendsPings(conn, this.timing)) this.armDeadline(now + this.timing.keepAlive);
           break;
         case "error":
           // RFC 3261 §18.3: a stream that cannot be framed cannot be resynchronized.
@@ -520,7 +451,7 @@ export class TransportLayer {
     if (conn.framer.buffered > 0) {
       if (conn.partialSince === undefined) {
         conn.partialSince = now;
-        this.armDeadline(now + this.partialTimeout);
+        this.armDeadline(now + this.timing.partialTimeout);
       }
     } else conn.partialSince = undefined;
   }
@@ -595,39 +526,32 @@ export class TransportLayer {
   /** Runs idle closes, keep-alive pings, pong and slowloris timeouts due at `now`. */
   handleTimeout(now: number): void {
     this.deadline = undefined;
+    const t = this.timing;
     for (const conn of [...this.connections.values()]) {
-      if (conn.state === "connecting") {
-        if (now - conn.openedAt >= CONNECT_TIMEOUT) {
-          this.actions.push({ type: "close", connection: conn.id });
-          this.drop(conn, "CONNECT_FAILED", `connecting to ${hostPort(conn.remote.host, conn.remote.port)} timed out`, undefined, now);
-        } else this.armDeadline(conn.openedAt + CONNECT_TIMEOUT);
-        continue;
+      switch (connectionDue(conn, now, t)) {
+        case "connect-timeout":
+          this.closeWith(conn, "CONNECT_FAILED", `connecting to ${hostPort(conn.remote.host, conn.remote.port)} timed out`, now, true);
+          continue;
+        case "pong-timeout":
+          this.closeWith(conn, "KEEPALIVE_TIMEOUT", "no pong to a CRLFCRLF keep-alive", now, true);
+          continue;
+        case "slowloris":
+          this.closeWith(conn, "CONNECTION_CLOSED", "incomplete message held too long", now, true);
+          continue;
+        case "idle":
+          this.counters.idleClosed++;
+          this.closeWith(conn, "CONNECTION_CLOSED", "idle", now, false);
+          continue;
+        case "ping":
+          // RFC 5626 §4.4.1: the client sends a CRLFCRLF ping; the server answers with a CRLF pong.
+          conn.pingSentAt = now;
+          this.counters.pingsSent++;
+          this.write(conn, CRLFCRLF, now);
+          break;
+        case undefined:
+          break;
       }
-      if (conn.pingSentAt !== undefined && now - conn.pingSentAt >= this.pongTimeout) {
-        // RFC 5626 §4.4.1: no pong within 10 seconds means the flow failed.
-        this.closeWith(conn, "KEEPALIVE_TIMEOUT", "no pong to a CRLFCRLF keep-alive", now, true);
-        continue;
-      }
-      if (conn.partialSince !== undefined && now - conn.partialSince >= this.partialTimeout) {
-        this.closeWith(conn, "CONNECTION_CLOSED", "incomplete message held too long", now, true);
-        continue;
-      }
-      if (now - conn.lastMessage >= this.idleTimeout) {
-        this.counters.idleClosed++;
-        this.closeWith(conn, "CONNECTION_CLOSED", "idle", now, false);
-        continue;
-      }
-      const pings = conn.outbound && conn.framer !== undefined && this.keepAlive > 0;
-      if (pings && conn.pingSentAt === undefined && now - conn.lastActivity >= this.keepAlive) {
-        // RFC 5626 §4.4.1: the client sends a CRLFCRLF ping; the server answers with a CRLF pong.
-        conn.pingSentAt = now;
-        this.counters.pingsSent++;
-        this.write(conn, CRLFCRLF, now);
-      }
-      this.armDeadline(conn.lastMessage + this.idleTimeout);
-      if (conn.pingSentAt !== undefined) this.armDeadline(conn.pingSentAt + this.pongTimeout);
-      else if (pings) this.armDeadline(conn.lastActivity + this.keepAlive);
-      if (conn.partialSince !== undefined) this.armDeadline(conn.partialSince + this.partialTimeout);
+      this.armDeadline(connectionDeadline(conn, t));
     }
   }
 
@@ -737,18 +661,7 @@ export class TransportLayer {
     } catch {
       existing = undefined;
     }
-    const params = existing ? { ...existing.params } : {};
-    // rport is ours to ask for (RFC 3581 §3), per transport; the branch stays the TU's.
-    delete params["rport"];
-    const via: Via = {
-      protocol: "SIP/2.0",
-      transport,
-      host: sentByHost.includes(":") ? `[${sentByHost}]` : sentByHost,
-      params,
-      branch: existing?.branch ?? `z9hG4bK${this.hex(8)}`,
-    };
-    if (sentByPort !== undefined) via.port = sentByPort;
-    if (transport === "UDP" && this.addRport) via.rport = true;
+    const via = clientVia(existing, transport, sentByHost, sentByPort, transport === "UDP" && this.addRport, () => `z9hG4bK${this.hex(8)}`);
     if (existing) replaceTopVia(request, via);
     else request.addHeader("Via", formatViaValue(via), { prepend: true });
   }

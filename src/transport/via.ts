@@ -26,3 +26,30 @@ export function stampReceived(via: Via, sourceHost: string, sourcePort: number):
   if (wantsRport) via.rport = sourcePort;
   return true;
 }
+
+/**
+ * The top Via a client transport writes (RFC 3261 §18.1.1): "the transport ... MUST fill in the
+ * sent-by" and the transport it uses; the branch (and other parameters) stay the TU's, a new
+ * magic-cookie branch (§8.1.1.7) when there was no Via. `rport` is asked for on UDP (RFC 3581 §3).
+ */
+export function clientVia(
+  existing: Via | undefined,
+  transport: string,
+  sentByHost: string,
+  sentByPort: number | undefined,
+  rport: boolean,
+  newBranch: () => string,
+): Via {
+  const params = existing ? { ...existing.params } : {};
+  delete params["rport"];
+  const via: Via = {
+    protocol: "SIP/2.0",
+    transport,
+    host: sentByHost.includes(":") && !sentByHost.startsWith("[") ? `[${sentByHost}]` : sentByHost,
+    params,
+    branch: existing?.branch ?? newBranch(),
+  };
+  if (sentByPort !== undefined) via.port = sentByPort;
+  if (rport) via.rport = true;
+  return via;
+}
