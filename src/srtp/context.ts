@@ -38,8 +38,9 @@ import { deriveIntoKeyRegion, loadSessionKeys } from "./kdf.ts";
 import type { SrtpSessionKeys } from "./kdf.ts";
 import { srtpProfile } from "./profiles.ts";
 import type { SrtpProfileInfo, SrtpProfileName } from "./profiles.ts";
-import { ReplayWindow } from "./replay-window.ts";
 import { MAX_ROC, MAX_SRTCP_INDEX, guessRoc } from "./rollover.ts";
+import { StreamTable } from "./streams.ts";
+import type { RtpStream } from "./streams.ts";
 
 /** Options of {@link createSrtpContext}. */
 export interface SrtpContextOptions {
@@ -83,37 +84,6 @@ const PREFETCH_MAX_BLOCKS = 128;
 /** Largest SRTP packet index (ROC 2^32-1, SEQ 65535). */
 const MAX_INDEX = MAX_SRTP_PACKETS - 1;
 
-/** Per-SSRC SRTP state: the highest index seen (s_l with its ROC), and for receiving the replay window. */
-class RtpStream {
-  started = false;
-  roc = 0;
-  sl = 0;
-  highest = -1;
-  readonly window: ReplayWindow | undefined;
-  /** Prefetched keystream: `ksCount` packets from index `ksBase`, `ksBlocks` blocks each. */
-  ks: Uint8Array | undefined;
-  ksBase = 0;
-  ksCount = 0;
-  ksBlocks = 0;
-  constructor(window: ReplayWindow | undefined) {
-    this.window = window;
-  }
-  /** Moves s_l/ROC forward when `index` is the new highest (RFC 3711 §3.3.1). */
-  commit(v: number, seq: number, index: number): void {
-    if (!this.started || index > this.highest) {
-      this.started = true;
-      this.highest = index;
-      this.roc = v;
-      this.sl = seq;
-    }
-    this.window?.accept(index);
-  }
-}
-
-class RtcpTxStream {
-  next = 0;
-}
-
 const registry = new FinalizationRegistry<KeyHandle>((h) => releaseHandle(srtpEngine(), h));
 
 function packetError(code: number, ssrc?: number, index?: number): never {
@@ -156,13 +126,7 @@ export class SrtpContext {
   private readonly handle: KeyHandle;
   private readonly rtpEcb: AesEcbEncryptor | undefined;
   private readonly rtcpEcb: AesEcbEncryptor | undefined;
-  private readonly windowSize: number;
-  private readonly maxStreams: number;
-  private readonly txRtp = new Map<number, RtpStream>();
-  private readonly rxRtp = new Map<number, RtpStream>();
-  private readonly txRtcp = new Map<number, RtcpTxStream>();
-  private readonly rxRtcp = new Map<number, ReplayWindow>();
-  private rtpPackets = 0;
+  private readonly streams: StreamTable;
   private closed = false;
   private scratch: BatchScratch | undefined;
 
@@ -175,10 +139,9 @@ export class SrtpContext {
     this.handle = handle;
     const w = options.replayWindow ?? 128;
     if (!Number.isInteger(w) || w < 1 || w > 32768) throw new RangeError("replayWindow must be an integer in 1..32768");
-    this.windowSize = w;
     const m = options.maxStreams ?? 4096;
     if (!Number.isInteger(m) || m < 1) throw new RangeError("maxStreams must be a positive integer");
-    this.maxStreams = m;
+    this.streams = new StreamTable(w, m);
     const k = profile.keyLength;
     this.rtpEcb = options.crypto?.createAesEcb(handle.image.subarray(RTP_KEY_AT, RTP_KEY_AT + k));
     this.rtcpEcb = options.crypto?.createAesEcb(handle.image.subarray(RTCP_KEY_AT, RTCP_KEY_AT + k));
@@ -200,37 +163,17 @@ export class SrtpContext {
    * replay window empties) at this ROC.
    */
   setRolloverCounter(ssrc: number, roc: number, direction: "send" | "receive"): void {
-    if (!Number.isInteger(roc) || roc < 0 || roc > MAX_ROC) throw new RangeError("ROC must be a 32-bit unsigned integer");
-    ssrc >>>= 0;
-    const map = direction === "send" ? this.txRtp : this.rxRtp;
-    let st = map.get(ssrc);
-    if (direction === "receive" || !st) {
-      st = this.newRtpStream(map, ssrc, direction === "receive");
-      map.set(ssrc, st);
-    }
-    if (st.started) {
-      st.highest = roc * 65536 + st.sl;
-    }
-    st.roc = roc;
-    st.ksCount = 0;
+    this.streams.setRoc(ssrc >>> 0, roc, direction);
   }
 
   /** The ROC of an SSRC, or undefined when the SSRC is unknown in that direction. */
   rolloverCounter(ssrc: number, direction: "send" | "receive"): number | undefined {
-    return (direction === "send" ? this.txRtp : this.rxRtp).get(ssrc >>> 0)?.roc;
+    return (direction === "send" ? this.streams.txRtp : this.streams.rxRtp).get(ssrc >>> 0)?.roc;
   }
 
   /** Sets the next SRTCP index the sender uses for an SSRC (31 bits, RFC 3711 §3.4). */
   setSrtcpIndex(ssrc: number, index: number): void {
-    if (!Number.isInteger(index) || index < 0 || index > MAX_SRTCP_INDEX + 1) throw new RangeError("SRTCP index must be in 0..2^31");
-    ssrc >>>= 0;
-    let st = this.txRtcp.get(ssrc);
-    if (!st) {
-      this.checkStreams(this.txRtcp.size, ssrc);
-      st = new RtcpTxStream();
-      this.txRtcp.set(ssrc, st);
-    }
-    st.next = index;
+    this.streams.setSrtcpIndex(ssrc >>> 0, index);
   }
 
   // ---------------------------------------------------------------------------------------------
@@ -331,17 +274,6 @@ export class SrtpContext {
     if (buffer.length < length + extra) throw new SrtpPacketError(SrtpErrorCode.NoRoom, "no room for the SRTP tag");
   }
 
-  private checkStreams(size: number, ssrc: number): void {
-    if (size >= this.maxStreams) {
-      throw new SrtpLimitError(SrtpErrorCode.Limit, `more than ${this.maxStreams} SSRCs in one SRTP context`, { ssrc });
-    }
-  }
-
-  private newRtpStream(map: Map<number, RtpStream>, ssrc: number, receive: boolean): RtpStream {
-    if (!map.has(ssrc)) this.checkStreams(map.size, ssrc);
-    return new RtpStream(receive ? new ReplayWindow(this.windowSize) : undefined);
-  }
-
   /** Runs `op` over `n` descriptors in the core, with native keystream when configured. */
   private run(op: number, n: number): void {
     if (this.closed) throw new Error("SRTP context is closed");
@@ -432,25 +364,16 @@ export class SrtpContext {
     if (len < 12) packetError(SrtpErrorCode.TooShort);
     const seq = (src[2]! << 8) | src[3]!;
     const ssrc = be32(src, 8);
-    const st = this.txRtp.get(ssrc);
+    const st = this.streams.txRtp.get(ssrc);
     const v = st === undefined ? 0 : st.started ? guessRoc(st.sl, st.roc, seq) : st.roc;
     // RFC 3711 §3.3.1/§9.2: the index must not wrap; the key is used up instead.
-    if (v < 0 || v > MAX_ROC || this.rtpPackets >= MAX_SRTP_PACKETS) packetError(SrtpErrorCode.Limit, ssrc, v * 65536 + seq);
+    if (v < 0 || v > MAX_ROC || this.streams.rtpPackets >= MAX_SRTP_PACKETS) packetError(SrtpErrorCode.Limit, ssrc, v * 65536 + seq);
     const r = st !== undefined && this.rtpEcb !== undefined
       ? this.onePrefetched(OP_RTP_PROTECT, st, src, len, v, seq, ssrc)
       : this.one(OP_RTP_PROTECT, src, len, v);
     if (r < 0) packetError(r, ssrc);
-    this.commitTxRtp(st, ssrc, v, seq);
+    this.streams.commitTxRtp(st, ssrc, v, seq);
     return r;
-  }
-
-  private commitTxRtp(st: RtpStream | undefined, ssrc: number, v: number, seq: number): void {
-    if (st === undefined) {
-      st = this.newRtpStream(this.txRtp, ssrc, false);
-      this.txRtp.set(ssrc, st);
-    }
-    st.commit(v, seq, v * 65536 + seq);
-    this.rtpPackets++;
   }
 
   private unprotectRtpAt(src: Uint8Array, len: number): number {
@@ -459,7 +382,7 @@ export class SrtpContext {
     if (len < 12 + tag) packetError(SrtpErrorCode.TooShort);
     const seq = (src[2]! << 8) | src[3]!;
     const ssrc = be32(src, 8);
-    const st = this.rxRtp.get(ssrc);
+    const st = this.streams.rxRtp.get(ssrc);
     const v = st === undefined ? 0 : st.started ? guessRoc(st.sl, st.roc, seq) : st.roc;
     const index = v * 65536 + seq;
     // A guess below ROC 0 is older than the stream's first packet: a replay by definition.
@@ -470,38 +393,21 @@ export class SrtpContext {
       ? this.onePrefetched(OP_RTP_UNPROTECT, st, src, len, v, seq, ssrc)
       : this.one(OP_RTP_UNPROTECT, src, len, v);
     if (r < 0) packetError(r, ssrc, index);
-    this.commitRxRtp(st, ssrc, v, seq, index);
+    this.streams.commitRxRtp(st, ssrc, v, seq, index);
     return r;
-  }
-
-  private commitRxRtp(st: RtpStream | undefined, ssrc: number, v: number, seq: number, index: number): void {
-    if (st === undefined) {
-      st = this.newRtpStream(this.rxRtp, ssrc, true);
-      this.rxRtp.set(ssrc, st);
-    }
-    st.commit(v, seq, index);
   }
 
   private protectRtcpAt(src: Uint8Array, len: number): number {
     if (len > this.e.maxPacket) packetError(SrtpErrorCode.TooLong);
     if (len < 8) packetError(SrtpErrorCode.TooShort);
     const ssrc = be32(src, 4);
-    const st = this.txRtcp.get(ssrc);
+    const st = this.streams.txRtcp.get(ssrc);
     const index = st === undefined ? 0 : st.next;
     if (index > MAX_SRTCP_INDEX) packetError(SrtpErrorCode.Limit, ssrc, index);
     const r = this.one(OP_RTCP_PROTECT, src, len, index);
     if (r < 0) packetError(r, ssrc);
-    this.commitTxRtcp(st, ssrc, index);
+    (st ?? this.streams.txRtcpStream(ssrc)).next = index + 1;
     return r;
-  }
-
-  private commitTxRtcp(st: RtcpTxStream | undefined, ssrc: number, index: number): void {
-    if (st === undefined) {
-      this.checkStreams(this.txRtcp.size, ssrc);
-      st = new RtcpTxStream();
-      this.txRtcp.set(ssrc, st);
-    }
-    st.next = index + 1;
   }
 
   /** The SRTCP index (without E) of a protected packet, or -1 when too short. */
@@ -518,21 +424,12 @@ export class SrtpContext {
     const index = this.rtcpIndexOf(src, len);
     if (index < 0) packetError(SrtpErrorCode.TooShort);
     const ssrc = be32(src, 4);
-    const w = this.rxRtcp.get(ssrc);
+    const w = this.streams.rxRtcp.get(ssrc);
     if (w !== undefined && !w.check(index)) packetError(SrtpErrorCode.Replay, ssrc, index);
     const r = this.one(OP_RTCP_UNPROTECT, src, len, 0);
     if (r < 0) packetError(r, ssrc, index);
-    this.commitRxRtcp(w, ssrc, index);
+    this.streams.commitRxRtcp(w, ssrc, index);
     return r;
-  }
-
-  private commitRxRtcp(w: ReplayWindow | undefined, ssrc: number, index: number): void {
-    if (w === undefined) {
-      this.checkStreams(this.rxRtcp.size, ssrc);
-      w = new ReplayWindow(this.windowSize);
-      this.rxRtcp.set(ssrc, w);
-    }
-    w.accept(index);
   }
 
   private batch(op: number, packets: readonly Uint8Array[], lengths: ArrayLike<number>, results: Int32Array): void {
@@ -584,7 +481,7 @@ export class SrtpContext {
           }
           const seq = (pkt[2]! << 8) | pkt[3]!;
           const ssrc = be32(pkt, 8);
-          const st = protect ? this.txRtp.get(ssrc) : this.rxRtp.get(ssrc);
+          const st = protect ? this.streams.txRtp.get(ssrc) : this.streams.rxRtp.get(ssrc);
           let v: number;
           if (st !== undefined && st.started) {
             v = guessRoc(st.sl, st.roc, seq);
@@ -603,7 +500,7 @@ export class SrtpContext {
             results[i] = protect ? -SrtpErrorCode.Limit : -SrtpErrorCode.Replay;
             continue;
           }
-          if (v > MAX_ROC || (protect && this.rtpPackets + count >= MAX_SRTP_PACKETS)) {
+          if (v > MAX_ROC || (protect && this.streams.rtpPackets + count >= MAX_SRTP_PACKETS)) {
             results[i] = -SrtpErrorCode.Limit;
             continue;
           }
@@ -624,16 +521,8 @@ export class SrtpContext {
           const ssrc = be32(pkt, 4);
           s.ssrc[count] = ssrc;
           if (protect) {
-            let st = this.txRtcp.get(ssrc);
-            if (st === undefined) {
-              if (this.txRtcp.size >= this.maxStreams) {
-                results[i] = -SrtpErrorCode.Limit;
-                continue;
-              }
-              st = new RtcpTxStream();
-              this.txRtcp.set(ssrc, st);
-            }
-            if (st.next > MAX_SRTCP_INDEX) {
+            const st = this.streams.txRtcp.get(ssrc) ?? (this.streams.txRtcp.size < this.streams.maxStreams ? this.streams.txRtcpStream(ssrc) : undefined);
+            if (st === undefined || st.next > MAX_SRTCP_INDEX) {
               results[i] = -SrtpErrorCode.Limit;
               continue;
             }
@@ -645,7 +534,7 @@ export class SrtpContext {
               results[i] = -SrtpErrorCode.TooShort;
               continue;
             }
-            const w = this.rxRtcp.get(ssrc);
+            const w = this.streams.rxRtcp.get(ssrc);
             if (w !== undefined && !w.check(index)) {
               results[i] = -SrtpErrorCode.Replay;
               continue;
@@ -687,23 +576,23 @@ export class SrtpContext {
     try {
       switch (op) {
         case OP_RTP_PROTECT:
-          this.commitTxRtp(this.txRtp.get(ssrc), ssrc, s.v[k]!, s.seq[k]!);
+          this.streams.commitTxRtp(this.streams.txRtp.get(ssrc), ssrc, s.v[k]!, s.seq[k]!);
           return 0;
         case OP_RTP_UNPROTECT: {
-          const st = this.rxRtp.get(ssrc);
+          const st = this.streams.rxRtp.get(ssrc);
           const index = s.index[k]!;
           // Two copies of one packet in the same batch: only the first is accepted.
           if (st !== undefined && st.started && !st.window!.check(index)) return -SrtpErrorCode.Replay;
-          this.commitRxRtp(st, ssrc, s.v[k]!, s.seq[k]!, index);
+          this.streams.commitRxRtp(st, ssrc, s.v[k]!, s.seq[k]!, index);
           return 0;
         }
         case OP_RTCP_PROTECT:
           return 0;
         default: {
-          const w = this.rxRtcp.get(ssrc);
+          const w = this.streams.rxRtcp.get(ssrc);
           const index = s.index[k]!;
           if (w !== undefined && !w.check(index)) return -SrtpErrorCode.Replay;
-          this.commitRxRtcp(w, ssrc, index);
+          this.streams.commitRxRtcp(w, ssrc, index);
           return 0;
         }
       }
