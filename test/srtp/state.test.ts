@@ -304,3 +304,25 @@ describe("keystream fetched ahead for single packets (native crypto)", () => {
     });
   }
 });
+
+describe("stream bound", () => {
+  it("RFC 3711 §3.2.3: SSRCs beyond maxStreams get SrtpLimitError, tracked ones keep working", () => {
+    const info = SRTP_PROFILES.AES_CM_128_HMAC_SHA1_80;
+    const o = { profile: info.name, masterKey: new Uint8Array(16).fill(1), masterSalt: new Uint8Array(14).fill(2), maxStreams: 3 };
+    const tx = createSrtpContext(o);
+    const rx = createSrtpContext(o);
+    for (let s = 1; s <= 3; s++) rx.unprotectRtp(tx.protectRtp(rtp(1, 20, s)));
+    expect(() => tx.protectRtp(rtp(1, 20, 4))).toThrow(SrtpLimitError);
+    const big = createSrtpContext({ ...o, maxStreams: 10 });
+    expect(() => rx.unprotectRtp(big.protectRtp(rtp(1, 20, 4)))).toThrow(SrtpLimitError);
+    expect(rx.unprotectRtp(tx.protectRtp(rtp(2, 20, 2))).length).toBe(32);
+    const res = new Int32Array(1);
+    const buf = new Uint8Array(42);
+    buf.set(rtp(1, 20, 9));
+    tx.protectRtpBatch([buf], [32], res);
+    expect(res[0]).toBe(-SrtpErrorCode.Limit);
+    tx.close();
+    rx.close();
+    big.close();
+  });
+});
