@@ -33,11 +33,20 @@ export interface DatagramHandlers {
   onError?(error: unknown): void;
 }
 
+/**
+ * Most bytes a connection may hold unsent. A peer that stops reading would otherwise grow the
+ * send buffer without bound; past this the adapter closes the connection with an error.
+ */
+export const MAX_WRITE_BUFFER = 4 * 1024 * 1024;
+
 /** A connected byte stream (TCP or TLS). */
 export interface StreamConnection {
   readonly local: SocketAddress;
   readonly remote: SocketAddress;
-  /** Queues bytes for sending; the runtime buffers when the socket is not writable. */
+  /**
+   * Queues bytes for sending; the runtime buffers when the socket is not writable, up to
+   * {@link MAX_WRITE_BUFFER} (then the connection is closed and `onClose` gets an error).
+   */
   write(data: Uint8Array): void;
   /** Closes the connection; `onClose` follows once. */
   close(): void;

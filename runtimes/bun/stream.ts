@@ -5,12 +5,14 @@ import type {
   StreamHandlers,
   StreamListenOptions,
 } from "../types.ts";
+import { MAX_WRITE_BUFFER } from "../types.ts";
 import { bun, type BunSocket, type BunSocketHandler } from "./bun-api.ts";
 
 /** Per-socket state kept in `socket.data`: the handlers and bytes the kernel did not take yet. */
 interface State {
   handlers: StreamHandlers;
   pending: Uint8Array[];
+  pendingBytes: number;
   closed: boolean;
 }
 
@@ -29,6 +31,7 @@ function flush(s: BunSocket): void {
     const chunk = st.pending[0]!;
     const n = s.write(chunk);
     if (n < 0) return;
+    st.pendingBytes -= Math.max(0, n);
     if (n < chunk.length) {
       st.pending[0] = chunk.subarray(n);
       return;
@@ -38,7 +41,7 @@ function flush(s: BunSocket): void {
 }
 
 function wrap(s: BunSocket, handlers: StreamHandlers): StreamConnection {
-  s.data = { handlers, pending: [], closed: false } satisfies State;
+  s.data = { handlers, pending: [], pendingBytes: 0, closed: false } satisfies State;
   s.setNoDelay?.(true);
   return {
     local: { host: s.localAddress ?? "", port: s.localPort ?? 0 },
@@ -46,12 +49,19 @@ function wrap(s: BunSocket, handlers: StreamHandlers): StreamConnection {
     write(data) {
       const st = state(s);
       if (st.closed) return;
-      if (st.pending.length > 0) {
-        st.pending.push(data.slice());
-        return;
+      let rest = data;
+      if (st.pending.length === 0) {
+        const n = s.write(data);
+        if (n < 0 || n >= data.length) return;
+        rest = data.subarray(n);
       }
-      const n = s.write(data);
-      if (n >= 0 && n < data.length) st.pending.push(data.slice(n));
+      st.pending.push(rest.slice());
+      st.pendingBytes += rest.length;
+      if (st.pendingBytes > MAX_WRITE_BUFFER) {
+        // Report first: ending the socket runs the close handler at once.
+        finish(s, new Error("peer is not reading: send buffer full"));
+        s.end();
+      }
     },
     close() {
       s.end();

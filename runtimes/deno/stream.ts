@@ -5,6 +5,7 @@ import type {
   StreamHandlers,
   StreamListenOptions,
 } from "../types.ts";
+import { MAX_WRITE_BUFFER } from "../types.ts";
 import { deno, type DenoConn } from "./deno-api.ts";
 
 const READ_SIZE = 65536;
@@ -38,12 +39,14 @@ function wrap(conn: DenoConn, handlers: StreamHandlers): StreamConnection {
     }
   })();
   const queue: Uint8Array[] = [];
+  let queued = 0;
   let writing = false;
   const pump = async () => {
     writing = true;
     try {
       while (queue.length > 0 && !closed) {
         let chunk = queue.shift()!;
+        queued -= chunk.length;
         while (chunk.length > 0) chunk = chunk.subarray(await conn.write(chunk));
       }
     } catch (error) {
@@ -58,6 +61,11 @@ function wrap(conn: DenoConn, handlers: StreamHandlers): StreamConnection {
       if (closed) return;
       // The caller may reuse its buffer once write() returns.
       queue.push(data.slice());
+      queued += data.length;
+      if (queued > MAX_WRITE_BUFFER) {
+        finish(new Error("peer is not reading: send buffer full"));
+        return;
+      }
       if (!writing) void pump();
     },
     close: () => finish(),

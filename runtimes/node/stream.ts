@@ -8,6 +8,7 @@ import type {
   StreamHandlers,
   StreamListenOptions,
 } from "../types.ts";
+import { MAX_WRITE_BUFFER } from "../types.ts";
 
 function wrap(socket: Socket, handlers: StreamHandlers): StreamConnection {
   let closed = false;
@@ -26,7 +27,9 @@ function wrap(socket: Socket, handlers: StreamHandlers): StreamConnection {
     local: { host: socket.localAddress ?? "", port: socket.localPort ?? 0 },
     remote: { host: socket.remoteAddress ?? "", port: socket.remotePort ?? 0 },
     write(data) {
-      if (!socket.destroyed) socket.write(data);
+      if (socket.destroyed) return;
+      socket.write(data);
+      if (socket.writableLength > MAX_WRITE_BUFFER) socket.destroy(new Error("peer is not reading: send buffer full"));
     },
     close() {
       socket.destroy();

@@ -183,3 +183,31 @@ describe("runtime record extras", () => {
     expect(out).toEqual(hex("69c4e0d86a7b0430d8cdb78070b4c55a"));
   });
 });
+
+describe("runtime adapter limits", () => {
+  it("a peer that stops reading is disconnected once MAX_WRITE_BUFFER bytes wait to be sent", async () => {
+    const rt = await runtime;
+    const net = await import("node:net");
+    const held: import("node:net").Socket[] = [];
+    const server = net.createServer((sock) => {
+      sock.pause(); // never reads
+      held.push(sock);
+    });
+    await new Promise<void>((r) => server.listen(0, "127.0.0.1", () => r()));
+    const port = (server.address() as { port: number }).port;
+    let closedWith: unknown = "open";
+    const client = await rt.streamConnect({ host: "127.0.0.1", port }, { onData: () => {}, onClose: (e) => (closedWith = e) });
+    const chunk = new Uint8Array(64 * 1024);
+    let sent = 0;
+    for (let i = 0; i < 600 && closedWith === "open"; i++) {
+      client.write(chunk);
+      sent += chunk.length;
+      if (i % 8 === 0) await new Promise((r) => setTimeout(r, 1));
+    }
+    for (let i = 0; i < 50 && closedWith === "open"; i++) await new Promise((r) => setTimeout(r, 10));
+    expect(closedWith).toBeInstanceOf(Error);
+    expect(sent).toBeLessThan(600 * 64 * 1024);
+    for (const s of held) s.destroy();
+    server.close();
+  });
+});
