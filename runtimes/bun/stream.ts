@@ -60,7 +60,8 @@ function wrap(s: BunSocket, handlers: StreamHandlers): StreamConnection {
       if (st.pendingBytes > MAX_WRITE_BUFFER) {
         // Report first: ending the socket runs the close handler at once.
         finish(s, new Error("peer is not reading: send buffer full"));
-        s.end();
+        if (s.terminate) s.terminate();
+        else s.end();
       }
     },
     close() {
