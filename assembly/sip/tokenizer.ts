@@ -16,7 +16,12 @@ const T_ENTRY: u32 = 8;
 
 // 32 bytes of slack so a 16-byte vector load near the end stays inside the region.
 const INPUT = memory.data(INPUT_CAP + 32, 16);
-const TOKENS = memory.data((T_FIXED + HEADERS_CAP * T_ENTRY) * 4, 16);
+/** Token tables are written into a ring of slots, so JS reads them in place instead of copying. */
+const SLOTS: u32 = 32;
+const SLOT_BYTES: u32 = (T_FIXED + HEADERS_CAP * T_ENTRY) * 4;
+const TOKENS = memory.data(SLOTS * SLOT_BYTES, 16);
+/** Base of the slot being written. */
+let tbase: usize = TOKENS;
 // Character classes: bit 0 = token char (RFC 3261 §25.1 token).
 const CLASS = memory.data(256);
 
@@ -71,7 +76,7 @@ initClasses();
 initHeaderTable();
 
 @inline function tset(i: u32, v: u32): void {
-  store<u32>(TOKENS + (<usize>i << 2), v);
+  store<u32>(tbase + (<usize>i << 2), v);
 }
 @inline function at(p: usize): u32 {
   return <u32>load<u8>(p);
@@ -318,9 +323,17 @@ export function sip_input_ptr(): usize {
 export function sip_input_cap(): u32 {
   return INPUT_CAP;
 }
-/** Pointer to the token table (u32s). */
+/** Pointer to the first token-table slot (u32s). */
 export function sip_tokens_ptr(): usize {
   return TOKENS;
+}
+/** Number of token-table slots in the ring. */
+export function sip_token_slots(): u32 {
+  return SLOTS;
+}
+/** Size of one token-table slot in bytes. */
+export function sip_token_slot_bytes(): u32 {
+  return SLOT_BYTES;
 }
 export function sip_headers_cap(): u32 {
   return HEADERS_CAP;
@@ -330,7 +343,8 @@ export function sip_headers_cap(): u32 {
  * Tokenizes the message of `len` bytes at INPUT. Returns the number of header fields, or a negative
  * error code with the byte offset in the token table's error slot.
  */
-export function sip_tokenize(len: u32, maxHeaders: u32, maxHeaderLen: u32): i32 {
+export function sip_tokenize(len: u32, maxHeaders: u32, maxHeaderLen: u32, slot: u32): i32 {
+  tbase = TOKENS + <usize>(slot % SLOTS) * SLOT_BYTES;
   if (len > INPUT_CAP) return fail(E_MESSAGE_TOO_LARGE, INPUT);
   if (maxHeaders > HEADERS_CAP) maxHeaders = HEADERS_CAP;
   const end = INPUT + <usize>len;
@@ -418,7 +432,7 @@ export function sip_tokenize(len: u32, maxHeaders: u32, maxHeaderLen: u32): i32 
     let ve = le;
     while (ve > vs && (isWsp(at(ve - 1)) || at(ve - 1) == CR || at(ve - 1) == LF)) ve--;
     const id = lookupHeader(ns, <u32>(ne - ns), h);
-    if (id - 1 < FIRST_IDS && load<u32>(TOKENS + ((T_FIRST + id - 1) << 2)) == 0) tset(T_FIRST + id - 1, entry);
+    if (id - 1 < FIRST_IDS && load<u32>(tbase + ((T_FIRST + id - 1) << 2)) == 0) tset(T_FIRST + id - 1, entry);
     tset(entry, id);
     tset(entry + 1, <u32>(ns - INPUT));
     tset(entry + 2, <u32>(ne - ns));
@@ -456,7 +470,7 @@ export function sip_tokenize(len: u32, maxHeaders: u32, maxHeaderLen: u32): i32 
     blen = clen;
     tset(T_FLAGS, 2);
   }
-  tset(T_FLAGS, load<u32>(TOKENS + (T_FLAGS << 2)) | high);
+  tset(T_FLAGS, load<u32>(tbase + (T_FLAGS << 2)) | high);
   tset(T_CLEN, clen >= 0 ? <u32>clen : 0xffffffff);
   tset(T_COUNT, count);
   tset(T_BODY_OFF, <u32>(bodyOff - INPUT));

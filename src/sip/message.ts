@@ -16,6 +16,7 @@ import {
   parseTokenList,
 } from "./header-values.ts";
 import { parseContactList, parseFromTo, parseNameAddr, parseNameAddrList } from "./name-addr.ts";
+import { slotValid, tokenizeCopy, type Tokens } from "./tokenizer.ts";
 import { T_A_LEN, T_A_OFF, T_B_LEN, T_B_OFF, T_BODY_LEN, T_BODY_OFF, T_C_LEN, T_C_OFF, T_COUNT, T_ENTRY, T_FIRST, T_FIRST_IDS, T_FIXED, T_FLAGS, T_STATUS } from "./tokenizer.ts";
 import type {
   AuthValue,
@@ -137,8 +138,17 @@ export abstract class SipMessage {
 
   /** @internal Message bytes (parsed messages only). */
   _src: Uint8Array;
-  /** @internal Token table (parsed, unchanged messages only). */
-  _tok: number[] | null;
+  /**
+   * @internal Token table (parsed, unchanged messages only): the Wasm ring (this message's slot at
+   * `_tb`, valid while the slot's generation is `_gen`) or a private copy (`_tb` 0, `_gen` 0).
+   */
+  _tok: ArrayLike<number> | null;
+  /** @internal */
+  _tb = 0;
+  /** @internal */
+  _slot = 0;
+  /** @internal */
+  _gen = 0;
   /** @internal Header list once materialized. */
   _fields: Field[] | null;
   /** @internal */
@@ -156,13 +166,23 @@ export abstract class SipMessage {
   _head: string | null = null;
 
   /** @internal */
-  constructor(src: Uint8Array, tok: number[] | null, fields: Field[] | null, body: Uint8Array) {
+  constructor(src: Uint8Array, fields: Field[] | null, body: Uint8Array) {
     this._src = src;
-    this._tok = tok;
+    this._tok = null;
     this._fields = fields;
     this._body = body;
-    this._ascii = tok === null || (tok[T_FLAGS]! & 1) === 0;
-    this._pristine = tok !== null && (tok[T_FLAGS]! & 2) !== 0;
+    this._ascii = true;
+    this._pristine = false;
+  }
+
+  /** @internal The token table, copied out of the Wasm ring first if its slot has been reused. */
+  _t(): ArrayLike<number> {
+    if (this._gen !== 0 && !slotValid(this._slot, this._gen)) {
+      this._tok = tokenizeCopy(this._src);
+      this._tb = 0;
+      this._gen = 0;
+    }
+    return this._tok!;
   }
 
   // ---- raw header access -------------------------------------------------------------------------
@@ -171,7 +191,7 @@ export abstract class SipMessage {
   _slice(off: number, len: number): string {
     if (len === 0) return "";
     if (this._ascii) {
-      const head = (this._head ??= utf8.decode(this._src.subarray(0, this._tok![T_BODY_OFF]!)));
+      const head = (this._head ??= utf8.decode(this._src.subarray(0, this._t()[this._tb + T_BODY_OFF]!)));
       return head.substring(off, off + len);
     }
     return utf8.decode(this._src.subarray(off, off + len));
@@ -179,26 +199,27 @@ export abstract class SipMessage {
 
   /** @internal Decoded value of token entry `e` (index of its first slot). */
   _tokValue(e: number): string {
-    const tok = this._tok!;
+    const tok = this._t();
     const s = this._slice(tok[e + 3]!, tok[e + 4]!);
     return tok[e + 5]! & 1 ? unfold(s) : s;
   }
 
   /** @internal Decoded name of token entry `e`. */
   _tokName(e: number): string {
-    const tok = this._tok!;
+    const tok = this._t();
     return this._slice(tok[e + 1]!, tok[e + 2]!);
   }
 
   /** @internal Token entry index of the first header with id (or, for id 0, lower-cased name), or -1. */
   _tokFind(id: number, lname: string): number {
-    const tok = this._tok!;
+    const tok = this._t();
+    const tb = this._tb;
     if (id !== 0 && id <= T_FIRST_IDS) {
-      const e = tok[T_FIRST + id - 1]!;
-      return e === 0 ? -1 : e;
+      const e = tok[tb + T_FIRST + id - 1]!;
+      return e === 0 ? -1 : tb + e;
     }
-    const end = T_FIXED + tok[T_COUNT]! * T_ENTRY;
-    for (let e = T_FIXED; e < end; e += T_ENTRY) {
+    const end = tb + T_FIXED + tok[tb + T_COUNT]! * T_ENTRY;
+    for (let e = tb + T_FIXED; e < end; e += T_ENTRY) {
       if (tok[e] === id && (id !== 0 || this._tokName(e).toLowerCase() === lname)) return e;
     }
     return -1;
@@ -208,9 +229,10 @@ export abstract class SipMessage {
   _values(id: number, lname: string): string[] {
     const out: string[] = [];
     if (this._tok) {
-      const tok = this._tok;
-      const end = T_FIXED + tok[T_COUNT]! * T_ENTRY;
-      for (let e = T_FIXED; e < end; e += T_ENTRY) {
+      const tok = this._t();
+      const tb = this._tb;
+      const end = tb + T_FIXED + tok[tb + T_COUNT]! * T_ENTRY;
+      for (let e = tb + T_FIXED; e < end; e += T_ENTRY) {
         if (tok[e] === id && (id !== 0 || this._tokName(e).toLowerCase() === lname)) out.push(this._tokValue(e));
       }
     } else {
@@ -257,10 +279,11 @@ export abstract class SipMessage {
   /** @internal The header list, decoding it from the token table on first use. */
   _materialize(): Field[] {
     if (this._fields) return this._fields;
-    const tok = this._tok!;
+    const tok = this._t();
+    const tb = this._tb;
     const fields: Field[] = [];
-    const end = T_FIXED + tok[T_COUNT]! * T_ENTRY;
-    for (let e = T_FIXED; e < end; e += T_ENTRY) {
+    const end = tb + T_FIXED + tok[tb + T_COUNT]! * T_ENTRY;
+    for (let e = tb + T_FIXED; e < end; e += T_ENTRY) {
       fields.push({ id: tok[e]!, name: this._tokName(e), value: this._tokValue(e) });
     }
     this._fields = fields;
@@ -422,7 +445,7 @@ export abstract class SipMessage {
       const hit = cache.get(H.CSeq) as CSeq | undefined;
       if (hit) return hit;
       const e = this._tokFind(H.CSeq, "");
-      const tok = this._tok;
+      const tok = this._t();
       if (e >= 0 && tok[e + 7] !== 0) {
         const end = tok[e + 3]! + tok[e + 4]!;
         const v: CSeq = { seq: tok[e + 6]!, method: this._slice(tok[e + 7]!, end - tok[e + 7]!) };
@@ -468,7 +491,7 @@ export abstract class SipMessage {
   _tagOf(id: number): string | undefined {
     const e = this._tokFind(id, "");
     if (e < 0) return undefined;
-    const tok = this._tok!;
+    const tok = this._t();
     const len = tok[e + 7]!;
     return len === 0 ? undefined : this._slice(tok[e + 6]!, len);
   }
@@ -618,9 +641,10 @@ export abstract class SipMessage {
 
   /** @internal Byte range of the whole message in `_src` while pristine: [start, end). */
   _rawRange(): [number, number] {
-    const tok = this._tok!;
+    const tok = this._t();
+    const tb = this._tb;
     // The start line is the first thing after any leading CRLFs; the end is the end of the body.
-    return [tok[T_A_OFF]!, tok[T_BODY_OFF]! + tok[T_BODY_LEN]!];
+    return [tok[tb + T_A_OFF]!, tok[tb + T_BODY_OFF]! + tok[tb + T_BODY_LEN]!];
   }
 
   /** The serialized message as text (the body decoded as UTF-8). */
@@ -649,8 +673,8 @@ export class SipRequest extends SipMessage {
   _uri: Uri | undefined;
 
   /** @internal Use parseMessage or createRequest. */
-  constructor(method: string | undefined, uriText: string | undefined, src: Uint8Array, tok: number[] | null, fields: Field[] | null, body: Uint8Array) {
-    super(src, tok, fields, body);
+  constructor(method: string | undefined, uriText: string | undefined, src: Uint8Array, fields: Field[] | null, body: Uint8Array) {
+    super(src, fields, body);
     this._method = method;
     this._uriText = uriText;
   }
@@ -658,8 +682,8 @@ export class SipRequest extends SipMessage {
   /** The method, case-sensitive as written (RFC 3261 §7.1). */
   get method(): string {
     if (this._method === undefined) {
-      const tok = this._tok!;
-      this._method = this._slice(tok[T_A_OFF]!, tok[T_A_LEN]!);
+      const tok = this._t();
+      this._method = this._slice(tok[this._tb + T_A_OFF]!, tok[this._tb + T_A_LEN]!);
     }
     return this._method;
   }
@@ -672,8 +696,8 @@ export class SipRequest extends SipMessage {
   /** The Request-URI as written. */
   get uriText(): string {
     if (this._uriText === undefined) {
-      const tok = this._tok!;
-      this._uriText = this._slice(tok[T_B_OFF]!, tok[T_B_LEN]!);
+      const tok = this._t();
+      this._uriText = this._slice(tok[this._tb + T_B_OFF]!, tok[this._tb + T_B_LEN]!);
     }
     return this._uriText;
   }
@@ -716,8 +740,8 @@ export class SipResponse extends SipMessage {
   _reason: string | undefined;
 
   /** @internal Use parseMessage or createResponse. */
-  constructor(status: number, reason: string | undefined, src: Uint8Array, tok: number[] | null, fields: Field[] | null, body: Uint8Array) {
-    super(src, tok, fields, body);
+  constructor(status: number, reason: string | undefined, src: Uint8Array, fields: Field[] | null, body: Uint8Array) {
+    super(src, fields, body);
     this._status = status;
     this._reason = reason;
   }
@@ -735,8 +759,8 @@ export class SipResponse extends SipMessage {
   /** Reason phrase (may be empty, RFC 4475 §3.1.1.13). */
   get reason(): string {
     if (this._reason === undefined) {
-      const tok = this._tok!;
-      this._reason = this._slice(tok[T_C_OFF]!, tok[T_C_LEN]!);
+      const tok = this._t();
+      this._reason = this._slice(tok[this._tb + T_C_OFF]!, tok[this._tb + T_C_LEN]!);
     }
     return this._reason;
   }
@@ -759,23 +783,34 @@ export class SipResponse extends SipMessage {
  * Builds the message object for a token table (see tokenizer.ts). `text` is the message as a string
  * when the caller parsed a string that is all ASCII (then no bytes need decoding).
  */
-export function messageFromTokens(src: Uint8Array, tok: number[], text: string | null): SipRequest | SipResponse {
-  const bo = tok[T_BODY_OFF]!;
-  const bl = tok[T_BODY_LEN]!;
+export function messageFromTokens(t: Tokens): SipRequest | SipResponse {
+  const { src, tok, base } = t;
+  const bo = tok[base + T_BODY_OFF]!;
+  const bl = tok[base + T_BODY_LEN]!;
   const body = bl === 0 ? EMPTY : src.subarray(bo, bo + bl);
-  const m = tok[0] === 1 ? new SipRequest(undefined, undefined, src, tok, null, body) : new SipResponse(tok[T_STATUS]!, undefined, src, tok, null, body);
-  m._head = text;
+  const m =
+    tok[base] === 1
+      ? new SipRequest(undefined, undefined, src, null, body)
+      : new SipResponse(tok[base + T_STATUS]!, undefined, src, null, body);
+  const flags = tok[base + T_FLAGS]!;
+  m._tok = tok;
+  m._tb = base;
+  m._slot = t.slot;
+  m._gen = t.gen;
+  m._ascii = (flags & 1) === 0;
+  m._pristine = (flags & 2) !== 0;
+  m._head = t.text;
   return m;
 }
 
 /** @internal Creates a changed-from-scratch message (see build.ts). */
 export function newRequest(method: string, uriText: string, fields: Field[], body: Uint8Array): SipRequest {
-  return new SipRequest(method, uriText, EMPTY, null, fields, body);
+  return new SipRequest(method, uriText, EMPTY, fields, body);
 }
 
 /** @internal */
 export function newResponse(status: number, reason: string, fields: Field[], body: Uint8Array): SipResponse {
-  return new SipResponse(status, reason, EMPTY, null, fields, body);
+  return new SipResponse(status, reason, EMPTY, fields, body);
 }
 
 /** @internal Header field record for build.ts. */

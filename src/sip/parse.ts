@@ -29,12 +29,12 @@ export function resolveLimits(l: Partial<SipLimits> | undefined): SipLimits {
 export function parseMessage(data: Uint8Array | string, opts?: ParseOptions): SipRequest | SipResponse {
   const t = tokenize(data, resolveLimits(opts?.limits));
   if (!("tok" in t)) throw t;
-  return messageFromTokens(t.src, t.tok, t.text);
+  return messageFromTokens(t);
 }
 
 /** parseMessage as a result value: never throws for malformed input. */
 export function tryParseMessage(data: Uint8Array | string, opts?: ParseOptions): ParseResult {
   const t = tokenize(data, resolveLimits(opts?.limits));
   if (!("tok" in t)) return { ok: false, error: t };
-  return { ok: true, message: messageFromTokens(t.src, t.tok, t.text) };
+  return { ok: true, message: messageFromTokens(t) };
 }

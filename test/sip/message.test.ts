@@ -344,3 +344,24 @@ describe("tag and branch fast paths under mutation", () => {
     expect(agreed).toBeGreaterThan(10000);
   });
 });
+
+describe("messages outliving the tokenizer's ring of token tables", () => {
+  it("a message parsed long ago still reads its headers (its table is copied out when the slot is reused)", () => {
+    const msgs = [];
+    for (let i = 0; i < 200; i++) {
+      msgs.push(parseMessage(`MESSAGE sip:a@b SIP/2.0\r\nCall-ID: id-${i}\r\nCSeq: ${i + 1} MESSAGE\r\nFrom: <sip:a@b>;tag=f${i}\r\nX-N: ${i}\r\nContent-Length: 1\r\n\r\n${i % 10}`));
+    }
+    msgs.forEach((m, i) => {
+      expect(m.callId).toBe(`id-${i}`);
+      expect(m.cseq.seq).toBe(i + 1);
+      expect(m.fromTag).toBe(`f${i}`);
+      expect(m.header("x-n")).toBe(String(i));
+      expect(m.bodyText).toBe(String(i % 10));
+      expect(serializeMessage(m).length).toBeGreaterThan(50);
+    });
+    const early = msgs[0]!;
+    for (let i = 0; i < 100; i++) parseMessage("OPTIONS sip:x@y SIP/2.0\r\nCall-ID: other\r\n\r\n");
+    expect(early.header("X-N")).toBe("0");
+    expect(early.clone().callId).toBe("id-0");
+  });
+});
