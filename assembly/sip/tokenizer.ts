@@ -38,7 +38,7 @@ const T_COUNT: u32 = 8;
 const T_BODY_OFF: u32 = 9;
 const T_BODY_LEN: u32 = 10;
 const T_ERR_OFF: u32 = 11;
-const T_FLAGS: u32 = 12; //      bit 0: some byte >= 0x80; bit 1: Content-Length present
+const T_FLAGS: u32 = 12; //      bit 0: some byte >= 0x80; bit 1: Content-Length present; bit 2: a bare-LF line end
 const T_CLEN: u32 = 13;
 // Header entry (u32 offset within entry): id, name off, name len, value off, value len, flags, aux off, aux len.
 // flags bit 0: value is folded over several lines. aux: From/To tag value, top Via's branch value (0/0 if none).
@@ -361,8 +361,11 @@ export function sip_tokenize(len: u32, maxHeaders: u32, maxHeaderLen: u32, slot:
   if (q >= end) return fail(E_INCOMPLETE, end);
   let c = at(q);
   let next: usize;
-  if (c == LF) next = q + 1;
-  else if (c == CR && q + 1 < end && at(q + 1) == LF) next = q + 2;
+  let bareLf: u32 = 0;
+  if (c == LF) {
+    next = q + 1;
+    bareLf = 4;
+  } else if (c == CR && q + 1 < end && at(q + 1) == LF) next = q + 2;
   else if (c == CR && q + 1 >= end) return fail(E_INCOMPLETE, end);
   else return fail(E_BAD_START_LINE, q);
   const sl = startLine(p, q);
@@ -381,7 +384,10 @@ export function sip_tokenize(len: u32, maxHeaders: u32, maxHeaderLen: u32, slot:
         if (p + 1 >= end) return fail(E_INCOMPLETE, end);
         if (at(p + 1) != LF) return fail(E_BAD_HEADER, p);
         next = p + 2;
-      } else next = p + 1;
+      } else {
+        next = p + 1;
+        bareLf = 4;
+      }
       break;
     }
     // header-name HCOLON: a token, optional WSP, ":".
@@ -408,7 +414,10 @@ export function sip_tokenize(len: u32, maxHeaders: u32, maxHeaderLen: u32, slot:
       if (q >= end) return fail(E_INCOMPLETE, end);
       c = at(q);
       le = q;
-      if (c == LF) next = q + 1;
+      if (c == LF) {
+        next = q + 1;
+        bareLf = 4;
+      }
       else if (c == CR) {
         if (q + 1 >= end) return fail(E_INCOMPLETE, end);
         if (at(q + 1) != LF) return fail(E_BAD_HEADER, q);
@@ -470,7 +479,7 @@ export function sip_tokenize(len: u32, maxHeaders: u32, maxHeaderLen: u32, slot:
     blen = clen;
     tset(T_FLAGS, 2);
   }
-  tset(T_FLAGS, load<u32>(tbase + (T_FLAGS << 2)) | high);
+  tset(T_FLAGS, load<u32>(tbase + (T_FLAGS << 2)) | high | bareLf);
   tset(T_CLEN, clen >= 0 ? <u32>clen : 0xffffffff);
   tset(T_COUNT, count);
   tset(T_BODY_OFF, <u32>(bodyOff - INPUT));

@@ -43,6 +43,13 @@ interface Field {
   id: number;
   name: string;
   value: string;
+  /**
+   * For a field decoded from the parsed bytes and not changed since: its whole line(s) in the
+   * message text, [raw, rawEnd) with the line end, so serialization can copy runs of untouched lines.
+   * -1 otherwise.
+   */
+  raw: number;
+  rawEnd: number;
 }
 
 // ignoreBOM: a value may begin with U+FEFF (RFC 4475 §3.1.1.2), which must be kept.
@@ -283,8 +290,14 @@ export abstract class SipMessage {
     const tb = this._tb;
     const fields: Field[] = [];
     const end = tb + T_FIXED + tok[tb + T_COUNT]! * T_ENTRY;
+    // Line i runs from its name to the next line's name; the last to the empty line. Copying
+    // lines verbatim is only right when every line ended in CRLF (bare LF is accepted on input).
+    const verbatim = this._ascii && (tok[tb + T_FLAGS]! & 4) === 0;
+    const headEnd = tok[tb + T_BODY_OFF]! - 2;
     for (let e = tb + T_FIXED; e < end; e += T_ENTRY) {
-      fields.push({ id: tok[e]!, name: this._tokName(e), value: this._tokValue(e) });
+      const raw = verbatim ? tok[e + 1]! : -1;
+      const rawEnd = verbatim ? (e + T_ENTRY < end ? tok[e + T_ENTRY + 1]! : headEnd) : -1;
+      fields.push({ id: tok[e]!, name: this._tokName(e), value: this._tokValue(e), raw, rawEnd });
     }
     this._fields = fields;
     return fields;
@@ -307,7 +320,7 @@ export abstract class SipMessage {
   addHeader(name: string, value: string, opts?: { prepend?: boolean }): this {
     const fields = this._change();
     const id = headerId(name);
-    const field: Field = { id, name, value };
+    const field: Field = { id, name, value, raw: -1, rawEnd: -1 };
     if (opts?.prepend) {
       const lname = name.toLowerCase();
       const i = fields.findIndex((f) => f.id === id && (id !== 0 || f.name.toLowerCase() === lname));
@@ -336,7 +349,7 @@ export abstract class SipMessage {
     if (at < 0) at = fields.length;
     const kept = fields.filter((f) => !match(f));
     const before = fields.slice(0, at).filter((f) => !match(f)).length;
-    kept.splice(before, 0, ...values.map((v) => ({ id, name, value: v })));
+    kept.splice(before, 0, ...values.map((v) => ({ id, name, value: v, raw: -1, rawEnd: -1 })));
     this._fields = kept;
     return this;
   }
@@ -364,7 +377,7 @@ export abstract class SipMessage {
     const f = fields[i]!;
     const comma = topLevelComma(f.value);
     if (comma < 0) fields.splice(i, 1);
-    else fields[i] = { id: f.id, name: f.name, value: f.value.slice(comma + 1).trim() };
+    else fields[i] = { id: f.id, name: f.name, value: f.value.slice(comma + 1).trim(), raw: -1, rawEnd: -1 };
     return true;
   }
 
@@ -815,7 +828,7 @@ export function newResponse(status: number, reason: string, fields: Field[], bod
 
 /** @internal Header field record for build.ts. */
 export function field(name: string, value: string): Field {
-  return { id: headerId(name), name, value };
+  return { id: headerId(name), name, value, raw: -1, rawEnd: -1 };
 }
 
 // ---- serialization --------------------------------------------------------------------------------
@@ -825,6 +838,10 @@ const encoder = new TextEncoder();
 /** @internal The head (start line + headers + empty line) as text, with the right Content-Length. */
 export function headText(m: SipMessage): string {
   const fields = m._fields ?? m._materialize();
+  // Runs of untouched parsed lines are copied from the message text as one substring each.
+  const text = m._head;
+  let runA = -1;
+  let runB = -1;
   let s = m.startLine() + "\r\n";
   let wroteLength = false;
   for (let i = 0; i < fields.length; i++) {
@@ -833,11 +850,29 @@ export function headText(m: SipMessage): string {
       // Serialization writes the true body length once, in the place of the first Content-Length.
       if (wroteLength) continue;
       wroteLength = true;
+      if (runA >= 0) {
+        s += text!.substring(runA, runB);
+        runA = -1;
+      }
       s += f.name + ": " + m._body.length + "\r\n";
       continue;
     }
+    if (f.raw >= 0 && text !== null) {
+      if (f.raw === runB) runB = f.rawEnd;
+      else {
+        if (runA >= 0) s += text.substring(runA, runB);
+        runA = f.raw;
+        runB = f.rawEnd;
+      }
+      continue;
+    }
+    if (runA >= 0) {
+      s += text!.substring(runA, runB);
+      runA = -1;
+    }
     s += f.name + ": " + f.value + "\r\n";
   }
+  if (runA >= 0) s += text!.substring(runA, runB);
   if (!wroteLength) s += "Content-Length: " + m._body.length + "\r\n";
   return s + "\r\n";
 }

@@ -19,7 +19,7 @@ export const T_COUNT = 8;
 export const T_BODY_OFF = 9;
 export const T_BODY_LEN = 10;
 export const T_ERR_OFF = 11;
-export const T_FLAGS = 12; //   bit 0: non-ASCII bytes present; bit 1: Content-Length present
+export const T_FLAGS = 12; //   bit 0: non-ASCII bytes present; bit 1: Content-Length present; bit 2: bare-LF line end
 export const T_CLEN = 13;
 /** Slots T_FIRST + id - 1 (ids 1..8: Via, From, To, Call-ID, CSeq, Contact, Max-Forwards, Route) hold the
  * index of that header's first entry, 0 when absent. */
