@@ -1,13 +1,32 @@
 import { describe, expect, it } from "vitest";
+import { detectRuntime } from "../../runtimes/detect.ts";
 import { wasmCore } from "../../src/wasm/index.ts";
 
 describe("wasm loader", () => {
-  it("instantiates once and picks SIMD when the engine validates it", () => {
+  const runtime = detectRuntime();
+
+  it(`instantiates once and picks SIMD when the engine validates it (on ${runtime})`, () => {
     const a = wasmCore();
     const b = wasmCore();
     expect(a).toBe(b);
     expect(a.exports.siphon_abi()).toBe(1);
     expect(a.exports.siphon_simd()).toBe(a.simd ? 1 : 0);
     expect(a.u8.buffer).toBe(a.exports.memory.buffer);
+    // All three runtimes ship engines with Wasm SIMD.
+    expect(a.simd).toBe(true);
+    console.log(`wasm core on ${runtime}: ${a.simd ? "SIMD" : "scalar"} build, ${a.u8.length >> 20} MiB fixed memory`);
+  });
+
+  it("memory never grows: parsing keeps the views valid", async () => {
+    const { parseMessage } = await import("../../src/sip/index.ts");
+    const before = wasmCore().exports.memory.buffer.byteLength;
+    for (let i = 0; i < 1000; i++) parseMessage(`OPTIONS sip:a@b SIP/2.0\r\nCall-ID: ${i}\r\n\r\n`).callId;
+    expect(wasmCore().exports.memory.buffer.byteLength).toBe(before);
+    expect(wasmCore().u8.byteLength).toBe(before);
+  });
+
+  it("the runtime detected is the one running the tests", () => {
+    const g = globalThis as { Deno?: unknown; Bun?: unknown };
+    expect(runtime).toBe(g.Deno ? "deno" : g.Bun ? "bun" : "node");
   });
 });
