@@ -660,6 +660,23 @@ export abstract class SipMessage {
     return [tok[tb + T_A_OFF]!, tok[tb + T_BODY_OFF]! + tok[tb + T_BODY_LEN]!];
   }
 
+  /**
+   * A plain description for JSON.stringify and loggers: the start line, the header fields and the
+   * body as text. (The internal state includes views of the shared Wasm memory, not for printing.)
+   */
+  toJSON(): { startLine: string; headers: HeaderField[]; body: string } {
+    return { startLine: this.startLine(), headers: this.headerFields(), body: this.bodyText };
+  }
+
+  /** Node's and Deno's console show the same description as toJSON. */
+  [Symbol.for("nodejs.util.inspect.custom")](): unknown {
+    return this.toJSON();
+  }
+
+  [Symbol.for("Deno.customInspect")](): string {
+    return JSON.stringify(this.toJSON(), null, 2);
+  }
+
   /** The serialized message as text (the body decoded as UTF-8). */
   toString(): string {
     return utf8.decode(serializeBytes(this));

@@ -365,3 +365,14 @@ describe("messages outliving the tokenizer's ring of token tables", () => {
     expect(early.clone().callId).toBe("id-0");
   });
 });
+
+describe("printing a message", () => {
+  it("JSON.stringify gives the start line, headers and body, not internal state", () => {
+    const m = parseMessage(INVITE);
+    const j = JSON.parse(JSON.stringify(m));
+    expect(j.startLine).toBe("INVITE sip:bob@biloxi.example.com SIP/2.0");
+    expect(j.headers[0]).toEqual({ name: "Via", value: "SIP/2.0/UDP pc33.atlanta.example.com;branch=z9hG4bK776asdhds;rport" });
+    expect(j.body).toBe("v=0\n");
+    expect(JSON.stringify(m).length).toBeLessThan(2 * INVITE.length);
+  });
+});
