@@ -15,6 +15,7 @@ const run = (cmd, args) => {
   }
 };
 
+run(process.execPath, ["scripts/check-layers.mjs"]);
 mkdirSync(join(root, "build"), { recursive: true });
 for (const target of ["simd", "scalar"]) {
   run(bin("asc"), ["assembly/index.ts", "--config", "asconfig.json", "--target", target]);
