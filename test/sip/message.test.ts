@@ -376,3 +376,18 @@ describe("printing a message", () => {
     expect(JSON.stringify(m).length).toBeLessThan(2 * INVITE.length);
   });
 });
+
+describe("header ids", () => {
+  it("RFC 3261 §7.3.3: the Wasm tokenizer and the TS table give every known name and compact form the same id", async () => {
+    const { HEADER_NAMES, headerId } = await import("../../src/sip/header-names.ts");
+    const names = [...HEADER_NAMES.slice(1), ..."vfticmlskeorbuxajdyn".split("")];
+    for (const name of names) {
+      for (const spelled of [name, name.toUpperCase(), name.toLowerCase()]) {
+        const m = parseMessage(`OPTIONS sip:a@b SIP/2.0\r\n${spelled}: 0\r\n\r\n`);
+        // the tokenizer's id decides which typed accessor finds the field: compare through header()
+        expect(m.header(name), spelled).toBe("0");
+        expect(m._tok![m._tb + 24], spelled).toBe(headerId(name)); // first entry (T_FIXED = 24): its id
+      }
+    }
+  });
+});
