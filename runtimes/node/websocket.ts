@@ -83,6 +83,9 @@ export function webSocketListen(
     verifyClient: (info: { req: IncomingMessage }) =>
       (info.req.headers["sec-websocket-protocol"] ?? "").split(",").some((p) => p.trim() === options.protocol),
   });
+  // ws re-emits the HTTP server's errors on the WebSocketServer; without a listener a failed listen
+  // (EADDRINUSE) would be an uncaught 'error' event instead of a rejected promise.
+  wss.on("error", () => {});
   return new Promise((resolve, reject) => {
     server.once("error", reject);
     server.listen(options.port, options.host, () => {

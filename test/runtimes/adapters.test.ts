@@ -165,6 +165,20 @@ describe("runtime adapter", () => {
     ).rejects.toBeTruthy();
   });
 
+  it("listening on a port already in use rejects (TCP, WS, UDP) instead of throwing an uncaught error", async () => {
+    const rt = await runtime;
+    const tcp = await rt.streamListen({ host: "127.0.0.1", port: 0 }, () => ({ onData: () => {}, onClose: () => {} }));
+    cleanups.push(() => tcp.close());
+    const busy = tcp.local.port;
+    await expect(rt.streamListen({ host: "127.0.0.1", port: busy }, () => ({ onData: () => {}, onClose: () => {} }))).rejects.toBeTruthy();
+    await expect(
+      rt.webSocketListen({ host: "127.0.0.1", port: busy, protocol: "sip" }, () => ({ onMessage: () => {}, onClose: () => {} })),
+    ).rejects.toBeTruthy();
+    const udp = await rt.udpBind({ host: "127.0.0.1", port: 0 }, { onMessage: () => {} });
+    cleanups.push(() => udp.close());
+    await expect(rt.udpBind({ host: "127.0.0.1", port: udp.local.port }, { onMessage: () => {} })).rejects.toBeTruthy();
+  });
+
   it("DNS: lookup of localhost and of an IP literal", async () => {
     const rt = await runtime;
     const addrs = await rt.dns.lookup("localhost");
