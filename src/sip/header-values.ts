@@ -9,10 +9,7 @@ import {
   C_TOKEN,
   C_WORD,
   fail,
-  formatGenericParams,
-  getParam,
   isToken,
-  parseGenericParams,
   quote,
   readQuoted,
   readToken,
@@ -20,9 +17,9 @@ import {
   scan,
   scanClass,
   scanUint,
-  setParam,
   skipLws,
 } from "./grammar.ts";
+import { formatGenericParams, getParam, parseGenericParams, setParam } from "./params.ts";
 import type { SipErrorCode } from "./errors.ts";
 import type { AuthValue, CSeq, EventValue, MediaType, Params, RAck, ReplacesValue, SessionExpires, SubscriptionState } from "./types.ts";
 

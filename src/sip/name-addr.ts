@@ -13,19 +13,8 @@
  * §20.10: when the URI is written without angle brackets (addr-spec form), everything after its
  * first `;` is a header parameter, and a URI holding `,`, `?` or `;` must be enclosed in `<>`.
  */
-import {
-  fail,
-  formatGenericParams,
-  getParam,
-  parseGenericParams,
-  quote,
-  readQuoted,
-  scan,
-  scanToken,
-  scanUint,
-  setParam,
-  skipLws,
-} from "./grammar.ts";
+import { fail, quote, readQuoted, scan, scanToken, scanUint, skipLws } from "./grammar.ts";
+import { addParam, formatGenericParams, param, readParam, setParam } from "./params.ts";
 import type { Contact, ContactAddress, FromTo, NameAddr, Params } from "./types.ts";
 import { formatUri, parseUriRange } from "./uri.ts";
 
@@ -90,9 +79,34 @@ function readNameAddr(text: string, pos: number, end: number): NameAddr {
     pos = e;
   }
   const params: Params = {};
-  scan.end = parseGenericParams(text, pos, end, params, "BAD_NAME_ADDR");
+  let tag: string | null | undefined;
+  let expires: string | null | undefined;
+  let q: string | null | undefined;
+  let n = 0;
+  for (;;) {
+    pos = readParam(text, pos, end, "BAD_NAME_ADDR");
+    const name = param.name;
+    if (name === "") break;
+    const value = param.value;
+    if (!addParam(params, name, value, n)) continue;
+    n++;
+    if (name === "tag") tag = value;
+    else if (name === "expires") expires = value;
+    else if (name === "q") q = value;
+  }
+  found.tag = tag;
+  found.expires = expires;
+  found.q = q;
+  scan.end = pos;
   return { displayName, uri, params };
 }
+
+/** The `tag`, `expires` and `q` parameters of the last {@link readNameAddr} (undefined when absent). */
+const found: { tag: string | null | undefined; expires: string | null | undefined; q: string | null | undefined } = {
+  tag: undefined,
+  expires: undefined,
+  q: undefined,
+};
 
 /** Parses a single name-addr / addr-spec with header parameters (e.g. Refer-To, Referred-By). */
 export function parseNameAddr(text: string): NameAddr {
@@ -134,7 +148,7 @@ export function formatNameAddr(na: NameAddr): string {
 /** Parses a From or To value (§20.20, §20.39); `tag` (§19.3) is lifted out of the parameters. */
 export function parseFromTo(text: string): FromTo {
   const na = parseNameAddr(text);
-  const tag = getParam(na.params, "tag");
+  const tag = found.tag;
   if (tag === null) fail("BAD_NAME_ADDR", "tag parameter without a value", 0);
   return { displayName: na.displayName, uri: na.uri, params: na.params, tag };
 }
@@ -186,9 +200,9 @@ export function parseContactList(text: string): Contact[] {
       expires: undefined,
       q: undefined,
     };
-    const ex = getParam(na.params, "expires");
+    const ex = found.expires;
     if (ex !== undefined) c.expires = readDelta(ex, start);
-    const q = getParam(na.params, "q");
+    const q = found.q;
     if (q !== undefined) c.q = readQvalue(q, start);
     out.push(c);
     p = skipLws(text, after, end);

@@ -28,21 +28,16 @@ import {
   equalsIgnoreCase,
   escapeText,
   fail,
-  formatHost,
-  getParam,
-  hostKey,
   is,
-  isHost,
-  isHostname,
   isToken,
-  readHost,
   readUint,
   scan,
   scanClass,
-  setParam,
   skipLws,
   unescapeRange,
 } from "./grammar.ts";
+import { formatHost, hostKey, isHost, isHostname, readHost } from "./host.ts";
+import { addParam, getParam, paramName, setParam } from "./params.ts";
 import type { OtherUri, Params, SipUri, TelUri, Uri } from "./types.ts";
 
 /** Result of {@link tryParseUri}. */
@@ -80,6 +75,12 @@ export function parseUriRange(text: string, start: number, end: number): Uri {
   if (!is(text.charCodeAt(start), C_ALPHA)) fail("BAD_URI", "URI scheme must start with a letter", start);
   const colon = scanClass(text, start + 1, end, C_SCHEME);
   if (colon >= end || text.charCodeAt(colon) !== 0x3a) fail("BAD_URI", "expected scheme ':'", colon);
+  if (colon - start === 3 && (text.charCodeAt(start) | 0x20) === 0x73) {
+    // "sip" in any case: every character is a letter here, so `| 0x20` compares exactly.
+    if ((text.charCodeAt(start + 1) | 0x20) === 0x69 && (text.charCodeAt(start + 2) | 0x20) === 0x70) {
+      return parseSip(text, colon + 1, end, "sip");
+    }
+  }
   const scheme = text.slice(start, colon).toLowerCase();
   if (scheme === "sip" || scheme === "sips") return parseSip(text, colon + 1, end, scheme);
   if (scheme === "tel") return parseTel(text, colon + 1, end);
@@ -88,41 +89,70 @@ export function parseUriRange(text: string, start: number, end: number): Uri {
 
 // --- sip / sips -------------------------------------------------------------------------------
 
-/** Scans characters of `mask` or `%` (escapes are validated by unescapeRange). */
+/** Whether the last {@link scanEsc} met a `%`. */
+let scannedPct = false;
+
+/**
+ * Scans characters of `mask` or `%`; {@link scannedPct} tells whether there was a `%` (then the
+ * escapes are validated and resolved by unescapeRange; without one the range is already valid).
+ */
 function scanEsc(text: string, pos: number, end: number, mask: number): number {
+  let pct = false;
   while (pos < end) {
     const c = text.charCodeAt(pos);
-    if (c === 0x25 || (c < 128 && (CLASS[c]! & mask) !== 0)) pos++;
-    else break;
+    if (c < 128 && (CLASS[c]! & mask) !== 0) pos++;
+    else if (c === 0x25) {
+      pct = true;
+      pos++;
+    } else break;
   }
+  scannedPct = pct;
   return pos;
 }
 
 function parseSip(text: string, pos: number, end: number, scheme: "sip" | "sips"): SipUri {
   // The first "@" ends the userinfo: no other part of a SIP URI may hold an unescaped "@".
+  // On the way, note the first ":" and whether user and password need unescapeRange (a "%", or a
+  // character of the other class) or are valid as they stand.
   let at = -1;
+  let colon = -1;
+  let plainUser = true;
+  let plainPassword = true;
   for (let p = pos; p < end; p++) {
     const c = text.charCodeAt(p);
     if (c === 0x40) {
       at = p;
       break;
     }
-    if (c !== 0x3a && c !== 0x25 && !is(c, C_USER | C_PASSWORD)) break;
+    if (c === 0x3a) {
+      if (colon < 0) colon = p;
+      else plainPassword = false;
+      continue;
+    }
+    if (c >= 128) break;
+    const k = CLASS[c]!;
+    if ((k & (C_USER | C_PASSWORD)) === 0) {
+      if (c !== 0x25) break;
+      if (colon < 0) plainUser = false;
+      else plainPassword = false;
+    } else if (colon < 0) {
+      if ((k & C_USER) === 0) plainUser = false;
+    } else if ((k & C_PASSWORD) === 0) {
+      plainPassword = false;
+    }
   }
   let user: string | undefined;
   let password: string | undefined;
   let p = pos;
   if (at >= 0) {
-    let colon = at;
-    for (let q = pos; q < at; q++) {
-      if (text.charCodeAt(q) === 0x3a) {
-        colon = q;
-        break;
-      }
-    }
+    if (colon < 0) colon = at;
     if (colon === pos) fail("BAD_URI", "empty user part", pos);
-    user = unescapeRange(text, pos, colon, C_USER, "BAD_URI", "the user part");
-    if (colon < at) password = unescapeRange(text, colon + 1, at, C_PASSWORD, "BAD_URI", "the password");
+    user = plainUser ? text.slice(pos, colon) : unescapeRange(text, pos, colon, C_USER, "BAD_URI", "the user part");
+    if (colon < at) {
+      password = plainPassword
+        ? text.slice(colon + 1, at)
+        : unescapeRange(text, colon + 1, at, C_PASSWORD, "BAD_URI", "the password");
+    }
     p = at + 1;
   }
   const host = readHost(text, p, end, "BAD_URI");
@@ -133,21 +163,24 @@ function parseSip(text: string, pos: number, end: number, scheme: "sip" | "sips"
     p = scan.end;
   }
   const params: Params = {};
+  let n = 0;
   while (p < end && text.charCodeAt(p) === 0x3b) {
     const ns = p + 1;
     const ne = scanEsc(text, ns, end, C_PARAM);
     if (ne === ns) fail("BAD_URI", "empty URI parameter name", ns);
-    const name = unescapeRange(text, ns, ne, C_PARAM, "BAD_URI", "a URI parameter").toLowerCase();
+    const name = scannedPct
+      ? unescapeRange(text, ns, ne, C_PARAM, "BAD_URI", "a URI parameter").toLowerCase()
+      : paramName(text, ns, ne);
     p = ne;
     let value: string | null = null;
     if (p < end && text.charCodeAt(p) === 0x3d) {
       const ve = scanEsc(text, p + 1, end, C_PARAM);
       if (ve === p + 1) fail("BAD_URI", "empty URI parameter value", ve);
-      value = unescapeRange(text, p + 1, ve, C_PARAM, "BAD_URI", "a URI parameter");
+      value = scannedPct ? unescapeRange(text, p + 1, ve, C_PARAM, "BAD_URI", "a URI parameter") : text.slice(p + 1, ve);
       checkUriParam(name, value, p + 1);
       p = ve;
     }
-    setParam(params, name, value);
+    if (addParam(params, name, value, n)) n++;
   }
   const headers: Record<string, string> = {};
   if (p < end && text.charCodeAt(p) === 0x3f) {

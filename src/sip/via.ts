@@ -10,24 +10,9 @@
  *     response-port = "rport" [EQUAL 1*DIGIT]                          (RFC 3581 §3)
  *     SLASH = SWS "/" SWS     COLON = SWS ":" SWS
  */
-import {
-  fail,
-  formatGenericParams,
-  formatHost,
-  getParam,
-  isHost,
-  isToken,
-  parseGenericParams,
-  parseIpv4,
-  parseIpv6,
-  readHost,
-  readToken,
-  readUint,
-  scan,
-  scanUint,
-  setParam,
-  skipLws,
-} from "./grammar.ts";
+import { fail, isToken, readToken, readUint, scan, scanToken, scanUint, skipLws } from "./grammar.ts";
+import { formatHost, isHost, isIpv4, parseIpv6, readHost } from "./host.ts";
+import { addParam, formatGenericParams, getParam, param, readParam, setParam } from "./params.ts";
 import type { Params, Via } from "./types.ts";
 
 function expectSlash(text: string, pos: number, end: number): number {
@@ -36,52 +21,139 @@ function expectSlash(text: string, pos: number, end: number): number {
   return skipLws(text, pos + 1, end);
 }
 
+/** True when `SIP/2.0/` (the name in any case) is at `pos`: the sent-protocol of every SIP message. */
+function isSip20(text: string, pos: number, end: number): boolean {
+  return (
+    pos + 8 <= end &&
+    (text.charCodeAt(pos) | 0x20) === 0x73 &&
+    (text.charCodeAt(pos + 1) | 0x20) === 0x69 &&
+    (text.charCodeAt(pos + 2) | 0x20) === 0x70 &&
+    text.charCodeAt(pos + 3) === 0x2f &&
+    text.charCodeAt(pos + 4) === 0x32 &&
+    text.charCodeAt(pos + 5) === 0x2e &&
+    text.charCodeAt(pos + 6) === 0x30 &&
+    text.charCodeAt(pos + 7) === 0x2f
+  );
+}
+
+/** The upper-cased transport token `text[pos, end)`; the RFC 3261 §25.1 / RFC 7118 names as constants. */
+function transportName(text: string, pos: number, end: number): string {
+  const n = end - pos;
+  if (n === 3 || n === 2) {
+    const a = text.charCodeAt(pos) & 0xdf;
+    const b = text.charCodeAt(pos + 1) & 0xdf;
+    const c = n === 3 ? text.charCodeAt(pos + 2) & 0xdf : 0;
+    // `& 0xdf` upper-cases letters; the token characters it also maps are not letters of these names
+    if (a === 0x55 && b === 0x44 && c === 0x50 && isLetters(text, pos, end)) return "UDP";
+    if (a === 0x54 && b === 0x43 && c === 0x50 && isLetters(text, pos, end)) return "TCP";
+    if (a === 0x54 && b === 0x4c && c === 0x53 && isLetters(text, pos, end)) return "TLS";
+    if (a === 0x57 && b === 0x53 && isLetters(text, pos, end)) return c === 0 ? "WS" : c === 0x53 ? "WSS" : text.slice(pos, end).toUpperCase();
+  }
+  return text.slice(pos, end).toUpperCase();
+}
+
+function isLetters(text: string, pos: number, end: number): boolean {
+  for (let p = pos; p < end; p++) {
+    const c = text.charCodeAt(p) | 0x20;
+    if (c < 0x61 || c > 0x7a) return false;
+  }
+  return true;
+}
+
 function readVia(text: string, pos: number, end: number): Via {
   pos = skipLws(text, pos, end);
-  const name = readToken(text, pos, end, "BAD_VIA", "protocol name");
-  pos = expectSlash(text, scan.end, end);
-  const version = readToken(text, pos, end, "BAD_VIA", "protocol version");
-  pos = expectSlash(text, scan.end, end);
-  const transport = readToken(text, pos, end, "BAD_VIA", "transport");
-  pos = skipLws(text, scan.end, end);
-  if (pos === scan.end) fail("BAD_VIA", "expected whitespace before sent-by", pos);
+  let protocol: string;
+  if (isSip20(text, pos, end)) {
+    protocol = "SIP/2.0";
+    pos = skipLws(text, pos + 8, end);
+  } else {
+    const name = readToken(text, pos, end, "BAD_VIA", "protocol name");
+    pos = expectSlash(text, scan.end, end);
+    const version = readToken(text, pos, end, "BAD_VIA", "protocol version");
+    pos = expectSlash(text, scan.end, end);
+    protocol = name.toUpperCase() + "/" + version;
+  }
+  const transportEnd = scanToken(text, pos, end);
+  if (transportEnd === pos) fail("BAD_VIA", "expected transport", pos);
+  const transport = transportName(text, pos, transportEnd);
+  pos = skipLws(text, transportEnd, end);
+  if (pos === transportEnd) fail("BAD_VIA", "expected whitespace before sent-by", pos);
   const host = readHost(text, pos, end, "BAD_VIA");
   pos = scan.end;
   let port: number | undefined;
-  const colon = skipLws(text, pos, end);
-  if (colon < end && text.charCodeAt(colon) === 0x3a) {
-    port = readUint(text, skipLws(text, colon + 1, end), end, 65535, "BAD_VIA", "sent-by port", "BAD_VIA");
-    pos = scan.end;
+  if (pos < end) {
+    let colon = pos;
+    let c = text.charCodeAt(pos);
+    if (c === 0x20 || c === 0x09 || c === 0x0d || c === 0x0a) {
+      colon = skipLws(text, pos, end);
+      c = colon < end ? text.charCodeAt(colon) : 0;
+    }
+    if (c === 0x3a) {
+      port = readUint(text, skipLws(text, colon + 1, end), end, 65535, "BAD_VIA", "sent-by port", "BAD_VIA");
+      pos = scan.end;
+    }
   }
+  // via-params: the known ones are picked up while the object is built (first occurrence wins).
   const params: Params = {};
-  const after = parseGenericParams(text, pos, end, params, "BAD_VIA", "received");
-  const branch = getParam(params, "branch");
-  if (branch === null || (branch !== undefined && !isToken(branch))) fail("BAD_VIA", "branch must be a token", pos);
-  const received = getParam(params, "received");
-  if (received === null || (received !== undefined && !isIpAddress(received))) {
-    fail("BAD_VIA", "received must be an IP address", pos);
+  const paramsAt = pos;
+  let branch: string | null | undefined;
+  let branchToken = false;
+  let received: string | null | undefined;
+  let rportText: string | null | undefined;
+  let ttl: string | null | undefined;
+  let maddr: string | null | undefined;
+  let n = 0;
+  for (;;) {
+    pos = readParam(text, pos, end, "BAD_VIA", "received");
+    const name = param.name;
+    if (name === "") break;
+    const value = param.value;
+    // Named stores for the names Via defines keep those sites monomorphic; a repeat is ignored.
+    if (name === "branch") {
+      if (branch !== undefined) continue;
+      params.branch = branch = value;
+      branchToken = param.token;
+    } else if (name === "rport") {
+      if (rportText !== undefined) continue;
+      params.rport = rportText = value;
+    } else if (name === "received") {
+      if (received !== undefined) continue;
+      params.received = received = value;
+    } else if (name === "ttl") {
+      if (ttl !== undefined) continue;
+      params.ttl = ttl = value;
+    } else if (name === "maddr") {
+      if (maddr !== undefined) continue;
+      params.maddr = maddr = value;
+    } else if (!addParam(params, name, value, n)) {
+      continue;
+    }
+    n++;
   }
-  const rportText = getParam(params, "rport");
+  if (branch === null || (branch !== undefined && !branchToken && !isToken(branch))) {
+    fail("BAD_VIA", "branch must be a token", paramsAt);
+  }
+  if (received === null || (received !== undefined && !isIpAddress(received))) {
+    fail("BAD_VIA", "received must be an IP address", paramsAt);
+  }
   let rport: number | true | undefined;
   if (rportText === null) {
     rport = true;
   } else if (rportText !== undefined) {
-    const n = scanUint(rportText, 0, rportText.length, 65535);
-    if (n < 1 || scan.end !== rportText.length) fail("BAD_VIA", "rport must be a port 1..65535", pos);
-    rport = n;
+    const r = scanUint(rportText, 0, rportText.length, 65535);
+    if (r < 1 || scan.end !== rportText.length) fail("BAD_VIA", "rport must be a port 1..65535", paramsAt);
+    rport = r;
   }
-  const ttl = getParam(params, "ttl");
   if (ttl !== undefined) {
     // ttl = 1*3DIGIT ; 0 to 255
-    const n = ttl === null || ttl.length > 3 ? -1 : scanUint(ttl, 0, ttl.length, 255);
-    if (n < 0 || scan.end !== (ttl as string).length) fail("BAD_VIA", "ttl must be 0..255", pos);
+    const t = ttl === null || ttl.length > 3 ? -1 : scanUint(ttl, 0, ttl.length, 255);
+    if (t < 0 || scan.end !== (ttl as string).length) fail("BAD_VIA", "ttl must be 0..255", paramsAt);
   }
-  const maddr = getParam(params, "maddr");
-  if (maddr !== undefined && (maddr === null || !isHost(maddr))) fail("BAD_VIA", "maddr must be a host", pos);
-  scan.end = after;
+  if (maddr !== undefined && (maddr === null || !isHost(maddr))) fail("BAD_VIA", "maddr must be a host", paramsAt);
+  scan.end = pos;
   return {
-    protocol: name.toUpperCase() + "/" + version,
-    transport: transport.toUpperCase(),
+    protocol,
+    transport,
     host,
     port,
     branch: branch ?? undefined,
@@ -94,7 +166,7 @@ function readVia(text: string, pos: number, end: number): Via {
 /** received = IPv4address / IPv6address; the bracketed form is tolerated (RFC 5118 §4.5). */
 function isIpAddress(s: string): boolean {
   if (s.charCodeAt(0) === 0x5b) return s.charCodeAt(s.length - 1) === 0x5d && parseIpv6(s, 1, s.length - 1) !== undefined;
-  return parseIpv4(s, 0, s.length) !== undefined || parseIpv6(s, 0, s.length) !== undefined;
+  return isIpv4(s, 0, s.length) || parseIpv6(s, 0, s.length) !== undefined;
 }
 
 /**
