@@ -2,6 +2,8 @@ import { createRequest } from "../sip/index.ts";
 import type { SipRequest, SipResponse } from "../sip/index.ts";
 import { TransactionTimeoutError, TransactionTransportError } from "./errors.ts";
 import { copyFields, firstHeaderValue } from "./message-util.ts";
+import { keep, revive } from "./retained.ts";
+import type { Kept } from "./retained.ts";
 import { sixtyFourT1 } from "./timers.ts";
 import type { TimerName } from "./timers.ts";
 import { assertNever, invalidTransition, Transaction } from "./transaction.ts";
@@ -66,8 +68,8 @@ export class InviteClientTransaction<F extends TransactionFlow = TransactionFlow
   private current: InviteClientState = "Calling";
   private intervalA: number;
   private ack: SipRequest | undefined;
-  /** The last response received (provisional or final). */
-  lastResponse: SipResponse | undefined;
+  /** The last response received: the object until a final one, then (unreliable transports) its bytes. */
+  private response: Kept<SipResponse> | undefined;
   /** @internal Set by the layer when the TU asked to CANCEL before any provisional arrived (§9.1). */
   cancelPending: [string, string][] | undefined;
 
@@ -81,14 +83,26 @@ export class InviteClientTransaction<F extends TransactionFlow = TransactionFlow
     return this.current;
   }
 
-  /** The ACK this transaction sent for a non-2xx final response, once in Completed. */
+  /**
+   * The ACK this transaction sent for a non-2xx final response, once in Completed: the message
+   * object every (re)transmission carries, parsed from the ACK's own bytes so that it holds nothing
+   * of the INVITE or the response.
+   */
   get ackRequest(): SipRequest | undefined {
     return this.ack;
   }
 
+  /**
+   * The last response received (provisional or final). After a final response on an unreliable
+   * transport the transaction keeps only its bytes, so this is then a copy parsed from them.
+   */
+  get lastResponse(): SipResponse | undefined {
+    return this.response === undefined ? undefined : revive(this.response);
+  }
+
   /** @internal Sends the INVITE and arms Timers A and B (Calling's entry actions). */
   start(now: number): void {
-    this.host.send(this, this.request, this.flow, false);
+    this.host.send(this, this.request!, this.flow, false);
     // §17.1.1.2: "If an unreliable transport is being used, the client transaction MUST start timer
     // A with a value of T1. If a reliable transport is being used, the client transaction SHOULD NOT
     // start timer A. For any transport, the client transaction MUST start timer B with a value of 64*T1."
@@ -103,7 +117,7 @@ export class InviteClientTransaction<F extends TransactionFlow = TransactionFlow
     switch (state) {
       case "Calling":
       case "Proceeding":
-        this.lastResponse = response;
+        this.response = response;
         if (status < 200) {
           // §17.1.1.2: "If the client transaction receives a provisional response while in the
           // "Calling" state, it transitions to the "Proceeding" state. [...] In addition, the
@@ -124,7 +138,8 @@ export class InviteClientTransaction<F extends TransactionFlow = TransactionFlow
           // and the client transaction MUST generate an ACK request, even if the transport is
           // reliable [...] and then pass the ACK to the transport layer for transmission. The ACK
           // MUST be sent to the same address, port, and transport to which the original request was sent."
-          this.ack = buildNon2xxAck(this.request, response);
+          const ack = buildNon2xxAck(this.request!, response);
+          this.ack = this.reliable ? ack : compact(ack);
           this.host.send(this, this.ack, this.flow, false);
           this.host.emit({ type: "response", transaction: this, response, flow });
           this.transition("Completed", now);
@@ -162,7 +177,7 @@ export class InviteClientTransaction<F extends TransactionFlow = TransactionFlow
         // passing it to the transport layer, and MUST reset the timer with a value of 2*T1. [...]
         // When timer A fires 2*T1 seconds later, the request MUST be retransmitted again [...]"
         if (this.current !== "Calling") return;
-        this.host.send(this, this.request, this.flow, true);
+        this.host.send(this, this.request!, this.flow, true);
         this.intervalA *= 2;
         this.arm("A", this.intervalA, now);
         return;
@@ -221,7 +236,10 @@ export class InviteClientTransaction<F extends TransactionFlow = TransactionFlow
       case "Accepted":
         this.disarm("A");
         this.disarm("B");
-        // RFC 6026 §7.2: "[...] and set Timer M to 64*T1."
+        // RFC 6026 §7.2: "[...] and set Timer M to 64*T1." The request stays: the TU ACKs every
+        // 2xx passed up in Accepted (§13.2.2.4) and may build those ACKs from it.
+        // Timer M runs on every transport; the 2xx is kept as bytes only.
+        this.response = keep(this.response as SipResponse);
         this.arm("M", sixtyFourT1(this.host.timers), now);
         break;
       case "Completed": {
@@ -231,6 +249,10 @@ export class InviteClientTransaction<F extends TransactionFlow = TransactionFlow
         // state, with a value of at least 32 seconds for unreliable transports, and a value of zero
         // seconds for reliable transports."
         const d = this.reliable ? 0 : this.host.timers.timerD;
+        // Completed only re-sends its ACK on a retransmitted final response (§17.1.1.2): let go of
+        // the INVITE, keep the final response's bytes only.
+        this.releaseRequest();
+        if (d !== 0) this.response = keep(this.response as SipResponse);
         this.host.entered(this, from, to, now);
         if (d === 0) this.transition("Terminated", now);
         else this.arm("D", d, now);
@@ -244,6 +266,15 @@ export class InviteClientTransaction<F extends TransactionFlow = TransactionFlow
     }
     this.host.entered(this, from, to, now);
   }
+}
+
+/**
+ * A message parsed back from its own serialized bytes: it serializes as a view of those bytes and
+ * shares no strings with the messages it was built from (a built message's values are often
+ * substrings of them, which keeps their whole text alive).
+ */
+function compact(message: SipRequest): SipRequest {
+  return revive(keep(message)) ?? message;
 }
 
 /**

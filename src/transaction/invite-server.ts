@@ -1,6 +1,8 @@
 import { createResponse } from "../sip/index.ts";
 import type { SipRequest, SipResponse } from "../sip/index.ts";
-import { TransactionTimeoutError, TransactionTransportError } from "./errors.ts";
+import { TransactionError, TransactionTimeoutError, TransactionTransportError } from "./errors.ts";
+import { keep, revive } from "./retained.ts";
+import type { Kept } from "./retained.ts";
 import { sixtyFourT1 } from "./timers.ts";
 import type { TimerName } from "./timers.ts";
 import { assertNever, invalidTransition, Transaction } from "./transaction.ts";
@@ -70,7 +72,11 @@ export class InviteServerTransaction<F extends TransactionFlow = TransactionFlow
   private current: InviteServerState = "Proceeding";
   private intervalG: number;
   private lastProvisional: SipResponse | undefined;
-  private finalResponse: SipResponse | undefined;
+  /** The final response: the object until Completed, then its bytes; dropped in Accepted and Confirmed. */
+  private finalResponse: Kept<SipResponse> | undefined;
+  /** To tag of the final response, kept for RFC 2543 ACK matching (§17.2.3) once the response is let go of. */
+  private finalTag: string | undefined;
+  private final = false;
   /** The To tag of the responses sent so far (the first response that carried one). */
   toTag: string | undefined;
   /** @internal Secondary index keys (CANCEL, RFC 2543 ACK, merged-request detection). */
@@ -86,9 +92,21 @@ export class InviteServerTransaction<F extends TransactionFlow = TransactionFlow
     return this.current;
   }
 
-  /** The final response sent, once there is one. */
+  /**
+   * The last response sent, while the transaction still keeps it: the provisional or final response
+   * object until a final one; in Completed a copy parsed from the final response's bytes (all that
+   * §17.2.1 re-sends); undefined in Accepted and Confirmed, where nothing is re-sent.
+   */
   get lastResponse(): SipResponse | undefined {
-    return this.finalResponse ?? this.lastProvisional;
+    return this.finalResponse !== undefined ? revive(this.finalResponse) : this.final ? undefined : this.lastProvisional;
+  }
+
+  /**
+   * @internal The To tag of the last response sent (RFC 3261 §17.2.3: an RFC 2543 ACK matches the
+   * INVITE's transaction only with the To tag of the response the transaction sent).
+   */
+  get sentToTag(): string | undefined {
+    return this.final ? this.finalTag : this.lastProvisional?.toTag;
   }
 
   /** @internal Entry actions of Proceeding (the request event is emitted by the layer). */
@@ -177,7 +195,7 @@ export class InviteServerTransaction<F extends TransactionFlow = TransactionFlow
           // §17.2.1: "Furthermore, while in the "Completed" state, if a request retransmission is
           // received, the server SHOULD pass the response to the transport for retransmission."
           this.host.absorbed(this);
-          this.host.send(this, this.finalResponse!, this.flow, true);
+          this.resendFinal(_now);
         }
         return;
       case "Confirmed":
@@ -218,7 +236,7 @@ export class InviteServerTransaction<F extends TransactionFlow = TransactionFlow
         // timer G is reset with a value that doubles, unless that value exceeds T2, in which case
         // it is reset with the value of T2."
         if (this.current !== "Completed") return;
-        this.host.send(this, this.finalResponse!, this.flow, true);
+        if (!this.resendFinal(now)) return;
         this.intervalG = Math.min(this.intervalG * 2, this.host.timers.t2);
         this.arm("G", this.intervalG, now);
         return;
@@ -262,9 +280,37 @@ export class InviteServerTransaction<F extends TransactionFlow = TransactionFlow
     this.transition("Terminated", now);
   }
 
+  /** Re-sends the kept final response; false when it no longer parses (then the transaction ended). */
+  private resendFinal(now: number): boolean {
+    const response = revive(this.finalResponse!);
+    if (response === undefined) {
+      this.transportError(now, new TransactionError("BAD_RESPONSE", "the final response does not parse back for retransmission"));
+      return false;
+    }
+    this.host.send(this, response, this.flow, true);
+    return true;
+  }
+
+  /**
+   * Entry action of the states after a final response: what the RFC still needs is the match key,
+   * the timers, the final response's To tag and (Completed only) the final response itself.
+   */
+  private releaseAfterFinal(keepFinal: boolean): void {
+    if (!this.final) {
+      this.final = true;
+      this.finalTag = (this.finalResponse as SipResponse | undefined)?.toTag;
+    }
+    this.releaseRequest();
+    this.lastProvisional = undefined;
+    if (!keepFinal) this.finalResponse = undefined;
+    else if (this.finalResponse !== undefined && !(this.finalResponse instanceof Uint8Array)) {
+      this.finalResponse = keep(this.finalResponse);
+    }
+  }
+
   private sendTrying(): void {
     // §8.2.6.1: a 100 (Trying) carries no To tag; the layer's createResponse copies Timestamp.
-    this.lastProvisional = createResponse(this.request, 100, "Trying");
+    this.lastProvisional = createResponse(this.request!, 100, "Trying");
     this.host.send(this, this.lastProvisional, this.flow, false);
   }
 
@@ -287,12 +333,16 @@ export class InviteServerTransaction<F extends TransactionFlow = TransactionFlow
         // §17.2.1: "For unreliable transports, timer G is set to fire in T1 seconds, and is not
         // set to fire for reliable transports." "When the "Completed" state is entered, timer H
         // MUST be set to fire in 64*T1 seconds for all transports."
+        // Completed re-sends the final response (Timer G, retransmitted INVITEs) and nothing else.
+        this.releaseAfterFinal(true);
         if (!this.reliable) this.arm("G", this.intervalG, now);
         this.arm("H", sixtyFourT1(this.host.timers), now);
         break;
       case "Confirmed":
         this.disarm("G");
         this.disarm("H");
+        // Confirmed only absorbs ACKs (§17.2.1): the final response is no longer needed.
+        this.releaseAfterFinal(false);
         // §17.2.1: "When this state is entered, timer I is set to fire in T4 seconds for
         // unreliable transports, and zero seconds for reliable transports."
         this.host.entered(this, from, to, now);
@@ -302,6 +352,9 @@ export class InviteServerTransaction<F extends TransactionFlow = TransactionFlow
       case "Accepted":
         // RFC 6026 §7.1: "When the INVITE server transaction enters the "Accepted" state, Timer L
         // MUST be set to fire in 64*T1 for all transports."
+        // Accepted absorbs INVITE retransmissions and passes ACKs up; 2xx retransmissions are the
+        // TU's (RFC 6026 §7.1), so the transaction keeps no message at all.
+        this.releaseAfterFinal(false);
         this.arm("L", sixtyFourT1(this.host.timers), now);
         break;
       case "Terminated":

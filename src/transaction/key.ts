@@ -6,12 +6,21 @@ import { MAGIC_COOKIE } from "./message-util.ts";
 const SEP = "\u0001";
 
 /**
+ * Keys live as long as their transaction (32 s once Completed on UDP), so they are built flat with
+ * `join`: `+` would make a rope whose pieces (the branch, the Request-URI, ...) are substrings of the
+ * request's decoded text and would keep that whole text alive after the request is let go of.
+ */
+function key(parts: string[]): string {
+  return parts.join(SEP);
+}
+
+/**
  * Client transaction key (RFC 3261 §17.1.3): "the branch parameter in the top Via header field"
  * and "the method parameter in the CSeq header field". The layer generated or checked the branch,
  * so it alone identifies the request; the method keeps a CANCEL apart from its INVITE.
  */
 export function clientKey(branch: string, method: string): string {
-  return "c" + SEP + branch + SEP + method;
+  return key(["c", branch, method]);
 }
 
 /** The client key a response belongs to, or undefined when its top Via carries no branch. */
@@ -81,24 +90,25 @@ export function serverKeys(request: SipRequest): ServerKeys | undefined {
   if (via === undefined) return undefined;
   const method = request.method;
   if (hasMagicCookie(via)) {
-    const base = "s" + SEP + via.branch! + SEP + sentBy(via);
+    const branch = via.branch!;
+    const by = sentBy(via);
     const m = method === "ACK" ? "INVITE" : method;
-    return { id: base + SEP + m, cancel: base, ack2543: undefined, rfc3261: true };
+    return { id: key(["s", branch, by, m]), cancel: key(["s", branch, by]), ack2543: undefined, rfc3261: true };
   }
   const cseq = request.cseq;
   const fromTag = request.fromTag ?? "";
   const toTag = request.toTag ?? "";
-  const common = request.uriText + SEP + fromTag + SEP + request.callId + SEP + cseq.seq + SEP + viaText(via);
-  const cancel = "o" + SEP + common + SEP + toTag;
+  const common = [request.uriText, fromTag, request.callId, String(cseq.seq), viaText(via)];
+  const cancel = key(["o", ...common, toTag]);
   if (method === "ACK") {
     // The ACK's id is only used as a lookup of the non-2xx ACK; the To tag check follows.
-    const ack = "a" + SEP + common;
+    const ack = key(["a", ...common]);
     return { id: ack, cancel, ack2543: ack, rfc3261: false };
   }
   return {
-    id: "o" + SEP + common + SEP + toTag + SEP + cseq.method,
+    id: key(["o", ...common, toTag, cseq.method]),
     cancel,
-    ack2543: method === "INVITE" ? "a" + SEP + common : undefined,
+    ack2543: method === "INVITE" ? key(["a", ...common]) : undefined,
     rfc3261: false,
   };
 }
@@ -109,5 +119,5 @@ export function serverKeys(request: SipRequest): ServerKeys | undefined {
  */
 export function mergeKey(request: SipRequest): string {
   const cseq = request.cseq;
-  return "m" + SEP + (request.fromTag ?? "") + SEP + request.callId + SEP + cseq.seq + SEP + cseq.method;
+  return key(["m", request.fromTag ?? "", request.callId, String(cseq.seq), cseq.method]);
 }

@@ -402,13 +402,13 @@ export class TransactionLayer<F extends TransactionFlow = TransactionFlow> {
   private ack2543(request: SipRequest, keys: ServerKeys): ServerTransaction<F> | undefined {
     const txn = keys.ack2543 === undefined ? undefined : this.ackIndex.get(keys.ack2543);
     if (txn === undefined) return undefined;
-    const sent = txn.lastResponse?.toTag;
-    return sent === request.toTag ? txn : undefined;
+    if (txn.kind !== "invite-server") return undefined;
+    return txn.sentToTag === request.toTag ? txn : undefined;
   }
 
   /** §9.2, UAS side. */
   private receiveCancel(cancelTxn: NonInviteServerTransaction<F>, keys: ServerKeys, now: number): void {
-    const request = cancelTxn.request;
+    const request = cancelTxn.request!;
     // §9.2: "The TU determines the transaction to be cancelled by taking the CANCEL request, and
     // then assuming that the request method is anything but CANCEL or ACK and applying the
     // transaction matching procedures of Section 17.2.3."
@@ -436,7 +436,7 @@ export class TransactionLayer<F extends TransactionFlow = TransactionFlow> {
       // §9.2: "If the original request was an INVITE, the UAS SHOULD immediately respond to the
       // INVITE with a 487 (Request Terminated)." ... "if the UAS has not issued a final response
       // for the original request"
-      target.respond(createResponse(target.request, 487, "Request Terminated", { toTag }), now);
+      target.respond(createResponse(target.request!, 487, "Request Terminated", { toTag }), now);
       this.events.push({ type: "cancel", transaction: target, request });
     }
   }
@@ -448,7 +448,7 @@ export class TransactionLayer<F extends TransactionFlow = TransactionFlow> {
   ): NonInviteClientTransaction<F> {
     // §9.1: "The destination address, port, and transport for the CANCEL MUST be identical to
     // those used to send the original request."
-    return this.sendRequest(buildCancel(invite.request, headers), invite.flow, now) as NonInviteClientTransaction<F>;
+    return this.sendRequest(buildCancel(invite.request!, headers), invite.flow, now) as NonInviteClientTransaction<F>;
   }
 
   /** §8.2 / §16.3: a request whose mandatory fields do not parse gets a stateless 400 when possible. */

@@ -1,5 +1,7 @@
 import type { SipRequest, SipResponse } from "../sip/index.ts";
 import { TransactionTimeoutError, TransactionTransportError } from "./errors.ts";
+import { keep, revive } from "./retained.ts";
+import type { Kept } from "./retained.ts";
 import { sixtyFourT1 } from "./timers.ts";
 import type { TimerName } from "./timers.ts";
 import { assertNever, invalidTransition, Transaction } from "./transaction.ts";
@@ -68,8 +70,8 @@ export class NonInviteClientTransaction<F extends TransactionFlow = TransactionF
   readonly kind = "non-invite-client" as const;
   private current: NonInviteClientState = "Trying";
   private intervalE: number;
-  /** The last response received. */
-  lastResponse: SipResponse | undefined;
+  /** The last response received: the object until the final one, then (unreliable transports) its bytes. */
+  private response: Kept<SipResponse> | undefined;
 
   /** @internal */
   constructor(host: TransactionHost<F>, id: string, request: SipRequest, flow: F) {
@@ -81,9 +83,17 @@ export class NonInviteClientTransaction<F extends TransactionFlow = TransactionF
     return this.current;
   }
 
+  /**
+   * The last response received. After the final response on an unreliable transport the
+   * transaction keeps only its bytes, so this is then a copy parsed from them.
+   */
+  get lastResponse(): SipResponse | undefined {
+    return this.response === undefined ? undefined : revive(this.response);
+  }
+
   /** @internal Sends the request and arms Timers E and F (Trying's entry actions). */
   start(now: number): void {
-    this.host.send(this, this.request, this.flow, false);
+    this.host.send(this, this.request!, this.flow, false);
     // §17.1.2.2: "The "Trying" state is entered when the TU initiates a new client transaction with
     // a request. When entering this state, the client transaction SHOULD set timer F to fire in
     // 64*T1 seconds. [...] If an unreliable transport is in use, the client transaction MUST set
@@ -98,7 +108,7 @@ export class NonInviteClientTransaction<F extends TransactionFlow = TransactionF
     switch (state) {
       case "Trying":
       case "Proceeding":
-        this.lastResponse = response;
+        this.response = response;
         if (response.status < 200) {
           // §17.1.2.2: "If a provisional response is received while in the "Trying" state, the
           // response MUST be passed to the TU, and then the client transaction SHOULD move to the
@@ -136,14 +146,14 @@ export class NonInviteClientTransaction<F extends TransactionFlow = TransactionF
           // time with a value of MIN(2*T1, T2). When the timer fires again, it is reset to a
           // MIN(4*T1, T2). This process continues so that retransmissions occur with an
           // exponentially increasing interval that caps at T2."
-          this.host.send(this, this.request, this.flow, true);
+          this.host.send(this, this.request!, this.flow, true);
           this.intervalE = Math.min(this.intervalE * 2, this.host.timers.t2);
           this.arm("E", this.intervalE, now);
         } else if (this.current === "Proceeding") {
           // §17.1.2.2: "If Timer E fires while in the "Proceeding" state, the request MUST be
           // passed to the transport layer for retransmission, and Timer E MUST be reset with a
           // value of T2 seconds."
-          this.host.send(this, this.request, this.flow, true);
+          this.host.send(this, this.request!, this.flow, true);
           this.intervalE = this.host.timers.t2;
           this.arm("E", this.intervalE, now);
         }
@@ -196,6 +206,10 @@ export class NonInviteClientTransaction<F extends TransactionFlow = TransactionF
         this.disarm("F");
         // §17.1.2.2: "Once the client transaction enters the "Completed" state, it MUST set Timer
         // K to fire in T4 seconds for unreliable transports, and zero seconds for reliable transports."
+        // Completed only absorbs response retransmissions: let go of the request, keep the final
+        // response's bytes only.
+        this.releaseRequest();
+        if (!this.reliable) this.response = keep(this.response as SipResponse);
         this.host.entered(this, from, to, now);
         if (this.reliable) this.transition("Terminated", now);
         else this.arm("K", this.host.timers.t4, now);

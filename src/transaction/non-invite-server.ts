@@ -1,5 +1,7 @@
 import type { SipRequest, SipResponse } from "../sip/index.ts";
-import { TransactionTransportError } from "./errors.ts";
+import { TransactionError, TransactionTransportError } from "./errors.ts";
+import { keep, revive } from "./retained.ts";
+import type { Kept } from "./retained.ts";
 import { sixtyFourT1 } from "./timers.ts";
 import type { TimerName } from "./timers.ts";
 import { assertNever, invalidTransition, Transaction } from "./transaction.ts";
@@ -68,7 +70,8 @@ export class NonInviteServerTransaction<F extends TransactionFlow = TransactionF
   readonly kind = "non-invite-server" as const;
   private current: NonInviteServerState = "Trying";
   private lastProvisional: SipResponse | undefined;
-  private finalResponse: SipResponse | undefined;
+  /** The final response: the object until Completed, then (unreliable transports) its bytes. */
+  private finalResponse: Kept<SipResponse> | undefined;
   /** The To tag of the responses sent so far. */
   toTag: string | undefined;
   /** @internal Secondary index keys (CANCEL, merged-request detection). */
@@ -83,9 +86,12 @@ export class NonInviteServerTransaction<F extends TransactionFlow = TransactionF
     return this.current;
   }
 
-  /** The last response sent. */
+  /**
+   * The last response sent. Once Completed on an unreliable transport the transaction keeps only
+   * the final response's bytes (what §17.2.2 re-sends), so this is then a copy parsed from them.
+   */
   get lastResponse(): SipResponse | undefined {
-    return this.finalResponse ?? this.lastProvisional;
+    return this.finalResponse !== undefined ? revive(this.finalResponse) : this.lastProvisional;
   }
 
   /**
@@ -128,7 +134,7 @@ export class NonInviteServerTransaction<F extends TransactionFlow = TransactionF
   }
 
   /** @internal A retransmission of the request matched this transaction (§17.2.3). */
-  receiveRequest(_request: SipRequest, _flow: F, _now: number): void {
+  receiveRequest(_request: SipRequest, _flow: F, now: number): void {
     const state = this.current;
     this.host.absorbed(this);
     switch (state) {
@@ -145,7 +151,7 @@ export class NonInviteServerTransaction<F extends TransactionFlow = TransactionF
         // §17.2.2: "While in the "Completed" state, the server transaction MUST pass the final
         // response to the transport layer for retransmission whenever a retransmission of the
         // request is received."
-        this.host.send(this, this.finalResponse!, this.flow, true);
+        this.resendFinal(now);
         return;
       case "Terminated":
         return;
@@ -180,6 +186,15 @@ export class NonInviteServerTransaction<F extends TransactionFlow = TransactionF
     this.transition("Terminated", now);
   }
 
+  private resendFinal(now: number): void {
+    const response = revive(this.finalResponse!);
+    if (response === undefined) {
+      this.transportError(now, new TransactionError("BAD_RESPONSE", "the final response does not parse back for retransmission"));
+      return;
+    }
+    this.host.send(this, response, this.flow, true);
+  }
+
   /** The one place the state changes: checks the predecessor, then runs the entry actions. */
   private transition(to: NonInviteServerState, now: number): void {
     const from = this.current;
@@ -192,6 +207,11 @@ export class NonInviteServerTransaction<F extends TransactionFlow = TransactionF
       case "Completed":
         // §17.2.2: "When the server transaction enters the "Completed" state, it MUST set Timer J
         // to fire in 64*T1 seconds for unreliable transports, and zero seconds for reliable transports."
+        // Completed only re-sends the final response on a retransmitted request (§17.2.2): keep
+        // its bytes and the match key, let go of the request and the provisional response.
+        this.releaseRequest();
+        this.lastProvisional = undefined;
+        if (!this.reliable) this.finalResponse = keep(this.finalResponse as SipResponse);
         this.host.entered(this, from, to, now);
         if (this.reliable) this.transition("Terminated", now);
         else this.arm("J", sixtyFourT1(this.host.timers), now);

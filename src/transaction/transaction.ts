@@ -65,8 +65,11 @@ export abstract class Transaction<F extends TransactionFlow = TransactionFlow> {
   /** The match key the layer files this transaction under (RFC 3261 §17.1.3 / §17.2.3). */
   readonly id: string;
   abstract readonly kind: TransactionKind;
-  /** The request that created the transaction (for a client: the request as sent). */
-  readonly request: SipRequest;
+  /**
+   * The CSeq method of the transaction's request (what §17.1.3 and §17.2.3 match on). Kept apart
+   * from the request, which the transaction lets go of once it is done with it.
+   */
+  readonly method: string;
   /** Client: where the request goes. Server: where the request came from. */
   readonly flow: F;
   /** Whether the flow is reliable (RFC 3261 §17: decides which timers run). */
@@ -75,12 +78,14 @@ export abstract class Transaction<F extends TransactionFlow = TransactionFlow> {
   protected readonly host: TransactionHost<F>;
   private retransmitTimer: TimerEntry<TimerRef> | undefined = undefined;
   private lifetimeTimer: TimerEntry<TimerRef> | undefined = undefined;
+  private req: SipRequest | undefined;
 
   /** @internal */
   constructor(host: TransactionHost<F>, id: string, request: SipRequest, flow: F) {
     this.host = host;
     this.id = id;
-    this.request = request;
+    this.req = request;
+    this.method = request.method;
     this.flow = flow;
     this.reliable = flow.reliable;
   }
@@ -88,9 +93,21 @@ export abstract class Transaction<F extends TransactionFlow = TransactionFlow> {
   /** The current state, one of the machine's string-union states. */
   abstract get state(): string;
 
-  /** The CSeq method of the transaction's request (what §17.1.3 and §17.2.3 match on). */
-  get method(): string {
-    return this.request.method;
+  /**
+   * The request that created the transaction (for a client: the request as sent), while the
+   * transaction still needs it. It is let go of on entering Completed, Confirmed or (server)
+   * Accepted, where the RFC needs only the match key, the timers and what is re-sent (see
+   * `lastResponse`); an INVITE client keeps it in Accepted, where the TU ACKs each 2xx (RFC 6026
+   * §7.2) and may build the ACK from it. The TU holds its own reference from the `request` event or
+   * `sendRequest` when it needs the request longer.
+   */
+  get request(): SipRequest | undefined {
+    return this.req;
+  }
+
+  /** Lets go of the request (entry action of the states that no longer use it). */
+  protected releaseRequest(): void {
+    this.req = undefined;
   }
 
   /** Whether a timer of this name is armed (for tests and diagnostics). */

@@ -294,12 +294,13 @@ describe("overload protection", () => {
     // The admitted transactions answer and terminate normally.
     for (const e of events) {
       const t = (e as RequestEv).transaction;
-      t.respond(respondTo(t.request, t.method === "INVITE" ? 486 : 200), 1);
+      t.respond(respondTo(t.request!, t.method === "INVITE" ? 486 : 200), 1);
     }
     expect(lines(drain(layer).transmits).length).toBe(100);
     for (const e of events) {
-      const t = (e as RequestEv).transaction;
-      if (t.method === "INVITE") layer.handleRequest(wire(makeRequest("ACK", { branch: t.request.branch!, callId: t.request.callId, toTag: "a6c85cf" })), UDP, 2);
+      // The transaction let go of its request on Completed; the TU kept its own from the event.
+      const { transaction: t, request: r } = e as RequestEv;
+      if (t.method === "INVITE") layer.handleRequest(wire(makeRequest("ACK", { branch: r.branch!, callId: r.callId, toTag: "a6c85cf" })), UDP, 2);
     }
     runClock(layer, 2, 40_000);
     drain(layer);
