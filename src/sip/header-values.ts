@@ -16,10 +16,11 @@ import {
   readUint,
   scan,
   scanClass,
+  scanToken,
   scanUint,
   skipLws,
 } from "./grammar.ts";
-import { formatGenericParams, getParam, parseGenericParams, setParam } from "./params.ts";
+import { addParam, formatGenericParams, getParam, paramName, parseGenericParams, setParam } from "./params.ts";
 import type { SipErrorCode } from "./errors.ts";
 import type { AuthValue, CSeq, EventValue, MediaType, Params, RAck, ReplacesValue, SessionExpires, SubscriptionState } from "./types.ts";
 
@@ -149,16 +150,19 @@ export function parseAuth(text: string): AuthValue {
   const scheme = readToken(text, p, end, "BAD_HEADER_VALUE", "an auth scheme");
   p = requireLws(text, scan.end, "BAD_HEADER_VALUE");
   const params: Record<string, string> = {};
+  let n = 0;
   for (;;) {
-    const name = readToken(text, p, end, "BAD_HEADER_VALUE", "an auth-param name").toLowerCase();
-    p = skipLws(text, scan.end, end);
+    const nameEnd = scanToken(text, p, end);
+    if (nameEnd === p) fail("BAD_HEADER_VALUE", "expected an auth-param name", p);
+    const name = paramName(text, p, nameEnd);
+    p = skipLws(text, nameEnd, end);
     if (p >= end || text.charCodeAt(p) !== 0x3d) fail("BAD_HEADER_VALUE", "expected '=' in an auth-param", p);
     p = skipLws(text, p + 1, end);
     const value =
       p < end && text.charCodeAt(p) === 0x22
         ? readQuoted(text, p, end, "BAD_HEADER_VALUE")
         : readToken(text, p, end, "BAD_HEADER_VALUE", "an auth-param value");
-    setParam(params, name, value);
+    if (addParam(params, name, value, n)) n++;
     p = skipLws(text, scan.end, end);
     if (p >= end) return { scheme, params };
     if (text.charCodeAt(p) !== 0x2c) fail("BAD_HEADER_VALUE", "expected ',' between auth-params", p);

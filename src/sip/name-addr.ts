@@ -88,11 +88,20 @@ function readNameAddr(text: string, pos: number, end: number): NameAddr {
     const name = param.name;
     if (name === "") break;
     const value = param.value;
-    if (!addParam(params, name, value, n)) continue;
+    // Named stores for the names the callers lift out keep those sites monomorphic; a repeat is ignored.
+    if (name === "tag") {
+      if (tag !== undefined) continue;
+      params.tag = tag = value;
+    } else if (name === "expires") {
+      if (expires !== undefined) continue;
+      params.expires = expires = value;
+    } else if (name === "q") {
+      if (q !== undefined) continue;
+      params.q = q = value;
+    } else if (!addParam(params, name, value, n)) {
+      continue;
+    }
     n++;
-    if (name === "tag") tag = value;
-    else if (name === "expires") expires = value;
-    else if (name === "q") q = value;
   }
   found.tag = tag;
   found.expires = expires;
@@ -231,7 +240,10 @@ function readQvalue(v: string | null, at: number): number {
     }
   }
   if (!ok) fail("BAD_NUMBER", "q must be a qvalue 0..1", at);
-  return Number(v);
+  // thousandths / 1000 is the correctly rounded double of the decimal, as Number(v) would give
+  let m = lead - 0x30;
+  for (let i = 2; i < 5; i++) m = m * 10 + (i < v.length ? v.charCodeAt(i) - 0x30 : 0);
+  return m / 1000;
 }
 
 /** Formats a qvalue with at most three decimals. */

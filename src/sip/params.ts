@@ -28,41 +28,71 @@ function lettersAt(text: string, pos: number, lit: string): boolean {
 
 /**
  * The lower-cased parameter name `text[pos, end)` (RFC 3261 §7.3.1: names are case-insensitive).
- * Names the parsers use come back as string constants; others as a new string.
+ * Names the parsers use (Via, From/To, Contact, SIP URI and Digest parameters) come back as string
+ * constants; others as a new string.
  */
 export function paramName(text: string, pos: number, end: number): string {
+  const n = end - pos;
   // Every constant below is letters only, so `c | 0x20` matches exactly its two cases.
-  switch (end - pos) {
-    case 1:
-      if ((text.charCodeAt(pos) | 0x20) === 0x71) return "q";
+  switch (text.charCodeAt(pos) | 0x20) {
+    case 0x61: // a
+      if (n === 9 && lettersAt(text, pos, "algorithm")) return "algorithm";
       break;
-    case 2:
-      if (lettersAt(text, pos, "lr")) return "lr";
+    case 0x62: // b
+      if (n === 6 && lettersAt(text, pos, "branch")) return "branch";
       break;
-    case 3:
-      if (lettersAt(text, pos, "tag")) return "tag";
-      if (lettersAt(text, pos, "ttl")) return "ttl";
+    case 0x63: // c
+      if (n === 6 && lettersAt(text, pos, "cnonce")) return "cnonce";
+      if (n === 4 && lettersAt(text, pos, "comp")) return "comp";
       break;
-    case 4:
-      if (lettersAt(text, pos, "user")) return "user";
-      if (lettersAt(text, pos, "comp")) return "comp";
+    case 0x64: // d
+      if (n === 6 && lettersAt(text, pos, "domain")) return "domain";
       break;
-    case 5:
-      if (lettersAt(text, pos, "rport")) return "rport";
-      if (lettersAt(text, pos, "maddr")) return "maddr";
+    case 0x65: // e
+      if (n === 7 && lettersAt(text, pos, "expires")) return "expires";
       break;
-    case 6:
-      if (lettersAt(text, pos, "branch")) return "branch";
-      if (lettersAt(text, pos, "method")) return "method";
+    case 0x6c: // l
+      if (n === 2 && lettersAt(text, pos, "lr")) return "lr";
       break;
-    case 7:
-      if (lettersAt(text, pos, "expires")) return "expires";
+    case 0x6d: // m
+      if (n === 5 && lettersAt(text, pos, "maddr")) return "maddr";
+      if (n === 6 && lettersAt(text, pos, "method")) return "method";
       break;
-    case 8:
-      if (lettersAt(text, pos, "received")) return "received";
+    case 0x6e: // n
+      if (n === 5 && lettersAt(text, pos, "nonce")) return "nonce";
+      if (n === 2 && lettersAt(text, pos, "nc")) return "nc";
       break;
-    case 9:
-      if (lettersAt(text, pos, "transport")) return "transport";
+    case 0x6f: // o
+      if (n === 6 && lettersAt(text, pos, "opaque")) return "opaque";
+      break;
+    case 0x71: // q
+      if (n === 1) return "q";
+      if (n === 3 && lettersAt(text, pos, "qop")) return "qop";
+      break;
+    case 0x72: // r
+      if (n === 5) {
+        if (lettersAt(text, pos, "rport")) return "rport";
+        if (lettersAt(text, pos, "realm")) return "realm";
+      } else if (n === 8) {
+        if (lettersAt(text, pos, "received")) return "received";
+        if (lettersAt(text, pos, "response")) return "response";
+      }
+      break;
+    case 0x73: // s
+      if (n === 5 && lettersAt(text, pos, "stale")) return "stale";
+      break;
+    case 0x74: // t
+      if (n === 3) {
+        if (lettersAt(text, pos, "tag")) return "tag";
+        if (lettersAt(text, pos, "ttl")) return "ttl";
+      } else if (n === 9 && lettersAt(text, pos, "transport")) {
+        return "transport";
+      }
+      break;
+    case 0x75: // u
+      if (n === 4 && lettersAt(text, pos, "user")) return "user";
+      if (n === 3 && lettersAt(text, pos, "uri")) return "uri";
+      if (n === 8 && lettersAt(text, pos, "username")) return "username";
       break;
   }
   return text.slice(pos, end).toLowerCase();

@@ -164,6 +164,8 @@ function parseSip(text: string, pos: number, end: number, scheme: "sip" | "sips"
   }
   const params: Params = {};
   let n = 0;
+  let transport = false;
+  let lr = false;
   while (p < end && text.charCodeAt(p) === 0x3b) {
     const ns = p + 1;
     const ne = scanEsc(text, ns, end, C_PARAM);
@@ -180,7 +182,20 @@ function parseSip(text: string, pos: number, end: number, scheme: "sip" | "sips"
       checkUriParam(name, value, p + 1);
       p = ve;
     }
-    if (addParam(params, name, value, n)) n++;
+    // Named stores for the most common names keep those sites monomorphic; a repeat is ignored.
+    if (name === "transport") {
+      if (transport) continue;
+      transport = true;
+      params.transport = value;
+      n++;
+    } else if (name === "lr") {
+      if (lr) continue;
+      lr = true;
+      params.lr = value;
+      n++;
+    } else if (addParam(params, name, value, n)) {
+      n++;
+    }
   }
   const headers: Record<string, string> = {};
   if (p < end && text.charCodeAt(p) === 0x3f) {
