@@ -4,19 +4,44 @@
 //   siphon sans-I/O         two TransactionLayers joined in memory, message objects handed across
 //                           (the transaction layer alone: the upper bound)
 //   siphon sans-I/O + wire  the same, each message serialized and re-parsed (message layer included)
-//   siphon UDP loopback     two layers over 127.0.0.1 UDP sockets (node:dgram, a minimal driver in
-//                           this file; src/driver is used instead once it exists)
+//   siphon UDP loopback     two endpoints of the driver (createSipEndpoint, transactions: true) on
+//                           127.0.0.1 UDP in one process, through the runtime adapter (runtimes/)
 //   sip (npm) UDP loopback  two `sip.create()` stacks doing the same
 //
-// Each endpoint pair keeps WINDOW transactions in flight. Run: node|deno run -A|bun bench/transaction.mjs
-import { createSocket } from "node:dgram";
-import { createRequest, createResponse, parseMessage, serializeMessage } from "../dist/src/sip/index.js";
-import { newBranch, TransactionLayer } from "../dist/src/transaction/index.js";
+// Clock of the sans-I/O rows: the virtual `now` handed to the layers is the row's measured wall time
+// (ms), so Timers E/J/K/... run exactly as they would for two endpoints at that throughput: a
+// completed transaction stays live 64*T1 = 32 s (server, Timer J) or T4 = 5 s (client, Timer K), and
+// after t seconds about tps * min(t, 32) server transactions are live, as on a real server. (Until
+// commit 978e74c the clock moved 0.01 ms per transaction whatever the throughput.) With SECONDS
+// below 5 no timer expires, so the rows include the cost of the live population growing.
+//
+// After the table, the heap held per live transaction (heapUsed + arrayBuffers, after a full GC) at
+// the end of each sans-I/O row, and per live completed transaction of each kind (N of them made
+// through the layer with the clock stopped). Needs a callable GC: node --expose-gc,
+// deno run -A --v8-flags=--expose-gc, or bun (Bun.gc; JSC's heap accounting makes Bun's memory
+// figures noisy, even negative, at small MEM_N: read memory on Node or Deno).
+//
+// Each endpoint pair keeps WINDOW transactions in flight. Run: node --expose-gc | deno run -A
+// --v8-flags=--expose-gc | bun  bench/transaction.mjs. SIPHON_DIST=path/to/dist measures another build.
+const DIST = process.env.SIPHON_DIST ?? new URL("../dist", import.meta.url).href;
+const { createRequest, createResponse, parseMessage, serializeMessage } = await import(`${DIST}/src/sip/index.js`);
+const { newBranch, TransactionLayer } = await import(`${DIST}/src/transaction/index.js`);
+const { createSipEndpoint } = await import(`${DIST}/src/driver/index.js`);
+const { loadRuntime } = await import(`${DIST}/runtimes/index.js`);
 
 const WINDOW = Number(process.env.WINDOW ?? 64);
 const SECONDS = Number(process.env.SECONDS ?? 2);
 const runtime = typeof Deno !== "undefined" ? "deno" : typeof Bun !== "undefined" ? "bun" : "node";
 const now = () => performance.now();
+const gc = typeof globalThis.gc === "function" ? () => globalThis.gc() : typeof Bun !== "undefined" ? () => Bun.gc(true) : undefined;
+/** Heap plus array-buffer bytes after a full collection, or undefined without a callable GC. */
+function heapBytes() {
+  if (gc === undefined) return undefined;
+  gc();
+  gc();
+  const m = process.memoryUsage();
+  return m.heapUsed + m.arrayBuffers;
+}
 
 let seq = 0;
 function options(viaHost, targetHost, targetPort) {
@@ -48,7 +73,8 @@ function sansIo(mode) {
   const wire = mode === "wire";
   const hop = wire ? (m) => parseMessage(serializeMessage(m)) : (m) => m;
   const BATCH = 4096;
-  let clock = 0; // virtual ms: 0.01 ms per transaction, so Timers J/K expire and memory stays bounded
+  const base = heapBytes();
+  let clock = 0; // virtual ms = the measured wall time of this row so far (see the top of the file)
   let done = 0;
   let elapsed = 0;
   while (elapsed < SECONDS * 1000) {
@@ -89,95 +115,64 @@ function sansIo(mode) {
           inflight--;
         }
       }
-      clock += WINDOW * 0.01;
+      clock = elapsed + (now() - t0);
       a.handleTimeout(clock);
       b.handleTimeout(clock);
     }
     elapsed += now() - t0;
     done += BATCH;
   }
-  return { tps: done / (elapsed / 1000), done, live: a.clientCount + b.serverCount };
+  const live = a.clientCount + b.serverCount;
+  const held = heapBytes();
+  const perLive = base === undefined || held === undefined || live === 0 ? undefined : (held - base) / live;
+  return { tps: done / (elapsed / 1000), done, live, perLive, layers: [a, b] };
 }
 
-// ---------------------------------------------------------------- siphon over UDP loopback
-
-function bindUdp(onMessage) {
-  return new Promise((resolve) => {
-    const s = createSocket("udp4");
-    s.on("message", onMessage);
-    s.bind(0, "127.0.0.1", () => resolve(s));
-  });
-}
+// ---------------------------------------------------------------- siphon over UDP loopback (src/driver)
 
 async function siphonUdp() {
+  const rt = await loadRuntime();
   const big = { maxServerTransactions: 1e7, maxClientTransactions: 1e7, emitTerminated: false };
-  const a = new TransactionLayer(big);
-  const b = new TransactionLayer(big);
-  let sa, sb;
-  const t0 = now();
-  const clock = () => now() - t0;
-  const flush = (layer, sock) => {
-    for (let t = layer.pollTransmit(); t; t = layer.pollTransmit()) {
-      sock.send(serializeMessage(t.message), t.flow.port, t.flow.host);
-    }
-  };
+  const listen = [{ transport: "UDP", host: "127.0.0.1", port: 0 }];
+  const b = await createSipEndpoint({
+    runtime: rt,
+    listen,
+    transactions: big,
+    onTransactionEvent(e) {
+      if (e.type === "request") e.transaction.respond(createResponse(e.request, 200, "OK", { toTag: "b" }), b.now());
+    },
+  });
   let done = 0;
   let stop = false;
   let finish;
   const finished = new Promise((r) => (finish = r));
-  let pA = 0;
-  let pB = 0;
-  const startOne = () => {
-    a.sendRequest(options(`127.0.0.1:${pA}`, "127.0.0.1", pB), { transport: "UDP", reliable: false, host: "127.0.0.1", port: pB }, clock());
-  };
-  sb = await bindUdp((msg, rinfo) => {
-    const m = parseMessage(new Uint8Array(msg.buffer, msg.byteOffset, msg.byteLength));
-    const t = clock();
-    b.handleMessage(m, { transport: "UDP", reliable: false, host: rinfo.address, port: rinfo.port }, t);
-    for (let e = b.pollEvent(); e; e = b.pollEvent()) {
-      if (e.type === "request") e.transaction.respond(createResponse(e.request, 200, "OK", { toTag: "b" }), t);
-    }
-    flush(b, sb);
-  });
-  sa = await bindUdp((msg, rinfo) => {
-    const m = parseMessage(new Uint8Array(msg.buffer, msg.byteOffset, msg.byteLength));
-    const t = clock();
-    a.handleMessage(m, { transport: "UDP", reliable: false, host: rinfo.address, port: rinfo.port }, t);
-    for (let e = a.pollEvent(); e; e = a.pollEvent()) {
+  const pB = b.listeningPoints[0].local.port;
+  const target = { transport: "UDP", host: "127.0.0.1", port: pB };
+  const a = await createSipEndpoint({
+    runtime: rt,
+    listen,
+    transactions: big,
+    onTransactionEvent(e) {
       if (e.type === "response" && e.response.status >= 200) {
         done++;
         if (!stop) startOne();
-        else if (a.clientCount === 0 || done % WINDOW === 0) finish();
+        else if (a.transactions.counters.active["non-invite-client"].Trying === 0) finish();
       }
-    }
-    flush(a, sa);
+    },
   });
-  pA = sa.address().port;
-  pB = sb.address().port;
-  // The driver's timer loop: wake at the layers' next deadline.
-  let timer;
-  const tick = () => {
-    const t = clock();
-    a.handleTimeout(t);
-    b.handleTimeout(t);
-    flush(a, sa);
-    flush(b, sb);
-    const next = Math.min(a.pollTimeout() ?? Infinity, b.pollTimeout() ?? Infinity);
-    timer = setTimeout(tick, Math.max(1, Math.min(1000, next - t)));
-  };
-  tick();
+  // The driver fills in the top Via's sent-by (RFC 3261 §18.1.1); the branch is ours.
+  const startOne = () => a.request(options("127.0.0.1", "127.0.0.1", pB), target);
   const start = now();
   for (let i = 0; i < WINDOW; i++) startOne();
-  flush(a, sa);
   await new Promise((r) => setTimeout(r, SECONDS * 1000));
   stop = true;
   const secs = (now() - start) / 1000;
   const count = done;
   await Promise.race([finished, new Promise((r) => setTimeout(r, 1000))]);
-  clearTimeout(timer);
-  sa.close();
-  sb.close();
-  return { tps: count / secs, done: count, retrans: a.counters.retransmissionsSent + b.counters.retransmissionsSent };
+  const retrans = a.transactions.counters.retransmissionsSent + b.transactions.counters.retransmissionsSent;
+  await a.close();
+  await b.close();
+  return { tps: count / secs, done: count, retrans };
 }
 
 // ---------------------------------------------------------------- the `sip` npm stack over UDP loopback
@@ -239,16 +234,69 @@ async function sipNpm() {
   return { tps: count / secs, done: count, failed };
 }
 
+// ---------------------------------------------------------------- memory per live completed transaction
+
+const MEM_N = Number(process.env.MEM_N ?? 20000);
+
+/** Heap per live transaction left in `state` after N transactions with the clock stopped at 0. */
+function completedMemory(side, method, status) {
+  const flow = { transport: "UDP", reliable: false };
+  const wire = (m) => parseMessage(serializeMessage(m));
+  const base = heapBytes();
+  const layer = new TransactionLayer(BIG);
+  for (let i = 0; i < MEM_N; i++) {
+    if (side === "server") {
+      // A request off the wire; the TU answers with a built response and keeps nothing.
+      layer.handleRequest(wire(request(method)), flow, 0);
+      for (let e = layer.pollEvent(); e; e = layer.pollEvent()) {
+        if (e.type === "request") e.transaction.respond(createResponse(e.request, status, undefined, { toTag: `b${i}` }), 0);
+      }
+      while (layer.pollTransmit());
+    } else {
+      // A built request; the response comes off the wire.
+      layer.sendRequest(request(method), flow, 0);
+      const sent = layer.pollTransmit();
+      while (layer.pollTransmit());
+      layer.handleResponse(wire(createResponse(wire(sent.message), status, undefined, { toTag: `b${i}` })), flow, 0);
+      while (layer.pollEvent());
+      while (layer.pollTransmit());
+    }
+  }
+  const held = heapBytes();
+  const live = layer.serverCount + layer.clientCount;
+  return { perLive: (held - base) / live, live, layer };
+}
+
+function request(method) {
+  const n = ++seq;
+  return createRequest({
+    method,
+    uri: "sip:bob@127.0.0.1:5070",
+    from: `<sip:alice@127.0.0.1>;tag=a${n}`,
+    to: "<sip:bob@127.0.0.1>",
+    callId: `mem-${n}@127.0.0.1`,
+    cseq: 1,
+    via: `SIP/2.0/UDP 127.0.0.1:5060;branch=${newBranch()}`,
+  });
+}
+
 // ---------------------------------------------------------------- run
 
 const rows = [];
 const fmt = (x) => (x === undefined ? "n/a" : Math.round(x).toLocaleString("en-US"));
 sansIo("layer"); // warm-up
-rows.push(["siphon sans-I/O, transaction layer only", sansIo("layer").tps]);
-rows.push(["siphon sans-I/O + createRequest/createResponse", sansIo("build").tps]);
-rows.push(["siphon sans-I/O + build + serialize/parse", sansIo("wire").tps]);
+const memRows = [];
+for (const [name, mode] of [
+  ["siphon sans-I/O, transaction layer only", "layer"],
+  ["siphon sans-I/O + createRequest/createResponse", "build"],
+  ["siphon sans-I/O + build + serialize/parse", "wire"],
+]) {
+  const r = sansIo(mode);
+  rows.push([name, r.tps]);
+  memRows.push([name, r.live, r.perLive]);
+}
 const u = await siphonUdp();
-rows.push(["siphon UDP loopback", u.tps]);
+rows.push(["siphon UDP loopback (src/driver, createSipEndpoint)", u.tps]);
 const p = await sipNpm();
 rows.push(["sip (npm) UDP loopback", p.tps]);
 
@@ -261,5 +309,26 @@ for (const [name, tps] of rows) {
 }
 if (p.error) console.log(`sip (npm) unavailable: ${p.error}`);
 console.log(`siphon UDP: ${u.done} transactions, ${u.retrans} retransmissions; sip (npm): ${p.done ?? 0} transactions, ${p.failed ?? 0} failed`);
-console.log("(src/driver not used: the UDP rows use a minimal node:dgram driver in this file)");
+console.log("");
+if (gc === undefined) {
+  console.log("memory: no callable GC (run node --expose-gc, deno --v8-flags=--expose-gc, or bun)");
+} else {
+  console.log("| sans-I/O row, at its end | live transactions | bytes per live transaction |");
+  console.log("|---|---:|---:|");
+  for (const [name, live, per] of memRows) console.log(`| ${name} | ${fmt(live)} | ${fmt(per)} |`);
+  console.log("");
+  console.log(`| live completed transaction (${fmt(MEM_N)} of a kind, UDP) | bytes each |`);
+  console.log("|---|---:|");
+  for (const [name, side, method, status] of [
+    ["non-INVITE server, Completed (200)", "server", "OPTIONS", 200],
+    ["non-INVITE client, Completed (200)", "client", "OPTIONS", 200],
+    ["INVITE server, Completed (486)", "server", "INVITE", 486],
+    ["INVITE server, Accepted (200)", "server", "INVITE", 200],
+    ["INVITE client, Completed (486)", "client", "INVITE", 486],
+    ["INVITE client, Accepted (200)", "client", "INVITE", 200],
+  ]) {
+    const m = completedMemory(side, method, status);
+    console.log(`| ${name} | ${fmt(m.perLive)} |`);
+  }
+}
 process.exit(0);
