@@ -15,8 +15,8 @@
  */
 import { fail, quote, readQuoted, scan, scanToken, scanUint, skipLws } from "./grammar.ts";
 import { addParam, formatGenericParams, param, readParam, setParam } from "./params.ts";
-import type { Contact, ContactAddress, FromTo, NameAddr, Params } from "./types.ts";
-import { formatUri, parseUriRange } from "./uri.ts";
+import type { Contact, ContactAddress, FromTo, NameAddr, Params, Uri } from "./types.ts";
+import { formatUri, parseUriRange, readSipUri } from "./uri.ts";
 
 /** Largest delta-seconds (RFC 3261 §20.19: up to 2^32 - 1). */
 const MAX_DELTA = 0xffffffff;
@@ -57,8 +57,22 @@ function readNameAddr(text: string, pos: number, end: number): NameAddr {
       angle = true;
     }
   }
-  let uri;
-  if (angle) {
+  let uri: Uri | undefined;
+  if (angle && isSipColon(text, pos + 1, end)) {
+    // Common case `<sip:...>`: the URI grammar stops at the ">", found without a scan of its own.
+    // Anything else (no ">" there, or a parse error) goes the way below, which finds the ">"
+    // first and reports the same errors as before.
+    try {
+      const u = readSipUri(text, pos + 5, end);
+      if (scan.end < end && text.charCodeAt(scan.end) === 0x3e) {
+        uri = u;
+        pos = scan.end + 1;
+      }
+    } catch {
+      uri = undefined;
+    }
+  }
+  if (uri === undefined && angle) {
     // Nothing but the URI between the brackets (RFC 4475 §3.1.2.14 badaspec).
     const start = pos + 1;
     let gt = start;
@@ -66,7 +80,7 @@ function readNameAddr(text: string, pos: number, end: number): NameAddr {
     if (gt >= end) fail("BAD_NAME_ADDR", "missing '>'", pos);
     uri = parseUriRange(text, start, gt);
     pos = gt + 1;
-  } else {
+  } else if (uri === undefined) {
     let e = pos;
     while (e < end) {
       c = text.charCodeAt(e);
@@ -116,6 +130,17 @@ const found: { tag: string | null | undefined; expires: string | null | undefine
   expires: undefined,
   q: undefined,
 };
+
+/** True when `sip:` (the scheme in any case) is at `pos`. */
+function isSipColon(text: string, pos: number, end: number): boolean {
+  return (
+    pos + 4 <= end &&
+    (text.charCodeAt(pos) | 0x20) === 0x73 &&
+    (text.charCodeAt(pos + 1) | 0x20) === 0x69 &&
+    (text.charCodeAt(pos + 2) | 0x20) === 0x70 &&
+    text.charCodeAt(pos + 3) === 0x3a
+  );
+}
 
 /** Parses a single name-addr / addr-spec with header parameters (e.g. Refer-To, Referred-By). */
 export function parseNameAddr(text: string): NameAddr {

@@ -111,6 +111,23 @@ function scanEsc(text: string, pos: number, end: number, mask: number): number {
 }
 
 function parseSip(text: string, pos: number, end: number, scheme: "sip" | "sips"): SipUri {
+  const uri = readSip(text, pos, end, scheme);
+  if (scan.end < end) fail("BAD_URI", "unexpected character in SIP URI", scan.end);
+  return uri;
+}
+
+/**
+ * Reads a `sip:` URI whose scheme and colon end just before `pos` (RFC 3261 §25.1 SIP-URI), as
+ * far as its grammar goes, and leaves the position after it in {@link scan}.end. Every part of
+ * the URI stops at a character its grammar does not allow, so the URI of `<sip:...>` ends at the
+ * `>` without looking for it first; the caller checks that character. Throws SipParseError
+ * (`BAD_URI`) as {@link parseUri}.
+ */
+export function readSipUri(text: string, pos: number, end: number): SipUri {
+  return readSip(text, pos, end, "sip");
+}
+
+function readSip(text: string, pos: number, end: number, scheme: "sip" | "sips"): SipUri {
   // The first "@" ends the userinfo: no other part of a SIP URI may hold an unescaped "@".
   // On the way, note the first ":" and whether user and password need unescapeRange (a "%", or a
   // character of the other class) or are valid as they stand.
@@ -214,7 +231,7 @@ function parseSip(text: string, pos: number, end: number, scheme: "sip" | "sips"
       if (p >= end || text.charCodeAt(p) !== 0x26) break;
     }
   }
-  if (p < end) fail("BAD_URI", "unexpected character in SIP URI", p);
+  scan.end = p;
   return { scheme, user, password, host, port, params, headers };
 }
 
