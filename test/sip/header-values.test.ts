@@ -186,6 +186,15 @@ describe("RFC 3261 §20.7 / §20.27 / §20.44 authentication values", () => {
     expect(parseAuth("Digest algorithm=SHA-256").params.algorithm).toBe("SHA-256");
   });
 
+  it("§7.3.1 / §25.1 auth-param: names in any case are lower-cased; the first of a repeated name wins", () => {
+    const a = parseAuth('Digest USERNAME="a", Realm="r", username="b", NC=00000001, Cnonce="c", URI="sip:h", X-Y=1, __proto__=p');
+    expect(Object.keys(a.params)).toEqual(["username", "realm", "nc", "cnonce", "uri", "x-y", "__proto__"]);
+    expect(a.params).toMatchObject({ username: "a", realm: "r", nc: "00000001", cnonce: "c", uri: "sip:h", "x-y": "1" });
+    expect(Object.getPrototypeOf(a.params)).toBe(Object.prototype);
+    expect(Object.getOwnPropertyDescriptor(a.params, "__proto__")!.value).toBe("p");
+    expect(() => parseAuth('Digest ="a"')).toThrow(SipParseError);
+  });
+
   it("§25.1 dig-resp: credentials write qop, nc and algorithm as tokens", () => {
     const creds: AuthValue = {
       scheme: "Digest",

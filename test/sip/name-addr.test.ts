@@ -264,6 +264,36 @@ describe("lists and Contact", () => {
     fails(() => parseNameAddr("foo"), "BAD_NAME_ADDR");
   });
 
+  it("§7.3.1: parameter names in any case; the first of a repeated tag, expires or q is the one used", () => {
+    const ft = parseFromTo("<sip:a@h>;TAG=one;tag=two;x=1;X=2");
+    expect(ft.tag).toBe("one");
+    expect(ft.params).toEqual({ tag: "one", x: "1" });
+    const c = parseContactList("<sip:a@h>;Expires=60;expires=x;Q=0.5;q=2;tag=t")[0] as ContactAddress;
+    expect(c).toMatchObject({ expires: 60, q: 0.5 });
+    expect(Object.keys(c.params)).toEqual(["expires", "q", "tag"]);
+    fails(() => parseContactList("<sip:a@h>;EXPIRES=x"), "BAD_NUMBER");
+  });
+
+  it("a header parameter named __proto__ is an own property, not the prototype", () => {
+    const ft = parseFromTo("<sip:a@h>;__proto__=x;tag=1;__proto__=y");
+    expect(Object.getPrototypeOf(ft.params)).toBe(Object.prototype);
+    expect(Object.keys(ft.params)).toEqual(["__proto__", "tag"]);
+    expect(Object.getOwnPropertyDescriptor(ft.params, "__proto__")!.value).toBe("x");
+  });
+
+  it("§25.1 name-addr: the URI in <> is exactly the text up to '>' (same result and errors in every form)", () => {
+    for (const uri of ["sip:a@h", "SIP:a@h;transport=TCP", "sip:a@h?subject=x&b=%20", "sip:[2001:db8::1]:5060;lr", "sip:a%3Eb@h"]) {
+      expect(parseNameAddr(`<${uri}>`).uri, uri).toEqual(parseUri(uri));
+      expect(parseNameAddr(`"A" <${uri}>;tag=x`).uri, uri).toEqual(parseUri(uri));
+    }
+    fails(() => parseNameAddr("<sip:a@"), "BAD_NAME_ADDR"); // no '>' is reported before the empty host
+    fails(() => parseNameAddr("<sip:a@h x>"), "BAD_URI");
+    fails(() => parseNameAddr("<sip:a@>"), "BAD_URI");
+    fails(() => parseNameAddr("<sip:a@h;p=>"), "BAD_URI");
+    fails(() => parseNameAddr("<sip:a@h>>"), "BAD_NAME_ADDR");
+    fails(() => parseNameAddr("<sip:a@h;p=a>b>"), "BAD_NAME_ADDR");
+  });
+
   it("§10.2.2: '*' is the wildcard contact", () => {
     expect(parseContactList("*")).toEqual([{ wildcard: true }]);
     expect(parseContactList("  * ")).toEqual([{ wildcard: true }]);
@@ -283,6 +313,12 @@ describe("lists and Contact", () => {
       fails(() => parseContactList(`<sip:a@h>;q=${bad}`), "BAD_NUMBER");
     }
     fails(() => parseContactList("<sip:a@h>;q"), "BAD_NUMBER");
+    // every qvalue gives the same number as its decimal text
+    for (let m = 0; m <= 1000; m++) {
+      const text = m === 1000 ? "1.000" : `0.${String(m).padStart(3, "0")}`;
+      expect(q(text), text).toBe(Number(text));
+      expect(q(text.replace(/0+$/, "")), text).toBe(Number(text));
+    }
   });
 });
 

@@ -126,6 +126,26 @@ describe("RFC 3261 §19.1.1 SIP and SIPS URI components", () => {
     expect(sip("sip:h?Route=%3Csip:a%3E&Route=%3Csip:b%3E").headers).toEqual({ Route: "<sip:a>,<sip:b>" });
   });
 
+  it("§19.1.4 / §7.3.1: parameter names in any case or escaped, the first of a repeated name wins", () => {
+    const u = sip("sip:h;TRANSPORT=tcp;transport=udp;LR;lr=1;tr%61nsport=sctp;Maddr=192.0.2.1;x=1;X=2");
+    expect(u.params).toEqual({ transport: "tcp", lr: null, maddr: "192.0.2.1", x: "1" });
+    expect(Object.keys(u.params)).toEqual(["transport", "lr", "maddr", "x"]);
+    expect(sip("sip:h;%74ransport=tcp;transport=udp").params).toEqual({ transport: "tcp" });
+    expect(() => parseUri("sip:h;TTL=256")).toThrow(SipParseError);
+    expect(() => parseUri("sip:h;Transport=a%20b")).toThrow(SipParseError);
+  });
+
+  it("§25.1 userinfo: escapes resolved, characters of the other part's class rejected", () => {
+    expect(sip("sip:a;b=c@h").user).toBe("a;b=c");
+    expect(sip("sip:a%40b:p%3Aw@h")).toMatchObject({ user: "a@b", password: "p:w" });
+    expect(sip("sip:a:&=+$,@h").password).toBe("&=+$,");
+    expect(sip("sip:a:@h").password).toBe("");
+    rejects("sip:a:b:c@h"); // ":" is not a password character
+    rejects("sip:a:b;c@h"); // ";" is a user character, not a password one
+    rejects("sip:a%4@h");
+    rejects("sip::p@h");
+  });
+
   it("a parameter named __proto__ is an own property, not the prototype", () => {
     const u = sip("sip:h;__proto__=x");
     expect(Object.getPrototypeOf(u.params)).toBe(Object.prototype);

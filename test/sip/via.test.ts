@@ -63,6 +63,40 @@ describe("RFC 3261 §20.42 Via", () => {
     expect(v!.params).toEqual({ branch: "z9hG4bKx", foo: null });
   });
 
+  it("§25.1 sent-protocol: SIP/2.0 in any case or with SWS, other versions and names kept; transports upper-cased", () => {
+    const v = (t: string) => parseVia(`${t} h;branch=z9hG4bK1`)[0]!;
+    expect(v("Sip/2.0/Udp")).toMatchObject({ protocol: "SIP/2.0", transport: "UDP" });
+    expect(v("SIP / 2.0 / wss")).toMatchObject({ protocol: "SIP/2.0", transport: "WSS" });
+    expect(v("SIP/2.0/ws")).toMatchObject({ protocol: "SIP/2.0", transport: "WS" });
+    expect(v("SIP/2.0/tcp")).toMatchObject({ protocol: "SIP/2.0", transport: "TCP" });
+    expect(v("SIP/2.0/Udp-x")).toMatchObject({ transport: "UDP-X" });
+    expect(v("SIP/2.0/W5")).toMatchObject({ transport: "W5" });
+    expect(v("SIP/2.0/WSX")).toMatchObject({ transport: "WSX" });
+    expect(v("sipx/2.0/UDP")).toMatchObject({ protocol: "SIPX/2.0" });
+    expect(v("SIP/2.00/UDP")).toMatchObject({ protocol: "SIP/2.00" });
+    bad("SIP/2.0/ h");
+    bad("SIP/2.0/UDP");
+    expect(parseVia("SIP/2.0/UDP\th")[0]).toMatchObject({ transport: "UDP", host: "h" });
+  });
+
+  it("§7.3.1: via-param names in any case; the first of a repeated parameter is the one used", () => {
+    const [v] = parseVia("SIP/2.0/UDP h;BRANCH=z9hG4bKa;branch=z9hG4bKb;Received=192.0.2.1;received=x;RPORT=5;rport;TTL=1;ttl=x;x=1;X=2");
+    expect(v).toMatchObject({ branch: "z9hG4bKa", received: "192.0.2.1", rport: 5 });
+    expect(v!.params).toEqual({ branch: "z9hG4bKa", received: "192.0.2.1", rport: "5", ttl: "1", x: "1" });
+    expect(Object.keys(v!.params)).toEqual(["branch", "received", "rport", "ttl", "x"]);
+    // a quoted branch must still be a token
+    expect(parseVia('SIP/2.0/UDP h;branch="z9hG4bKq"')[0]!.branch).toBe("z9hG4bKq");
+    bad('SIP/2.0/UDP h;branch="z9hG4bK q"');
+    bad("SIP/2.0/UDP h;branch=[2001:db8::1]");
+  });
+
+  it("a via-param named __proto__ is an own property, not the prototype", () => {
+    const [v] = parseVia("SIP/2.0/UDP h;branch=z9hG4bK1;__proto__=x;__proto__=y");
+    expect(Object.getPrototypeOf(v!.params)).toBe(Object.prototype);
+    expect(Object.keys(v!.params)).toEqual(["branch", "__proto__"]);
+    expect(Object.getOwnPropertyDescriptor(v!.params, "__proto__")!.value).toBe("x");
+  });
+
   it("§25.1 COLON = SWS ':' SWS: whitespace around the port colon", () => {
     expect(parseVia("SIP/2.0/UDP h.example.com : 5070;branch=z9hG4bK1")[0]!.port).toBe(5070);
   });
