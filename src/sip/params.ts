@@ -166,7 +166,7 @@ export function readParam(text: string, pos: number, end: number, code: SipError
         let q = pos;
         while (q < end) {
           const d = text.charCodeAt(q);
-          if (d !== 0x3a && d !== 0x5b && d !== 0x5d && !is(d, C_TOKEN)) break;
+          if (!is(d, C_TOKEN) && d !== 0x3a && d !== 0x5b && d !== 0x5d) break;
           q++;
         }
         if (q === pos) fail(code, "expected a parameter value", pos);
