@@ -14,7 +14,7 @@
  * Internal to src/sip: not re-exported by src/sip/index.ts.
  */
 import type { SipErrorCode } from "./errors.ts";
-import { C_TOKEN, fail, is, isToken, quote, readQuoted, scan, scanToken, skipLws } from "./grammar.ts";
+import { C_TOKEN, CLASS, fail, is, isToken, quote, readQuoted, scan, scanToken, skipLws } from "./grammar.ts";
 import { parseIpv6 } from "./host.ts";
 import type { Params } from "./types.ts";
 
@@ -141,12 +141,20 @@ export const param: { name: string; value: string | null; token: boolean } = { n
  * (a Via `received` IPv6 address, RFC 5118 §4.5); the caller validates it.
  */
 export function readParam(text: string, pos: number, end: number, code: SipErrorCode, ipv6Param?: string): number {
-  pos = skipLws(text, pos, end);
-  if (pos >= end || text.charCodeAt(pos) !== 0x3b) {
-    param.name = "";
-    return pos;
+  // Whitespace is rare around ";" and "=": look at the character before calling skipLws.
+  let c = pos < end ? text.charCodeAt(pos) : -1;
+  if (c !== 0x3b) {
+    if (isWs(c)) {
+      pos = skipLws(text, pos, end);
+      c = pos < end ? text.charCodeAt(pos) : -1;
+    }
+    if (c !== 0x3b) {
+      param.name = "";
+      return pos;
+    }
   }
-  pos = skipLws(text, pos + 1, end);
+  pos++;
+  if (pos < end && isWs(text.charCodeAt(pos))) pos = skipLws(text, pos, end);
   const nameEnd = scanToken(text, pos, end);
   if (nameEnd === pos) fail(code, "expected a parameter name", pos);
   const name = paramName(text, pos, nameEnd);
@@ -154,14 +162,19 @@ export function readParam(text: string, pos: number, end: number, code: SipError
   let value: string | null = null;
   let token = false;
   if (pos < end) {
-    let c = text.charCodeAt(pos);
-    if (c === 0x20 || c === 0x09 || c === 0x0d || c === 0x0a) {
+    c = text.charCodeAt(pos);
+    if (isWs(c)) {
       pos = skipLws(text, pos, end);
-      c = pos < end ? text.charCodeAt(pos) : 0;
+      c = pos < end ? text.charCodeAt(pos) : -1;
     }
     if (c === 0x3d) {
-      pos = skipLws(text, pos + 1, end);
-      if (name === ipv6Param && pos < end && text.charCodeAt(pos) !== 0x22) {
+      pos++;
+      c = pos < end ? text.charCodeAt(pos) : -1;
+      if (isWs(c)) {
+        pos = skipLws(text, pos, end);
+        c = pos < end ? text.charCodeAt(pos) : -1;
+      }
+      if (name === ipv6Param && c !== 0x22) {
         // Via received = IPv4address / IPv6address: an IPv6 address without brackets (RFC 5118 §4.5).
         let q = pos;
         while (q < end) {
@@ -172,6 +185,12 @@ export function readParam(text: string, pos: number, end: number, code: SipError
         if (q === pos) fail(code, "expected a parameter value", pos);
         value = text.slice(pos, q);
         pos = q;
+      } else if (c >= 0 && c < 128 && (CLASS[c]! & C_TOKEN) !== 0) {
+        // gen-value = token (the common case; see readGenValue for the others)
+        const e = scanToken(text, pos + 1, end);
+        value = text.slice(pos, e);
+        token = true;
+        pos = e;
       } else {
         value = readGenValue(text, pos, end, code);
         token = genValueToken;
@@ -183,6 +202,11 @@ export function readParam(text: string, pos: number, end: number, code: SipError
   param.value = value;
   param.token = token;
   return pos;
+}
+
+/** SP / HTAB / CR / LF: a character that may start LWS. */
+function isWs(c: number): boolean {
+  return c === 0x20 || c === 0x09 || c === 0x0d || c === 0x0a;
 }
 
 /**
