@@ -20,6 +20,7 @@ import type {
   TransportProtocol,
 } from "../transport/index.ts";
 import type { LocateOptions } from "../transport/index.ts";
+import { pooledRandom } from "../random.ts";
 
 /** One listening point to open. */
 export interface ListenOptions {
@@ -132,7 +133,7 @@ function messageLink(c: MessageConnection): Link {
  */
 export async function createSipEndpoint(options: SipEndpointOptions): Promise<SipEndpoint> {
   const rt = options.runtime;
-  const core = new TransportLayer({ randomBytes: (n) => rt.randomBytes(n), ...options });
+  const core = new TransportLayer({ randomBytes: pooledRandom(rt.randomBytes), ...options });
   const txl =
     options.transactions === undefined
       ? undefined

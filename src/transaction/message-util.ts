@@ -1,4 +1,5 @@
 import type { SipMessage } from "../sip/index.ts";
+import { randomHex } from "../random.ts";
 
 /**
  * The first comma-separated value of the first field `name` (e.g. the top Via, which may share a
@@ -29,11 +30,7 @@ export function copyFields(msg: SipMessage, name: string): [string, string][] {
 
 /** A fresh random token of `bytes` random bytes, hex-encoded (tags, branches). */
 export function randomToken(bytes = 8): string {
-  const b = new Uint8Array(bytes);
-  crypto.getRandomValues(b);
-  let s = "";
-  for (let i = 0; i < b.length; i++) s += (b[i]! < 16 ? "0" : "") + b[i]!.toString(16);
-  return s;
+  return randomHex(bytes);
 }
 
 /** RFC 3261 §8.1.1.7: branches starting with this cookie follow the RFC 3261 matching rules. */

@@ -41,6 +41,7 @@ import type {
 } from "./types.ts";
 import { responseRoute } from "./routing.ts";
 import { clientVia, replaceTopVia, stampReceived } from "./via.ts";
+import { pooledRandom, randomHex } from "../random.ts";
 
 /** Where a request goes: a transport and an address (resolved per RFC 3263, see `locate.ts`). */
 export interface Target {
@@ -113,7 +114,7 @@ export class TransportLayer {
       maxHeaders: options.maxHeaders ?? DEFAULT_SIP_LIMITS.maxHeaders,
       maxHeaderLength: options.maxHeaderLength ?? DEFAULT_SIP_LIMITS.maxHeaderLength,
     };
-    this.random = options.randomBytes ?? ((n) => crypto.getRandomValues(new Uint8Array(n)));
+    this.random = options.randomBytes ?? pooledRandom();
     this.wsViaHost = options.webSocketViaHost ?? `${this.hex(6)}.invalid`;
   }
 
@@ -667,9 +668,6 @@ export class TransportLayer {
   }
 
   private hex(bytes: number): string {
-    const b = this.random(bytes);
-    let s = "";
-    for (let i = 0; i < b.length; i++) s += (b[i]! < 16 ? "0" : "") + b[i]!.toString(16);
-    return s;
+    return randomHex(bytes, this.random);
   }
 }

@@ -30,3 +30,20 @@ describe("wasm loader", () => {
     expect(runtime).toBe(g.Deno ? "deno" : g.Bun ? "bun" : "node");
   });
 });
+
+describe("pooled randomness", () => {
+  it("draws distinct bytes from 4 KiB blocks and calls the source once per block", async () => {
+    const { pooledRandom, randomHex } = await import("../../src/random.ts");
+    let calls = 0;
+    const random = pooledRandom((n) => {
+      calls++;
+      return crypto.getRandomValues(new Uint8Array(n));
+    });
+    const seen = new Set<string>();
+    for (let i = 0; i < 1024; i++) seen.add(randomHex(8, random));
+    expect(seen.size).toBe(1024);
+    expect(calls).toBe(2);
+    expect(random(5000)).toHaveLength(5000);
+    expect(randomHex(4)).toMatch(/^[0-9a-f]{8}$/);
+  });
+});
