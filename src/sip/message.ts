@@ -668,13 +668,9 @@ export abstract class SipMessage {
     return { startLine: this.startLine(), headers: this.headerFields(), body: this.bodyText };
   }
 
-  /** Node's and Deno's console show the same description as toJSON. */
+  /** Node's, Deno's and Bun's console show the same description as toJSON. */
   [Symbol.for("nodejs.util.inspect.custom")](): unknown {
     return this.toJSON();
-  }
-
-  [Symbol.for("Deno.customInspect")](): string {
-    return JSON.stringify(this.toJSON(), null, 2);
   }
 
   /** The serialized message as text (the body decoded as UTF-8). */

@@ -197,7 +197,7 @@ export function validateRequest(msg: SipRequest, opts: ValidateOptions = {}): Si
   if (syntax) return syntax;
 
   if (opts.methods && !opts.methods.includes(msg.method)) {
-    return new SipValidationError("method", "BAD_METHOD", `method ${msg.method} is not implemented`, {
+    return new SipValidationError("method", "BAD_METHOD", `method ${msg.method} is not among the methods this element serves (501)`, {
       responseHeaders: [["Allow", opts.methods.join(", ")]],
     });
   }
