@@ -1,6 +1,5 @@
 import { createRequest } from "../sip/index.ts";
 import type { SipRequest, SipResponse } from "../sip/index.ts";
-import { TransactionTimeoutError, TransactionTransportError } from "./errors.ts";
 import { copyFields, firstHeaderValue } from "./message-util.ts";
 import { keep, revive } from "./retained.ts";
 import type { Kept } from "./retained.ts";
@@ -185,12 +184,7 @@ export class InviteClientTransaction<F extends TransactionFlow = TransactionFlow
         // §17.1.1.2: "If the client transaction is still in the "Calling" state when timer B
         // fires, the client transaction SHOULD inform the TU that a timeout has occurred."
         if (this.current !== "Calling") return;
-        this.host.emit({
-          type: "timeout",
-          transaction: this,
-          error: new TransactionTimeoutError("B", "INVITE client transaction: Timer B fired in Calling"),
-        });
-        this.transition("Terminated", now);
+        this.timedOut("B", "INVITE client transaction: Timer B fired in Calling", now);
         return;
       case "D":
         // §17.1.1.2: "If timer D fires while the client transaction is in the "Completed" state,
@@ -207,16 +201,7 @@ export class InviteClientTransaction<F extends TransactionFlow = TransactionFlow
     }
   }
 
-  transportError(now: number, cause?: unknown): void {
-    if (this.current === "Terminated") return;
-    // §17.1.4: "If a fatal transport error is reported by the transport layer [...] the client
-    // transaction SHOULD inform the TU that a transport failure has occurred, and the client
-    // transaction SHOULD transition directly to the "Terminated" state."
-    this.host.emit({
-      type: "transport-error",
-      transaction: this,
-      error: new TransactionTransportError("INVITE client transaction: transport error", { cause }),
-    });
+  protected terminate(now: number): void {
     this.transition("Terminated", now);
   }
 

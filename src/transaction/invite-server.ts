@@ -1,6 +1,6 @@
 import { createResponse } from "../sip/index.ts";
 import type { SipRequest, SipResponse } from "../sip/index.ts";
-import { TransactionError, TransactionTimeoutError, TransactionTransportError } from "./errors.ts";
+import { TransactionError } from "./errors.ts";
 import { keep, revive } from "./retained.ts";
 import type { Kept } from "./retained.ts";
 import { sixtyFourT1 } from "./timers.ts";
@@ -245,12 +245,7 @@ export class InviteServerTransaction<F extends TransactionFlow = TransactionFlow
         // never received. In this case, the server transaction MUST transition to the
         // "Terminated" state, and MUST indicate to the TU that a transaction failure has occurred."
         if (this.current !== "Completed") return;
-        this.host.emit({
-          type: "timeout",
-          transaction: this,
-          error: new TransactionTimeoutError("H", "INVITE server transaction: no ACK before Timer H"),
-        });
-        this.transition("Terminated", now);
+        this.timedOut("H", "INVITE server transaction: no ACK before Timer H", now);
         return;
       case "I":
         // §17.2.1: "Once timer I fires, the server MUST transition to the "Terminated" state."
@@ -266,17 +261,7 @@ export class InviteServerTransaction<F extends TransactionFlow = TransactionFlow
     }
   }
 
-  transportError(now: number, cause?: unknown): void {
-    // §17.2.4: "First, the procedures in [4] are followed, which attempt to deliver the response to
-    // a backup. If those should all fail, based on the definition of failure in [4], the server
-    // transaction SHOULD inform the TU that a failure has occurred, and SHOULD transition to the
-    // terminated state." (RFC 3263 failover is the transport's business; the driver reports here.)
-    if (this.current === "Terminated") return;
-    this.host.emit({
-      type: "transport-error",
-      transaction: this,
-      error: new TransactionTransportError("INVITE server transaction: transport error", { cause }),
-    });
+  protected terminate(now: number): void {
     this.transition("Terminated", now);
   }
 

@@ -1,5 +1,4 @@
 import type { SipRequest, SipResponse } from "../sip/index.ts";
-import { TransactionTimeoutError, TransactionTransportError } from "./errors.ts";
 import { keep, revive } from "./retained.ts";
 import type { Kept } from "./retained.ts";
 import { sixtyFourT1 } from "./timers.ts";
@@ -163,12 +162,7 @@ export class NonInviteClientTransaction<F extends TransactionFlow = TransactionF
         // state, the client transaction SHOULD inform the TU about the timeout, and then it SHOULD
         // enter the "Terminated" state." (likewise in "Proceeding")
         if (this.current !== "Trying" && this.current !== "Proceeding") return;
-        this.host.emit({
-          type: "timeout",
-          transaction: this,
-          error: new TransactionTimeoutError("F", `${this.method} client transaction: Timer F fired`),
-        });
-        this.transition("Terminated", now);
+        this.timedOut("F", `${this.method} client transaction: Timer F fired`, now);
         return;
       case "K":
         // §17.1.2.2: "If Timer K fires while in this state, the client transaction MUST transition
@@ -180,15 +174,7 @@ export class NonInviteClientTransaction<F extends TransactionFlow = TransactionF
     }
   }
 
-  transportError(now: number, cause?: unknown): void {
-    // §17.1.4: "the client transaction SHOULD inform the TU that a transport failure has occurred,
-    // and the client transaction SHOULD transition directly to the "Terminated" state."
-    if (this.current === "Terminated") return;
-    this.host.emit({
-      type: "transport-error",
-      transaction: this,
-      error: new TransactionTransportError(`${this.method} client transaction: transport error`, { cause }),
-    });
+  protected terminate(now: number): void {
     this.transition("Terminated", now);
   }
 

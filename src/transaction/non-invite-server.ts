@@ -1,5 +1,5 @@
 import type { SipRequest, SipResponse } from "../sip/index.ts";
-import { TransactionError, TransactionTransportError } from "./errors.ts";
+import { TransactionError } from "./errors.ts";
 import { keep, revive } from "./retained.ts";
 import type { Kept } from "./retained.ts";
 import { sixtyFourT1 } from "./timers.ts";
@@ -173,16 +173,7 @@ export class NonInviteServerTransaction<F extends TransactionFlow = TransactionF
     }
   }
 
-  transportError(now: number, cause?: unknown): void {
-    // §17.2.2 Figure 8: "Trnsprt Err / Inform TU" from Proceeding and Completed to Terminated;
-    // §17.2.4: "[...] the server transaction SHOULD inform the TU that a failure has occurred, and
-    // SHOULD transition to the terminated state."
-    if (this.current === "Terminated") return;
-    this.host.emit({
-      type: "transport-error",
-      transaction: this,
-      error: new TransactionTransportError(`${this.method} server transaction: transport error`, { cause }),
-    });
+  protected terminate(now: number): void {
     this.transition("Terminated", now);
   }
 

@@ -1,4 +1,5 @@
 import type { SipRequest, SipResponse } from "../sip/index.ts";
+import { TransactionTimeoutError, TransactionTransportError } from "./errors.ts";
 import type { TimerConfig, TimerName } from "./timers.ts";
 import type { TimerEntry } from "./timer-heap.ts";
 import type { TransactionEvent, TransactionFlow } from "./types.ts";
@@ -132,8 +133,32 @@ export abstract class Transaction<F extends TransactionFlow = TransactionFlow> {
     return isRetransmitTimer(name) ? this.retransmitTimer : this.lifetimeTimer;
   }
 
-  /** @internal The transport could not send for this transaction (RFC 3261 §17.1.4, §17.2.4). */
-  abstract transportError(now: number, cause?: unknown): void;
+  /**
+   * @internal The transport could not send for this transaction. Client, §17.1.4: "the client
+   * transaction SHOULD inform the TU that a transport failure has occurred, and the client
+   * transaction SHOULD transition directly to the "Terminated" state." Server, §17.2.4: after the
+   * RFC 3263 backups (the transport's business) "the server transaction SHOULD inform the TU that a
+   * failure has occurred, and SHOULD transition to the terminated state."
+   */
+  transportError(now: number, cause?: unknown): void {
+    if (this.state === "Terminated") return;
+    const side = this.kind.endsWith("client") ? "client" : "server";
+    this.host.emit({
+      type: "transport-error",
+      transaction: this,
+      error: new TransactionTransportError(`${this.method} ${side} transaction: transport error`, { cause }),
+    });
+    this.terminate(now);
+  }
+
+  /** Informs the TU that timer B, F or H ran out (§17.1.1.2, §17.1.2.2, §17.2.1), then terminates. */
+  protected timedOut(timer: "B" | "F" | "H", text: string, now: number): void {
+    this.host.emit({ type: "timeout", transaction: this, error: new TransactionTimeoutError(timer, text) });
+    this.terminate(now);
+  }
+
+  /** Moves to Terminated through the machine's own guarded transition (and its entry actions). */
+  protected abstract terminate(now: number): void;
 
   /** The machine's reaction to one of its timers. */
   protected abstract fire(name: TimerName, now: number): void;
