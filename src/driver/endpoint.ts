@@ -2,6 +2,7 @@ import type {
   Listener,
   MessageConnection,
   Runtime,
+  SocketAddress,
   StreamConnection,
   TlsClientOptions,
   TlsServerOptions,
@@ -294,6 +295,29 @@ export async function createSipEndpoint(options: SipEndpointOptions): Promise<Si
       const port = l.port ?? 0;
       const adv = { host: l.advertisedHost, port: l.advertisedPort };
       let lpId = -1;
+      // A connection accepted by a TCP/TLS/WS/WSS listener: registered with the transport core, or
+      // closed at once when the core refuses it (its connection limit).
+      const accept = (remote: SocketAddress, conn: { close(): void }, link: Link): number | undefined => {
+        const id = core.handleIncomingConnection(lpId, remote, rt.now());
+        if (id === undefined) {
+          conn.close();
+          return undefined;
+        }
+        links.set(id, link);
+        pump();
+        return id;
+      };
+      const ended = (id: number) => (error?: unknown) => {
+        links.delete(id);
+        core.handleConnectionClosed(id, rt.now(), error);
+        pump();
+      };
+      const register = (transport: TransportProtocol, listener: Listener): number => {
+        listeners.push(listener);
+        const lp = core.addListeningPoint(transport, listener.local, adv);
+        points.push(lp);
+        return lp.id;
+      };
       switch (l.transport) {
         case "UDP": {
           const s = await rt.udpBind(
@@ -317,30 +341,18 @@ export async function createSipEndpoint(options: SipEndpointOptions): Promise<Si
           const listener = await rt.streamListen(
             { host, port, ...(l.transport === "TLS" ? { tls: l.tls! } : {}) },
             (conn) => {
-              const id = core.handleIncomingConnection(lpId, conn.remote, rt.now());
-              if (id === undefined) {
-                conn.close();
-                return { onData: () => {}, onClose: () => {} };
-              }
-              links.set(id, streamLink(conn));
-              pump();
+              const id = accept(conn.remote, conn, streamLink(conn));
+              if (id === undefined) return { onData: () => {}, onClose: () => {} };
               return {
                 onData: (chunk) => {
                   core.handleStreamData(id, chunk, rt.now());
                   pump();
                 },
-                onClose: (error) => {
-                  links.delete(id);
-                  core.handleConnectionClosed(id, rt.now(), error);
-                  pump();
-                },
+                onClose: ended(id),
               };
             },
           );
-          listeners.push(listener);
-          const lp = core.addListeningPoint(l.transport, listener.local, adv);
-          lpId = lp.id;
-          points.push(lp);
+          lpId = register(l.transport, listener);
           break;
         }
         case "WS":
@@ -349,30 +361,18 @@ export async function createSipEndpoint(options: SipEndpointOptions): Promise<Si
           const listener = await rt.webSocketListen(
             { host, port, protocol: "sip", ...(l.transport === "WSS" ? { tls: l.tls! } : {}) },
             (conn) => {
-              const id = core.handleIncomingConnection(lpId, conn.remote, rt.now());
-              if (id === undefined) {
-                conn.close();
-                return { onMessage: () => {}, onClose: () => {} };
-              }
-              links.set(id, messageLink(conn));
-              pump();
+              const id = accept(conn.remote, conn, messageLink(conn));
+              if (id === undefined) return { onMessage: () => {}, onClose: () => {} };
               return {
                 onMessage: (m) => {
                   core.handleWebSocketMessage(id, m, rt.now());
                   pump();
                 },
-                onClose: (error) => {
-                  links.delete(id);
-                  core.handleConnectionClosed(id, rt.now(), error);
-                  pump();
-                },
+                onClose: ended(id),
               };
             },
           );
-          listeners.push(listener);
-          const lp = core.addListeningPoint(l.transport, listener.local, adv);
-          lpId = lp.id;
-          points.push(lp);
+          lpId = register(l.transport, listener);
           break;
         }
       }
