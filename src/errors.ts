@@ -1,9 +1,14 @@
 /**
- * The error hierarchy of siphon. Byte-level parsers return result values; the layers above throw
- * (or report) these, always with a machine-readable `code` and the original `cause` when there is one.
+ * The error hierarchy of siphon and the result shape of byte-level parsers.
+ *
+ * Byte-level parsers (`tryParseX`) return a {@link ParseResult}: a value, or a {@link ParseFailure}
+ * that costs no `Error` object and no stack trace, so a flood of malformed datagrams is cheap to
+ * refuse. The throwing forms (`parseX`) wrap a failure in the layer's error class. Every error class
+ * extends {@link SiphonError}: a machine-readable `code` (UPPER_SNAKE_CASE, one list per layer), a
+ * byte or character `offset` where a position applies, and the original `cause` when there is one.
  */
 export class SiphonError extends Error {
-  /** A stable, machine-readable error code (per layer). */
+  /** A stable, machine-readable error code (per layer, UPPER_SNAKE_CASE). */
   readonly code: string;
 
   constructor(code: string, message: string, options?: { cause?: unknown }) {
@@ -12,3 +17,21 @@ export class SiphonError extends Error {
     this.code = code;
   }
 }
+
+/** The success arm of a byte-level parser. Parsers that stop inside their input add `end`. */
+export interface ParseOk<T> {
+  readonly ok: true;
+  readonly value: T;
+}
+
+/** The failure arm of a byte-level parser: what went wrong and where, without an Error object. */
+export interface ParseFailure<C extends string = string> {
+  readonly ok: false;
+  /** The layer's error code (UPPER_SNAKE_CASE). */
+  readonly code: C;
+  /** Byte (or, for text parsers, character) offset in the input where the problem was found. */
+  readonly offset: number;
+}
+
+/** What `tryParseX` returns. */
+export type ParseResult<T, C extends string = string> = ParseOk<T> | ParseFailure<C>;
