@@ -1,0 +1,188 @@
+import { parseCrypto } from "./crypto.ts";
+import type { SdpCrypto } from "./crypto.ts";
+import { parseUint } from "./fields.ts";
+import { parseFmtp } from "./fmtp.ts";
+import type { SdpFmtp } from "./fmtp.ts";
+import { formatSdpMedia } from "./format.ts";
+import { parseCandidate } from "./ice.ts";
+import type { SdpCandidate } from "./ice.ts";
+import { parseRtcp, parseRtcpFeedback } from "./rtcp.ts";
+import type { SdpRtcp, SdpRtcpFeedback } from "./rtcp.ts";
+import { parseRtpMap, staticRtpMap } from "./rtpmap.ts";
+import type { SdpRtpMap } from "./rtpmap.ts";
+import { SdpSection } from "./section.ts";
+import { parseSsrc, parseSsrcGroup } from "./ssrc.ts";
+import type { SdpSsrc, SdpSsrcGroup } from "./ssrc.ts";
+
+/**
+ * One media description (RFC 8866 §5.14): the m= line and the i=, c=, b=, k= and a= lines under it.
+ *
+ * ```
+ * m=<media> <port>[/<number of ports>] <proto> <fmt> ...
+ * ```
+ *
+ * `formats` keeps the fmt list as text (RTP payload type numbers, or `*`/tokens for other
+ * protocols); {@link payloadTypes} reads them as numbers. Typed accessors parse attributes on each
+ * call and skip malformed ones; the attribute list itself is the source of truth.
+ */
+export class MediaDescription extends SdpSection {
+  /** audio, video, text, application, message, image… */
+  type: string;
+  /** The transport port; 0 rejects or disables the stream (RFC 3264 §5.1, §6). */
+  port: number;
+  /** The number of ports after a `/` (RFC 8866 §5.14), usually undefined. */
+  portCount: number | undefined;
+  /** RTP/AVP, RTP/SAVP, UDP/TLS/RTP/SAVPF, udp, TCP/MSRP… */
+  protocol: string;
+  /** The fmt list as text. */
+  formats: string[];
+
+  constructor(type: string, port: number, protocol: string, formats: string[], portCount?: number) {
+    super();
+    this.type = type;
+    this.port = port;
+    this.portCount = portCount;
+    this.protocol = protocol;
+    this.formats = formats;
+  }
+
+  /** True for RTP profiles (RTP/AVP, RTP/SAVP, RTP/AVPF, UDP/TLS/RTP/SAVPF, …). */
+  get isRtp(): boolean {
+    return this.protocol.includes("RTP/");
+  }
+
+  /** The fmt list as payload type numbers (non-numeric formats are left out). */
+  get payloadTypes(): number[] {
+    const out: number[] = [];
+    for (const f of this.formats) {
+      const pt = parseUint(f, 127);
+      if (pt >= 0) out.push(pt);
+    }
+    return out;
+  }
+
+  /** a=rtpmap lines (RFC 8866 §6.6). */
+  rtpMaps(): SdpRtpMap[] {
+    return this.typedAttributes("rtpmap", parseRtpMap);
+  }
+
+  /**
+   * The encoding of payload type `pt`: its a=rtpmap, or for a static type without one the RFC 3551
+   * mapping; undefined when neither exists.
+   */
+  rtpMap(pt: number): SdpRtpMap | undefined {
+    const a = this.attributes;
+    for (let i = 0; i < a.length; i++) {
+      if (a[i]!.name !== "rtpmap") continue;
+      const v = a[i]!.value ?? "";
+      // Cheap prefix test before parsing: the value starts with the payload type and a space.
+      if (!v.startsWith(`${pt} `)) continue;
+      const m = parseRtpMap(v);
+      if (m && m.payloadType === pt) return m;
+    }
+    return staticRtpMap(pt);
+  }
+
+  /** a=fmtp lines (RFC 8866 §6.15) with numeric formats. */
+  fmtps(): SdpFmtp[] {
+    return this.typedAttributes("fmtp", parseFmtp);
+  }
+
+  /** The a=fmtp of payload type `pt`, or undefined. */
+  fmtp(pt: number): SdpFmtp | undefined {
+    const a = this.attributes;
+    for (let i = 0; i < a.length; i++) {
+      if (a[i]!.name !== "fmtp") continue;
+      const v = a[i]!.value ?? "";
+      if (!v.startsWith(`${pt}`)) continue;
+      const f = parseFmtp(v);
+      if (f && f.payloadType === pt) return f;
+    }
+    return undefined;
+  }
+
+  /** a=ptime in milliseconds (RFC 8866 §6.4), or undefined. */
+  get ptime(): number | undefined {
+    return this.numberAttribute("ptime");
+  }
+
+  /** a=maxptime in milliseconds (RFC 8866 §6.5), or undefined. */
+  get maxptime(): number | undefined {
+    return this.numberAttribute("maxptime");
+  }
+
+  /** a=rtcp (RFC 3605), or undefined. */
+  get rtcp(): SdpRtcp | undefined {
+    const v = this.attribute("rtcp");
+    return v === undefined ? undefined : parseRtcp(v);
+  }
+
+  /** True when a=rtcp-mux is present (RFC 5761 §5.1.1). */
+  get rtcpMux(): boolean {
+    return this.hasAttribute("rtcp-mux");
+  }
+
+  /** a=rtcp-fb lines (RFC 4585 §4.2). */
+  rtcpFeedback(): SdpRtcpFeedback[] {
+    return this.typedAttributes("rtcp-fb", parseRtcpFeedback);
+  }
+
+  /** a=crypto lines (RFC 4568 §9.1) in order. */
+  cryptos(): SdpCrypto[] {
+    return this.typedAttributes("crypto", parseCrypto);
+  }
+
+  /** a=candidate lines (RFC 8839 §5.1). */
+  candidates(): SdpCandidate[] {
+    return this.typedAttributes("candidate", parseCandidate);
+  }
+
+  /** a=ssrc lines (RFC 5576 §4.1). */
+  ssrcs(): SdpSsrc[] {
+    return this.typedAttributes("ssrc", parseSsrc);
+  }
+
+  /** a=ssrc-group lines (RFC 5576 §4.2). */
+  ssrcGroups(): SdpSsrcGroup[] {
+    return this.typedAttributes("ssrc-group", parseSsrcGroup);
+  }
+
+  /** a=mid (RFC 5888 §4), or undefined. */
+  get mid(): string | undefined {
+    return this.attribute("mid");
+  }
+
+  private numberAttribute(name: string): number | undefined {
+    const v = this.attribute(name);
+    if (v === undefined) return undefined;
+    // Some peers write fractional ptimes (`a=ptime:20.0`); RFC 8866 allows a decimal.
+    const n = Number(v.trim());
+    return Number.isFinite(n) && n > 0 ? n : undefined;
+  }
+
+  /** A deep copy. */
+  clone(): MediaDescription {
+    const m = new MediaDescription(this.type, this.port, this.protocol, [...this.formats], this.portCount);
+    m.information = this.information;
+    m.connection = this.connection && { ...this.connection };
+    m.bandwidths = this.bandwidths.map((b) => ({ ...b }));
+    m.key = this.key;
+    m.attributes = this.attributes.map((a) => ({ ...a }));
+    m.extraLines = this.extraLines.map((l) => ({ ...l }));
+    return m;
+  }
+
+  /** The media section as SDP text (CRLF line ends). */
+  override toString(): string {
+    return formatSdpMedia(this);
+  }
+
+  /** A plain object of the fields. */
+  toJSON(): object {
+    return {
+      type: this.type, port: this.port, portCount: this.portCount, protocol: this.protocol, formats: this.formats,
+      information: this.information, connection: this.connection, bandwidths: this.bandwidths, key: this.key,
+      attributes: this.attributes, extraLines: this.extraLines,
+    };
+  }
+}
