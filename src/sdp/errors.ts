@@ -59,20 +59,34 @@ export type SdpNegotiationCode =
   | "CRYPTO_MISMATCH" // RTP/SAVP without an acceptable a=crypto line (RFC 4568 §7.1.3, §7.2)
   | "NO_OFFER"; // an answer arrived when no offer was outstanding
 
-/** A negotiation that did not succeed: a value, not an exception, so the session can answer 488. */
+/**
+ * A negotiation that did not succeed: a value, not an exception, so the session can answer
+ * `status` (488 Not Acceptable Here) with a Warning header made of `warning` (RFC 3261 §20.43).
+ */
 export interface SdpNegotiationFailure {
   readonly ok: false;
   readonly code: SdpNegotiationCode;
-  /** The Warning code for a 488: 304 media type, 305 format, 399 anything else. */
-  readonly warning: SdpWarningCode;
-  /** Human-readable detail, suitable for the Warning text. */
+  /** The final status for a refused offer: always 488. */
+  readonly status: 488;
+  /** The Warning: 304 media type not available, 305 incompatible media format, 399 anything else. */
+  readonly warning: { readonly code: SdpWarningCode; readonly text: string };
+  /** Human-readable detail. */
   readonly reason: string;
   /** The 0-based m= line the failure concerns, when there is one. */
   readonly mediaIndex?: number;
 }
 
+const WARNING_TEXT: Record<SdpWarningCode, string> = {
+  304: "Media type not available",
+  305: "Incompatible media format",
+  399: "Miscellaneous warning",
+};
+
 /** @internal */
 export function negotiationFailure(code: SdpNegotiationCode, reason: string, mediaIndex?: number): SdpNegotiationFailure {
-  const warning: SdpWarningCode = code === "NO_MEDIA_IN_COMMON" ? 304 : code === "NO_COMMON_CODEC" ? 305 : 399;
-  return mediaIndex === undefined ? { ok: false, code, warning, reason } : { ok: false, code, warning, reason, mediaIndex };
+  const w: SdpWarningCode = code === "NO_MEDIA_IN_COMMON" ? 304 : code === "NO_COMMON_CODEC" ? 305 : 399;
+  const warning = { code: w, text: w === 399 ? reason : WARNING_TEXT[w] };
+  return mediaIndex === undefined
+    ? { ok: false, code, status: 488, warning, reason }
+    : { ok: false, code, status: 488, warning, reason, mediaIndex };
 }

@@ -33,3 +33,25 @@ export { formatGroup, parseGroup } from "./grouping.ts";
 export type { SdpGroup } from "./grouping.ts";
 export { formatExtmap, parseExtmap } from "./extmap.ts";
 export type { SdpExtmap } from "./extmap.ts";
+export type { SdpCodec, SdpLocalOptions, SdpMediaCapabilities, SdpSrtpOptions } from "./capabilities.ts";
+export { createOffer, DEFAULT_TELEPHONE_EVENTS } from "./offer.ts";
+export { createAnswer } from "./answer.ts";
+export type { SdpAnswer } from "./answer.ts";
+export { applyAnswer } from "./apply-answer.ts";
+export type { SdpAppliedAnswer } from "./apply-answer.ts";
+export type { NegotiatedCodec, NegotiatedCrypto, NegotiatedStream, NegotiatedTelephoneEvent } from "./negotiated.ts";
+export { createHoldOffer, createResumeOffer, effectiveDirection, isHold } from "./hold.ts";
+export { incrementDecimal } from "./origin.ts";
+export {
+  createSdesKey,
+  decodeBase64,
+  DEFAULT_ANSWER_SUITES,
+  DEFAULT_OFFER_SUITES,
+  encodeBase64,
+  isSdesSuite,
+  SDES_SUITES,
+  sdesCrypto,
+  sdesKeyOf,
+  selectSdesCrypto,
+} from "./sdes.ts";
+export type { RandomBytes, SdesSuite } from "./sdes.ts";

@@ -64,3 +64,13 @@ export function staticRtpMap(pt: number): SdpRtpMap | undefined {
 export function isDynamicPayloadType(pt: number): boolean {
   return pt >= 96 && pt <= 127;
 }
+
+/** The RFC 3551 static payload type of an encoding, or undefined when it has none. */
+export function staticPayloadType(name: string, clockRate: number, channels = 1): number | undefined {
+  const n = name.toLowerCase();
+  for (let pt = 0; pt < STATIC.length; pt++) {
+    const m = STATIC[pt];
+    if (m && m.clockRate === clockRate && (m.channels ?? 1) === channels && m.encoding.toLowerCase() === n) return pt;
+  }
+  return undefined;
+}
