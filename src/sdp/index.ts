@@ -55,3 +55,5 @@ export {
   selectSdesCrypto,
 } from "./sdes.ts";
 export type { RandomBytes, SdesSuite } from "./sdes.ts";
+export { createSdpNegotiator, SdpNegotiator } from "./negotiator.ts";
+export type { SdpBody, SdpOfferRequest } from "./negotiator.ts";
