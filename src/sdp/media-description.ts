@@ -71,16 +71,7 @@ export class MediaDescription extends SdpSection {
    * mapping; undefined when neither exists.
    */
   rtpMap(pt: number): SdpRtpMap | undefined {
-    const a = this.attributes;
-    for (let i = 0; i < a.length; i++) {
-      if (a[i]!.name !== "rtpmap") continue;
-      const v = a[i]!.value ?? "";
-      // Cheap prefix test before parsing: the value starts with the payload type and a space.
-      if (!v.startsWith(`${pt} `)) continue;
-      const m = parseRtpMap(v);
-      if (m && m.payloadType === pt) return m;
-    }
-    return staticRtpMap(pt);
+    return this.byPayloadType("rtpmap", pt, parseRtpMap) ?? staticRtpMap(pt);
   }
 
   /** a=fmtp lines (RFC 8866 §6.15) with numeric formats. */
@@ -90,13 +81,20 @@ export class MediaDescription extends SdpSection {
 
   /** The a=fmtp of payload type `pt`, or undefined. */
   fmtp(pt: number): SdpFmtp | undefined {
+    return this.byPayloadType("fmtp", pt, parseFmtp);
+  }
+
+  /** The first attribute `name` whose value is about payload type `pt` (`<pt> ...`). */
+  private byPayloadType<T extends { payloadType: number }>(name: string, pt: number, parse: (v: string) => T | undefined): T | undefined {
     const a = this.attributes;
+    const prefix = `${pt}`;
     for (let i = 0; i < a.length; i++) {
-      if (a[i]!.name !== "fmtp") continue;
+      if (a[i]!.name !== name) continue;
       const v = a[i]!.value ?? "";
-      if (!v.startsWith(`${pt}`)) continue;
-      const f = parseFmtp(v);
-      if (f && f.payloadType === pt) return f;
+      // A cheap prefix test before parsing: the value starts with the payload type.
+      if (!v.startsWith(prefix)) continue;
+      const x = parse(v);
+      if (x && x.payloadType === pt) return x;
     }
     return undefined;
   }

@@ -151,18 +151,13 @@ function parseText(text: string, options: SdpParseOptions | undefined): ParseRes
         seenS = true;
         break;
       case 105: // i=
-        if (section.information !== undefined) {
-          section.extraLines.push({ type: "i", value, at: known });
-          continue;
-        }
-        section.information = value;
-        break;
       case 117: // u=
-        if (sd.uri !== undefined) {
-          sd.extraLines.push({ type: "u", value, at: known });
+      case 122: // z=
+      case 107: // k=
+        if (!setSingle(sd, section, type, value)) {
+          section.extraLines.push({ type: String.fromCharCode(type), value, at: known });
           continue;
         }
-        sd.uri = value;
         break;
       case 101: // e=
         sd.emails.push(value);
@@ -200,20 +195,6 @@ function parseText(text: string, options: SdpParseOptions | undefined): ParseRes
         if (!timing || !isRepeat(value)) return fail("BAD_REPEAT", start);
         timing.repeats.push(value);
         break;
-      case 122: // z=
-        if (sd.timeZones !== undefined) {
-          sd.extraLines.push({ type: "z", value, at: known });
-          continue;
-        }
-        sd.timeZones = value;
-        break;
-      case 107: // k=
-        if (section.key !== undefined) {
-          section.extraLines.push({ type: "k", value, at: known });
-          continue;
-        }
-        section.key = value;
-        break;
       case 97: {
         // a=
         if (++attrs > maxAttributes) return fail("TOO_MANY_ATTRIBUTES", start);
@@ -243,6 +224,31 @@ function parseText(text: string, options: SdpParseOptions | undefined): ParseRes
   if (lines === 0) return fail("EMPTY", 0);
   if (!seenO || !seenS || sd.timings.length === 0) return fail("MISSING_LINE", len);
   return { ok: true, value: sd };
+}
+
+/**
+ * Sets a single-valued text line (i= per section, u= and z= per description, k= per section) and
+ * returns false when it is already set: RFC 8866 allows one, and a repeat is kept verbatim.
+ */
+function setSingle(sd: SessionDescription, section: SdpSection, type: number, value: string): boolean {
+  switch (type) {
+    case 105:
+      if (section.information !== undefined) return false;
+      section.information = value;
+      return true;
+    case 117:
+      if (sd.uri !== undefined) return false;
+      sd.uri = value;
+      return true;
+    case 122:
+      if (sd.timeZones !== undefined) return false;
+      sd.timeZones = value;
+      return true;
+    default:
+      if (section.key !== undefined) return false;
+      section.key = value;
+      return true;
+  }
 }
 
 /** `m=<media> <port>[/<number of ports>] <proto> <fmt> ...` (RFC 8866 §5.14). */
