@@ -15,7 +15,7 @@ export function formatsOf(m: MediaDescription): OfferedFormat[] {
   const out: OfferedFormat[] = [];
   for (const pt of m.payloadTypes) {
     const rtpMap = m.rtpMap(pt);
-    if (rtpMap) out.push({ payloadType: pt, rtpMap, fmtp: m.fmtp(pt)?.text });
+    if (rtpMap) out.push({ payloadType: pt, rtpMap, fmtp: m.fmtpText(pt) });
   }
   return out;
 }

@@ -66,21 +66,31 @@ export function formatFmtp(f: { payloadType: number; text: string }): string {
  * event codes; undefined when the text is malformed. No fmtp means 0–15 (RFC 4733 §7.1.1).
  */
 export function parseEventList(text: string): number[] | undefined {
-  const out = new Set<number>();
-  for (const part of text.split(",")) {
-    const p = part.trim();
-    const dash = p.indexOf("-");
-    const lo = parseUint(dash < 0 ? p : p.slice(0, dash), 255);
-    const hi = dash < 0 ? lo : parseUint(p.slice(dash + 1), 255);
+  const out: number[] = [];
+  let sorted = true;
+  let i = 0;
+  const n = text.length;
+  while (i <= n) {
+    let j = text.indexOf(",", i);
+    if (j < 0) j = n;
+    const part = text.slice(i, j).trim();
+    const dash = part.indexOf("-");
+    const lo = parseUint(dash < 0 ? part : part.slice(0, dash), 255);
+    const hi = dash < 0 ? lo : parseUint(part.slice(dash + 1), 255);
     if (lo < 0 || hi < lo) return undefined;
-    for (let e = lo; e <= hi; e++) out.add(e);
+    if (out.length > 0 && lo <= out[out.length - 1]!) sorted = false;
+    for (let e = lo; e <= hi; e++) out.push(e);
+    i = j + 1;
   }
-  return [...out].sort((a, b) => a - b);
+  // Lists are written in order almost always; sort and drop repeats only when they are not.
+  return sorted ? out : [...new Set(out)].sort((a, b) => a - b);
 }
 
 /** Formats event codes as ranges (`0-15`, `0-11,16`). */
 export function formatEventList(events: readonly number[]): string {
-  const sorted = [...new Set(events)].sort((a, b) => a - b);
+  let ordered = true;
+  for (let i = 1; i < events.length && ordered; i++) ordered = events[i]! > events[i - 1]!;
+  const sorted = ordered ? events : [...new Set(events)].sort((a, b) => a - b);
   let s = "";
   for (let i = 0; i < sorted.length; ) {
     let j = i;

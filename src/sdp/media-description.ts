@@ -14,6 +14,13 @@ import { SdpSection } from "./section.ts";
 import { parseSsrc, parseSsrcGroup } from "./ssrc.ts";
 import type { SdpSsrc, SdpSsrcGroup } from "./ssrc.ts";
 
+/** An fmtp value split into payload type and text, without reading the parameters. */
+function fmtpHead(v: string): { payloadType: number; text: string } | undefined {
+  const sp = v.indexOf(" ");
+  const pt = parseUint(sp < 0 ? v : v.slice(0, sp), 127);
+  return pt < 0 ? undefined : { payloadType: pt, text: sp < 0 ? "" : v.slice(sp + 1).trimStart() };
+}
+
 /**
  * One media description (RFC 8866 §5.14): the m= line and the i=, c=, b=, k= and a= lines under it.
  *
@@ -82,6 +89,11 @@ export class MediaDescription extends SdpSection {
   /** The a=fmtp of payload type `pt`, or undefined. */
   fmtp(pt: number): SdpFmtp | undefined {
     return this.byPayloadType("fmtp", pt, parseFmtp);
+  }
+
+  /** The parameter text of payload type `pt`'s a=fmtp (what follows the number), or undefined. */
+  fmtpText(pt: number): string | undefined {
+    return this.byPayloadType("fmtp", pt, fmtpHead)?.text;
   }
 
   /** The first attribute `name` whose value is about payload type `pt` (`<pt> ...`). */
