@@ -122,7 +122,7 @@ function answerStream(
   const stream: NegotiatedStream = {
     index, type: m.type, protocol: m.protocol, mid, accepted: true, localPort: cap.port,
     ...remoteTransport(offer, m, rtcpMux), rtcpMux, direction: dir, remoteHold: isHold(offer, m),
-    codecs, telephoneEvent, ptime: m.ptime, maxptime: m.maxptime, crypto,
+    codecs, sendPayloadType: codecs[0]?.sendPayloadType, telephoneEvent, ptime: m.ptime, maxptime: m.maxptime, crypto,
   };
   return { media: a, stream };
 }

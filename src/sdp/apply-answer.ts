@@ -85,7 +85,7 @@ export function applyAnswer(offer: SessionDescription, answer: SessionDescriptio
       index: i, type: o.type, protocol: a.protocol, mid: o.mid, accepted: true, localPort: o.port,
       ...remoteTransport(answer, a, rtcpMux), rtcpMux,
       direction: intersectDirections(effectiveDirection(offer, o), reverseDirection(effectiveDirection(answer, a))),
-      remoteHold: isHold(answer, a), codecs, telephoneEvent, ptime: a.ptime, maxptime: a.maxptime, crypto,
+      remoteHold: isHold(answer, a), codecs, sendPayloadType: codecs[0]?.sendPayloadType, telephoneEvent, ptime: a.ptime, maxptime: a.maxptime, crypto,
     });
   }
   return { ok: true, streams };

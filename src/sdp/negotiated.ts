@@ -57,6 +57,8 @@ export interface NegotiatedStream {
   remoteHold: boolean;
   /** The agreed codecs in the answer's (preference) order, telephone-event excluded. */
   codecs: NegotiatedCodec[];
+  /** The payload type to send with: the first agreed codec's (RFC 3264 §6.1, answerer preference). */
+  sendPayloadType?: number | undefined;
   /** telephone-event when both ends have it. */
   telephoneEvent?: NegotiatedTelephoneEvent | undefined;
   /** The peer's a=ptime / a=maxptime: how it wants to receive. */

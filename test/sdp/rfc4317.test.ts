@@ -60,6 +60,7 @@ describe("RFC 4317 offer/answer examples", () => {
   it("RFC 4317 §2.3: the answer renumbers iLBC 97 → 99; the offerer sends 99 and receives 97", () => {
     const s = applied("rfc4317/2.3-offer.sdp", "rfc4317/2.3-answer.sdp");
     expect(s[0]!.codecs).toEqual([{ name: "iLBC", clockRate: 8000, channels: 1, sendPayloadType: 99, receivePayloadType: 97, fmtp: undefined }]);
+    expect(s[0]!.sendPayloadType).toBe(99);
     expect(s[1]!.codecs.map((c) => [c.name, c.sendPayloadType])).toEqual([["H261", 31]]);
   });
 
