@@ -32,7 +32,7 @@ export interface OpusEncoderOptions {
   readonly dtx?: boolean;
   /** Constant bitrate (RFC 7587 `cbr`). Default false (VBR). */
   readonly cbr?: boolean;
-  /** 0..10; CPU against quality. Default libopus's (10); 5 halves the cost for speech. */
+  /** 0..10; CPU against quality. Default libopus's (9). */
   readonly complexity?: number;
   /** Highest bandwidth to code (RFC 7587 `maxplaybackrate` maps onto it). Default fullband. */
   readonly maxBandwidth?: OpusBandwidth;
@@ -51,14 +51,13 @@ export interface OpusDecoderOptions {
 // opus_defines.h request and value codes.
 const CTL = {
   SET_BITRATE: 4002, SET_MAX_BANDWIDTH: 4004, SET_VBR: 4006, SET_COMPLEXITY: 4010,
-  SET_INBAND_FEC: 4012, SET_PACKET_LOSS_PERC: 4014, SET_DTX: 4016, SET_SIGNAL: 4024,
-  GET_LOOKAHEAD: 4027, GET_IN_DTX: 4049, GET_LAST_PACKET_DURATION: 4039,
+  SET_INBAND_FEC: 4012, SET_PACKET_LOSS_PERC: 4014, SET_DTX: 4016,
+  GET_LOOKAHEAD: 4027, GET_LAST_PACKET_DURATION: 4039,
 } as const;
 const APPLICATION = { voip: 2048, audio: 2049, lowdelay: 2051 } as const;
 const BANDWIDTH = { narrowband: 1101, mediumband: 1102, wideband: 1103, superwideband: 1104, fullband: 1105 } as const;
 const OPUS_AUTO = -1000;
 const OPUS_BITRATE_MAX = -1;
-const SIGNAL_VOICE = 3001;
 const RATES = new Set([8000, 12000, 16000, 24000, 48000]);
 
 // States not closed by their owner are freed when collected.
@@ -100,7 +99,6 @@ export class OpusEncoder {
       if (options.cbr) this.#ctl(CTL.SET_VBR, 0, 0, 1);
       if (options.dtx) this.#ctl(CTL.SET_DTX, 1, 0, 1);
       if (options.maxBandwidth) this.#ctl(CTL.SET_MAX_BANDWIDTH, BANDWIDTH[options.maxBandwidth], 1101, 1105);
-      if ((options.application ?? "voip") === "voip") this.#ctl(CTL.SET_SIGNAL, SIGNAL_VOICE, SIGNAL_VOICE, SIGNAL_VOICE);
       this.setFec(options.fec ?? false, options.packetLossPercent ?? (options.fec ? 10 : 0));
     } catch (e) {
       this.close();
