@@ -102,36 +102,29 @@ console.log(`media benchmarks (${runtime})`);
     const frame = rate / 50;
     const tone = new ToneGenerator({ sampleRate: rate, frequencies: [1000], levelDbm0: -10 });
     const pcm = Array.from({ length: 50 }, () => tone.next(frame));
-    const rows = [];
-    {
-      const enc = createOpusEncoder({ sampleRate: rate, bitrate: 32000 });
-      const dec = createOpusDecoder({ sampleRate: rate });
+    /** Encode and decode rates of one encoder/decoder pair over the 50 frames. */
+    const rates = (encode, decode) => {
       const encOps = measure(() => {
-        for (const f of pcm) enc.encode(f);
+        for (const f of pcm) encode(f);
       }, 50);
-      const packets = pcm.map((f) => enc.encode(f));
+      const packets = pcm.map((f) => encode(f));
       const decOps = measure(() => {
-        for (const p of packets) dec.decode(p);
+        for (const p of packets) decode(p);
       }, 50);
-      rows.push(["siphon (libopus Wasm SIMD)", encOps, decOps]);
-      const enc5 = createOpusEncoder({ sampleRate: rate, bitrate: 32000, complexity: 5 });
-      rows.push(["siphon, complexity 5", measure(() => {
-        for (const f of pcm) enc5.encode(f);
-      }, 50), decOps]);
-    }
+      return [encOps, decOps];
+    };
+    const rows = [];
+    const enc = createOpusEncoder({ sampleRate: rate, bitrate: 32000 });
+    const dec = createOpusDecoder({ sampleRate: rate });
+    rows.push(["siphon (libopus Wasm SIMD)", ...rates((f) => enc.encode(f), (p) => dec.decode(p))]);
+    const enc5 = createOpusEncoder({ sampleRate: rate, bitrate: 32000, complexity: 5 });
+    rows.push(["siphon, complexity 5", ...rates((f) => enc5.encode(f), (p) => dec.decode(p))]);
     for (const [name, lib] of [["@evan/opus Wasm API", evanWasm], [`@evan/opus default (${evanKind})`, evan]]) {
       if (!lib) continue;
-      const enc = new lib.Encoder({ channels: 1, sample_rate: rate, application: "voip" });
-      enc.ctl(4002, 32000);
-      const dec = new lib.Decoder({ channels: 1, sample_rate: rate });
-      const encOps = measure(() => {
-        for (const f of pcm) enc.encode(f);
-      }, 50);
-      const packets = pcm.map((f) => enc.encode(f));
-      const decOps = measure(() => {
-        for (const p of packets) dec.decode(p);
-      }, 50);
-      rows.push([name, encOps, decOps]);
+      const e = new lib.Encoder({ channels: 1, sample_rate: rate, application: "voip" });
+      e.ctl(4002, 32000);
+      const d = new lib.Decoder({ channels: 1, sample_rate: rate });
+      rows.push([name, ...rates((f) => e.encode(f), (p) => d.decode(p))]);
     }
     const base = rows[0];
     console.log(`  ${rate} Hz`);

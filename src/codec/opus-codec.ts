@@ -68,14 +68,48 @@ function check(ret: number, what: string): number {
   return ret;
 }
 
+/**
+ * A libopus state in Wasm memory: allocated once, freed by `close()` (or, as a safety net, when the
+ * owner is collected). Shared by the encoder and the decoder.
+ */
+abstract class OpusState {
+  readonly #lib: OpusLibrary;
+  #st: number;
+
+  protected constructor(size: number, what: string) {
+    this.#lib = opusLibrary();
+    this.#st = this.#lib.e.malloc(size);
+    if (!this.#st) throw new OpusError("ALLOC_FAIL", `libopus: no memory for ${what}`);
+    registry?.register(this, this.#st, this);
+  }
+
+  /** The library, for subclasses. */
+  protected get lib(): OpusLibrary {
+    return this.#lib;
+  }
+
+  /** The state's address; throws `CLOSED` after {@link OpusState.close}. */
+  protected live(): number {
+    if (!this.#st) throw new OpusError("CLOSED", `${this.constructor.name} is closed`);
+    return this.#st;
+  }
+
+  /** Frees the libopus state; later calls throw `CLOSED`. */
+  close(): void {
+    if (this.#st) {
+      registry?.unregister(this);
+      this.#lib.e.free(this.#st);
+      this.#st = 0;
+    }
+  }
+}
+
 /** An Opus encoder; see {@link createOpusEncoder}. */
-export class OpusEncoder {
+export class OpusEncoder extends OpusState {
   readonly sampleRate: OpusSampleRate;
   readonly channels: 1 | 2;
   /** Samples per channel in one frame (`frameMs` at `sampleRate`). */
   readonly frameSamples: number;
-  readonly #lib: OpusLibrary;
-  #st: number;
 
   constructor(options: OpusEncoderOptions = {}) {
     const rate = options.sampleRate ?? 48000;
@@ -84,15 +118,12 @@ export class OpusEncoder {
     if (!RATES.has(rate)) throw new OpusError("BAD_OPTION", `Opus encodes at 8, 12, 16, 24 or 48 kHz, not ${rate}`);
     if (channels !== 1 && channels !== 2) throw new OpusError("BAD_OPTION", "Opus channels must be 1 or 2");
     if (![2.5, 5, 10, 20, 40, 60].includes(frameMs)) throw new OpusError("BAD_OPTION", `Opus frames are 2.5..60 ms, not ${frameMs}`);
+    super(opusLibrary().e.opus_encoder_get_size(channels), "an encoder");
     this.sampleRate = rate;
     this.channels = channels;
     this.frameSamples = (rate * frameMs) / 1000;
-    const lib = (this.#lib = opusLibrary());
-    this.#st = lib.e.malloc(lib.e.opus_encoder_get_size(channels));
-    if (!this.#st) throw new OpusError("ALLOC_FAIL", "libopus: no memory for an encoder");
-    registry?.register(this, this.#st, this);
     try {
-      check(lib.e.opus_encoder_init(this.#st, rate, channels, APPLICATION[options.application ?? "voip"]), "encoder init");
+      check(this.lib.e.opus_encoder_init(this.live(), rate, channels, APPLICATION[options.application ?? "voip"]), "encoder init");
       const bitrate = options.bitrate ?? "auto";
       this.setBitrate(bitrate);
       if (options.complexity !== undefined) this.#ctl(CTL.SET_COMPLEXITY, options.complexity, 0, 10);
@@ -123,7 +154,7 @@ export class OpusEncoder {
 
   /** Samples per channel of look-ahead (the codec's algorithmic delay beyond the frame). */
   get lookahead(): number {
-    return this.#lib.e.opus_encoder_ctl_get(this.#live(), CTL.GET_LOOKAHEAD);
+    return this.lib.e.opus_encoder_ctl_get(this.live(), CTL.GET_LOOKAHEAD);
   }
 
   /**
@@ -131,8 +162,8 @@ export class OpusEncoder {
    * the packet's length (1 or 2 bytes in DTX silence, which RFC 7587 §3.3 says need not be sent).
    */
   encodeInto(pcm: Int16Array, dst: Uint8Array, offset = 0): number {
-    const st = this.#live();
-    const lib = this.#lib;
+    const st = this.live();
+    const lib = this.lib;
     if (pcm.length !== this.frameSamples * this.channels) {
       throw new OpusError("BAD_OPTION", `Opus frame must hold ${this.frameSamples * this.channels} samples, got ${pcm.length}`);
     }
@@ -149,25 +180,11 @@ export class OpusEncoder {
     return out.slice(0, this.encodeInto(pcm, out, 0));
   }
 
-  /** Frees the libopus state; later calls throw `CLOSED`. */
-  close(): void {
-    if (this.#st) {
-      registry?.unregister(this);
-      this.#lib.e.free(this.#st);
-      this.#st = 0;
-    }
-  }
-
-  #live(): number {
-    if (!this.#st) throw new OpusError("CLOSED", "Opus encoder is closed");
-    return this.#st;
-  }
-
   #ctl(request: number, value: number, min: number, max: number): void {
     if (!Number.isInteger(value) || value < min || value > max) {
       throw new OpusError("BAD_OPTION", `Opus CTL ${request}: value ${value} out of range`);
     }
-    check(this.#lib.e.opus_encoder_ctl_set(this.#live(), request, value), `CTL ${request}`);
+    check(this.lib.e.opus_encoder_ctl_set(this.live(), request, value), `CTL ${request}`);
   }
 }
 
@@ -175,26 +192,21 @@ export class OpusEncoder {
  * An Opus decoder; see {@link createOpusDecoder}. Its `decode` and `conceal` fit the media
  * layer's `PlayoutDecoder`, so it plugs into the jitter buffer's playout directly.
  */
-export class OpusDecoder {
+export class OpusDecoder extends OpusState {
   readonly sampleRate: OpusSampleRate;
   readonly channels: 1 | 2;
   /** Packets libopus refused as corrupt (decoded as concealment instead). */
   invalidPackets = 0;
-  readonly #lib: OpusLibrary;
-  #st: number;
 
   constructor(options: OpusDecoderOptions = {}) {
     const rate = options.sampleRate ?? 48000;
     const channels = options.channels ?? 1;
     if (!RATES.has(rate)) throw new OpusError("BAD_OPTION", `Opus decodes to 8, 12, 16, 24 or 48 kHz, not ${rate}`);
     if (channels !== 1 && channels !== 2) throw new OpusError("BAD_OPTION", "Opus channels must be 1 or 2");
+    super(opusLibrary().e.opus_decoder_get_size(channels), "a decoder");
     this.sampleRate = rate;
     this.channels = channels;
-    const lib = (this.#lib = opusLibrary());
-    this.#st = lib.e.malloc(lib.e.opus_decoder_get_size(channels));
-    if (!this.#st) throw new OpusError("ALLOC_FAIL", "libopus: no memory for a decoder");
-    registry?.register(this, this.#st, this);
-    const ret = lib.e.opus_decoder_init(this.#st, rate, channels);
+    const ret = this.lib.e.opus_decoder_init(this.live(), rate, channels);
     if (ret < 0) {
       this.close();
       check(ret, "decoder init");
@@ -232,26 +244,12 @@ export class OpusDecoder {
 
   /** Duration in samples per channel of the last packet decoded (or concealed). */
   get lastPacketDuration(): number {
-    return this.#lib.e.opus_decoder_ctl_get(this.#live(), CTL.GET_LAST_PACKET_DURATION);
-  }
-
-  /** Frees the libopus state; later calls throw `CLOSED`. */
-  close(): void {
-    if (this.#st) {
-      registry?.unregister(this);
-      this.#lib.e.free(this.#st);
-      this.#st = 0;
-    }
-  }
-
-  #live(): number {
-    if (!this.#st) throw new OpusError("CLOSED", "Opus decoder is closed");
-    return this.#st;
+    return this.lib.e.opus_decoder_ctl_get(this.live(), CTL.GET_LAST_PACKET_DURATION);
   }
 
   #run(packet: Uint8Array | undefined, frameSize: number, fec: 0 | 1): Int16Array | undefined {
-    const st = this.#live();
-    const lib = this.#lib;
+    const st = this.live();
+    const lib = this.lib;
     let data = 0;
     if (packet) {
       lib.u8().set(packet, lib.packetPtr);

@@ -39,7 +39,7 @@ export { analyseTone, detectFrequency, goertzelAmplitude, rms } from "./tone-ana
 export type { DetectFrequencyOptions, Samples, ToneAnalysis } from "./tone-analysis.ts";
 export { createResampler, resample, Resampler } from "./resample.ts";
 export type { ResamplerOptions } from "./resample.ts";
-export { collectPcm, frameSamples, PcmQueue, pcmFrames, reframePcm, resamplePcm } from "./pcm-stream.ts";
+export { collectPcm, concatPcm, frameSamples, PcmQueue, pcmFrames, reframePcm, resamplePcm } from "./pcm-stream.ts";
 export type { PcmFrame, PcmFramesOptions } from "./pcm-stream.ts";
 export { encodeWav, parseWav, tryParseWav, wavSize, writeWav, writeWavHeader, writeWavSamples } from "./wav.ts";
 export type { WavAudio, WavEncoding } from "./wav.ts";

@@ -44,14 +44,10 @@ export async function* pcmFrames(samples: Int16Array, options: PcmFramesOptions)
   }
 }
 
-/** Reads every frame of `source` into one array (all frames must share rate and channels). */
-export async function collectPcm(source: AsyncIterable<PcmFrame> | Iterable<PcmFrame>): Promise<Int16Array> {
-  const parts: Int16Array[] = [];
+/** Joins sample arrays into one. */
+export function concatPcm(parts: readonly Int16Array[]): Int16Array {
   let total = 0;
-  for await (const f of source) {
-    parts.push(f.samples);
-    total += f.samples.length;
-  }
+  for (const p of parts) total += p.length;
   const out = new Int16Array(total);
   let at = 0;
   for (const p of parts) {
@@ -59,6 +55,13 @@ export async function collectPcm(source: AsyncIterable<PcmFrame> | Iterable<PcmF
     at += p.length;
   }
   return out;
+}
+
+/** Reads every frame of `source` into one array (all frames must share rate and channels). */
+export async function collectPcm(source: AsyncIterable<PcmFrame> | Iterable<PcmFrame>): Promise<Int16Array> {
+  const parts: Int16Array[] = [];
+  for await (const f of source) parts.push(f.samples);
+  return concatPcm(parts);
 }
 
 /**

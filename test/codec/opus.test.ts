@@ -11,17 +11,8 @@ import {
   tryParseOpusToc,
 } from "../../src/codec/index.ts";
 import type { OpusSampleRate } from "../../src/codec/index.ts";
-import { analyseTone, AudioPlayout, detectFrequency, ToneGenerator } from "../../src/media/index.ts";
+import { analyseTone, AudioPlayout, concatPcm, detectFrequency, ToneGenerator } from "../../src/media/index.ts";
 
-function concat(parts: Int16Array[]): Int16Array {
-  const all = new Int16Array(parts.reduce((n, p) => n + p.length, 0));
-  let at = 0;
-  for (const p of parts) {
-    all.set(p, at);
-    at += p.length;
-  }
-  return all;
-}
 
 function encodeTone(rate: OpusSampleRate, frames: number, options: Parameters<typeof createOpusEncoder>[0] = {}) {
   const enc = createOpusEncoder({ sampleRate: rate, bitrate: 32000, ...options });
@@ -52,7 +43,7 @@ describe("Opus (RFC 6716, RFC 7587)", () => {
     it(`RFC 7587 §4: a 1 kHz tone survives the round trip at ${rate} Hz, ${bitrate / 1000} kbit/s (frequency, level, SNR > ${minSnr} dB)`, () => {
       const { packets } = encodeTone(rate, 50, { bitrate });
       const dec = createOpusDecoder({ sampleRate: rate });
-      const out = concat(packets.map((p) => dec.decode(p)));
+      const out = concatPcm(packets.map((p) => dec.decode(p)));
       expect(out.length).toBe(rate); // 50 × 20 ms
       expect(dec.lastPacketDuration).toBe(rate / 50);
       const steady = out.subarray(rate / 5);

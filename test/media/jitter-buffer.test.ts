@@ -3,6 +3,7 @@ import { decodeUlaw, encodeUlaw, encodeComfortNoise, encodeTelephoneEvent } from
 import {
   analyseTone,
   AudioPlayout,
+  concatPcm,
   detectFrequency,
   goertzelAmplitude,
   JitterBuffer,
@@ -48,15 +49,6 @@ function runPath(options: { skewPpm: number; seconds: number; minDelayMs?: numbe
   return { plan, out, frames, stats: playout.buffer.stats };
 }
 
-function concat(parts: Int16Array[]): Int16Array {
-  const all = new Int16Array(parts.reduce((n, p) => n + p.length, 0));
-  let at = 0;
-  for (const p of parts) {
-    all.set(p, at);
-    at += p.length;
-  }
-  return all;
-}
 
 describe("jitter buffer on a simulated lossy path", () => {
   for (const skewPpm of [100, -100]) {
@@ -86,7 +78,7 @@ describe("jitter buffer on a simulated lossy path", () => {
   it("G.711 Appendix I: the tone's frequency survives concealment, and concealed frames carry it", () => {
     const { out, frames } = runPath({ skewPpm: 100, seconds: 10, minDelayMs: 100 });
     const first = frames.findIndex((f) => f.kind === "audio");
-    const pcm = concat(out.slice(first, first + 450));
+    const pcm = concatPcm(out.slice(first, first + 450));
     expect(Math.abs(detectFrequency(pcm, 8000) - 1000)).toBeLessThan(0.5);
     // The first 10 ms of a concealed frame repeat the last pitch period at full level.
     let checked = 0;

@@ -5,17 +5,10 @@
  * receiver's counts against what was done. Seeded: a failure reproduces.
  */
 
-/** mulberry32: small and fully determined by the seed. */
-export function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { rng } from "../transaction/harness.ts";
+
+/** The seeded PRNG (mulberry32) of the transaction tests' harness. */
+export const prng = rng;
 
 export interface PathOptions {
   readonly packets: number;
