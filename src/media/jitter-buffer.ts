@@ -1,5 +1,8 @@
 import { DelayEstimator } from "./delay-estimator.ts";
 import { checkOption } from "./errors.ts";
+import type { JitterBufferStats, JitterFrame, JitterPacket } from "./jitter-frame.ts";
+
+export type { JitterBufferStats, JitterFrame, JitterPacket } from "./jitter-frame.ts";
 
 /**
  * A sans-I/O adaptive jitter buffer for one RTP audio stream. Codec-agnostic: it holds payloads
@@ -30,16 +33,6 @@ import { checkOption } from "./errors.ts";
  * Memory is bounded by `maxPackets` buffered packets; more are dropped oldest-first (`overflow`).
  */
 
-/** The RTP fields of one received packet. */
-export interface JitterPacket {
-  readonly sequenceNumber: number;
-  readonly timestamp: number;
-  readonly payloadType: number;
-  /** The payload; kept as given (copy it first if the caller reuses the buffer). */
-  readonly payload: Uint8Array;
-  readonly marker?: boolean;
-}
-
 /** Options of {@link JitterBuffer}. */
 export interface JitterBufferOptions {
   /** RTP timestamp rate of the audio format, Hz (8000 for PCMU; 48000 for Opus). */
@@ -65,53 +58,6 @@ export interface JitterBufferOptions {
   readonly packetDuration?: (packet: JitterPacket) => number;
   /** Most packets held. Default 2 × maxDelay / ptime + 16. */
   readonly maxPackets?: number;
-}
-
-/** What to play for one frame. */
-export interface JitterFrame {
-  /**
-   * `audio`: decode `packet`. `conceal`: audio is missing (lost or not yet here); `next` is the
-   * packet after the gap when already buffered. `comfort-noise`: play noise with the parameters
-   * of `packet` (the last RFC 3389 packet). `silence`: nothing to play (not started, or a gap
-   * without comfort noise).
-   */
-  readonly kind: "audio" | "conceal" | "comfort-noise" | "silence";
-  /** RTP timestamp of the frame's first sample. */
-  readonly timestamp: number;
-  /** Timestamp units the frame covers. */
-  readonly samples: number;
-  readonly packet?: JitterPacket;
-  readonly next?: JitterPacket;
-  /** Telephone-event packets now due, in sequence order (usually empty). */
-  readonly events: readonly JitterPacket[];
-}
-
-/** Counters of a {@link JitterBuffer}. */
-export interface JitterBufferStats {
-  /** Distinct packets received (audio, comfort noise and events). */
-  received: number;
-  /** Packets received after their turn, discarded. */
-  late: number;
-  /** Packets never received (sequence numbers skipped at playout). */
-  lost: number;
-  /** Packets received twice (or more). */
-  duplicates: number;
-  /** Packets dropped because the buffer was full. */
-  overflow: number;
-  /** Frames dropped to shrink the delay. */
-  dropped: number;
-  /** Concealment frames inserted to grow the delay (buffer ran dry). */
-  inserted: number;
-  /** Frames concealed (lost, late or not yet arrived). */
-  concealedFrames: number;
-  /** Timestamp units concealed. */
-  concealedSamples: number;
-  /** Buffered audio ahead of playout now, ms. */
-  currentDelayMs: number;
-  /** Target delay now, ms. */
-  targetDelayMs: number;
-  /** RFC 3550 A.8 interarrival jitter, ms. */
-  jitterMs: number;
 }
 
 interface Entry {
@@ -153,6 +99,7 @@ export class JitterBuffer {
   #playing = false;
   #playTs = 0;
   #lastSeq = -1; // extended sequence number last played (or skipped)
+  #firstSeq = 0; // the first one played: gaps are counted from here
   #stalledAt = -1;
   #cn: JitterPacket | undefined;
   #level = 0; // filtered buffered delay, ms
@@ -226,8 +173,8 @@ export class JitterBuffer {
     this.#stats.received++;
     const isEvent = packet.payloadType === this.#dtmfPt;
     if (this.#lastSeq >= 0 && seq <= this.#lastSeq) {
-      // Its turn has passed: it was counted lost when playout skipped it.
-      this.#stats.lost--;
+      // Its turn has passed: it was counted lost when playout skipped it (if playout had begun).
+      if (seq >= this.#firstSeq) this.#stats.lost--;
       if (isEvent) {
         this.#events.push({ seq, ts, arrival: now, duration: 0, packet });
         return "event";
@@ -268,7 +215,10 @@ export class JitterBuffer {
       this.#playing = true;
       this.#stalledAt = -1;
       this.#playTs = this.#queue[0]!.ts;
-      if (this.#lastSeq < 0) this.#lastSeq = this.#queue[0]!.seq - 1;
+      if (this.#lastSeq < 0) {
+        this.#lastSeq = this.#queue[0]!.seq - 1;
+        this.#firstSeq = this.#queue[0]!.seq;
+      }
     }
     const events = this.#dueEvents();
     const level = this.#bufferedMs();

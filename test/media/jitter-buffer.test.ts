@@ -130,6 +130,9 @@ describe("jitter buffer: order, events, comfort noise", () => {
     const played = [0, 20, 40, 60].map((t) => jb.pull(60 + t)).map((f) => [f.kind, f.packet?.sequenceNumber]);
     expect(played).toEqual([["audio", 65534], ["audio", 65535], ["audio", 0], ["audio", 1]]);
     expect(jb.stats.duplicates).toBe(1);
+    // A packet from before the first one played arrives after playout began: late, never lost.
+    expect(jb.push(pkt(65533, -160 >>> 0), 200)).toBe("late");
+    expect([jb.stats.late, jb.stats.lost]).toEqual([1, 0]);
   });
 
   /** Pushes each packet at its arrival time and pulls every 20 ms from `from` to `to`. */
