@@ -8,7 +8,7 @@
 export { MediaError } from "./errors.ts";
 export type { MediaErrorCode, MediaParseFailure } from "./errors.ts";
 export { JitterBuffer } from "./jitter-buffer.ts";
-export type { JitterBufferOptions, JitterBufferStats, JitterFrame, JitterPacket } from "./jitter-buffer.ts";
+export type { JitterBufferOptions, JitterBufferState, JitterBufferStats, JitterFrame, JitterPacket } from "./jitter-buffer.ts";
 export { AudioPlayout } from "./playout.ts";
 export type { AudioPlayoutOptions, PlayoutDecoder, PlayoutFrame } from "./playout.ts";
 export { PacketLossConcealer } from "./plc.ts";

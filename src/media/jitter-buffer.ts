@@ -68,6 +68,9 @@ interface Entry {
   readonly packet: JitterPacket;
 }
 
+/** Playout state: see the figure above `#transition`. */
+export type JitterBufferState = "buffering" | "playing" | "stalled";
+
 const HISTORY = 1024;
 const NO_EVENTS: readonly JitterPacket[] = Object.freeze([]);
 const TWO32 = 4294967296;
@@ -96,7 +99,7 @@ export class JitterBuffer {
   #queue: Entry[] = [];
   #events: Entry[] = [];
   // Playout.
-  #playing = false;
+  #state: JitterBufferState = "buffering";
   #playTs = 0;
   #lastSeq = -1; // extended sequence number last played (or skipped)
   #firstSeq = 0; // the first one played: gaps are counted from here
@@ -127,6 +130,11 @@ export class JitterBuffer {
       received: 0, late: 0, lost: 0, duplicates: 0, overflow: 0, dropped: 0, inserted: 0,
       concealedFrames: 0, concealedSamples: 0, currentDelayMs: 0, targetDelayMs: this.#initialDelay, jitterMs: 0,
     };
+  }
+
+  /** The playout state. */
+  get state(): JitterBufferState {
+    return this.#state;
   }
 
   /** A snapshot of the counters. */
@@ -202,23 +210,26 @@ export class JitterBuffer {
 
   /** The frame to play at `now` (call once per ptime); see {@link JitterFrame}. */
   pull(now: number): JitterFrame {
-    if (!this.#playing) {
-      if (!this.#mayStart(now)) {
+    const state = this.#state;
+    switch (state) {
+      case "buffering":
+      case "stalled": {
+        if (this.#mayStart(now)) {
+          this.#transition("playing");
+          break;
+        }
         const events = this.#dueEvents();
         // After running dry, keep concealing (the concealer fades out) for up to maxDelay.
-        if (this.#stalledAt >= 0 && now - this.#stalledAt < this.#maxDelay) {
+        if (state === "stalled" && now - this.#stalledAt < this.#maxDelay) {
           this.#stats.inserted++;
           return this.#conceal(events, false, undefined);
         }
         return this.#filler("silence", this.#playTs, events, false);
       }
-      this.#playing = true;
-      this.#stalledAt = -1;
-      this.#playTs = this.#queue[0]!.ts;
-      if (this.#lastSeq < 0) {
-        this.#lastSeq = this.#queue[0]!.seq - 1;
-        this.#firstSeq = this.#queue[0]!.seq;
-      }
+      case "playing":
+        break;
+      default:
+        assertNever(state);
     }
     const events = this.#dueEvents();
     const level = this.#bufferedMs();
@@ -259,7 +270,7 @@ export class JitterBuffer {
     // A telephone event in progress replaces the audio (RFC 4733 §2.5.1.1): silence, not loss.
     if (this.#playTs < this.#eventEnd) return this.#filler("silence", this.#playTs, events, true);
     // Ran dry: conceal without advancing, and wait for the target depth again.
-    this.#playing = false;
+    this.#transition("stalled");
     this.#stalledAt = now;
     this.#stats.inserted++;
     return this.#conceal(events, false, undefined);
@@ -271,13 +282,46 @@ export class JitterBuffer {
     this.#events = [];
     this.#highSeq = -1;
     this.#seen.fill(-1);
-    this.#playing = false;
+    this.#state = "buffering";
     this.#lastSeq = -1;
     this.#stalledAt = -1;
     this.#cn = undefined;
     this.#level = 0;
     this.#eventEnd = -Infinity;
     this.#estimator.reset();
+  }
+
+  /**
+   * The playout states:
+   *
+   * ```text
+   *   buffering ──(target depth buffered, or the first packet waited its delay)──▶ playing
+   *   playing ──(nothing left to play, no comfort noise, no event)──▶ stalled
+   *   stalled ──(target depth buffered again)──▶ playing          reset() ──▶ buffering
+   * ```
+   */
+  #transition(to: JitterBufferState): void {
+    const from = this.#state;
+    switch (to) {
+      case "playing":
+        if (from === "playing") throw new Error("jitter buffer: already playing");
+        // Playout starts (or resumes) with the oldest packet buffered.
+        this.#playTs = this.#queue[0]!.ts;
+        if (this.#lastSeq < 0) {
+          this.#lastSeq = this.#queue[0]!.seq - 1;
+          this.#firstSeq = this.#queue[0]!.seq;
+        }
+        this.#stalledAt = -1;
+        break;
+      case "stalled":
+        if (from !== "playing") throw new Error(`jitter buffer: stall from ${from}`);
+        break;
+      case "buffering":
+        throw new Error("jitter buffer: buffering is entered by reset() only");
+      default:
+        assertNever(to);
+    }
+    this.#state = to;
   }
 
   #restart(packet: JitterPacket, now: number): "queued" | "event" | "duplicate" | "late" {
@@ -335,7 +379,7 @@ export class JitterBuffer {
   #dueEvents(): readonly JitterPacket[] {
     if (this.#events.length === 0) return NO_EVENTS;
     // An event is due once playout reaches its start; before playout starts, at once.
-    const limit = this.#playing ? this.#playTs + this.#frame : Infinity;
+    const limit = this.#state === "playing" ? this.#playTs + this.#frame : Infinity;
     let n = 0;
     while (n < this.#events.length && this.#events[n]!.ts < limit) n++;
     if (n === 0) return NO_EVENTS;
@@ -354,8 +398,9 @@ export class JitterBuffer {
   #bufferedMs(): number {
     const q = this.#queue;
     if (q.length === 0) return 0;
-    let prevTs = this.#playing ? this.#playTs : q[0]!.ts;
-    let prevSeq = this.#playing ? this.#lastSeq : q[0]!.seq - 1;
+    const playing = this.#state === "playing";
+    let prevTs = playing ? this.#playTs : q[0]!.ts;
+    let prevSeq = playing ? this.#lastSeq : q[0]!.seq - 1;
     const start = prevTs;
     let end = start;
     for (const e of q) {
@@ -366,6 +411,10 @@ export class JitterBuffer {
     }
     return ((end - start) * 1000) / this.clockRate;
   }
+}
+
+function assertNever(x: never): never {
+  throw new Error(`jitter buffer: unexpected state ${String(x)}`);
 }
 
 function wrap(ts: number): number {

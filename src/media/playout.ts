@@ -11,6 +11,10 @@ import { PacketLossConcealer } from "./plc.ts";
  * L16, G.722) leave it out and get the pitch-repetition {@link PacketLossConcealer}.
  */
 
+function assertNever(x: never): never {
+  throw new Error(`playout: unexpected frame kind ${String(x)}`);
+}
+
 /** What the playout needs from a codec. */
 export interface PlayoutDecoder {
   /** Output sample rate, Hz (G.722: 16000 with an RTP clock of 8000). */
@@ -83,6 +87,8 @@ export class AudioPlayout {
         if (this.#plc?.concealing) this.#plc.good(pcm.slice());
         return { samples: pcm, frame };
       }
+      default:
+        return assertNever(frame.kind);
     }
   }
 

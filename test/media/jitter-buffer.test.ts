@@ -179,7 +179,11 @@ describe("jitter buffer: order, events, comfort noise", () => {
     // 10 s of silence after seq 11, then the sender resumes with the next sequence number.
     const arrivals: [number, JitterPacket][] = [[0, pkt(10, 1000)], [20, pkt(11, 1160)]];
     for (let k = 0; k < 5; k++) arrivals.push([10_040 + 20 * k, { ...pkt(12 + k, 81320 + 160 * k), marker: k === 0 }]);
+    expect(jb.state).toBe("buffering");
     const frames = drive(jb, arrivals, 0, 10_300);
+    // Both talk spurts ran dry at their end: the buffer waits for depth again.
+    expect(jb.state).toBe("stalled");
+    expect(frames[2]!.kind).toBe("audio");
     const audio = frames.map((f, i) => [i * 20, f.kind === "audio" ? f.packet!.sequenceNumber : -1]).filter(([, s]) => s! >= 0);
     expect(audio.map(([, s]) => s)).toEqual([10, 11, 12, 13, 14, 15, 16]);
     expect(jb.stats.lost).toBe(0);
