@@ -24,7 +24,9 @@ function runPath(options: { skewPpm: number; seconds: number; minDelayMs?: numbe
     seed: options.seed ?? 7,
     loss: options.loss ?? 0.05,
     baseDelayMs: 40,
-    jitterSpanMs: options.jitterSpanMs ?? 60,
+    // Uniform extra delay over 90 ms: consecutive packets differ by 30 ms on average, which is
+    // RFC 3550 A.8's interarrival jitter.
+    jitterSpanMs: options.jitterSpanMs ?? 90,
     skewPpm: options.skewPpm,
     duplicates: options.duplicates ?? 6,
     late: options.late ?? 4,
@@ -53,8 +55,10 @@ function runPath(options: { skewPpm: number; seconds: number; minDelayMs?: numbe
 describe("jitter buffer on a simulated lossy path", () => {
   for (const skewPpm of [100, -100]) {
     it(`RFC 3550 §6.4.1 / RFC 3611 §4.7.1: 5 % loss, reordering, 30 ms jitter, ${skewPpm > 0 ? "+" : ""}${skewPpm} ppm: counts equal what was injected`, () => {
-      const { plan, out, frames, stats } = runPath({ skewPpm, seconds: 20, minDelayMs: 100 });
+      const { plan, out, frames, stats } = runPath({ skewPpm, seconds: 20, minDelayMs: 130 });
       expect(plan.lost.size).toBeGreaterThan(30);
+      expect(stats.jitterMs).toBeGreaterThan(25);
+      expect(stats.jitterMs).toBeLessThan(35);
       expect(stats.lost).toBe(plan.lost.size);
       expect(stats.late).toBe(plan.late.size);
       expect(stats.duplicates).toBe(plan.duplicated.size);
@@ -76,7 +80,7 @@ describe("jitter buffer on a simulated lossy path", () => {
   }
 
   it("G.711 Appendix I: the tone's frequency survives concealment, and concealed frames carry it", () => {
-    const { out, frames } = runPath({ skewPpm: 100, seconds: 10, minDelayMs: 100 });
+    const { out, frames } = runPath({ skewPpm: 100, seconds: 10, minDelayMs: 130 });
     const first = frames.findIndex((f) => f.kind === "audio");
     const pcm = concatPcm(out.slice(first, first + 450));
     expect(Math.abs(detectFrequency(pcm, 8000) - 1000)).toBeLessThan(0.5);
