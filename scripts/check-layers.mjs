@@ -31,6 +31,7 @@ const allowed = {
   transaction: ["sip"],
   driver: ["sip", "transport", "transaction"],
   sdp: [],
+  media: ["rtp", "rtcp", "srtp", "codec", "sdp"],
 };
 
 const problems = [];

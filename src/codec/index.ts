@@ -39,3 +39,4 @@ export {
   writeComfortNoise,
 } from "./comfort-noise.ts";
 export type { ComfortNoise, ComfortNoiseParsed } from "./comfort-noise.ts";
+export * from "./opus.ts";

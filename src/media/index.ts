@@ -1,0 +1,51 @@
+/**
+ * Audio building blocks of the media layer, all sans-I/O and web-standard: the adaptive jitter
+ * buffer with packet-loss concealment and comfort noise, RFC 4733 DTMF reception and the SIP INFO
+ * `application/dtmf-relay` body, PCM frames as async iterables, tone generation and analysis,
+ * WAV files, resampling, echo, and the ITU-T G.107 E-model.
+ * @module
+ */
+export { MediaError } from "./errors.ts";
+export type { MediaErrorCode, MediaParseFailure } from "./errors.ts";
+export { JitterBuffer } from "./jitter-buffer.ts";
+export type { JitterBufferOptions, JitterBufferState, JitterBufferStats, JitterFrame, JitterPacket } from "./jitter-buffer.ts";
+export { AudioPlayout } from "./playout.ts";
+export type { AudioPlayoutOptions, PlayoutDecoder, PlayoutFrame } from "./playout.ts";
+export { PacketLossConcealer } from "./plc.ts";
+export { ComfortNoiseGenerator } from "./comfort-noise.ts";
+export { DtmfReceiver } from "./dtmf-receiver.ts";
+export type {
+  DtmfDigitEvent,
+  DtmfPacket,
+  DtmfReceiverEvent,
+  DtmfReceiverOptions,
+  DtmfReceiverState,
+  DtmfStart,
+} from "./dtmf-receiver.ts";
+export { DTMF_RELAY_CONTENT_TYPE, formatDtmfInfo, parseDtmfInfo, tryParseDtmfInfo } from "./dtmf-info.ts";
+export type { DtmfInfo } from "./dtmf-info.ts";
+export {
+  amplitudeToDbm0,
+  DBM0_PEAK,
+  dbm0ToAmplitude,
+  dtmfFrequencies,
+  generateDtmf,
+  generateSilence,
+  generateTone,
+  ToneGenerator,
+} from "./tone.ts";
+export type { ToneOptions } from "./tone.ts";
+export { analyseTone, detectFrequency, goertzelAmplitude, rms } from "./tone-analysis.ts";
+export type { DetectFrequencyOptions, Samples, ToneAnalysis } from "./tone-analysis.ts";
+export { createResampler, resample, Resampler } from "./resample.ts";
+export type { ResamplerOptions } from "./resample.ts";
+export { collectPcm, concatPcm, frameSamples, PcmQueue, pcmFrames, reframePcm, resamplePcm } from "./pcm-stream.ts";
+export type { PcmFrame, PcmFramesOptions } from "./pcm-stream.ts";
+export { encodeWav, parseWav, tryParseWav, wavSize, writeWav, writeWavHeader, writeWavSamples } from "./wav.ts";
+export type { WavAudio, WavEncoding } from "./wav.ts";
+export { wavSink, wavSource } from "./wav-file.ts";
+export type { AudioFileReader, AudioFileWriter, WavSinkOptions, WavSourceOptions } from "./wav-file.ts";
+export { EchoLine, echoPcm } from "./echo.ts";
+export type { EchoOptions } from "./echo.ts";
+export { burstRatio, CODEC_IMPAIRMENTS, eModel, rToMos } from "./quality.ts";
+export type { CodecImpairment, CodecName, EModelInput, EModelResult } from "./quality.ts";
