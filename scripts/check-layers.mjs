@@ -30,6 +30,7 @@ const allowed = {
   transport: ["sip"],
   transaction: ["sip"],
   driver: ["sip", "transport", "transaction"],
+  auth: ["sip"],
 };
 
 const problems = [];
