@@ -16,7 +16,7 @@
 import { algorithmInfo } from "./algorithms.ts";
 import type { DigestAlgorithm, DigestHash } from "./algorithms.ts";
 import { AuthError } from "./errors.ts";
-import { hashBytesHex, hashJoin } from "./hash.ts";
+import { hashBytesHex, hashJoin, responseHex, responseMatches } from "./hash.ts";
 import type { HashId } from "./hash.ts";
 
 /** @internal What one response digest is computed from. */
@@ -35,28 +35,27 @@ export interface DigestInput {
   body: Uint8Array | undefined;
 }
 
+/** The KD pieces before H(A2), and A2's pieces (RFC 7616 §3.4.1, §3.4.3). */
+function pieces(d: DigestInput): [kd: string[], a2: string[]] {
+  const a2 = d.qop === "auth-int" ? [d.method, d.uri, hashBytesHex(d.hash, d.body ?? new Uint8Array(0))] : [d.method, d.uri];
+  return [d.qop === undefined ? [d.ha1, d.nonce] : [d.ha1, d.nonce, d.nc, d.cnonce, d.qop], a2];
+}
+
 /** @internal The request-digest of RFC 7616 §3.4.1 as lower-case hex. */
 export function requestDigest(d: DigestInput): string {
-  const h = d.hash;
-  const ha2 =
-    d.qop === "auth-int"
-      ? hashJoin(h, [d.method, d.uri, hashBytesHex(h, d.body ?? new Uint8Array(0))])
-      : hashJoin(h, [d.method, d.uri]);
-  return d.qop === undefined ? hashJoin(h, [d.ha1, d.nonce, ha2]) : hashJoin(h, [d.ha1, d.nonce, d.nc, d.cnonce, d.qop, ha2]);
+  const [kd, a2] = pieces(d);
+  return responseHex(d.hash, kd, a2);
+}
+
+/** @internal Whether `response` (hex, either case) is the request-digest, compared in constant time. */
+export function requestDigestIs(d: DigestInput, response: string): boolean {
+  const [kd, a2] = pieces(d);
+  return responseMatches(d.hash, kd, a2, response);
 }
 
 /** @internal H(A1-sess) of RFC 7616 §3.4.2 from the stored H(A1). */
 export function sessionHa1(hash: HashId, ha1: string, nonce: string, cnonce: string): string {
   return hashJoin(hash, [ha1, nonce, cnonce]);
-}
-
-/** @internal True when `a` and `b` are the same hex digest, compared in constant time and case-insensitively. */
-export function sameHex(a: string, b: string): boolean {
-  if (a.length !== b.length) return false;
-  let diff = 0;
-  // Hex digits differ from their upper-case forms only in bit 0x20; digits already have it set.
-  for (let i = 0; i < a.length; i++) diff |= (a.charCodeAt(i) | 0x20) ^ (b.charCodeAt(i) | 0x20);
-  return diff === 0;
 }
 
 function hashFor(algorithm: DigestAlgorithm | DigestHash): HashId {

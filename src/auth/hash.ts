@@ -106,23 +106,78 @@ export function hashBytesHex(h: HashId, bytes: Uint8Array): string {
   return readHex(c, c.ex.auth_end(c.out));
 }
 
+/** Writes `parts` joined by ":" at IO[off]; the end offset, or -1 when they may not fit below `limit`. */
+function putJoined(c: Core, parts: readonly string[], off: number, limit: number): number {
+  for (let i = 0; i < parts.length; i++) {
+    if (i > 0) {
+      if (off >= limit) return -1;
+      c.io[c.base + off++] = 0x3a;
+    }
+    const n = put(c, parts[i]!, off, limit);
+    if (n < 0) return -1;
+    off += n;
+  }
+  return off;
+}
+
 /**
- * KD(secret, data) = H(concat(secret, ":", data)) (RFC 7616 §3.4.1) for `secret ":" a ":" b`,
- * with the pieces written straight into the core's memory instead of joined into one string.
+ * H(a ":" b ":" ...) — A1, A2 and KD(secret, data) = H(secret ":" data) of RFC 7616 §3.4 — with the
+ * pieces written straight into the core's memory instead of joined into one string.
  */
 export function hashJoin(h: HashId, parts: readonly string[]): string {
   const c = getCore();
-  let off = 0;
-  for (let i = 0; i < parts.length; i++) {
-    if (i > 0) {
-      if (off >= c.cap) return hashHex(h, parts.join(":"));
-      c.io[c.base + off++] = 0x3a;
-    }
-    const n = put(c, parts[i]!, off, c.cap);
-    if (n < 0) return hashHex(h, parts.join(":"));
-    off += n;
-  }
-  return finishHex(c, h, off);
+  const end = putJoined(c, parts, 0, c.cap);
+  return end >= 0 ? finishHex(c, h, end) : hashHex(h, parts.join(":"));
+}
+
+/**
+ * KD(H(A1), data ":" H(A2)) of RFC 7616 §3.4.1 computed in the core's memory: A2 is hashed straight
+ * into its place after the other pieces of the KD input (`kd`: H(A1), nonce and, with a qop, nc,
+ * cnonce, qop), so neither digest becomes a string on the way. Leaves the response's hex at the
+ * output and returns its length, or -1 when the inputs may not fit (the caller then uses strings).
+ */
+function responseInPlace(c: Core, h: HashId, kd: readonly string[], a2: readonly string[]): number {
+  // KD input in the lower half of IO, A2 in the upper half.
+  const half = c.cap >> 1;
+  const a2End = putJoined(c, a2, half, c.cap);
+  if (a2End < 0) return -1;
+  let off = putJoined(c, kd, 0, half - 65);
+  if (off < 0) return -1;
+  c.io[c.base + off++] = 0x3a;
+  const n = c.ex.auth_hash(h, half, a2End - half, off);
+  return c.ex.auth_hash(h, 0, off + n, c.out);
+}
+
+/** The request-digest KD(H(A1), kd... ":" H(A2)) as lower-case hex (RFC 7616 §3.4.1). */
+export function responseHex(h: HashId, kd: readonly string[], a2: readonly string[]): string {
+  const c = getCore();
+  const n = responseInPlace(c, h, kd, a2);
+  return n >= 0 ? readHex(c, n) : hashJoin(h, [...kd, hashJoin(h, a2)]);
+}
+
+/**
+ * Whether `expected` (the client's response, hex in either case) is the request-digest, compared
+ * in constant time against the core's output without making a string of it.
+ */
+export function responseMatches(h: HashId, kd: readonly string[], a2: readonly string[], expected: string): boolean {
+  const c = getCore();
+  const n = responseInPlace(c, h, kd, a2);
+  if (n < 0) return sameHexText(hashJoin(h, [...kd, hashJoin(h, a2)]), expected);
+  if (expected.length !== n) return false;
+  const io = c.io;
+  const p = c.base + c.out;
+  let diff = 0;
+  // Hex digits differ from their upper-case forms only in bit 0x20; digits already have it set.
+  for (let i = 0; i < n; i++) diff |= io[p + i]! ^ (expected.charCodeAt(i) | 0x20);
+  return diff === 0;
+}
+
+/** True when two hex strings are the same digest, compared in constant time and case-insensitively. */
+function sameHexText(a: string, b: string): boolean {
+  if (a.length !== b.length) return false;
+  let diff = 0;
+  for (let i = 0; i < a.length; i++) diff |= (a.charCodeAt(i) | 0x20) ^ (b.charCodeAt(i) | 0x20);
+  return diff === 0;
 }
 
 /** The HMAC-SHA-256 key schedule (64 bytes) of `key` (RFC 2104 §2), kept by the caller. */

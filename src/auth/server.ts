@@ -25,7 +25,7 @@ import { hasControl, tryParseAuthItems } from "./auth-params.ts";
 import { formatDigestChallenge } from "./challenge.ts";
 import { credentialsFromItem } from "./credentials.ts";
 import type { DigestCredentials } from "./credentials.ts";
-import { requestDigest, sameHex, sessionHa1 } from "./digest.ts";
+import { requestDigestIs, sessionHa1 } from "./digest.ts";
 import { AuthError } from "./errors.ts";
 import type { AuthErrorCode } from "./errors.ts";
 import { hexLength } from "./hash.ts";
@@ -308,12 +308,12 @@ class Server implements DigestServer {
       // that rehash with each request's cnonce are accepted too.
       const prime = use?.cnonce ?? cnonce;
       input.ha1 = sessionHa1(alg.hash, ha1.toLowerCase(), c.nonce, prime);
-      if (!sameHex(requestDigest(input), c.response)) {
+      if (!requestDigestIs(input, c.response)) {
         if (prime === cnonce) return this.#refuse("WRONG_RESPONSE");
         input.ha1 = sessionHa1(alg.hash, ha1.toLowerCase(), c.nonce, cnonce);
-        if (!sameHex(requestDigest(input), c.response)) return this.#refuse("WRONG_RESPONSE");
+        if (!requestDigestIs(input, c.response)) return this.#refuse("WRONG_RESPONSE");
       }
-    } else if (!sameHex(requestDigest(input), c.response)) {
+    } else if (!requestDigestIs(input, c.response)) {
       return this.#refuse("WRONG_RESPONSE");
     }
 

@@ -74,6 +74,20 @@ describe("client ↔ server, every algorithm × qop × stale (RFC 7616 §3.4, RF
   });
 });
 
+describe("long inputs", () => {
+  it("RFC 7616 §3.4.3: a Request-URI and body past the core's in-place buffers still round-trip", () => {
+    const server = createDigestServer({ realm: "r", algorithms: ["SHA-256"], qop: ["auth-int"] });
+    const client = createDigestClient({ credentials: { username: "u", password: "p" } });
+    const uri = `sip:${"x".repeat(40_000)}@biloxi.example.com`;
+    const body = "a=".repeat(50_000);
+    const next = req({ cseq: 2, uri, body });
+    withHeaders(next, client.authorize(next, server.challenge(req({ uri }), T0))!);
+    expect(server.verify(next, T0, ha1For(server, "u", "p"))).toMatchObject({ ok: true, qop: "auth-int" });
+    next.setBody(body + "!");
+    expect(server.verify(next, T0, ha1For(server, "u", "p"))).toMatchObject({ ok: false, code: "WRONG_RESPONSE" });
+  });
+});
+
 describe("flows (RFC 3261 §22.2–22.3, RFC 3665 §2.1 and §3.2)", () => {
   it("RFC 3665 §2.1: REGISTER, 401, REGISTER with credentials, 200; the refresh goes with credentials up front", () => {
     const registrar = createDigestServer({ realm: "atlanta.example.com" });
