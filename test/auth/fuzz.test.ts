@@ -4,7 +4,7 @@
  * from the client answering a 401 and from the server verifying a request — never an exception.
  * Whatever parses formats back to text that parses to the same value.
  *
- * Seeded (mulberry32): SIPHON_FUZZ_SEED=<n> replays a run, SIPHON_FUZZ_ITERATIONS=<n> changes its length.
+ * Seeded (mulberry32, from the transaction tests' harness): SIPHON_FUZZ_SEED=<n> replays a run, SIPHON_FUZZ_ITERATIONS=<n> changes its length.
  */
 import { describe, expect, it } from "vitest";
 import {
@@ -18,22 +18,12 @@ import {
 } from "../../src/auth/index.ts";
 import type { AuthErrorCode } from "../../src/auth/index.ts";
 import { RFC2617_35, RFC7616_391, RFC7616_392 } from "../vectors/auth/vectors.ts";
+import { rng as prng } from "../transaction/harness.ts";
 import { challengeTo, req, withHeaders } from "./harness.ts";
 
 const env = (globalThis as { process?: { env?: Record<string, string | undefined> } }).process?.env ?? {};
 const SEED = Number(env.SIPHON_FUZZ_SEED ?? 0x7616) >>> 0;
 const ITERATIONS = Number(env.SIPHON_FUZZ_ITERATIONS ?? 20_000);
-
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const CODES = new Set<AuthErrorCode>(["EMPTY", "BAD_SYNTAX", "BAD_QUOTED_STRING", "DUPLICATE_PARAM", "MISSING_PARAM", "BAD_PARAM_VALUE", "NOT_DIGEST"]);
 const PIECES = ['"', "\\", ",", "=", " ", "\t", "\r\n", "\0", "Digest ", "realm=", 'nonce="', "qop=auth", "nc=", "00000001", "algorithm=", "SHA-512-256-sess", "userhash=true", "username*=UTF-8''%C3%A4", "é", "\u{1f600}", "\uD800", "%", "'", "stale=TRUE"];
@@ -67,41 +57,39 @@ function expectTyped(r: { ok: boolean; code?: string; offset?: number }, input: 
 }
 
 describe(`fuzz (seed ${SEED}, ${ITERATIONS} iterations)`, () => {
-  it("challenge values: a value or a typed failure; what parses formats back to the same", () => {
-    const rnd = prng(SEED);
+  /** Mutates seeds through `parse`; each success must survive `roundTrip` (format and parse again). */
+  function fuzzParse<T>(seeds: string[], seed: number, parse: (s: string) => { ok: boolean; value?: T }, roundTrip: (v: T, input: string) => void): void {
+    const rnd = prng(seed);
     let parsed = 0;
     for (let i = 0; i < ITERATIONS; i++) {
-      const input = mutate(CHALLENGE_SEEDS[i % CHALLENGE_SEEDS.length]!, rnd);
-      const r = tryParseDigestChallenges(input);
-      expectTyped(r, input);
+      const input = mutate(seeds[i % seeds.length]!, rnd);
+      const r = parse(input);
+      expectTyped(r as { ok: boolean; code?: string; offset?: number }, input);
       if (r.ok) {
         parsed++;
-        for (const c of r.value) {
-          const again = tryParseDigestChallenges(formatDigestChallenge(c));
-          if (!again.ok) throw new Error(`format of ${JSON.stringify(input)} does not parse`);
-          // An empty domain list is not written.
-          expect(again.value[0]).toEqual({ ...c, domain: c.domain?.length ? c.domain : undefined });
-        }
+        roundTrip(r.value as T, input);
       }
     }
     expect(parsed).toBeGreaterThan(ITERATIONS / 20);
+  }
+
+  it("challenge values: a value or a typed failure; what parses formats back to the same", () => {
+    fuzzParse(CHALLENGE_SEEDS, SEED, tryParseDigestChallenges, (cs, input) => {
+      for (const c of cs) {
+        const again = tryParseDigestChallenges(formatDigestChallenge(c));
+        if (!again.ok) throw new Error(`format of ${JSON.stringify(input)} does not parse`);
+        // An empty domain list is not written.
+        expect(again.value[0]).toEqual({ ...c, domain: c.domain?.length ? c.domain : undefined });
+      }
+    });
   });
 
   it("credential values: a value or a typed failure; what parses formats back to the same", () => {
-    const rnd = prng(SEED + 1);
-    let parsed = 0;
-    for (let i = 0; i < ITERATIONS; i++) {
-      const input = mutate(CREDENTIAL_SEEDS[i % CREDENTIAL_SEEDS.length]!, rnd);
-      const r = tryParseDigestCredentials(input);
-      expectTyped(r, input);
-      if (r.ok) {
-        parsed++;
-        const again = tryParseDigestCredentials(formatDigestCredentials(r.value));
-        if (!again.ok) throw new Error(`format of ${JSON.stringify(input)} does not parse`);
-        expect(again.value).toEqual(r.value);
-      }
-    }
-    expect(parsed).toBeGreaterThan(ITERATIONS / 20);
+    fuzzParse(CREDENTIAL_SEEDS, SEED + 1, tryParseDigestCredentials, (c, input) => {
+      const again = tryParseDigestCredentials(formatDigestCredentials(c));
+      if (!again.ok) throw new Error(`format of ${JSON.stringify(input)} does not parse`);
+      expect(again.value).toEqual(c);
+    });
   });
 
   it("the server verifying and the client answering mutated headers return results, never throw", () => {

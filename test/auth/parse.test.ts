@@ -9,6 +9,7 @@ import {
   tryParseDigestCredentials,
 } from "../../src/auth/index.ts";
 import type { AuthErrorCode } from "../../src/auth/index.ts";
+import { caught } from "./harness.ts";
 
 const CRED = 'Digest username="bob", realm="biloxi.com", nonce="dcd98b7102dd2f0e8b11d0f600bfb0c093", uri="sip:bob@biloxi.com", response="245f23415f11432b3434341c022", algorithm=MD5, cnonce="0a4f113b", opaque="5ccc069c403ebaf9f0171e9517f40e41", qop=auth, nc=00000001';
 
@@ -119,12 +120,7 @@ describe("malformed values give typed failures", () => {
     const r = tryParseDigestChallenges(value);
     expect(r.ok).toBe(false);
     if (!r.ok) expect(r.code).toBe(code);
-    let thrown: unknown;
-    try {
-      parseDigestChallenges(value);
-    } catch (e) {
-      thrown = e;
-    }
+    const thrown = caught(() => parseDigestChallenges(value));
     expect(thrown).toBeInstanceOf(AuthError);
     expect((thrown as AuthError).code).toBe(code);
   });
