@@ -45,8 +45,3 @@ for (const name of DIGEST_ALGORITHMS) {
 export function algorithmInfo(token: string | undefined): AlgorithmInfo | undefined {
   return TABLE.get(token === undefined ? "md5" : token.toLowerCase());
 }
-
-/** @internal The hash of an algorithm or hash name, or undefined. */
-export function hashOf(name: string): AlgorithmInfo | undefined {
-  return TABLE.get(name.toLowerCase());
-}

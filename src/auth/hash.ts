@@ -12,8 +12,11 @@ import type { SiphonWasmExports } from "../wasm/index.ts";
 
 /** A hash of RFC 7616 §3.2 as the Wasm core numbers it: 0 MD5, 1 SHA-256, 2 SHA-512/256. */
 export type HashId = 0 | 1 | 2;
+/** MD5 (RFC 1321). */
 export const MD5: HashId = 0;
+/** SHA-256 (FIPS 180-4 §6.2). */
 export const SHA256: HashId = 1;
+/** SHA-512/256 (FIPS 180-4 §6.7). */
 export const SHA512_256: HashId = 2;
 
 /** Hex digits of each hash's output (RFC 8760 §2.2: 32 for MD5, 64 for the SHA-2 ones). */

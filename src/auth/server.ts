@@ -9,8 +9,8 @@
  *
  * ```ts
  * const server = createDigestServer({ realm: "example.com" });
- * const c = server.findCredentials(request);           // who claims to be calling
- * const ha1 = c && (await users.ha1(c.username, "SHA-256"));
+ * const who = server.identify(request);                // { username, realm, hash, userhash }
+ * const ha1 = who && (await users.ha1(who.username, who.hash));
  * const r = server.verify(request, now, ha1);
  * if (!r.ok) send(r.status === 400 ? createResponse(request, 400) : server.challenge(request, now, { stale: r.stale }));
  * ```
@@ -43,8 +43,10 @@ export interface DigestServerOptions {
   secret?: Uint8Array | string;
   /**
    * Algorithms offered, most preferred first; each gets its own challenge header (RFC 8760 §2.3).
-   * Default `["SHA-256", "MD5"]`: SHA-256 is mandatory to implement (RFC 7616 §3.7), MD5 is what
-   * most deployed user agents still answer.
+   * Default `["MD5"]`, the one every deployed user agent answers: some refuse a 401 as soon as any
+   * of its challenges names another algorithm (libre, hence baresip 1.x), others read only the
+   * first challenge (sipsak). Offer `["SHA-256", "MD5"]` or stronger where the clients are known
+   * to follow RFC 8760.
    */
   algorithms?: readonly DigestAlgorithm[];
   /** qop values offered (RFC 7616 §3.3). Default `["auth"]`; `[]` offers none (the RFC 2069 form). */
@@ -126,12 +128,16 @@ export interface DigestServer {
   challengeHeaders(now: number, options?: DigestChallengeOptions): [name: string, value: string][];
   /** A 401 (407 for a proxy) answering `request`, with the challenge header fields. */
   challenge(request: SipRequest, now: number, options?: DigestChallengeOptions): SipResponse;
-  /** The request's credentials for this realm, so their user's HA1 can be fetched before {@link verify}. */
-  findCredentials(request: SipRequest): DigestCredentials | undefined;
+  /**
+   * Who the request's credentials for this realm claim to be, and which hash their HA1 must be of,
+   * so it can be fetched before {@link verify}. Undefined when there are none, or they name an
+   * algorithm this server does not offer.
+   */
+  identify(request: SipRequest): DigestIdentity | undefined;
   /**
    * Checks the request's credentials for this realm against the user's HA1: a string (for the hash
-   * of the algorithm the client chose, see {@link findCredentials}), undefined for an unknown user,
-   * or a lookup. Never throws for anything in the request.
+   * of the algorithm the client chose, see {@link identify}), undefined for an unknown user, or a
+   * lookup. Never throws for anything in the request.
    */
   verify(request: SipRequest, now: number, credential: string | undefined | DigestHa1Lookup): DigestVerification;
   /** Number of nonces whose counts are tracked. */
@@ -172,7 +178,7 @@ class Server implements DigestServer {
     };
     if (typeof o.realm !== "string" || hasControl(o.realm)) bad("realm must be a string without control characters");
     this.realm = o.realm;
-    const algs = o.algorithms ?? ["SHA-256", "MD5"];
+    const algs = o.algorithms ?? ["MD5"];
     const infos: AlgorithmInfo[] = [];
     for (const a of algs) {
       const info = algorithmInfo(a);
@@ -232,8 +238,11 @@ class Server implements DigestServer {
     });
   }
 
-  findCredentials(request: SipRequest): DigestCredentials | undefined {
-    return this.#find(request).creds;
+  identify(request: SipRequest): DigestIdentity | undefined {
+    const c = this.#find(request).creds;
+    const alg = c === undefined ? undefined : algorithmInfo(c.algorithm);
+    if (c === undefined || alg === undefined || !this.#algorithms.includes(alg)) return undefined;
+    return { username: c.username, userhash: c.userhash, realm: c.realm, hash: alg.hashName };
   }
 
   /** The Digest credentials for this realm among the request's values (RFC 3261 §22.3: chosen by realm). */

@@ -4,7 +4,7 @@
 import { describe, expect, it } from "vitest";
 import { createDigestClient, createDigestServer, DIGEST_ALGORITHMS, digestHa1 } from "../../src/auth/index.ts";
 import type { DigestAlgorithm, DigestServer } from "../../src/auth/index.ts";
-import { hashOf } from "../../src/auth/algorithms.ts";
+import { algorithmInfo } from "../../src/auth/algorithms.ts";
 import type { SipRequest } from "../../src/sip/index.ts";
 import { countingRandom, overTheWire, req, withHeaders } from "./harness.ts";
 
@@ -14,7 +14,7 @@ const QOPS = [["auth"], ["auth-int"], []] as const;
 const BODY = "v=0\r\no=alice 2890844526 2890844526 IN IP4 atlanta.example.com\r\ns=-\r\nc=IN IP4 192.0.2.101\r\nt=0 0\r\nm=audio 49172 RTP/AVP 0\r\n";
 
 function ha1For(server: DigestServer, user: string, password: string) {
-  return (id: { username: string; hash: string }) => (id.username === user ? digestHa1(user, server.realm, password, hashOf(id.hash)!.hashName) : undefined);
+  return (id: { username: string; hash: string }) => (id.username === user ? digestHa1(user, server.realm, password, algorithmInfo(id.hash)!.hashName) : undefined);
 }
 
 describe("client ↔ server, every algorithm × qop × stale (RFC 7616 §3.4, RFC 8760 §2)", () => {

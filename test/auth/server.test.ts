@@ -18,7 +18,7 @@ const T0 = 1_700_000_000_000;
 const ha1 = (alg: "MD5" | "SHA-256" | "SHA-512-256" = "SHA-256", password = PASSWORD) => digestHa1("bob", REALM, password, alg);
 
 function server(o: Partial<DigestServerOptions> = {}) {
-  return createDigestServer({ realm: REALM, secret: "shared secret", random: countingRandom(7), ...o });
+  return createDigestServer({ realm: REALM, secret: "shared secret", random: countingRandom(7), algorithms: ["SHA-256", "MD5"], ...o });
 }
 
 /** The request `cseq`, signed by a client answering `s`'s challenge issued at `now`. */
@@ -58,6 +58,11 @@ describe("challenges (RFC 7616 §3.3, RFC 8760 §2.3)", () => {
     expect(parseDigestChallenges(r.header("Proxy-Authenticate")!)[0]).toMatchObject({ stale: true, userhash: true });
   });
 
+  it("RFC 8760 §2.3: by default only MD5 is offered, with qop=auth (what deployed user agents answer)", () => {
+    const cs = createDigestServer({ realm: REALM }).challengeHeaders(T0).map(([n, v]) => [n, parseDigestChallenges(v)[0]]);
+    expect(cs).toEqual([["WWW-Authenticate", expect.objectContaining({ algorithm: "MD5", qop: ["auth"] })]]);
+  });
+
   it("every challenge has its own nonce", () => {
     const s = server();
     const nonce = () => parseDigestChallenges(s.challengeHeaders(T0)[0]![1])[0]!.nonce;
@@ -72,10 +77,10 @@ describe("verification (RFC 7616 §3.4–3.5, RFC 3261 §22.4)", () => {
     expect(s.verify(request, T0 + 1000, ha1())).toEqual({ ok: true, username: "bob", userhash: false, realm: REALM, algorithm: "SHA-256", qop: "auth" });
   });
 
-  it("RFC 3261 §22.4: the HA1 may come from a lookup told the user, realm and hash; findCredentials says who asks", () => {
+  it("RFC 3261 §22.4: the HA1 may come from a lookup told the user, realm and hash; identify says the same first", () => {
     const s = server({ algorithms: ["MD5"] });
     const { request } = signed(s);
-    expect(s.findCredentials(request)).toMatchObject({ username: "bob", realm: REALM, algorithm: "MD5" });
+    expect(s.identify(request)).toEqual({ username: "bob", userhash: false, realm: REALM, hash: "MD5" });
     const seen: unknown[] = [];
     expect(s.verify(request, T0, (id) => (seen.push(id), ha1("MD5"))).ok).toBe(true);
     expect(seen).toEqual([{ username: "bob", userhash: false, realm: REALM, hash: "MD5" }]);
@@ -86,7 +91,7 @@ describe("verification (RFC 7616 §3.4–3.5, RFC 3261 §22.4)", () => {
     expect(s.verify(req(), T0, ha1())).toEqual(refused("MISSING_CREDENTIALS"));
     const { request } = signed(server({ realm: "elsewhere" }));
     expect(s.verify(request, T0, ha1())).toEqual(refused("REALM_MISMATCH"));
-    expect(s.findCredentials(request)).toBeUndefined();
+    expect(s.identify(request)).toBeUndefined();
   });
 
   it("RFC 3261 §22.3: credentials are chosen by realm among several Authorization values", () => {
@@ -118,6 +123,7 @@ describe("verification (RFC 7616 §3.4–3.5, RFC 3261 §22.4)", () => {
     const s = server();
     const algo = signed(s, { edit: (v) => v.replace("algorithm=SHA-256", "algorithm=SHA-512-256") });
     expect(s.verify(algo.request, T0, ha1("SHA-512-256"))).toEqual(refused("ALGORITHM_NOT_OFFERED"));
+    expect(s.identify(algo.request)).toBeUndefined();
     const int = signed(s, { edit: (v) => v.replace('qop="auth"', 'qop="auth-int"') });
     expect(s.verify(int.request, T0, ha1())).toEqual(refused("QOP_NOT_OFFERED"));
     const none = signed(s, { edit: (v) => v.replace(', qop="auth"', "") });
