@@ -167,11 +167,6 @@ export function tryParseAuthItems(text: string): ParseResult<AuthItem[], AuthErr
   return { ok: true, value: items };
 }
 
-/** Whether `s` may be written as a token (RFC 3261 §25.1) without quotes. */
-export function isToken(s: string): boolean {
-  return s.length > 0 && scanClass(s, 0, T_TOKEN) === s.length;
-}
-
 /** True when `s` has a character no header value may carry: CR, LF, NUL or another control but HTAB. */
 export function hasControl(s: string): boolean {
   for (let i = 0; i < s.length; i++) {
@@ -181,26 +176,36 @@ export function hasControl(s: string): boolean {
   return false;
 }
 
-/** A quoted-string of `s` (RFC 3261 §25.1), escaping `"` and `\`; the caller has refused controls. */
-export function quote(s: string): string {
-  let needs = false;
-  for (let i = 0; i < s.length; i++) {
-    const c = s.charCodeAt(i);
-    if (c === 0x22 || c === 0x5c) {
-      needs = true;
-      break;
-    }
+/**
+ * Scans a value to be written: throws for a control character (it would end or break the header
+ * line), and returns 1 when it must be escaped in a quoted-string, 2 when it is a token, else 0.
+ */
+function scanValue(name: string, v: string): number {
+  let token = v.length > 0;
+  let escape = false;
+  for (let i = 0; i < v.length; i++) {
+    const c = v.charCodeAt(i);
+    if ((c < 0x20 && c !== 0x09) || c === 0x7f) throw new AuthError("BAD_PARAM_VALUE", `Digest ${name} has a control character`);
+    if (c === 0x22 || c === 0x5c) escape = true;
+    if (token && (c >= 128 || (CLASS[c]! & T_TOKEN) === 0)) token = false;
   }
-  return needs ? `"${s.replace(/["\\]/g, "\\$&")}"` : `"${s}"`;
+  return escape ? 1 : token ? 2 : 0;
 }
 
-/** A token as itself, anything else quoted. */
-export function tokenOrQuoted(v: string): string {
-  return isToken(v) ? v : quote(v);
+function quoted(name: string, v: string, kind: number): string {
+  return kind === 1 ? `${name}="${v.replace(/["\\]/g, "\\$&")}"` : `${name}="${v}"`;
 }
 
-/** Refuses a value that would break the header line it is written into; returns it otherwise. */
-export function checkValue(name: string, v: string): string {
-  if (hasControl(v)) throw new AuthError("BAD_PARAM_VALUE", `Digest ${name} has a control character`);
-  return v;
+/**
+ * `name="value"` (RFC 3261 §25.1 quoted-string, `"` and `\` escaped). Throws {@link AuthError}
+ * BAD_PARAM_VALUE for a control character: header injection.
+ */
+export function quotedParam(name: string, v: string): string {
+  return quoted(name, v, scanValue(name, v));
+}
+
+/** `name=value` as a token when the value is one, else as {@link quotedParam}. */
+export function tokenParam(name: string, v: string): string {
+  const kind = scanValue(name, v);
+  return kind === 2 ? `${name}=${v}` : quoted(name, v, kind);
 }

@@ -10,7 +10,7 @@
  * `qop` bare); what is written follows RFC 7616 §3.3.
  */
 import type { ParseResult } from "../errors.ts";
-import { checkValue, quote, tokenOrQuoted, tryParseAuthItems } from "./auth-params.ts";
+import { quotedParam, tokenParam, tryParseAuthItems } from "./auth-params.ts";
 import type { AuthItem } from "./auth-params.ts";
 import { authFail, parseError } from "./errors.ts";
 import type { AuthErrorCode } from "./errors.ts";
@@ -127,14 +127,14 @@ export function parseDigestChallenges(value: string): DigestChallenge[] {
  * {@link AuthError} BAD_PARAM_VALUE for a value with a control character.
  */
 export function formatDigestChallenge(c: DigestChallenge): string {
-  let s = `Digest realm=${quote(checkValue("realm", c.realm))}`;
-  if (c.domain !== undefined && c.domain.length > 0) s += `, domain=${quote(checkValue("domain", c.domain.join(" ")))}`;
-  s += `, nonce=${quote(checkValue("nonce", c.nonce))}`;
-  if (c.opaque !== undefined) s += `, opaque=${quote(checkValue("opaque", c.opaque))}`;
+  let s = `Digest ${quotedParam("realm", c.realm)}`;
+  if (c.domain !== undefined && c.domain.length > 0) s += `, ${quotedParam("domain", c.domain.join(" "))}`;
+  s += `, ${quotedParam("nonce", c.nonce)}`;
+  if (c.opaque !== undefined) s += `, ${quotedParam("opaque", c.opaque)}`;
   if (c.stale) s += ", stale=true";
-  if (c.algorithm !== undefined) s += `, algorithm=${tokenOrQuoted(checkValue("algorithm", c.algorithm))}`;
-  if (c.qop.length > 0) s += `, qop=${quote(checkValue("qop", c.qop.join(",")))}`;
-  if (c.charset !== undefined) s += `, charset=${tokenOrQuoted(checkValue("charset", c.charset))}`;
+  if (c.algorithm !== undefined) s += `, ${tokenParam("algorithm", c.algorithm)}`;
+  if (c.qop.length > 0) s += `, ${quotedParam("qop", c.qop.join(","))}`;
+  if (c.charset !== undefined) s += `, ${tokenParam("charset", c.charset)}`;
   if (c.userhash) s += ", userhash=true";
   return s;
 }

@@ -99,9 +99,8 @@ interface Candidate {
 function transactionKey(m: SipMessage): string | undefined {
   const callId = m.header("Call-ID");
   const cseq = m.header("CSeq");
-  if (callId === undefined || cseq === undefined) return undefined;
-  const parts = cseq.trim().split(/[ \t]+/);
-  return parts.length === 2 ? `${callId}\n${parts[0]!.replace(/^0+(?=\d)/, "")}\n${parts[1]}` : undefined;
+  const p = cseq === undefined ? null : /^\s*0*(\d+)\s+(\S+)\s*$/.exec(cseq);
+  return callId === undefined || p === null ? undefined : `${callId}\n${p[1]}\n${p[2]}`;
 }
 
 /** The To URI of a request, for 401 realms' reuse "for that destination" (RFC 3261 §22.2). */

@@ -9,7 +9,7 @@
  *     dresponse   = "response" EQUAL LDQUOT *LHEX RDQUOT    ; 32 or 64 hex digits
  */
 import type { ParseResult } from "../errors.ts";
-import { checkValue, quote, tokenOrQuoted, tryParseAuthItems } from "./auth-params.ts";
+import { quotedParam, tokenParam, tryParseAuthItems } from "./auth-params.ts";
 import type { AuthItem } from "./auth-params.ts";
 import { authFail, parseError } from "./errors.ts";
 import type { AuthErrorCode } from "./errors.ts";
@@ -192,19 +192,26 @@ export function parseDigestCredentials(value: string): DigestCredentials {
 }
 
 /**
- * Writes credentials in RFC 7616 §3.4 form: `username`, `realm`, `uri`, `nonce`, `cnonce`,
- * `response`, `opaque` quoted; `algorithm`, `qop`, `nc`, `userhash` as tokens. Throws
+ * @internal The part of a credentials value that stays the same for every request signed under
+ * one nonce: `Digest username, realm, nonce[, algorithm][, opaque][, userhash]`.
+ */
+export function credentialsHead(c: Pick<DigestCredentials, "username" | "realm" | "nonce" | "algorithm" | "opaque" | "userhash">): string {
+  let s = `Digest ${quotedParam("username", c.username)}, ${quotedParam("realm", c.realm)}, ${quotedParam("nonce", c.nonce)}`;
+  if (c.algorithm !== undefined) s += `, ${tokenParam("algorithm", c.algorithm)}`;
+  if (c.opaque !== undefined) s += `, ${quotedParam("opaque", c.opaque)}`;
+  if (c.userhash) s += ", userhash=true";
+  return s;
+}
+
+/**
+ * Writes credentials in RFC 7616 §3.4 form: `username`, `realm`, `nonce`, `opaque`, `uri`,
+ * `response`, `cnonce` quoted; `algorithm`, `qop`, `nc`, `userhash` as tokens. Throws
  * {@link AuthError} BAD_PARAM_VALUE for a value with a control character.
  */
 export function formatDigestCredentials(c: DigestCredentials): string {
-  let s = `Digest username=${quote(checkValue("username", c.username))}, realm=${quote(checkValue("realm", c.realm))}`;
-  s += `, nonce=${quote(checkValue("nonce", c.nonce))}, uri=${quote(checkValue("uri", c.uri))}`;
-  s += `, response=${quote(checkValue("response", c.response))}`;
-  if (c.algorithm !== undefined) s += `, algorithm=${tokenOrQuoted(checkValue("algorithm", c.algorithm))}`;
-  if (c.cnonce !== undefined) s += `, cnonce=${quote(checkValue("cnonce", c.cnonce))}`;
-  if (c.opaque !== undefined) s += `, opaque=${quote(checkValue("opaque", c.opaque))}`;
-  if (c.qop !== undefined) s += `, qop=${tokenOrQuoted(checkValue("qop", c.qop))}`;
-  if (c.nc !== undefined) s += `, nc=${tokenOrQuoted(checkValue("nc", c.nc))}`;
-  if (c.userhash) s += ", userhash=true";
+  let s = `${credentialsHead(c)}, ${quotedParam("uri", c.uri)}, ${quotedParam("response", c.response)}`;
+  if (c.cnonce !== undefined) s += `, ${quotedParam("cnonce", c.cnonce)}`;
+  if (c.qop !== undefined) s += `, ${tokenParam("qop", c.qop)}`;
+  if (c.nc !== undefined) s += `, ${tokenParam("nc", c.nc)}`;
   return s;
 }

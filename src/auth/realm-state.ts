@@ -10,7 +10,8 @@ import type { SipRequest } from "../sip/index.ts";
 import type { Accounts } from "./accounts.ts";
 import type { AlgorithmInfo } from "./algorithms.ts";
 import type { DigestChallenge } from "./challenge.ts";
-import { formatDigestCredentials } from "./credentials.ts";
+import { quotedParam } from "./auth-params.ts";
+import { credentialsHead } from "./credentials.ts";
 import { requestDigest, sessionHa1 } from "./digest.ts";
 import { hashJoin } from "./hash.ts";
 
@@ -37,6 +38,8 @@ export interface RealmState {
   /** `-sess`: cnonce-prime and the session key, fixed for the nonce (RFC 2617 §3.2.2.2). */
   sessCnonce: string | undefined;
   sessKey: string | undefined;
+  /** The credentials' parameters that stay the same under this nonce, written once. */
+  head: string;
   /** To URIs (401 realms) or Call-IDs (407 realms) the credentials were sent with. */
   readonly scope: string[];
 }
@@ -74,6 +77,7 @@ export function applyChallenge(
     userhash,
     sessCnonce: undefined,
     sessKey: undefined,
+    head: "",
     scope: [],
   };
   // A new nonce restarts the count; the same nonce (stale=true reissued it) keeps counting.
@@ -90,6 +94,7 @@ export function applyChallenge(
   s.userhash = userhash;
   // RFC 7616 §3.4.4: hashed "after any other hash calculation"; A1 keeps the plain name.
   s.usernameParam = userhash ? hashJoin(alg.hash, [username, ch.realm]) : username;
+  s.head = credentialsHead({ username: s.usernameParam, realm: s.realm, nonce: s.nonce, algorithm: s.algToken, opaque: s.opaque, userhash });
   return s;
 }
 
@@ -122,17 +127,8 @@ export function sign(s: RealmState, request: SipRequest, accounts: Accounts, ran
     cnonce,
     body: s.qop === "auth-int" ? request.body : undefined,
   });
-  return formatDigestCredentials({
-    username: s.usernameParam,
-    realm: s.realm,
-    nonce: s.nonce,
-    uri,
-    response,
-    algorithm: s.algToken,
-    cnonce: s.qop !== undefined ? cnonce : undefined,
-    opaque: s.opaque,
-    qop: s.qop,
-    nc: s.qop !== undefined ? nc : undefined,
-    userhash: s.userhash,
-  });
+  // The head was written (and checked) once per nonce; cnonce, nc and response are this side's hex.
+  let value = `${s.head}, ${quotedParam("uri", uri)}, response="${response}"`;
+  if (s.qop !== undefined) value += `, cnonce="${cnonce}", qop=${s.qop}, nc=${nc}`;
+  return value;
 }
