@@ -35,7 +35,10 @@ for (const name of DIGEST_ALGORITHMS) {
   const sess = name.endsWith("-sess");
   const hashName = (sess ? name.slice(0, -5) : name) as DigestHash;
   const hash = hashName === "MD5" ? MD5 : hashName === "SHA-256" ? SHA256 : SHA512_256;
-  TABLE.set(name.toLowerCase(), Object.freeze({ name, hashName, hash, sess }));
+  const info = Object.freeze({ name, hashName, hash, sess });
+  // The registered spelling (what nearly every peer writes) is found without lower-casing.
+  TABLE.set(name, info);
+  TABLE.set(name.toLowerCase(), info);
 }
 
 /**
@@ -43,5 +46,6 @@ for (const name of DIGEST_ALGORITHMS) {
  * (RFC 7616 §3.3). Undefined for a token this side does not implement.
  */
 export function algorithmInfo(token: string | undefined): AlgorithmInfo | undefined {
-  return TABLE.get(token === undefined ? "md5" : token.toLowerCase());
+  if (token === undefined) return TABLE.get("MD5");
+  return TABLE.get(token) ?? TABLE.get(token.toLowerCase());
 }

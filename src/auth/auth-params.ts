@@ -93,13 +93,29 @@ function readQuoted(s: string, p: number): string | -1 {
   return -1;
 }
 
-/** Lower-cases an ASCII name (auth-param names are case-insensitive, RFC 7235 §2.1). */
-function lowerName(s: string, a: number, b: number): string {
-  for (let i = a; i < b; i++) {
-    const c = s.charCodeAt(i);
-    if (c >= 0x41 && c <= 0x5a) return s.slice(a, b).toLowerCase();
+/** The parameter names of RFC 7616 §3.3–3.4, by length: returned as constants, not new strings. */
+const KNOWN: readonly (readonly string[])[] = /* @__PURE__ */ (() => {
+  const t: string[][] = [];
+  for (const n of ["username", "username*", "realm", "nonce", "uri", "response", "algorithm", "cnonce", "opaque", "qop", "nc", "userhash", "stale", "domain", "charset"]) {
+    (t[n.length] ??= []).push(n);
   }
-  return s.slice(a, b);
+  return t;
+})();
+
+/**
+ * The lower-cased name `s[a, b)` (auth-param names are case-insensitive, RFC 7235 §2.1): a Digest
+ * parameter name comes back as a string constant, anything else as a new string.
+ */
+function paramName(s: string, a: number, b: number): string {
+  const known = KNOWN[b - a];
+  if (known !== undefined) {
+    next: for (const k of known) {
+      // Letters only differ from their upper case in bit 0x20; "*" never meets a letter here.
+      for (let i = 0; i < k.length; i++) if ((s.charCodeAt(a + i) | 0x20) !== (k.charCodeAt(i) | 0x20)) continue next;
+      return k;
+    }
+  }
+  return s.slice(a, b).toLowerCase();
 }
 
 /**
@@ -154,7 +170,7 @@ export function tryParseAuthItems(text: string): ParseResult<AuthItem[], AuthErr
         value = text.slice(q, e);
         q = e;
       }
-      item.params.push(lowerName(text, p, nameEnd), value);
+      item.params.push(paramName(text, p, nameEnd), value);
       q = skipWs(text, q);
       if (q >= n) return { ok: true, value: items };
       if (text.charCodeAt(q) !== 0x2c) return authFail("BAD_SYNTAX", q);

@@ -149,13 +149,17 @@ interface Found {
   code: AuthErrorCode;
 }
 
-function isHexOf(s: string, n: number): boolean {
-  if (s.length !== n) return false;
+/** 0 when `s` is not `n` hex digits, 1 when they are lower-case, 2 when some are upper-case. */
+function hexCase(s: string, n: number): 0 | 1 | 2 {
+  if (s.length !== n) return 0;
+  let upper = false;
   for (let i = 0; i < n; i++) {
-    const c = s.charCodeAt(i) | 0x20;
-    if (!((c >= 0x30 && c <= 0x39) || (c >= 0x61 && c <= 0x66))) return false;
+    const c = s.charCodeAt(i);
+    if ((c >= 0x30 && c <= 0x39) || (c >= 0x61 && c <= 0x66)) continue;
+    if (c >= 0x41 && c <= 0x46) upper = true;
+    else return 0;
   }
-  return true;
+  return upper ? 2 : 1;
 }
 
 class Server implements DigestServer {
@@ -290,12 +294,15 @@ class Server implements DigestServer {
     if (c.response.length !== hexLength(alg.hash)) return this.#refuse("MALFORMED_CREDENTIALS");
     if (this.#checkUri && c.uri !== request.uriText && !sameUri(c.uri, request.uriText)) return this.#refuse("URI_MISMATCH");
 
-    const ha1 =
+    const given =
       typeof credential === "function"
         ? credential({ username: c.username, userhash: c.userhash, realm: c.realm, hash: alg.hashName })
         : credential;
-    if (ha1 === undefined) return this.#refuse("UNKNOWN_USER");
-    if (!isHexOf(ha1, hexLength(alg.hash))) return this.#refuse("BAD_HA1");
+    if (given === undefined) return this.#refuse("UNKNOWN_USER");
+    const hex = hexCase(given, hexLength(alg.hash));
+    if (hex === 0) return this.#refuse("BAD_HA1");
+    // H(A1) goes into KD as lower-case hex (RFC 7616 §3.4.1).
+    const ha1 = hex === 1 ? given : given.toLowerCase();
 
     // A nonce seen before was MAC-checked then; the map lookup saves the HMAC.
     const use = this.#counts.get(c.nonce);
@@ -303,7 +310,7 @@ class Server implements DigestServer {
     const cnonce = c.cnonce ?? "";
     const input = {
       hash: alg.hash,
-      ha1: ha1.toLowerCase(),
+      ha1,
       nonce: c.nonce,
       method: request.method,
       uri: c.uri,
@@ -316,10 +323,10 @@ class Server implements DigestServer {
       // RFC 2617 §3.2.2.2: the session key uses the first cnonce sent with this nonce; clients
       // that rehash with each request's cnonce are accepted too.
       const prime = use?.cnonce ?? cnonce;
-      input.ha1 = sessionHa1(alg.hash, ha1.toLowerCase(), c.nonce, prime);
+      input.ha1 = sessionHa1(alg.hash, ha1, c.nonce, prime);
       if (!requestDigestIs(input, c.response)) {
         if (prime === cnonce) return this.#refuse("WRONG_RESPONSE");
-        input.ha1 = sessionHa1(alg.hash, ha1.toLowerCase(), c.nonce, cnonce);
+        input.ha1 = sessionHa1(alg.hash, ha1, c.nonce, cnonce);
         if (!requestDigestIs(input, c.response)) return this.#refuse("WRONG_RESPONSE");
       }
     } else if (!requestDigestIs(input, c.response)) {
