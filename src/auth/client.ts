@@ -14,7 +14,6 @@
  * for (const [name, value] of headers) next.addHeader(name, value);
  * ```
  */
-import { pooledRandom } from "../random.ts";
 import type { SipMessage, SipRequest, SipResponse } from "../sip/index.ts";
 import { Accounts } from "./accounts.ts";
 import type { DigestAccount } from "./accounts.ts";
@@ -25,7 +24,7 @@ import { challengeFromItem } from "./challenge.ts";
 import type { DigestChallenge } from "./challenge.ts";
 import { AuthError } from "./errors.ts";
 import type { AuthErrorCode } from "./errors.ts";
-import { addScope, applyChallenge, sign } from "./realm-state.ts";
+import { addScope, applyChallenge, cnonceSource, sign } from "./realm-state.ts";
 import type { RealmState } from "./realm-state.ts";
 
 /** Options of {@link createDigestClient}. */
@@ -115,7 +114,7 @@ function destination(request: SipRequest): string | undefined {
 
 class Client implements DigestClient {
   readonly #accounts: Accounts;
-  readonly #random: (n: number) => Uint8Array;
+  readonly #cnonces: () => string;
   readonly #prefer: readonly DigestAlgorithm[];
   readonly #qop: "auth" | "auth-int";
   readonly #userhash: boolean;
@@ -126,7 +125,7 @@ class Client implements DigestClient {
   constructor(o: DigestClientOptions) {
     const list = Array.isArray(o.credentials) ? (o.credentials as readonly DigestAccount[]) : [o.credentials as DigestAccount];
     this.#accounts = new Accounts(list);
-    this.#random = o.random ?? pooledRandom();
+    this.#cnonces = cnonceSource(o.random ?? ((n) => crypto.getRandomValues(new Uint8Array(n))));
     this.#prefer = o.algorithms ?? DIGEST_ALGORITHMS;
     for (const a of this.#prefer) {
       if (algorithmInfo(a)?.name !== a) throw new AuthError("BAD_OPTION", `createDigestClient: unknown algorithm ${JSON.stringify(a)}`);
@@ -189,7 +188,8 @@ class Client implements DigestClient {
       }
       const account = this.#accounts.match(c.ch.realm)!;
       const userhash = this.#userhash && c.ch.userhash;
-      answered.push(applyChallenge(state, c.key, c.proxy, c.ch, c.alg, c.qop, account.username, userhash));
+      const ha1 = this.#accounts.ha1(c.ch.realm, c.alg)!;
+      answered.push(applyChallenge(state, c.key, c.proxy, c.ch, c.alg, c.qop, account.username, userhash, ha1));
     }
     if (refused) return { ok: false, code: "WRONG_CREDENTIALS" };
 
@@ -197,7 +197,8 @@ class Client implements DigestClient {
     const headers: [string, string][] = [];
     for (const s of answered) {
       this.#keep(s);
-      if (this.#add(s, request, headers)) record.set(s.key, "answer");
+      this.#add(s, request, headers);
+      record.set(s.key, "answer");
       const where = s.proxy ? request.header("Call-ID") : destination(request);
       if (where !== undefined) addScope(s, where);
     }
@@ -205,10 +206,12 @@ class Client implements DigestClient {
     if (carried !== undefined) {
       for (const [key, how] of carried) {
         const s = this.#states.get(key);
-        if (s !== undefined && !record.has(key) && this.#add(s, request, headers)) record.set(key, how);
+        if (s !== undefined && !record.has(key)) {
+          this.#add(s, request, headers);
+          record.set(key, how);
+        }
       }
     }
-    if (headers.length === 0) return { ok: false, code: "NO_CREDENTIALS" };
     this.#remember(request, record);
     return { ok: true, headers };
   }
@@ -226,7 +229,10 @@ class Client implements DigestClient {
       // UAS's credentials on the next request for the same destination (To).
       if (!applies && s.proxy) applies = callId !== undefined && s.scope.includes(callId);
       else if (!applies) applies = (to ??= destination(request) ?? "\n") !== "\n" && s.scope.includes(to);
-      if (applies && this.#add(s, request, headers)) record.set(s.key, "preemptive");
+      if (applies) {
+        this.#add(s, request, headers);
+        record.set(s.key, "preemptive");
+      }
     }
     if (record.size > 0) this.#remember(request, record);
     return headers;
@@ -256,11 +262,8 @@ class Client implements DigestClient {
     return { key: (proxy ? "P" : "W") + ch.realm, proxy, ch, alg, qop, rank };
   }
 
-  #add(s: RealmState, request: SipRequest, headers: [string, string][]): boolean {
-    const value = sign(s, request, this.#accounts, this.#random);
-    if (value === undefined) return false;
-    headers.push([s.proxy ? "Proxy-Authorization" : "Authorization", value]);
-    return true;
+  #add(s: RealmState, request: SipRequest, headers: [string, string][]): void {
+    headers.push([s.proxy ? "Proxy-Authorization" : "Authorization", sign(s, request, this.#cnonces)]);
   }
 
   /** Caches a realm, dropping the least recently challenged beyond MAX_REALMS. */

@@ -5,9 +5,7 @@
  *
  * Internal to src/auth.
  */
-import { randomHex } from "../random.ts";
 import type { SipRequest } from "../sip/index.ts";
-import type { Accounts } from "./accounts.ts";
 import type { AlgorithmInfo } from "./algorithms.ts";
 import type { DigestChallenge } from "./challenge.ts";
 import { quotedParam } from "./auth-params.ts";
@@ -35,6 +33,8 @@ export interface RealmState {
   /** The username parameter: the name, or H(name ":" realm) with userhash (RFC 7616 §3.4.4). */
   usernameParam: string;
   userhash: boolean;
+  /** H(A1) for this realm and hash (RFC 7616 §3.4.2). */
+  ha1: string;
   /** `-sess`: cnonce-prime and the session key, fixed for the nonce (RFC 2617 §3.2.2.2). */
   sessCnonce: string | undefined;
   sessKey: string | undefined;
@@ -62,6 +62,7 @@ export function applyChallenge(
   qop: "auth" | "auth-int" | undefined,
   username: string,
   userhash: boolean,
+  ha1: string,
 ): RealmState {
   const s: RealmState = prev ?? {
     key,
@@ -75,18 +76,20 @@ export function applyChallenge(
     nc: 0,
     usernameParam: "",
     userhash,
+    ha1,
     sessCnonce: undefined,
     sessKey: undefined,
     head: "",
     scope: [],
   };
   // A new nonce restarts the count; the same nonce (stale=true reissued it) keeps counting.
-  if (s.nonce !== ch.nonce || s.alg !== alg) {
+  if (s.nonce !== ch.nonce || s.alg !== alg || s.ha1 !== ha1) {
     s.nc = 0;
     s.sessCnonce = undefined;
     s.sessKey = undefined;
   }
   s.alg = alg;
+  s.ha1 = ha1;
   s.algToken = ch.algorithm;
   s.nonce = ch.nonce;
   s.opaque = ch.opaque;
@@ -98,13 +101,26 @@ export function applyChallenge(
   return s;
 }
 
-/**
- * The Authorization (Proxy-Authorization) value for `request` under this state, counting one more
- * use of the nonce. Undefined when the account can no longer answer (it was reconfigured).
- */
-export function sign(s: RealmState, request: SipRequest, accounts: Accounts, random: (n: number) => Uint8Array): string | undefined {
-  let ha1 = accounts.ha1(s.realm, s.alg);
-  if (ha1 === undefined) return undefined;
+const HEX: string[] = Array.from({ length: 256 }, (_, i) => (i < 16 ? "0" : "") + i.toString(16));
+
+/** Cnonces of 16 hex digits (64 random bits), read from 4 KiB blocks of the random source. */
+export function cnonceSource(random: (n: number) => Uint8Array): () => string {
+  let block: Uint8Array = new Uint8Array(0);
+  let at = 0;
+  return () => {
+    if (at + 8 > block.length) {
+      block = random(4096);
+      at = 0;
+    }
+    let s = "";
+    for (const end = at + 8; at < end; at++) s += HEX[block[at]!];
+    return s;
+  };
+}
+
+/** The Authorization (Proxy-Authorization) value for `request` under this state, counting one more use of the nonce. */
+export function sign(s: RealmState, request: SipRequest, cnonces: () => string): string {
+  let ha1 = s.ha1;
   let cnonce = "";
   let nc = "";
   if (s.qop !== undefined) {
@@ -112,7 +128,7 @@ export function sign(s: RealmState, request: SipRequest, accounts: Accounts, ran
     nc = s.nc.toString(16).padStart(8, "0");
     // -sess keeps the first cnonce for the nonce, so the session key is the one every server
     // derives (RFC 2617 §3.2.2.2); otherwise each request gets a fresh one.
-    cnonce = s.alg.sess ? (s.sessCnonce ??= randomHex(8, random)) : randomHex(8, random);
+    cnonce = s.alg.sess ? (s.sessCnonce ??= cnonces()) : cnonces();
   }
   if (s.alg.sess) ha1 = s.sessKey ??= sessionHa1(s.alg.hash, ha1, s.nonce, cnonce);
   const uri = request.uriText;
