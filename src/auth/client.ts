@@ -14,6 +14,7 @@
  * for (const [name, value] of headers) next.addHeader(name, value);
  * ```
  */
+import { formatUri } from "../sip/index.ts";
 import type { SipMessage, SipRequest, SipResponse } from "../sip/index.ts";
 import { Accounts } from "./accounts.ts";
 import type { DigestAccount } from "./accounts.ts";
@@ -106,7 +107,7 @@ function transactionKey(m: SipMessage): string | undefined {
 function destination(request: SipRequest): string | undefined {
   try {
     const u = request.to.uri;
-    return "host" in u ? `${u.scheme}:${u.user ?? ""}@${u.host}` : JSON.stringify(u);
+    return "host" in u ? `${u.scheme}:${u.user ?? ""}@${u.host}` : formatUri(u);
   } catch {
     return undefined;
   }
@@ -179,9 +180,9 @@ class Client implements DigestClient {
       const sent = carried?.get(c.key);
       // Credentials that answered a challenge and met another one, not stale, were wrong; so were
       // credentials sent up front with the nonce the server challenges with again (RFC 7616 §3.3).
-      // Without a record of the request, the same nonce coming back after use means the same.
-      const sameNonce = state !== undefined && state.nonce === c.ch.nonce && state.nc > 0;
-      if (!c.ch.stale && (sent === "answer" || (sent === "preemptive" && sameNonce) || (carried === undefined && sameNonce))) {
+      // Credentials sent up front with an older nonce get one answer: not every server says stale.
+      const sameNonce = state !== undefined && state.nonce === c.ch.nonce;
+      if (!c.ch.stale && (sent === "answer" || (sent === "preemptive" && sameNonce))) {
         this.#states.delete(c.key);
         refused = true;
         continue;

@@ -152,6 +152,15 @@ describe("stale nonces and refused credentials (RFC 7616 §3.3)", () => {
     }
   });
 
+  it("a request sent without credentials is answered even when the challenge repeats a nonce used before", () => {
+    const c = client();
+    answer(c, [www("r", ", qop=auth", "n1")], { cseq: 2 });
+    // Request 5 went out without credentials (another destination): its 401 is a first challenge.
+    const r5 = req({ cseq: 5, to: "<sip:carol@chicago.example.com>" });
+    const h = c.authorize(req({ cseq: 6, to: "<sip:carol@chicago.example.com>" }), challengeTo(r5, [www("r", ", qop=auth", "n1")]));
+    expect(credentialsIn(h!).nc).toBe("00000002");
+  });
+
   it("credentials sent up front and challenged with a new nonce (no stale flag) are retried once", () => {
     const c = client({ preemptiveRealms: ["r"] });
     answer(c, [www("r", ", qop=auth", "n1")], { cseq: 2 });
