@@ -49,7 +49,10 @@ export interface DigestServerOptions {
    * to follow RFC 8760.
    */
   algorithms?: readonly DigestAlgorithm[];
-  /** qop values offered (RFC 7616 §3.3). Default `["auth"]`; `[]` offers none (the RFC 2069 form). */
+  /**
+   * qop values offered (RFC 7616 §3.3). Default `["auth"]`. `[]` offers none, the RFC 2069 form:
+   * without nonce counts a replayed request passes until its nonce expires.
+   */
   qop?: readonly ("auth" | "auth-int")[];
   /** How long a nonce is accepted after it was issued, in ms. Default 300 000 (5 minutes). */
   nonceTtl?: number;
