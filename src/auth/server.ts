@@ -64,7 +64,7 @@ export interface DigestServerOptions {
   opaque?: string;
   /** The `domain` URIs of the protection space. */
   domain?: readonly string[];
-  /** Most nonces whose counts are tracked (about 150 bytes each). Default 16 384. */
+  /** Most nonces whose counts are tracked (about 170 bytes each, nonce included). Default 16 384. */
   maxNonces?: number;
   /**
    * Refuse credentials whose `uri` is not the Request-URI (RFC 7616 §3.4.6; compared as text, then
