@@ -134,5 +134,8 @@ describe("malformed values give typed failures", () => {
   it("failures carry the offset of the problem", () => {
     expect(tryParseDigestChallenges('Digest realm="a" x, nonce="n"')).toEqual({ ok: false, code: "BAD_SYNTAX", offset: 17 });
     expect(tryParseDigestChallenges('Digest realm="abc')).toEqual({ ok: false, code: "BAD_QUOTED_STRING", offset: 13 });
+    const e = caught(() => parseDigestCredentials('Digest username="u", realm="r", nonce="n", uri="sip:r" response="00"'));
+    expect(e).toBeInstanceOf(AuthError);
+    expect([(e as AuthError).code, (e as AuthError).offset]).toEqual(["BAD_SYNTAX", 55]);
   });
 });
