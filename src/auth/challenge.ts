@@ -41,11 +41,34 @@ function isTrue(v: string): boolean {
   return v.length === 4 && v.toLowerCase() === "true";
 }
 
+/** A parsed challenge: prints as its RFC 7616 §3.3 text, gives its fields to JSON. */
+class DigestChallengeValue implements DigestChallenge {
+  realm = "";
+  nonce = "";
+  algorithm?: string;
+  opaque?: string;
+  qop: string[] = [];
+  stale = false;
+  domain?: string[];
+  userhash = false;
+  charset?: string;
+
+  /** The challenge as a WWW-Authenticate / Proxy-Authenticate value. */
+  toString(): string {
+    return formatDigestChallenge(this);
+  }
+
+  /** The fields as a plain object. */
+  toJSON(): DigestChallenge {
+    return { ...this };
+  }
+}
+
 /** @internal The Digest challenge of one parsed item. */
 export function challengeFromItem(item: AuthItem): ParseResult<DigestChallenge, AuthErrorCode> {
   let realm: string | undefined;
   let nonce: string | undefined;
-  const c: DigestChallenge = { realm: "", nonce: "", qop: [], stale: false, userhash: false };
+  const c = new DigestChallengeValue();
   const seen = new Set<string>();
   const p = item.params;
   for (let i = 0; i < p.length; i += 2) {

@@ -80,6 +80,31 @@ function decodeExtValue(v: string): string | undefined {
   }
 }
 
+/** Parsed credentials: print as their RFC 7616 §3.4 text, give their fields to JSON. */
+class DigestCredentialsValue implements DigestCredentials {
+  username = "";
+  realm = "";
+  nonce = "";
+  uri = "";
+  response = "";
+  algorithm?: string;
+  cnonce?: string;
+  opaque?: string;
+  qop?: string;
+  nc?: string;
+  userhash = false;
+
+  /** The credentials as an Authorization / Proxy-Authorization value. */
+  toString(): string {
+    return formatDigestCredentials(this);
+  }
+
+  /** The fields as a plain object. */
+  toJSON(): DigestCredentials {
+    return { ...this };
+  }
+}
+
 /** @internal The Digest credentials of one parsed item. */
 export function credentialsFromItem(item: AuthItem): ParseResult<DigestCredentials, AuthErrorCode> {
   let username: string | undefined;
@@ -88,7 +113,7 @@ export function credentialsFromItem(item: AuthItem): ParseResult<DigestCredentia
   let nonce: string | undefined;
   let uri: string | undefined;
   let response: string | undefined;
-  const c: DigestCredentials = { username: "", realm: "", nonce: "", uri: "", response: "", userhash: false };
+  const c = new DigestCredentialsValue();
   const at = item.offset;
   const p = item.params;
   // A bit per known parameter catches repeats without a Set on the verification path.

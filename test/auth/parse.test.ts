@@ -66,6 +66,16 @@ describe("credentials (RFC 7616 §3.4, RFC 3261 §20.7)", () => {
     expect(tryParseDigestCredentials("Basic QWxhZGRpbjpvcGVuIHNlc2FtZQ==")).toEqual({ ok: false, code: "NOT_DIGEST", offset: 0 });
   });
 
+  it("parsed values print as their header text and give plain fields to JSON", () => {
+    const c = parseDigestCredentials(CRED);
+    expect(String(c)).toBe(formatDigestCredentials(c));
+    expect(parseDigestCredentials(`${c}`)).toEqual(c);
+    expect(JSON.parse(JSON.stringify(c))).toEqual({ ...c });
+    const [ch] = parseDigestChallenges('Digest realm="r", nonce="n", qop="auth", algorithm=MD5');
+    expect(`${ch}`).toBe('Digest realm="r", nonce="n", algorithm=MD5, qop="auth"');
+    expect(JSON.parse(JSON.stringify(ch))).toEqual({ realm: "r", nonce: "n", qop: ["auth"], algorithm: "MD5", stale: false, userhash: false });
+  });
+
   it("formatting refuses values with CR or LF (header injection)", () => {
     const c = parseDigestCredentials(CRED);
     c.username = "bob\r\nVia: evil";
