@@ -110,7 +110,8 @@ function paramName(s: string, a: number, b: number): string {
   const known = KNOWN[b - a];
   if (known !== undefined) {
     next: for (const k of known) {
-      // Letters only differ from their upper case in bit 0x20; "*" never meets a letter here.
+      // Letters differ from their upper case only in bit 0x20, and no other token character
+      // becomes a letter or "*" by setting it.
       for (let i = 0; i < k.length; i++) if ((s.charCodeAt(a + i) | 0x20) !== (k.charCodeAt(i) | 0x20)) continue next;
       return k;
     }
