@@ -5,6 +5,7 @@ export * from "./sip/index";
 export * from "./rtp/index";
 export * from "./srtp/index";
 export * from "./codec/index";
+export * from "./auth/index";
 
 /** ABI version, bumped when an export changes shape. */
 export function siphon_abi(): u32 {

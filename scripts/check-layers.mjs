@@ -32,6 +32,7 @@ const allowed = {
   driver: ["sip", "transport", "transaction"],
   sdp: [],
   media: ["rtp", "rtcp", "srtp", "codec", "sdp"],
+  auth: ["sip"],
 };
 
 const problems = [];
