@@ -1,5 +1,6 @@
-// Build: AssemblyScript -> two Wasm builds (SIMD and scalar) -> a generated TS module embedding both
-// -> tsc (type-check and emit dist/ for Node). Run with `npm run build`.
+// Build: the shared Wasm/TS constants (scripts/gen-abi.mjs) -> AssemblyScript -> two Wasm builds (SIMD
+// and scalar) -> a generated TS module embedding both -> tsc (type-check and emit dist/ for Node).
+// Run with `npm run build`.
 import { spawnSync } from "node:child_process";
 import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
@@ -16,6 +17,7 @@ const run = (cmd, args) => {
 };
 
 run(process.execPath, ["scripts/check-layers.mjs"]);
+run(process.execPath, ["scripts/gen-abi.mjs"]);
 mkdirSync(join(root, "build"), { recursive: true });
 for (const target of ["simd", "scalar"]) {
   run(bin("asc"), ["assembly/index.ts", "--config", "asconfig.json", "--target", target]);

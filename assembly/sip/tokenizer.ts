@@ -1,62 +1,20 @@
 // SIP message tokenizer (RFC 3261 §7, §25.1) over linear memory. JS copies a message into INPUT and calls
 // sip_tokenize; the result is a table of offsets in TOKENS that JS decodes lazily. Nothing is allocated.
-import { HDR_CONTENT_LENGTH, HDR_CSEQ, HDR_FROM, HDR_TO, HDR_VIA, hashStep, initHeaderTable, lookupHeader } from "./headers";
+import { hashStep, initHeaderTable, lookupHeader } from "./headers";
+import {
+  E_AUX_LEN, E_AUX_OFF, E_FLAGS, E_ID, E_NAME_LEN, E_NAME_OFF, E_VALUE_LEN, E_VALUE_OFF, ERR_BAD_CONTENT_LENGTH,
+  ERR_BAD_HEADER, ERR_BAD_METHOD, ERR_BAD_REQUEST_URI, ERR_BAD_START_LINE, ERR_BAD_STATUS, ERR_BAD_VERSION,
+  ERR_BODY_TRUNCATED, ERR_EMPTY, ERR_HEADER_TOO_LONG, ERR_INCOMPLETE, ERR_MESSAGE_TOO_LARGE,
+  ERR_TOO_MANY_HEADERS, F_BARE_LF, F_CONTENT_LENGTH, F_NON_ASCII, HDR_CONTENT_LENGTH, HDR_CSEQ, HDR_FROM, HDR_TO,
+  HDR_VIA, HEADERS_CAP, INPUT, INPUT_CAP, SLOT_BYTES, SLOTS, T_A_LEN, T_A_OFF, T_B_LEN, T_B_OFF, T_BODY_LEN,
+  T_BODY_OFF, T_C_LEN, T_C_OFF, T_CLEN, T_COUNT, T_ENTRY, T_ERR_OFF, T_FIRST, T_FIRST_IDS, T_FIXED, T_FLAGS,
+  T_KIND, T_STATUS, TOKENS,
+} from "./layout";
 
-/** Largest message the tokenizer accepts (bytes). */
-export const INPUT_CAP: u32 = 262144;
-/** Most header fields the token table can hold. */
-export const HEADERS_CAP: u32 = 1024;
-/** u32 slots before the first header entry. */
-const T_FIXED: u32 = 24;
-/** Slots 16..23: token-table index of the first entry of header ids 1..8 (0 when absent). */
-const T_FIRST: u32 = 16;
-const FIRST_IDS: u32 = 8;
-/** u32 slots per header entry. */
-const T_ENTRY: u32 = 8;
-
-// 32 bytes of slack so a 16-byte vector load near the end stays inside the region.
-const INPUT = memory.data(INPUT_CAP + 32, 16);
-/** Token tables are written into a ring of slots, so JS reads them in place instead of copying. */
-const SLOTS: u32 = 32;
-const SLOT_BYTES: u32 = (T_FIXED + HEADERS_CAP * T_ENTRY) * 4;
-const TOKENS = memory.data(SLOTS * SLOT_BYTES, 16);
 /** Base of the slot being written. */
 let tbase: usize = TOKENS;
 // Character classes: bit 0 = token char (RFC 3261 §25.1 token).
 const CLASS = memory.data(256);
-
-// Token table, fixed part (u32 index).
-const T_KIND: u32 = 0; //        1 request, 2 response
-const T_A_OFF: u32 = 1; //       method | version
-const T_A_LEN: u32 = 2;
-const T_B_OFF: u32 = 3; //       Request-URI | status code digits
-const T_B_LEN: u32 = 4;
-const T_C_OFF: u32 = 5; //       version | reason phrase
-const T_C_LEN: u32 = 6;
-const T_STATUS: u32 = 7;
-const T_COUNT: u32 = 8;
-const T_BODY_OFF: u32 = 9;
-const T_BODY_LEN: u32 = 10;
-const T_ERR_OFF: u32 = 11;
-const T_FLAGS: u32 = 12; //      bit 0: some byte >= 0x80; bit 1: Content-Length present; bit 2: a bare-LF line end
-const T_CLEN: u32 = 13;
-// Header entry (u32 offset within entry): id, name off, name len, value off, value len, flags, aux off, aux len.
-// flags bit 0: value is folded over several lines. aux: From/To tag value, top Via's branch value (0/0 if none).
-
-// Error codes (negated on return); mirrored by SIP_ERROR_CODES in src/sip/errors.ts.
-const E_EMPTY: i32 = 1;
-const E_INCOMPLETE: i32 = 2;
-const E_BAD_START_LINE: i32 = 3;
-const E_BAD_METHOD: i32 = 4;
-const E_BAD_REQUEST_URI: i32 = 5;
-const E_BAD_VERSION: i32 = 6;
-const E_BAD_STATUS: i32 = 7;
-const E_BAD_HEADER: i32 = 8;
-const E_HEADER_TOO_LONG: i32 = 9;
-const E_TOO_MANY_HEADERS: i32 = 10;
-const E_MESSAGE_TOO_LARGE: i32 = 11;
-const E_BAD_CONTENT_LENGTH: i32 = 12;
-const E_BODY_TRUNCATED: i32 = 14;
 
 const SP: u32 = 0x20;
 const HT: u32 = 0x09;
@@ -92,9 +50,10 @@ initHeaderTable();
   return c == SP || c == HT || c == CR || c == LF;
 }
 
+/** Records the offset of the problem and returns the (negative) error code. */
 function fail(code: i32, p: usize): i32 {
   tset(T_ERR_OFF, <u32>(p - INPUT));
-  return -code;
+  return code;
 }
 
 /**
@@ -150,11 +109,11 @@ function startLine(p: usize, e: usize): i32 {
   if (e - p >= 4 && (at(p) | 0x20) == 0x73 && (at(p + 1) | 0x20) == 0x69 && (at(p + 2) | 0x20) == 0x70 && at(p + 3) == 0x2f) {
     let q = p;
     while (q < e && at(q) != SP) q++;
-    if (!isSip20(p, q - p)) return fail(E_BAD_VERSION, p);
+    if (!isSip20(p, q - p)) return fail(ERR_BAD_VERSION, p);
     tset(T_KIND, 2);
     tset(T_A_OFF, <u32>(p - INPUT));
     tset(T_A_LEN, <u32>(q - p));
-    if (q >= e) return fail(E_BAD_STATUS, q);
+    if (q >= e) return fail(ERR_BAD_STATUS, q);
     const s = q + 1;
     let code: u32 = 0;
     q = s;
@@ -162,7 +121,7 @@ function startLine(p: usize, e: usize): i32 {
       code = code * 10 + at(q) - 0x30;
       q++;
     }
-    if (q - s != 3 || (q < e && at(q) != SP) || code < 100 || code > 699) return fail(E_BAD_STATUS, s);
+    if (q - s != 3 || (q < e && at(q) != SP) || code < 100 || code > 699) return fail(ERR_BAD_STATUS, s);
     tset(T_B_OFF, <u32>(s - INPUT));
     tset(T_B_LEN, 3);
     tset(T_STATUS, code);
@@ -175,9 +134,9 @@ function startLine(p: usize, e: usize): i32 {
   // Request-Line = Method SP Request-URI SP SIP-Version
   let q = p;
   while (q < e && isToken(at(q))) q++;
-  if (q == p) return fail(at(p) == SP ? E_BAD_START_LINE : E_BAD_METHOD, p);
-  if (q >= e) return fail(E_BAD_START_LINE, q);
-  if (at(q) != SP) return fail(E_BAD_METHOD, q);
+  if (q == p) return fail(at(p) == SP ? ERR_BAD_START_LINE : ERR_BAD_METHOD, p);
+  if (q >= e) return fail(ERR_BAD_START_LINE, q);
+  if (at(q) != SP) return fail(ERR_BAD_METHOD, q);
   tset(T_KIND, 1);
   tset(T_A_OFF, <u32>(p - INPUT));
   tset(T_A_LEN, <u32>(q - p));
@@ -185,23 +144,23 @@ function startLine(p: usize, e: usize): i32 {
   let v = e;
   while (v > u && at(v - 1) != SP) v--;
   // v: start of the version; v - 1 is the last SP.
-  if (v <= u) return fail(E_BAD_START_LINE, u);
-  if (v == e) return fail(E_BAD_START_LINE, e - 1); //                        trailing SP (RFC 4475 §3.1.2.10)
+  if (v <= u) return fail(ERR_BAD_START_LINE, u);
+  if (v == e) return fail(ERR_BAD_START_LINE, e - 1); //                        trailing SP (RFC 4475 §3.1.2.10)
   if (!isSip20(v, e - v)) {
     // "SIP/x.y" with another version is an unsupported version; anything else a broken line.
-    return fail(e - v >= 4 && (at(v) | 0x20) == 0x73 && at(v + 3) == 0x2f ? E_BAD_VERSION : E_BAD_START_LINE, v);
+    return fail(e - v >= 4 && (at(v) | 0x20) == 0x73 && at(v + 3) == 0x2f ? ERR_BAD_VERSION : ERR_BAD_START_LINE, v);
   }
   const ue = v - 1;
-  if (ue <= u || at(u) == SP || at(ue - 1) == SP) return fail(E_BAD_START_LINE, u); // RFC 4475 §3.1.2.9
+  if (ue <= u || at(u) == SP || at(ue - 1) == SP) return fail(ERR_BAD_START_LINE, u); // RFC 4475 §3.1.2.9
   // Request-URI: no LWS inside (§3.1.2.8), not enclosed in <> (§3.1.2.7), scheme ":" present.
-  if (at(u) == 0x3c) return fail(E_BAD_REQUEST_URI, u);
+  if (at(u) == 0x3c) return fail(ERR_BAD_REQUEST_URI, u);
   let colon = false;
   for (let w = u; w < ue; w++) {
     const c = at(w);
-    if (c <= SP || c == 0x7f) return fail(E_BAD_REQUEST_URI, w);
+    if (c <= SP || c == 0x7f) return fail(ERR_BAD_REQUEST_URI, w);
     if (c == 0x3a) colon = true;
   }
-  if (!colon) return fail(E_BAD_REQUEST_URI, u);
+  if (!colon) return fail(ERR_BAD_REQUEST_URI, u);
   tset(T_B_OFF, <u32>(u - INPUT));
   tset(T_B_LEN, <u32>(ue - u));
   tset(T_C_OFF, <u32>(v - INPUT));
@@ -258,8 +217,8 @@ function findParam(p: usize, e: usize, name: usize, n: u32, entry: u32): void {
           const vs = p;
           while (p < e && isToken(at(p))) p++;
           if (p > vs) {
-            tset(entry + 6, <u32>(vs - INPUT));
-            tset(entry + 7, <u32>(p - vs));
+            tset(entry + E_AUX_OFF, <u32>(vs - INPUT));
+            tset(entry + E_AUX_LEN, <u32>(p - vs));
           }
         }
         return;
@@ -286,8 +245,8 @@ function cseqAux(p: usize, e: usize, entry: u32): void {
   const m = p;
   while (p < e && isToken(at(p))) p++;
   if (p != e || p == m) return;
-  tset(entry + 6, <u32>n);
-  tset(entry + 7, <u32>(m - INPUT));
+  tset(entry + E_AUX_OFF, <u32>n);
+  tset(entry + E_AUX_LEN, <u32>(m - INPUT));
 }
 
 /** First byte in [p, e) equal to a, b, c or d, or `e` (16 bytes at a time with SIMD). */
@@ -345,29 +304,29 @@ export function sip_headers_cap(): u32 {
  */
 export function sip_tokenize(len: u32, maxHeaders: u32, maxHeaderLen: u32, slot: u32): i32 {
   tbase = TOKENS + <usize>(slot % SLOTS) * SLOT_BYTES;
-  if (len > INPUT_CAP) return fail(E_MESSAGE_TOO_LARGE, INPUT);
+  if (len > INPUT_CAP) return fail(ERR_MESSAGE_TOO_LARGE, INPUT);
   if (maxHeaders > HEADERS_CAP) maxHeaders = HEADERS_CAP;
   const end = INPUT + <usize>len;
   let p = INPUT;
   high = 0;
-  for (let i: u32 = 0; i < FIRST_IDS; i++) tset(T_FIRST + i, 0);
+  for (let i: u32 = 0; i < T_FIRST_IDS; i++) tset(T_FIRST + i, 0);
   tset(T_FLAGS, 0);
   tset(T_STATUS, 0);
   // RFC 3261 §7.5: CRLF before the start-line is ignored.
   while (p < end && (at(p) == CR || at(p) == LF)) p++;
-  if (p >= end) return fail(E_EMPTY, p);
+  if (p >= end) return fail(ERR_EMPTY, p);
 
   let q = findControl(p, end);
-  if (q >= end) return fail(E_INCOMPLETE, end);
+  if (q >= end) return fail(ERR_INCOMPLETE, end);
   let c = at(q);
   let next: usize;
   let bareLf: u32 = 0;
   if (c == LF) {
     next = q + 1;
-    bareLf = 4;
+    bareLf = F_BARE_LF;
   } else if (c == CR && q + 1 < end && at(q + 1) == LF) next = q + 2;
-  else if (c == CR && q + 1 >= end) return fail(E_INCOMPLETE, end);
-  else return fail(E_BAD_START_LINE, q);
+  else if (c == CR && q + 1 >= end) return fail(ERR_INCOMPLETE, end);
+  else return fail(ERR_BAD_START_LINE, q);
   const sl = startLine(p, q);
   if (sl < 0) return sl;
 
@@ -376,17 +335,17 @@ export function sip_tokenize(len: u32, maxHeaders: u32, maxHeaderLen: u32, slot:
   let entry = T_FIXED;
   while (true) {
     p = next;
-    if (p >= end) return fail(E_INCOMPLETE, end);
+    if (p >= end) return fail(ERR_INCOMPLETE, end);
     c = at(p);
     if (c == CR || c == LF) {
       // The empty line ending the header section.
       if (c == CR) {
-        if (p + 1 >= end) return fail(E_INCOMPLETE, end);
-        if (at(p + 1) != LF) return fail(E_BAD_HEADER, p);
+        if (p + 1 >= end) return fail(ERR_INCOMPLETE, end);
+        if (at(p + 1) != LF) return fail(ERR_BAD_HEADER, p);
         next = p + 2;
       } else {
         next = p + 1;
-        bareLf = 4;
+        bareLf = F_BARE_LF;
       }
       break;
     }
@@ -400,10 +359,10 @@ export function sip_tokenize(len: u32, maxHeaders: u32, maxHeaderLen: u32, slot:
       p++;
     }
     const ne = p;
-    if (ne == ns) return fail(E_BAD_HEADER, ns);
+    if (ne == ns) return fail(ERR_BAD_HEADER, ns);
     while (p < end && isWsp(at(p))) p++;
-    if (p >= end) return fail(E_INCOMPLETE, end);
-    if (at(p) != 0x3a) return fail(E_BAD_HEADER, p);
+    if (p >= end) return fail(ERR_INCOMPLETE, end);
+    if (at(p) != 0x3a) return fail(ERR_BAD_HEADER, p);
     p++;
     const vs0 = p;
     // The value runs to the end of the line and over folded continuation lines (§7.3.1).
@@ -411,22 +370,22 @@ export function sip_tokenize(len: u32, maxHeaders: u32, maxHeaderLen: u32, slot:
     let le: usize;
     while (true) {
       q = findControl(p, end);
-      if (q >= end) return fail(E_INCOMPLETE, end);
+      if (q >= end) return fail(ERR_INCOMPLETE, end);
       c = at(q);
       le = q;
       if (c == LF) {
         next = q + 1;
-        bareLf = 4;
+        bareLf = F_BARE_LF;
       }
       else if (c == CR) {
-        if (q + 1 >= end) return fail(E_INCOMPLETE, end);
-        if (at(q + 1) != LF) return fail(E_BAD_HEADER, q);
+        if (q + 1 >= end) return fail(ERR_INCOMPLETE, end);
+        if (at(q + 1) != LF) return fail(ERR_BAD_HEADER, q);
         next = q + 2;
       } else if (q > vs0 && at(q - 1) == 0x5c) {
         // A control character after a backslash is a quoted-pair (RFC 3261 §25.1; RFC 4475 §3.1.1.2).
         p = q + 1;
         continue;
-      } else return fail(E_BAD_HEADER, q);
+      } else return fail(ERR_BAD_HEADER, q);
       if (next < end && isWsp(at(next))) {
         folded = 1;
         p = next;
@@ -434,36 +393,36 @@ export function sip_tokenize(len: u32, maxHeaders: u32, maxHeaderLen: u32, slot:
       }
       break;
     }
-    if (<u32>(le - ns) > maxHeaderLen) return fail(E_HEADER_TOO_LONG, ns);
-    if (count >= maxHeaders) return fail(E_TOO_MANY_HEADERS, ns);
+    if (<u32>(le - ns) > maxHeaderLen) return fail(ERR_HEADER_TOO_LONG, ns);
+    if (count >= maxHeaders) return fail(ERR_TOO_MANY_HEADERS, ns);
     let vs = vs0;
     while (vs < le && (isWsp(at(vs)) || at(vs) == CR || at(vs) == LF)) vs++;
     let ve = le;
     while (ve > vs && (isWsp(at(ve - 1)) || at(ve - 1) == CR || at(ve - 1) == LF)) ve--;
     const id = lookupHeader(ns, <u32>(ne - ns), h);
-    if (id - 1 < FIRST_IDS && load<u32>(tbase + ((T_FIRST + id - 1) << 2)) == 0) tset(T_FIRST + id - 1, entry);
-    tset(entry, id);
-    tset(entry + 1, <u32>(ns - INPUT));
-    tset(entry + 2, <u32>(ne - ns));
-    tset(entry + 3, <u32>(vs - INPUT));
-    tset(entry + 4, <u32>(ve - vs));
-    tset(entry + 5, folded);
-    tset(entry + 6, 0);
-    tset(entry + 7, 0);
+    if (id - 1 < T_FIRST_IDS && load<u32>(tbase + ((T_FIRST + id - 1) << 2)) == 0) tset(T_FIRST + id - 1, entry);
+    tset(entry + E_ID, id);
+    tset(entry + E_NAME_OFF, <u32>(ns - INPUT));
+    tset(entry + E_NAME_LEN, <u32>(ne - ns));
+    tset(entry + E_VALUE_OFF, <u32>(vs - INPUT));
+    tset(entry + E_VALUE_LEN, <u32>(ve - vs));
+    tset(entry + E_FLAGS, folded);
+    tset(entry + E_AUX_OFF, 0);
+    tset(entry + E_AUX_LEN, 0);
     if (id == HDR_FROM || id == HDR_TO) findParam(vs, ve, TAG, 3, entry);
     else if (id == HDR_VIA) findParam(vs, ve, BRANCH, 6, entry);
     else if (id == HDR_CSEQ) cseqAux(vs, ve, entry);
     else if (id == HDR_CONTENT_LENGTH) {
       // Content-Length = 1*DIGIT (§20.14); negative or overlarge values are errors (RFC 4475 §3.1.2.3).
-      if (ve == vs) return fail(E_BAD_CONTENT_LENGTH, vs);
+      if (ve == vs) return fail(ERR_BAD_CONTENT_LENGTH, vs);
       let n: i64 = 0;
       for (let w = vs; w < ve; w++) {
         const d = at(w) - 0x30;
-        if (d >= 10) return fail(E_BAD_CONTENT_LENGTH, w);
+        if (d >= 10) return fail(ERR_BAD_CONTENT_LENGTH, w);
         n = n * 10 + <i64>d;
-        if (n > 0x7fffffff) return fail(E_BAD_CONTENT_LENGTH, vs);
+        if (n > 0x7fffffff) return fail(ERR_BAD_CONTENT_LENGTH, vs);
       }
-      if (clen >= 0 && clen != n) return fail(E_BAD_CONTENT_LENGTH, vs);
+      if (clen >= 0 && clen != n) return fail(ERR_BAD_CONTENT_LENGTH, vs);
       clen = n;
     }
     entry += T_ENTRY;
@@ -475,11 +434,11 @@ export function sip_tokenize(len: u32, maxHeaders: u32, maxHeaderLen: u32, slot:
   const avail = <i64>(end - bodyOff);
   let blen = avail;
   if (clen >= 0) {
-    if (clen > avail) return fail(E_BODY_TRUNCATED, bodyOff);
+    if (clen > avail) return fail(ERR_BODY_TRUNCATED, bodyOff);
     blen = clen;
-    tset(T_FLAGS, 2);
+    tset(T_FLAGS, F_CONTENT_LENGTH);
   }
-  tset(T_FLAGS, load<u32>(tbase + (T_FLAGS << 2)) | high | bareLf);
+  tset(T_FLAGS, load<u32>(tbase + (T_FLAGS << 2)) | (high != 0 ? F_NON_ASCII : 0) | bareLf);
   tset(T_CLEN, clen >= 0 ? <u32>clen : 0xffffffff);
   tset(T_COUNT, count);
   tset(T_BODY_OFF, <u32>(bodyOff - INPUT));

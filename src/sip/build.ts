@@ -92,24 +92,24 @@ const DIALOG_CREATING = new Set(["INVITE", "SUBSCRIBE", "REFER", "NOTIFY"]);
  */
 export function createResponse(request: SipRequest, status: number, reason?: string, init?: ResponseInit): SipResponse {
   const fields = [];
-  for (const v of request._values(H.Via, "")) fields.push(field("Via", v));
-  const from = request._first(H.From);
+  for (const v of request._values(H.VIA, "")) fields.push(field("Via", v));
+  const from = request._first(H.FROM);
   if (from !== undefined) fields.push(field("From", from));
-  let to = request._first(H.To);
+  let to = request._first(H.TO);
   if (to !== undefined) {
     if (init?.toTag !== undefined && status !== 100 && request.toTag === undefined) to += `;tag=${init.toTag}`;
     fields.push(field("To", to));
   }
-  const callId = request._first(H.CallId);
+  const callId = request._first(H.CALL_ID);
   if (callId !== undefined) fields.push(field("Call-ID", callId));
-  const cseq = request._first(H.CSeq);
+  const cseq = request._first(H.CSEQ);
   if (cseq !== undefined) fields.push(field("CSeq", cseq));
   if (status === 100) {
     const ts = request.header("Timestamp");
     if (ts !== undefined) fields.push(field("Timestamp", ts));
   }
   if (status > 100 && status < 300 && DIALOG_CREATING.has(request.method)) {
-    for (const v of request._values(H.RecordRoute, "")) fields.push(field("Record-Route", v));
+    for (const v of request._values(H.RECORD_ROUTE, "")) fields.push(field("Record-Route", v));
   }
   if (init?.headers) for (const [n, v] of init.headers) fields.push(field(n, v));
   if (init?.contentType !== undefined) fields.push(field("Content-Type", init.contentType));

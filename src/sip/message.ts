@@ -17,7 +17,7 @@ import {
 } from "./header-values.ts";
 import { parseContactList, parseFromTo, parseNameAddr, parseNameAddrList } from "./name-addr.ts";
 import { slotValid, tokenizeCopy, type Tokens } from "./tokenizer.ts";
-import { T_A_LEN, T_A_OFF, T_B_LEN, T_B_OFF, T_BODY_LEN, T_BODY_OFF, T_C_LEN, T_C_OFF, T_COUNT, T_ENTRY, T_FIRST, T_FIRST_IDS, T_FIXED, T_FLAGS, T_STATUS } from "./tokenizer.ts";
+import { T_A_LEN, T_A_OFF, T_B_LEN, T_B_OFF, T_BODY_LEN, T_BODY_OFF, T_C_LEN, T_C_OFF, T_COUNT, T_ENTRY, T_FIRST, T_FIRST_IDS, T_FIXED, T_FLAGS, T_STATUS } from "./abi.generated.ts";
 import type {
   AuthValue,
   Contact,
@@ -329,7 +329,7 @@ export abstract class SipMessage {
         return this;
       }
       // No field of that name yet: a new top Via goes first of all.
-      if (id === H.Via) {
+      if (id === H.VIA) {
         fields.unshift(field);
         return this;
       }
@@ -445,7 +445,7 @@ export abstract class SipMessage {
 
   /** Call-ID (RFC 3261 §20.8). Throws when absent. */
   get callId(): string {
-    const v = this._first(H.CallId);
+    const v = this._first(H.CALL_ID);
     if (v === undefined) throw missing("Call-ID");
     return v;
   }
@@ -455,43 +455,43 @@ export abstract class SipMessage {
     if (this._tok) {
       // The tokenizer read the number and located the method of a well-formed CSeq.
       const cache = (this._cache ??= new Map());
-      const hit = cache.get(H.CSeq) as CSeq | undefined;
+      const hit = cache.get(H.CSEQ) as CSeq | undefined;
       if (hit) return hit;
-      const e = this._tokFind(H.CSeq, "");
+      const e = this._tokFind(H.CSEQ, "");
       const tok = this._t();
       if (e >= 0 && tok[e + 7] !== 0) {
         const end = tok[e + 3]! + tok[e + 4]!;
         const v: CSeq = { seq: tok[e + 6]!, method: this._slice(tok[e + 7]!, end - tok[e + 7]!) };
-        cache.set(H.CSeq, v);
+        cache.set(H.CSEQ, v);
         return v;
       }
     }
-    return this._typed(H.CSeq, parseCSeq) ?? throwMissing("CSeq");
+    return this._typed(H.CSEQ, parseCSeq) ?? throwMissing("CSeq");
   }
 
   /** From (RFC 3261 §20.20). Throws when absent or malformed. */
   get from(): FromTo {
-    return this._typed(H.From, parseFromTo) ?? throwMissing("From");
+    return this._typed(H.FROM, parseFromTo) ?? throwMissing("From");
   }
 
   /** To (RFC 3261 §20.39). Throws when absent or malformed. */
   get to(): FromTo {
-    return this._typed(H.To, parseFromTo) ?? throwMissing("To");
+    return this._typed(H.TO, parseFromTo) ?? throwMissing("To");
   }
 
   /** The From tag, read without parsing the whole From value. */
   get fromTag(): string | undefined {
-    return this._tok ? this._tagOf(H.From) : this._paramOf(H.From, "tag");
+    return this._tok ? this._tagOf(H.FROM) : this._paramOf(H.FROM, "tag");
   }
 
   /** The To tag, read without parsing the whole To value. */
   get toTag(): string | undefined {
-    return this._tok ? this._tagOf(H.To) : this._paramOf(H.To, "tag");
+    return this._tok ? this._tagOf(H.TO) : this._paramOf(H.TO, "tag");
   }
 
   /** The branch of the top Via (RFC 3261 §8.1.1.7), read without parsing the Via. */
   get branch(): string | undefined {
-    return this._tok ? this._tagOf(H.Via) : this._paramOf(H.Via, "branch");
+    return this._tok ? this._tagOf(H.VIA) : this._paramOf(H.VIA, "branch");
   }
 
   /** @internal A tag / branch parameter of the first field with that id, found by a light scan. */
@@ -511,7 +511,7 @@ export abstract class SipMessage {
 
   /** Every Via value, top first (RFC 3261 §20.42); empty when there is none. */
   get via(): Via[] {
-    return this._list(H.Via, parseVia);
+    return this._list(H.VIA, parseVia);
   }
 
   /** The top Via, or undefined. */
@@ -521,27 +521,27 @@ export abstract class SipMessage {
 
   /** Max-Forwards (RFC 3261 §20.22), 0..255. */
   get maxForwards(): number | undefined {
-    return this._typed(H.MaxForwards, parseMaxForwards);
+    return this._typed(H.MAX_FORWARDS, parseMaxForwards);
   }
 
   /** Contact values in order (RFC 3261 §20.10), including the `*` wildcard. */
   get contact(): Contact[] {
-    return this._list(H.Contact, parseContactList);
+    return this._list(H.CONTACT, parseContactList);
   }
 
   /** Route values in order (RFC 3261 §20.34). */
   get route(): NameAddr[] {
-    return this._list(H.Route, parseNameAddrList);
+    return this._list(H.ROUTE, parseNameAddrList);
   }
 
   /** Record-Route values in order (RFC 3261 §20.30). */
   get recordRoute(): NameAddr[] {
-    return this._list(H.RecordRoute, parseNameAddrList);
+    return this._list(H.RECORD_ROUTE, parseNameAddrList);
   }
 
   /** Content-Type (RFC 3261 §20.15). */
   get contentType(): MediaType | undefined {
-    return this._typed(H.ContentType, parseMediaType);
+    return this._typed(H.CONTENT_TYPE, parseMediaType);
   }
 
   /** The body length, which is what serialization writes as Content-Length. */
@@ -551,97 +551,97 @@ export abstract class SipMessage {
 
   /** Expires (RFC 3261 §20.19), delta-seconds. */
   get expires(): number | undefined {
-    return this._typed(H.Expires, parseDeltaSeconds);
+    return this._typed(H.EXPIRES, parseDeltaSeconds);
   }
 
   /** Allow (RFC 3261 §20.5): methods, all fields combined. */
   get allow(): string[] {
-    return this._list(H.Allow, parseTokenList);
+    return this._list(H.ALLOW, parseTokenList);
   }
 
   /** Supported (RFC 3261 §20.37): option tags. */
   get supported(): string[] {
-    return this._list(H.Supported, parseTokenList);
+    return this._list(H.SUPPORTED, parseTokenList);
   }
 
   /** Require (RFC 3261 §20.32): option tags. */
   get require(): string[] {
-    return this._list(H.Require, parseTokenList);
+    return this._list(H.REQUIRE, parseTokenList);
   }
 
   /** Unsupported (RFC 3261 §20.40): option tags. */
   get unsupported(): string[] {
-    return this._list(H.Unsupported, parseTokenList);
+    return this._list(H.UNSUPPORTED, parseTokenList);
   }
 
   /** Proxy-Require (RFC 3261 §20.29): option tags. */
   get proxyRequire(): string[] {
-    return this._list(H.ProxyRequire, parseTokenList);
+    return this._list(H.PROXY_REQUIRE, parseTokenList);
   }
 
   /** Authorization values (RFC 3261 §20.7). */
   get authorization(): AuthValue[] {
-    return this._list(H.Authorization, parseAuth);
+    return this._list(H.AUTHORIZATION, parseAuth);
   }
 
   /** Proxy-Authorization values (RFC 3261 §20.28). */
   get proxyAuthorization(): AuthValue[] {
-    return this._list(H.ProxyAuthorization, parseAuth);
+    return this._list(H.PROXY_AUTHORIZATION, parseAuth);
   }
 
   /** WWW-Authenticate challenges (RFC 3261 §20.44). */
   get wwwAuthenticate(): AuthValue[] {
-    return this._list(H.WwwAuthenticate, parseAuth);
+    return this._list(H.WWW_AUTHENTICATE, parseAuth);
   }
 
   /** Proxy-Authenticate challenges (RFC 3261 §20.27). */
   get proxyAuthenticate(): AuthValue[] {
-    return this._list(H.ProxyAuthenticate, parseAuth);
+    return this._list(H.PROXY_AUTHENTICATE, parseAuth);
   }
 
   /** RSeq (RFC 3262 §7.1). */
   get rseq(): number | undefined {
-    return this._typed(H.RSeq, parseRSeq);
+    return this._typed(H.RSEQ, parseRSeq);
   }
 
   /** RAck (RFC 3262 §7.2). */
   get rack(): RAck | undefined {
-    return this._typed(H.RAck, parseRAck);
+    return this._typed(H.RACK, parseRAck);
   }
 
   /** Event (RFC 6665 §8.2.1). */
   get event(): EventValue | undefined {
-    return this._typed(H.Event, parseEvent);
+    return this._typed(H.EVENT, parseEvent);
   }
 
   /** Subscription-State (RFC 6665 §8.2.3). */
   get subscriptionState(): SubscriptionState | undefined {
-    return this._typed(H.SubscriptionState, parseSubscriptionState);
+    return this._typed(H.SUBSCRIPTION_STATE, parseSubscriptionState);
   }
 
   /** Refer-To (RFC 3515 §2.1). */
   get referTo(): NameAddr | undefined {
-    return this._typed(H.ReferTo, parseNameAddr);
+    return this._typed(H.REFER_TO, parseNameAddr);
   }
 
   /** Referred-By (RFC 3892 §3). */
   get referredBy(): NameAddr | undefined {
-    return this._typed(H.ReferredBy, parseNameAddr);
+    return this._typed(H.REFERRED_BY, parseNameAddr);
   }
 
   /** Replaces (RFC 3891 §6.1). */
   get replaces(): ReplacesValue | undefined {
-    return this._typed(H.Replaces, parseReplaces);
+    return this._typed(H.REPLACES, parseReplaces);
   }
 
   /** Session-Expires (RFC 4028 §4). */
   get sessionExpires(): SessionExpires | undefined {
-    return this._typed(H.SessionExpires, parseSessionExpires);
+    return this._typed(H.SESSION_EXPIRES, parseSessionExpires);
   }
 
   /** Min-SE (RFC 4028 §5), seconds. */
   get minSE(): number | undefined {
-    return this._typed(H.MinSE, parseMinSE);
+    return this._typed(H.MIN_SE, parseMinSE);
   }
 
   // ---- start line and serialization --------------------------------------------------------------
@@ -859,7 +859,7 @@ export function headText(m: SipMessage): string {
   let wroteLength = false;
   for (let i = 0; i < fields.length; i++) {
     const f = fields[i]!;
-    if (f.id === H.ContentLength) {
+    if (f.id === H.CONTENT_LENGTH) {
       // Serialization writes the true body length once, in the place of the first Content-Length.
       if (wroteLength) continue;
       wroteLength = true;

@@ -1,49 +1,10 @@
 import { wasmCore } from "../wasm/index.ts";
-import { SIP_ERROR_CODES, SipParseError } from "./errors.ts";
+import { SIP_ERROR_BY_NUMBER, SIP_ERROR_TEXT, T_COUNT, T_ENTRY, T_ERR_OFF, T_FIXED } from "./abi.generated.ts";
+import { SipParseError } from "./errors.ts";
 import { allocBytes } from "./pool.ts";
 import type { SipLimits } from "./types.ts";
 
-/**
- * Token table layout written by assembly/sip/tokenizer.ts: a fixed part, then one entry of
- * `T_ENTRY` u32 slots per header field. Offsets are byte offsets into the message.
- */
-export const T_KIND = 0; //     1 request, 2 response
-export const T_A_OFF = 1; //    method | version
-export const T_A_LEN = 2;
-export const T_B_OFF = 3; //    Request-URI | status digits
-export const T_B_LEN = 4;
-export const T_C_OFF = 5; //    version | reason phrase
-export const T_C_LEN = 6;
-export const T_STATUS = 7;
-export const T_COUNT = 8;
-export const T_BODY_OFF = 9;
-export const T_BODY_LEN = 10;
-export const T_ERR_OFF = 11;
-export const T_FLAGS = 12; //   bit 0: non-ASCII bytes present; bit 1: Content-Length present; bit 2: bare-LF line end
-export const T_CLEN = 13;
-/** Slots T_FIRST + id - 1 (ids 1..8: Via, From, To, Call-ID, CSeq, Contact, Max-Forwards, Route) hold the
- * index of that header's first entry, 0 when absent. */
-export const T_FIRST = 16;
-export const T_FIRST_IDS = 8;
-export const T_FIXED = 24;
-export const T_ENTRY = 8; //    id, name off, name len, value off, value len, flags (1 = folded), aux off, aux len
-
-const ERROR_TEXT: Record<string, string> = {
-  EMPTY: "empty message",
-  INCOMPLETE: "the header section does not end with an empty line",
-  BAD_START_LINE: "malformed start line",
-  BAD_METHOD: "the method is not a token",
-  BAD_REQUEST_URI: "malformed Request-URI",
-  BAD_VERSION: "unsupported SIP version (SIP/2.0 expected)",
-  BAD_STATUS: "malformed status code",
-  BAD_HEADER: "malformed header line",
-  HEADER_TOO_LONG: "header field longer than the limit",
-  TOO_MANY_HEADERS: "more header fields than the limit",
-  MESSAGE_TOO_LARGE: "message larger than the limit",
-  BAD_CONTENT_LENGTH: "malformed Content-Length",
-  MISSING_CONTENT_LENGTH: "no Content-Length on a stream transport",
-  BODY_TRUNCATED: "fewer body bytes than Content-Length",
-};
+// The token-table layout (T_*, E_*, F_*) and the error integers are assembly/sip/abi.json.
 
 interface Bridge {
   input: Uint8Array;
@@ -90,8 +51,8 @@ const encoder = new TextEncoder();
 
 /** Creates the typed error for a tokenizer error code. */
 export function tokenizerError(code: number, offset: number): SipParseError {
-  const name = SIP_ERROR_CODES[code] ?? "BAD_START_LINE";
-  return new SipParseError(name, `${ERROR_TEXT[name] ?? name} at byte ${offset}`, offset);
+  const name = SIP_ERROR_BY_NUMBER[code] ?? "BAD_START_LINE";
+  return new SipParseError(name, `${SIP_ERROR_TEXT[name]} at byte ${offset}`, offset);
 }
 
 /** Result of tokenizing: the message bytes and where its token table is. */
