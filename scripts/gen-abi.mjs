@@ -106,7 +106,8 @@ function typescriptSide(spec) {
       out += `\n/** The integer of each code${every ? "" : " that crosses the Wasm boundary"}. */\n`;
       out += `export const ${L}_ERROR_NUMBER: Readonly<${every ? "Record" : "Partial<Record"}<${type}, number>${every ? "" : ">"}> = {\n`;
       for (const e of wasm) out += `  ${e.name}: ${e.wasm},\n`;
-      out += `};\n`;
+      out += `};\n\n// The negative integers as the core returns them.\n`;
+      for (const e of wasm) out += `export const ERR_${e.name} = -${e.wasm};\n`;
     }
   }
   if (spec.constants) {

@@ -65,7 +65,7 @@ export function rtp_batch_desc(): usize {
   return BATCH_DESC;
 }
 
-/** Pointer to the default batch result table (rtp_batch_record_words() u32 per packet). */
+/** Pointer to the default batch result table (R_WORDS u32 per packet). */
 export function rtp_batch_out(): usize {
   return BATCH_OUT;
 }
@@ -76,10 +76,6 @@ export function rtp_batch_slots(): i32 {
 
 export function rtp_batch_slot_size(): i32 {
   return BATCH_SLOT;
-}
-
-export function rtp_batch_record_words(): i32 {
-  return <i32>R_WORDS;
 }
 
 // The structural checks of RFC 3550 §5.1 / A.1 shared by both parse paths. Returns the header

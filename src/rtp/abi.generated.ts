@@ -65,6 +65,17 @@ export const RTP_ERROR_NUMBER: Readonly<Record<RtpErrorCode, number>> = {
   FIELD_OUT_OF_RANGE: 9,
 };
 
+// The negative integers as the core returns them.
+export const ERR_TOO_SHORT = -1;
+export const ERR_BAD_VERSION = -2;
+export const ERR_CSRC_TRUNCATED = -3;
+export const ERR_EXTENSION_TRUNCATED = -4;
+export const ERR_BAD_PADDING = -5;
+export const ERR_TOO_LONG = -6;
+export const ERR_BAD_EXTENSION_ELEMENT = -7;
+export const ERR_UNKNOWN_EXTENSION_PROFILE = -8;
+export const ERR_FIELD_OUT_OF_RANGE = -9;
+
 // Field record of rtp_parse / rtp_write: u32 word offsets.
 /** The first two octets (V P X CC M PT) as a big-endian u16. */
 export const F_FIRST = 0;

@@ -117,6 +117,22 @@ export const SIP_ERROR_NUMBER: Readonly<Partial<Record<SipErrorCode, number>>> =
   BODY_TRUNCATED: 14,
 };
 
+// The negative integers as the core returns them.
+export const ERR_EMPTY = -1;
+export const ERR_INCOMPLETE = -2;
+export const ERR_BAD_START_LINE = -3;
+export const ERR_BAD_METHOD = -4;
+export const ERR_BAD_REQUEST_URI = -5;
+export const ERR_BAD_VERSION = -6;
+export const ERR_BAD_STATUS = -7;
+export const ERR_BAD_HEADER = -8;
+export const ERR_HEADER_TOO_LONG = -9;
+export const ERR_TOO_MANY_HEADERS = -10;
+export const ERR_MESSAGE_TOO_LARGE = -11;
+export const ERR_BAD_CONTENT_LENGTH = -12;
+export const ERR_MISSING_CONTENT_LENGTH = -13;
+export const ERR_BODY_TRUNCATED = -14;
+
 // Token table, fixed part: u32 slots of a table, from its base.
 /** 1 request, 2 response. */
 export const T_KIND = 0;

@@ -65,6 +65,17 @@ export const SRTP_ERROR_NUMBER: Readonly<Record<SrtpErrorCode, number>> = {
   NO_ROOM: 9,
 };
 
+// The negative integers as the core returns them.
+export const ERR_TOO_SHORT = -1;
+export const ERR_BAD_VERSION = -2;
+export const ERR_AUTH_FAILED = -3;
+export const ERR_TOO_LONG = -4;
+export const ERR_BAD_PROFILE = -5;
+export const ERR_BAD_KEY = -6;
+export const ERR_REPLAY = -7;
+export const ERR_LIMIT = -8;
+export const ERR_NO_ROOM = -9;
+
 // Operations of srtp_run and srtp_ctr.
 /** SRTP protect (RFC 3711 §3.3). */
 export const OP_RTP_PROTECT = 0;
