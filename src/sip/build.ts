@@ -1,14 +1,16 @@
+/**
+ * Building messages (RFC 3261 §8.1.1 requests, §8.2.6 responses) and the reason phrases of §21.
+ */
+import { field } from "./fields.ts";
 import { H } from "./header-names.ts";
-import { field, newRequest, newResponse, registerUriFormatter, type SipRequest, type SipResponse } from "./message.ts";
 import { formatFromTo, formatNameAddr } from "./name-addr.ts";
+import { SipRequest } from "./request.ts";
+import { SipResponse } from "./response.ts";
 import type { FromTo, NameAddr, Uri, Via } from "./types.ts";
 import { formatUri } from "./uri.ts";
 import { formatVia } from "./via.ts";
 
-registerUriFormatter(formatUri);
-
 const encoder = new TextEncoder();
-const EMPTY = new Uint8Array(0);
 
 /** Reason phrases of RFC 3261 §21 and the extensions siphon speaks. */
 export const REASON_PHRASES: Readonly<Record<number, string>> = {
@@ -69,7 +71,7 @@ export function createRequest(init: RequestInit): SipRequest {
   }
   if (init.headers) for (const [n, v] of init.headers) fields.push(field(n, v));
   if (init.contentType !== undefined) fields.push(field("Content-Type", init.contentType));
-  return newRequest(init.method, uri, fields, toBytes(init.body));
+  return SipRequest.built(init.method, uri, fields, toBytes(init.body));
 }
 
 /** Options of createResponse. */
@@ -113,10 +115,9 @@ export function createResponse(request: SipRequest, status: number, reason?: str
   }
   if (init?.headers) for (const [n, v] of init.headers) fields.push(field(n, v));
   if (init?.contentType !== undefined) fields.push(field("Content-Type", init.contentType));
-  return newResponse(status, reason ?? REASON_PHRASES[status] ?? "", fields, toBytes(init?.body));
+  return SipResponse.built(status, reason ?? REASON_PHRASES[status] ?? "", fields, toBytes(init?.body));
 }
 
-function toBytes(b: Uint8Array | string | undefined): Uint8Array {
-  if (b === undefined) return EMPTY;
+function toBytes(b: Uint8Array | string | undefined): Uint8Array | undefined {
   return typeof b === "string" ? encoder.encode(b) : b;
 }
