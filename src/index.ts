@@ -5,6 +5,7 @@
  * that importing the library never loads another runtime's code.
  */
 export { SiphonError } from "./errors.ts";
+export type { ParseFailure, ParseOk, ParseResult, ParseResultEnd } from "./errors.ts";
 export * from "./sip/index.ts";
 export * from "./transport/index.ts";
 export * from "./transaction/index.ts";

@@ -14,7 +14,7 @@ import type { ParseFailure } from "../errors.ts";
  */
 export type CodecErrorCode = (typeof CODEC_ERROR_CODES)[number];
 
-/** @internal Every {@link CodecErrorCode}: the layer's one list. */
+/** Every {@link CodecErrorCode}: the layer's one list (not re-exported by the entry point). */
 export const CODEC_ERROR_CODES = ["TOO_SHORT", "BAD_LENGTH", "TOO_LONG", "FIELD_OUT_OF_RANGE", "RESERVED_BIT_SET"] as const;
 
 /**

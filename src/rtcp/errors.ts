@@ -21,7 +21,7 @@ import type { ParseFailure } from "../errors.ts";
  */
 export type RtcpErrorCode = (typeof RTCP_ERROR_CODES)[number];
 
-/** @internal Every {@link RtcpErrorCode}: the layer's one list. */
+/** Every {@link RtcpErrorCode}: the layer's one list (not re-exported by the entry point). */
 export const RTCP_ERROR_CODES = [
   "TOO_SHORT",
   "BAD_VERSION",

@@ -121,8 +121,8 @@ export class RtpHeaderReader {
   }
 
   /**
-   * Parses a packet that is already in Wasm linear memory at `ptr` (e.g. decrypted there by the
-   * SRTP core) without copying it. Offsets in the fields are relative to `ptr`.
+   * @internal Parses a packet that is already in Wasm linear memory at `ptr` (e.g. decrypted there
+   * by the SRTP core) without copying it. Offsets in the fields are relative to `ptr`.
    */
   readWasmInPlace(ptr: number, length: number): number {
     const w = wasm();
