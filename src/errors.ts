@@ -42,6 +42,15 @@ export type ParseResult<T, C extends string = string> = ParseOk<T> | ParseFailur
  */
 export type ParseResultEnd<T, C extends string = string> = (ParseOk<T> & { readonly end: number }) | ParseFailure<C>;
 
+/**
+ * @internal The value of a result, or the layer's error for its failure: what every throwing
+ * `parseX` does with its `tryParseX`.
+ */
+export function unwrap<T, C extends string>(r: ParseResult<T, C>, error: (f: ParseFailure<C>) => Error): T {
+  if (!r.ok) throw error(r);
+  return r.value;
+}
+
 /** @internal A failure value (one small object, no Error and no stack trace). */
 export function parseFailure<C extends string>(code: C, offset: number): ParseFailure<C> {
   return { ok: false, code, offset };

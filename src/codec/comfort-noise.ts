@@ -1,4 +1,4 @@
-import { parseFailure } from "../errors.ts";
+import { parseFailure, unwrap } from "../errors.ts";
 import type { ParseResult } from "../errors.ts";
 import { CodecError, codecError } from "./errors.ts";
 import type { CodecErrorCode } from "./errors.ts";
@@ -43,9 +43,7 @@ export function tryParseComfortNoise(
  * @throws CodecError with the code and byte offset of the problem.
  */
 export function parseComfortNoise(bytes: Uint8Array, offset = 0, length = bytes.length - offset): ComfortNoise {
-  const r = tryParseComfortNoise(bytes, offset, length);
-  if (!r.ok) throw codecError(r, "comfort noise");
-  return r.value;
+  return unwrap(tryParseComfortNoise(bytes, offset, length), codecError);
 }
 
 /**

@@ -32,6 +32,6 @@ export class CodecError extends SiphonError {
 }
 
 /** @internal The error a throwing form raises for a failure value. */
-export function codecError(f: ParseFailure<CodecErrorCode>, what: string): CodecError {
-  return new CodecError(f.code, `${what}: ${f.code} at byte ${f.offset}`, { offset: f.offset });
+export function codecError(f: ParseFailure<CodecErrorCode>): CodecError {
+  return new CodecError(f.code, `codec: ${f.code} at byte ${f.offset}`, { offset: f.offset });
 }

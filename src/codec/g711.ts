@@ -108,13 +108,8 @@ export function g711DecodeAt(law: G711Law, src: number, n: number, dst: number):
 export function encodeG711(law: G711Law, samples: Int16Array, dst: Uint8Array = new Uint8Array(samples.length)): Uint8Array {
   if (dst.length < samples.length) throw new CodecError("TOO_LONG", "G.711 destination too small");
   const w = core();
-  for (let done = 0; done < samples.length; done += w.capacity) {
-    const n = Math.min(w.capacity, samples.length - done);
-    w.pcm.set(samples.subarray(done, done + n));
-    if (law === "ulaw") w.e.codec_ulaw_encode(w.pcmPtr, n, w.bytePtr);
-    else w.e.codec_alaw_encode(w.pcmPtr, n, w.bytePtr);
-    dst.set(w.bytes.subarray(0, n), done);
-  }
+  const encode = law === "ulaw" ? w.e.codec_ulaw_encode : w.e.codec_alaw_encode;
+  throughScratch(samples, w.pcm, w.bytes, dst, w.capacity, encode, w.pcmPtr, w.bytePtr);
   return dst.length === samples.length ? dst : dst.subarray(0, samples.length);
 }
 
@@ -122,13 +117,8 @@ export function encodeG711(law: G711Law, samples: Int16Array, dst: Uint8Array = 
 export function decodeG711(law: G711Law, bytes: Uint8Array, dst: Int16Array = new Int16Array(bytes.length)): Int16Array {
   if (dst.length < bytes.length) throw new CodecError("TOO_LONG", "G.711 destination too small");
   const w = core();
-  for (let done = 0; done < bytes.length; done += w.capacity) {
-    const n = Math.min(w.capacity, bytes.length - done);
-    w.bytes.set(bytes.subarray(done, done + n));
-    if (law === "ulaw") w.e.codec_ulaw_decode(w.bytePtr, n, w.pcmPtr);
-    else w.e.codec_alaw_decode(w.bytePtr, n, w.pcmPtr);
-    dst.set(w.pcm.subarray(0, n), done);
-  }
+  const decode = law === "ulaw" ? w.e.codec_ulaw_decode : w.e.codec_alaw_decode;
+  throughScratch(bytes, w.bytes, w.pcm, dst, w.capacity, decode, w.bytePtr, w.pcmPtr);
   return dst.length === bytes.length ? dst : dst.subarray(0, bytes.length);
 }
 
@@ -147,6 +137,29 @@ export function encodeAlaw(samples: Int16Array, dst?: Uint8Array): Uint8Array {
 /** A-law (PCMA) decode; see {@link decodeG711}. */
 export function decodeAlaw(bytes: Uint8Array, dst?: Int16Array): Int16Array {
   return decodeG711("alaw", bytes, dst);
+}
+
+/**
+ * Converts `src` into `dst` through the core's scratch regions, at most `capacity` elements a call:
+ * copy a chunk into `scratchIn` (at `inPtr`), run the core's `convert`, copy the chunk out of
+ * `scratchOut` (at `outPtr`).
+ */
+function throughScratch<I extends Int16Array | Uint8Array, O extends Int16Array | Uint8Array>(
+  src: I,
+  scratchIn: I,
+  scratchOut: O,
+  dst: O,
+  capacity: number,
+  convert: (inPtr: number, n: number, outPtr: number) => number,
+  inPtr: number,
+  outPtr: number,
+): void {
+  for (let done = 0; done < src.length; done += capacity) {
+    const n = Math.min(capacity, src.length - done);
+    scratchIn.set(src.subarray(done, done + n));
+    convert(inPtr, n, outPtr);
+    dst.set(scratchOut.subarray(0, n), done);
+  }
 }
 
 /** @internal L16 helpers need the same scratch; for l16.ts only. */

@@ -1,4 +1,4 @@
-import { parseFailure } from "../errors.ts";
+import { parseFailure, unwrap } from "../errors.ts";
 import type { ParseResult } from "../errors.ts";
 import { CodecError, codecError } from "./errors.ts";
 import type { CodecErrorCode } from "./errors.ts";
@@ -60,9 +60,7 @@ export function tryParseL16(bytes: Uint8Array, offset = 0, length = bytes.length
  * @throws CodecError with the code and byte offset of the problem.
  */
 export function parseL16(bytes: Uint8Array, offset = 0, length = bytes.length - offset): Int16Array {
-  const r = tryParseL16(bytes, offset, length);
-  if (!r.ok) throw codecError(r, "L16");
-  return r.value;
+  return unwrap(tryParseL16(bytes, offset, length), codecError);
 }
 
 /**

@@ -1,4 +1,4 @@
-import { parseFailure } from "../errors.ts";
+import { parseFailure, unwrap } from "../errors.ts";
 import type { ParseResult } from "../errors.ts";
 import { CodecError, codecError } from "./errors.ts";
 import type { CodecErrorCode } from "./errors.ts";
@@ -58,9 +58,7 @@ export function tryParseTelephoneEvent(
  * @throws CodecError with the code and byte offset of the problem.
  */
 export function parseTelephoneEvent(bytes: Uint8Array, offset = 0, length = bytes.length - offset): TelephoneEvent {
-  const r = tryParseTelephoneEvent(bytes, offset, length);
-  if (!r.ok) throw codecError(r, "telephone-event");
-  return r.value;
+  return unwrap(tryParseTelephoneEvent(bytes, offset, length), codecError);
 }
 
 /** Bytes {@link writeTelephoneEvent} writes (always 4). */

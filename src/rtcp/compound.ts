@@ -1,4 +1,4 @@
-import { parseFailure } from "../errors.ts";
+import { parseFailure, unwrap } from "../errors.ts";
 import type { ParseResult, ParseResultEnd } from "../errors.ts";
 import { RtcpError, rtcpError } from "./errors.ts";
 import type { RtcpErrorCode } from "./errors.ts";
@@ -96,9 +96,7 @@ export function tryParseRtcpPacket(bytes: Uint8Array, offset = 0): ParseResultEn
  * @throws RtcpError with the code and byte offset of the problem.
  */
 export function parseRtcpPacket(bytes: Uint8Array, offset = 0): RtcpPacket {
-  const r = tryParseRtcpPacket(bytes, offset);
-  if (!r.ok) throw rtcpError(r);
-  return r.value;
+  return unwrap(tryParseRtcpPacket(bytes, offset), rtcpError);
 }
 
 /** Options of {@link tryParseRtcpCompound} and {@link parseRtcpCompound}. */
@@ -161,9 +159,7 @@ export function parseRtcpCompound(
   length = bytes.length - offset,
   options?: ParseRtcpCompoundOptions,
 ): RtcpPacket[] {
-  const r = tryParseRtcpCompound(bytes, offset, length, options);
-  if (!r.ok) throw rtcpError(r);
-  return r.value;
+  return unwrap(tryParseRtcpCompound(bytes, offset, length, options), rtcpError);
 }
 
 /** Bytes {@link writeRtcpPacket} writes for `p`. */

@@ -1,4 +1,4 @@
-import { parseFailure } from "../errors.ts";
+import { parseFailure, unwrap } from "../errors.ts";
 import type { ParseResult } from "../errors.ts";
 import { RtpError, rtpError } from "./errors.ts";
 import type { RtpErrorCode } from "./errors.ts";
@@ -92,9 +92,7 @@ export function tryParseRtpExtensionElements(ext: RtpHeaderExtension): ParseResu
  * @throws RtpError with the code and the offset in `ext.data`.
  */
 export function parseRtpExtensionElements(ext: RtpHeaderExtension): RtpExtensionElements {
-  const r = tryParseRtpExtensionElements(ext);
-  if (!r.ok) throw rtpError(r);
-  return r.value;
+  return unwrap(tryParseRtpExtensionElements(ext), rtpError);
 }
 
 /**

@@ -1,4 +1,4 @@
-import { parseFailure } from "../errors.ts";
+import { parseFailure, unwrap } from "../errors.ts";
 import type { ParseResult } from "../errors.ts";
 import { RtpError, rtpError } from "./errors.ts";
 import type { RtpErrorCode } from "./errors.ts";
@@ -143,9 +143,7 @@ export function tryParseRtpPacket(
  * @throws RtpError with the code and byte offset of the problem.
  */
 export function parseRtpPacket(bytes: Uint8Array, offset = 0, length = bytes.length - offset): ParsedRtpPacket {
-  const r = tryParseRtpPacket(bytes, offset, length);
-  if (!r.ok) throw rtpError(r);
-  return r.value;
+  return unwrap(tryParseRtpPacket(bytes, offset, length), rtpError);
 }
 
 /** Bytes {@link writeRtpHeader} writes for `h`: 12 + 4·CC + (4 + extension data, padded to 4). */
