@@ -1,6 +1,7 @@
 // Byte-level scanning for the SIP tokenizer (RFC 3261 §25.1): character classes, and the searches
 // that run 16 bytes at a time with SIMD (control characters, separator sets).
 
+/** SP, HTAB, CR and LF (RFC 3261 §25: the characters of LWS and line ends). */
 export const SP: u32 = 0x20;
 export const HT: u32 = 0x09;
 export const CR: u32 = 0x0d;
@@ -19,12 +20,15 @@ export function initClasses(): void {
   for (let i = 0; i < extra.length; i++) store<u8>(CLASS + <usize>extra.charCodeAt(i), 1);
 }
 
+/** The byte at `p`. */
 @inline export function at(p: usize): u32 {
   return <u32>load<u8>(p);
 }
+/** RFC 3261 §25.1 token character. */
 @inline export function isToken(c: u32): bool {
   return load<u8>(CLASS + c) != 0;
 }
+/** WSP: SP or HTAB. */
 @inline export function isWsp(c: u32): bool {
   return c == SP || c == HT;
 }

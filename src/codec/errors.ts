@@ -23,6 +23,7 @@ export const CODEC_ERROR_CODES = ["TOO_SHORT", "BAD_LENGTH", "TOO_LONG", "FIELD_
  */
 export class CodecError extends SiphonError {
   declare readonly code: CodecErrorCode;
+  /** Byte offset in the input (or the destination) where the problem was found; 0 when none applies. */
   readonly offset: number;
 
   constructor(code: CodecErrorCode, message: string, options?: { offset?: number; cause?: unknown }) {

@@ -44,6 +44,7 @@ export const RTCP_ERROR_CODES = [
  */
 export class RtcpError extends SiphonError {
   declare readonly code: RtcpErrorCode;
+  /** Byte offset in the input (or the destination) where the problem was found; 0 when none applies. */
   readonly offset: number;
 
   constructor(code: RtcpErrorCode, message: string, options?: { offset?: number; cause?: unknown }) {

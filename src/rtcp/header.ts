@@ -130,10 +130,12 @@ export function checkPadding(bodyLength: number, paddingLength: number): void {
   }
 }
 
+/** Big-endian u32 at `i`. */
 export function u32(b: Uint8Array, i: number): number {
   return ((b[i]! << 24) | (b[i + 1]! << 16) | (b[i + 2]! << 8) | b[i + 3]!) >>> 0;
 }
 
+/** Writes `v` as a big-endian u32 at `i`. */
 export function put32(b: Uint8Array, i: number, v: number): void {
   b[i] = v >>> 24;
   b[i + 1] = (v >>> 16) & 0xff;
@@ -141,6 +143,7 @@ export function put32(b: Uint8Array, i: number, v: number): void {
   b[i + 3] = v & 0xff;
 }
 
+/** Whether `v` is an integer in [0, max]. */
 export function isUint(v: number, max: number): boolean {
   return Number.isInteger(v) && v >= 0 && v <= max;
 }

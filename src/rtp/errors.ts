@@ -20,6 +20,7 @@ export function rtpErrorCode(result: number): RtpErrorCode | undefined {
  */
 export class RtpError extends SiphonError {
   declare readonly code: RtpErrorCode;
+  /** Byte offset in the input (or the destination) where the problem was found; 0 when none applies. */
   readonly offset: number;
 
   constructor(code: RtpErrorCode, message: string, options?: { offset?: number; cause?: unknown }) {

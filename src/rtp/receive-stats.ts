@@ -44,7 +44,9 @@ export interface ReportBlock {
  * and A.8. `update` is called for every RTP packet of the source.
  */
 export class RtpReceiveStats {
+  /** The synchronization source these statistics are about. */
   readonly ssrc: number;
+  /** RTP timestamp clock rate (Hz), for the jitter of A.8. */
   readonly clockRate: number;
   readonly #maxDropout: number;
   readonly #maxMisorder: number;

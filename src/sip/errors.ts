@@ -12,7 +12,9 @@ export type { SipErrorCode };
  */
 export class SipParseError extends SiphonError {
   declare readonly code: SipErrorCode;
+  /** Byte offset in the message, or character offset in the value, where the problem was found. */
   readonly offset: number;
+  /** The header whose value failed (`"Via"`, `"Request-URI"`), when there is one. */
   readonly header: string | undefined;
 
   constructor(code: SipErrorCode, message: string, options?: { offset?: number; header?: string; cause?: unknown }) {

@@ -24,7 +24,9 @@ export function srtpErrorCode(result: number): SrtpErrorCode | undefined {
 /** Base of the SRTP errors: `code`, and the packet's `ssrc` and `index` when known. */
 export class SrtpError extends SiphonError {
   declare readonly code: SrtpErrorCode;
+  /** SSRC of the packet (RTP SSRC, or the SRTCP sender SSRC), when known. */
   readonly ssrc: number | undefined;
+  /** Packet index (ROC * 65536 + SEQ, or the SRTCP index), when known. */
   readonly index: number | undefined;
 
   constructor(code: SrtpErrorCode, message: string, options?: SrtpErrorOptions) {
