@@ -53,6 +53,18 @@ export const KEY_RTP_AUTH: usize = 48;
 export const KEY_RTCP: usize = 128;
 
 // Context slot: byte offsets the TypeScript side reads from a slot image.
+/** The profile id (u32). */
+export const S_PROFILE: usize = 0;
+/** Session key length in bytes (u32). */
+export const S_KEYLEN: usize = 4;
+/** Session salt length in bytes (u32). */
+export const S_SALTLEN: usize = 8;
+/** SRTP tag length in bytes (u32). */
+export const S_RTPTAG: usize = 12;
+/** SRTCP tag length in bytes (u32). */
+export const S_RTCPTAG: usize = 16;
+/** 1 for an AEAD (GCM) profile (u32). */
+export const S_GCM: usize = 20;
 /** The SRTP direction's state. */
 export const S_RTP: usize = 64;
 /** The SRTCP direction's state (S_RTP + the size of one direction). */

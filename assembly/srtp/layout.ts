@@ -19,15 +19,9 @@ export const D_OPAD: usize = 292; // HMAC-SHA1 state after the key^opad block, 5
 export const D_AUTH: usize = 352; // raw session authentication key (20 bytes)
 export const DIR_SIZE: usize = 384;
 
-// A slot: profile parameters, the SRTP and SRTCP directions, then (GCM profiles only) the two GHASH
-// tables. AES-CM contexts use only the first SLOT_CM_SIZE bytes, so only those are copied when a
-// context is reloaded into a slot.
-export const S_PROFILE: usize = 0;
-export const S_KEYLEN: usize = 4;
-export const S_SALTLEN: usize = 8;
-export const S_RTPTAG: usize = 12;
-export const S_RTCPTAG: usize = 16;
-export const S_GCM: usize = 20;
+// A slot: profile parameters (S_PROFILE..S_GCM, abi.json), the SRTP and SRTCP directions, then (GCM
+// profiles only) the two GHASH tables. AES-CM contexts use only the first SLOT_CM_SIZE bytes, so only
+// those are copied when a context is reloaded into a slot.
 // S_RTP (64) and S_RTCP (S_RTP + DIR_SIZE) come from abi.json: the TS context reads keys there.
 export const SLOT_CM_SIZE: usize = S_RTP + 2 * DIR_SIZE;
 /** GHASH 8-bit table: 256 entries of (high, low) u64 = H times the entry's byte. */

@@ -109,6 +109,18 @@ export const KEY_RTP_AUTH = 48;
 export const KEY_RTCP = 128;
 
 // Context slot: byte offsets the TypeScript side reads from a slot image.
+/** The profile id (u32). */
+export const S_PROFILE = 0;
+/** Session key length in bytes (u32). */
+export const S_KEYLEN = 4;
+/** Session salt length in bytes (u32). */
+export const S_SALTLEN = 8;
+/** SRTP tag length in bytes (u32). */
+export const S_RTPTAG = 12;
+/** SRTCP tag length in bytes (u32). */
+export const S_RTCPTAG = 16;
+/** 1 for an AEAD (GCM) profile (u32). */
+export const S_GCM = 20;
 /** The SRTP direction's state. */
 export const S_RTP = 64;
 /** The SRTCP direction's state (S_RTP + the size of one direction). */
