@@ -1,5 +1,5 @@
 // SIP header-value parsing throughput: siphon's value parsers (src/sip/uri.ts, name-addr.ts, via.ts,
-// header-values.ts) against the value parsers of the npm SIP stacks, one typical value per case.
+// header-values.ts, auth-value.ts) against the value parsers of the npm SIP stacks, one typical value per case.
 //
 // Every library does the same job per case: text in, a structured value out.
 //   siphon          parseUri / parseFromTo / parseVia / parseCSeq / parseContactList / parseAuth
@@ -13,10 +13,7 @@
 // Run `npm run build` first, then: node bench/sip-values.mjs   (SECONDS=<n> per case, default 0.5)
 // Also runs as `npx deno run -A bench/sip-values.mjs` and `npx bun bench/sip-values.mjs`.
 import { createRequire } from "node:module";
-import { parseAuth, parseCSeq } from "../dist/src/sip/header-values.js";
-import { parseContactList, parseFromTo } from "../dist/src/sip/name-addr.js";
-import { parseUri } from "../dist/src/sip/uri.js";
-import { parseVia } from "../dist/src/sip/via.js";
+import { parseAuth, parseContactList, parseCSeq, parseFromTo, parseUri, parseVia } from "../dist/src/sip/index.js";
 
 const require = createRequire(import.meta.url);
 const SECONDS = Number(globalThis.process?.env?.SECONDS ?? 0.5);

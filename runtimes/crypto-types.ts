@@ -1,27 +1,34 @@
 /**
- * Native cryptographic primitives a runtime may lend to siphon's SRTP core. Everything here is
- * optional: the Wasm core implements all of it portably, and a runtime only supplies what it measurably
- * does faster.
- *
- * Measured (172-byte SRTP packets, bench/srtp.mjs; full table in src/srtp/context.ts): a long-lived
- * native AES-ECB cipher producing keystream for many packets per call lifts AES_CM_128_HMAC_SHA1_80 from
- * ~0.8M to ~1.4M pkt/s on Node, ~0.73M to ~1.0M on Deno and ~0.95M to ~1.3M on Bun (AEAD_AES_128_GCM:
- * ~0.67M to ~1.2M on Node). One call per packet would lose (a native call costs ~1 µs, the Wasm AES of
- * 160 bytes ~0.7 µs), so contexts batch the calls. Per-packet native cipher or HMAC objects are slower
- * than Wasm (object creation costs microseconds) and node:crypto has no reusable HMAC state, so
- * HMAC-SHA1 and GHASH stay in Wasm.
+ * What the runtime adapters lend to SRTP contexts. The interfaces belong to the SRTP layer
+ * (src/srtp/crypto.ts); this file re-exports them for runtimes/types.ts and holds the one
+ * implementation the three adapters share: each runtime's `node:crypto` `createCipheriv` (OpenSSL on
+ * Node, BoringSSL on Bun, Rust on Deno) makes a long-lived AES-ECB cipher. Each adapter passes its
+ * own `createCipheriv`, so this file imports no runtime module.
  */
+import type { AesEcbEncryptor, SrtpCrypto } from "../src/srtp/crypto.ts";
+
+export type { AesEcbEncryptor, SrtpCrypto };
+
+/** The part of `node:crypto`'s `createCipheriv` the cipher needs. */
+export type CreateCipheriv = (
+  algorithm: "aes-128-ecb" | "aes-256-ecb",
+  key: Uint8Array,
+  iv: null,
+) => { setAutoPadding(autoPadding: boolean): unknown; update(data: Uint8Array): Uint8Array };
 
 /**
- * Encrypts whole 16-byte blocks of `src` into `dst` (same length, a multiple of 16; the two may be
- * the same view) with AES in ECB mode under the key it was created with.
+ * SRTP crypto from a `createCipheriv`: one cipher object per session key, since creating one per
+ * packet costs about 6 µs on Node, far more than the encryption.
  */
-export type AesEcbEncryptor = (src: Uint8Array, dst: Uint8Array) => void;
-
-/** The crypto a runtime adapter offers to SRTP contexts (`createSrtpContext({ crypto })`). */
-export interface SrtpCrypto {
-  /** A short name for reports and benchmarks (`"node:crypto"`). */
-  readonly name: string;
-  /** A long-lived AES-ECB encryptor for a 16- or 32-byte key. */
-  createAesEcb(key: Uint8Array): AesEcbEncryptor;
+export function cipherSrtpCrypto(name: string, createCipheriv: CreateCipheriv): SrtpCrypto {
+  const createAesEcb = (key: Uint8Array): AesEcbEncryptor => {
+    if (key.length !== 16 && key.length !== 32) throw new RangeError("AES key must be 16 or 32 bytes");
+    const cipher = createCipheriv(key.length === 16 ? "aes-128-ecb" : "aes-256-ecb", key, null);
+    cipher.setAutoPadding(false);
+    // Whole blocks with padding off: update() returns exactly src.length bytes.
+    return (src, dst) => {
+      dst.set(cipher.update(src));
+    };
+  };
+  return { name, createAesEcb };
 }

@@ -1,7 +1,9 @@
-// Build: AssemblyScript -> two Wasm builds (SIMD and scalar) -> a generated TS module embedding both
-// -> tsc (type-check and emit dist/ for Node). Run with `npm run build`.
+// Build: the shared Wasm/TS constants (scripts/gen-abi.mjs) -> AssemblyScript -> two Wasm builds (SIMD
+// and scalar) -> a generated TS module embedding both -> tsc (type-check and emit dist/ for Node) ->
+// a check of the emitted declarations. Run with `npm run build`; `npm run api` then rewrites the API
+// report (scripts/api-report.mjs).
 import { spawnSync } from "node:child_process";
-import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { dirname, join } from "node:path";
 
@@ -16,6 +18,7 @@ const run = (cmd, args) => {
 };
 
 run(process.execPath, ["scripts/check-layers.mjs"]);
+run(process.execPath, ["scripts/gen-abi.mjs"]);
 mkdirSync(join(root, "build"), { recursive: true });
 for (const target of ["simd", "scalar"]) {
   run(bin("asc"), ["assembly/index.ts", "--config", "asconfig.json", "--target", target]);
@@ -39,6 +42,17 @@ writeFileSync(join(root, "src", "wasm", "binary.generated.ts"), out);
 console.log(`build: wasm simd ${(simd.length * 3) >> 2} B, scalar ${(scalar.length * 3) >> 2} B`);
 
 if (!process.argv.includes("--wasm-only")) {
+  // A fresh dist/: files of deleted sources must not linger in the package.
+  rmSync(join(root, "dist"), { recursive: true, force: true });
   run(bin("tsc"), ["-p", "tsconfig.json"]);
-  console.log("build: tsc ok (dist/)");
+  // The published declarations (with @internal members stripped) must stand on their own: check
+  // them from every entry point of package.json "exports", as a user's compiler would.
+  const pkg = JSON.parse(readFileSync(join(root, "package.json"), "utf8"));
+  const entries = Object.values(pkg.exports).map((e) => (typeof e === "string" ? e : e.types));
+  run(bin("tsc"), [
+    "--ignoreConfig", "--noEmit", "--strict", "--target", "ES2022", "--module", "NodeNext",
+    "--moduleResolution", "NodeNext", "--allowImportingTsExtensions", "--lib", "ES2022,DOM", "--types", "node",
+    ...entries,
+  ]);
+  console.log("build: tsc ok (dist/, declarations of every entry point checked)");
 }

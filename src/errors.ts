@@ -35,3 +35,23 @@ export interface ParseFailure<C extends string = string> {
 
 /** What `tryParseX` returns. */
 export type ParseResult<T, C extends string = string> = ParseOk<T> | ParseFailure<C>;
+
+/**
+ * What a parser that stops inside its input returns (one packet of a compound, one value of a
+ * list): `end` is the offset just past what it read.
+ */
+export type ParseResultEnd<T, C extends string = string> = (ParseOk<T> & { readonly end: number }) | ParseFailure<C>;
+
+/**
+ * @internal The value of a result, or the layer's error for its failure: what every throwing
+ * `parseX` does with its `tryParseX`.
+ */
+export function unwrap<T, C extends string>(r: ParseResult<T, C>, error: (f: ParseFailure<C>) => Error): T {
+  if (!r.ok) throw error(r);
+  return r.value;
+}
+
+/** @internal A failure value (one small object, no Error and no stack trace). */
+export function parseFailure<C extends string>(code: C, offset: number): ParseFailure<C> {
+  return { ok: false, code, offset };
+}

@@ -5,6 +5,7 @@
  * that importing the library never loads another runtime's code.
  */
 export { SiphonError } from "./errors.ts";
+export type { ParseFailure, ParseOk, ParseResult, ParseResultEnd } from "./errors.ts";
 export * from "./sip/index.ts";
 export * from "./transport/index.ts";
 export * from "./transaction/index.ts";
@@ -13,3 +14,6 @@ export * from "./rtp/index.ts";
 export * from "./rtcp/index.ts";
 export * from "./srtp/index.ts";
 export * from "./codec/index.ts";
+export * from "./sdp/index.ts";
+export * from "./auth/index.ts";
+export * from "./media/index.ts";

@@ -1,39 +1,32 @@
 // rtp core: the per-packet RTP header parse/write of RFC 3550 §5.1 over linear memory.
 //
 // Every function takes a pointer and a length and returns a length or a negative error code; the
-// codes are the positive `RtpErrorCode` integers of src/rtp/errors.ts, negated. No allocation: the
+// codes and the record layouts come from assembly/rtp/abi.json (abi.generated.ts), shared with
+// src/rtp. No allocation: the
 // parsed fields go to a static record (RTP_FIELDS) that the TS side reads through the loader's u32
 // view, and the batch paths write one fixed-size record per packet into a caller-given table.
 
-// Error codes (negated on return). Keep in sync with src/rtp/errors.ts.
-const E_TOO_SHORT: i32 = -1;
-const E_BAD_VERSION: i32 = -2;
-const E_CSRC_TRUNCATED: i32 = -3;
-const E_EXTENSION_TRUNCATED: i32 = -4;
-const E_BAD_PADDING: i32 = -5;
-const E_TOO_LONG: i32 = -6;
+import {
+  ERR_BAD_PADDING, ERR_BAD_VERSION, ERR_CSRC_TRUNCATED, ERR_EXTENSION_TRUNCATED, ERR_TOO_LONG, ERR_TOO_SHORT,
+  F_CSRCS, F_EXT_LENGTH, F_EXT_PROFILE, F_FIRST, F_HEADER_LENGTH, F_PADDING_LENGTH, F_PAYLOAD_LENGTH,
+  F_SEQUENCE, F_SSRC, F_TIMESTAMP, F_WORDS, R_EXT, R_EXT_PROFILE, R_FIRST, R_PAYLOAD_LENGTH, R_SEQUENCE, R_SSRC,
+  R_STATUS, R_TIMESTAMP, R_WORDS,
+} from "./abi.generated";
 
 /** Largest packet the scratch buffer holds: a UDP datagram can carry at most 65507 bytes. */
 const PACKET_CAPACITY: i32 = 65536;
 /** Packets the batch region holds, each in a slot of BATCH_SLOT bytes. */
 const BATCH_SLOTS: i32 = 64;
 const BATCH_SLOT: i32 = 2048;
-/** u32 words per record in the batch result table. */
-const BATCH_RECORD_WORDS: i32 = 8;
 
 // Scratch regions, fixed at build time (memory never grows).
 const PACKET_BUF: usize = memory.data(PACKET_CAPACITY, 16);
-// Field record, u32 words:
-//  0 first two octets (V P X CC M PT) as a big-endian u16
-//  1 sequence number   2 timestamp   3 SSRC
-//  4 header length (= payload offset)   5 payload length   6 padding length
-//  7 extension profile (0xFFFFFFFF when X = 0)   8 extension data offset   9 extension data length
-// 10..24 CSRC list (CC entries)
-const FIELDS: usize = memory.data(32 * 4, 16);
+// Field record, F_WORDS u32 words (layout F_* in abi.json).
+const FIELDS: usize = memory.data(<i32>F_WORDS * 4, 16);
 const BATCH_BUF: usize = memory.data(BATCH_SLOTS * BATCH_SLOT, 16);
 // Batch descriptor table: per packet (offset, length) as two u32, relative to the region pointer.
 const BATCH_DESC: usize = memory.data(BATCH_SLOTS * 8, 16);
-const BATCH_OUT: usize = memory.data(BATCH_SLOTS * BATCH_RECORD_WORDS * 4, 16);
+const BATCH_OUT: usize = memory.data(BATCH_SLOTS * <i32>R_WORDS * 4, 16);
 
 @inline function be16(p: usize): u32 {
   return <u32>bswap<u16>(load<u16>(p));
@@ -72,7 +65,7 @@ export function rtp_batch_desc(): usize {
   return BATCH_DESC;
 }
 
-/** Pointer to the default batch result table (rtp_batch_record_words() u32 per packet). */
+/** Pointer to the default batch result table (R_WORDS u32 per packet). */
 export function rtp_batch_out(): usize {
   return BATCH_OUT;
 }
@@ -85,39 +78,35 @@ export function rtp_batch_slot_size(): i32 {
   return BATCH_SLOT;
 }
 
-export function rtp_batch_record_words(): i32 {
-  return BATCH_RECORD_WORDS;
-}
-
 // The structural checks of RFC 3550 §5.1 / A.1 shared by both parse paths. Returns the header
 // length (fixed part + CSRCs + extension) or a negative code; writes extension offset/length and the
 // padding length into the given slots.
 @inline function headerLength(p: usize, len: i32, extSlot: usize, padSlot: usize): i32 {
-  if (len < 12) return E_TOO_SHORT;
+  if (len < 12) return ERR_TOO_SHORT;
   const b0 = <u32>load<u8>(p);
   // RFC 3550 §5.1: version (V): 2 bits, the version defined by this specification is two (2).
-  if ((b0 >> 6) != 2) return E_BAD_VERSION;
+  if ((b0 >> 6) != 2) return ERR_BAD_VERSION;
   let hlen = 12 + <i32>(b0 & 0x0f) * 4;
-  if (hlen > len) return E_CSRC_TRUNCATED;
+  if (hlen > len) return ERR_CSRC_TRUNCATED;
   let extProfile: u32 = 0xffffffff;
   let extOff: i32 = 0;
   let extLen: i32 = 0;
   if (b0 & 0x10) {
     // §5.3.1: 16-bit profile field, 16-bit length in 32-bit words excluding the 4-byte header.
-    if (hlen + 4 > len) return E_EXTENSION_TRUNCATED;
+    if (hlen + 4 > len) return ERR_EXTENSION_TRUNCATED;
     const ep = p + <usize>hlen;
     extProfile = be16(ep);
     extLen = <i32>be16(ep + 2) * 4;
     extOff = hlen + 4;
     hlen = extOff + extLen;
-    if (hlen > len) return E_EXTENSION_TRUNCATED;
+    if (hlen > len) return ERR_EXTENSION_TRUNCATED;
   }
   let pad: i32 = 0;
   if (b0 & 0x20) {
     // §5.1: the last octet of the padding is a count of how many padding octets should be
     // ignored, including itself; A.1 rejects a count of zero or one larger than the payload.
     pad = <i32>load<u8>(p + <usize>(len - 1));
-    if (pad == 0 || pad > len - hlen) return E_BAD_PADDING;
+    if (pad == 0 || pad > len - hlen) return ERR_BAD_PADDING;
   }
   store<u32>(extSlot, extProfile);
   store<u32>(extSlot + 4, <u32>extOff);
@@ -132,18 +121,19 @@ export function rtp_batch_record_words(): i32 {
  */
 export function rtp_parse(ptr: usize, len: i32): i32 {
   const f = FIELDS;
-  const hlen = headerLength(ptr, len, f + 28, f + 24);
+  // headerLength fills the extension triple (F_EXT_PROFILE, F_EXT_OFFSET, F_EXT_LENGTH) in place.
+  const hlen = headerLength(ptr, len, f + (F_EXT_PROFILE << 2), f + (F_PADDING_LENGTH << 2));
   if (hlen < 0) return hlen;
   const b0 = <u32>load<u8>(ptr);
-  store<u32>(f, be16(ptr));
-  store<u32>(f + 4, be16(ptr + 2));
-  store<u32>(f + 8, be32(ptr + 4));
-  store<u32>(f + 12, be32(ptr + 8));
-  store<u32>(f + 16, <u32>hlen);
-  store<u32>(f + 20, <u32>(len - hlen - <i32>load<u32>(f + 24)));
+  store<u32>(f + (F_FIRST << 2), be16(ptr));
+  store<u32>(f + (F_SEQUENCE << 2), be16(ptr + 2));
+  store<u32>(f + (F_TIMESTAMP << 2), be32(ptr + 4));
+  store<u32>(f + (F_SSRC << 2), be32(ptr + 8));
+  store<u32>(f + (F_HEADER_LENGTH << 2), <u32>hlen);
+  store<u32>(f + (F_PAYLOAD_LENGTH << 2), <u32>(len - hlen - <i32>load<u32>(f + (F_PADDING_LENGTH << 2))));
   const cc = <usize>(b0 & 0x0f);
   for (let i: usize = 0; i < cc; i++) {
-    store<u32>(f + 40 + (i << 2), be32(ptr + 12 + (i << 2)));
+    store<u32>(f + ((F_CSRCS + i) << 2), be32(ptr + 12 + (i << 2)));
   }
   return hlen;
 }
@@ -157,23 +147,23 @@ export function rtp_parse(ptr: usize, len: i32): i32 {
  */
 export function rtp_write(ptr: usize, cap: i32): i32 {
   const f = FIELDS;
-  const first = load<u32>(f);
+  const first = load<u32>(f + (F_FIRST << 2));
   const cc = <i32>((first >> 8) & 0x0f);
   const hasExt = (first & 0x1000) != 0;
-  const extLen = hasExt ? <i32>load<u32>(f + 36) : 0;
+  const extLen = hasExt ? <i32>load<u32>(f + (F_EXT_LENGTH << 2)) : 0;
   let n = 12 + cc * 4;
   const total = n + (hasExt ? 4 + extLen : 0);
-  if (total > cap) return E_TOO_LONG;
-  if ((extLen & 3) != 0 || extLen > 0x3fffc) return E_EXTENSION_TRUNCATED;
+  if (total > cap) return ERR_TOO_LONG;
+  if ((extLen & 3) != 0 || extLen > 0x3fffc) return ERR_EXTENSION_TRUNCATED;
   store<u16>(ptr, bswap<u16>(<u16>first));
-  store<u16>(ptr + 2, bswap<u16>(<u16>load<u32>(f + 4)));
-  put32(ptr + 4, load<u32>(f + 8));
-  put32(ptr + 8, load<u32>(f + 12));
+  store<u16>(ptr + 2, bswap<u16>(<u16>load<u32>(f + (F_SEQUENCE << 2))));
+  put32(ptr + 4, load<u32>(f + (F_TIMESTAMP << 2)));
+  put32(ptr + 8, load<u32>(f + (F_SSRC << 2)));
   for (let i = 0; i < cc; i++) {
-    put32(ptr + 12 + <usize>(i << 2), load<u32>(f + 40 + <usize>(i << 2)));
+    put32(ptr + 12 + <usize>(i << 2), load<u32>(f + ((F_CSRCS + <usize>i) << 2)));
   }
   if (hasExt) {
-    store<u16>(ptr + <usize>n, bswap<u16>(<u16>load<u32>(f + 28)));
+    store<u16>(ptr + <usize>n, bswap<u16>(<u16>load<u32>(f + (F_EXT_PROFILE << 2))));
     store<u16>(ptr + <usize>n + 2, bswap<u16>(<u16>(extLen >> 2)));
     n += 4;
   }
@@ -182,11 +172,8 @@ export function rtp_write(ptr: usize, cap: i32): i32 {
 
 /**
  * Parses `count` packets in place. The descriptor table at `desc` holds (offset, length) u32 pairs
- * relative to `base`; for each packet one record of BATCH_RECORD_WORDS u32 goes to `out`:
- *   0 header length or negative error code   1 first two octets   2 sequence number   3 timestamp
- *   4 SSRC   5 payload length (padding removed)   6 extension profile or 0xFFFFFFFF
- *   7 extension data offset (16 high bits) | extension data length in words (16 low bits)
- * Returns the number of valid packets.
+ * relative to `base`; for each packet one record of R_WORDS u32 (layout R_* in abi.json) goes to
+ * `out`. Returns the number of valid packets.
  */
 export function rtp_parse_batch(base: usize, desc: usize, count: i32, out: usize): i32 {
   let ok = 0;
@@ -194,23 +181,23 @@ export function rtp_parse_batch(base: usize, desc: usize, count: i32, out: usize
     const d = desc + <usize>(i << 3);
     const p = base + <usize>load<u32>(d);
     const len = <i32>load<u32>(d + 4);
-    const r = out + <usize>(i * BATCH_RECORD_WORDS * 4);
-    // Scratch for the extension triple and padding: reuse slots 5..7 of the record.
+    const r = out + <usize>i * R_WORDS * 4;
+    // Scratch for the padding and the extension triple: words 3..6 of the record, overwritten below.
     const hlen = headerLength(p, len, r + 16, r + 12);
-    store<i32>(r, hlen);
+    store<i32>(r + (R_STATUS << 2), hlen);
     if (hlen < 0) continue;
     ok++;
     const pad = <i32>load<u32>(r + 12);
     const extProfile = load<u32>(r + 16);
     const extOff = load<u32>(r + 20);
     const extLen = load<u32>(r + 24);
-    store<u32>(r + 4, be16(p));
-    store<u32>(r + 8, be16(p + 2));
-    store<u32>(r + 12, be32(p + 4));
-    store<u32>(r + 16, be32(p + 8));
-    store<u32>(r + 20, <u32>(len - hlen - pad));
-    store<u32>(r + 24, extProfile);
-    store<u32>(r + 28, (extOff << 16) | (extLen >> 2));
+    store<u32>(r + (R_FIRST << 2), be16(p));
+    store<u32>(r + (R_SEQUENCE << 2), be16(p + 2));
+    store<u32>(r + (R_TIMESTAMP << 2), be32(p + 4));
+    store<u32>(r + (R_SSRC << 2), be32(p + 8));
+    store<u32>(r + (R_PAYLOAD_LENGTH << 2), <u32>(len - hlen - pad));
+    store<u32>(r + (R_EXT_PROFILE << 2), extProfile);
+    store<u32>(r + (R_EXT << 2), (extOff << 16) | (extLen >> 2));
   }
   return ok;
 }
@@ -229,7 +216,7 @@ export function rtp_write_batch(
   const s = bswap<u32>(ssrc);
   for (let i = 0; i < count; i++) {
     const d = desc + <usize>(i << 3);
-    if (load<u32>(d + 4) < 12) return E_TOO_SHORT;
+    if (load<u32>(d + 4) < 12) return ERR_TOO_SHORT;
     const p = base + <usize>load<u32>(d);
     store<u16>(p, f16);
     store<u16>(p + 2, bswap<u16>(<u16>(seq + <u32>i)));

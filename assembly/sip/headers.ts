@@ -1,30 +1,6 @@
-// Known SIP header names and their compact forms (RFC 3261 §7.3.3, §20; RFC 3515, 3892, 4028, 3841, 6665,
-// 8224). The id list is mirrored by src/sip/header-names.ts: keep both in step.
-
-/** Lower-cased full names, index = header id (0 = unknown). */
-const NAMES: string[] = [
-  "", "via", "from", "to", "call-id", "cseq", "contact", "max-forwards", "route", "record-route",
-  "content-type", "content-length", "expires", "allow", "supported", "require", "unsupported",
-  "proxy-require", "authorization", "proxy-authorization", "www-authenticate", "proxy-authenticate",
-  "rseq", "rack", "event", "subscription-state", "refer-to", "referred-by", "replaces",
-  "session-expires", "min-se", "content-encoding", "subject", "allow-events", "accept", "user-agent",
-  "server", "date", "min-expires", "retry-after", "timestamp", "warning", "accept-contact",
-  "reject-contact", "request-disposition", "identity", "identity-info", "accept-encoding",
-  "accept-language", "content-disposition", "organization", "priority", "reply-to", "path",
-  "service-route", "p-asserted-identity", "privacy", "call-info", "alert-info", "error-info",
-  "in-reply-to", "mime-version", "content-language",
-];
-
-// Compact forms: letter -> header id.
-const COMPACT_LETTERS = "vfticmlskeorbuxajdyn";
-const COMPACT_IDS: u8[] = [1, 2, 3, 4, 10, 6, 11, 32, 14, 31, 24, 26, 27, 33, 29, 42, 43, 44, 45, 46];
-
-export const HDR_VIA: u32 = 1;
-export const HDR_FROM: u32 = 2;
-export const HDR_TO: u32 = 3;
-export const HDR_CALL_ID: u32 = 4;
-export const HDR_CSEQ: u32 = 5;
-export const HDR_CONTENT_LENGTH: u32 = 11;
+// Header-name lookup for the tokenizer: case-insensitive, compact forms resolved (RFC 3261 §7.3.1,
+// §7.3.3). The names and ids come from assembly/sip/abi.json (abi.generated.ts), shared with src/sip.
+import { COMPACT_IDS, COMPACT_LETTERS, HEADER_NAMES_LOWER } from "./abi.generated";
 
 const SLOTS: u32 = 1024;
 // Open-addressing table: slot -> header id (u8), 0 = empty.
@@ -42,8 +18,8 @@ const COMPACT = memory.data(256);
 
 /** Builds the lookup tables; called once from the module start. */
 export function initHeaderTable(): void {
-  for (let id = 1; id < NAMES.length; id++) {
-    const name = NAMES[id];
+  for (let id = 1; id < HEADER_NAMES_LOWER.length; id++) {
+    const name = HEADER_NAMES_LOWER[id];
     const n = name.length;
     let h: u32 = 0;
     for (let i = 0; i < n; i++) {

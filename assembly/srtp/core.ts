@@ -4,7 +4,7 @@
 import { aesEncrypt, o0, o1, o2, o3 } from "./aes";
 import { ghashFeed, ghashFinish, ghashHi, ghashLo, ghashPad, ghashStart } from "./ghash";
 import { hmacDiff, hmacSha1, hmacWrite } from "./hmac";
-import { D_NR, D_RK, D_SALT, ERR_AUTH, KS, S_GCM, S_GHASH_RTCP, S_GHASH_RTP, S_RTCP, S_RTP, TMP } from "./layout";
+import { D_NR, D_RK, D_SALT, ERR_AUTH_FAILED, KS, S_GCM, S_GHASH_RTCP, S_GHASH_RTP, S_RTCP, S_RTP, TMP } from "./layout";
 import {
   OP_RTCP_PROTECT, OP_RTCP_UNPROTECT, OP_RTP_PROTECT, OP_RTP_UNPROTECT,
   pBlocks, pEncLen, pEncOff, pErr, pIdx, pIdxOff, pOut, pSeq, pSsrc, pTagLen, pTagOff, plan, setRtpIds,
@@ -180,7 +180,7 @@ export function processOne(op: i32, slot: usize, p: usize, len: i32, arg: u32, e
       memory.copy(SAVED, p + <usize>pTagOff, <usize>pTagLen);
       store<u32>(p + <usize>pTagOff, bswap<u32>(roc));
       hmacSha1(dir, p, pTagOff + 4);
-      if (hmacDiff(SAVED, pTagLen) != 0) result = ERR_AUTH;
+      if (hmacDiff(SAVED, pTagLen) != 0) result = ERR_AUTH_FAILED;
       else ctrXor(ext, dir, c3, enc, pEncLen);
     } else if (op == OP_RTCP_PROTECT) {
       ctrXor(ext, dir, c3, enc, pEncLen);
@@ -189,7 +189,7 @@ export function processOne(op: i32, slot: usize, p: usize, len: i32, arg: u32, e
       hmacWrite(p + <usize>pTagOff, pTagLen);
     } else {
       hmacSha1(dir, p, pIdxOff + 4);
-      if (hmacDiff(p + <usize>pTagOff, pTagLen) != 0) result = ERR_AUTH;
+      if (hmacDiff(p + <usize>pTagOff, pTagLen) != 0) result = ERR_AUTH_FAILED;
       else ctrXor(ext, dir, c3, enc, pEncLen);
     }
   } else {
@@ -211,7 +211,7 @@ export function processOne(op: i32, slot: usize, p: usize, len: i32, arg: u32, e
       ghashPad();
       ghashFeed(enc, pEncLen);
       ghashFinish(pEncOff, pEncLen);
-      if (gcmTagDiff(p + <usize>pTagOff) != 0) result = ERR_AUTH;
+      if (gcmTagDiff(p + <usize>pTagOff) != 0) result = ERR_AUTH_FAILED;
       else ctrXor(ext, dir, ctr, enc, pEncLen);
     } else if (op == OP_RTCP_PROTECT) {
       // RFC 7714 §9.1: AAD = first 8 octets || E+index; tag, then E+index, after the ciphertext.
@@ -229,7 +229,7 @@ export function processOne(op: i32, slot: usize, p: usize, len: i32, arg: u32, e
       ghashRtcpAad(p, aadBody);
       ghashFeed(enc, pEncLen);
       ghashFinish(aadBody + 4, pEncLen);
-      if (gcmTagDiff(p + <usize>pTagOff) != 0) result = ERR_AUTH;
+      if (gcmTagDiff(p + <usize>pTagOff) != 0) result = ERR_AUTH_FAILED;
       else ctrXor(ext, dir, ctr, enc, pEncLen);
     }
   }

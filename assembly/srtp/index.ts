@@ -5,9 +5,12 @@ import { counterOne, counterRun, processOne, resetKs } from "./core";
 import { ghashTable } from "./ghash";
 import { hmacSetup } from "./hmac";
 import {
-  D_AUTH, D_KEY, D_NR, D_RK, D_SALT, DESC, DESC_COUNT, ERR_KEY, ERR_PROFILE, IO, IO_SIZE, KEYS, KS,
-  KS_SIZE, MAX_PACKET, S_GCM, S_GHASH_RTCP, S_GHASH_RTP, S_KEYLEN, S_PROFILE, S_RTCP, S_RTCPTAG, S_RTP,
-  S_RTPTAG, S_SALTLEN, SLOT_CM_SIZE, SLOT_COUNT, SLOT_SIZE, SLOTS, DIR_SIZE,
+  D_AUTH, D_KEY, D_NR, D_RK, D_SALT, DESC, DESC_COUNT, ERR_BAD_KEY, ERR_BAD_PROFILE, IO, IO_SIZE, KEY_RTCP,
+  KEY_RTP_AUTH, KEY_RTP_KEY, KEY_RTP_SALT, KEYS, KS, KS_SIZE, MAX_PACKET, PROFILE_AEAD_AES_128_GCM,
+  PROFILE_AEAD_AES_256_GCM, PROFILE_AES_256_CM_HMAC_SHA1_32, PROFILE_AES_256_CM_HMAC_SHA1_80,
+  PROFILE_AES_CM_128_HMAC_SHA1_32, PROFILE_AES_CM_128_HMAC_SHA1_80, S_GCM, S_GHASH_RTCP, S_GHASH_RTP, S_KEYLEN,
+  S_PROFILE, S_RTCP, S_RTCPTAG, S_RTP, S_RTPTAG, S_SALTLEN, SLOT_CM_SIZE, SLOT_COUNT, SLOT_SIZE, SLOTS, DIR_SIZE,
+  DESC_ARG, DESC_LEN, DESC_PTR, DESC_RESULT, DESC_WORDS,
 } from "./layout";
 
 /** Base of the context slots. */
@@ -57,12 +60,12 @@ export function srtp_max_packet(): i32 {
  * The AES-CM PRF of RFC 3711 §4.3.3 with kdr = 0 (so r = 0): `outLen` bytes of AES-CM keystream
  * under the master key at `key`, with IV = (master_salt XOR (label << 48)) * 2^16 (§4.3.1). The salt
  * at `salt` is 14 bytes; a 12-byte GCM master salt is zero-padded to 14 by the caller (RFC 7714 §11).
- * Returns outLen, or ERR_KEY.
+ * Returns outLen, or ERR_BAD_KEY.
  */
 export function srtp_prf(key: usize, keyLen: i32, salt: usize, label: u32, out: usize, outLen: i32): i32 {
   const rk = KEYS + 256;
   const nr = aesExpandKey(key, keyLen, rk);
-  if (nr == 0) return ERR_KEY;
+  if (nr == 0) return ERR_BAD_KEY;
   const x0 = bswap<u32>(load<u32>(salt));
   const x1 = bswap<u32>(load<u32>(salt, 4)) ^ (label & 0xff);
   const x2 = bswap<u32>(load<u32>(salt, 8));
@@ -86,12 +89,12 @@ export function srtp_prf(key: usize, keyLen: i32, salt: usize, label: u32, out: 
 function profileParams(profile: i32, slot: usize): bool {
   let keyLen = 16, saltLen = 14, rtpTag = 10, rtcpTag = 10, gcm = 0;
   switch (profile) {
-    case 1: break; // AES_CM_128_HMAC_SHA1_80 (RFC 4568 §6.2.1)
-    case 2: rtpTag = 4; break; // AES_CM_128_HMAC_SHA1_32: SRTCP keeps 80 bits
-    case 3: keyLen = 32; break; // AES_256_CM_HMAC_SHA1_80 (RFC 6188 §4)
-    case 4: keyLen = 32; rtpTag = 4; break; // AES_256_CM_HMAC_SHA1_32
-    case 7: saltLen = 12; rtpTag = 16; rtcpTag = 16; gcm = 1; break; // AEAD_AES_128_GCM (RFC 7714 §12)
-    case 8: keyLen = 32; saltLen = 12; rtpTag = 16; rtcpTag = 16; gcm = 1; break; // AEAD_AES_256_GCM
+    case PROFILE_AES_CM_128_HMAC_SHA1_80: break; // RFC 4568 §6.2.1
+    case PROFILE_AES_CM_128_HMAC_SHA1_32: rtpTag = 4; break; // SRTCP keeps 80 bits
+    case PROFILE_AES_256_CM_HMAC_SHA1_80: keyLen = 32; break; // RFC 6188 §4
+    case PROFILE_AES_256_CM_HMAC_SHA1_32: keyLen = 32; rtpTag = 4; break;
+    case PROFILE_AEAD_AES_128_GCM: saltLen = 12; rtpTag = 16; rtcpTag = 16; gcm = 1; break; // RFC 7714 §12
+    case PROFILE_AEAD_AES_256_GCM: keyLen = 32; saltLen = 12; rtpTag = 16; rtcpTag = 16; gcm = 1; break;
     default: return false;
   }
   store<u32>(slot + S_PROFILE, profile);
@@ -105,14 +108,14 @@ function profileParams(profile: i32, slot: usize): bool {
 
 function setupDir(dir: usize, table: usize, src: usize, keyLen: i32, saltLen: i32, gcm: bool): void {
   memory.fill(dir, 0, DIR_SIZE);
-  memory.copy(dir + D_KEY, src, <usize>keyLen);
+  memory.copy(dir + D_KEY, src + KEY_RTP_KEY, <usize>keyLen);
   const nr = aesExpandKey(src, keyLen, dir + D_RK);
   store<i32>(dir + D_NR, nr);
   for (let w: usize = 0; w < 4; w++) {
     let v: u32 = 0;
     for (let b: usize = 0; b < 4; b++) {
       const i = (w << 2) + b;
-      v = (v << 8) | (i < <usize>saltLen ? <u32>load<u8>(src + 32 + i) : 0);
+      v = (v << 8) | (i < <usize>saltLen ? <u32>load<u8>(src + KEY_RTP_SALT + i) : 0);
     }
     store<u32>(dir + D_SALT + (w << 2), v);
   }
@@ -121,23 +124,23 @@ function setupDir(dir: usize, table: usize, src: usize, keyLen: i32, saltLen: i3
     aesEncrypt(dir + D_RK, nr, 0, 0, 0, 0);
     ghashTable(table, (<u64>o0 << 32) | <u64>o1, (<u64>o2 << 32) | <u64>o3);
   } else {
-    memory.copy(dir + D_AUTH, src + 48, 20);
-    hmacSetup(dir, src + 48);
+    memory.copy(dir + D_AUTH, src + KEY_RTP_AUTH, 20);
+    hmacSetup(dir, src + KEY_RTP_AUTH);
   }
 }
 
 /**
  * Fills `slot` (a pointer returned from srtp_slots() + i * srtp_slot_size()) for `profile` from session
- * keys in the KEYS region: SRTP key at 0, salt at 32, auth key at 48; SRTCP key at 128, salt at 160,
- * auth key at 176. Returns 0 or ERR_PROFILE. Clears the KEYS region afterwards.
+ * keys in the KEYS region (KEY_* offsets: SRTP keys from 0, SRTCP keys from KEY_RTCP). Returns 0 or
+ * ERR_BAD_PROFILE. Clears the KEYS region afterwards.
  */
 export function srtp_setup(slot: usize, profile: i32): i32 {
-  if (!profileParams(profile, slot)) return ERR_PROFILE;
+  if (!profileParams(profile, slot)) return ERR_BAD_PROFILE;
   const keyLen = <i32>load<u32>(slot + S_KEYLEN);
   const saltLen = <i32>load<u32>(slot + S_SALTLEN);
   const gcm = load<u32>(slot + S_GCM) != 0;
   setupDir(slot + S_RTP, slot + S_GHASH_RTP, KEYS, keyLen, saltLen, gcm);
-  setupDir(slot + S_RTCP, slot + S_GHASH_RTCP, KEYS + 128, keyLen, saltLen, gcm);
+  setupDir(slot + S_RTCP, slot + S_GHASH_RTCP, KEYS + KEY_RTCP, keyLen, saltLen, gcm);
   memory.fill(KEYS, 0, 512);
   return 0;
 }
@@ -151,9 +154,9 @@ export function srtp_run(slot: usize, op: i32, n: i32, ext: i32): void {
   resetKs();
   if (n > DESC_COUNT) n = DESC_COUNT;
   for (let i = 0; i < n; i++) {
-    const d = DESC + (<usize>i << 4);
-    const r = processOne(op, slot, <usize>load<u32>(d), load<i32>(d, 4), load<u32>(d, 8), ext != 0);
-    store<i32>(d, r, 12);
+    const d = DESC + <usize>i * DESC_WORDS * 4;
+    const r = processOne(op, slot, <usize>load<u32>(d + (DESC_PTR << 2)), load<i32>(d + (DESC_LEN << 2)), load<u32>(d + (DESC_ARG << 2)), ext != 0);
+    store<i32>(d + (DESC_RESULT << 2), r);
   }
 }
 
@@ -166,8 +169,8 @@ export function srtp_ctr(slot: usize, op: i32, n: i32): i32 {
   if (n > DESC_COUNT) n = DESC_COUNT;
   let off = 0;
   for (let i = 0; i < n; i++) {
-    const d = DESC + (<usize>i << 4);
-    off += counterOne(op, slot, <usize>load<u32>(d), load<i32>(d, 4), load<u32>(d, 8), KS + <usize>off);
+    const d = DESC + <usize>i * DESC_WORDS * 4;
+    off += counterOne(op, slot, <usize>load<u32>(d + (DESC_PTR << 2)), load<i32>(d + (DESC_LEN << 2)), load<u32>(d + (DESC_ARG << 2)), KS + <usize>off);
   }
   return off;
 }

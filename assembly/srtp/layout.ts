@@ -1,13 +1,10 @@
 // Static memory of the SRTP core. Every region is reserved once at build time (memory.data), so the
-// module never allocates and the JS views over linear memory stay valid.
+// module never allocates and the JS views over linear memory stay valid. Error codes, operations,
+// descriptor and key-region layouts, the slot offsets the TS context reads, and profile ids come from
+// assembly/srtp/abi.json (abi.generated.ts), shared with src/srtp.
+import { DESC_WORDS, S_RTP } from "./abi.generated";
 
-/** Error codes crossing the Wasm boundary (mirrored in src/srtp/error-codes.ts). */
-export const ERR_SHORT: i32 = -1; // packet shorter than its headers and tag claim
-export const ERR_VERSION: i32 = -2; // RTP/RTCP version field is not 2
-export const ERR_AUTH: i32 = -3; // authentication tag mismatch
-export const ERR_TOO_LONG: i32 = -4; // packet larger than MAX_PACKET
-export const ERR_PROFILE: i32 = -5; // unknown protection profile id
-export const ERR_KEY: i32 = -6; // key length is neither 16 nor 32
+export * from "./abi.generated";
 
 /** Largest packet (before protection) handled in one piece. */
 export const MAX_PACKET: i32 = 65536;
@@ -18,22 +15,15 @@ export const D_NR: usize = 240; // AES rounds (10 or 14)
 export const D_SALT: usize = 256; // session salt as 4 u32 word values (bytes 14..15 / 12..15 zero)
 export const D_IPAD: usize = 272; // HMAC-SHA1 state after the key^ipad block, 5 words
 export const D_OPAD: usize = 292; // HMAC-SHA1 state after the key^opad block, 5 words
-export const D_KEY: usize = 320; // raw session encryption key (32 bytes)
+// D_KEY (320): raw session encryption key (32 bytes), from abi.json
 export const D_AUTH: usize = 352; // raw session authentication key (20 bytes)
 export const DIR_SIZE: usize = 384;
 
-// A slot: profile parameters, the SRTP and SRTCP directions, then (GCM profiles only) the two GHASH
-// tables. AES-CM contexts use only the first SLOT_CM_SIZE bytes, so only those are copied when a
-// context is reloaded into a slot.
-export const S_PROFILE: usize = 0;
-export const S_KEYLEN: usize = 4;
-export const S_SALTLEN: usize = 8;
-export const S_RTPTAG: usize = 12;
-export const S_RTCPTAG: usize = 16;
-export const S_GCM: usize = 20;
-export const S_RTP: usize = 64;
-export const S_RTCP: usize = 64 + DIR_SIZE;
-export const SLOT_CM_SIZE: usize = 64 + 2 * DIR_SIZE;
+// A slot: profile parameters (S_PROFILE..S_GCM, abi.json), the SRTP and SRTCP directions, then (GCM
+// profiles only) the two GHASH tables. AES-CM contexts use only the first SLOT_CM_SIZE bytes, so only
+// those are copied when a context is reloaded into a slot.
+// S_RTP (64) and S_RTCP (S_RTP + DIR_SIZE) come from abi.json: the TS context reads keys there.
+export const SLOT_CM_SIZE: usize = S_RTP + 2 * DIR_SIZE;
 /** GHASH 8-bit table: 256 entries of (high, low) u64 = H times the entry's byte. */
 export const GHASH_TABLE_SIZE: usize = 256 * 16;
 export const S_GHASH_RTP: usize = SLOT_CM_SIZE;
@@ -50,7 +40,7 @@ export const KS_SIZE: i32 = MAX_PACKET + 1024;
 export const KS: usize = memory.data(KS_SIZE, 16);
 /** Batch descriptors: [ptr, len, arg (ROC or SRTCP index), result] as u32/i32. */
 export const DESC_COUNT: i32 = 512;
-export const DESC: usize = memory.data(DESC_COUNT * 16, 16);
+export const DESC: usize = memory.data(DESC_COUNT * <i32>DESC_WORDS * 4, 16);
 /** Key material in/out for key derivation and slot setup (see srtp_setup). */
 export const KEYS: usize = memory.data(512, 16);
 /** Scratch: hash tails, saved tags, GHASH partial blocks. */

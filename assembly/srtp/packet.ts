@@ -1,12 +1,12 @@
 // Where SRTP/SRTCP processing starts and ends inside a packet: the RTP header length (RFC 3550 §5.1,
 // CSRC list and header extension §5.3.1), the encrypted portion, tag and SRTCP index positions
 // (RFC 3711 §3.1 and §3.4; RFC 7714 §8 and §9). Every read stays inside [p, p + len).
-import { ERR_SHORT, ERR_TOO_LONG, ERR_VERSION, MAX_PACKET, S_GCM, S_RTCPTAG, S_RTPTAG } from "./layout";
+import {
+  ERR_BAD_VERSION, ERR_TOO_LONG, ERR_TOO_SHORT, MAX_PACKET, OP_RTCP_PROTECT, OP_RTP_PROTECT, OP_RTP_UNPROTECT,
+  S_GCM, S_RTCPTAG, S_RTPTAG,
+} from "./layout";
 
-export const OP_RTP_PROTECT: i32 = 0;
-export const OP_RTP_UNPROTECT: i32 = 1;
-export const OP_RTCP_PROTECT: i32 = 2;
-export const OP_RTCP_UNPROTECT: i32 = 3;
+export { OP_RTCP_PROTECT, OP_RTCP_UNPROTECT, OP_RTP_PROTECT, OP_RTP_UNPROTECT } from "./layout";
 
 // The plan for one packet, set by plan().
 /** 0, or a negative error code. */
@@ -50,15 +50,15 @@ export let pBlocks: i32 = 0;
  *    |                        header extension                       |
  */
 export function rtpHeaderLen(p: usize, len: i32): i32 {
-  if (len < 12) return ERR_SHORT;
+  if (len < 12) return ERR_TOO_SHORT;
   const b0 = <u32>load<u8>(p);
-  if (b0 >> 6 != 2) return ERR_VERSION;
+  if (b0 >> 6 != 2) return ERR_BAD_VERSION;
   let hl = 12 + (<i32>(b0 & 15) << 2);
   if (b0 & 0x10) {
-    if (hl + 4 > len) return ERR_SHORT;
+    if (hl + 4 > len) return ERR_TOO_SHORT;
     hl += 4 + (<i32>be16(p + <usize>hl + 2) << 2);
   }
-  if (hl > len) return ERR_SHORT;
+  if (hl > len) return ERR_TOO_SHORT;
   return hl;
 }
 
@@ -83,7 +83,7 @@ export function plan(op: i32, slot: usize, p: usize, len: i32, arg: u32): void {
     } else {
       body = len - tag;
       if (body < 12) {
-        pErr = ERR_SHORT;
+        pErr = ERR_TOO_SHORT;
         return;
       }
     }
@@ -102,11 +102,11 @@ export function plan(op: i32, slot: usize, p: usize, len: i32, arg: u32): void {
     const tag = <i32>load<u32>(slot + S_RTCPTAG);
     pTagLen = tag;
     if (len < 8) {
-      pErr = ERR_SHORT;
+      pErr = ERR_TOO_SHORT;
       return;
     }
     if (<u32>load<u8>(p) >> 6 != 2) {
-      pErr = ERR_VERSION;
+      pErr = ERR_BAD_VERSION;
       return;
     }
     pSsrc = be32(p + 4);
@@ -131,7 +131,7 @@ export function plan(op: i32, slot: usize, p: usize, len: i32, arg: u32): void {
       pOut = len + 4 + tag;
     } else {
       if (len < 8 + 4 + tag) {
-        pErr = ERR_SHORT;
+        pErr = ERR_TOO_SHORT;
         return;
       }
       if (gcm) {

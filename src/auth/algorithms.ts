@@ -22,7 +22,7 @@ export const DIGEST_ALGORITHMS: readonly DigestAlgorithm[] = Object.freeze([
   "MD5-sess",
 ]);
 
-/** @internal What an algorithm token means. */
+/** What an algorithm token means (used inside src/auth). */
 export interface AlgorithmInfo {
   readonly name: DigestAlgorithm;
   readonly hashName: DigestHash;

@@ -1,5 +1,7 @@
-import { CodecError, CodecErrorCode, codecFailure } from "./errors.ts";
-import type { CodecParseFailure } from "./errors.ts";
+import { parseFailure, unwrap } from "../errors.ts";
+import type { ParseResult } from "../errors.ts";
+import { CodecError, codecError } from "./errors.ts";
+import type { CodecErrorCode } from "./errors.ts";
 
 /** An RFC 3389 comfort-noise payload (payload type 13 at 8 kHz, or dynamic). */
 export interface ComfortNoise {
@@ -12,12 +14,6 @@ export interface ComfortNoise {
   readonly coefficients: Uint8Array;
 }
 
-/** A parsed comfort-noise payload. */
-export interface ComfortNoiseParsed {
-  readonly ok: true;
-  readonly noise: ComfortNoise;
-}
-
 /**
  * Parses an RFC 3389 comfort-noise payload.
  *
@@ -28,17 +24,26 @@ export interface ComfortNoiseParsed {
  * +-+-+-+-+-+-+-+-+
  * ```
  *
- * An empty payload is `TooShort`; a level octet with its first bit set is `ReservedBitSet`.
+ * An empty payload is `TOO_SHORT`; a level octet with its first bit set is `RESERVED_BIT_SET`.
+ * The coefficients are a view of `bytes`.
  */
-export function parseComfortNoise(
+export function tryParseComfortNoise(
   bytes: Uint8Array,
   offset = 0,
   length = bytes.length - offset,
-): ComfortNoiseParsed | CodecParseFailure {
-  if (offset < 0 || length < 1 || offset + length > bytes.length) return codecFailure(CodecErrorCode.TooShort, offset);
+): ParseResult<ComfortNoise, CodecErrorCode> {
+  if (offset < 0 || length < 1 || offset + length > bytes.length) return parseFailure("TOO_SHORT", offset);
   const level = bytes[offset]!;
-  if (level & 0x80) return codecFailure(CodecErrorCode.ReservedBitSet, offset);
-  return { ok: true, noise: { level, coefficients: bytes.subarray(offset + 1, offset + length) } };
+  if (level & 0x80) return parseFailure("RESERVED_BIT_SET", offset);
+  return { ok: true, value: { level, coefficients: bytes.subarray(offset + 1, offset + length) } };
+}
+
+/**
+ * {@link tryParseComfortNoise} for callers that treat a malformed payload as an exception.
+ * @throws CodecError with the code and byte offset of the problem.
+ */
+export function parseComfortNoise(bytes: Uint8Array, offset = 0, length = bytes.length - offset): ComfortNoise {
+  return unwrap(tryParseComfortNoise(bytes, offset, length), codecError);
 }
 
 /**
@@ -57,10 +62,10 @@ export function comfortNoiseSize(n: ComfortNoise): number {
 /** Writes `n` at `dst[offset]`; returns the bytes written. */
 export function writeComfortNoise(n: ComfortNoise, dst: Uint8Array, offset: number): number {
   if (!Number.isInteger(n.level) || n.level < 0 || n.level > 127) {
-    throw new CodecError(CodecErrorCode.FieldOutOfRange, "comfort-noise level must be 0..127");
+    throw new CodecError("FIELD_OUT_OF_RANGE", "comfort-noise level must be 0..127");
   }
   const size = comfortNoiseSize(n);
-  if (offset < 0 || offset + size > dst.length) throw new CodecError(CodecErrorCode.TooLong, "comfort-noise destination too small");
+  if (offset < 0 || offset + size > dst.length) throw new CodecError("TOO_LONG", "comfort-noise destination too small");
   dst[offset] = n.level;
   dst.set(n.coefficients, offset + 1);
   return size;

@@ -1,4 +1,4 @@
-import { CodecError, CodecErrorCode } from "./errors.ts";
+import { CodecError } from "./errors.ts";
 import { dtmfEventCode } from "./telephone-event.ts";
 import type { TelephoneEvent } from "./telephone-event.ts";
 
@@ -54,17 +54,17 @@ export function telephoneEventPackets(tone: TelephoneEventTone, start: Telephone
   const volume = tone.volume ?? 10;
   const endPackets = tone.endPackets ?? 3;
   if (!Number.isInteger(event) || event < 0 || event > 255) {
-    throw new CodecError(CodecErrorCode.FieldOutOfRange, `not a telephone event: ${String(tone.event)}`);
+    throw new CodecError("FIELD_OUT_OF_RANGE", `not a telephone event: ${String(tone.event)}`);
   }
   if (!(clockRate > 0) || !(intervalMs > 0) || !(tone.durationMs > 0) || !Number.isInteger(endPackets) || endPackets < 1) {
-    throw new CodecError(CodecErrorCode.FieldOutOfRange, "telephone-event timing out of range");
+    throw new CodecError("FIELD_OUT_OF_RANGE", "telephone-event timing out of range");
   }
   if (!Number.isInteger(volume) || volume < 0 || volume > 63) {
-    throw new CodecError(CodecErrorCode.FieldOutOfRange, "telephone-event volume must be 0..63");
+    throw new CodecError("FIELD_OUT_OF_RANGE", "telephone-event volume must be 0..63");
   }
   const total = Math.round((tone.durationMs * clockRate) / 1000);
   if (total > 0xffff) {
-    throw new CodecError(CodecErrorCode.FieldOutOfRange, "telephone-event longer than 0xFFFF timestamp units");
+    throw new CodecError("FIELD_OUT_OF_RANGE", "telephone-event longer than 0xFFFF timestamp units");
   }
   const step = Math.round((intervalMs * clockRate) / 1000);
   const ts = start.timestamp >>> 0;

@@ -1,49 +1,38 @@
 import { SiphonError } from "../errors.ts";
+import type { ParseFailure } from "../errors.ts";
 
-/** Error codes of the codec layer (payload formats and sample conversions). */
-export const CodecErrorCode = {
-  /** The payload is shorter than its format's fixed part. */
-  TooShort: 1,
-  /** The payload length is not valid for the format (e.g. odd-length L16). */
-  BadLength: 2,
-  /** The destination is too small, or the input exceeds what the call can hold. */
-  TooLong: 3,
-  /** A field value is out of range for writing. */
-  FieldOutOfRange: 4,
-  /** A bit the format requires to be zero is set (RFC 3389 §3: the level octet's first bit). */
-  ReservedBitSet: 5,
-} as const;
+/**
+ * Why a payload could not be parsed or written, or a conversion refused its buffers.
+ *
+ * | code | meaning |
+ * |---|---|
+ * | `TOO_SHORT` | The payload is shorter than its format's fixed part, or a range outside the input. |
+ * | `BAD_LENGTH` | The payload length is not valid for the format (an odd-length L16 payload, RFC 3551 §4.5.11). |
+ * | `TOO_LONG` | The destination is too small, or the input exceeds what the call can hold. |
+ * | `FIELD_OUT_OF_RANGE` | A field value is out of range for writing. |
+ * | `RESERVED_BIT_SET` | A bit the format requires to be zero is set (RFC 3389 §3: the level octet's first bit). |
+ */
+export type CodecErrorCode = (typeof CODEC_ERROR_CODES)[number];
 
-/** One of the {@link CodecErrorCode} integers. */
-export type CodecErrorCode = (typeof CodecErrorCode)[keyof typeof CodecErrorCode];
+/** Every {@link CodecErrorCode}: the layer's one list (not re-exported by the entry point). */
+export const CODEC_ERROR_CODES = ["TOO_SHORT", "BAD_LENGTH", "TOO_LONG", "FIELD_OUT_OF_RANGE", "RESERVED_BIT_SET"] as const;
 
-const NAMES: Record<number, string> = {};
-for (const [name, code] of Object.entries(CodecErrorCode)) NAMES[code] = name;
-
-/** The name of a codec error code, or `"Unknown"`. */
-export function codecErrorName(code: number): string {
-  return NAMES[code] ?? "Unknown";
-}
-
-/** The failure arm of the codec layer's parsers. */
-export interface CodecParseFailure {
-  readonly ok: false;
-  readonly code: CodecErrorCode;
-  /** Offset into the input where the problem was found. */
-  readonly at: number;
-}
-
-/** Builds a {@link CodecParseFailure}. */
-export function codecFailure(code: CodecErrorCode, at: number): CodecParseFailure {
-  return { ok: false, code, at };
-}
-
-/** Thrown by codec writers and converters given values or buffers they cannot handle. */
+/**
+ * Thrown by the codec layer's throwing parsers, by writers and converters given values or buffers
+ * they cannot handle. `offset` is where in the input (or the destination) the problem was found.
+ */
 export class CodecError extends SiphonError {
-  readonly codecCode: CodecErrorCode;
+  declare readonly code: CodecErrorCode;
+  /** Byte offset in the input (or the destination) where the problem was found; 0 when none applies. */
+  readonly offset: number;
 
-  constructor(codecCode: CodecErrorCode, message: string, options?: { cause?: unknown }) {
-    super(`CODEC_${codecErrorName(codecCode)}`, message, options);
-    this.codecCode = codecCode;
+  constructor(code: CodecErrorCode, message: string, options?: { offset?: number; cause?: unknown }) {
+    super(code, message, options);
+    this.offset = options?.offset ?? 0;
   }
+}
+
+/** @internal The error a throwing form raises for a failure value. */
+export function codecError(f: ParseFailure<CodecErrorCode>): CodecError {
+  return new CodecError(f.code, `codec: ${f.code} at byte ${f.offset}`, { offset: f.offset });
 }

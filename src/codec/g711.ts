@@ -1,5 +1,5 @@
 import { wasmCore } from "../wasm/index.ts";
-import { CodecError, CodecErrorCode } from "./errors.ts";
+import { CodecError } from "./errors.ts";
 
 /**
  * ITU-T G.711 companding: μ-law (RTP payload type 0, PCMU) and A-law (8, PCMA), RFC 3551 §4.5.14.
@@ -41,7 +41,7 @@ function core(): CodecWasm {
 }
 
 /**
- * The codec core's scratch regions, for in-place work without copies: write samples into `pcm`,
+ * @internal The codec core's scratch regions, for in-place work without copies: write samples into `pcm`,
  * call {@link G711Scratch.encode}, read code words from `bytes` (or the reverse). Views over Wasm
  * memory, valid for the life of the process (memory never grows); shared by every caller in the
  * process, so use them within one synchronous step.
@@ -60,13 +60,13 @@ export interface G711Scratch {
 
 let scratch: G711Scratch | undefined;
 
-/** The process's {@link G711Scratch}. */
+/** @internal The process's {@link G711Scratch}. */
 export function g711Scratch(): G711Scratch {
   if (scratch) return scratch;
   const w = core();
   const check = (n: number) => {
     if (!Number.isInteger(n) || n < 0 || n > w.capacity) {
-      throw new CodecError(CodecErrorCode.TooLong, `G.711 scratch holds ${w.capacity} samples, asked ${n}`);
+      throw new CodecError("TOO_LONG", `G.711 scratch holds ${w.capacity} samples, asked ${n}`);
     }
   };
   scratch = {
@@ -86,7 +86,7 @@ export function g711Scratch(): G711Scratch {
 }
 
 /**
- * Pointer-level G.711 for the media engine, on buffers already in Wasm memory (e.g. a payload at
+ * @internal Pointer-level G.711 for the media engine, on buffers already in Wasm memory (e.g. a payload at
  * `RtpBatch.payloadPointer(i)`): encodes `n` Int16 samples at `src` into `n` bytes at `dst`.
  * Pointers are byte offsets into the core's memory; the caller guarantees the ranges.
  */
@@ -95,7 +95,7 @@ export function g711EncodeAt(law: G711Law, src: number, n: number, dst: number):
   return law === "ulaw" ? e.codec_ulaw_encode(src, n, dst) : e.codec_alaw_encode(src, n, dst);
 }
 
-/** Pointer-level G.711 decode (`n` bytes at `src` -> `n` Int16 at `dst`; `dst == src` allowed). */
+/** @internal Pointer-level G.711 decode (`n` bytes at `src` -> `n` Int16 at `dst`; `dst == src` allowed). */
 export function g711DecodeAt(law: G711Law, src: number, n: number, dst: number): number {
   const e = core().e;
   return law === "ulaw" ? e.codec_ulaw_decode(src, n, dst) : e.codec_alaw_decode(src, n, dst);
@@ -106,29 +106,19 @@ export function g711DecodeAt(law: G711Law, src: number, n: number, dst: number):
  * array by default). Throws {@link CodecError} `TooLong` when `dst` is shorter than `samples`.
  */
 export function encodeG711(law: G711Law, samples: Int16Array, dst: Uint8Array = new Uint8Array(samples.length)): Uint8Array {
-  if (dst.length < samples.length) throw new CodecError(CodecErrorCode.TooLong, "G.711 destination too small");
+  if (dst.length < samples.length) throw new CodecError("TOO_LONG", "G.711 destination too small");
   const w = core();
-  for (let done = 0; done < samples.length; done += w.capacity) {
-    const n = Math.min(w.capacity, samples.length - done);
-    w.pcm.set(samples.subarray(done, done + n));
-    if (law === "ulaw") w.e.codec_ulaw_encode(w.pcmPtr, n, w.bytePtr);
-    else w.e.codec_alaw_encode(w.pcmPtr, n, w.bytePtr);
-    dst.set(w.bytes.subarray(0, n), done);
-  }
+  const encode = law === "ulaw" ? w.e.codec_ulaw_encode : w.e.codec_alaw_encode;
+  throughScratch(samples, w.pcm, w.bytes, dst, w.capacity, encode, w.pcmPtr, w.bytePtr);
   return dst.length === samples.length ? dst : dst.subarray(0, samples.length);
 }
 
 /** Decodes G.711 code words to 16-bit linear samples, into `dst` (a new array by default). */
 export function decodeG711(law: G711Law, bytes: Uint8Array, dst: Int16Array = new Int16Array(bytes.length)): Int16Array {
-  if (dst.length < bytes.length) throw new CodecError(CodecErrorCode.TooLong, "G.711 destination too small");
+  if (dst.length < bytes.length) throw new CodecError("TOO_LONG", "G.711 destination too small");
   const w = core();
-  for (let done = 0; done < bytes.length; done += w.capacity) {
-    const n = Math.min(w.capacity, bytes.length - done);
-    w.bytes.set(bytes.subarray(done, done + n));
-    if (law === "ulaw") w.e.codec_ulaw_decode(w.bytePtr, n, w.pcmPtr);
-    else w.e.codec_alaw_decode(w.bytePtr, n, w.pcmPtr);
-    dst.set(w.pcm.subarray(0, n), done);
-  }
+  const decode = law === "ulaw" ? w.e.codec_ulaw_decode : w.e.codec_alaw_decode;
+  throughScratch(bytes, w.bytes, w.pcm, dst, w.capacity, decode, w.bytePtr, w.pcmPtr);
   return dst.length === bytes.length ? dst : dst.subarray(0, bytes.length);
 }
 
@@ -149,7 +139,30 @@ export function decodeAlaw(bytes: Uint8Array, dst?: Int16Array): Int16Array {
   return decodeG711("alaw", bytes, dst);
 }
 
-/** L16 helpers need the same scratch; exported for l16.ts only (not re-exported by index.ts). */
+/**
+ * Converts `src` into `dst` through the core's scratch regions, at most `capacity` elements a call:
+ * copy a chunk into `scratchIn` (at `inPtr`), run the core's `convert`, copy the chunk out of
+ * `scratchOut` (at `outPtr`).
+ */
+function throughScratch<I extends Int16Array | Uint8Array, O extends Int16Array | Uint8Array>(
+  src: I,
+  scratchIn: I,
+  scratchOut: O,
+  dst: O,
+  capacity: number,
+  convert: (inPtr: number, n: number, outPtr: number) => number,
+  inPtr: number,
+  outPtr: number,
+): void {
+  for (let done = 0; done < src.length; done += capacity) {
+    const n = Math.min(capacity, src.length - done);
+    scratchIn.set(src.subarray(done, done + n));
+    convert(inPtr, n, outPtr);
+    dst.set(scratchOut.subarray(0, n), done);
+  }
+}
+
+/** @internal L16 helpers need the same scratch; for l16.ts only. */
 export function codecCore(): CodecWasm {
   return core();
 }

@@ -1,6 +1,7 @@
-import { CodecErrorCode, codecFailure } from "./errors.ts";
-import type { CodecParseFailure } from "./errors.ts";
-import { CodecError } from "./errors.ts";
+import { parseFailure, unwrap } from "../errors.ts";
+import type { ParseResult } from "../errors.ts";
+import { CodecError, codecError } from "./errors.ts";
+import type { CodecErrorCode } from "./errors.ts";
 import { codecCore } from "./g711.ts";
 
 /**
@@ -17,7 +18,7 @@ export function l16Size(samples: Int16Array): number {
 /** Writes `samples` as big-endian 16-bit words at `dst[offset]`; returns the bytes written. */
 export function writeL16(samples: Int16Array, dst: Uint8Array, offset: number): number {
   const size = samples.length * 2;
-  if (offset < 0 || offset + size > dst.length) throw new CodecError(CodecErrorCode.TooLong, "L16 destination too small");
+  if (offset < 0 || offset + size > dst.length) throw new CodecError("TOO_LONG", "L16 destination too small");
   const w = codecCore();
   for (let done = 0; done < samples.length; done += w.capacity) {
     const n = Math.min(w.capacity, samples.length - done);
@@ -35,19 +36,13 @@ export function encodeL16(samples: Int16Array): Uint8Array {
   return out;
 }
 
-/** A parsed L16 payload: the samples, host order (a new array). */
-export interface L16Parsed {
-  readonly ok: true;
-  readonly samples: Int16Array;
-}
-
 /**
- * Parses an L16 payload (`bytes[offset..offset+length)`) into host-order samples. An odd length is
- * `BadLength`: RFC 3551 §4.5.11 carries whole 16-bit samples.
+ * Parses an L16 payload (`bytes[offset..offset+length)`) into host-order samples (a new array). An
+ * odd length is `BAD_LENGTH`: RFC 3551 §4.5.11 carries whole 16-bit samples.
  */
-export function parseL16(bytes: Uint8Array, offset = 0, length = bytes.length - offset): L16Parsed | CodecParseFailure {
-  if (offset < 0 || length < 0 || offset + length > bytes.length) return codecFailure(CodecErrorCode.TooShort, offset);
-  if (length & 1) return codecFailure(CodecErrorCode.BadLength, offset + length - 1);
+export function tryParseL16(bytes: Uint8Array, offset = 0, length = bytes.length - offset): ParseResult<Int16Array, CodecErrorCode> {
+  if (offset < 0 || length < 0 || offset + length > bytes.length) return parseFailure("TOO_SHORT", offset);
+  if (length & 1) return parseFailure("BAD_LENGTH", offset + length - 1);
   const count = length >> 1;
   const out = new Int16Array(count);
   const w = codecCore();
@@ -57,12 +52,20 @@ export function parseL16(bytes: Uint8Array, offset = 0, length = bytes.length - 
     w.e.codec_l16_swap(w.bytePtr, n, w.pcmPtr);
     out.set(w.pcm.subarray(0, n), done);
   }
-  return { ok: true, samples: out };
+  return { ok: true, value: out };
 }
 
 /**
- * Pointer-level byte swap for the media engine (host Int16 <-> L16 network order) on buffers in
- * Wasm memory; `dst == src` allowed. Returns n.
+ * {@link tryParseL16} for callers that treat a malformed payload as an exception.
+ * @throws CodecError with the code and byte offset of the problem.
+ */
+export function parseL16(bytes: Uint8Array, offset = 0, length = bytes.length - offset): Int16Array {
+  return unwrap(tryParseL16(bytes, offset, length), codecError);
+}
+
+/**
+ * @internal Pointer-level byte swap for the media engine (host Int16 <-> L16 network order) on
+ * buffers in Wasm memory; `dst == src` allowed. Returns n.
  */
 export function l16SwapAt(src: number, n: number, dst: number): number {
   return codecCore().e.codec_l16_swap(src, n, dst);

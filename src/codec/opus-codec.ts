@@ -83,7 +83,7 @@ abstract class OpusState {
     registry?.register(this, this.#st, this);
   }
 
-  /** The library, for subclasses. */
+  /** The library, for subclasses. @internal */
   protected get lib(): OpusLibrary {
     return this.#lib;
   }

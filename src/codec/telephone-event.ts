@@ -1,5 +1,7 @@
-import { CodecError, CodecErrorCode, codecFailure } from "./errors.ts";
-import type { CodecParseFailure } from "./errors.ts";
+import { parseFailure, unwrap } from "../errors.ts";
+import type { ParseResult } from "../errors.ts";
+import { CodecError, codecError } from "./errors.ts";
+import type { CodecErrorCode } from "./errors.ts";
 
 /** One RFC 4733 named telephone event (§2.3). */
 export interface TelephoneEvent {
@@ -11,12 +13,6 @@ export interface TelephoneEvent {
   readonly volume: number;
   /** Duration so far, in timestamp units, 0..65535 (§2.3). */
   readonly duration: number;
-}
-
-/** A parsed telephone-event payload. */
-export interface TelephoneEventParsed {
-  readonly ok: true;
-  readonly event: TelephoneEvent;
 }
 
 /** Bytes of one event block. */
@@ -37,24 +33,32 @@ export const TELEPHONE_EVENT_SIZE = 4;
  * here. Bytes after the first 4 are ignored (multiple events travel as RFC 2198
  * redundancy, §2.5.1, which wraps the blocks).
  */
-export function parseTelephoneEvent(
+export function tryParseTelephoneEvent(
   bytes: Uint8Array,
   offset = 0,
   length = bytes.length - offset,
-): TelephoneEventParsed | CodecParseFailure {
+): ParseResult<TelephoneEvent, CodecErrorCode> {
   if (offset < 0 || length < TELEPHONE_EVENT_SIZE || offset + length > bytes.length) {
-    return codecFailure(CodecErrorCode.TooShort, offset);
+    return parseFailure("TOO_SHORT", offset);
   }
   const b1 = bytes[offset + 1]!;
   return {
     ok: true,
-    event: {
+    value: {
       event: bytes[offset]!,
       end: (b1 & 0x80) !== 0,
       volume: b1 & 0x3f,
       duration: (bytes[offset + 2]! << 8) | bytes[offset + 3]!,
     },
   };
+}
+
+/**
+ * {@link tryParseTelephoneEvent} for callers that treat a malformed payload as an exception.
+ * @throws CodecError with the code and byte offset of the problem.
+ */
+export function parseTelephoneEvent(bytes: Uint8Array, offset = 0, length = bytes.length - offset): TelephoneEvent {
+  return unwrap(tryParseTelephoneEvent(bytes, offset, length), codecError);
 }
 
 /** Bytes {@link writeTelephoneEvent} writes (always 4). */
@@ -65,9 +69,9 @@ export function telephoneEventSize(_e: TelephoneEvent): number {
 /** Writes `e` at `dst[offset]` (R = 0); returns 4. Throws {@link CodecError} for out-of-range fields. */
 export function writeTelephoneEvent(e: TelephoneEvent, dst: Uint8Array, offset: number): number {
   if (!isUint(e.event, 255) || !isUint(e.volume, 63) || !isUint(e.duration, 0xffff)) {
-    throw new CodecError(CodecErrorCode.FieldOutOfRange, "telephone-event field out of range");
+    throw new CodecError("FIELD_OUT_OF_RANGE", "telephone-event field out of range");
   }
-  if (offset < 0 || offset + 4 > dst.length) throw new CodecError(CodecErrorCode.TooLong, "telephone-event destination too small");
+  if (offset < 0 || offset + 4 > dst.length) throw new CodecError("TOO_LONG", "telephone-event destination too small");
   dst[offset] = e.event;
   dst[offset + 1] = (e.end ? 0x80 : 0) | e.volume;
   dst[offset + 2] = e.duration >>> 8;

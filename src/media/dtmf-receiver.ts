@@ -1,4 +1,4 @@
-import { dtmfDigit, parseTelephoneEvent } from "../codec/index.ts";
+import { dtmfDigit, tryParseTelephoneEvent } from "../codec/index.ts";
 import { checkOption } from "./errors.ts";
 
 /**
@@ -102,12 +102,12 @@ export class DtmfReceiver {
 
   /** Takes one telephone-event packet received at `now` (ms). */
   handlePacket(packet: DtmfPacket, now: number): void {
-    const parsed = parseTelephoneEvent(packet.payload);
+    const parsed = tryParseTelephoneEvent(packet.payload);
     if (!parsed.ok) {
       this.ignored++;
       return;
     }
-    const e = parsed.event;
+    const e = parsed.value;
     const ts = packet.timestamp >>> 0;
     const state = this.#state;
     switch (state) {

@@ -1,4 +1,4 @@
-import { parseComfortNoise } from "../codec/index.ts";
+import { tryParseComfortNoise } from "../codec/index.ts";
 import { ComfortNoiseGenerator } from "./comfort-noise.ts";
 import { JitterBuffer } from "./jitter-buffer.ts";
 import type { JitterBufferOptions, JitterFrame, JitterPacket } from "./jitter-buffer.ts";
@@ -75,8 +75,8 @@ export class AudioPlayout {
       case "comfort-noise": {
         if (frame.packet !== this.#noiseFrom) {
           this.#noiseFrom = frame.packet;
-          const cn = parseComfortNoise(frame.packet!.payload);
-          if (cn.ok) this.#noise.update(cn.noise);
+          const cn = tryParseComfortNoise(frame.packet!.payload);
+          if (cn.ok) this.#noise.update(cn.value);
         }
         const pcm = this.#noise.fill(new Int16Array(n));
         this.#plc?.good(pcm.slice());

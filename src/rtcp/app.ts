@@ -1,5 +1,7 @@
-import { RtcpError, RtcpErrorCode, rtcpFailure } from "./errors.ts";
-import type { RtcpParseFailure } from "./errors.ts";
+import { parseFailure } from "../errors.ts";
+import type { ParseFailure, ParseResultEnd } from "../errors.ts";
+import { RtcpError } from "./errors.ts";
+import type { RtcpErrorCode } from "./errors.ts";
 import { beginRtcpPacket, checkPadding, checkUints, framingOf, put32, RtcpPacketType, u32 } from "./header.ts";
 import type { RtcpPacketCommon } from "./header.ts";
 
@@ -13,13 +15,6 @@ export interface ApplicationDefined extends RtcpPacketCommon {
   readonly name: string;
   /** Application data, a multiple of 4 bytes; a view when parsed. */
   readonly data: Uint8Array;
-}
-
-/** A parsed APP packet; `next` is the offset just past it. */
-export interface ApplicationDefinedParsed {
-  readonly ok: true;
-  readonly packet: ApplicationDefined;
-  readonly next: number;
 }
 
 /**
@@ -39,14 +34,14 @@ export interface ApplicationDefinedParsed {
  *    +-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+
  * ```
  */
-export function parseApplicationDefined(bytes: Uint8Array, offset = 0): ApplicationDefinedParsed | RtcpParseFailure {
+export function tryParseApplicationDefined(bytes: Uint8Array, offset = 0): ParseResultEnd<ApplicationDefined, RtcpErrorCode> {
   const f = framingOf(bytes, offset, RtcpPacketType.APP);
   if (!f.ok) return f;
   const p = f.bodyStart;
-  if (p + 8 > f.bodyEnd) return rtcpFailure(RtcpErrorCode.TooShort, offset);
+  if (p + 8 > f.bodyEnd) return parseFailure("TOO_SHORT", offset);
   return {
     ok: true,
-    packet: {
+    value: {
       type: "app",
       subtype: f.count,
       ssrc: u32(bytes, p),
@@ -54,7 +49,7 @@ export function parseApplicationDefined(bytes: Uint8Array, offset = 0): Applicat
       data: bytes.subarray(p + 8, f.bodyEnd),
       paddingLength: f.paddingLength,
     },
-    next: f.end,
+    end: f.end,
   };
 }
 
@@ -66,7 +61,7 @@ export function applicationDefinedSize(a: ApplicationDefined): number {
 /** Writes `a` at `dst[offset]`; returns the bytes written. */
 export function writeApplicationDefined(a: ApplicationDefined, dst: Uint8Array, offset: number): number {
   if (a.name.length !== 4 || !/^[\x00-\xff]{4}$/.test(a.name)) {
-    throw new RtcpError(RtcpErrorCode.FieldOutOfRange, "APP name must be 4 characters (ASCII)");
+    throw new RtcpError("FIELD_OUT_OF_RANGE", "APP name must be 4 characters (ASCII)");
   }
   checkPadding(a.data.length, a.paddingLength ?? 0);
   checkUints(0xffffffff, { ssrc: a.ssrc });

@@ -1,5 +1,7 @@
-import { RtcpError, RtcpErrorCode, rtcpFailure } from "./errors.ts";
-import type { RtcpParseFailure } from "./errors.ts";
+import { parseFailure } from "../errors.ts";
+import type { ParseFailure, ParseResultEnd } from "../errors.ts";
+import { RtcpError } from "./errors.ts";
+import type { RtcpErrorCode } from "./errors.ts";
 import { beginRtcpPacket, checkUints, framingOf, put32, RtcpPacketType, u32 } from "./header.ts";
 import type { RtcpPacketCommon } from "./header.ts";
 
@@ -10,13 +12,6 @@ export interface Goodbye extends RtcpPacketCommon {
   readonly ssrcs: readonly number[];
   /** Reason for leaving (UTF-8, up to 255 bytes); a view when parsed. */
   readonly reason?: Uint8Array;
-}
-
-/** A parsed BYE; `next` is the offset just past it. */
-export interface GoodbyeParsed {
-  readonly ok: true;
-  readonly packet: Goodbye;
-  readonly next: number;
 }
 
 /**
@@ -36,22 +31,22 @@ export interface GoodbyeParsed {
  *       +-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+
  * ```
  */
-export function parseGoodbye(bytes: Uint8Array, offset = 0): GoodbyeParsed | RtcpParseFailure {
+export function tryParseGoodbye(bytes: Uint8Array, offset = 0): ParseResultEnd<Goodbye, RtcpErrorCode> {
   const f = framingOf(bytes, offset, RtcpPacketType.BYE);
   if (!f.ok) return f;
   const p = f.bodyStart;
-  if (p + f.count * 4 > f.bodyEnd) return rtcpFailure(RtcpErrorCode.BadCount, offset);
+  if (p + f.count * 4 > f.bodyEnd) return parseFailure("BAD_COUNT", offset);
   const ssrcs: number[] = [];
   for (let i = 0; i < f.count; i++) ssrcs.push(u32(bytes, p + i * 4));
   let reason: Uint8Array | undefined;
   const r = p + f.count * 4;
   if (r < f.bodyEnd) {
     const len = bytes[r]!;
-    if (r + 1 + len > f.bodyEnd) return rtcpFailure(RtcpErrorCode.BadItem, r);
+    if (r + 1 + len > f.bodyEnd) return parseFailure("BAD_ITEM", r);
     reason = bytes.subarray(r + 1, r + 1 + len);
   }
   const packet: Goodbye = reason ? { type: "bye", ssrcs, reason, paddingLength: f.paddingLength } : { type: "bye", ssrcs, paddingLength: f.paddingLength };
-  return { ok: true, packet, next: f.end };
+  return { ok: true, value: packet, end: f.end };
 }
 
 /** Bytes {@link writeGoodbye} writes. */
@@ -61,9 +56,9 @@ export function goodbyeSize(b: Goodbye): number {
 
 /** Writes `b` at `dst[offset]`; returns the bytes written. */
 export function writeGoodbye(b: Goodbye, dst: Uint8Array, offset: number): number {
-  if (b.ssrcs.length > 31) throw new RtcpError(RtcpErrorCode.FieldOutOfRange, "at most 31 SSRCs per BYE");
-  if (b.reason && b.reason.length > 255) throw new RtcpError(RtcpErrorCode.FieldOutOfRange, "BYE reason longer than 255 bytes");
-  if ((b.paddingLength ?? 0) & 3) throw new RtcpError(RtcpErrorCode.FieldOutOfRange, "BYE padding must be a multiple of 4");
+  if (b.ssrcs.length > 31) throw new RtcpError("FIELD_OUT_OF_RANGE", "at most 31 SSRCs per BYE");
+  if (b.reason && b.reason.length > 255) throw new RtcpError("FIELD_OUT_OF_RANGE", "BYE reason longer than 255 bytes");
+  if ((b.paddingLength ?? 0) & 3) throw new RtcpError("FIELD_OUT_OF_RANGE", "BYE padding must be a multiple of 4");
   const size = goodbyeSize(b);
   let p = beginRtcpPacket(dst, offset, size, b.ssrcs.length, RtcpPacketType.BYE, b.paddingLength ?? 0);
   for (const s of b.ssrcs) {

@@ -1,26 +1,28 @@
-import { RtcpError, RtcpErrorCode, rtcpFailure } from "./errors.ts";
-import type { RtcpParseFailure } from "./errors.ts";
+import { parseFailure, unwrap } from "../errors.ts";
+import type { ParseResult, ParseResultEnd } from "../errors.ts";
+import { RtcpError, rtcpError } from "./errors.ts";
+import type { RtcpErrorCode } from "./errors.ts";
 import { beginRtcpPacket, readRtcpFraming, RtcpPacketType } from "./header.ts";
 import type { RtcpPacketCommon } from "./header.ts";
-import { parseSenderReport, senderReportSize, writeSenderReport } from "./sender-report.ts";
+import { tryParseSenderReport, senderReportSize, writeSenderReport } from "./sender-report.ts";
 import type { SenderReport } from "./sender-report.ts";
-import { parseReceiverReport, receiverReportSize, writeReceiverReport } from "./receiver-report.ts";
+import { tryParseReceiverReport, receiverReportSize, writeReceiverReport } from "./receiver-report.ts";
 import type { ReceiverReport } from "./receiver-report.ts";
-import { parseSourceDescription, sourceDescriptionSize, writeSourceDescription } from "./sdes.ts";
+import { tryParseSourceDescription, sourceDescriptionSize, writeSourceDescription } from "./sdes.ts";
 import type { SourceDescription } from "./sdes.ts";
-import { goodbyeSize, parseGoodbye, writeGoodbye } from "./bye.ts";
+import { goodbyeSize, tryParseGoodbye, writeGoodbye } from "./bye.ts";
 import type { Goodbye } from "./bye.ts";
-import { applicationDefinedSize, parseApplicationDefined, writeApplicationDefined } from "./app.ts";
+import { applicationDefinedSize, tryParseApplicationDefined, writeApplicationDefined } from "./app.ts";
 import type { ApplicationDefined } from "./app.ts";
-import { genericFeedbackSize, parseGenericFeedback, writeGenericFeedback } from "./feedback.ts";
+import { genericFeedbackSize, tryParseGenericFeedback, writeGenericFeedback } from "./feedback.ts";
 import type { GenericFeedback } from "./feedback.ts";
-import { genericNackSize, NACK_FMT, parseGenericNack, writeGenericNack } from "./nack.ts";
+import { genericNackSize, NACK_FMT, tryParseGenericNack, writeGenericNack } from "./nack.ts";
 import type { GenericNack } from "./nack.ts";
-import { parsePictureLossIndication, pictureLossIndicationSize, PLI_FMT, writePictureLossIndication } from "./pli.ts";
+import { tryParsePictureLossIndication, pictureLossIndicationSize, PLI_FMT, writePictureLossIndication } from "./pli.ts";
 import type { PictureLossIndication } from "./pli.ts";
-import { FIR_FMT, fullIntraRequestSize, parseFullIntraRequest, writeFullIntraRequest } from "./fir.ts";
+import { FIR_FMT, fullIntraRequestSize, tryParseFullIntraRequest, writeFullIntraRequest } from "./fir.ts";
 import type { FullIntraRequest } from "./fir.ts";
-import { extendedReportSize, parseExtendedReport, writeExtendedReport } from "./xr.ts";
+import { extendedReportSize, tryParseExtendedReport, writeExtendedReport } from "./xr.ts";
 import type { ExtendedReport } from "./xr.ts";
 
 /** An RTCP packet of a type not decoded here, kept as bytes. */
@@ -47,64 +49,63 @@ export type RtcpPacket =
   | ExtendedReport
   | UnknownRtcpPacket;
 
-/** One parsed packet and the offset after it. */
-export interface RtcpPacketParsed {
-  readonly ok: true;
-  readonly packet: RtcpPacket;
-  readonly next: number;
-}
-
-/** Parses one RTCP packet of any type at `offset` (for compound parsing, see {@link parseRtcpCompound}). */
-export function parseRtcpPacket(bytes: Uint8Array, offset = 0): RtcpPacketParsed | RtcpParseFailure {
+/**
+ * Parses one RTCP packet of any type at `offset`; `end` in the result is the offset just past it.
+ * A compound datagram is parsed, with its validity checks, by {@link tryParseRtcpCompound}.
+ * Never throws: bad input gives a failure value ({@link RtcpErrorCode}, byte offset).
+ */
+export function tryParseRtcpPacket(bytes: Uint8Array, offset = 0): ParseResultEnd<RtcpPacket, RtcpErrorCode> {
   const f = readRtcpFraming(bytes, offset);
   if (!f.ok) return f;
   switch (f.packetType) {
     case RtcpPacketType.SR:
-      return parseSenderReport(bytes, offset);
+      return tryParseSenderReport(bytes, offset);
     case RtcpPacketType.RR:
-      return parseReceiverReport(bytes, offset);
+      return tryParseReceiverReport(bytes, offset);
     case RtcpPacketType.SDES:
-      return parseSourceDescription(bytes, offset);
+      return tryParseSourceDescription(bytes, offset);
     case RtcpPacketType.BYE:
-      return parseGoodbye(bytes, offset);
+      return tryParseGoodbye(bytes, offset);
     case RtcpPacketType.APP:
-      return parseApplicationDefined(bytes, offset);
+      return tryParseApplicationDefined(bytes, offset);
     case RtcpPacketType.RTPFB:
-      return f.count === NACK_FMT ? parseGenericNack(bytes, offset) : parseGenericFeedback(bytes, offset);
+      return f.count === NACK_FMT ? tryParseGenericNack(bytes, offset) : tryParseGenericFeedback(bytes, offset);
     case RtcpPacketType.PSFB:
-      if (f.count === PLI_FMT) return parsePictureLossIndication(bytes, offset);
-      if (f.count === FIR_FMT) return parseFullIntraRequest(bytes, offset);
-      return parseGenericFeedback(bytes, offset);
+      if (f.count === PLI_FMT) return tryParsePictureLossIndication(bytes, offset);
+      if (f.count === FIR_FMT) return tryParseFullIntraRequest(bytes, offset);
+      return tryParseGenericFeedback(bytes, offset);
     case RtcpPacketType.XR:
-      return parseExtendedReport(bytes, offset);
+      return tryParseExtendedReport(bytes, offset);
     default:
       return {
         ok: true,
-        packet: {
+        value: {
           type: "unknown",
           packetType: f.packetType,
           count: f.count,
           body: bytes.subarray(f.bodyStart, f.bodyEnd),
           paddingLength: f.paddingLength,
         },
-        next: f.end,
+        end: f.end,
       };
   }
 }
 
-/** Options of {@link parseRtcpCompound}. */
+/**
+ * {@link tryParseRtcpPacket} for callers that treat a malformed packet as an exception.
+ * @throws RtcpError with the code and byte offset of the problem.
+ */
+export function parseRtcpPacket(bytes: Uint8Array, offset = 0): RtcpPacket {
+  return unwrap(tryParseRtcpPacket(bytes, offset), rtcpError);
+}
+
+/** Options of {@link tryParseRtcpCompound} and {@link parseRtcpCompound}. */
 export interface ParseRtcpCompoundOptions {
   /**
    * Accept reduced-size RTCP (RFC 5506 §3): the datagram need not start with SR/RR. Negotiated
    * with `a=rtcp-rsize`. Default false: the RFC 3550 A.2 first-packet rule applies.
    */
   readonly reducedSize?: boolean;
-}
-
-/** A parsed compound (or, with reduced size, non-compound) RTCP datagram. */
-export interface RtcpCompoundParsed {
-  readonly ok: true;
-  readonly packets: RtcpPacket[];
 }
 
 /**
@@ -114,16 +115,17 @@ export interface RtcpCompoundParsed {
  *   up exactly to the datagram's length;
  * - the first packet is SR or RR, and its P bit is clear (unless `reducedSize`, RFC 5506 §3.1);
  * - only the last packet may carry padding (§6.4.1).
- * The packets' own checks (counts, items) apply too. Never throws on bad input.
+ * The packets' own checks (counts, items) apply too. The result is the packets in order. Never
+ * throws: bad input gives a failure value ({@link RtcpErrorCode}, byte offset).
  */
-export function parseRtcpCompound(
+export function tryParseRtcpCompound(
   bytes: Uint8Array,
   offset = 0,
   length = bytes.length - offset,
   options?: ParseRtcpCompoundOptions,
-): RtcpCompoundParsed | RtcpParseFailure {
-  if (offset < 0 || length < 0 || offset + length > bytes.length) return rtcpFailure(RtcpErrorCode.TooShort, offset);
-  if (length === 0) return rtcpFailure(RtcpErrorCode.Empty, offset);
+): ParseResult<RtcpPacket[], RtcpErrorCode> {
+  if (offset < 0 || length < 0 || offset + length > bytes.length) return parseFailure("TOO_SHORT", offset);
+  if (length === 0) return parseFailure("EMPTY", offset);
   const end = offset + length;
   // Parse within a view bounded by the datagram so no packet can read past it.
   const view = offset === 0 && end === bytes.length ? bytes : bytes.subarray(0, end);
@@ -134,17 +136,30 @@ export function parseRtcpCompound(
     if (!f.ok) return f;
     if (packets.length === 0 && !options?.reducedSize) {
       if (f.packetType !== RtcpPacketType.SR && f.packetType !== RtcpPacketType.RR) {
-        return rtcpFailure(RtcpErrorCode.FirstNotReport, p + 1);
+        return parseFailure("FIRST_NOT_REPORT", p + 1);
       }
-      if (f.padding) return rtcpFailure(RtcpErrorCode.PaddingNotLast, p);
+      if (f.padding) return parseFailure("PADDING_NOT_LAST", p);
     }
-    if (f.padding && f.end !== end) return rtcpFailure(RtcpErrorCode.PaddingNotLast, p);
-    const r = parseRtcpPacket(view, p);
+    if (f.padding && f.end !== end) return parseFailure("PADDING_NOT_LAST", p);
+    const r = tryParseRtcpPacket(view, p);
     if (!r.ok) return r;
-    packets.push(r.packet);
-    p = r.next;
+    packets.push(r.value);
+    p = r.end;
   }
-  return { ok: true, packets };
+  return { ok: true, value: packets };
+}
+
+/**
+ * {@link tryParseRtcpCompound} for callers that treat a malformed datagram as an exception.
+ * @throws RtcpError with the code and byte offset of the problem.
+ */
+export function parseRtcpCompound(
+  bytes: Uint8Array,
+  offset = 0,
+  length = bytes.length - offset,
+  options?: ParseRtcpCompoundOptions,
+): RtcpPacket[] {
+  return unwrap(tryParseRtcpCompound(bytes, offset, length, options), rtcpError);
 }
 
 /** Bytes {@link writeRtcpPacket} writes for `p`. */
@@ -205,7 +220,7 @@ export function writeRtcpPacket(p: RtcpPacket, dst: Uint8Array, offset: number):
     case "unknown": {
       const size = rtcpPacketSize(p);
       if (!Number.isInteger(p.packetType) || p.packetType < 0 || p.packetType > 255) {
-        throw new RtcpError(RtcpErrorCode.FieldOutOfRange, "packet type must be 0..255");
+        throw new RtcpError("FIELD_OUT_OF_RANGE", "packet type must be 0..255");
       }
       const at = beginRtcpPacket(dst, offset, size, p.count, p.packetType, p.paddingLength ?? 0);
       dst.set(p.body, at);
@@ -232,11 +247,18 @@ export function writeRtcpCompound(packets: readonly RtcpPacket[], dst: Uint8Arra
   let p = offset;
   packets.forEach((pk, i) => {
     if ((pk.paddingLength ?? 0) > 0 && i !== packets.length - 1) {
-      throw new RtcpError(RtcpErrorCode.PaddingNotLast, "only the last packet of a compound may be padded");
+      throw new RtcpError("PADDING_NOT_LAST", "only the last packet of a compound may be padded");
     }
     p += writeRtcpPacket(pk, dst, p);
   });
   return p - offset;
+}
+
+/** Encodes one packet into a new array. */
+export function encodeRtcpPacket(p: RtcpPacket): Uint8Array {
+  const out = new Uint8Array(rtcpPacketSize(p));
+  writeRtcpPacket(p, out, 0);
+  return out;
 }
 
 /** Encodes packets as one compound datagram in a new array. */

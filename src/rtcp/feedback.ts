@@ -1,5 +1,6 @@
-import { rtcpFailure, RtcpErrorCode } from "./errors.ts";
-import type { RtcpParseFailure } from "./errors.ts";
+import { parseFailure } from "../errors.ts";
+import type { ParseFailure, ParseResultEnd } from "../errors.ts";
+import type { RtcpErrorCode } from "./errors.ts";
 import { beginRtcpPacket, checkPadding, checkUints, framingOf, put32, RtcpPacketType, u32 } from "./header.ts";
 import type { RtcpFraming, RtcpPacketCommon } from "./header.ts";
 
@@ -28,10 +29,10 @@ export interface FeedbackFraming {
 }
 
 /** Reads the feedback header of a packet of `packetType`; the FCI is `[fci, f.bodyEnd)`. */
-export function readFeedback(bytes: Uint8Array, offset: number, packetType: number): FeedbackFraming | RtcpParseFailure {
+export function readFeedback(bytes: Uint8Array, offset: number, packetType: number): FeedbackFraming | ParseFailure<RtcpErrorCode> {
   const f = framingOf(bytes, offset, packetType);
   if (!f.ok) return f;
-  if (f.bodyStart + 8 > f.bodyEnd) return rtcpFailure(RtcpErrorCode.TooShort, offset);
+  if (f.bodyStart + 8 > f.bodyEnd) return parseFailure("TOO_SHORT", offset);
   return { f, senderSsrc: u32(bytes, f.bodyStart), mediaSsrc: u32(bytes, f.bodyStart + 4), fci: f.bodyStart + 8 };
 }
 
@@ -65,22 +66,15 @@ export interface GenericFeedback extends RtcpPacketCommon {
   readonly fci: Uint8Array;
 }
 
-/** A parsed generic feedback message. */
-export interface GenericFeedbackParsed {
-  readonly ok: true;
-  readonly packet: GenericFeedback;
-  readonly next: number;
-}
-
 /** Parses any RTPFB or PSFB message at `offset` without decoding its FCI (RFC 4585 §6.1). */
-export function parseGenericFeedback(bytes: Uint8Array, offset = 0): GenericFeedbackParsed | RtcpParseFailure {
+export function tryParseGenericFeedback(bytes: Uint8Array, offset = 0): ParseResultEnd<GenericFeedback, RtcpErrorCode> {
   const pt = offset >= 0 && offset + 1 < bytes.length ? bytes[offset + 1]! : 0;
   const type = pt === RtcpPacketType.RTPFB ? "rtpfb" : "psfb";
   const h = readFeedback(bytes, offset, pt === RtcpPacketType.RTPFB ? RtcpPacketType.RTPFB : RtcpPacketType.PSFB);
   if (!("f" in h)) return h;
   return {
     ok: true,
-    packet: {
+    value: {
       type,
       fmt: h.f.count,
       senderSsrc: h.senderSsrc,
@@ -88,7 +82,7 @@ export function parseGenericFeedback(bytes: Uint8Array, offset = 0): GenericFeed
       fci: bytes.subarray(h.fci, h.f.bodyEnd),
       paddingLength: h.f.paddingLength,
     },
-    next: h.f.end,
+    end: h.f.end,
   };
 }
 

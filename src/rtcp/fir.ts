@@ -1,5 +1,7 @@
-import { RtcpError, RtcpErrorCode, rtcpFailure } from "./errors.ts";
-import type { RtcpParseFailure } from "./errors.ts";
+import { parseFailure } from "../errors.ts";
+import type { ParseFailure, ParseResultEnd } from "../errors.ts";
+import { RtcpError } from "./errors.ts";
+import type { RtcpErrorCode } from "./errors.ts";
 import { put32, RtcpPacketType, u32 } from "./header.ts";
 import type { RtcpPacketCommon } from "./header.ts";
 import { beginFeedback, readFeedback } from "./feedback.ts";
@@ -23,13 +25,6 @@ export interface FullIntraRequest extends RtcpPacketCommon {
   readonly entries: readonly FirEntry[];
 }
 
-/** A parsed FIR. */
-export interface FullIntraRequestParsed {
-  readonly ok: true;
-  readonly packet: FullIntraRequest;
-  readonly next: number;
-}
-
 /**
  * Parses a FIR at `offset` (RFC 5104 §4.3.1.1).
  *
@@ -45,18 +40,18 @@ export interface FullIntraRequestParsed {
  * The FCI holds one or more 8-byte entries; anything else is `BadLength`. The reserved bits are
  * ignored on receipt and written as zero.
  */
-export function parseFullIntraRequest(bytes: Uint8Array, offset = 0): FullIntraRequestParsed | RtcpParseFailure {
+export function tryParseFullIntraRequest(bytes: Uint8Array, offset = 0): ParseResultEnd<FullIntraRequest, RtcpErrorCode> {
   const h = readFeedback(bytes, offset, RtcpPacketType.PSFB);
   if (!("f" in h)) return h;
-  if (h.f.count !== FIR_FMT) return rtcpFailure(RtcpErrorCode.WrongType, offset);
+  if (h.f.count !== FIR_FMT) return parseFailure("WRONG_TYPE", offset);
   const len = h.f.bodyEnd - h.fci;
-  if (len < 8 || len % 8 !== 0) return rtcpFailure(RtcpErrorCode.BadLength, offset + 2);
+  if (len < 8 || len % 8 !== 0) return parseFailure("BAD_LENGTH", offset + 2);
   const entries: FirEntry[] = [];
   for (let p = h.fci; p < h.f.bodyEnd; p += 8) entries.push({ ssrc: u32(bytes, p), sequenceNumber: bytes[p + 4]! });
   return {
     ok: true,
-    packet: { type: "fir", senderSsrc: h.senderSsrc, mediaSsrc: h.mediaSsrc, entries, paddingLength: h.f.paddingLength },
-    next: h.f.end,
+    value: { type: "fir", senderSsrc: h.senderSsrc, mediaSsrc: h.mediaSsrc, entries, paddingLength: h.f.paddingLength },
+    end: h.f.end,
   };
 }
 
@@ -67,11 +62,11 @@ export function fullIntraRequestSize(f: FullIntraRequest): number {
 
 /** Writes `f` at `dst[offset]`; returns the bytes written. */
 export function writeFullIntraRequest(f: FullIntraRequest, dst: Uint8Array, offset: number): number {
-  if (f.entries.length < 1) throw new RtcpError(RtcpErrorCode.FieldOutOfRange, "a FIR needs at least one entry");
+  if (f.entries.length < 1) throw new RtcpError("FIELD_OUT_OF_RANGE", "a FIR needs at least one entry");
   let p = beginFeedback(dst, offset, RtcpPacketType.PSFB, FIR_FMT, f.senderSsrc, f.mediaSsrc, f.entries.length * 8, f.paddingLength ?? 0);
   for (const e of f.entries) {
     if (!Number.isInteger(e.sequenceNumber) || e.sequenceNumber < 0 || e.sequenceNumber > 255 || !Number.isInteger(e.ssrc) || e.ssrc < 0 || e.ssrc > 0xffffffff) {
-      throw new RtcpError(RtcpErrorCode.FieldOutOfRange, "FIR entry out of range");
+      throw new RtcpError("FIELD_OUT_OF_RANGE", "FIR entry out of range");
     }
     put32(dst, p, e.ssrc);
     dst[p + 4] = e.sequenceNumber;

@@ -1,5 +1,7 @@
-import { RtcpError, RtcpErrorCode, rtcpFailure } from "./errors.ts";
-import type { RtcpParseFailure } from "./errors.ts";
+import { parseFailure } from "../errors.ts";
+import type { ParseFailure } from "../errors.ts";
+import { RtcpError } from "./errors.ts";
+import type { RtcpErrorCode } from "./errors.ts";
 
 /** RTCP packet types (RFC 3550 §12.1, RFC 4585 §6.1, RFC 3611 §2). */
 export const RtcpPacketType = {
@@ -54,17 +56,17 @@ export interface RtcpFraming {
  * Checks version 2 and that the length field stays inside `limit` (RFC 3550 A.2), and the padding
  * count when P is set.
  */
-export function readRtcpFraming(bytes: Uint8Array, offset: number, limit = bytes.length): RtcpFraming | RtcpParseFailure {
-  if (offset < 0 || limit > bytes.length || offset + 4 > limit) return rtcpFailure(RtcpErrorCode.TooShort, offset);
+export function readRtcpFraming(bytes: Uint8Array, offset: number, limit = bytes.length): RtcpFraming | ParseFailure<RtcpErrorCode> {
+  if (offset < 0 || limit > bytes.length || offset + 4 > limit) return parseFailure("TOO_SHORT", offset);
   const b0 = bytes[offset]!;
-  if (b0 >> 6 !== 2) return rtcpFailure(RtcpErrorCode.BadVersion, offset);
+  if (b0 >> 6 !== 2) return parseFailure("BAD_VERSION", offset);
   const end = offset + (((bytes[offset + 2]! << 8) | bytes[offset + 3]!) + 1) * 4;
-  if (end > limit) return rtcpFailure(RtcpErrorCode.BadLength, offset + 2);
+  if (end > limit) return parseFailure("BAD_LENGTH", offset + 2);
   let paddingLength = 0;
   const padding = (b0 & 0x20) !== 0;
   if (padding) {
     paddingLength = bytes[end - 1]!;
-    if (paddingLength === 0 || paddingLength > end - offset - 4) return rtcpFailure(RtcpErrorCode.BadPadding, end - 1);
+    if (paddingLength === 0 || paddingLength > end - offset - 4) return parseFailure("BAD_PADDING", end - 1);
   }
   return {
     ok: true,
@@ -79,10 +81,10 @@ export function readRtcpFraming(bytes: Uint8Array, offset: number, limit = bytes
 }
 
 /** Reads a packet's framing and checks its type: the first step of every typed parser. */
-export function framingOf(bytes: Uint8Array, offset: number, packetType: number): RtcpFraming | RtcpParseFailure {
+export function framingOf(bytes: Uint8Array, offset: number, packetType: number): RtcpFraming | ParseFailure<RtcpErrorCode> {
   const f = readRtcpFraming(bytes, offset);
   if (!f.ok) return f;
-  if (f.packetType !== packetType) return rtcpFailure(RtcpErrorCode.WrongType, offset + 1);
+  if (f.packetType !== packetType) return parseFailure("WRONG_TYPE", offset + 1);
   return f;
 }
 
@@ -103,11 +105,11 @@ export function beginRtcpPacket(
   packetType: number,
   paddingLength = 0,
 ): number {
-  if (offset < 0 || offset + size > dst.length) throw new RtcpError(RtcpErrorCode.TooLong, "RTCP destination too small");
-  if (size & 3 || size > 0x40000) throw new RtcpError(RtcpErrorCode.FieldOutOfRange, "RTCP packet size must be a multiple of 4, <= 256 KiB");
-  if (!Number.isInteger(count) || count < 0 || count > 31) throw new RtcpError(RtcpErrorCode.FieldOutOfRange, `RTCP count ${count} > 31`);
+  if (offset < 0 || offset + size > dst.length) throw new RtcpError("TOO_LONG", "RTCP destination too small", { offset });
+  if (size & 3 || size > 0x40000) throw new RtcpError("FIELD_OUT_OF_RANGE", "RTCP packet size must be a multiple of 4, <= 256 KiB");
+  if (!Number.isInteger(count) || count < 0 || count > 31) throw new RtcpError("FIELD_OUT_OF_RANGE", `RTCP count ${count} > 31`);
   if (!Number.isInteger(paddingLength) || paddingLength < 0 || paddingLength > 255) {
-    throw new RtcpError(RtcpErrorCode.FieldOutOfRange, "RTCP padding must be 0..255");
+    throw new RtcpError("FIELD_OUT_OF_RANGE", "RTCP padding must be 0..255");
   }
   dst[offset] = 0x80 | (paddingLength > 0 ? 0x20 : 0) | count;
   dst[offset + 1] = packetType;
@@ -124,14 +126,16 @@ export function beginRtcpPacket(
 /** Checks that a packet's padding keeps it 32-bit aligned (RFC 3550 §6.4.1). */
 export function checkPadding(bodyLength: number, paddingLength: number): void {
   if ((bodyLength + paddingLength) & 3) {
-    throw new RtcpError(RtcpErrorCode.FieldOutOfRange, "RTCP body + padding must be a multiple of 4");
+    throw new RtcpError("FIELD_OUT_OF_RANGE", "RTCP body + padding must be a multiple of 4");
   }
 }
 
+/** Big-endian u32 at `i`. */
 export function u32(b: Uint8Array, i: number): number {
   return ((b[i]! << 24) | (b[i + 1]! << 16) | (b[i + 2]! << 8) | b[i + 3]!) >>> 0;
 }
 
+/** Writes `v` as a big-endian u32 at `i`. */
 export function put32(b: Uint8Array, i: number, v: number): void {
   b[i] = v >>> 24;
   b[i + 1] = (v >>> 16) & 0xff;
@@ -139,6 +143,7 @@ export function put32(b: Uint8Array, i: number, v: number): void {
   b[i + 3] = v & 0xff;
 }
 
+/** Whether `v` is an integer in [0, max]. */
 export function isUint(v: number, max: number): boolean {
   return Number.isInteger(v) && v >= 0 && v <= max;
 }
@@ -146,6 +151,6 @@ export function isUint(v: number, max: number): boolean {
 /** Throws FieldOutOfRange unless every named value is an integer in [0, max]. */
 export function checkUints(max: number, fields: Record<string, number>): void {
   for (const [k, v] of Object.entries(fields)) {
-    if (!isUint(v, max)) throw new RtcpError(RtcpErrorCode.FieldOutOfRange, `RTCP field ${k} = ${v} out of range`);
+    if (!isUint(v, max)) throw new RtcpError("FIELD_OUT_OF_RANGE", `RTCP field ${k} = ${v} out of range`);
   }
 }

@@ -1,5 +1,7 @@
-import { RtcpError, RtcpErrorCode, rtcpFailure } from "./errors.ts";
-import type { RtcpParseFailure } from "./errors.ts";
+import { parseFailure } from "../errors.ts";
+import type { ParseFailure, ParseResultEnd } from "../errors.ts";
+import { RtcpError } from "./errors.ts";
+import type { RtcpErrorCode } from "./errors.ts";
 import { RtcpPacketType } from "./header.ts";
 import type { RtcpPacketCommon } from "./header.ts";
 import { beginFeedback, readFeedback } from "./feedback.ts";
@@ -23,13 +25,6 @@ export interface GenericNack extends RtcpPacketCommon {
   readonly items: readonly NackItem[];
 }
 
-/** A parsed generic NACK. */
-export interface GenericNackParsed {
-  readonly ok: true;
-  readonly packet: GenericNack;
-  readonly next: number;
-}
-
 /**
  * Parses a generic NACK at `offset` (RFC 4585 §6.2.1).
  *
@@ -42,20 +37,20 @@ export interface GenericNackParsed {
  * ```
  * One or more FCI entries follow the feedback header; a packet with none is `BadCount`.
  */
-export function parseGenericNack(bytes: Uint8Array, offset = 0): GenericNackParsed | RtcpParseFailure {
+export function tryParseGenericNack(bytes: Uint8Array, offset = 0): ParseResultEnd<GenericNack, RtcpErrorCode> {
   const h = readFeedback(bytes, offset, RtcpPacketType.RTPFB);
   if (!("f" in h)) return h;
-  if (h.f.count !== NACK_FMT) return rtcpFailure(RtcpErrorCode.WrongType, offset);
+  if (h.f.count !== NACK_FMT) return parseFailure("WRONG_TYPE", offset);
   const n = (h.f.bodyEnd - h.fci) >> 2;
-  if (n < 1) return rtcpFailure(RtcpErrorCode.BadCount, h.fci);
+  if (n < 1) return parseFailure("BAD_COUNT", h.fci);
   const items: NackItem[] = [];
   for (let i = 0, p = h.fci; i < n; i++, p += 4) {
     items.push({ pid: (bytes[p]! << 8) | bytes[p + 1]!, blp: (bytes[p + 2]! << 8) | bytes[p + 3]! });
   }
   return {
     ok: true,
-    packet: { type: "nack", senderSsrc: h.senderSsrc, mediaSsrc: h.mediaSsrc, items, paddingLength: h.f.paddingLength },
-    next: h.f.end,
+    value: { type: "nack", senderSsrc: h.senderSsrc, mediaSsrc: h.mediaSsrc, items, paddingLength: h.f.paddingLength },
+    end: h.f.end,
   };
 }
 
@@ -66,11 +61,11 @@ export function genericNackSize(n: GenericNack): number {
 
 /** Writes `n` at `dst[offset]`; returns the bytes written. */
 export function writeGenericNack(n: GenericNack, dst: Uint8Array, offset: number): number {
-  if (n.items.length < 1) throw new RtcpError(RtcpErrorCode.FieldOutOfRange, "a generic NACK needs at least one item");
+  if (n.items.length < 1) throw new RtcpError("FIELD_OUT_OF_RANGE", "a generic NACK needs at least one item");
   let p = beginFeedback(dst, offset, RtcpPacketType.RTPFB, NACK_FMT, n.senderSsrc, n.mediaSsrc, n.items.length * 4, n.paddingLength ?? 0);
   for (const it of n.items) {
     if (!Number.isInteger(it.pid) || it.pid < 0 || it.pid > 0xffff || !Number.isInteger(it.blp) || it.blp < 0 || it.blp > 0xffff) {
-      throw new RtcpError(RtcpErrorCode.FieldOutOfRange, "NACK pid/blp must be 16-bit");
+      throw new RtcpError("FIELD_OUT_OF_RANGE", "NACK pid/blp must be 16-bit");
     }
     dst[p] = it.pid >>> 8;
     dst[p + 1] = it.pid & 0xff;

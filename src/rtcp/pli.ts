@@ -1,5 +1,6 @@
-import { rtcpFailure, RtcpErrorCode } from "./errors.ts";
-import type { RtcpParseFailure } from "./errors.ts";
+import { parseFailure } from "../errors.ts";
+import type { ParseFailure, ParseResultEnd } from "../errors.ts";
+import type { RtcpErrorCode } from "./errors.ts";
 import { RtcpPacketType } from "./header.ts";
 import type { RtcpPacketCommon } from "./header.ts";
 import { beginFeedback, readFeedback } from "./feedback.ts";
@@ -14,26 +15,19 @@ export interface PictureLossIndication extends RtcpPacketCommon {
   readonly mediaSsrc: number;
 }
 
-/** A parsed PLI. */
-export interface PictureLossIndicationParsed {
-  readonly ok: true;
-  readonly packet: PictureLossIndication;
-  readonly next: number;
-}
-
 /**
  * Parses a PLI at `offset`. RFC 4585 §6.3.1: a PLI has no parameters, so it carries no FCI and
  * its length field is 2; extra FCI is `BadLength`.
  */
-export function parsePictureLossIndication(bytes: Uint8Array, offset = 0): PictureLossIndicationParsed | RtcpParseFailure {
+export function tryParsePictureLossIndication(bytes: Uint8Array, offset = 0): ParseResultEnd<PictureLossIndication, RtcpErrorCode> {
   const h = readFeedback(bytes, offset, RtcpPacketType.PSFB);
   if (!("f" in h)) return h;
-  if (h.f.count !== PLI_FMT) return rtcpFailure(RtcpErrorCode.WrongType, offset);
-  if (h.fci !== h.f.bodyEnd) return rtcpFailure(RtcpErrorCode.BadLength, offset + 2);
+  if (h.f.count !== PLI_FMT) return parseFailure("WRONG_TYPE", offset);
+  if (h.fci !== h.f.bodyEnd) return parseFailure("BAD_LENGTH", offset + 2);
   return {
     ok: true,
-    packet: { type: "pli", senderSsrc: h.senderSsrc, mediaSsrc: h.mediaSsrc, paddingLength: h.f.paddingLength },
-    next: h.f.end,
+    value: { type: "pli", senderSsrc: h.senderSsrc, mediaSsrc: h.mediaSsrc, paddingLength: h.f.paddingLength },
+    end: h.f.end,
   };
 }
 

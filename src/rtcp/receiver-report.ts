@@ -1,5 +1,7 @@
-import { RtcpError, RtcpErrorCode, rtcpFailure } from "./errors.ts";
-import type { RtcpParseFailure } from "./errors.ts";
+import { parseFailure } from "../errors.ts";
+import type { ParseFailure, ParseResultEnd } from "../errors.ts";
+import { RtcpError } from "./errors.ts";
+import type { RtcpErrorCode } from "./errors.ts";
 import { beginRtcpPacket, checkPadding, checkUints, framingOf, put32, RtcpPacketType, u32 } from "./header.ts";
 import type { RtcpPacketCommon } from "./header.ts";
 import { readReportBlock, REPORT_BLOCK_SIZE, writeReportBlock } from "./report-block.ts";
@@ -14,13 +16,6 @@ export interface ReceiverReport extends RtcpPacketCommon {
   readonly reports: readonly ReportBlock[];
   /** Profile-specific extension (a multiple of 4 bytes); a view when parsed. */
   readonly profileExtension?: Uint8Array;
-}
-
-/** A parsed Receiver Report; `next` is the offset just past it. */
-export interface ReceiverReportParsed {
-  readonly ok: true;
-  readonly packet: ReceiverReport;
-  readonly next: number;
 }
 
 /**
@@ -40,23 +35,23 @@ export interface ReceiverReportParsed {
  *        +-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+
  * ```
  */
-export function parseReceiverReport(bytes: Uint8Array, offset = 0): ReceiverReportParsed | RtcpParseFailure {
+export function tryParseReceiverReport(bytes: Uint8Array, offset = 0): ParseResultEnd<ReceiverReport, RtcpErrorCode> {
   const f = framingOf(bytes, offset, RtcpPacketType.RR);
   if (!f.ok) return f;
   const p = f.bodyStart;
-  if (p + 4 + f.count * REPORT_BLOCK_SIZE > f.bodyEnd) return rtcpFailure(RtcpErrorCode.BadCount, offset);
+  if (p + 4 + f.count * REPORT_BLOCK_SIZE > f.bodyEnd) return parseFailure("BAD_COUNT", offset);
   const reports: ReportBlock[] = [];
   for (let i = 0; i < f.count; i++) reports.push(readReportBlock(bytes, p + 4 + i * REPORT_BLOCK_SIZE));
   return {
     ok: true,
-    packet: {
+    value: {
       type: "rr",
       ssrc: u32(bytes, p),
       reports,
       profileExtension: bytes.subarray(p + 4 + f.count * REPORT_BLOCK_SIZE, f.bodyEnd),
       paddingLength: f.paddingLength,
     },
-    next: f.end,
+    end: f.end,
   };
 }
 
@@ -68,7 +63,7 @@ export function receiverReportSize(rr: ReceiverReport): number {
 /** Writes `rr` at `dst[offset]`; returns the bytes written. */
 export function writeReceiverReport(rr: ReceiverReport, dst: Uint8Array, offset: number): number {
   const size = receiverReportSize(rr);
-  if (rr.reports.length > 31) throw new RtcpError(RtcpErrorCode.FieldOutOfRange, "at most 31 report blocks per RR");
+  if (rr.reports.length > 31) throw new RtcpError("FIELD_OUT_OF_RANGE", "at most 31 report blocks per RR");
   checkPadding(rr.profileExtension?.length ?? 0, rr.paddingLength ?? 0);
   checkUints(0xffffffff, { ssrc: rr.ssrc });
   let p = beginRtcpPacket(dst, offset, size, rr.reports.length, RtcpPacketType.RR, rr.paddingLength ?? 0);

@@ -1,8 +1,6 @@
-import { RtcpError, RtcpErrorCode } from "./errors.ts";
-import { checkUints, put32, u32 } from "./header.ts";
-
 /**
- * A reception report block (RFC 3550 §6.4.1), 24 bytes:
+ * Reception report blocks (RFC 3550 §6.4.1), 24 bytes each; the value type is the RTP layer's
+ * {@link ReportBlock}, which `RtpReceiveStats.report` produces.
  *
  * ```text
  * +=+=+=+=+=+=+=+=+=+=+=+=+=+=+=+=+=+=+=+=+=+=+=+=+=+=+=+=+=+=+=+=+
@@ -20,19 +18,11 @@ import { checkUints, put32, u32 } from "./header.ts";
  * +=+=+=+=+=+=+=+=+=+=+=+=+=+=+=+=+=+=+=+=+=+=+=+=+=+=+=+=+=+=+=+=+
  * ```
  */
-export interface ReportBlock {
-  readonly ssrc: number;
-  /** 8-bit fixed point fraction (lost / expected · 256). */
-  readonly fractionLost: number;
-  /** Signed 24-bit cumulative loss (negative with duplicates). */
-  readonly cumulativeLost: number;
-  readonly extendedHighestSequence: number;
-  readonly jitter: number;
-  /** Middle 32 bits of the NTP timestamp of the last SR. */
-  readonly lastSenderReport: number;
-  /** Delay since that SR, in 1/65536 s. */
-  readonly delaySinceLastSenderReport: number;
-}
+import type { ReportBlock } from "../rtp/receive-stats.ts";
+import { RtcpError } from "./errors.ts";
+import { checkUints, put32, u32 } from "./header.ts";
+
+export type { ReportBlock };
 
 /** Size of one report block. */
 export const REPORT_BLOCK_SIZE = 24;
@@ -63,7 +53,7 @@ export function writeReportBlock(r: ReportBlock, b: Uint8Array, p: number): numb
   });
   checkUints(255, { fractionLost: r.fractionLost });
   if (!Number.isInteger(r.cumulativeLost) || r.cumulativeLost < -0x800000 || r.cumulativeLost > 0x7fffff) {
-    throw new RtcpError(RtcpErrorCode.FieldOutOfRange, "cumulativeLost must fit 24-bit signed");
+    throw new RtcpError("FIELD_OUT_OF_RANGE", "cumulativeLost must fit 24-bit signed");
   }
   put32(b, p, r.ssrc);
   const lost = r.cumulativeLost & 0xffffff;

@@ -1,5 +1,7 @@
-import { RtcpError, RtcpErrorCode, rtcpFailure } from "./errors.ts";
-import type { RtcpParseFailure } from "./errors.ts";
+import { parseFailure } from "../errors.ts";
+import type { ParseFailure, ParseResultEnd } from "../errors.ts";
+import { RtcpError } from "./errors.ts";
+import type { RtcpErrorCode } from "./errors.ts";
 import { beginRtcpPacket, checkUints, framingOf, put32, RtcpPacketType, u32 } from "./header.ts";
 import type { RtcpPacketCommon } from "./header.ts";
 
@@ -36,13 +38,6 @@ export interface SourceDescription extends RtcpPacketCommon {
   readonly chunks: readonly SdesChunk[];
 }
 
-/** A parsed SDES packet; `next` is the offset just past it. */
-export interface SourceDescriptionParsed {
-  readonly ok: true;
-  readonly packet: SourceDescription;
-  readonly next: number;
-}
-
 const encoder = new TextEncoder();
 const decoder = new TextDecoder("utf-8", { fatal: false });
 
@@ -77,18 +72,18 @@ export function sdesItemText(item: SdesItem): string {
  * (§6.5). Exactly SC chunks must fit in the packet (`BadCount` otherwise); an item running past
  * the packet is `BadItem`.
  */
-export function parseSourceDescription(bytes: Uint8Array, offset = 0): SourceDescriptionParsed | RtcpParseFailure {
+export function tryParseSourceDescription(bytes: Uint8Array, offset = 0): ParseResultEnd<SourceDescription, RtcpErrorCode> {
   const f = framingOf(bytes, offset, RtcpPacketType.SDES);
   if (!f.ok) return f;
   const chunks: SdesChunk[] = [];
   let p = f.bodyStart;
   for (let c = 0; c < f.count; c++) {
-    if (p + 4 > f.bodyEnd) return rtcpFailure(RtcpErrorCode.BadCount, p);
+    if (p + 4 > f.bodyEnd) return parseFailure("BAD_COUNT", p);
     const ssrc = u32(bytes, p);
     p += 4;
     const items: SdesItem[] = [];
     for (;;) {
-      if (p >= f.bodyEnd) return rtcpFailure(RtcpErrorCode.BadItem, p);
+      if (p >= f.bodyEnd) return parseFailure("BAD_ITEM", p);
       const type = bytes[p]!;
       if (type === SdesItemType.END) {
         // The null octet, then padding to the next 32-bit boundary (chunks start aligned).
@@ -96,16 +91,16 @@ export function parseSourceDescription(bytes: Uint8Array, offset = 0): SourceDes
         p += f.bodyStart;
         break;
       }
-      if (p + 2 > f.bodyEnd) return rtcpFailure(RtcpErrorCode.BadItem, p);
+      if (p + 2 > f.bodyEnd) return parseFailure("BAD_ITEM", p);
       const len = bytes[p + 1]!;
-      if (p + 2 + len > f.bodyEnd) return rtcpFailure(RtcpErrorCode.BadItem, p);
+      if (p + 2 + len > f.bodyEnd) return parseFailure("BAD_ITEM", p);
       items.push({ type, value: bytes.subarray(p + 2, p + 2 + len) });
       p += 2 + len;
     }
-    if (p > f.bodyEnd) return rtcpFailure(RtcpErrorCode.BadItem, p);
+    if (p > f.bodyEnd) return parseFailure("BAD_ITEM", p);
     chunks.push({ ssrc, items });
   }
-  return { ok: true, packet: { type: "sdes", chunks, paddingLength: f.paddingLength }, next: f.end };
+  return { ok: true, value: { type: "sdes", chunks, paddingLength: f.paddingLength }, end: f.end };
 }
 
 function chunkSize(c: SdesChunk): number {
@@ -124,8 +119,8 @@ export function sourceDescriptionSize(s: SourceDescription): number {
 
 /** Writes `s` at `dst[offset]`; returns the bytes written. */
 export function writeSourceDescription(s: SourceDescription, dst: Uint8Array, offset: number): number {
-  if (s.chunks.length > 31) throw new RtcpError(RtcpErrorCode.FieldOutOfRange, "at most 31 SDES chunks per packet");
-  if ((s.paddingLength ?? 0) & 3) throw new RtcpError(RtcpErrorCode.FieldOutOfRange, "SDES padding must be a multiple of 4");
+  if (s.chunks.length > 31) throw new RtcpError("FIELD_OUT_OF_RANGE", "at most 31 SDES chunks per packet");
+  if ((s.paddingLength ?? 0) & 3) throw new RtcpError("FIELD_OUT_OF_RANGE", "SDES padding must be a multiple of 4");
   const size = sourceDescriptionSize(s);
   let p = beginRtcpPacket(dst, offset, size, s.chunks.length, RtcpPacketType.SDES, s.paddingLength ?? 0);
   for (const c of s.chunks) {
@@ -135,7 +130,7 @@ export function writeSourceDescription(s: SourceDescription, dst: Uint8Array, of
     p += 4;
     for (const i of c.items) {
       if (!Number.isInteger(i.type) || i.type < 1 || i.type > 255 || i.value.length > 255) {
-        throw new RtcpError(RtcpErrorCode.FieldOutOfRange, `SDES item type ${i.type} length ${i.value.length}`);
+        throw new RtcpError("FIELD_OUT_OF_RANGE", `SDES item type ${i.type} length ${i.value.length}`);
       }
       dst[p] = i.type;
       dst[p + 1] = i.value.length;

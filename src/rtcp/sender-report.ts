@@ -1,5 +1,7 @@
-import { RtcpError, RtcpErrorCode, rtcpFailure } from "./errors.ts";
-import type { RtcpParseFailure } from "./errors.ts";
+import { parseFailure } from "../errors.ts";
+import type { ParseFailure, ParseResultEnd } from "../errors.ts";
+import { RtcpError } from "./errors.ts";
+import type { RtcpErrorCode } from "./errors.ts";
 import { beginRtcpPacket, checkPadding, checkUints, framingOf, put32, RtcpPacketType, u32 } from "./header.ts";
 import type { RtcpPacketCommon } from "./header.ts";
 import { readReportBlock, REPORT_BLOCK_SIZE, writeReportBlock } from "./report-block.ts";
@@ -21,13 +23,6 @@ export interface SenderReport extends RtcpPacketCommon {
   readonly reports: readonly ReportBlock[];
   /** Profile-specific extension after the report blocks (a multiple of 4 bytes); a view when parsed. */
   readonly profileExtension?: Uint8Array;
-}
-
-/** A parsed Sender Report; `next` is the offset just past it. */
-export interface SenderReportParsed {
-  readonly ok: true;
-  readonly packet: SenderReport;
-  readonly next: number;
 }
 
 /**
@@ -57,11 +52,11 @@ export interface SenderReportParsed {
  *        +-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+
  * ```
  */
-export function parseSenderReport(bytes: Uint8Array, offset = 0): SenderReportParsed | RtcpParseFailure {
+export function tryParseSenderReport(bytes: Uint8Array, offset = 0): ParseResultEnd<SenderReport, RtcpErrorCode> {
   const f = framingOf(bytes, offset, RtcpPacketType.SR);
   if (!f.ok) return f;
   const p = f.bodyStart;
-  if (p + 24 + f.count * REPORT_BLOCK_SIZE > f.bodyEnd) return rtcpFailure(RtcpErrorCode.BadCount, offset);
+  if (p + 24 + f.count * REPORT_BLOCK_SIZE > f.bodyEnd) return parseFailure("BAD_COUNT", offset);
   const reports: ReportBlock[] = [];
   for (let i = 0; i < f.count; i++) reports.push(readReportBlock(bytes, p + 24 + i * REPORT_BLOCK_SIZE));
   const packet: SenderReport = {
@@ -76,7 +71,7 @@ export function parseSenderReport(bytes: Uint8Array, offset = 0): SenderReportPa
     profileExtension: bytes.subarray(p + 24 + f.count * REPORT_BLOCK_SIZE, f.bodyEnd),
     paddingLength: f.paddingLength,
   };
-  return { ok: true, packet, next: f.end };
+  return { ok: true, value: packet, end: f.end };
 }
 
 /** Bytes {@link writeSenderReport} writes. */
@@ -88,7 +83,7 @@ export function senderReportSize(sr: SenderReport): number {
 export function writeSenderReport(sr: SenderReport, dst: Uint8Array, offset: number): number {
   const size = senderReportSize(sr);
   const ext = sr.profileExtension?.length ?? 0;
-  if (sr.reports.length > 31) throw new RtcpError(RtcpErrorCode.FieldOutOfRange, "at most 31 report blocks per SR");
+  if (sr.reports.length > 31) throw new RtcpError("FIELD_OUT_OF_RANGE", "at most 31 report blocks per SR");
   checkPadding(ext, sr.paddingLength ?? 0);
   checkUints(0xffffffff, {
     ssrc: sr.ssrc,

@@ -1,5 +1,7 @@
-import { RtcpError, RtcpErrorCode, rtcpFailure } from "./errors.ts";
-import type { RtcpParseFailure } from "./errors.ts";
+import { parseFailure } from "../errors.ts";
+import type { ParseFailure, ParseResultEnd } from "../errors.ts";
+import { RtcpError } from "./errors.ts";
+import type { RtcpErrorCode } from "./errors.ts";
 import { beginRtcpPacket, checkUints, framingOf, put32, RtcpPacketType, u32 } from "./header.ts";
 import type { RtcpPacketCommon } from "./header.ts";
 
@@ -84,13 +86,6 @@ export interface ExtendedReport extends RtcpPacketCommon {
   readonly blocks: readonly XrBlock[];
 }
 
-/** A parsed XR packet. */
-export interface ExtendedReportParsed {
-  readonly ok: true;
-  readonly packet: ExtendedReport;
-  readonly next: number;
-}
-
 /** Whether an XR block is a decoded VoIP Metrics block. */
 export function isVoipMetricsBlock(b: XrBlock): b is VoipMetricsBlock {
   return b.blockType === XR_VOIP_METRICS && "jbAbsMax" in b;
@@ -116,20 +111,20 @@ const u16 = (b: Uint8Array, p: number) => (b[p]! << 8) | b[p + 1]!;
  * ```
  * A block running past the packet, or a VoIP Metrics block whose length is not 8, is `BadItem`.
  */
-export function parseExtendedReport(bytes: Uint8Array, offset = 0): ExtendedReportParsed | RtcpParseFailure {
+export function tryParseExtendedReport(bytes: Uint8Array, offset = 0): ParseResultEnd<ExtendedReport, RtcpErrorCode> {
   const f = framingOf(bytes, offset, RtcpPacketType.XR);
   if (!f.ok) return f;
-  if (f.bodyStart + 4 > f.bodyEnd) return rtcpFailure(RtcpErrorCode.TooShort, offset);
+  if (f.bodyStart + 4 > f.bodyEnd) return parseFailure("TOO_SHORT", offset);
   const blocks: XrBlock[] = [];
   let p = f.bodyStart + 4;
   while (p < f.bodyEnd) {
-    if (p + 4 > f.bodyEnd) return rtcpFailure(RtcpErrorCode.BadItem, p);
+    if (p + 4 > f.bodyEnd) return parseFailure("BAD_ITEM", p);
     const bt = bytes[p]!;
     const len = u16(bytes, p + 2) * 4;
     const end = p + 4 + len;
-    if (end > f.bodyEnd) return rtcpFailure(RtcpErrorCode.BadItem, p);
+    if (end > f.bodyEnd) return parseFailure("BAD_ITEM", p);
     if (bt === XR_VOIP_METRICS) {
-      if (len !== 32) return rtcpFailure(RtcpErrorCode.BadItem, p);
+      if (len !== 32) return parseFailure("BAD_ITEM", p);
       const q = p + 4;
       blocks.push({
         blockType: XR_VOIP_METRICS,
@@ -160,7 +155,7 @@ export function parseExtendedReport(bytes: Uint8Array, offset = 0): ExtendedRepo
     }
     p = end;
   }
-  return { ok: true, packet: { type: "xr", ssrc: u32(bytes, f.bodyStart), blocks, paddingLength: f.paddingLength }, next: f.end };
+  return { ok: true, value: { type: "xr", ssrc: u32(bytes, f.bodyStart), blocks, paddingLength: f.paddingLength }, end: f.end };
 }
 
 function blockSize(b: XrBlock): number {
@@ -194,7 +189,7 @@ export function writeExtendedReport(x: ExtendedReport, dst: Uint8Array, offset: 
       });
       checkUints(0xffffffff, { ssrc: b.ssrc });
       for (const v of [b.signalLevel, b.noiseLevel]) {
-        if (!Number.isInteger(v) || v < -128 || v > 127) throw new RtcpError(RtcpErrorCode.FieldOutOfRange, "XR signal/noise level must be 8-bit signed");
+        if (!Number.isInteger(v) || v < -128 || v > 127) throw new RtcpError("FIELD_OUT_OF_RANGE", "XR signal/noise level must be 8-bit signed");
       }
       dst.set([XR_VOIP_METRICS, 0, 0, 8], p);
       const q = p + 4;
@@ -210,7 +205,7 @@ export function writeExtendedReport(x: ExtendedReport, dst: Uint8Array, offset: 
       put16(dst, q + 30, b.jbAbsMax);
       p += 36;
     } else {
-      if (b.data.length & 3 || b.data.length > 0x3fffc) throw new RtcpError(RtcpErrorCode.FieldOutOfRange, "XR block data must be a multiple of 4 bytes");
+      if (b.data.length & 3 || b.data.length > 0x3fffc) throw new RtcpError("FIELD_OUT_OF_RANGE", "XR block data must be a multiple of 4 bytes");
       checkUints(255, { blockType: b.blockType, typeSpecific: b.typeSpecific });
       dst[p] = b.blockType;
       dst[p + 1] = b.typeSpecific;

@@ -1,65 +1,35 @@
 import { SiphonError } from "../errors.ts";
+import type { ParseFailure } from "../errors.ts";
+import { RTP_ERROR_BY_NUMBER, RTP_ERROR_TEXT } from "./abi.generated.ts";
+import type { RtpErrorCode } from "./abi.generated.ts";
+
+export type { RtpErrorCode };
 
 /**
- * Error codes of the RTP layer. The same positive integers cross the Wasm boundary, negated, as the
- * return value of `rtp_parse` and friends (assembly/rtp/index.ts).
+ * The code of a negative result of the allocation-free paths (`RtpHeaderReader.read`,
+ * `RtpBatch.status`), which return integers so that nothing is allocated per packet; undefined for
+ * a non-negative result.
  */
-export const RtpErrorCode = {
-  /** Fewer than the 12 bytes of the fixed header (RFC 3550 §5.1). */
-  TooShort: 1,
-  /** The version field is not 2 (RFC 3550 §5.1, A.1). */
-  BadVersion: 2,
-  /** The CSRC list announced by CC runs past the end of the packet. */
-  CsrcTruncated: 3,
-  /** The header extension (RFC 3550 §5.3.1) runs past the end of the packet. */
-  ExtensionTruncated: 4,
-  /** P is set but the padding count is zero or larger than the payload (RFC 3550 A.1). */
-  BadPadding: 5,
-  /** The packet does not fit the destination or the scratch buffer. */
-  TooLong: 6,
-  /** An RFC 8285 extension element runs past the extension, or uses a reserved ID. */
-  BadExtensionElement: 7,
-  /** The extension's "defined by profile" field is neither 0xBEDE nor 0x100X (RFC 8285 §4). */
-  UnknownExtensionProfile: 8,
-  /** A field value is out of range for writing (payload type > 127, more than 15 CSRCs, ...). */
-  FieldOutOfRange: 9,
-} as const;
-
-/** One of the {@link RtpErrorCode} integers. */
-export type RtpErrorCode = (typeof RtpErrorCode)[keyof typeof RtpErrorCode];
-
-const NAMES: Record<number, string> = {};
-for (const [name, code] of Object.entries(RtpErrorCode)) NAMES[code] = name;
-
-/** The name of an RTP error code (`"TooShort"`, ...), or `"Unknown"`. */
-export function rtpErrorName(code: number): string {
-  return NAMES[code] ?? "Unknown";
-}
-
-/** The failure arm of every RTP byte-level parser: what went wrong and at which byte offset. */
-export interface RtpParseFailure {
-  readonly ok: false;
-  readonly code: RtpErrorCode;
-  /** Offset (into the input array) where the problem was found. */
-  readonly at: number;
-}
-
-/** Builds an {@link RtpParseFailure}. */
-export function rtpFailure(code: RtpErrorCode, at: number): RtpParseFailure {
-  return { ok: false, code, at };
+export function rtpErrorCode(result: number): RtpErrorCode | undefined {
+  return result < 0 ? RTP_ERROR_BY_NUMBER[-result] : undefined;
 }
 
 /**
- * Thrown by the RTP layer's throwing conveniences (and by writers handed values they cannot
- * encode). `code` is `"RTP_" + name`, `rtpCode` the integer.
+ * Thrown by the RTP layer's throwing forms (`parseRtpPacket`, ...) and by writers handed values
+ * they cannot encode. `offset` is where in the input (or the destination) the problem was found.
  */
 export class RtpError extends SiphonError {
-  readonly rtpCode: RtpErrorCode;
-  readonly at: number;
+  declare readonly code: RtpErrorCode;
+  /** Byte offset in the input (or the destination) where the problem was found; 0 when none applies. */
+  readonly offset: number;
 
-  constructor(rtpCode: RtpErrorCode, at: number, message?: string, options?: { cause?: unknown }) {
-    super(`RTP_${rtpErrorName(rtpCode)}`, message ?? `RTP ${rtpErrorName(rtpCode)} at byte ${at}`, options);
-    this.rtpCode = rtpCode;
-    this.at = at;
+  constructor(code: RtpErrorCode, message: string, options?: { offset?: number; cause?: unknown }) {
+    super(code, message, options);
+    this.offset = options?.offset ?? 0;
   }
+}
+
+/** @internal The error a throwing form raises for a failure value. */
+export function rtpError(f: ParseFailure<RtpErrorCode>): RtpError {
+  return new RtpError(f.code, `RTP: ${RTP_ERROR_TEXT[f.code]} at byte ${f.offset}`, { offset: f.offset });
 }

@@ -1,5 +1,7 @@
-import { RtpError, RtpErrorCode, rtpFailure } from "./errors.ts";
-import type { RtpParseFailure } from "./errors.ts";
+import { parseFailure, unwrap } from "../errors.ts";
+import type { ParseResult } from "../errors.ts";
+import { RtpError, rtpError } from "./errors.ts";
+import type { RtpErrorCode } from "./errors.ts";
 import type { RtpHeaderExtension } from "./header.ts";
 
 /** "defined by profile" value of the one-byte header form (RFC 8285 §4.2). */
@@ -18,17 +20,13 @@ export interface RtpExtensionElement {
 /** Which of the two RFC 8285 forms an extension block uses. */
 export type RtpExtensionForm = "one-byte" | "two-byte";
 
-/** Parsed RFC 8285 extension block. */
-export interface RtpExtensionElementsParsed {
-  readonly ok: true;
+/** The RFC 8285 elements of a header extension block, and its form. */
+export interface RtpExtensionElements {
   readonly form: RtpExtensionForm;
   /** The 4 "appbits" of the two-byte form's profile field (0 for one-byte). */
   readonly appBits: number;
   readonly elements: RtpExtensionElement[];
 }
-
-/** Result of {@link parseRtpExtensionElements}. */
-export type RtpExtensionElementsResult = RtpExtensionElementsParsed | RtpParseFailure;
 
 /**
  * Splits an RTP header extension into its RFC 8285 elements.
@@ -45,11 +43,11 @@ export type RtpExtensionElementsResult = RtpExtensionElementsParsed | RtpParseFa
  * Zero bytes between or after elements are padding and skipped (§4.1). In the one-byte form, ID 15
  * ends processing: "its length field MUST be ignored, processing of the entire extension MUST
  * terminate at that point" (§4.2). An element running past the block, or a one-byte header with
- * ID 0 and a non-zero length, is `BadExtensionElement`; any other profile value is
- * `UnknownExtensionProfile`. Element data are views of `ext.data`. `at` offsets count from the
- * start of `ext.data`.
+ * ID 0 and a non-zero length, is `BAD_EXTENSION_ELEMENT`; any other profile value is
+ * `UNKNOWN_EXTENSION_PROFILE`. Element data are views of `ext.data`. Failure offsets count from
+ * the start of `ext.data`.
  */
-export function parseRtpExtensionElements(ext: RtpHeaderExtension): RtpExtensionElementsResult {
+export function tryParseRtpExtensionElements(ext: RtpHeaderExtension): ParseResult<RtpExtensionElements, RtpErrorCode> {
   const d = ext.data;
   const elements: RtpExtensionElement[] = [];
   if (ext.profile === ONE_BYTE_EXTENSION_PROFILE) {
@@ -62,13 +60,13 @@ export function parseRtpExtensionElements(ext: RtpHeaderExtension): RtpExtension
       }
       const id = b >> 4;
       if (id === 15) break;
-      if (id === 0) return rtpFailure(RtpErrorCode.BadExtensionElement, i);
+      if (id === 0) return parseFailure("BAD_EXTENSION_ELEMENT", i);
       const len = (b & 0x0f) + 1;
-      if (i + 1 + len > d.length) return rtpFailure(RtpErrorCode.BadExtensionElement, i);
+      if (i + 1 + len > d.length) return parseFailure("BAD_EXTENSION_ELEMENT", i);
       elements.push({ id, data: d.subarray(i + 1, i + 1 + len) });
       i += 1 + len;
     }
-    return { ok: true, form: "one-byte", appBits: 0, elements };
+    return { ok: true, value: { form: "one-byte", appBits: 0, elements } };
   }
   if ((ext.profile & 0xfff0) === TWO_BYTE_EXTENSION_PROFILE) {
     let i = 0;
@@ -78,15 +76,23 @@ export function parseRtpExtensionElements(ext: RtpHeaderExtension): RtpExtension
         i++;
         continue;
       }
-      if (i + 2 > d.length) return rtpFailure(RtpErrorCode.BadExtensionElement, i);
+      if (i + 2 > d.length) return parseFailure("BAD_EXTENSION_ELEMENT", i);
       const len = d[i + 1]!;
-      if (i + 2 + len > d.length) return rtpFailure(RtpErrorCode.BadExtensionElement, i);
+      if (i + 2 + len > d.length) return parseFailure("BAD_EXTENSION_ELEMENT", i);
       elements.push({ id, data: d.subarray(i + 2, i + 2 + len) });
       i += 2 + len;
     }
-    return { ok: true, form: "two-byte", appBits: ext.profile & 0x0f, elements };
+    return { ok: true, value: { form: "two-byte", appBits: ext.profile & 0x0f, elements } };
   }
-  return rtpFailure(RtpErrorCode.UnknownExtensionProfile, 0);
+  return parseFailure("UNKNOWN_EXTENSION_PROFILE", 0);
+}
+
+/**
+ * {@link tryParseRtpExtensionElements} for callers that treat a malformed block as an exception.
+ * @throws RtpError with the code and the offset in `ext.data`.
+ */
+export function parseRtpExtensionElements(ext: RtpHeaderExtension): RtpExtensionElements {
+  return unwrap(tryParseRtpExtensionElements(ext), rtpError);
 }
 
 /**
@@ -111,7 +117,7 @@ export function rtpExtensionElementsSize(elements: readonly RtpExtensionElement[
 /**
  * Writes the elements' data (not the 4-byte extension header: put the result in an
  * {@link RtpHeaderExtension} with {@link rtpExtensionProfile}) at `dst[offset]`, zero-padded to
- * a multiple of 4 bytes; returns the bytes written. Throws {@link RtpError} `FieldOutOfRange` when
+ * a multiple of 4 bytes; returns the bytes written. Throws {@link RtpError} `FIELD_OUT_OF_RANGE` when
  * an element does not fit the form (§4.2: ID 1..14, 1..16 bytes; §4.3: ID 1..255, 0..255 bytes).
  */
 export function writeRtpExtensionElements(
@@ -121,18 +127,18 @@ export function writeRtpExtensionElements(
   form: RtpExtensionForm = rtpExtensionFormFor(elements),
 ): number {
   const size = rtpExtensionElementsSize(elements, form);
-  if (offset < 0 || offset + size > dst.length) throw new RtpError(RtpErrorCode.TooLong, offset, "extension does not fit");
+  if (offset < 0 || offset + size > dst.length) throw new RtpError("TOO_LONG", "extension does not fit", { offset });
   let p = offset;
   for (const e of elements) {
     const len = e.data.length;
     if (form === "one-byte") {
       if (!Number.isInteger(e.id) || e.id < 1 || e.id > 14 || len < 1 || len > 16) {
-        throw new RtpError(RtpErrorCode.FieldOutOfRange, p, `one-byte extension element id ${e.id} length ${len}`);
+        throw new RtpError("FIELD_OUT_OF_RANGE", `one-byte extension element id ${e.id} length ${len}`, { offset: p });
       }
       dst[p++] = (e.id << 4) | (len - 1);
     } else {
       if (!Number.isInteger(e.id) || e.id < 1 || e.id > 255 || len > 255) {
-        throw new RtpError(RtpErrorCode.FieldOutOfRange, p, `two-byte extension element id ${e.id} length ${len}`);
+        throw new RtpError("FIELD_OUT_OF_RANGE", `two-byte extension element id ${e.id} length ${len}`, { offset: p });
       }
       dst[p++] = e.id;
       dst[p++] = len;

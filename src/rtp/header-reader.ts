@@ -1,5 +1,23 @@
 import { wasmCore } from "../wasm/index.ts";
-import { RtpErrorCode } from "./errors.ts";
+import {
+  ERR_BAD_PADDING,
+  ERR_BAD_VERSION,
+  ERR_CSRC_TRUNCATED,
+  ERR_EXTENSION_TRUNCATED,
+  ERR_TOO_LONG,
+  ERR_TOO_SHORT,
+  F_CSRCS,
+  F_EXT_LENGTH,
+  F_EXT_OFFSET,
+  F_EXT_PROFILE,
+  F_FIRST,
+  F_HEADER_LENGTH,
+  F_PADDING_LENGTH,
+  F_PAYLOAD_LENGTH,
+  F_SEQUENCE,
+  F_SSRC,
+  F_TIMESTAMP,
+} from "./abi.generated.ts";
 
 /**
  * A reusable, zero-allocation RTP header reader for the media engine's per-packet path: `read()`
@@ -41,33 +59,33 @@ export class RtpHeaderReader {
   extensionLength = 0;
 
   /**
-   * Reads the header of `bytes[offset .. offset + length)`. Returns the header length, or a negated
-   * {@link RtpErrorCode} (the fields are then unspecified). Never throws, never reads outside the
-   * range.
+   * Reads the header of `bytes[offset .. offset + length)`. Returns the header length, or a
+   * negative number whose code `rtpErrorCode(result)` gives (the fields are then unspecified).
+   * Never throws, never reads outside the range.
    */
   read(bytes: Uint8Array, offset = 0, length = bytes.length - offset): number {
-    if (length < 12 || offset < 0 || offset + length > bytes.length) return -RtpErrorCode.TooShort;
+    if (length < 12 || offset < 0 || offset + length > bytes.length) return ERR_TOO_SHORT;
     const b0 = bytes[offset]!;
-    if (b0 >> 6 !== 2) return -RtpErrorCode.BadVersion;
+    if (b0 >> 6 !== 2) return ERR_BAD_VERSION;
     const cc = b0 & 0x0f;
     let hlen = 12 + (cc << 2);
-    if (hlen > length) return -RtpErrorCode.CsrcTruncated;
+    if (hlen > length) return ERR_CSRC_TRUNCATED;
     let profile = -1;
     let extOff = 0;
     let extLen = 0;
     if (b0 & 0x10) {
-      if (hlen + 4 > length) return -RtpErrorCode.ExtensionTruncated;
+      if (hlen + 4 > length) return ERR_EXTENSION_TRUNCATED;
       const e = offset + hlen;
       profile = (bytes[e]! << 8) | bytes[e + 1]!;
       extLen = ((bytes[e + 2]! << 8) | bytes[e + 3]!) << 2;
       extOff = hlen + 4;
       hlen = extOff + extLen;
-      if (hlen > length) return -RtpErrorCode.ExtensionTruncated;
+      if (hlen > length) return ERR_EXTENSION_TRUNCATED;
     }
     let pad = 0;
     if (b0 & 0x20) {
       pad = bytes[offset + length - 1]!;
-      if (pad === 0 || pad > length - hlen) return -RtpErrorCode.BadPadding;
+      if (pad === 0 || pad > length - hlen) return ERR_BAD_PADDING;
     }
     const b1 = bytes[offset + 1]!;
     this.padding = (b0 & 0x20) !== 0;
@@ -91,20 +109,20 @@ export class RtpHeaderReader {
 
   /**
    * Same contract as {@link read}, through the Wasm core: the packet is copied into the core's
-   * scratch buffer and parsed by `rtp_parse`. Packets larger than the scratch buffer return
-   * `-TooLong`.
+   * scratch buffer and parsed by `rtp_parse`. Packets larger than the scratch buffer give
+   * `TOO_LONG`.
    */
   readWasm(bytes: Uint8Array, offset = 0, length = bytes.length - offset): number {
-    if (length < 0 || offset < 0 || offset + length > bytes.length) return -RtpErrorCode.TooShort;
+    if (length < 0 || offset < 0 || offset + length > bytes.length) return ERR_TOO_SHORT;
     const w = wasm();
-    if (length > w.capacity) return -RtpErrorCode.TooLong;
+    if (length > w.capacity) return ERR_TOO_LONG;
     w.u8.set(length === bytes.length ? bytes : bytes.subarray(offset, offset + length), w.buf);
     return this.readWasmInPlace(w.buf, length);
   }
 
   /**
-   * Parses a packet that is already in Wasm linear memory at `ptr` (e.g. decrypted there by the
-   * SRTP core) without copying it. Offsets in the fields are relative to `ptr`.
+   * @internal Parses a packet that is already in Wasm linear memory at `ptr` (e.g. decrypted there
+   * by the SRTP core) without copying it. Offsets in the fields are relative to `ptr`.
    */
   readWasmInPlace(ptr: number, length: number): number {
     const w = wasm();
@@ -112,23 +130,23 @@ export class RtpHeaderReader {
     if (r < 0) return r;
     const u = w.u32;
     const f = w.fields >>> 2;
-    const first = u[f]!;
+    const first = u[f + F_FIRST]!;
     this.padding = (first & 0x2000) !== 0;
     this.marker = (first & 0x80) !== 0;
     this.payloadType = first & 0x7f;
-    this.sequenceNumber = u[f + 1]!;
-    this.timestamp = u[f + 2]!;
-    this.ssrc = u[f + 3]!;
-    this.headerLength = u[f + 4]!;
-    this.payloadLength = u[f + 5]!;
-    this.paddingLength = u[f + 6]!;
-    const profile = u[f + 7]!;
+    this.sequenceNumber = u[f + F_SEQUENCE]!;
+    this.timestamp = u[f + F_TIMESTAMP]!;
+    this.ssrc = u[f + F_SSRC]!;
+    this.headerLength = u[f + F_HEADER_LENGTH]!;
+    this.payloadLength = u[f + F_PAYLOAD_LENGTH]!;
+    this.paddingLength = u[f + F_PADDING_LENGTH]!;
+    const profile = u[f + F_EXT_PROFILE]!;
     this.extensionProfile = profile === 0xffffffff ? -1 : profile;
-    this.extensionOffset = u[f + 8]!;
-    this.extensionLength = u[f + 9]!;
+    this.extensionOffset = u[f + F_EXT_OFFSET]!;
+    this.extensionLength = u[f + F_EXT_LENGTH]!;
     const cc = (first >>> 8) & 0x0f;
     this.csrcCount = cc;
-    for (let i = 0; i < cc; i++) this.csrcs[i] = u[f + 10 + i]!;
+    for (let i = 0; i < cc; i++) this.csrcs[i] = u[f + F_CSRCS + i]!;
     return r;
   }
 }
@@ -145,7 +163,7 @@ interface WasmRtp {
 let cached: WasmRtp | undefined;
 
 /** The rtp core's pointers, looked up once (memory never grows, so they stay valid). */
-export function wasm(): WasmRtp {
+function wasm(): WasmRtp {
   if (cached) return cached;
   const core = wasmCore();
   const e = core.exports;

@@ -1,5 +1,7 @@
-import { RtpError, RtpErrorCode, rtpFailure } from "./errors.ts";
-import type { RtpParseFailure } from "./errors.ts";
+import { parseFailure, unwrap } from "../errors.ts";
+import type { ParseResult } from "../errors.ts";
+import { RtpError, rtpError } from "./errors.ts";
+import type { RtpErrorCode } from "./errors.ts";
 
 /**
  * An RTP header extension as carried on the wire (RFC 3550 §5.3.1): the 16-bit "defined by profile"
@@ -14,7 +16,7 @@ export interface RtpHeaderExtension {
 
 /** The fields of an RTP fixed header, CSRC list and header extension (RFC 3550 §5.1). */
 export interface RtpHeader {
-  /** P bit. On write, set it when the packet carries padding (see `encodeRtpPacket`). */
+  /** P bit. {@link writeRtpHeader} writes it as given; {@link writeRtpPacket} sets it from `paddingLength`. */
   readonly padding: boolean;
   readonly marker: boolean;
   /** 7-bit payload type. */
@@ -31,23 +33,29 @@ export interface RtpHeader {
   readonly extension: RtpHeaderExtension | undefined;
 }
 
-/** A successfully parsed RTP packet: header, and views of the payload. */
-export interface RtpHeaderParsed {
-  readonly ok: true;
-  readonly header: RtpHeader;
-  /** Bytes of fixed header + CSRCs + extension, i.e. the payload's offset from the packet start. */
-  readonly headerLength: number;
-  /** The payload without padding: a view of the input, not a copy. */
+/** An RTP packet: the header, the payload and its padding (RFC 3550 §5.1). */
+export interface RtpPacket extends RtpHeader {
+  /** The payload without padding. A view of the input when parsed, not a copy. */
   readonly payload: Uint8Array;
-  /** Padding bytes at the end of the packet (0 when P is clear), including the count octet. */
-  readonly paddingLength: number;
+  /**
+   * Padding bytes after the payload, the count octet included (1..255); 0 or absent for none. On
+   * write it sets the P bit, whatever `padding` says.
+   */
+  readonly paddingLength?: number;
 }
 
-/** Result of {@link parseRtpHeader}. */
-export type RtpHeaderResult = RtpHeaderParsed | RtpParseFailure;
+/** A parsed RTP packet: also where its payload starts. */
+export interface ParsedRtpPacket extends RtpPacket {
+  readonly paddingLength: number;
+  /** Bytes of fixed header + CSRCs + extension, i.e. the payload's offset from the packet start. */
+  readonly headerLength: number;
+}
+
+/** Shared by every parsed packet without CSRCs (most of them): one allocation fewer per packet. */
+const NO_CSRCS: readonly number[] = Object.freeze([]);
 
 /**
- * Parses an RTP packet's header (RFC 3550 §5.1) and locates its payload and padding.
+ * Parses an RTP packet (RFC 3550 §5.1): its header, and where its payload and padding are.
  *
  * ```text
  *  0                   1                   2                   3
@@ -69,31 +77,40 @@ export type RtpHeaderResult = RtpHeaderParsed | RtpParseFailure;
  * ```
  *
  * The packet is `bytes[offset .. offset + length)` (to the end of `bytes` by default). The
- * returned `payload` and `extension.data` are views of `bytes`. Never throws on bad input.
+ * returned `payload` and `extension.data` are views of `bytes`. Never throws: bad input gives a
+ * failure value ({@link RtpErrorCode}, byte offset) and builds no Error.
  *
  * This facade parses in JavaScript: building the result object dominates its cost, and copying
  * the packet into Wasm memory first would only add to it (bench/rtp.mjs measures both paths;
  * the batch and in-place engine paths in `rtp-batch.ts` use the Wasm core).
  */
-export function parseRtpHeader(bytes: Uint8Array, offset = 0, length = bytes.length - offset): RtpHeaderResult {
-  if (offset < 0 || length < 0 || offset + length > bytes.length) return rtpFailure(RtpErrorCode.TooShort, offset);
-  if (length < 12) return rtpFailure(RtpErrorCode.TooShort, offset);
+export function tryParseRtpPacket(
+  bytes: Uint8Array,
+  offset = 0,
+  length = bytes.length - offset,
+): ParseResult<ParsedRtpPacket, RtpErrorCode> {
+  if (offset < 0 || length < 0 || offset + length > bytes.length) return parseFailure("TOO_SHORT", offset);
+  if (length < 12) return parseFailure("TOO_SHORT", offset);
   const b0 = bytes[offset]!;
   // RFC 3550 §5.1: version (V) ... The version defined by this specification is two (2).
-  if (b0 >> 6 !== 2) return rtpFailure(RtpErrorCode.BadVersion, offset);
+  if (b0 >> 6 !== 2) return parseFailure("BAD_VERSION", offset);
   const cc = b0 & 0x0f;
   let hlen = 12 + cc * 4;
-  if (hlen > length) return rtpFailure(RtpErrorCode.CsrcTruncated, offset + 12);
-  const csrcs: number[] = [];
-  for (let i = 0; i < cc; i++) csrcs.push(u32(bytes, offset + 12 + i * 4));
+  if (hlen > length) return parseFailure("CSRC_TRUNCATED", offset + 12);
+  let csrcs = NO_CSRCS;
+  if (cc > 0) {
+    const list: number[] = [];
+    for (let i = 0; i < cc; i++) list.push(u32(bytes, offset + 12 + i * 4));
+    csrcs = list;
+  }
   let extension: RtpHeaderExtension | undefined;
   if (b0 & 0x10) {
     // §5.3.1: the length field counts 32-bit words, excluding the four-octet extension header.
-    if (hlen + 4 > length) return rtpFailure(RtpErrorCode.ExtensionTruncated, offset + hlen);
+    if (hlen + 4 > length) return parseFailure("EXTENSION_TRUNCATED", offset + hlen);
     const e = offset + hlen;
     const words = (bytes[e + 2]! << 8) | bytes[e + 3]!;
     const extEnd = hlen + 4 + words * 4;
-    if (extEnd > length) return rtpFailure(RtpErrorCode.ExtensionTruncated, e);
+    if (extEnd > length) return parseFailure("EXTENSION_TRUNCATED", e);
     extension = { profile: (bytes[e]! << 8) | bytes[e + 1]!, data: view(bytes, e + 4, offset + extEnd) };
     hlen = extEnd;
   }
@@ -102,27 +119,31 @@ export function parseRtpHeader(bytes: Uint8Array, offset = 0, length = bytes.len
     // §5.1: the last octet of the padding counts the padding octets, itself included; A.1 treats
     // a count of zero, or one reaching into the header, as an invalid packet.
     paddingLength = bytes[offset + length - 1]!;
-    if (paddingLength === 0 || paddingLength > length - hlen) {
-      return rtpFailure(RtpErrorCode.BadPadding, offset + length - 1);
-    }
+    if (paddingLength === 0 || paddingLength > length - hlen) return parseFailure("BAD_PADDING", offset + length - 1);
   }
   const b1 = bytes[offset + 1]!;
-  return {
-    ok: true,
-    header: {
-      padding: (b0 & 0x20) !== 0,
-      marker: (b1 & 0x80) !== 0,
-      payloadType: b1 & 0x7f,
-      sequenceNumber: (bytes[offset + 2]! << 8) | bytes[offset + 3]!,
-      timestamp: u32(bytes, offset + 4),
-      ssrc: u32(bytes, offset + 8),
-      csrcs,
-      extension,
-    },
-    headerLength: hlen,
+  const packet: ParsedRtpPacket = {
+    padding: (b0 & 0x20) !== 0,
+    marker: (b1 & 0x80) !== 0,
+    payloadType: b1 & 0x7f,
+    sequenceNumber: (bytes[offset + 2]! << 8) | bytes[offset + 3]!,
+    timestamp: u32(bytes, offset + 4),
+    ssrc: u32(bytes, offset + 8),
+    csrcs,
+    extension,
     payload: view(bytes, offset + hlen, offset + length - paddingLength),
     paddingLength,
+    headerLength: hlen,
   };
+  return { ok: true, value: packet };
+}
+
+/**
+ * {@link tryParseRtpPacket} for callers that treat a malformed packet as an exception.
+ * @throws RtpError with the code and byte offset of the problem.
+ */
+export function parseRtpPacket(bytes: Uint8Array, offset = 0, length = bytes.length - offset): ParsedRtpPacket {
+  return unwrap(tryParseRtpPacket(bytes, offset, length), rtpError);
 }
 
 /** Bytes {@link writeRtpHeader} writes for `h`: 12 + 4·CC + (4 + extension data, padded to 4). */
@@ -140,7 +161,7 @@ export function rtpHeaderSize(h: RtpHeader): number {
 export function writeRtpHeader(h: RtpHeader, dst: Uint8Array, offset: number): number {
   const size = rtpHeaderSize(h);
   checkHeader(h);
-  if (offset < 0 || offset + size > dst.length) throw new RtpError(RtpErrorCode.TooLong, offset, "RTP header does not fit");
+  if (offset < 0 || offset + size > dst.length) throw new RtpError("TOO_LONG", "RTP header does not fit", { offset });
   const cc = h.csrcs.length;
   dst[offset] = 0x80 | (h.padding ? 0x20 : 0) | (h.extension ? 0x10 : 0) | cc;
   dst[offset + 1] = (h.marker ? 0x80 : 0) | h.payloadType;
@@ -170,58 +191,44 @@ export function encodeRtpHeader(h: RtpHeader): Uint8Array {
   return out;
 }
 
-/** Options of {@link encodeRtpPacket}. */
-export interface EncodeRtpPacketOptions {
-  /**
-   * Padding bytes to append (1..255), the last one holding the count (RFC 3550 §5.1). The P bit
-   * is set from this, whatever `header.padding` says.
-   */
-  readonly paddingLength?: number;
-}
-
-/** Bytes of the packet {@link encodeRtpPacket} builds. */
-export function rtpPacketSize(header: RtpHeader, payloadLength: number, paddingLength = 0): number {
-  return rtpHeaderSize(header) + payloadLength + paddingLength;
+/** Bytes {@link writeRtpPacket} writes for `p`: header, payload and padding. */
+export function rtpPacketSize(p: RtpPacket): number {
+  return rtpHeaderSize(p) + p.payload.length + (p.paddingLength ?? 0);
 }
 
 /**
- * Writes a whole RTP packet (header, payload, optional padding) at `dst[offset]`; returns the bytes
- * written. Throws {@link RtpError} when a field is out of range or `dst` is too small.
+ * Writes a whole RTP packet (header, payload, padding whose last octet is the count, RFC 3550
+ * §5.1) at `dst[offset]`; returns the bytes written ({@link rtpPacketSize}). Throws
+ * {@link RtpError} when a field is out of range or `dst` is too small.
  */
-export function writeRtpPacket(
-  header: RtpHeader,
-  payload: Uint8Array,
-  dst: Uint8Array,
-  offset: number,
-  options?: EncodeRtpPacketOptions,
-): number {
-  const pad = options?.paddingLength ?? 0;
+export function writeRtpPacket(p: RtpPacket, dst: Uint8Array, offset: number): number {
+  const pad = p.paddingLength ?? 0;
   if (!Number.isInteger(pad) || pad < 0 || pad > 255) {
-    throw new RtpError(RtpErrorCode.FieldOutOfRange, 0, "RTP padding length must be 0..255");
+    throw new RtpError("FIELD_OUT_OF_RANGE", "RTP padding length must be 0..255");
   }
-  const size = rtpPacketSize(header, payload.length, pad);
-  if (offset < 0 || offset + size > dst.length) throw new RtpError(RtpErrorCode.TooLong, offset, "RTP packet does not fit");
-  const h = header.padding === pad > 0 ? header : { ...header, padding: pad > 0 };
-  let p = offset + writeRtpHeader(h, dst, offset);
-  dst.set(payload, p);
-  p += payload.length;
+  const size = rtpPacketSize(p);
+  if (offset < 0 || offset + size > dst.length) throw new RtpError("TOO_LONG", "RTP packet does not fit", { offset });
+  const h = p.padding === pad > 0 ? p : { ...p, padding: pad > 0 };
+  let at = offset + writeRtpHeader(h, dst, offset);
+  dst.set(p.payload, at);
+  at += p.payload.length;
   if (pad > 0) {
-    dst.fill(0, p, p + pad - 1);
-    dst[p + pad - 1] = pad;
+    dst.fill(0, at, at + pad - 1);
+    dst[at + pad - 1] = pad;
   }
   return size;
 }
 
 /** Encodes a whole RTP packet into a new array (see {@link writeRtpPacket}). */
-export function encodeRtpPacket(header: RtpHeader, payload: Uint8Array, options?: EncodeRtpPacketOptions): Uint8Array {
-  const out = new Uint8Array(rtpPacketSize(header, payload.length, options?.paddingLength ?? 0));
-  writeRtpPacket(header, payload, out, 0, options);
+export function encodeRtpPacket(p: RtpPacket): Uint8Array {
+  const out = new Uint8Array(rtpPacketSize(p));
+  writeRtpPacket(p, out, 0);
   return out;
 }
 
 function checkHeader(h: RtpHeader): void {
   const bad = (what: string): never => {
-    throw new RtpError(RtpErrorCode.FieldOutOfRange, 0, `RTP header field out of range: ${what}`);
+    throw new RtpError("FIELD_OUT_OF_RANGE", `RTP header field out of range: ${what}`);
   };
   if (!isUint(h.payloadType, 0x7f)) bad("payloadType");
   if (!isUint(h.sequenceNumber, 0xffff)) bad("sequenceNumber");

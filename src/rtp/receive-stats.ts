@@ -19,14 +19,15 @@ export interface RtpReceiveStatsConfig {
 }
 
 /**
- * The values of one reception report block (RFC 3550 §6.4.1), field names as in the RTCP report
- * block codec so the object can be passed to it directly.
+ * One reception report block (RFC 3550 §6.4.1): what {@link RtpReceiveStats.report} produces and
+ * what the RTCP SR and RR packets carry (src/rtcp writes and reads it, 24 bytes on the wire).
  */
-export interface RtpReceptionReport {
+export interface ReportBlock {
+  /** SSRC of the source reported on. */
   readonly ssrc: number;
-  /** Fraction lost since the previous report, as an 8-bit fixed-point number (lost·256/expected). */
+  /** Fraction lost since the previous report, 8-bit fixed point (lost · 256 / expected). */
   readonly fractionLost: number;
-  /** Cumulative packets lost, clamped to the signed 24-bit range (negative with duplicates). */
+  /** Cumulative packets lost, signed 24-bit (negative with duplicates). */
   readonly cumulativeLost: number;
   /** Extended highest sequence number received: cycles · 2^16 + max_seq. */
   readonly extendedHighestSequence: number;
@@ -43,7 +44,9 @@ export interface RtpReceptionReport {
  * and A.8. `update` is called for every RTP packet of the source.
  */
 export class RtpReceiveStats {
+  /** The synchronization source these statistics are about. */
   readonly ssrc: number;
+  /** RTP timestamp clock rate (Hz), for the jitter of A.8. */
   readonly clockRate: number;
   readonly #maxDropout: number;
   readonly #maxMisorder: number;
@@ -205,7 +208,7 @@ export class RtpReceiveStats {
    * interval (A.3: `expected_prior` and `received_prior` advance). Fraction lost is 0 when
    * nothing was expected or the interval saw duplicates exceed losses.
    */
-  report(now: number): RtpReceptionReport {
+  report(now: number): ReportBlock {
     const expected = this.expected;
     const expectedInterval = expected - this.#expectedPrior;
     this.#expectedPrior = expected;

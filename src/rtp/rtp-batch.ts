@@ -1,5 +1,17 @@
 import { wasmCore } from "../wasm/index.ts";
-import { RtpErrorCode } from "./errors.ts";
+import {
+  ERR_TOO_LONG,
+  R_EXT_PROFILE,
+  R_FIRST,
+  R_PAYLOAD_LENGTH,
+  R_SEQUENCE,
+  R_SSRC,
+  R_STATUS,
+  R_TIMESTAMP,
+  R_WORDS,
+} from "./abi.generated.ts";
+import { rtpErrorCode } from "./errors.ts";
+import type { RtpErrorCode } from "./errors.ts";
 
 /** Header fields stamped by {@link RtpBatch.writeHeaders} (RFC 3550 §5.1). */
 export interface RtpBatchHeaderFields {
@@ -22,7 +34,10 @@ export interface RtpBatchHeaderFields {
  * headers in front of payloads placed at `slot(i)[12..]`.
  *
  * There is one batch region in the Wasm core, so there is one `RtpBatch` per process:
- * {@link rtpBatch} returns it. It is synchronous; use it within one turn of the event loop.
+ * {@link rtpBatch} returns it (the class is exported as a type only). It is synchronous; use it within one turn of the event loop.
+ *
+ * The per-packet results are numbers so that reading them allocates nothing: {@link status} is the
+ * header length or a negative number, whose {@link RtpErrorCode} {@link error} gives.
  */
 export class RtpBatch {
   /** Slots in the region. */
@@ -39,9 +54,8 @@ export class RtpBatch {
   readonly #descU32: Uint32Array;
   readonly #outI32: Int32Array;
   readonly #outU32: Uint32Array;
-  readonly #words: number;
 
-  /** @internal use {@link rtpBatch}. */
+  /** @internal Use {@link rtpBatch}. */
   constructor() {
     const core = wasmCore();
     const e = core.exports;
@@ -49,14 +63,13 @@ export class RtpBatch {
     this.#u8 = core.u8;
     this.capacity = e.rtp_batch_slots();
     this.slotSize = e.rtp_batch_slot_size();
-    this.#words = e.rtp_batch_record_words();
     this.#base = e.rtp_batch_buf();
     this.#desc = e.rtp_batch_desc();
     this.#out = e.rtp_batch_out();
     const buffer = core.u8.buffer;
     this.#descU32 = new Uint32Array(buffer, this.#desc, this.capacity * 2);
-    this.#outI32 = new Int32Array(buffer, this.#out, this.capacity * this.#words);
-    this.#outU32 = new Uint32Array(buffer, this.#out, this.capacity * this.#words);
+    this.#outI32 = new Int32Array(buffer, this.#out, this.capacity * R_WORDS);
+    this.#outU32 = new Uint32Array(buffer, this.#out, this.capacity * R_WORDS);
     for (let i = 0; i < this.capacity; i++) this.#descU32[i * 2] = i * this.slotSize;
   }
 
@@ -76,13 +89,12 @@ export class RtpBatch {
   }
 
   /**
-   * Copies a packet into the next free slot. Returns its index, or a negated
-   * {@link RtpErrorCode} (`TooLong`) when the batch is full or the packet exceeds a slot: the
-   * caller counts it as dropped.
+   * Copies a packet into the next free slot. Returns its index, or a negative number (`TOO_LONG`)
+   * when the batch is full or the packet exceeds a slot: the caller counts it as dropped.
    */
   push(bytes: Uint8Array, offset = 0, length = bytes.length - offset): number {
     if (this.count >= this.capacity || length > this.slotSize || length < 0 || offset < 0 || offset + length > bytes.length) {
-      return -RtpErrorCode.TooLong;
+      return ERR_TOO_LONG;
     }
     const i = this.count++;
     this.#u8.set(bytes.subarray(offset, offset + length), this.#base + i * this.slotSize);
@@ -100,35 +112,44 @@ export class RtpBatch {
     return this.#e.rtp_parse_batch(this.#base, this.#desc, this.count, this.#out);
   }
 
-  /** Header length of packet `i` after {@link parse}, or a negated {@link RtpErrorCode}. */
+  /** Header length of packet `i` after {@link parse}, or a negative number for an invalid packet. */
   status(i: number): number {
-    return this.#outI32[i * this.#words]!;
+    return this.#outI32[i * R_WORDS + R_STATUS]!;
   }
+  /** Why packet `i` is invalid, or undefined when it is valid RTP. */
+  error(i: number): RtpErrorCode | undefined {
+    return rtpErrorCode(this.status(i));
+  }
+  /** M bit of packet `i`. */
   marker(i: number): boolean {
-    return (this.#outU32[i * this.#words + 1]! & 0x80) !== 0;
+    return (this.#outU32[i * R_WORDS + R_FIRST]! & 0x80) !== 0;
   }
+  /** Payload type of packet `i`. */
   payloadType(i: number): number {
-    return this.#outU32[i * this.#words + 1]! & 0x7f;
+    return this.#outU32[i * R_WORDS + R_FIRST]! & 0x7f;
   }
+  /** Sequence number of packet `i`. */
   sequenceNumber(i: number): number {
-    return this.#outU32[i * this.#words + 2]!;
+    return this.#outU32[i * R_WORDS + R_SEQUENCE]!;
   }
+  /** RTP timestamp of packet `i`. */
   timestamp(i: number): number {
-    return this.#outU32[i * this.#words + 3]!;
+    return this.#outU32[i * R_WORDS + R_TIMESTAMP]!;
   }
+  /** SSRC of packet `i`. */
   ssrc(i: number): number {
-    return this.#outU32[i * this.#words + 4]!;
+    return this.#outU32[i * R_WORDS + R_SSRC]!;
   }
   /** Payload length without padding. */
   payloadLength(i: number): number {
-    return this.#outU32[i * this.#words + 5]!;
+    return this.#outU32[i * R_WORDS + R_PAYLOAD_LENGTH]!;
   }
   /** Extension profile of packet `i`, or -1 without extension. */
   extensionProfile(i: number): number {
-    const p = this.#outU32[i * this.#words + 6]!;
+    const p = this.#outU32[i * R_WORDS + R_EXT_PROFILE]!;
     return p === 0xffffffff ? -1 : p;
   }
-  /** Offset of the payload of packet `i` in Wasm memory (for in-place consumers such as codecs). */
+  /** @internal Offset of the payload of packet `i` in Wasm memory (for in-place consumers such as codecs). */
   payloadPointer(i: number): number {
     return this.#base + i * this.slotSize + this.status(i);
   }
@@ -146,7 +167,7 @@ export class RtpBatch {
   /**
    * Writes a 12-byte fixed header (no CSRCs, no extension) at the start of slots 0..count-1,
    * numbering them consecutively (RFC 3550 §5.1: sequence +1 per packet, timestamp + one frame).
-   * Returns `count`, or a negated {@link RtpErrorCode} if a slot's recorded length is below 12.
+   * Returns `count`, or a negative number (`TOO_SHORT`) if a slot's recorded length is below 12.
    */
   writeHeaders(count: number, f: RtpBatchHeaderFields): number {
     if (count < 0 || count > this.capacity) throw new RangeError(`RtpBatch.writeHeaders: count ${count}`);
@@ -166,7 +187,10 @@ export class RtpBatch {
 
 let shared: RtpBatch | undefined;
 
-/** The process's one {@link RtpBatch} over the Wasm core's batch region. */
+/**
+ * The process's one {@link RtpBatch}: there is one batch region in the Wasm core, so every caller
+ * gets the same object.
+ */
 export function rtpBatch(): RtpBatch {
   return (shared ??= new RtpBatch());
 }

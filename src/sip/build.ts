@@ -1,14 +1,16 @@
+/**
+ * Building messages (RFC 3261 §8.1.1 requests, §8.2.6 responses) and the reason phrases of §21.
+ */
+import { field } from "./fields.ts";
 import { H } from "./header-names.ts";
-import { field, newRequest, newResponse, registerUriFormatter, type SipRequest, type SipResponse } from "./message.ts";
 import { formatFromTo, formatNameAddr } from "./name-addr.ts";
+import { SipRequest } from "./request.ts";
+import { SipResponse } from "./response.ts";
 import type { FromTo, NameAddr, Uri, Via } from "./types.ts";
 import { formatUri } from "./uri.ts";
 import { formatVia } from "./via.ts";
 
-registerUriFormatter(formatUri);
-
 const encoder = new TextEncoder();
-const EMPTY = new Uint8Array(0);
 
 /** Reason phrases of RFC 3261 §21 and the extensions siphon speaks. */
 export const REASON_PHRASES: Readonly<Record<number, string>> = {
@@ -69,7 +71,7 @@ export function createRequest(init: RequestInit): SipRequest {
   }
   if (init.headers) for (const [n, v] of init.headers) fields.push(field(n, v));
   if (init.contentType !== undefined) fields.push(field("Content-Type", init.contentType));
-  return newRequest(init.method, uri, fields, toBytes(init.body));
+  return SipRequest.built(init.method, uri, fields, toBytes(init.body));
 }
 
 /** Options of createResponse. */
@@ -92,31 +94,30 @@ const DIALOG_CREATING = new Set(["INVITE", "SUBSCRIBE", "REFER", "NOTIFY"]);
  */
 export function createResponse(request: SipRequest, status: number, reason?: string, init?: ResponseInit): SipResponse {
   const fields = [];
-  for (const v of request._values(H.Via, "")) fields.push(field("Via", v));
-  const from = request._first(H.From);
+  for (const v of request._values(H.VIA, "")) fields.push(field("Via", v));
+  const from = request._first(H.FROM);
   if (from !== undefined) fields.push(field("From", from));
-  let to = request._first(H.To);
+  let to = request._first(H.TO);
   if (to !== undefined) {
     if (init?.toTag !== undefined && status !== 100 && request.toTag === undefined) to += `;tag=${init.toTag}`;
     fields.push(field("To", to));
   }
-  const callId = request._first(H.CallId);
+  const callId = request._first(H.CALL_ID);
   if (callId !== undefined) fields.push(field("Call-ID", callId));
-  const cseq = request._first(H.CSeq);
+  const cseq = request._first(H.CSEQ);
   if (cseq !== undefined) fields.push(field("CSeq", cseq));
   if (status === 100) {
     const ts = request.header("Timestamp");
     if (ts !== undefined) fields.push(field("Timestamp", ts));
   }
   if (status > 100 && status < 300 && DIALOG_CREATING.has(request.method)) {
-    for (const v of request._values(H.RecordRoute, "")) fields.push(field("Record-Route", v));
+    for (const v of request._values(H.RECORD_ROUTE, "")) fields.push(field("Record-Route", v));
   }
   if (init?.headers) for (const [n, v] of init.headers) fields.push(field(n, v));
   if (init?.contentType !== undefined) fields.push(field("Content-Type", init.contentType));
-  return newResponse(status, reason ?? REASON_PHRASES[status] ?? "", fields, toBytes(init?.body));
+  return SipResponse.built(status, reason ?? REASON_PHRASES[status] ?? "", fields, toBytes(init?.body));
 }
 
-function toBytes(b: Uint8Array | string | undefined): Uint8Array {
-  if (b === undefined) return EMPTY;
+function toBytes(b: Uint8Array | string | undefined): Uint8Array | undefined {
   return typeof b === "string" ? encoder.encode(b) : b;
 }

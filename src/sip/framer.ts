@@ -150,7 +150,7 @@ export class SipStreamFramer {
   }
 
   private fail(code: "MESSAGE_TOO_LARGE" | "BAD_CONTENT_LENGTH" | "MISSING_CONTENT_LENGTH", at: number, text: string): FramerEvent {
-    this.failed = new SipParseError(code, text, at);
+    this.failed = new SipParseError(code, text, { offset: at });
     this.buf = new Uint8Array(0);
     this.start = this.end = 0;
     return { kind: "error", error: this.failed };

@@ -7,10 +7,10 @@
  * is one, is left in {@link scan} (module state, valid until the next scanner call).
  *
  * Hosts are in host.ts, header and URI parameters in params.ts. Internal to src/sip: not
- * re-exported by src/sip/index.ts.
+ * re-exported by src/sip/index.ts. The scanners fail through failure.ts.
  */
-import { SipParseError } from "./errors.ts";
 import type { SipErrorCode } from "./errors.ts";
+import { fail } from "./failure.ts";
 
 // --- character classes (RFC 3261 §25.1) -------------------------------------------------------
 
@@ -77,13 +77,6 @@ export function is(c: number, mask: number): boolean {
   return c < 128 && (CLASS[c]! & mask) !== 0;
 }
 
-// --- errors -----------------------------------------------------------------------------------
-
-/** Throws a {@link SipParseError} with a value code at a character offset. */
-export function fail(code: SipErrorCode, message: string, offset: number): never {
-  throw new SipParseError(code, message, offset);
-}
-
 // --- whitespace -------------------------------------------------------------------------------
 
 /**
@@ -105,6 +98,19 @@ export function skipLws(text: string, pos: number, end: number): number {
     }
   }
   return pos;
+}
+
+/** Fails unless only whitespace is left from `pos`. */
+export function expectEnd(text: string, pos: number, code: SipErrorCode): void {
+  pos = skipLws(text, pos, text.length);
+  if (pos < text.length) fail(code, "unexpected character", pos);
+}
+
+/** Requires at least one whitespace character at `pos` (LWS) and skips it. */
+export function requireLws(text: string, pos: number, code: SipErrorCode): number {
+  const p = skipLws(text, pos, text.length);
+  if (p === pos) fail(code, "expected whitespace", pos);
+  return p;
 }
 
 /** Scans characters of class `mask` from `pos`; returns the first position not in the class. */

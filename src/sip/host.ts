@@ -12,7 +12,8 @@
  *
  * Internal to src/sip: not re-exported by src/sip/index.ts.
  */
-import { C_ALPHA, C_DIGIT, C_HEX, C_HOSTCHAR, CLASS, fail, is, scan } from "./grammar.ts";
+import { C_ALPHA, C_DIGIT, C_HEX, C_HOSTCHAR, CLASS, is, scan } from "./grammar.ts";
+import { fail } from "./failure.ts";
 import type { SipErrorCode } from "./errors.ts";
 
 /**

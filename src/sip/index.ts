@@ -1,37 +1,55 @@
 /**
  * The SIP message layer (RFC 3261 §7, §19, §20, §25): parsing on the Wasm tokenizer, the message
- * model with lazy typed accessors, URIs, building, serializing, and stream framing.
+ * model with lazy typed accessors, URIs and header values that print as SIP, building, serializing,
+ * validation, and stream framing.
+ *
+ * Parsers come in pairs where input arrives from the network: `tryParseMessage`, `tryParseUri`,
+ * `tryParseNameAddr`, `tryParseVia` return `{ ok: true, value }` or `{ ok: false, code, offset }`
+ * and build no Error; `parseMessage`, `parseUri`, ... throw {@link SipParseError}.
+ * @module
  */
 export { parseMessage, tryParseMessage } from "./parse.ts";
-export type { ParseOptions, ParseResult } from "./parse.ts";
-export { SipMessage, SipRequest, SipResponse } from "./message.ts";
+export type { ParseOptions } from "./parse.ts";
+export { SipMessage } from "./message.ts";
+export type { SipHeaderStore } from "./header-store.ts";
+export { SipRequest } from "./request.ts";
+export { SipResponse } from "./response.ts";
 export { createRequest, createResponse, REASON_PHRASES } from "./build.ts";
 export type { RequestInit, ResponseInit } from "./build.ts";
 export { messageSize, serializeMessage, serializeMessageInto } from "./serialize.ts";
 export { SipStreamFramer } from "./framer.ts";
 export type { FramerEvent } from "./framer.ts";
-export { SipParseError } from "./errors.ts";
+export { SipParseError, sipErrorText } from "./errors.ts";
 export type { SipErrorCode } from "./errors.ts";
-export { canonicalName, headerId } from "./header-names.ts";
-export { formatUri, parseUri, tryParseUri, uriEquals } from "./uri.ts";
-export { formatContact, formatFromTo, formatNameAddr, parseContactList, parseFromTo, parseNameAddr, parseNameAddrList } from "./name-addr.ts";
-export { formatVia, parseVia } from "./via.ts";
+export { canonicalName } from "./header-names.ts";
+export { formatUri, parseUri, tryParseUri } from "./uri.ts";
+export { uriEquals } from "./uri-equals.ts";
 export {
-  formatAuth,
-  parseAuth,
+  formatContact,
+  formatFromTo,
+  formatNameAddr,
+  parseContactList,
+  parseFromTo,
+  parseNameAddr,
+  parseNameAddrList,
+  tryParseNameAddr,
+} from "./name-addr.ts";
+export { formatVia, parseVia, tryParseVia } from "./via.ts";
+export {
   parseCSeq,
   parseDeltaSeconds,
   parseEvent,
-  parseMediaType,
   parseMinSE,
   parseRAck,
   parseReplaces,
   parseRSeq,
   parseSessionExpires,
-  parseSipDate,
   parseSubscriptionState,
   parseTokenList,
 } from "./header-values.ts";
+export { formatAuth, parseAuth } from "./auth-value.ts";
+export { formatMediaType, parseMediaType } from "./media-type.ts";
+export { formatSipDate, parseSipDate } from "./sip-date.ts";
 export { DEFAULT_SIP_LIMITS } from "./types.ts";
 export type * from "./types.ts";
 export { SipValidationError, statusForParseError, validateMessage, validateRequest } from "./validate.ts";

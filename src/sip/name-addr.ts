@@ -13,10 +13,95 @@
  * §20.10: when the URI is written without angle brackets (addr-spec form), everything after its
  * first `;` is a header parameter, and a URI holding `,`, `?` or `;` must be enclosed in `<>`.
  */
-import { fail, quote, readQuoted, scan, scanToken, scanUint, skipLws } from "./grammar.ts";
+import type { ParseResult } from "../errors.ts";
+import type { SipErrorCode } from "./errors.ts";
+import { quote, readQuoted, scan, scanToken, scanUint, skipLws } from "./grammar.ts";
+import { attempt, fail, run } from "./failure.ts";
 import { addParam, formatGenericParams, param, readParam, setParam } from "./params.ts";
-import type { Contact, ContactAddress, FromTo, NameAddr, Params, Uri } from "./types.ts";
-import { formatUri, parseUriRange, readSipUri } from "./uri.ts";
+import type { Contact, ContactAddress, ContactWildcard, FromTo, NameAddr, Params, Uri } from "./types.ts";
+import { formatUri, readSipUri, readUriRange } from "./uri.ts";
+
+/** A parsed address: prints as its name-addr text (`"Alice" <sip:alice@example.com>;tag=1`). */
+export class NameAddrValue implements NameAddr {
+  displayName: string | undefined;
+  uri: Uri;
+  params: Params;
+
+  constructor(displayName: string | undefined, uri: Uri, params: Params) {
+    this.displayName = displayName;
+    this.uri = uri;
+    this.params = params;
+  }
+
+  /** The address as text, always in the name-addr form with angle brackets (RFC 3261 §20.10). */
+  toString(): string {
+    return formatNameAddr(this);
+  }
+
+  /** The fields as a plain object. */
+  toJSON(): NameAddr {
+    return { displayName: this.displayName, uri: plainUri(this.uri), params: this.params };
+  }
+}
+
+/** A parsed From or To value (RFC 3261 §20.20, §20.39). */
+export class FromToValue extends NameAddrValue implements FromTo {
+  tag: string | undefined;
+
+  constructor(displayName: string | undefined, uri: Uri, params: Params, tag: string | undefined) {
+    super(displayName, uri, params);
+    this.tag = tag;
+  }
+
+  override toString(): string {
+    return formatFromTo(this);
+  }
+
+  override toJSON(): FromTo {
+    return { displayName: this.displayName, uri: plainUri(this.uri), params: this.params, tag: this.tag };
+  }
+}
+
+/** A parsed Contact address (RFC 3261 §20.10). */
+export class ContactAddressValue extends NameAddrValue implements ContactAddress {
+  readonly wildcard = false as const;
+  expires: number | undefined;
+  q: number | undefined;
+
+  constructor(displayName: string | undefined, uri: Uri, params: Params) {
+    super(displayName, uri, params);
+    this.expires = undefined;
+    this.q = undefined;
+  }
+
+  override toString(): string {
+    return formatContact(this);
+  }
+
+  override toJSON(): ContactAddress {
+    const { displayName, params, expires, q } = this;
+    return { wildcard: false, displayName, uri: plainUri(this.uri), params, expires, q };
+  }
+}
+
+/** `Contact: *` (RFC 3261 §10.2.2). */
+class ContactWildcardValue implements ContactWildcard {
+  readonly wildcard = true as const;
+
+  toString(): string {
+    return "*";
+  }
+
+  toJSON(): ContactWildcard {
+    return { wildcard: true };
+  }
+}
+
+/** A URI as a plain object (parsed URIs have toJSON). */
+function plainUri(uri: Uri): Uri {
+  const j = (uri as { toJSON?: () => Uri }).toJSON;
+  return typeof j === "function" ? j.call(uri) : uri;
+}
 
 /** Largest delta-seconds (RFC 3261 §20.19: up to 2^32 - 1). */
 const MAX_DELTA = 0xffffffff;
@@ -25,7 +110,7 @@ const MAX_DELTA = 0xffffffff;
  * Reads one `(name-addr / addr-spec) *(SEMI generic-param)` at `pos`; {@link scan}.end is left
  * after its parameters (whitespace skipped).
  */
-function readNameAddr(text: string, pos: number, end: number): NameAddr {
+function readAddress(text: string, pos: number, end: number): NameAddrValue {
   pos = skipLws(text, pos, end);
   if (pos >= end) fail("BAD_NAME_ADDR", "expected an address", pos);
   let displayName: string | undefined;
@@ -78,7 +163,7 @@ function readNameAddr(text: string, pos: number, end: number): NameAddr {
     let gt = start;
     while (gt < end && text.charCodeAt(gt) !== 0x3e) gt++;
     if (gt >= end) fail("BAD_NAME_ADDR", "missing '>'", pos);
-    uri = parseUriRange(text, start, gt);
+    uri = readUriRange(text, start, gt);
     pos = gt + 1;
   } else if (uri === undefined) {
     let e = pos;
@@ -89,7 +174,7 @@ function readNameAddr(text: string, pos: number, end: number): NameAddr {
       if (c === 0x3f) fail("BAD_NAME_ADDR", "a URI with '?' must be enclosed in <>", e);
       e++;
     }
-    uri = parseUriRange(text, pos, e);
+    uri = readUriRange(text, pos, e);
     pos = e;
   }
   const params: Params = {};
@@ -121,10 +206,10 @@ function readNameAddr(text: string, pos: number, end: number): NameAddr {
   found.expires = expires;
   found.q = q;
   scan.end = pos;
-  return { displayName, uri, params };
+  return new NameAddrValue(displayName, uri, params);
 }
 
-/** The `tag`, `expires` and `q` parameters of the last {@link readNameAddr} (undefined when absent). */
+/** The `tag`, `expires` and `q` parameters of the last {@link readAddress} (undefined when absent). */
 const found: { tag: string | null | undefined; expires: string | null | undefined; q: string | null | undefined } = {
   tag: undefined,
   expires: undefined,
@@ -142,9 +227,23 @@ function isSipColon(text: string, pos: number, end: number): boolean {
   );
 }
 
-/** Parses a single name-addr / addr-spec with header parameters (e.g. Refer-To, Referred-By). */
+/**
+ * Parses a single name-addr / addr-spec with header parameters (e.g. Refer-To, Referred-By). The
+ * value prints as the address (`String(na)`).
+ * @throws SipParseError `BAD_NAME_ADDR` or `BAD_URI` with the character offset of the problem.
+ */
 export function parseNameAddr(text: string): NameAddr {
-  const na = readNameAddr(text, 0, text.length);
+  return run(readNameAddr, text);
+}
+
+/** {@link parseNameAddr} as a result value: `{ ok: false, code, offset }` for malformed text, no Error built. */
+export function tryParseNameAddr(text: string): ParseResult<NameAddr, SipErrorCode> {
+  return attempt(readNameAddr, text);
+}
+
+/** @internal {@link parseNameAddr} inside src/sip. */
+export function readNameAddr(text: string): NameAddrValue {
+  const na = readAddress(text, 0, text.length);
   const p = skipLws(text, scan.end, text.length);
   if (p < text.length) fail("BAD_NAME_ADDR", "unexpected character after the address", p);
   return na;
@@ -153,13 +252,19 @@ export function parseNameAddr(text: string): NameAddr {
 /**
  * Parses a comma-separated list of addresses (Route, Record-Route, Contact without `*`). Commas
  * inside quoted strings and angle brackets are not separators.
+ * @throws SipParseError as {@link parseNameAddr}.
  */
 export function parseNameAddrList(text: string): NameAddr[] {
+  return run(readNameAddrList, text);
+}
+
+/** @internal {@link parseNameAddrList} inside src/sip. */
+export function readNameAddrList(text: string): NameAddr[] {
   const out: NameAddr[] = [];
   const end = text.length;
   let p = 0;
   for (;;) {
-    out.push(readNameAddr(text, p, end));
+    out.push(readAddress(text, p, end));
     p = skipLws(text, scan.end, end);
     if (p >= end) return out;
     if (text.charCodeAt(p) !== 0x2c) fail("BAD_NAME_ADDR", "expected ',' between addresses", p);
@@ -179,12 +284,20 @@ export function formatNameAddr(na: NameAddr): string {
 
 // --- From / To --------------------------------------------------------------------------------
 
-/** Parses a From or To value (§20.20, §20.39); `tag` (§19.3) is lifted out of the parameters. */
+/**
+ * Parses a From or To value (§20.20, §20.39); `tag` (§19.3) is lifted out of the parameters.
+ * @throws SipParseError as {@link parseNameAddr}.
+ */
 export function parseFromTo(text: string): FromTo {
-  const na = parseNameAddr(text);
+  return run(readFromTo, text);
+}
+
+/** @internal {@link parseFromTo} inside src/sip. */
+export function readFromTo(text: string): FromToValue {
+  const na = readNameAddr(text);
   const tag = found.tag;
   if (tag === null) fail("BAD_NAME_ADDR", "tag parameter without a value", 0);
-  return { displayName: na.displayName, uri: na.uri, params: na.params, tag };
+  return new FromToValue(na.displayName, na.uri, na.params, tag);
 }
 
 /** Formats a From or To value; `tag`, when set, overrides `params.tag`. */
@@ -215,25 +328,24 @@ function withParams(params: Params, name: string, value: string | null | undefin
  * Parses a Contact value (§20.10): `*` gives one wildcard entry (§10.2.2); otherwise each address
  * gets `expires` (delta-seconds, 0..2^32-1, else BAD_NUMBER — RFC 4475 §3.1.2.4 scalar02) and `q`
  * (qvalue, 0..1 with at most three decimals, else BAD_NUMBER) lifted out of its parameters.
+ * @throws SipParseError as {@link parseNameAddr}.
  */
 export function parseContactList(text: string): Contact[] {
+  return run(readContactList, text);
+}
+
+/** @internal {@link parseContactList} inside src/sip. */
+export function readContactList(text: string): Contact[] {
   const end = text.length;
   const s = skipLws(text, 0, end);
-  if (s < end && text.charCodeAt(s) === 0x2a && skipLws(text, s + 1, end) === end) return [{ wildcard: true }];
+  if (s < end && text.charCodeAt(s) === 0x2a && skipLws(text, s + 1, end) === end) return [new ContactWildcardValue()];
   const out: Contact[] = [];
   let p = 0;
   for (;;) {
     const start = skipLws(text, p, end);
-    const na = readNameAddr(text, start, end);
+    const na = readAddress(text, start, end);
     const after = scan.end;
-    const c: ContactAddress = {
-      wildcard: false,
-      displayName: na.displayName,
-      uri: na.uri,
-      params: na.params,
-      expires: undefined,
-      q: undefined,
-    };
+    const c = new ContactAddressValue(na.displayName, na.uri, na.params);
     const ex = found.expires;
     if (ex !== undefined) c.expires = readDelta(ex, start);
     const q = found.q;

@@ -14,7 +14,8 @@
  * Internal to src/sip: not re-exported by src/sip/index.ts.
  */
 import type { SipErrorCode } from "./errors.ts";
-import { C_TOKEN, CLASS, fail, is, isToken, quote, readQuoted, scan, scanToken, skipLws } from "./grammar.ts";
+import { C_TOKEN, CLASS, is, isToken, quote, readQuoted, scan, scanToken, skipLws } from "./grammar.ts";
+import { fail } from "./failure.ts";
 import { parseIpv6 } from "./host.ts";
 import type { Params } from "./types.ts";
 

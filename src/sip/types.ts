@@ -1,6 +1,8 @@
 /**
- * Value types of the SIP message layer (RFC 3261 §7, §19, §20, §25). Parsed values are plain
- * objects; the message classes (message.ts) decode them lazily from the tokenized bytes.
+ * Value types of the SIP message layer (RFC 3261 §7, §19, §20, §25). Values a user builds are plain
+ * objects of these shapes. Parsed URIs, addresses, Via values and media types are small classes of
+ * the same shapes that also print as their RFC 3261 text (`String(v)`, `` `${v}` ``) and give a plain
+ * object to `JSON.stringify` (`toJSON()`).
  */
 
 /**
@@ -11,7 +13,7 @@
 export type Params = Record<string, string | null>;
 
 /**
- * A SIP or SIPS URI (RFC 3261 §19.1).
+ * A SIP or SIPS URI (RFC 3261 §19.1). A parsed one prints as its text (re-escaped, host lower-cased).
  *
  *     sip:user:password@host:port;uri-parameters?headers
  */
@@ -56,11 +58,13 @@ export interface OtherUri {
   opaque: string;
 }
 
+/** Any URI: SIP/SIPS, tel, or another scheme kept opaque. Parsed URIs print as their text (`String(uri)`). */
 export type Uri = SipUri | TelUri | OtherUri;
 
 /**
  * `name-addr / addr-spec` with generic parameters (RFC 3261 §20.10, §25.1), as in From, To, Contact,
- * Route, Record-Route, Refer-To, Referred-By, Reply-To.
+ * Route, Record-Route, Refer-To, Referred-By, Reply-To. A parsed one prints in the name-addr form
+ * (`"Alice" <sip:alice@example.com>;tag=1`).
  */
 export interface NameAddr {
   /** The display name, unquoted with quoted-pairs resolved; absent when none was written. */
@@ -90,10 +94,11 @@ export interface ContactWildcard {
   readonly wildcard: true;
 }
 
+/** One Contact value: an address, or the `*` of a REGISTER removing every binding. */
 export type Contact = ContactAddress | ContactWildcard;
 
 /**
- * One Via value (RFC 3261 §20.42, §18.2.1; `rport` RFC 3581).
+ * One Via value (RFC 3261 §20.42, §18.2.1; `rport` RFC 3581). A parsed one prints as its via-parm.
  *
  *     Via: SIP/2.0/UDP host:port;branch=z9hG4bK...;received=...;rport=...
  */
@@ -175,7 +180,7 @@ export interface SessionExpires {
   params: Params;
 }
 
-/** Content-Type value (RFC 3261 §20.15). */
+/** Content-Type value (RFC 3261 §20.15). A parsed one prints as `type/subtype;params`. */
 export interface MediaType {
   /** Lower-cased `type/subtype`, e.g. `"application/sdp"`. */
   type: string;
@@ -200,6 +205,7 @@ export interface SipLimits {
   maxHeaderLength: number;
 }
 
+/** The limits parsing and framing apply when none are given. */
 export const DEFAULT_SIP_LIMITS: Readonly<SipLimits> = Object.freeze({
   maxMessageSize: 65536,
   maxHeaders: 256,

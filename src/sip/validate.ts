@@ -1,8 +1,11 @@
+import { SiphonError } from "../errors.ts";
 import { SipParseError } from "./errors.ts";
 import type { SipErrorCode } from "./errors.ts";
+import { FAILED, failure } from "./failure.ts";
 import { HEADER_NAMES, headerId } from "./header-names.ts";
-import { parseSipDate } from "./header-values.ts";
-import type { SipMessage, SipRequest } from "./message.ts";
+import { readSipDate } from "./sip-date.ts";
+import type { SipMessage } from "./message.ts";
+import type { SipRequest } from "./request.ts";
 
 /**
  * Message validation beyond framing: what a UAS (RFC 3261 §8.2) or a proxy (§16.3) checks before it
@@ -30,11 +33,15 @@ export type SipCheck =
   | "media-type"; //         §8.2.3: 415
 
 /**
- * Why a message was rejected: a {@link SipParseError} (with `code` and, for a header problem,
- * `header`) carrying the response a UAS or proxy should send. `responseHeaders` are the headers that
- * response MUST carry: `Unsupported` for 420 (RFC 3261 §8.2.2.3), `Accept` for 415 (§8.2.3).
+ * Why a message that parsed was rejected, and the response a UAS or proxy should send. It is not a
+ * SipParseError: the message parsed, and broke a rule of RFC 3261 §8.2 or §16.3. `code` is the
+ * layer's code of the problem; `header` names the header concerned, `offset` the character offset
+ * in its value for a malformed one; `cause` is the SipParseError of an accessor, when there was one.
+ * `responseHeaders` are the headers the response MUST carry: `Unsupported` for 420 (RFC 3261
+ * §8.2.2.3), `Accept` for 415 (§8.2.3).
  */
-export class SipValidationError extends SipParseError {
+export class SipValidationError extends SiphonError {
+  declare readonly code: SipErrorCode;
   /** The rule that failed. */
   readonly check: SipCheck;
   /** Status code to answer with (400, 415, 416, 420, 483, 501). */
@@ -43,6 +50,10 @@ export class SipValidationError extends SipParseError {
   readonly reason: string;
   /** Header fields the response must include. */
   readonly responseHeaders: [string, string][];
+  /** The header concerned, when there is one. */
+  readonly header: string | undefined;
+  /** Character offset of the problem in the header's value (0 when not about a value). */
+  readonly offset: number;
 
   constructor(
     check: SipCheck,
@@ -50,7 +61,9 @@ export class SipValidationError extends SipParseError {
     message: string,
     options?: { header?: string; cause?: unknown; responseHeaders?: [string, string][]; offset?: number },
   ) {
-    super(code, message, options?.offset ?? 0, { header: options?.header, cause: options?.cause });
+    super(code, message, options);
+    this.header = options?.header;
+    this.offset = options?.offset ?? 0;
     this.check = check;
     this.status = STATUS[check];
     this.reason = REASON[this.status]!;
@@ -275,22 +288,23 @@ function checkSyntax(msg: SipMessage, mandatory: readonly string[]): SipValidati
   const date = msg.header("Date");
   if (date !== undefined) {
     try {
-      parseSipDate(date);
+      readSipDate(date);
     } catch (e) {
-      if (!(e instanceof SipParseError)) throw e;
-      return new SipValidationError("date", e.code, `Date: ${e.message}`, { header: "Date", cause: e });
+      if (e !== FAILED) throw e;
+      return new SipValidationError("date", failure.code, `Date: ${failure.message}`, { header: "Date", offset: failure.offset });
     }
   }
   return undefined;
 }
 
 /**
- * The response for a message that did not parse at all (a {@link SipParseError} from
- * `parseMessage`), when it is a request that can still be answered: 505 Version Not Supported for
- * another SIP version (§21.5.6, RFC 4475 §3.1.2.16), 513 Message Too Large (§21.4.28), else 400.
- * A response that fails to parse is dropped, never answered (RFC 4475 §3.1.2.19).
+ * The response for a message that did not parse at all (the failure value of `tryParseMessage`,
+ * or the SipParseError of `parseMessage`), when it is a request that can still be answered: 505
+ * Version Not Supported for another SIP version (§21.5.6, RFC 4475 §3.1.2.16), 513 Message Too Large
+ * (§21.4.28), else 400. A response that fails to parse is dropped, never answered (RFC 4475
+ * §3.1.2.19).
  */
-export function statusForParseError(error: SipParseError): { status: number; reason: string } {
+export function statusForParseError(error: { readonly code: SipErrorCode }): { status: number; reason: string } {
   const status = error.code === "BAD_VERSION" ? 505 : error.code === "MESSAGE_TOO_LARGE" ? 513 : 400;
   return { status, reason: REASON[status]! };
 }

@@ -10,10 +10,56 @@
  *     response-port = "rport" [EQUAL 1*DIGIT]                          (RFC 3581 §3)
  *     SLASH = SWS "/" SWS     COLON = SWS ":" SWS
  */
-import { fail, isToken, readToken, readUint, scan, scanToken, scanUint, skipLws } from "./grammar.ts";
+import type { ParseResult } from "../errors.ts";
+import type { SipErrorCode } from "./errors.ts";
+import { isToken, readToken, readUint, scan, scanToken, scanUint, skipLws } from "./grammar.ts";
+import { attempt, fail, run } from "./failure.ts";
 import { formatHost, isHost, isIpv4, parseIpv6, readHost } from "./host.ts";
 import { addParam, formatGenericParams, getParam, param, readParam, setParam } from "./params.ts";
 import type { Params, Via } from "./types.ts";
+
+/** A parsed via-parm: prints as its RFC 3261 §20.42 text (`SIP/2.0/UDP host:port;branch=...`). */
+export class ViaValue implements Via {
+  protocol: string;
+  transport: string;
+  host: string;
+  port: number | undefined;
+  branch: string | undefined;
+  received: string | undefined;
+  rport: number | true | undefined;
+  params: Params;
+
+  constructor(
+    protocol: string,
+    transport: string,
+    host: string,
+    port: number | undefined,
+    branch: string | undefined,
+    received: string | undefined,
+    rport: number | true | undefined,
+    params: Params,
+  ) {
+    this.protocol = protocol;
+    this.transport = transport;
+    this.host = host;
+    this.port = port;
+    this.branch = branch;
+    this.received = received;
+    this.rport = rport;
+    this.params = params;
+  }
+
+  /** The via-parm as text. */
+  toString(): string {
+    return formatVia(this);
+  }
+
+  /** The fields as a plain object. */
+  toJSON(): Via {
+    const { protocol, transport, host, port, branch, received, rport, params } = this;
+    return { protocol, transport, host, port, branch, received, rport, params };
+  }
+}
 
 function expectSlash(text: string, pos: number, end: number): number {
   pos = skipLws(text, pos, end);
@@ -60,7 +106,7 @@ function isLetters(text: string, pos: number, end: number): boolean {
   return true;
 }
 
-function readVia(text: string, pos: number, end: number): Via {
+function readViaParm(text: string, pos: number, end: number): ViaValue {
   pos = skipLws(text, pos, end);
   let protocol: string;
   if (isSip20(text, pos, end)) {
@@ -151,16 +197,7 @@ function readVia(text: string, pos: number, end: number): Via {
   }
   if (maddr !== undefined && (maddr === null || !isHost(maddr))) fail("BAD_VIA", "maddr must be a host", paramsAt);
   scan.end = pos;
-  return {
-    protocol,
-    transport,
-    host,
-    port,
-    branch: branch ?? undefined,
-    received: received ?? undefined,
-    rport,
-    params,
-  };
+  return new ViaValue(protocol, transport, host, port, branch ?? undefined, received ?? undefined, rport, params);
 }
 
 /** received = IPv4address / IPv6address; the bracketed form is tolerated (RFC 5118 §4.5). */
@@ -172,14 +209,25 @@ function isIpAddress(s: string): boolean {
 /**
  * Parses one Via field value, which may hold several comma-separated via-parms (top first).
  * Protocol name and transport are upper-cased; LWS is allowed around `/` and `:` (RFC 4475
- * §3.1.1.1 wsinv). Throws SipParseError `BAD_VIA` (e.g. RFC 4475 §3.1.2.1 badinv01 `;;,;,,`).
+ * §3.1.1.1 wsinv). Each value prints as its via-parm (`String(via)`).
+ * @throws SipParseError `BAD_VIA` (e.g. RFC 4475 §3.1.2.1 badinv01 `;;,;,,`) with the offset.
  */
 export function parseVia(text: string): Via[] {
+  return run(readVia, text);
+}
+
+/** {@link parseVia} as a result value: `{ ok: false, code, offset }` for malformed text, no Error built. */
+export function tryParseVia(text: string): ParseResult<Via[], SipErrorCode> {
+  return attempt(readVia, text);
+}
+
+/** @internal {@link parseVia} inside src/sip. */
+export function readVia(text: string): Via[] {
   const out: Via[] = [];
   const end = text.length;
   let p = 0;
   for (;;) {
-    out.push(readVia(text, p, end));
+    out.push(readViaParm(text, p, end));
     p = skipLws(text, scan.end, end);
     if (p >= end) return out;
     if (text.charCodeAt(p) !== 0x2c) fail("BAD_VIA", "expected ',' or ';' after a via-parm", p);

@@ -1,24 +1,38 @@
 import { SiphonError } from "../errors.ts";
-import { SrtpErrorCode, srtpErrorName } from "./error-codes.ts";
+import { SRTP_ERROR_BY_NUMBER, SRTP_ERROR_TEXT } from "./abi.generated.ts";
+import type { SrtpErrorCode } from "./abi.generated.ts";
 
-/** Details attached to SRTP errors when known. */
-export interface SrtpErrorDetails {
+export type { SrtpErrorCode };
+
+/** What an SRTP error tells beyond its code, when known. */
+export interface SrtpErrorOptions {
   /** SSRC of the packet (RTP SSRC, or the SRTCP sender SSRC). */
   ssrc?: number;
   /** Packet index: ROC * 65536 + SEQ for SRTP, the 31-bit SRTCP index. */
   index?: number;
+  cause?: unknown;
 }
 
-/** Base of the SRTP errors; `code` is a {@link SrtpErrorCode} name, `errno` its integer. */
+/**
+ * The code of a negative result of the batch forms (`protectRtpBatch`, ...), which write numbers
+ * so that a batch allocates nothing per packet; undefined for a non-negative result (a length).
+ */
+export function srtpErrorCode(result: number): SrtpErrorCode | undefined {
+  return result < 0 ? SRTP_ERROR_BY_NUMBER[-result] : undefined;
+}
+
+/** Base of the SRTP errors: `code`, and the packet's `ssrc` and `index` when known. */
 export class SrtpError extends SiphonError {
-  readonly errno: SrtpErrorCode;
+  declare readonly code: SrtpErrorCode;
+  /** SSRC of the packet (RTP SSRC, or the SRTCP sender SSRC), when known. */
   readonly ssrc: number | undefined;
+  /** Packet index (ROC * 65536 + SEQ, or the SRTCP index), when known. */
   readonly index: number | undefined;
-  constructor(errno: SrtpErrorCode, message: string, details?: SrtpErrorDetails) {
-    super(srtpErrorName(errno), message);
-    this.errno = errno;
-    this.ssrc = details?.ssrc;
-    this.index = details?.index;
+
+  constructor(code: SrtpErrorCode, message: string, options?: SrtpErrorOptions) {
+    super(code, message, options);
+    this.ssrc = options?.ssrc;
+    this.index = options?.index;
   }
 }
 
@@ -34,21 +48,26 @@ export class SrtpReplayError extends SrtpError {}
  */
 export class SrtpLimitError extends SrtpError {}
 
-/** A packet is truncated, oversized, has a wrong version, or the caller's buffer lacks room. */
+/**
+ * A packet is truncated, oversized or has a wrong version, the caller's buffer lacks room, or a key
+ * or profile is unusable.
+ */
 export class SrtpPacketError extends SrtpError {}
 
-/** Maps a negated or positive error code to its error object. */
-export function srtpErrorFor(code: number, details?: SrtpErrorDetails): SrtpError {
-  const errno = (code < 0 ? -code : code) as SrtpErrorCode;
-  const where = details?.ssrc !== undefined ? ` (ssrc ${details.ssrc >>> 0}${details.index !== undefined ? `, index ${details.index}` : ""})` : "";
-  switch (errno) {
-    case SrtpErrorCode.AuthFailed:
-      return new SrtpAuthError(errno, `SRTP authentication failed${where}`, details);
-    case SrtpErrorCode.Replay:
-      return new SrtpReplayError(errno, `SRTP replayed or too old packet${where}`, details);
-    case SrtpErrorCode.Limit:
-      return new SrtpLimitError(errno, `SRTP packet index limit reached${where}`, details);
+/** @internal The error for a code (or a negative result), with the packet's SSRC and index. */
+export function srtpErrorFor(code: SrtpErrorCode | number, ssrc?: number, index?: number): SrtpError {
+  const c = typeof code === "number" ? (srtpErrorCode(code < 0 ? code : -code) ?? "TOO_SHORT") : code;
+  const where = ssrc !== undefined ? ` (ssrc ${ssrc >>> 0}${index !== undefined ? `, index ${index}` : ""})` : "";
+  const message = `SRTP: ${SRTP_ERROR_TEXT[c]}${where}`;
+  const options = ssrc === undefined ? undefined : { ssrc, index };
+  switch (c) {
+    case "AUTH_FAILED":
+      return new SrtpAuthError(c, message, options);
+    case "REPLAY":
+      return new SrtpReplayError(c, message, options);
+    case "LIMIT":
+      return new SrtpLimitError(c, message, options);
     default:
-      return new SrtpPacketError(errno, `SRTP bad packet: ${srtpErrorName(errno)}${where}`, details);
+      return new SrtpPacketError(c, message, options);
   }
 }

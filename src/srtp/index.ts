@@ -11,19 +11,27 @@
  *
  * Error policy: the single-packet forms (`protectRtp`, `unprotectRtp`, `...InPlace`, RTCP alike)
  * throw only {@link SrtpPacketError} (truncated, oversized, wrong version, no room for the tag),
- * {@link SrtpAuthError}, {@link SrtpReplayError} and {@link SrtpLimitError}, all `SiphonError`s. The
- * batch forms (`protectRtpBatch`, ...) never throw for packet problems: each packet's result is its new
- * length or the negated {@link SrtpErrorCode}.
+ * {@link SrtpAuthError}, {@link SrtpReplayError} and {@link SrtpLimitError}, all `SiphonError`s with
+ * an {@link SrtpErrorCode}. The batch forms (`protectRtpBatch`, ...) never throw for packet problems:
+ * each packet's result is its new length or a negative number, whose code {@link srtpErrorCode}
+ * gives.
  *
  * Crypto: AES, HMAC-SHA1 and GHASH run in Wasm (T-table AES and 8-bit-table GHASH are not
- * cache-timing safe; tag comparison is constant-time). The `crypto` option takes a runtime adapter
- * (`runtimes/<runtime>/crypto.ts`) whose native AES-ECB then produces keystream for batches.
+ * cache-timing safe; tag comparison is constant-time). The `crypto` option takes a runtime adapter's
+ * {@link SrtpCrypto} (`runtime.srtpCrypto` from `siphon/runtimes`), whose native AES-ECB then
+ * produces keystream.
  */
-export { SrtpContext, createSrtpContext } from "./context.ts";
-export type { SrtpContextOptions } from "./context.ts";
-export { SrtpAuthError, SrtpError, SrtpLimitError, SrtpPacketError, SrtpReplayError } from "./errors.ts";
-export type { SrtpErrorDetails } from "./errors.ts";
-export { SrtpErrorCode, srtpErrorName } from "./error-codes.ts";
+export { createSrtpContext } from "./context.ts";
+export type { SrtpContext, SrtpContextOptions } from "./context.ts";
+export {
+  SrtpAuthError,
+  SrtpError,
+  srtpErrorCode,
+  SrtpLimitError,
+  SrtpPacketError,
+  SrtpReplayError,
+} from "./errors.ts";
+export type { SrtpErrorCode, SrtpErrorOptions } from "./errors.ts";
 export { SRTP_PROFILES, srtpProfile } from "./profiles.ts";
 export type { SrtpProfileInfo, SrtpProfileName } from "./profiles.ts";
-export type { AesEcbEncryptor, SrtpCrypto } from "../../runtimes/crypto-types.ts";
+export type { AesEcbEncryptor, SrtpCrypto } from "./crypto.ts";

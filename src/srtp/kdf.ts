@@ -4,8 +4,8 @@
  * the SRTP encryption key, authentication key and salt; labels 3..5 the SRTCP ones (§4.3.2).
  * RFC 7714 §11: a 12-byte GCM master salt is used zero-padded to 112 bits.
  */
+import { KEY_RTCP, KEY_RTP_AUTH, KEY_RTP_KEY, KEY_RTP_SALT } from "./abi.generated.ts";
 import type { SrtpEngine } from "./engine.ts";
-import { SrtpErrorCode } from "./error-codes.ts";
 import { SrtpPacketError } from "./errors.ts";
 import type { SrtpProfileInfo } from "./profiles.ts";
 
@@ -19,16 +19,11 @@ export const SrtpLabel = {
   RtcpSalt: 5,
 } as const;
 
-// Where srtp_setup reads the session keys in the key region (assembly/srtp/index.ts).
-const OFF_RTP_KEY = 0;
-const OFF_RTP_SALT = 32;
-const OFF_RTP_AUTH = 48;
-const OFF_RTCP = 128;
 /** Session-key authentication key length: HMAC-SHA1 keys are 160 bits (RFC 3711 §8.2). */
 export const AUTH_KEY_LENGTH = 20;
 
 function badKey(message: string): SrtpPacketError {
-  return new SrtpPacketError(SrtpErrorCode.BadKey, message);
+  return new SrtpPacketError("BAD_KEY", `SRTP: ${message}`);
 }
 
 /** Runs the PRF for one label; the output is left at `out` in Wasm memory. */
@@ -67,11 +62,11 @@ export function deriveIntoKeyRegion(e: SrtpEngine, p: SrtpProfileInfo, masterKey
   const k = e.keys;
   e.u8.fill(0, k, k + 256);
   try {
-    for (const base of [0, OFF_RTCP]) {
+    for (const base of [0, KEY_RTCP]) {
       const l = base === 0 ? 0 : 3;
-      prf(e, p.keyLength, l + 0, k + base + OFF_RTP_KEY, p.keyLength);
-      prf(e, p.keyLength, l + 2, k + base + OFF_RTP_SALT, p.saltLength);
-      if (!p.aead) prf(e, p.keyLength, l + 1, k + base + OFF_RTP_AUTH, AUTH_KEY_LENGTH);
+      prf(e, p.keyLength, l + 0, k + base + KEY_RTP_KEY, p.keyLength);
+      prf(e, p.keyLength, l + 2, k + base + KEY_RTP_SALT, p.saltLength);
+      if (!p.aead) prf(e, p.keyLength, l + 1, k + base + KEY_RTP_AUTH, AUTH_KEY_LENGTH);
     }
   } finally {
     e.u8.fill(0, e.io, e.io + 64);
@@ -96,12 +91,12 @@ export function loadSessionKeys(e: SrtpEngine, p: SrtpProfileInfo, s: SrtpSessio
     if (!v || v.length !== len) throw badKey(`${p.name}: session key of ${len} bytes expected`);
     e.u8.set(v, k + at);
   };
-  put(s.rtpKey, p.keyLength, OFF_RTP_KEY);
-  put(s.rtpSalt, p.saltLength, OFF_RTP_SALT);
-  put(s.rtcpKey, p.keyLength, OFF_RTCP + OFF_RTP_KEY);
-  put(s.rtcpSalt, p.saltLength, OFF_RTCP + OFF_RTP_SALT);
+  put(s.rtpKey, p.keyLength, KEY_RTP_KEY);
+  put(s.rtpSalt, p.saltLength, KEY_RTP_SALT);
+  put(s.rtcpKey, p.keyLength, KEY_RTCP + KEY_RTP_KEY);
+  put(s.rtcpSalt, p.saltLength, KEY_RTCP + KEY_RTP_SALT);
   if (!p.aead) {
-    put(s.rtpAuthKey, AUTH_KEY_LENGTH, OFF_RTP_AUTH);
-    put(s.rtcpAuthKey, AUTH_KEY_LENGTH, OFF_RTCP + OFF_RTP_AUTH);
+    put(s.rtpAuthKey, AUTH_KEY_LENGTH, KEY_RTP_AUTH);
+    put(s.rtcpAuthKey, AUTH_KEY_LENGTH, KEY_RTCP + KEY_RTP_AUTH);
   }
 }

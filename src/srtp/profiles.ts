@@ -1,3 +1,12 @@
+import {
+  PROFILE_AEAD_AES_128_GCM,
+  PROFILE_AEAD_AES_256_GCM,
+  PROFILE_AES_256_CM_HMAC_SHA1_32,
+  PROFILE_AES_256_CM_HMAC_SHA1_80,
+  PROFILE_AES_CM_128_HMAC_SHA1_32,
+  PROFILE_AES_CM_128_HMAC_SHA1_80,
+} from "./abi.generated.ts";
+
 /**
  * Protection profiles: RFC 4568 §6.2 names (AES_CM_128_HMAC_SHA1_80/_32), RFC 6188 (AES_256_CM_*),
  * RFC 7714 §14 (AEAD_AES_*_GCM).
@@ -13,7 +22,7 @@ export type SrtpProfileName =
 /** Sizes of one profile, in bytes. */
 export interface SrtpProfileInfo {
   readonly name: SrtpProfileName;
-  /** Id passed to the Wasm core (siphon's own numbering). */
+  /** @internal Id passed to the Wasm core (assembly/srtp/abi.json). */
   readonly id: number;
   readonly keyLength: number;
   readonly saltLength: number;
@@ -37,12 +46,12 @@ function info(name: SrtpProfileName, id: number, key: number, salt: number, rtpT
 
 /** Every supported profile by name. */
 export const SRTP_PROFILES: Readonly<Record<SrtpProfileName, SrtpProfileInfo>> = {
-  AES_CM_128_HMAC_SHA1_80: info("AES_CM_128_HMAC_SHA1_80", 1, 16, 14, 10, 10, false),
-  AES_CM_128_HMAC_SHA1_32: info("AES_CM_128_HMAC_SHA1_32", 2, 16, 14, 4, 10, false),
-  AES_256_CM_HMAC_SHA1_80: info("AES_256_CM_HMAC_SHA1_80", 3, 32, 14, 10, 10, false),
-  AES_256_CM_HMAC_SHA1_32: info("AES_256_CM_HMAC_SHA1_32", 4, 32, 14, 4, 10, false),
-  AEAD_AES_128_GCM: info("AEAD_AES_128_GCM", 7, 16, 12, 16, 16, true),
-  AEAD_AES_256_GCM: info("AEAD_AES_256_GCM", 8, 32, 12, 16, 16, true),
+  AES_CM_128_HMAC_SHA1_80: info("AES_CM_128_HMAC_SHA1_80", PROFILE_AES_CM_128_HMAC_SHA1_80, 16, 14, 10, 10, false),
+  AES_CM_128_HMAC_SHA1_32: info("AES_CM_128_HMAC_SHA1_32", PROFILE_AES_CM_128_HMAC_SHA1_32, 16, 14, 4, 10, false),
+  AES_256_CM_HMAC_SHA1_80: info("AES_256_CM_HMAC_SHA1_80", PROFILE_AES_256_CM_HMAC_SHA1_80, 32, 14, 10, 10, false),
+  AES_256_CM_HMAC_SHA1_32: info("AES_256_CM_HMAC_SHA1_32", PROFILE_AES_256_CM_HMAC_SHA1_32, 32, 14, 4, 10, false),
+  AEAD_AES_128_GCM: info("AEAD_AES_128_GCM", PROFILE_AEAD_AES_128_GCM, 16, 12, 16, 16, true),
+  AEAD_AES_256_GCM: info("AEAD_AES_256_GCM", PROFILE_AEAD_AES_256_GCM, 32, 12, 16, 16, true),
 };
 
 /** The profile named `name`, or undefined. */

@@ -4,7 +4,6 @@
  * the receiver's replay window. State is created only for packets that were protected or that
  * authenticated, and the number of SSRCs is bounded, so forged traffic cannot grow it.
  */
-import { SrtpErrorCode } from "./error-codes.ts";
 import { SrtpLimitError } from "./errors.ts";
 import { ReplayWindow } from "./replay-window.ts";
 import { MAX_ROC, MAX_SRTCP_INDEX } from "./rollover.ts";
@@ -59,7 +58,7 @@ export class StreamTable {
 
   private checkRoom(size: number, ssrc: number): void {
     if (size >= this.maxStreams) {
-      throw new SrtpLimitError(SrtpErrorCode.Limit, `more than ${this.maxStreams} SSRCs in one SRTP context`, { ssrc });
+      throw new SrtpLimitError("LIMIT", `SRTP: more than ${this.maxStreams} SSRCs in one context`, { ssrc });
     }
   }
 

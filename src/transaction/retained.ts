@@ -54,5 +54,5 @@ export function keep<M extends SipMessage>(message: M): Kept<M> {
 export function revive<M extends SipRequest | SipResponse>(kept: Kept<M>): M | undefined {
   if (!(kept instanceof Uint8Array)) return kept;
   const r = tryParseMessage(kept);
-  return r.ok ? (r.message as M) : undefined;
+  return r.ok ? (r.value as M) : undefined;
 }

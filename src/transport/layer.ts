@@ -4,6 +4,7 @@ import {
   formatVia as formatViaValue,
   messageSize,
   serializeMessage,
+  sipErrorText,
   tryParseMessage,
 } from "../sip/index.ts";
 import type { SipLimits, SipMessage, SipRequest, SipResponse, Via } from "../sip/index.ts";
@@ -480,10 +481,10 @@ export class TransportLayer {
   private receive(bytes: Uint8Array, flow: Flow, now: number): void {
     const parsed = tryParseMessage(bytes, { limits: this.limits });
     if (!parsed.ok) {
-      this.malformed(bytes, flow, parsed.error.message, now);
+      this.malformed(bytes, flow, `${sipErrorText(parsed.code)} at byte ${parsed.offset}`, now);
       return;
     }
-    const message = parsed.message;
+    const message = parsed.value;
     let via: Via | undefined;
     try {
       via = message.topVia;

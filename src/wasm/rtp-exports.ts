@@ -1,6 +1,6 @@
 /**
- * Exports of the rtp core (assembly/rtp/). Functions return a length or a negative error code: the
- * negated `RtpErrorCode` of src/rtp/errors.ts.
+ * Exports of the rtp core (assembly/rtp/). Functions return a length or a negative error code
+ * (assembly/rtp/abi.json, shared with src/rtp); record layouts are there too.
  */
 export interface RtpCoreExports {
   /** Pointer to the single-packet scratch buffer. */
@@ -23,8 +23,6 @@ export interface RtpCoreExports {
   rtp_batch_slots(): number;
   /** Bytes per batch slot. */
   rtp_batch_slot_size(): number;
-  /** u32 words per batch result record. */
-  rtp_batch_record_words(): number;
   /** Parses `count` packets in place; returns how many were valid. */
   rtp_parse_batch(base: number, desc: number, count: number, out: number): number;
   /** Writes consecutive 12-byte fixed headers in front of `count` packets; count or -code. */

@@ -8,10 +8,9 @@ import {
   encodeAlaw,
   encodeG711,
   encodeUlaw,
-  g711DecodeAt,
-  g711EncodeAt,
-  g711Scratch,
 } from "../../src/codec/index.ts";
+import { g711DecodeAt, g711EncodeAt, g711Scratch } from "../../src/codec/g711.ts";
+import { thrown } from "../thrown.ts";
 import { ULAW_DECODE } from "../vectors/g711/ulaw-decode.ts";
 import { ALAW_DECODE } from "../vectors/g711/alaw-decode.ts";
 
@@ -97,7 +96,7 @@ describe("G.711 (ITU-T G.711, bit-exact with the G.191 reference)", () => {
     for (let i = 0; i < n; i += 997) expect(back[i]).toBe(ULAW_DECODE[u[i]!]);
   });
 
-  it("in place over Wasm memory: scratch regions and pointer-level calls", () => {
+  it("in place over Wasm memory (internal engine helpers): scratch regions and pointer-level calls", () => {
     const s = g711Scratch();
     s.pcm.set(Int16Array.of(0, 1000, -1000));
     expect(s.encode("alaw", 3)).toBe(3);
@@ -135,6 +134,7 @@ describe("G.711 (ITU-T G.711, bit-exact with the G.191 reference)", () => {
 
   it("a too-small destination is a CodecError", () => {
     expect(() => encodeUlaw(new Int16Array(4), new Uint8Array(3))).toThrow(CodecError);
+    expect(thrown(() => encodeUlaw(new Int16Array(4), new Uint8Array(3)))).toMatchObject({ code: "TOO_LONG" });
     expect(() => decodeUlaw(new Uint8Array(4), new Int16Array(3))).toThrow(CodecError);
   });
 });

@@ -2,7 +2,6 @@ import { describe, expect, it } from "vitest";
 import fc from "fast-check";
 import {
   CodecError,
-  CodecErrorCode,
   comfortNoiseReflectionCoefficient,
   comfortNoiseSize,
   dtmfDigit,
@@ -18,7 +17,12 @@ import {
   writeComfortNoise,
   writeL16,
   writeTelephoneEvent,
+  tryParseComfortNoise,
+  tryParseL16,
+  tryParseTelephoneEvent,
 } from "../../src/codec/index.ts";
+import { CODEC_ERROR_CODES } from "../../src/codec/errors.ts";
+import { thrown } from "../thrown.ts";
 
 const hex = (s: string) => Uint8Array.from(s.replace(/\s+/g, "").match(/../g)!.map((b) => parseInt(b, 16)));
 
@@ -28,13 +32,14 @@ describe("L16 (RFC 3551 §4.5.11)", () => {
     const b = encodeL16(s);
     expect(b.subarray(0, 8)).toEqual(hex("0102 fffe 7fff 8000"));
     expect(l16Size(s)).toBe(22);
-    const r = parseL16(b);
-    expect(r.ok && Array.from(r.samples)).toEqual(Array.from(s));
+    expect(Array.from(parseL16(b))).toEqual(Array.from(s));
   });
 
   it("RFC 3551 §4.5.11: odd length is BadLength; writes at an offset", () => {
-    const r = parseL16(Uint8Array.of(1, 2, 3));
-    expect(r.ok === false && r.code).toBe(CodecErrorCode.BadLength);
+    expect(tryParseL16(Uint8Array.of(1, 2, 3))).toEqual({ ok: false, code: "BAD_LENGTH", offset: 2 });
+    const e = thrown(() => parseL16(Uint8Array.of(1, 2, 3)));
+    expect(e).toBeInstanceOf(CodecError);
+    expect(e).toMatchObject({ code: "BAD_LENGTH", offset: 2 });
     const dst = new Uint8Array(7).fill(9);
     expect(writeL16(Int16Array.of(0x1234, 0x5678), dst, 2)).toBe(4);
     expect(dst).toEqual(hex("0909 1234 5678 09"));
@@ -47,8 +52,7 @@ describe("L16 (RFC 3551 §4.5.11)", () => {
         const s = Int16Array.from(xs);
         const b = encodeL16(s);
         for (let i = 0; i < xs.length; i++) expect((b[2 * i]! << 8) | b[2 * i + 1]!).toBe(xs[i]! & 0xffff);
-        const r = parseL16(b);
-        expect(r.ok && Array.from(r.samples)).toEqual(xs);
+        expect(Array.from(parseL16(b))).toEqual(xs);
       }),
       { numRuns: 500 },
     );
@@ -58,11 +62,10 @@ describe("L16 (RFC 3551 §4.5.11)", () => {
 describe("telephone events (RFC 4733)", () => {
   it("RFC 4733 §2.3: parses event, E, volume, duration; ignores R", () => {
     // Digit 5, E = 1, R = 1 (ignored), volume 10, duration 800.
-    const r = parseTelephoneEvent(hex("05 ca 0320"));
-    expect(r.ok && r.event).toEqual({ event: 5, end: true, volume: 10, duration: 800 });
+    expect(parseTelephoneEvent(hex("05 ca 0320"))).toEqual({ event: 5, end: true, volume: 10, duration: 800 });
     expect(encodeTelephoneEvent({ event: 5, end: true, volume: 10, duration: 800 })).toEqual(hex("05 8a 0320"));
-    const short = parseTelephoneEvent(hex("05 8a 03"));
-    expect(short.ok === false && short.code).toBe(CodecErrorCode.TooShort);
+    expect(tryParseTelephoneEvent(hex("05 8a 03"))).toEqual({ ok: false, code: "TOO_SHORT", offset: 0 });
+    expect(thrown(() => parseTelephoneEvent(hex("05 8a 03")))).toMatchObject({ name: "CodecError", code: "TOO_SHORT" });
   });
 
   it("RFC 4733 §3.2: DTMF event codes", () => {
@@ -116,47 +119,42 @@ describe("telephone events (RFC 4733)", () => {
 
 describe("comfort noise (RFC 3389)", () => {
   it("RFC 3389 §3: level and reflection coefficients", () => {
-    const r = parseComfortNoise(hex("28 7f 00 fe"));
-    expect(r.ok).toBe(true);
-    if (!r.ok) return;
-    expect(r.noise.level).toBe(40);
-    expect(Array.from(r.noise.coefficients)).toEqual([0x7f, 0x00, 0xfe]);
-    expect(Array.from(r.noise.coefficients, comfortNoiseReflectionCoefficient)).toEqual([0, -127 / 128, 127 / 128]);
-    expect(encodeComfortNoise(r.noise)).toEqual(hex("28 7f 00 fe"));
-    expect(comfortNoiseSize(r.noise)).toBe(4);
+    const noise = parseComfortNoise(hex("28 7f 00 fe"));
+    expect(noise.level).toBe(40);
+    expect(Array.from(noise.coefficients)).toEqual([0x7f, 0x00, 0xfe]);
+    expect(Array.from(noise.coefficients, comfortNoiseReflectionCoefficient)).toEqual([0, -127 / 128, 127 / 128]);
+    expect(encodeComfortNoise(noise)).toEqual(hex("28 7f 00 fe"));
+    expect(comfortNoiseSize(noise)).toBe(4);
   });
 
   it("RFC 3389 §3: level only (no spectral information) is valid", () => {
-    const r = parseComfortNoise(hex("7f"));
-    expect(r.ok && r.noise.coefficients.length).toBe(0);
+    expect(parseComfortNoise(hex("7f")).coefficients.length).toBe(0);
   });
 
   it("RFC 3389 §3: empty payload and a set first bit are typed errors", () => {
-    const e = parseComfortNoise(new Uint8Array(0));
-    expect(e.ok === false && e.code).toBe(CodecErrorCode.TooShort);
-    const b = parseComfortNoise(hex("80 01"));
-    expect(b.ok === false && b.code).toBe(CodecErrorCode.ReservedBitSet);
+    expect(tryParseComfortNoise(new Uint8Array(0))).toEqual({ ok: false, code: "TOO_SHORT", offset: 0 });
+    expect(tryParseComfortNoise(hex("80 01"))).toEqual({ ok: false, code: "RESERVED_BIT_SET", offset: 0 });
     expect(() => writeComfortNoise({ level: 128, coefficients: new Uint8Array(0) }, new Uint8Array(2), 0)).toThrow(CodecError);
   });
 });
 
 describe("payload decoders on random bytes", () => {
   it("give a value or a typed error, never throw, never read outside the payload", () => {
-    const codes = Object.values(CodecErrorCode);
+    const codes: readonly string[] = CODEC_ERROR_CODES;
     fc.assert(
       fc.property(fc.uint8Array({ maxLength: 40 }), fc.nat(6), fc.nat(40), (buf, off, len) => {
         const o = Math.min(off, buf.length);
         const l = Math.min(len, buf.length - o);
-        for (const r of [parseTelephoneEvent(buf, o, l), parseComfortNoise(buf, o, l), parseL16(buf, o, l)]) {
+        for (const r of [tryParseTelephoneEvent(buf, o, l), tryParseComfortNoise(buf, o, l), tryParseL16(buf, o, l)]) {
           if (!r.ok) expect(codes).toContain(r.code);
         }
-        const cn = parseComfortNoise(buf, o, l);
+        const cn = tryParseComfortNoise(buf, o, l);
         if (cn.ok) {
-          expect(cn.noise.coefficients.byteOffset + cn.noise.coefficients.length).toBeLessThanOrEqual(buf.byteOffset + o + l);
+          expect(cn.value.coefficients.byteOffset + cn.value.coefficients.length).toBeLessThanOrEqual(buf.byteOffset + o + l);
         }
-        // Out-of-range offsets are errors, not exceptions.
-        expect(parseTelephoneEvent(buf, o, buf.length - o + 1).ok).toBe(false);
-        expect(parseComfortNoise(buf, buf.length + 1).ok).toBe(false);
+        // Out-of-range offsets are failure values, not exceptions.
+        expect(tryParseTelephoneEvent(buf, o, buf.length - o + 1).ok).toBe(false);
+        expect(tryParseComfortNoise(buf, buf.length + 1).ok).toBe(false);
       }),
       { numRuns: 3000 },
     );

@@ -1,23 +1,25 @@
 import { describe, expect, it } from "vitest";
 import {
-  encodeGenericNack,
   encodeRtcpCompound,
-  encodeSenderReport,
+  encodeRtcpPacket,
   isVoipMetricsBlock,
   nackItemsFor,
   nackSequenceNumbers,
-  parseGoodbye,
   parseRtcpCompound,
-  parseSenderReport,
+  parseRtcpPacket,
   RtcpError,
-  RtcpErrorCode,
   rtcpCompoundSize,
   rtcpPacketSize,
   sdesItemText,
+  tryParseRtcpCompound,
+  tryParseRtcpPacket,
   writeRtcpCompound,
   writeRtcpPacket,
 } from "../../src/rtcp/index.ts";
 import type { RtcpPacket } from "../../src/rtcp/index.ts";
+import { tryParseGoodbye } from "../../src/rtcp/bye.ts";
+import { tryParseSenderReport } from "../../src/rtcp/sender-report.ts";
+import { thrown } from "../thrown.ts";
 import {
   hex,
   REDUCED_SIZE_PLI,
@@ -30,16 +32,20 @@ import {
 } from "../vectors/rtcp/fixtures.ts";
 
 function roundTrip(bytes: Uint8Array): RtcpPacket[] {
-  const r = parseRtcpCompound(bytes);
-  if (!r.ok) throw new Error(`parse failed: code ${r.code} at ${r.at}`);
-  expect(rtcpCompoundSize(r.packets)).toBe(bytes.length);
-  expect(encodeRtcpCompound(r.packets)).toEqual(bytes);
-  // xSize equals what writeX wrote, per packet, at an offset.
-  for (const p of r.packets) {
+  const packets = parseRtcpCompound(bytes);
+  expect(rtcpCompoundSize(packets)).toBe(bytes.length);
+  expect(encodeRtcpCompound(packets)).toEqual(bytes);
+  // xSize equals what writeX wrote, per packet, at an offset; each packet parses alone again.
+  let at = 0;
+  for (const p of packets) {
     const dst = new Uint8Array(rtcpPacketSize(p) + 3);
     expect(writeRtcpPacket(p, dst, 3)).toBe(rtcpPacketSize(p));
+    const one = tryParseRtcpPacket(bytes, at);
+    expect(one.ok && one.end).toBe(at + rtcpPacketSize(p));
+    expect(encodeRtcpPacket(p)).toEqual(bytes.subarray(at, at + rtcpPacketSize(p)));
+    at += rtcpPacketSize(p);
   }
-  return r.packets;
+  return packets;
 }
 
 describe("RTCP golden packets round-trip parse -> write -> identical bytes", () => {
@@ -134,49 +140,59 @@ describe("RTCP golden packets round-trip parse -> write -> identical bytes", () 
 
 describe("RFC 3550 A.2: compound validity checks", () => {
   const err = (s: string, reducedSize = false) => {
-    const r = parseRtcpCompound(hex(s), 0, undefined, { reducedSize });
+    const r = tryParseRtcpCompound(hex(s), 0, undefined, { reducedSize });
     return r.ok ? "ok" : r.code;
   };
   it("RFC 3550 A.2: the first packet must be SR or RR", () => {
-    expect(err(REDUCED_SIZE_PLI)).toBe(RtcpErrorCode.FirstNotReport);
-    expect(err("81 ca 0002 11111111 01000000")).toBe(RtcpErrorCode.FirstNotReport);
+    expect(err(REDUCED_SIZE_PLI)).toBe("FIRST_NOT_REPORT");
+    expect(err("81 ca 0002 11111111 01000000")).toBe("FIRST_NOT_REPORT");
   });
   it("RFC 5506 §3: reduced-size RTCP accepts a lone feedback packet", () => {
     expect(err(REDUCED_SIZE_PLI, true)).toBe("ok");
   });
   it("RFC 3550 A.2: the first packet must not be padded; padding only on the last", () => {
-    expect(err("a0 c9 0001 00000004")).toBe(RtcpErrorCode.PaddingNotLast);
-    expect(err("80 c9 0001 11111111  a0 c9 0002 11111111 00000004  80 c9 0001 11111111")).toBe(RtcpErrorCode.PaddingNotLast);
+    expect(err("a0 c9 0001 00000004")).toBe("PADDING_NOT_LAST");
+    expect(err("80 c9 0001 11111111  a0 c9 0002 11111111 00000004  80 c9 0001 11111111")).toBe("PADDING_NOT_LAST");
   });
   it("RFC 3550 A.2: version 2 everywhere and lengths adding up to the datagram", () => {
-    expect(err("80 c9 0001 11111111  40 c9 0001 11111111")).toBe(RtcpErrorCode.BadVersion);
-    expect(err("80 c9 0002 11111111")).toBe(RtcpErrorCode.BadLength);
-    expect(err("80 c9 0001 11111111 00")).toBe(RtcpErrorCode.TooShort);
-    expect(err("")).toBe(RtcpErrorCode.Empty);
+    expect(err("80 c9 0001 11111111  40 c9 0001 11111111")).toBe("BAD_VERSION");
+    expect(err("80 c9 0002 11111111")).toBe("BAD_LENGTH");
+    expect(err("80 c9 0001 11111111 00")).toBe("TOO_SHORT");
+    expect(err("")).toBe("EMPTY");
   });
-  it("RFC 3550 §6.4.1: padding count of zero or beyond the body is BadPadding", () => {
-    expect(err("80 c9 0001 11111111  a0 cc 0001 00000000")).toBe(RtcpErrorCode.BadPadding);
-    expect(err("80 c9 0001 11111111  a0 cc 0001 00000009")).toBe(RtcpErrorCode.BadPadding);
+  it("RFC 3550 §6.4.1: padding count of zero or beyond the body is BAD_PADDING", () => {
+    expect(err("80 c9 0001 11111111  a0 cc 0001 00000000")).toBe("BAD_PADDING");
+    expect(err("80 c9 0001 11111111  a0 cc 0001 00000009")).toBe("BAD_PADDING");
   });
-  it("RFC 3550 §6.4: count fields that do not fit the packet are BadCount", () => {
-    expect(err("81 c9 0001 11111111")).toBe(RtcpErrorCode.BadCount);
-    expect(err("80 c9 0001 11111111  82 cb 0001 11111111")).toBe(RtcpErrorCode.BadCount);
+  it("RFC 3550 §6.4: count fields that do not fit the packet are BAD_COUNT", () => {
+    expect(err("81 c9 0001 11111111")).toBe("BAD_COUNT");
+    expect(err("80 c9 0001 11111111  82 cb 0001 11111111")).toBe("BAD_COUNT");
   });
   it("the datagram bounds are respected: a compound inside a larger buffer parses the same", () => {
     const inner = hex(SR_SDES_BYE);
     const big = new Uint8Array(inner.length + 10).fill(0xff);
     big.set(inner, 5);
-    const r = parseRtcpCompound(big, 5, inner.length);
-    expect(r.ok && encodeRtcpCompound(r.packets)).toEqual(inner);
+    expect(encodeRtcpCompound(parseRtcpCompound(big, 5, inner.length))).toEqual(inner);
+  });
+  it("failures are values with the byte offset; the throwing forms raise RtcpError with the same", () => {
+    const bad = hex("80 c9 0001 11111111  40 c9 0001 11111111");
+    expect(tryParseRtcpCompound(bad)).toEqual({ ok: false, code: "BAD_VERSION", offset: 8 });
+    expect(thrown(() => parseRtcpCompound(bad))).toMatchObject({ name: "RtcpError", code: "BAD_VERSION", offset: 8 });
+    expect(tryParseRtcpPacket(bad, 8)).toEqual({ ok: false, code: "BAD_VERSION", offset: 8 });
+    const e = thrown(() => parseRtcpPacket(bad, 8));
+    expect(e).toBeInstanceOf(RtcpError);
+    expect(e).toMatchObject({ code: "BAD_VERSION", offset: 8 });
   });
 });
 
 describe("RTCP writers", () => {
   it("RFC 3550 §6.4.1: more than 31 report blocks is a typed error", () => {
     const block = { ssrc: 1, fractionLost: 0, cumulativeLost: 0, extendedHighestSequence: 0, jitter: 0, lastSenderReport: 0, delaySinceLastSenderReport: 0 };
-    expect(() =>
-      encodeSenderReport({ type: "sr", ssrc: 1, ntpSeconds: 0, ntpFraction: 0, rtpTimestamp: 0, packetCount: 0, octetCount: 0, reports: new Array(32).fill(block) })
-    ).toThrow(RtcpError);
+    const e = thrown(() =>
+      encodeRtcpPacket({ type: "sr", ssrc: 1, ntpSeconds: 0, ntpFraction: 0, rtpTimestamp: 0, packetCount: 0, octetCount: 0, reports: new Array(32).fill(block) })
+    );
+    expect(e).toBeInstanceOf(RtcpError);
+    expect(e).toMatchObject({ code: "FIELD_OUT_OF_RANGE" });
   });
   it("RFC 3550 §6.4.1: padding is only allowed on the last packet of a compound", () => {
     const rr: RtcpPacket = { type: "rr", ssrc: 1, reports: [], paddingLength: 4 };
@@ -190,13 +206,12 @@ describe("RTCP writers", () => {
       { pid: 40, blp: 0 },
     ]);
     expect(nackSequenceNumbers(items)).toEqual([65534, 65535, 0, 15, 16, 40]);
-    const bytes = encodeGenericNack({ type: "nack", senderSsrc: 1, mediaSsrc: 2, items });
+    const bytes = encodeRtcpPacket({ type: "nack", senderSsrc: 1, mediaSsrc: 2, items });
     expect(bytes.length).toBe(12 + 12);
   });
-  it("parseSenderReport refuses other packet types; parseGoodbye reads a BYE without reason", () => {
-    const r = parseSenderReport(hex("80 c9 0001 11111111"));
-    expect(r.ok === false && r.code).toBe(RtcpErrorCode.WrongType);
-    const b = parseGoodbye(hex("81 cb 0001 11111111"));
-    expect(b.ok && b.packet).toEqual({ type: "bye", ssrcs: [0x11111111], paddingLength: 0 });
+  it("the SR parser refuses other packet types; the BYE parser reads a BYE without reason", () => {
+    expect(tryParseSenderReport(hex("80 c9 0001 11111111"))).toEqual({ ok: false, code: "WRONG_TYPE", offset: 1 });
+    const b = tryParseGoodbye(hex("81 cb 0001 11111111"));
+    expect(b).toEqual({ ok: true, value: { type: "bye", ssrcs: [0x11111111], paddingLength: 0 }, end: 8 });
   });
 });

@@ -4,12 +4,14 @@ import {
   encodeRtpExtensionElements,
   encodeRtpPacket,
   parseRtpExtensionElements,
-  parseRtpHeader,
+  parseRtpPacket,
   RtpError,
-  RtpErrorCode,
   rtpExtensionElementsSize,
+  tryParseRtpExtensionElements,
   writeRtpExtensionElements,
 } from "../../src/rtp/index.ts";
+import { RTP_ERROR_CODES } from "../../src/rtp/abi.generated.ts";
+import { thrown } from "../thrown.ts";
 
 const hex = (s: string) => Uint8Array.from(s.replace(/\s+/g, "").match(/../g)!.map((b) => parseInt(b, 16)));
 
@@ -17,12 +19,7 @@ describe("RTP header extension elements (RFC 8285)", () => {
   it("RFC 8285 §4.2: the one-byte example (L=0, L=1, two padding bytes, L=3)", () => {
     // 0xBEDE, length=3; IDs 1, 2, 3 with 1, 2 and 4 data bytes, padding between 2 and 3.
     const pkt = hex("90 00 0001 00000000 00000001 bede 0003 10aa 21bb bb00 0033 cccc cccc");
-    const r = parseRtpHeader(pkt);
-    expect(r.ok).toBe(true);
-    if (!r.ok) return;
-    const e = parseRtpExtensionElements(r.header.extension!);
-    expect(e.ok).toBe(true);
-    if (!e.ok) return;
+    const e = parseRtpExtensionElements(parseRtpPacket(pkt).extension!);
     expect(e.form).toBe("one-byte");
     expect(e.elements.map((x) => [x.id, Array.from(x.data)])).toEqual([
       [1, [0xaa]],
@@ -34,8 +31,6 @@ describe("RTP header extension elements (RFC 8285)", () => {
   it("RFC 8285 §4.3: the two-byte example (L=0, L=1, one padding byte, L=4) with appbits", () => {
     const ext = { profile: 0x1005, data: hex("0100 0201 dd00 0304 eeeeeeee") };
     const e = parseRtpExtensionElements(ext);
-    expect(e.ok).toBe(true);
-    if (!e.ok) return;
     expect(e.form).toBe("two-byte");
     expect(e.appBits).toBe(5);
     expect(e.elements.map((x) => [x.id, Array.from(x.data)])).toEqual([
@@ -47,18 +42,19 @@ describe("RTP header extension elements (RFC 8285)", () => {
 
   it("RFC 8285 §4.2: ID 15 terminates processing, its length ignored", () => {
     const e = parseRtpExtensionElements({ profile: 0xbede, data: hex("10aa ff11 2233 4455") });
-    expect(e.ok && e.elements.map((x) => x.id)).toEqual([1]);
+    expect(e.elements.map((x) => x.id)).toEqual([1]);
   });
 
   it("RFC 8285 §4.1: element overrunning the block, reserved ID 0, unknown profile", () => {
-    const over = parseRtpExtensionElements({ profile: 0xbede, data: hex("13aa bbcc") });
-    expect(over.ok === false && over.code).toBe(RtpErrorCode.BadExtensionElement);
-    const id0 = parseRtpExtensionElements({ profile: 0xbede, data: hex("0100 0000") });
-    expect(id0.ok === false && id0.code).toBe(RtpErrorCode.BadExtensionElement);
-    const two = parseRtpExtensionElements({ profile: 0x1000, data: hex("0105 aabb") });
-    expect(two.ok === false && two.code).toBe(RtpErrorCode.BadExtensionElement);
-    const prof = parseRtpExtensionElements({ profile: 0xabac, data: hex("00000000") });
-    expect(prof.ok === false && prof.code).toBe(RtpErrorCode.UnknownExtensionProfile);
+    const over = { profile: 0xbede, data: hex("13aa bbcc") };
+    expect(tryParseRtpExtensionElements(over)).toEqual({ ok: false, code: "BAD_EXTENSION_ELEMENT", offset: 0 });
+    expect(thrown(() => parseRtpExtensionElements(over))).toMatchObject({ code: "BAD_EXTENSION_ELEMENT", offset: 0 });
+    const id0 = tryParseRtpExtensionElements({ profile: 0xbede, data: hex("0100 0000") });
+    expect(id0).toEqual({ ok: false, code: "BAD_EXTENSION_ELEMENT", offset: 0 });
+    const two = tryParseRtpExtensionElements({ profile: 0x1000, data: hex("0105 aabb") });
+    expect(two).toEqual({ ok: false, code: "BAD_EXTENSION_ELEMENT", offset: 0 });
+    const prof = tryParseRtpExtensionElements({ profile: 0xabac, data: hex("00000000") });
+    expect(prof).toEqual({ ok: false, code: "UNKNOWN_EXTENSION_PROFILE", offset: 0 });
   });
 
   it("RFC 8285 §4.1: the one-byte form is chosen when IDs are 1..14 and data 1..16 bytes, else two-byte", () => {
@@ -81,16 +77,12 @@ describe("RTP header extension elements (RFC 8285)", () => {
         const form = ext.profile === 0xbede ? "one-byte" : "two-byte";
         const dst = new Uint8Array(600);
         expect(writeRtpExtensionElements(elements, dst, 3, form)).toBe(rtpExtensionElementsSize(elements, form));
-        const pkt = encodeRtpPacket(
-          { padding: false, marker: false, payloadType: 0, sequenceNumber: 0, timestamp: 0, ssrc: 0, csrcs: [], extension: ext },
-          new Uint8Array(0),
-        );
-        const r = parseRtpHeader(pkt);
-        expect(r.ok).toBe(true);
-        if (!r.ok) return;
-        const back = parseRtpExtensionElements(r.header.extension!);
-        expect(back.ok).toBe(true);
-        if (back.ok) expect(back.elements.map((x) => [x.id, Array.from(x.data)])).toEqual(elements.map((x) => [x.id, Array.from(x.data)]));
+        const pkt = encodeRtpPacket({
+          padding: false, marker: false, payloadType: 0, sequenceNumber: 0, timestamp: 0, ssrc: 0, csrcs: [], extension: ext,
+          payload: new Uint8Array(0),
+        });
+        const back = parseRtpExtensionElements(parseRtpPacket(pkt).extension!);
+        expect(back.elements.map((x) => [x.id, Array.from(x.data)])).toEqual(elements.map((x) => [x.id, Array.from(x.data)]));
       }),
       { numRuns: 1000 },
     );
@@ -99,12 +91,14 @@ describe("RTP header extension elements (RFC 8285)", () => {
   it("RFC 8285: random extension data gives elements or a typed error, inside the block", () => {
     fc.assert(
       fc.property(fc.constantFrom(0xbede, 0x1000, 0x100f, 0x1234), fc.uint8Array({ maxLength: 64 }), (profile, data) => {
-        const e = parseRtpExtensionElements({ profile, data });
+        const e = tryParseRtpExtensionElements({ profile, data });
         if (!e.ok) {
-          expect(Object.values(RtpErrorCode)).toContain(e.code);
+          expect(RTP_ERROR_CODES).toContain(e.code);
+          expect(e.offset).toBeGreaterThanOrEqual(0);
+          expect(e.offset).toBeLessThanOrEqual(data.length);
           return;
         }
-        for (const x of e.elements) {
+        for (const x of e.value.elements) {
           expect(x.data.byteOffset).toBeGreaterThanOrEqual(data.byteOffset);
           expect(x.data.byteOffset + x.data.length).toBeLessThanOrEqual(data.byteOffset + data.length);
         }

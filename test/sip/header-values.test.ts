@@ -11,7 +11,6 @@ import {
   parseDeltaSeconds,
   parseEvent,
   parseMediaType,
-  parseMaxForwards,
   parseMinSE,
   parseRAck,
   parseReplaces,
@@ -20,7 +19,8 @@ import {
   parseSipDate,
   parseSubscriptionState,
   parseTokenList,
-} from "../../src/sip/header-values.ts";
+} from "../../src/sip/index.ts";
+import { parseMaxForwards } from "../../src/sip/header-values.ts";
 import type { AuthValue } from "../../src/sip/types.ts";
 
 /** The unfolded value of the one header field named `name` (or its compact form) in a torture message. */

@@ -12,7 +12,7 @@ import {
   parseNameAddrList,
 } from "../../src/sip/name-addr.ts";
 import type { ContactAddress, NameAddr, SipUri } from "../../src/sip/types.ts";
-import { parseUri, uriEquals } from "../../src/sip/uri.ts";
+import { parseUri, uriEquals } from "../../src/sip/index.ts";
 
 /** Unfolded values of the named header fields of a torture message, in order. */
 function headerValues(path: string, ...names: string[]): string[] {

@@ -2,7 +2,7 @@
 import { bunSrtpCrypto } from "../../runtimes/bun/crypto.ts";
 import { denoSrtpCrypto } from "../../runtimes/deno/crypto.ts";
 import { nodeSrtpCrypto } from "../../runtimes/node/crypto.ts";
-import type { SrtpCrypto } from "../../runtimes/crypto-types.ts";
+import type { SrtpCrypto } from "../../src/srtp/index.ts";
 
 const g = globalThis as { Deno?: unknown; Bun?: unknown };
 export const nativeCrypto: SrtpCrypto = g.Bun !== undefined ? bunSrtpCrypto : g.Deno !== undefined ? denoSrtpCrypto : nodeSrtpCrypto;

@@ -1,0 +1,167 @@
+/**
+ * The header store of a SIP message: the token table of a parsed message (token-table.ts) until its
+ * first change, the header list (fields.ts) after it, and the body. Typed accessors are in
+ * message.ts.
+ */
+import {
+  addField,
+  fieldValues,
+  firstFieldValue,
+  removeFields,
+  removeFirstFieldValue,
+  setFields,
+} from "./fields.ts";
+import type { Field } from "./fields.ts";
+import { headerId } from "./header-names.ts";
+import type { TokenTable } from "./token-table.ts";
+import type { HeaderField } from "./types.ts";
+
+// ignoreBOM: a body may begin with U+FEFF, which must be kept.
+const utf8 = new TextDecoder("utf-8", { ignoreBOM: true });
+
+/**
+ * The header fields and body of a SIP message (RFC 3261 §7.3, §7.4): read by name, changed in
+ * place. A parsed message reads its headers from the tokenizer's table until its first change, which
+ * turns the table into a header list. `SipMessage` adds the typed accessors.
+ */
+export abstract class SipHeaderStore {
+  /** @internal The token table while the message is parsed and unchanged; null once changed or built. */
+  _tt: TokenTable | null;
+  /** @internal The header list once materialized (built messages, or the first change). */
+  _fields: Field[] | null;
+  /** @internal */
+  _body: Uint8Array;
+  /** @internal Parsed accessor values by header id. */
+  _cache: Map<number, unknown> | null = null;
+  /** @internal The parsed message's text, kept for the raw line ranges of untouched fields. */
+  _head: string | null = null;
+
+  /** @internal */
+  constructor(tt: TokenTable | null, fields: Field[] | null, body: Uint8Array) {
+    this._tt = tt;
+    this._fields = fields;
+    this._body = body;
+  }
+
+  /** @internal Whether the parsed bytes still serialize this message exactly. */
+  get _pristine(): boolean {
+    return this._tt !== null && this._tt.exact;
+  }
+
+  // ---- raw header access -------------------------------------------------------------------------
+
+  /** @internal Values of every header with that id (or unknown lower-cased name). */
+  _values(id: number, lname: string): string[] {
+    return this._tt ? this._tt.values(id, lname, []) : fieldValues(this._fields!, id, lname, []);
+  }
+
+  /** @internal First value of the header with that id (known headers only). */
+  _first(id: number): string | undefined {
+    const tt = this._tt;
+    if (tt) {
+      const e = tt.find(id, "");
+      return e < 0 ? undefined : tt.value(e);
+    }
+    return firstFieldValue(this._fields!, id);
+  }
+
+  /** The first value of a header (name case-insensitive; compact forms such as `v` match `Via`). */
+  header(name: string): string | undefined {
+    const id = headerId(name);
+    if (id !== 0) return this._first(id);
+    return this._values(0, name.toLowerCase())[0];
+  }
+
+  /** Every value of a header in order, one per header field line (lists in one line are not split). */
+  headers(name: string): string[] {
+    const id = headerId(name);
+    return this._values(id, id === 0 ? name.toLowerCase() : "");
+  }
+
+  /** Whether the message has a header of that name. */
+  hasHeader(name: string): boolean {
+    return this.header(name) !== undefined;
+  }
+
+  /** Every header field in order; unknown headers verbatim, folding replaced by one space. */
+  headerFields(): HeaderField[] {
+    return this._materialize().map((f) => ({ name: f.name, value: f.value }));
+  }
+
+  /** @internal The header list, decoding it from the token table on first use. */
+  _materialize(): Field[] {
+    if (this._fields) return this._fields;
+    const tt = this._tt!;
+    this._fields = tt.fields();
+    this._head = tt.head;
+    return this._fields;
+  }
+
+  /** @internal Decodes the lazily read parts of the start line before the token table goes. */
+  abstract _decodeStartLine(): void;
+
+  /** @internal Called before any change: header list materialized, caches and the token table dropped. */
+  _change(): Field[] {
+    this._decodeStartLine();
+    const f = this._materialize();
+    this._tt = null;
+    this._cache = null;
+    return f;
+  }
+
+  /**
+   * Adds a header field: at the end, or with `prepend` before the first field of that name (the
+   * place for a new top Via or Record-Route, RFC 3261 §16.6).
+   */
+  addHeader(name: string, value: string, opts?: { prepend?: boolean }): this {
+    addField(this._change(), name, value, opts?.prepend === true);
+    return this;
+  }
+
+  /** Replaces every field of that name with the given value(s), in the place of the first one. */
+  setHeader(name: string, value: string | string[]): this {
+    this._fields = setFields(this._change(), name, typeof value === "string" ? [value] : value);
+    return this;
+  }
+
+  /** Removes every field of that name; returns how many were removed. */
+  removeHeader(name: string): number {
+    const fields = this._change();
+    this._fields = removeFields(fields, name);
+    return fields.length - this._fields.length;
+  }
+
+  /**
+   * Removes the first comma-separated value of the first field of that name (the top Via of a
+   * response at a proxy, RFC 3261 §16.7; the top Route, §16.4). Returns false when there is none.
+   */
+  removeFirstValue(name: string): boolean {
+    return removeFirstFieldValue(this._change(), name);
+  }
+
+  // ---- body --------------------------------------------------------------------------------------
+
+  /** The message body (a view of the parsed bytes for parsed messages). */
+  get body(): Uint8Array {
+    return this._body;
+  }
+
+  set body(b: Uint8Array) {
+    const cache = this._cache;
+    this._change();
+    this._cache = cache;
+    this._body = b;
+  }
+
+  /** The body decoded as UTF-8. */
+  get bodyText(): string {
+    return utf8.decode(this._body);
+  }
+
+  /** Sets the body (a string is UTF-8 encoded) and, when given, the Content-Type. */
+  setBody(body: Uint8Array | string, contentType?: string): this {
+    this.body = typeof body === "string" ? new TextEncoder().encode(body) : body;
+    if (contentType !== undefined) this.setHeader("Content-Type", contentType);
+    return this;
+  }
+}
