@@ -30,6 +30,7 @@ const allowed = {
   transport: ["sip"],
   transaction: ["sip"],
   driver: ["sip", "transport", "transaction"],
+  session: ["sip", "transaction", "sdp", "auth"],
 };
 
 const problems = [];
