@@ -1606,7 +1606,8 @@ export class InviteSession<F extends TransactionFlow = TransactionFlow> implemen
       }
       this.host.resend(pending.response, pending.flow);
       pending.interval = Math.min(pending.interval * 2, this.host.timers.t2);
-      this.arm(Slot.Retransmit, now + pending.interval);
+      // The last wait ends at 64*T1 exactly, when the session gives up.
+      this.arm(Slot.Retransmit, Math.min(now + pending.interval, pending.until));
       return;
     }
     const rel = this.rel;
@@ -1625,7 +1626,7 @@ export class InviteSession<F extends TransactionFlow = TransactionFlow> implemen
       // an interval that starts at T1 seconds and doubles for each retransmission".
       this.serverTxn.respond(rel.unacked, now);
       rel.interval *= 2;
-      this.arm(Slot.Retransmit, now + rel.interval);
+      this.arm(Slot.Retransmit, Math.min(now + rel.interval, rel.until));
     }
   }
 

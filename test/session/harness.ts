@@ -210,7 +210,7 @@ export class SimAgent implements SimNode {
       transactions: { timers: { trying: 0 } },
       random: net.random,
       ...options,
-      media,
+      media: options.media ?? media,
       transport: {
         route: (request, nextHop) => {
           const peer = hostOf(nextHop);
@@ -313,4 +313,96 @@ export class FakeAuthenticator implements ChallengeResponder {
     }
     return out;
   }
+}
+
+/**
+ * A bare endpoint that sends whatever the test gives it and keeps what it receives: for RFC message
+ * fixtures and for bad input the session cores must survive.
+ */
+export class RawPeer implements SimNode {
+  readonly received: (SipRequest | SipResponse)[] = [];
+  private readonly out: Transmit<SimFlow>[] = [];
+
+  constructor(
+    readonly net: SimNet,
+    readonly host: string,
+    readonly transport: "UDP" | "TCP" = "UDP",
+  ) {
+    net.add(this);
+  }
+
+  /** Queues `message` (text or parsed) for `to`; run the network to deliver it. */
+  send(message: string | SipRequest | SipResponse, to: string): void {
+    const m = typeof message === "string" ? parseMessage(message.replace(/\r?\n/g, "\r\n")) : message;
+    this.out.push({ message: m, flow: { transport: this.transport, reliable: this.transport === "TCP", peer: to }, transaction: undefined, retransmission: false });
+  }
+
+  /** Received requests of a method / responses of a status. */
+  requests(method: string): SipRequest[] {
+    return this.received.filter((m): m is SipRequest => m.isRequest && (m as SipRequest).method === method);
+  }
+
+  responses(status?: number): SipResponse[] {
+    return this.received.filter((m): m is SipResponse => !m.isRequest && (status === undefined || (m as SipResponse).status === status));
+  }
+
+  deliver(message: SipRequest | SipResponse): void {
+    this.received.push(message);
+  }
+
+  pollTransmit(): Transmit<SimFlow> | undefined {
+    return this.out.shift();
+  }
+
+  pollTimeout(): number | undefined {
+    return undefined;
+  }
+
+  handleTimeout(): void {}
+
+  settle(): void {}
+}
+
+/** What a simulated callee does with each incoming INVITE. */
+export interface AnswerPlan {
+  /** Ring first (180), then answer after `ringMs`. Default: ring, answer after 1000 ms. */
+  ringMs?: number;
+  ring?: boolean;
+  reliable?: boolean;
+  earlyMedia?: boolean;
+  /** Reject with this status instead of answering. */
+  reject?: number;
+}
+
+/** Makes `agent` answer every incoming session per `plan`. */
+export function autoAnswer(agent: SimAgent, plan: AnswerPlan = {}): void {
+  const net = agent.net;
+  const previous = agent.onEvent;
+  agent.onEvent = (e, now) => {
+    previous?.(e, now);
+    if (e.type !== "incoming") return;
+    const s = e.session;
+    if (plan.ring !== false) s.ring(now, { ...(plan.reliable !== undefined ? { reliable: plan.reliable } : {}), ...(plan.earlyMedia ? { earlyMedia: true } : {}) });
+    net.at(now + (plan.ringMs ?? 1000), (t) => {
+      if (s.state !== "incoming" && s.state !== "early") return;
+      if (plan.reject !== undefined) s.reject(plan.reject, t);
+      else s.answer(t);
+    });
+  };
+}
+
+export const ALICE = "Alice <sip:alice@atlanta.example.com>";
+export const BOB = "Bob <sip:bob@biloxi.example.com>";
+
+/** Alice (atlanta) and Bob (biloxi) on a network. */
+export function pair(net: SimNet, alice: AgentOptions = {}, bob: AgentOptions = {}): { alice: SimAgent; bob: SimAgent } {
+  return {
+    alice: new SimAgent(net, "alice", "client.atlanta.example.com", alice),
+    bob: new SimAgent(net, "bob", "client.biloxi.example.com", bob),
+  };
+}
+
+/** Alice calls Bob. */
+export function call(net: SimNet, alice: SimAgent, init: Partial<import("../../src/session/index.ts").InviteInit> = {}): InviteSession<SimFlow> {
+  return alice.core.invite({ from: ALICE, to: "Bob <sip:bob@client.biloxi.example.com>", ...init }, net.now);
 }

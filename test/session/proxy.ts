@@ -19,6 +19,8 @@ export interface ProxyOptions {
   realm?: string;
   /** Where requests for a user go (several hosts: parallel forking); others by Request-URI host. */
   locations?: Record<string, string[]>;
+  /** The next hop for a domain this proxy does not serve (what DNS would say, RFC 3263). */
+  routes?: Record<string, string>;
 }
 
 interface Fork {
@@ -30,7 +32,7 @@ interface Fork {
 }
 
 export class SimProxy implements SimNode {
-  readonly layer = new TransactionLayer<SimFlow>({ timers: { trying: 0 } });
+  readonly layer = new TransactionLayer<SimFlow>();
   /** Requests this proxy challenged. */
   challenged = 0;
   private readonly forks = new Map<string, Fork>();
@@ -117,7 +119,8 @@ export class SimProxy implements SimNode {
     const user = /^sips?:([^@;]+)@/.exec(request.uriText)?.[1];
     const locations = user === undefined ? undefined : this.options.locations?.[user];
     if (locations !== undefined && request.toTag === undefined) return locations.map((h) => ({ host: h, uri: `sip:${user}@${h}` }));
-    return [{ host: hostOf(request.uriText), uri: undefined }];
+    const host = hostOf(request.uriText);
+    return [{ host: this.options.routes?.[host] ?? host, uri: undefined }];
   }
 
   private request(server: ServerTransaction<SimFlow>, original: SipRequest, now: number): void {
@@ -142,6 +145,8 @@ export class SimProxy implements SimNode {
       server.respond(createResponse(original, 483, undefined, { toTag: "loop" }), now);
       return;
     }
+    // §16.2: a stateful proxy forwarding an INVITE answers 100 (Trying) at once.
+    if (request.method === "INVITE") server.respond(createResponse(original, 100), now);
     const fork: Fork = { server, clients: [], pending: 0, best: undefined, answered: false };
     this.forks.set(server.id, fork);
     for (const target of this.targets(request)) {
