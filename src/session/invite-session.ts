@@ -113,6 +113,11 @@ export interface RejectOptions {
 
 /** Options of a re-INVITE or UPDATE. */
 export interface ModifyOptions {
+  /**
+   * Whether the request carries an offer (default true). A re-INVITE without one asks the peer for
+   * an offer in its 2xx, answered in the ACK (§14.1); an UPDATE without one only refreshes.
+   */
+  offer?: boolean;
   /** The direction we want (RFC 3264 §8.4). Default: the current one. */
   direction?: MediaDirection;
   /** New transport parameters (ICE restart). */
@@ -1098,6 +1103,8 @@ export class InviteSession<F extends TransactionFlow = TransactionFlow> implemen
       }
       this.oa.answered();
       answer = r;
+      // Before the 2xx to the INVITE, that 2xx repeats the answer now in force.
+      if (this.serverTxn !== undefined) this.answerBody = r;
     }
     // RFC 3311 §5.2: "[UPDATE] is a target refresh request".
     dialog.refreshTarget(request);
@@ -1166,6 +1173,7 @@ export class InviteSession<F extends TransactionFlow = TransactionFlow> implemen
         this.oa.answered();
         answer = r;
         offered = true;
+        this.answerBody = r;
       }
     }
     txn.respond(sessionResponse(request, 200, this.localTag, [], answer), now);
@@ -1269,16 +1277,16 @@ export class InviteSession<F extends TransactionFlow = TransactionFlow> implemen
     this.modify(now, options.method ?? "INVITE", true, "sendrecv", false, false);
   }
 
-  /** A re-INVITE with a new offer (§14.1). */
+  /** A re-INVITE (§14.1), with a new offer unless `offer: false`. */
   reinvite(now: number, options: ModifyOptions = {}): void {
-    this.modify(now, "INVITE", true, options.direction, undefined, options.restart ?? false);
+    this.modify(now, "INVITE", options.offer ?? true, options.direction, undefined, options.restart ?? false);
   }
 
   /**
    * An UPDATE (RFC 3311), in an early or confirmed dialog: with a new offer (default), or, with
    * `offer: false`, only a session refresh or target refresh.
    */
-  update(now: number, options: ModifyOptions & { offer?: boolean } = {}): void {
+  update(now: number, options: ModifyOptions = {}): void {
     this.modify(now, "UPDATE", options.offer ?? true, options.direction, undefined, options.restart ?? false);
   }
 
@@ -1388,6 +1396,7 @@ export class InviteSession<F extends TransactionFlow = TransactionFlow> implemen
     }
     this.change = undefined;
     let failure: string | undefined;
+    let ackBody: SessionBody | undefined;
     const body = bodyOf(response);
     if (change.offer) {
       if (body === undefined) failure = "the 2xx carries no answer";
@@ -1396,12 +1405,26 @@ export class InviteSession<F extends TransactionFlow = TransactionFlow> implemen
         if (r === true) this.oa.answered();
         else failure = r.reason;
       }
+    } else if (change.method === "INVITE") {
+      // §14.1 / RFC 6337 §2.1: a re-INVITE without an offer gets it in the 2xx; the ACK answers.
+      if (body === undefined) failure = "the 2xx to an offerless re-INVITE carries no offer";
+      else {
+        this.oa.receivedOffer("2xx");
+        const r = this.media.receiveOffer(body);
+        if (isMediaFailure(r)) {
+          this.oa.withdrawn();
+          failure = r.reason;
+        } else {
+          this.oa.answered();
+          ackBody = r;
+        }
+      }
     }
     // §12.2.1.2: "When a UAC receives a 2xx response to a target refresh request, it MUST replace
     // the dialog's remote target URI with the URI from the Contact header field in that response".
     this.dlg!.refreshTarget(response);
     this.dlg!.learnPeer(response);
-    if (change.method === "INVITE") this.sendAck(this.dlg!, response, undefined, ctx.request);
+    if (change.method === "INVITE") this.sendAck(this.dlg!, response, ackBody, ctx.request);
     if (failure !== undefined) {
       if (this.oa.state === "local-offer") {
         this.oa.withdrawn();
@@ -1411,7 +1434,7 @@ export class InviteSession<F extends TransactionFlow = TransactionFlow> implemen
       return;
     }
     this.learnInterval(response, "uac", now);
-    if (change.offer) {
+    if (change.offer || ackBody !== undefined) {
       this.host.emit({ type: "modified", session: this, method: change.method, by: "local" });
       if (change.hold !== undefined && change.hold !== this.localHeld) {
         this.localHeld = change.hold;

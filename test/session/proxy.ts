@@ -21,6 +21,10 @@ export interface ProxyOptions {
   locations?: Record<string, string[]>;
   /** The next hop for a domain this proxy does not serve (what DNS would say, RFC 3263). */
   routes?: Record<string, string>;
+  /** Challenge requests inside dialogs too (all but ACK and CANCEL). */
+  challengeAll?: boolean;
+  /** Header fields removed from every request and response forwarded (to play a peer that lacks them). */
+  strip?: string[];
 }
 
 interface Fork {
@@ -128,7 +132,9 @@ export class SimProxy implements SimNode {
     this.popRoute(request);
     const realm = this.options.realm;
     const initial = request.toTag === undefined;
-    if (realm !== undefined && initial && !request.headers("Proxy-Authorization").some((v) => v.includes(`realm="${realm}"`))) {
+    for (const name of this.options.strip ?? []) request.removeHeader(name);
+    const challengeable = initial || (this.options.challengeAll === true && request.method !== "ACK");
+    if (realm !== undefined && challengeable && !request.headers("Proxy-Authorization").some((v) => v.includes(`realm="${realm}"`))) {
       // §22.3: "the proxy MUST [...] return a 407 (Proxy Authentication Required) response".
       this.challenged++;
       server.respond(
@@ -171,6 +177,7 @@ export class SimProxy implements SimNode {
     const status = response.status;
     const up = response.clone();
     up.removeFirstValue("Via");
+    for (const name of this.options.strip ?? []) up.removeHeader(name);
     if (status < 200) {
       if (status !== 100) fork.server.respond(up, now);
       return;
