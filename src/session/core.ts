@@ -1,4 +1,4 @@
-import { createRequest, createResponse, parseNameAddr, formatUri } from "../sip/index.ts";
+import { createRequest, createResponse } from "../sip/index.ts";
 import type { SipRequest, SipResponse } from "../sip/index.ts";
 import { SiphonError } from "../errors.ts";
 import { newBranch, TransactionLayer } from "../transaction/index.ts";
@@ -13,64 +13,27 @@ import type {
 } from "../transaction/index.ts";
 import { MAX_AUTH_RETRIES, requestForRetry } from "./challenge.ts";
 import { Deadlines, Ring } from "./deadlines.ts";
-import { contactUri, Dialog, dialogKey } from "./dialog.ts";
+import { dialogKey } from "./dialog.ts";
+import type { Dialog } from "./dialog.ts";
 import { SessionError } from "./errors.ts";
 import type { SessionEvent } from "./events.ts";
+import { RequestRouter } from "./core-requests.ts";
 import { DiscardedFork } from "./fork.ts";
 import type { SessionHost } from "./host.ts";
 import { InviteSession } from "./invite-session.ts";
 import type { InviteInit } from "./invite-session.ts";
 import type { MediaHandlerFactory } from "./media.ts";
-import { capabilities, sessionResponse, warning } from "./messages.ts";
-import { KNOWN_METHODS, resolveOptions } from "./options.ts";
+import { capabilities } from "./messages.ts";
+import { resolveOptions } from "./options.ts";
 import type { ResolvedOptions, SessionCoreOptions, SessionTransport } from "./options.ts";
 import { OutgoingRequest } from "./outgoing-request.ts";
 import type { ClientContext, ClientOwner, Purpose } from "./outgoing-request.ts";
-import { negotiateAsUas, timerRequestHeaders } from "./session-timer.ts";
+import { timerRequestHeaders } from "./session-timer.ts";
+import { newCounters } from "./counters.ts";
+import type { SessionCounters } from "./counters.ts";
+import type { RequestInit, RespondInit } from "./session-api.ts";
+import { asRoute, uriOf } from "./route-set.ts";
 import { own } from "./strings.ts";
-
-/** Counters of a session core (monotonic); read freely. */
-export interface SessionCounters {
-  /** Sessions made: our INVITEs, and INVITEs we received that reached the application. */
-  outgoing: number;
-  incoming: number;
-  /** Requests answered by the core itself, by status (§8.2: 400, 405, 415, 420, 422, 481, 488, 491, 500, 501, 503). */
-  answered: Record<number, number>;
-  /** Messages that fit no state and were absorbed: ACKs, 1xx/2xx and PRACKs out of place (counted, never thrown). */
-  stray: number;
-  /** Requests that could not be routed (the transport found no flow). */
-  noRoute: number;
-  /** Requests sent again with credentials after a 401/407 (§22.2). */
-  authRetries: number;
-  /** Extra 2xx of forked INVITEs ended with ACK and BYE (§13.2.2.4). */
-  forksDiscarded: number;
-}
-
-/** What to put in a request outside any dialog (`core.request`). */
-export interface RequestInit {
-  method: string;
-  /** Request-URI. */
-  uri: string;
-  from: string;
-  to: string;
-  /** A pre-loaded route set (first hop first). */
-  route?: readonly string[];
-  callId?: string;
-  cseq?: number;
-  /** Contact, when the method needs one (REGISTER, §10.2.1). */
-  contact?: boolean;
-  headers?: [string, string][];
-  body?: string | Uint8Array;
-  contentType?: string;
-}
-
-/** Options of `respond`. */
-export interface RespondInit {
-  reason?: string;
-  headers?: [string, string][];
-  body?: string | Uint8Array;
-  contentType?: string;
-}
 
 /**
  * The session core: the transaction user's core of a user agent (RFC 3261 §8, §12–§15) with INVITE
@@ -91,15 +54,7 @@ export class SessionCore<F extends TransactionFlow = TransactionFlow> {
   /** The transaction layer under the core. */
   readonly transactions: TransactionLayer<F>;
   /** Live counters. */
-  readonly counters: SessionCounters = {
-    outgoing: 0,
-    incoming: 0,
-    answered: {},
-    stray: 0,
-    noRoute: 0,
-    authRetries: 0,
-    forksDiscarded: 0,
-  };
+  readonly counters: SessionCounters = newCounters();
   private readonly owned: boolean;
   private readonly opts: ResolvedOptions;
   private readonly transport: SessionTransport<F>;
@@ -111,6 +66,7 @@ export class SessionCore<F extends TransactionFlow = TransactionFlow> {
   private readonly deadlines = new Deadlines<InviteSession<F>>();
   private readonly events = new Ring<SessionEvent<F>>();
   private readonly host: SessionHost<F>;
+  private readonly router: RequestRouter<F>;
   private live = 0;
   private lastNow = 0;
 
@@ -128,6 +84,20 @@ export class SessionCore<F extends TransactionFlow = TransactionFlow> {
       this.owned = true;
     }
     this.host = this.makeHost();
+    const core = this;
+    this.router = new RequestRouter<F>({
+      opts: this.opts,
+      counters: this.counters,
+      dialogs: this.dialogs,
+      servers: this.servers,
+      host: this.host,
+      emit: (event) => core.events.push(event),
+      full: () => core.live >= core.opts.maxSessions,
+      newSession: (callId) => {
+        core.live++;
+        return new InviteSession<F>(core.host, "uas", callId, core.opts.newTag(), core.makeMedia({ role: "uas", callId }));
+      },
+    });
   }
 
   /** Live sessions (including those whose BYE is still on its way). */
@@ -162,10 +132,10 @@ export class SessionCore<F extends TransactionFlow = TransactionFlow> {
     this.lastNow = now;
     switch (event.type) {
       case "request":
-        this.onRequest(event.transaction, event.request, event.flow, event.cancels, now);
+        this.router.handleRequest(event.transaction, event.request, event.flow, event.cancels, now);
         return;
       case "ack":
-        this.onAck(event.request, now);
+        this.router.handleAck(event.request, now);
         return;
       case "response":
         this.onResponse(event.transaction, event.response, now);
@@ -314,197 +284,6 @@ export class SessionCore<F extends TransactionFlow = TransactionFlow> {
     event.transaction.respond(response, now);
   }
 
-  // ------------------------------------------------------------------------ requests
-
-  private onRequest(
-    txn: ServerTransaction<F>,
-    request: SipRequest,
-    flow: F,
-    cancels: ServerTransaction<F> | undefined,
-    now: number,
-  ): void {
-    try {
-      if (request.method === "CANCEL") {
-        this.manualCancel(txn, request, cancels, now);
-        return;
-      }
-      const toTag = request.toTag;
-      if (toTag !== undefined) this.inDialog(txn, request, toTag, now);
-      else this.outOfDialog(txn, request, flow, now);
-    } catch (error) {
-      if (!(error instanceof SiphonError)) throw error;
-      // §8.2: a request whose fields do not parse gets 400 (with the reason in a Warning).
-      this.answer(txn, request, 400, [["Warning", warning(399, error.message)]], now);
-    }
-  }
-
-  /** §12.2.2: a request with a To tag belongs to a dialog, or gets 481. */
-  private inDialog(txn: ServerTransaction<F>, request: SipRequest, toTag: string, now: number): void {
-    const dialog = this.dialogs.get(dialogKey(request.callId, toTag, request.fromTag ?? ""));
-    if (dialog === undefined) {
-      // §12.2.2: "If the UAS wishes to reject the request because it does not wish to recreate the
-      // dialog, it MUST respond to the request with a 481 (Call/Transaction Does Not Exist)".
-      this.answer(txn, request, 481, [], now);
-      return;
-    }
-    if (!dialog.acceptRemoteSeq(request.cseq.seq)) {
-      // §12.2.2: "[...] the request is out of order and MUST be rejected with a 500".
-      this.answer(txn, request, 500, [], now);
-      return;
-    }
-    if (this.precheck(txn, request, now)) return;
-    const usage = dialog.usages.find((u) => u.takes(request));
-    if (usage !== undefined) {
-      usage.receiveRequest(dialog, request, txn, now);
-      return;
-    }
-    const session = dialog.usages.find((u): u is InviteSession<F> => u instanceof InviteSession);
-    if (this.opts.appMethods.has(request.method)) {
-      this.events.push({ type: "request", session, request, transaction: txn });
-      return;
-    }
-    // No subscription usage here: a NOTIFY names a subscription that does not exist (RFC 6665 §4.1.3);
-    // SUBSCRIBE and REFER are methods this user agent does not serve.
-    if (request.method === "NOTIFY") this.answer(txn, request, 481, [], now);
-    else this.answer(txn, request, 405, [["Allow", this.opts.allow]], now);
-  }
-
-  private outOfDialog(txn: ServerTransaction<F>, request: SipRequest, flow: F, now: number): void {
-    const method = request.method;
-    switch (method) {
-      case "INVITE":
-        this.newInvite(txn as InviteServerTransaction<F>, request, flow, now);
-        return;
-      case "OPTIONS":
-        // §11.2: "The response to an OPTIONS is constructed using the standard rules for a SIP
-        // response [...]. Allow, Accept, Accept-Encoding, Accept-Language, and Supported header
-        // fields SHOULD be present".
-        if (this.precheck(txn, request, now)) return;
-        this.answer(txn, request, 200, capabilities(this.opts, [["Accept", this.opts.acceptHeader]]), now);
-        return;
-      case "BYE":
-      case "PRACK":
-      case "UPDATE":
-        // These exist only inside a dialog; without a To tag there is none (§12.2.2, §15.1.2).
-        this.answer(txn, request, 481, [], now);
-        return;
-      default:
-        if (this.opts.appMethods.has(method)) {
-          if (this.precheck(txn, request, now)) return;
-          this.events.push({ type: "request", session: undefined, request, transaction: txn });
-          return;
-        }
-        // §8.2.1: "If the UAS recognizes but does not support the method of a request, it MUST
-        // generate a 405 (Method Not Allowed) response. [...] The UAS MUST also add an Allow header
-        // field"; §21.5.2: 501 when it does not recognize the method.
-        if (KNOWN_METHODS.has(method)) this.answer(txn, request, 405, [["Allow", this.opts.allow]], now);
-        else this.answer(txn, request, 501, [["Allow", this.opts.allow]], now);
-    }
-  }
-
-  /** A new INVITE (§13.3.1): checked per §8.2, then a session and an `incoming` event. */
-  private newInvite(txn: InviteServerTransaction<F>, request: SipRequest, flow: F, now: number): void {
-    if (this.precheck(txn, request, now)) return;
-    // §8.1.1.8: "The Contact header field MUST be present and contain exactly one SIP or SIPS URI in
-    // any request that can result in the establishment of a dialog."
-    if (contactUri(request) === undefined) {
-      this.answer(txn, request, 400, [["Warning", warning(399, "no Contact")]], now);
-      return;
-    }
-    if (this.live >= this.opts.maxSessions) {
-      this.answer(txn, request, 503, [["Retry-After", "5"]], now);
-      return;
-    }
-    let interval;
-    if (this.opts.timer !== undefined) {
-      const decision = negotiateAsUas(request, this.opts.timer);
-      if (decision.reject) {
-        // RFC 4028 §8.1 / §9: 422 with our Min-SE.
-        this.answer(txn, request, 422, [["Min-SE", String(decision.minSE)]], now);
-        return;
-      }
-      interval = decision.interval;
-    }
-    const callId = own(request.callId);
-    const session = new InviteSession<F>(this.host, "uas", callId, this.opts.newTag(), this.makeMedia({ role: "uas", callId }));
-    this.live++;
-    const refused = session.received(txn, request, flow, interval);
-    if (refused !== undefined) {
-      this.count(refused.status);
-      txn.respond(refused, now);
-      session.abandon();
-      return;
-    }
-    this.servers.set(txn.id, session);
-    this.counters.incoming++;
-    this.events.push({ type: "incoming", session, request });
-  }
-
-  /**
-   * §8.2.2.3 and §8.2.3: a request that requires an extension we lack gets 420 with Unsupported; a
-   * session description of a type the media handler does not take gets 415 with Accept. Returns
-   * true when the request was answered here.
-   */
-  private precheck(txn: ServerTransaction<F>, request: SipRequest, now: number): boolean {
-    if (request.hasHeader("Require")) {
-      const missing = request.require.filter((tag) => !this.opts.optionTags.has(tag.toLowerCase()));
-      if (missing.length > 0) {
-        // §8.2.2.3: "the UAS MUST respond by generating a response with status code 420 (Bad
-        // Extension). The UAS MUST add an Unsupported header field, and list in it those options it
-        // does not understand amongst those in the Require header field of the request."
-        this.answer(txn, request, 420, [["Unsupported", missing.join(", ")]], now);
-        return true;
-      }
-    }
-    const m = request.method;
-    if (request.body.length > 0 && (m === "INVITE" || m === "UPDATE" || m === "PRACK" || m === "OPTIONS")) {
-      const type = request.contentType?.type ?? "application/sdp";
-      if (!this.opts.accept.includes(type)) {
-        // §8.2.3: "If a UAS does not understand the body [...] it MUST reject the request with a 415
-        // (Unsupported Media Type) response. The response MUST contain an Accept header field".
-        this.answer(txn, request, 415, [["Accept", this.opts.acceptHeader]], now);
-        return true;
-      }
-    }
-    return false;
-  }
-
-  /** §9.2 with `autoCancel` off: the CANCEL arrives as a request and the core answers both. */
-  private manualCancel(txn: ServerTransaction<F>, request: SipRequest, cancels: ServerTransaction<F> | undefined, now: number): void {
-    const session = cancels === undefined ? undefined : this.servers.get(cancels.id);
-    if (cancels === undefined) {
-      this.answer(txn, request, 481, [], now);
-      return;
-    }
-    const tag = session?.localTag ?? this.opts.newTag();
-    txn.respond(createResponse(request, 200, "OK", { toTag: tag }), now);
-    if (session !== undefined && session.serverTxn !== undefined && cancels.request !== undefined) {
-      cancels.respond(createResponse(cancels.request, 487, undefined, { toTag: tag }), now);
-      session.receiveCancel(now);
-    }
-  }
-
-  /** An ACK for a 2xx (§13.3.1.4, §17.1.1.3): to its dialog's session, or absorbed. */
-  private onAck(ack: SipRequest, now: number): void {
-    let toTag: string | undefined;
-    let key: string;
-    try {
-      toTag = ack.toTag;
-      key = dialogKey(ack.callId, toTag ?? "", ack.fromTag ?? "");
-    } catch {
-      this.counters.stray++;
-      return;
-    }
-    const dialog = toTag === undefined ? undefined : this.dialogs.get(key);
-    const session = dialog?.usages.find((u): u is InviteSession<F> => u instanceof InviteSession);
-    if (session === undefined) {
-      // An ACK without its INVITE: nothing to do, and nothing to answer (§17.1.1.3).
-      this.counters.stray++;
-      return;
-    }
-    session.receiveAck(ack, now);
-  }
-
   // ------------------------------------------------------------------------ responses
 
   private onResponse(txn: ClientTransaction<F>, response: SipResponse, now: number): void {
@@ -598,20 +377,6 @@ export class SessionCore<F extends TransactionFlow = TransactionFlow> {
     return ctx;
   }
 
-  /** Answers a request from the core itself, counting the status. */
-  private answer(txn: ServerTransaction<F>, request: SipRequest, status: number, headers: [string, string][], now: number): void {
-    this.count(status);
-    try {
-      txn.respond(sessionResponse(request, status, request.toTag ?? this.opts.newTag(), headers), now);
-    } catch (error) {
-      if (!(error instanceof SiphonError)) throw error;
-    }
-  }
-
-  private count(status: number): void {
-    this.counters.answered[status] = (this.counters.answered[status] ?? 0) + 1;
-  }
-
   private drainTransactions(now: number): void {
     for (let e = this.transactions.pollEvent(); e !== undefined; e = this.transactions.pollEvent()) {
       this.handleTransactionEvent(e, now);
@@ -682,23 +447,4 @@ export class SessionCore<F extends TransactionFlow = TransactionFlow> {
 /** Makes a {@link SessionCore}. */
 export function createSessionCore<F extends TransactionFlow = TransactionFlow>(options: SessionCoreOptions<F>): SessionCore<F> {
   return new SessionCore<F>(options);
-}
-
-/** The URI of a name-addr or URI text (`Bob <sip:bob@b.example.com>;x=y` gives `sip:bob@b.example.com`). */
-function uriOf(text: string): string {
-  const lt = text.indexOf("<");
-  if (lt >= 0) {
-    const gt = text.indexOf(">", lt + 1);
-    if (gt > lt) return text.slice(lt + 1, gt);
-  }
-  try {
-    return formatUri(parseNameAddr(text).uri);
-  } catch (error) {
-    throw new SessionError("BAD_ARGUMENT", `not an address: ${text}`, { cause: error });
-  }
-}
-
-/** A Route value in name-addr form (§20.34: `<uri>`). */
-function asRoute(entry: string): string {
-  return entry.includes("<") ? entry : `<${entry}>`;
 }

@@ -6,7 +6,7 @@
  * authentication a pluggable {@link ChallengeResponder}.
  */
 export { createSessionCore, SessionCore } from "./core.ts";
-export type { RequestInit, RespondInit, SessionCounters } from "./core.ts";
+export type { SessionCounters } from "./counters.ts";
 export { InviteSession } from "./invite-session.ts";
 export type {
   AnswerOptions,
@@ -17,6 +17,7 @@ export type {
   RingOptions,
   SessionRequestOptions,
 } from "./invite-session.ts";
+export type { RequestInit, RespondInit } from "./session-api.ts";
 export { Dialog, dialogKey } from "./dialog.ts";
 export type { DialogState, InDialogInit } from "./dialog.ts";
 export type { DialogUsage, ResponseReach } from "./usage.ts";

@@ -1,4 +1,5 @@
 import { formatNameAddr, formatUri, parseNameAddr } from "../sip/index.ts";
+import { SessionError } from "./errors.ts";
 import type { SipMessage } from "../sip/index.ts";
 import { own } from "./strings.ts";
 
@@ -73,4 +74,23 @@ function requestUriOf(entry: string): string {
   const params = { ...uri.params };
   delete params["method"];
   return formatUri({ ...uri, params, headers: {} });
+}
+
+/** The URI of a name-addr or URI text (`Bob <sip:bob@b.example.com>;x=y` gives `sip:bob@b.example.com`). */
+export function uriOf(text: string): string {
+  const lt = text.indexOf("<");
+  if (lt >= 0) {
+    const gt = text.indexOf(">", lt + 1);
+    if (gt > lt) return text.slice(lt + 1, gt);
+  }
+  try {
+    return formatUri(parseNameAddr(text).uri);
+  } catch (error) {
+    throw new SessionError("BAD_ARGUMENT", `not an address: ${text}`, { cause: error });
+  }
+}
+
+/** A Route value in name-addr form (§20.34: `<uri>`). */
+export function asRoute(entry: string): string {
+  return entry.includes("<") ? entry : `<${entry}>`;
 }

@@ -9,6 +9,7 @@
 // Warning 305), and answers the offered direction per RFC 3264 §6.1. A body without `v=fake` is
 // "broken SDP": a failure with Warning 399.
 import type {
+  MediaContext,
   MediaDirection,
   MediaFailure,
   MediaHandler,
@@ -132,8 +133,14 @@ export class FakeMedia implements MediaHandler {
 /** A factory that keeps every handler it made, by Call-ID, in order. */
 export function fakeMediaFactory(owner: string, codecs?: string[]): MediaHandlerFactory & { made: FakeMedia[] } {
   const made: FakeMedia[] = [];
-  const f = (() => {
+  const f = ((context: MediaContext) => {
     const m = new FakeMedia(owner, codecs);
+    // A fork's handler takes the answers to the offer its original made (forking: "all").
+    const original = context.forkOf;
+    if (original instanceof FakeMedia) {
+      m.pending = original.pending ?? original.local;
+      m.version = original.version;
+    }
     made.push(m);
     return m;
   }) as MediaHandlerFactory & { made: FakeMedia[] };
