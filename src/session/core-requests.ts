@@ -12,7 +12,7 @@ import { capabilities, sessionResponse, warning } from "./messages.ts";
 import { KNOWN_METHODS } from "./options.ts";
 import type { ResolvedOptions } from "./options.ts";
 import { negotiateAsUas } from "./session-timer.ts";
-import { own } from "./strings.ts";
+import { mediaTypeOf, own } from "./strings.ts";
 
 /** What the request side needs from the core. @internal */
 export interface RouterSite<F extends TransactionFlow> {
@@ -181,7 +181,7 @@ export class RequestRouter<F extends TransactionFlow> {
     }
     const m = request.method;
     if (request.body.length > 0 && (m === "INVITE" || m === "UPDATE" || m === "PRACK" || m === "OPTIONS")) {
-      const type = request.contentType?.type ?? "application/sdp";
+      const type = mediaTypeOf(request.header("Content-Type") ?? "application/sdp");
       if (!this.site.opts.accept.includes(type)) {
         // §8.2.3: "If a UAS does not understand the body [...] it MUST reject the request with a 415
         // (Unsupported Media Type) response. The response MUST contain an Accept header field".

@@ -1,8 +1,8 @@
-import { createRequest, formatUri } from "../sip/index.ts";
+import { createRequest } from "../sip/index.ts";
 import type { SipMessage, SipRequest, SipResponse } from "../sip/index.ts";
 import { newBranch } from "../transaction/index.ts";
 import { isLooseRoute, planRoute, routeSetFrom } from "./route-set.ts";
-import { assertNever, own } from "./strings.ts";
+import { assertNever, listed, own } from "./strings.ts";
 import type { DialogUsage } from "./usage.ts";
 
 /**
@@ -197,12 +197,8 @@ export class Dialog {
 
   /** Notes what the peer's Allow says it can take (RFC 3311 §5.1: UPDATE only when it is allowed). */
   learnPeer(message: SipMessage): void {
-    if (!message.hasHeader("Allow")) return;
-    try {
-      this.peerAllowsUpdate = message.allow.includes("UPDATE");
-    } catch {
-      // A malformed Allow tells us nothing; keep what we knew.
-    }
+    const fields = message.headers("Allow");
+    if (fields.length > 0) this.peerAllowsUpdate = fields.some((f) => listed(f, "UPDATE"));
   }
 
   /**
@@ -302,13 +298,34 @@ export class Dialog {
   }
 }
 
-/** The URI of the first Contact of a message, or undefined when there is none (or it does not parse). */
+/**
+ * The URI of the first Contact of a message (§20.10), or undefined when there is none or it is not
+ * an absolute URI. Read from the field's text without a full parse: the part between `<` and `>`,
+ * or, for the addr-spec form, everything before its first `;` or `,` (§20.10: "the URI [...] is
+ * not enclosed in angle brackets, [and] any semicolon-delimited parameters are header-parameters").
+ */
 export function contactUri(message: SipMessage): string | undefined {
-  if (!message.hasHeader("Contact")) return undefined;
-  try {
-    for (const c of message.contact) if (!c.wildcard) return own(formatUri(c.uri));
-  } catch {
-    return undefined;
+  const value = message.header("Contact");
+  if (value === undefined) return undefined;
+  let start = 0;
+  let end = value.length;
+  const lt = value.indexOf("<");
+  if (lt >= 0) {
+    start = lt + 1;
+    end = value.indexOf(">", start);
+    if (end < 0) return undefined;
+  } else {
+    for (let i = 0; i < value.length; i++) {
+      const c = value.charCodeAt(i);
+      if (c === 0x3b || c === 0x2c) {
+        end = i;
+        break;
+      }
+    }
   }
-  return undefined;
+  const uri = value.slice(start, end).trim();
+  // An absolute URI: a scheme of letters, then a colon (`*` and garbage are not remote targets).
+  const colon = uri.indexOf(":");
+  if (colon < 1 || !/^[A-Za-z][A-Za-z0-9+.-]*$/.test(uri.slice(0, colon)) || /\s/.test(uri)) return undefined;
+  return own(uri);
 }

@@ -11,7 +11,7 @@ import { bodyOf, bodyText } from "./messages.ts";
 import type { ClientContext, ClientOwner } from "./outgoing-request.ts";
 import { checkRseq } from "./reliable-provisional.ts";
 import { timerRequestHeaders } from "./session-timer.ts";
-import { assertNever, listHas } from "./strings.ts";
+import { assertNever, hasOption } from "./strings.ts";
 import type { DialogUsage } from "./usage.ts";
 import { SessionUas } from "./session-uas.ts";
 
@@ -145,7 +145,7 @@ export class InviteSession<F extends TransactionFlow = TransactionFlow> extends 
     } else {
       dialog.refreshTarget(response);
     }
-    const reliable = this.host.options.reliable !== "off" && response.hasHeader("RSeq") && listHas(response.require, "100rel");
+    const reliable = this.host.options.reliable !== "off" && response.hasHeader("RSeq") && hasOption(response, "Require", "100rel");
     let early = false;
     if (reliable) {
       const rseq = response.rseq!;

@@ -11,7 +11,7 @@ import type { ClientContext } from "./outgoing-request.ts";
 import { ReliableProvisionals } from "./reliable-provisional.ts";
 import { intervalFromResponse, timerDelay } from "./session-timer.ts";
 import type { SessionInterval } from "./session-timer.ts";
-import { assertNever, listHas } from "./strings.ts";
+import { assertNever, hasOption } from "./strings.ts";
 import { responseReach } from "./usage.ts";
 import type { DialogUsage } from "./usage.ts";
 import type { InviteSession } from "./invite-session.ts";
@@ -285,7 +285,7 @@ export abstract class SessionBase<F extends TransactionFlow = TransactionFlow> {
       interval = undefined;
     }
     if (interval === undefined) {
-      if (this.interval !== undefined && this.weRefresh && !listHas(response.supported, "timer")) {
+      if (this.interval !== undefined && this.weRefresh && !hasOption(response, "Supported", "timer")) {
         // We refresh for a peer without the extension (§9 made us, the UAS, the refresher): its
         // 2xx cannot name an interval, and we go on refreshing at ours.
         this.startTimer({ seconds: this.interval.seconds, refresher: as }, as, now);

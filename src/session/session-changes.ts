@@ -11,7 +11,7 @@ import type { ClientContext } from "./outgoing-request.ts";
 import { OutgoingRequest } from "./outgoing-request.ts";
 import { checkRseq } from "./reliable-provisional.ts";
 import { timerRequestHeaders } from "./session-timer.ts";
-import { listHas } from "./strings.ts";
+import { hasOption } from "./strings.ts";
 import { SessionBase } from "./session-base.ts";
 import type { LocalChange } from "./session-base.ts";
 import type { ModifyOptions, SessionRequestOptions } from "./session-api.ts";
@@ -213,7 +213,7 @@ export abstract class SessionChanges<F extends TransactionFlow = TransactionFlow
   /** A reliable 1xx to our re-INVITE is PRACKed too (RFC 3262 applies to every INVITE). */
   protected reliableToChange(response: SipResponse, now: number): void {
     const dialog = this.dlg;
-    if (dialog === undefined || !response.hasHeader("RSeq") || !listHas(response.require, "100rel")) return;
+    if (dialog === undefined || !response.hasHeader("RSeq") || !hasOption(response, "Require", "100rel")) return;
     const rseq = response.rseq!;
     if (checkRseq(dialog, rseq) !== "new") return;
     dialog.lastRseq = rseq;

@@ -7,7 +7,7 @@ import type { MediaFailure, SessionBody } from "./media.ts";
 import { bodyOf, capabilities, refusal, sessionResponse } from "./messages.ts";
 import { timerResponseHeaders } from "./session-timer.ts";
 import type { SessionInterval } from "./session-timer.ts";
-import { listHas } from "./strings.ts";
+import { hasOption } from "./strings.ts";
 import { SessionChanges } from "./session-changes.ts";
 
 /**
@@ -201,7 +201,7 @@ export abstract class SessionRequests<F extends TransactionFlow = TransactionFlo
     if (asked === undefined) return this.interval;
     const floor = Math.max(request.minSE ?? 90, 90);
     const seconds = Math.max(Math.min(asked.seconds, o.expires), floor);
-    const uacSupports = listHas(request.supported, "timer");
+    const uacSupports = hasOption(request, "Supported", "timer");
     return { seconds, refresher: asked.refresher ?? (uacSupports ? "uac" : "uas") };
   }
 

@@ -1,5 +1,5 @@
 import type { SipRequest, SipResponse } from "../sip/index.ts";
-import { listHas } from "./strings.ts";
+import { hasOption } from "./strings.ts";
 
 /**
  * Session timers (RFC 4028): the interval a session lives without a refresh, who refreshes it, and
@@ -49,7 +49,7 @@ export type UasTimerDecision =
  */
 export function negotiateAsUas(request: SipRequest, options: SessionTimerOptions): UasTimerDecision {
   const asked = request.sessionExpires;
-  const uacSupports = listHas(request.supported, "timer");
+  const uacSupports = hasOption(request, "Supported", "timer");
   if (asked === undefined) {
     // §9: "If the UAC did not request the session timer [...] the UAS MAY [...] insert a
     // Session-Expires header field into the response"; without Supported: timer only the UAS can

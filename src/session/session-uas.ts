@@ -9,7 +9,7 @@ import { bodyOf, capabilities, refusal, sessionResponse } from "./messages.ts";
 import { ReliableProvisionals } from "./reliable-provisional.ts";
 import { timerResponseHeaders } from "./session-timer.ts";
 import type { SessionInterval } from "./session-timer.ts";
-import { assertNever, listHas } from "./strings.ts";
+import { assertNever, hasOption } from "./strings.ts";
 import { SessionRequests } from "./session-requests.ts";
 import type { AnswerOptions, RejectOptions, RingOptions } from "./session-api.ts";
 
@@ -58,7 +58,7 @@ export abstract class SessionUas<F extends TransactionFlow = TransactionFlow> ex
     if (!(status > 100 && status < 200)) throw new SessionError("BAD_ARGUMENT", `ring() takes 101-199, not ${status}`);
     const invite = this.invite!;
     const reliable = this.host.options.reliable !== "off" &&
-      (listHas(invite.require, "100rel") || (options.reliable === true && listHas(invite.supported, "100rel")));
+      (hasOption(invite, "Require", "100rel") || (options.reliable === true && hasOption(invite, "Supported", "100rel")));
     if (reliable && this.rel?.unacked !== undefined) {
       this.rel.waiting.push(options);
       return;
