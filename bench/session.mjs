@@ -8,9 +8,12 @@
 //                            closest peer in JavaScript) joined in memory by a transport that hands
 //                            the message text across; sip.js runs its timers on the real clock
 //
-// The virtual clock of the siphon rows advances with the measured wall time, as in
-// bench/transaction.mjs: completed transactions live as long as they would between real endpoints.
-// Each row keeps WINDOW calls in flight; a call is counted when the caller's BYE got its 200.
+// Rows are calls per CPU-second of this process (user + system, GC threads included): the machine is
+// shared, and wall time would measure the neighbours. The virtual clock of the siphon rows advances
+// with that CPU time, so completed transactions live as long as they would between real endpoints
+// at that rate (bench/transaction.mjs does the same with wall time). Each row keeps WINDOW calls in
+// flight; a siphon call is counted when the caller's session ended (BYE sent and answered), a sip.js
+// one when its BYE was accepted.
 //
 // Memory (needs a callable GC: node --expose-gc, deno run -A --v8-flags=--expose-gc, bun): N calls
 // established with the clock then moved past 64*T1 (no transaction left, only the dialogs and their
@@ -27,7 +30,11 @@ const SECONDS = Number(process.env.SECONDS ?? 2);
 const WINDOW = Number(process.env.WINDOW ?? 64);
 const MEM_N = Number(process.env.MEM_N ?? 10000);
 const runtime = typeof Deno !== "undefined" ? "deno" : typeof Bun !== "undefined" ? "bun" : "node";
-const now = () => performance.now();
+/** CPU time of this process (all threads, GC included), ms: the machine is shared, so rows are per CPU-second. */
+const cpuMs = () => {
+  const u = process.cpuUsage();
+  return (u.user + u.system) / 1000;
+};
 const gc = typeof globalThis.gc === "function" ? () => globalThis.gc() : typeof Bun !== "undefined" ? () => Bun.gc(true) : undefined;
 function heapBytes() {
   if (gc === undefined) return undefined;
@@ -111,7 +118,7 @@ function siphonCalls(mode) {
       inflight--;
     }
   };
-  const t0 = now();
+  const t0 = cpuMs();
   let n = 0;
   while (clock < SECONDS * 1000) {
     while (inflight < WINDOW) {
@@ -119,13 +126,12 @@ function siphonCalls(mode) {
       inflight++;
     }
     pump(clock, caller, callee);
-    clock = now() - t0;
+    clock = cpuMs() - t0;
     a.handleTimeout(clock);
     b.handleTimeout(clock);
     pump(clock, caller, callee);
   }
-  const secs = (now() - t0) / 1000;
-  return { cps: done / secs, done, failed, live: a.sessionCount + b.sessionCount };
+  return { cps: done / (clock / 1000), done, failed, live: a.sessionCount + b.sessionCount };
 }
 
 /** Heap per idle established call: N calls up, the clock past 64*T1, GC. */
@@ -156,20 +162,34 @@ function memory() {
 
 // ---------------------------------------------------------------- sip.js (the peer)
 
+/**
+ * Two sip.js UserAgentCores (sip.js/lib/core: its transactions, dialogs and INVITE sessions, without
+ * the UserAgent wrapper) joined by a transport that queues the message text; the loop delivers the
+ * queue and yields to sip.js's promises and timers between rounds.
+ */
 async function sipJsCalls() {
-  let core;
+  let sipjs;
   try {
-    core = await import("sip.js/lib/core/index.js");
+    sipjs = await import("sip.js/lib/core/index.js");
   } catch (e) {
     return { error: String(e) };
   }
-  const { UserAgentCore, Parser, LoggerFactory, URI, NameAddrHeader, C } = core;
+  const { UserAgentCore, Parser, LoggerFactory, URI, C } = sipjs;
   const loggerFactory = new LoggerFactory();
   loggerFactory.builtinEnabled = false;
   const queue = [];
-  const make = (user, host, deliver) => {
+  const parserLog = loggerFactory.getLogger("parser");
+  const deliver = (to, text) => {
+    const msg = Parser.parseMessage(text, parserLog);
+    if (msg === undefined) return;
+    if (msg.statusCode !== undefined) to.receiveIncomingResponseFromTransport(msg);
+    else to.receiveIncomingRequestFromTransport(msg);
+  };
+  const cores = {};
+  const configuration = (user, host, peer) => {
     const uri = new URI("sip", user, host, 5060);
-    const configuration = {
+    const transport = { protocol: "UDP", send: (m) => (queue.push(() => deliver(cores[peer], m)), Promise.resolve()) };
+    return {
       aor: uri,
       contact: { uri, toString: () => `<sip:${user}@${host}:5060>` },
       displayName: "",
@@ -183,85 +203,53 @@ async function sipJsCalls() {
       viaForceRport: false,
       viaHost: host,
       authenticationFactory: () => undefined,
-      transportAccessor: () => ({ protocol: "UDP", send: (m) => (queue.push(() => deliver(m)), Promise.resolve()) }),
+      transportAccessor: () => transport,
     };
-    return { configuration };
   };
-  let a;
-  let b;
-  const ua = make("a", "192.0.2.1", (m) => b.core.receiveIncomingResponseFromTransport?.(m));
-  const ub = make("b", "192.0.2.2", () => {});
-  const toB = (text) => {
-    const msg = Parser.parseMessage(text, loggerFactory.getLogger("parser"));
-    if (msg) b.core.receiveIncomingRequestFromTransport(msg);
-  };
-  const toA = (text) => {
-    const msg = Parser.parseMessage(text, loggerFactory.getLogger("parser"));
-    if (!msg) return;
-    if (msg.statusCode !== undefined) a.core.receiveIncomingResponseFromTransport(msg);
-    else a.core.receiveIncomingRequestFromTransport(msg);
-  };
-  const toBAny = (text) => {
-    const msg = Parser.parseMessage(text, loggerFactory.getLogger("parser"));
-    if (!msg) return;
-    if (msg.statusCode !== undefined) b.core.receiveIncomingResponseFromTransport(msg);
-    else b.core.receiveIncomingRequestFromTransport(msg);
-  };
-  ua.configuration.transportAccessor = () => ({ protocol: "UDP", send: (m) => (queue.push(() => toBAny(m)), Promise.resolve()) });
-  ub.configuration.transportAccessor = () => ({ protocol: "UDP", send: (m) => (queue.push(() => toA(m)), Promise.resolve()) });
-  void toB;
-  const body = { contentDisposition: "session", contentType: "application/sdp", content: OFFER };
-  const answerBody = { contentDisposition: "session", contentType: "application/sdp", content: ANSWER };
+  const sdp = (content) => ({ contentDisposition: "session", contentType: "application/sdp", content });
+  cores.b = new UserAgentCore(configuration("b", "192.0.2.2", "a"), {
+    onInvite(request) {
+      request.progress({ statusCode: 180 });
+      request.accept({ body: sdp(ANSWER) });
+    },
+  });
+  cores.a = new UserAgentCore(configuration("a", "192.0.2.1", "b"), {});
+  const target = new URI("sip", "b", "192.0.2.2", 5060);
   let done = 0;
   let inflight = 0;
-  b = {
-    core: new UserAgentCore(ub.configuration, {
-      onInvite(request) {
-        request.progress({ statusCode: 180 });
-        request.accept({ body: answerBody });
-      },
-    }),
-  };
-  a = { core: new UserAgentCore(ua.configuration, {}) };
   let n = 0;
   const startOne = () => {
-    n++;
-    const target = new URI("sip", "b", "192.0.2.2", 5060);
-    const message = a.core.makeOutgoingRequestMessage(C.INVITE, target, new URI("sip", `a${n}`, "192.0.2.1", 5060), target, {}, undefined, body);
+    const from = new URI("sip", `a${++n}`, "192.0.2.1", 5060);
+    const message = cores.a.makeOutgoingRequestMessage(C.INVITE, target, from, target, {}, ["Contact: <sip:a@192.0.2.1:5060>"], sdp(OFFER));
     inflight++;
-    a.core.invite(message, {
+    cores.a.invite(message, {
       onAccept(response) {
         response.ack();
-        const bye = response.session.bye({
+        response.session.bye({
           onAccept() {
             done++;
             inflight--;
           },
         });
-        void bye;
       },
     });
   };
-  const t0 = now();
-  const deadline = t0 + SECONDS * 1000;
-  while (now() < deadline) {
+  const t0 = cpuMs();
+  while (cpuMs() - t0 < SECONDS * 1000) {
     while (inflight < WINDOW) startOne();
-    // Deliver everything queued; sip.js answers from microtasks, so yield between rounds.
     for (let spins = 0; spins < 64 && queue.length > 0; spins++) {
       while (queue.length > 0) queue.shift()();
       await Promise.resolve();
     }
     await new Promise((r) => setTimeout(r, 0));
   }
-  const secs = (now() - t0) / 1000;
-  void NameAddrHeader;
-  return { cps: done / secs, done };
+  return { cps: done / ((cpuMs() - t0) / 1000), done };
 }
 
 // ---------------------------------------------------------------- report
 
 const fmt = (n) => (n >= 1e6 ? `${(n / 1e6).toFixed(2)} M` : n >= 1e3 ? `${(n / 1e3).toFixed(1)} k` : n.toFixed(0));
-console.log(`session bench on ${runtime}: ${SECONDS} s per row, ${WINDOW} calls in flight`);
+console.log(`session bench on ${runtime}: ${SECONDS} CPU-s per row, ${WINDOW} calls in flight`);
 const layer = siphonCalls("layer");
 const wire = siphonCalls("wire");
 let peer;
@@ -276,7 +264,7 @@ const rows = [
   ["sip.js UserAgentCore pair (message text across)", peer],
 ];
 const ref = peer.cps;
-console.log("| calls/s (INVITE/180/200/ACK/BYE/200) | calls/s | vs sip.js |");
+console.log("| calls per CPU-second (INVITE/180/200/ACK/BYE/200) | calls/s | vs sip.js |");
 console.log("|---|---:|---:|");
 for (const [name, r] of rows) {
   if (r.error) {

@@ -31,7 +31,7 @@ import type { ClientContext, ClientOwner, Purpose } from "./outgoing-request.ts"
 import { timerRequestHeaders } from "./session-timer.ts";
 import { newCounters } from "./counters.ts";
 import type { SessionCounters } from "./counters.ts";
-import type { RequestInit, RespondInit } from "./session-api.ts";
+import type { OutgoingRequestInit, RespondInit } from "./session-api.ts";
 import { asRoute, uriOf } from "./route-set.ts";
 import { own } from "./strings.ts";
 
@@ -243,7 +243,7 @@ export class SessionCore<F extends TransactionFlow = TransactionFlow> {
    * Sends a request outside any dialog (REGISTER, OPTIONS, MESSAGE…). A 401/407 is answered through
    * the authenticator; the final outcome arrives as a `response` event naming the returned exchange.
    */
-  request(init: RequestInit, now: number): OutgoingRequest<F> {
+  request(init: OutgoingRequestInit, now: number): OutgoingRequest<F> {
     this.lastNow = now;
     if (init.method === "INVITE" || init.method === "ACK" || init.method === "CANCEL") {
       throw new SessionError("BAD_ARGUMENT", `${init.method} is sent with invite() or by the session`);
@@ -436,6 +436,9 @@ export class SessionCore<F extends TransactionFlow = TransactionFlow> {
       discard: (invite, response, _dialog, now) => {
         core.counters.forksDiscarded++;
         DiscardedFork.start(core.host, invite, response, now);
+      },
+      answered: (status) => {
+        core.counters.answered[status] = (core.counters.answered[status] ?? 0) + 1;
       },
       stray: () => {
         core.counters.stray++;

@@ -53,6 +53,8 @@ export interface SessionHost<F extends TransactionFlow> {
   adopt(session: InviteSession<F>): void;
   /** Ends a dialog nobody wants (an extra 2xx of a forked INVITE): ACK it, then BYE (§13.2.2.4). */
   discard(invite: SipRequest, response: SipResponse, dialog: Dialog | undefined, now: number): void;
+  /** Counts a request the session answered with an error status (491, 500, 488, 481…). */
+  answered(status: number): void;
   /** Counts a message dropped as out of place. */
   stray(): void;
 }

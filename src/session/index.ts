@@ -17,7 +17,7 @@ export type {
   RingOptions,
   SessionRequestOptions,
 } from "./invite-session.ts";
-export type { RequestInit, RespondInit } from "./session-api.ts";
+export type { OutgoingRequestInit, RespondInit } from "./session-api.ts";
 export { Dialog, dialogKey } from "./dialog.ts";
 export type { DialogState, InDialogInit } from "./dialog.ts";
 export type { DialogUsage, ResponseReach } from "./usage.ts";

@@ -73,7 +73,7 @@ export interface SessionRequestOptions {
 }
 
 /** What to put in a request outside any dialog (`core.request`). */
-export interface RequestInit {
+export interface OutgoingRequestInit {
   method: string;
   /** Request-URI. */
   uri: string;

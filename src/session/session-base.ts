@@ -55,8 +55,7 @@ const FROM: Record<InviteSessionState, readonly InviteSessionState[]> = {
   terminated: ["calling", "incoming", "early", "answering", "confirmed", "ending"],
 };
 
-/** A re-INVITE or UPDATE of ours, waiting its turn, in flight, or waiting out glare. */
-/** @internal */
+/** A re-INVITE or UPDATE of ours, waiting its turn, in flight, or waiting out glare. @internal */
 export interface LocalChange<F extends TransactionFlow> {
   readonly method: "INVITE" | "UPDATE";
   /** Whether it carries an offer (an UPDATE that only refreshes the session timer does not). */
@@ -68,8 +67,7 @@ export interface LocalChange<F extends TransactionFlow> {
   ctx: ClientContext<F> | undefined;
 }
 
-/** The UAS core's 2xx retransmission (RFC 3261 §13.3.1.4). */
-/** @internal */
+/** The UAS core's 2xx retransmission (RFC 3261 §13.3.1.4). @internal */
 export interface PendingAck<F extends TransactionFlow> {
   readonly response: SipResponse;
   readonly flow: F;
@@ -114,7 +112,7 @@ export abstract class SessionBase<F extends TransactionFlow = TransactionFlow> {
   protected inviteTxn: ClientTransaction<F> | undefined;
   /** UAS: the answer to the INVITE's offer, to send in the 2xx (and a reliable 1xx). */
   protected answerBody: SessionBody | undefined;
-  /** UAC: the answer taken early from an unreliable 1xx, and the fork it came from. */
+  /** UAC: the text of the answer taken early from an unreliable 1xx (RFC 3261 §13.2.1: early media). */
   protected preview: string | undefined;
   protected canceled = false;
   protected reported = false;
@@ -378,11 +376,6 @@ export abstract class SessionBase<F extends TransactionFlow = TransactionFlow> {
     this.reported = true;
     this.host.emit({ type: "terminated", session: this.self, reason, by, status, response });
     this.media.close();
-    this.ok = undefined;
-    this.queued = undefined;
-    this.disarm(Slot.Retransmit);
-    this.disarm(Slot.Glare);
-    this.disarm(Slot.Refresh);
     const dialog = this.dlg;
     if (sendBye && dialog !== undefined && dialog.state === "confirmed") {
       this.transition("ending");
@@ -397,7 +390,7 @@ export abstract class SessionBase<F extends TransactionFlow = TransactionFlow> {
     this.dispose();
   }
 
-  /** Lets go of everything: timers, dialogs, the core's indexes. */
+  /** The session is over and its last transaction done (or never needed). */
   protected dispose(): void {
     if (this.current === "terminated") return;
     if (!this.reported) {
@@ -405,18 +398,16 @@ export abstract class SessionBase<F extends TransactionFlow = TransactionFlow> {
       this.media.close();
     }
     this.transition("terminated");
-    if (this.deadlines !== undefined) for (let s = 0; s < 4; s++) this.disarm(s);
-    this.endEarlyDialogs();
-    const dialog = this.dlg;
-    if (dialog !== undefined && dialog.removeUsage(this.self)) this.host.removeDialog(dialog);
-    if (this.invite !== undefined && this.role === "uac") this.host.watchForks(this.self, false);
-    if (this.serverTxn !== undefined) this.host.releaseServer(this.self);
-    this.serverTxn = undefined;
-    this.invite = undefined;
-    this.ack = undefined;
+  }
+
+  /** Nothing of the session goes on: no retransmission, change, refresh or glare wait. */
+  private quiesce(): void {
+    this.ok = undefined;
+    this.queued = undefined;
     this.change = undefined;
-    this.rel = undefined;
-    this.host.released(this.self);
+    this.disarm(Slot.Retransmit);
+    this.disarm(Slot.Glare);
+    this.disarm(Slot.Refresh);
   }
 
   /** The one place the state changes: checks the predecessor, then runs the entry actions. */
@@ -427,20 +418,37 @@ export abstract class SessionBase<F extends TransactionFlow = TransactionFlow> {
     switch (to) {
       case "calling":
       case "incoming":
-        break;
       case "early":
-        // §13.2.2.1 / §13.3.1.1: an early dialog exists; nothing else changes.
-        break;
       case "answering":
+        // No entry action: what these states wait on (the INVITE transaction, a provisional, the
+        // 2xx retransmission) is started by the event that leads to them.
         break;
       case "confirmed":
-        // §13.2.2.4 / §13.3.1.4: the session is established; an early dialog's 100rel state is done.
+        // §13.2.2.4: the 2xx brought the answer; an early one taken from a 1xx is done with.
+        this.preview = undefined;
         break;
       case "ending":
-        // §15.1.1: the session is over; only the BYE's transaction remains.
+        // §15.1.1: "the UAC MUST consider the session terminated (and therefore stop sending or
+        // listening for media) as soon as the BYE request is passed to the client transaction":
+        // only the BYE's transaction, and the dialog it is sent in, remain.
+        this.quiesce();
         break;
-      case "terminated":
+      case "terminated": {
+        // The session holds nothing any more: no timer, no dialog, no entry in the core's indexes.
+        this.quiesce();
+        if (this.deadlines !== undefined) for (let s = 0; s < 4; s++) this.disarm(s);
+        this.endEarlyDialogs();
+        const dialog = this.dlg;
+        if (dialog !== undefined && dialog.removeUsage(this.self)) this.host.removeDialog(dialog);
+        if (this.invite !== undefined && this.role === "uac") this.host.watchForks(this.self, false);
+        if (this.serverTxn !== undefined) this.host.releaseServer(this.self);
+        this.serverTxn = undefined;
+        this.invite = undefined;
+        this.ack = undefined;
+        this.rel = undefined;
+        this.host.released(this.self);
         break;
+      }
       default:
         assertNever(to, "state");
     }

@@ -47,12 +47,12 @@ export abstract class SessionRequests<F extends TransactionFlow = TransactionFlo
           return;
         }
         // §8.2.1: a method we recognize but do not serve in this dialog.
-        txn.respond(sessionResponse(request, 405, this.localTag, [["Allow", this.host.options.allow]]), now);
+        this.refuse(txn, sessionResponse(request, 405, this.localTag, [["Allow", this.host.options.allow]]), now);
     }
   }
 
   /** §15.1.2: "The UAS MUST still respond to any pending requests received for that dialog." */
-  protected receiveBye(request: SipRequest, txn: { respond(r: SipResponse, now: number): boolean }, now: number): void {
+  protected receiveBye(request: SipRequest, txn: ServerTransaction<F>, now: number): void {
     txn.respond(sessionResponse(request, 200, this.localTag, []), now);
     if (this.current === "ending" || this.current === "terminated") return;
     if (this.serverTxn !== undefined) {
@@ -87,16 +87,22 @@ export abstract class SessionRequests<F extends TransactionFlow = TransactionFlo
     return 0;
   }
 
+  /** Answers a request the session refuses, counting the status with the core's own answers. */
+  protected refuse(txn: ServerTransaction<F>, response: SipResponse, now: number): void {
+    this.host.answered(response.status);
+    txn.respond(response, now);
+  }
+
   /** Answers a request that overlaps one in progress: 491, or 500 with Retry-After 0–10 s (§14.2). */
-  protected refuseOverlap(request: SipRequest, txn: { respond(r: SipResponse, now: number): boolean }, status: number, now: number): void {
+  protected refuseOverlap(request: SipRequest, txn: ServerTransaction<F>, status: number, now: number): void {
     const headers: [string, string][] = status === 500 ? [["Retry-After", String(Math.floor(this.host.options.random() * 11))]] : [];
-    txn.respond(sessionResponse(request, status, this.localTag, headers), now);
+    this.refuse(txn, sessionResponse(request, status, this.localTag, headers), now);
   }
 
   /** A re-INVITE (§14.2). */
   protected receiveReinvite(dialog: Dialog, request: SipRequest, txn: InviteServerTransaction<F>, now: number): void {
     if (this.current === "ending" || this.current === "terminated") {
-      txn.respond(sessionResponse(request, 481, this.localTag, []), now);
+      this.refuse(txn, sessionResponse(request, 481, this.localTag, []), now);
       return;
     }
     const conflict = this.current === "confirmed" ? this.offerConflict(true) : 500;
@@ -115,7 +121,7 @@ export abstract class SessionRequests<F extends TransactionFlow = TransactionFlo
         // §14.2: "If the session description [...] is not acceptable, the UAS [...] SHOULD respond
         // with a 488 [...]" and the session stays as it was.
         this.oa.withdrawn();
-        txn.respond(refusal(request, r, this.localTag), now);
+        this.refuse(txn, refusal(request, r, this.localTag), now);
         return;
       }
       this.oa.answered();
@@ -142,9 +148,9 @@ export abstract class SessionRequests<F extends TransactionFlow = TransactionFlo
   }
 
   /** An UPDATE (RFC 3311 §5.2), in an early or confirmed dialog. */
-  protected receiveUpdate(dialog: Dialog, request: SipRequest, txn: { respond(r: SipResponse, now: number): boolean; readonly flow: F }, now: number): void {
+  protected receiveUpdate(dialog: Dialog, request: SipRequest, txn: ServerTransaction<F>, now: number): void {
     if (this.current === "ending" || this.current === "terminated") {
-      txn.respond(sessionResponse(request, 481, this.localTag, []), now);
+      this.refuse(txn, sessionResponse(request, 481, this.localTag, []), now);
       return;
     }
     const body = bodyOf(request);
@@ -163,7 +169,7 @@ export abstract class SessionRequests<F extends TransactionFlow = TransactionFlo
       const r = this.media.receiveOffer(body);
       if (isMediaFailure(r)) {
         this.oa.withdrawn();
-        txn.respond(refusal(request, r, this.localTag), now);
+        this.refuse(txn, refusal(request, r, this.localTag), now);
         return;
       }
       this.oa.answered();
@@ -190,12 +196,12 @@ export abstract class SessionRequests<F extends TransactionFlow = TransactionFlo
    * The session-timer part of a refresh request we received (RFC 4028 §9): the interval of our 2xx,
    * undefined when timers are not in use, false when the request was answered 422 here.
    */
-  protected negotiateTimer(request: SipRequest, txn: { respond(r: SipResponse, now: number): boolean }, now: number): SessionInterval | undefined | false {
+  protected negotiateTimer(request: SipRequest, txn: ServerTransaction<F>, now: number): SessionInterval | undefined | false {
     const o = this.host.options.timer;
     if (o === undefined || (request.sessionExpires === undefined && this.interval === undefined)) return undefined;
     const asked = request.sessionExpires;
     if (asked !== undefined && asked.seconds < o.minSE) {
-      txn.respond(sessionResponse(request, 422, this.localTag, [["Min-SE", String(o.minSE)]]), now);
+      this.refuse(txn, sessionResponse(request, 422, this.localTag, [["Min-SE", String(o.minSE)]]), now);
       return false;
     }
     if (asked === undefined) return this.interval;
@@ -206,11 +212,11 @@ export abstract class SessionRequests<F extends TransactionFlow = TransactionFlo
   }
 
   /** A PRACK (RFC 3262 §3, §5). */
-  protected receivePrack(request: SipRequest, txn: { respond(r: SipResponse, now: number): boolean }, now: number): void {
+  protected receivePrack(request: SipRequest, txn: ServerTransaction<F>, now: number): void {
     const rel = this.rel;
     const rack = request.rack;
     if (rel === undefined || rack === undefined || this.serverTxn === undefined || !rel.acknowledges(rack, this.invite!.cseq.seq)) {
-      txn.respond(sessionResponse(request, 481, this.localTag, []), now);
+      this.refuse(txn, sessionResponse(request, 481, this.localTag, []), now);
       return;
     }
     rel.acknowledged();
@@ -231,7 +237,7 @@ export abstract class SessionRequests<F extends TransactionFlow = TransactionFlo
         const r = this.media.receiveOffer(body);
         if (isMediaFailure(r)) {
           this.oa.withdrawn();
-          txn.respond(refusal(request, r, this.localTag), now);
+          this.refuse(txn, refusal(request, r, this.localTag), now);
           this.nextReliable(now);
           return;
         }
