@@ -24,9 +24,10 @@ import { loadRuntime } from "../runtimes/index.ts";
 import type { ListenOptions } from "../src/driver/index.ts";
 import type { MediaDirection, MediaFailure, MediaHandler, SessionBody } from "../src/session/index.ts";
 import type { TransportProtocol } from "../src/transport/index.ts";
+import { intFlag, readFlags, type FlagTable } from "./cli.ts";
 import { createSessionEndpoint } from "./session-endpoint.ts";
 
-interface Flags {
+interface Options {
   host: string;
   port: number;
   transports: TransportProtocol[];
@@ -36,40 +37,32 @@ interface Flags {
   quiet: boolean;
 }
 
-function parseFlags(argv: string[]): Flags {
-  const flags: Flags = { host: "127.0.0.1", port: 5060, transports: [], ringMs: 0, quiet: false };
-  for (let i = 0; i < argv.length; i++) {
-    const a = argv[i]!;
-    const value = (): string => {
-      const v = argv[++i];
-      if (v === undefined) throw new Error(`${a} needs a value`);
-      return v;
-    };
-    if (a === "--host") flags.host = value();
-    else if (a === "--port") flags.port = Number(value());
-    else if (a === "--ring-ms") flags.ringMs = Number(value());
-    else if (a === "--transport") {
-      for (const t of value().split(",")) {
-        const up = t.trim().toUpperCase();
-        if (!["UDP", "TCP", "TLS", "WS", "WSS"].includes(up)) throw new Error(`unknown transport ${t}`);
-        flags.transports.push(up as TransportProtocol);
-      }
-    } else if (a === "--cert") flags.cert = value();
-    else if (a === "--key") flags.key = value();
-    else if (a === "--quiet") flags.quiet = true;
-    else if (a === "--auth") throw new Error("--auth needs the digest server of src/auth, not in this tree yet");
-    else throw new Error(`unknown flag ${a}`);
-  }
-  if (!Number.isInteger(flags.port) || flags.port < 0 || flags.port > 65535) throw new Error("--port must be 0..65535");
-  if (!(flags.ringMs >= 0)) throw new Error("--ring-ms must be >= 0");
-  if (flags.transports.length === 0) flags.transports = ["UDP", "TCP"];
-  return flags;
+const FLAGS: FlagTable = { host: "value", port: "value", transport: "list", "ring-ms": "value", cert: "value", key: "value", quiet: "switch", auth: "value" };
+const TRANSPORTS: readonly string[] = ["UDP", "TCP", "TLS", "WS", "WSS"];
+
+function parseOptions(argv: string[]): Options {
+  const f = readFlags(argv, FLAGS);
+  if (f["auth"] !== undefined) throw new Error("--auth needs the digest server of src/auth, not in this tree yet");
+  const transports = ((f["transport"] as string[] | undefined) ?? ["udp", "tcp"]).map((t) => {
+    const up = t.toUpperCase();
+    if (!TRANSPORTS.includes(up)) throw new Error(`unknown transport ${t}`);
+    return up as TransportProtocol;
+  });
+  return {
+    host: (f["host"] as string | undefined) ?? "127.0.0.1",
+    port: intFlag(f, "port", 5060, 0, 65535),
+    transports,
+    ringMs: intFlag(f, "ring-ms", 0, 0, 3_600_000),
+    ...(f["cert"] !== undefined ? { cert: f["cert"] as string } : {}),
+    ...(f["key"] !== undefined ? { key: f["key"] as string } : {}),
+    quiet: f["quiet"] === true,
+  };
 }
 
 const proc = (globalThis as { process?: { argv?: string[]; exit(code: number): never; on(sig: string, f: () => void): void } }).process;
-let flags: Flags;
+let flags: Options;
 try {
-  flags = parseFlags((proc?.argv ?? []).slice(2));
+  flags = parseOptions((proc?.argv ?? []).slice(2));
 } catch (e) {
   console.error(`answer-server: ${(e as Error).message}`);
   proc?.exit(2);

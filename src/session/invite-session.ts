@@ -34,7 +34,7 @@ export class InviteSession<F extends TransactionFlow = TransactionFlow> extends 
   start(invite: SipRequest, nextHop: string, offer: boolean, direction: MediaDirection | undefined, now: number): void {
     if (offer) {
       const body = this.media.createOffer(direction !== undefined ? { direction } : {});
-      invite.setBody(typeof body.body === "string" ? body.body : body.body, body.contentType);
+      invite.setBody(body.body, body.contentType);
       // RFC 6337 §2.1: the offer travels in the INVITE, the answer in a reliable 1xx or the 2xx.
       this.oa.sentOffer("INVITE");
     }
@@ -170,13 +170,9 @@ export class InviteSession<F extends TransactionFlow = TransactionFlow> extends 
         } else if (this.oa.state === "none") {
           // RFC 3262 §5: "If the INVITE did not contain an offer, [...] the UAS MUST send an offer
           // in the first reliable provisional response" and the UAC "MUST generate an answer in the PRACK".
-          this.oa.receivedOffer("reliable-1xx");
-          const r = this.media.receiveOffer(body);
-          if (isMediaFailure(r)) {
-            this.oa.withdrawn();
-            failure = r;
-          } else {
-            this.oa.answered();
+          const r = this.takeOffer(body, "reliable-1xx");
+          if (isMediaFailure(r)) failure = r;
+          else {
             prackBody = r;
             early = true;
           }
@@ -262,16 +258,10 @@ export class InviteSession<F extends TransactionFlow = TransactionFlow> extends 
           failure = "the 2xx to an offerless INVITE carries no offer";
           break;
         }
-        this.oa.receivedOffer("2xx");
         {
-          const r = this.media.receiveOffer(body);
-          if (isMediaFailure(r)) {
-            this.oa.withdrawn();
-            failure = r.reason;
-          } else {
-            this.oa.answered();
-            ackBody = r;
-          }
+          const r = this.takeOffer(body, "2xx");
+          if (isMediaFailure(r)) failure = r.reason;
+          else ackBody = r;
         }
         break;
       case "stable":

@@ -5,8 +5,10 @@ import { Dialog } from "./dialog.ts";
 import type { Initiator, TerminationReason } from "./events.ts";
 import type { SessionHost } from "./host.ts";
 import { Slot } from "./host.ts";
-import type { MediaDirection, MediaHandler, SessionBody } from "./media.ts";
+import { isMediaFailure } from "./media.ts";
+import type { MediaDirection, MediaFailure, MediaHandler, SessionBody } from "./media.ts";
 import { OfferAnswer } from "./offer-answer.ts";
+import type { OfferCarrier } from "./offer-answer.ts";
 import type { ClientContext } from "./outgoing-request.ts";
 import { ReliableProvisionals } from "./reliable-provisional.ts";
 import { intervalFromResponse, timerDelay } from "./session-timer.ts";
@@ -257,6 +259,20 @@ export abstract class SessionBase<F extends TransactionFlow = TransactionFlow> {
       default:
         return assertNever(reach, "reach");
     }
+  }
+
+  /**
+   * Takes an offer the peer sent in `carrier` whose answer goes back at once, in the message that
+   * matches it (RFC 6337 §2.1: the 2xx of a re-INVITE or UPDATE, the PRACK of a reliable 1xx, the
+   * ACK of a 2xx): the media handler's answer, the exchange then complete; or its refusal, with
+   * the offer/answer state as it was (RFC 3261 §14.2: a refused re-offer changes nothing).
+   */
+  protected takeOffer(body: SessionBody, carrier: OfferCarrier): SessionBody | MediaFailure {
+    this.oa.receivedOffer(carrier);
+    const answer = this.media.receiveOffer(body);
+    if (isMediaFailure(answer)) this.oa.withdrawn();
+    else this.oa.answered();
+    return answer;
   }
 
   /** The offer options for a (re-)offer: the asked direction, or the one our hold state implies. */

@@ -101,7 +101,8 @@ export abstract class SessionChanges<F extends TransactionFlow = TransactionFlow
   /**
    * Whether a re-INVITE or UPDATE of ours must wait: one change of ours at a time, one offer at a
    * time (RFC 3264 §4, RFC 3311 §5.1), and one INVITE transaction at a time in either direction
-   * (§14.1: "a UAC MUST NOT initiate a re-INVITE while another INVITE transaction is in progress").
+   * (§14.1: "a UAC MUST NOT initiate a new INVITE transaction within a dialog while another INVITE
+   * transaction is in progress in either direction").
    */
   protected busy(method: "INVITE" | "UPDATE"): boolean {
     if (this.change !== undefined || !this.oa.idle) return true;
@@ -173,15 +174,9 @@ export abstract class SessionChanges<F extends TransactionFlow = TransactionFlow
       // §14.1 / RFC 6337 §2.1: a re-INVITE without an offer gets it in the 2xx; the ACK answers.
       if (body === undefined) failure = "the 2xx to an offerless re-INVITE carries no offer";
       else {
-        this.oa.receivedOffer("2xx");
-        const r = this.media.receiveOffer(body);
-        if (isMediaFailure(r)) {
-          this.oa.withdrawn();
-          failure = r.reason;
-        } else {
-          this.oa.answered();
-          ackBody = r;
-        }
+        const r = this.takeOffer(body, "2xx");
+        if (isMediaFailure(r)) failure = r.reason;
+        else ackBody = r;
       }
     }
     // §12.2.1.2: "When a UAC receives a 2xx response to a target refresh request, it MUST replace

@@ -115,16 +115,12 @@ export abstract class SessionRequests<F extends TransactionFlow = TransactionFlo
     const body = bodyOf(request);
     let answer: SessionBody | undefined;
     if (body !== undefined) {
-      this.oa.receivedOffer("INVITE");
-      const r = this.media.receiveOffer(body);
+      const r = this.takeOffer(body, "INVITE");
       if (isMediaFailure(r)) {
-        // §14.2: "If the session description [...] is not acceptable, the UAS [...] SHOULD respond
-        // with a 488 [...]" and the session stays as it was.
-        this.oa.withdrawn();
+        // §14.2: an offer the UAS cannot take gets 488, and the session stays as it was.
         this.refuse(txn, refusal(request, r, this.localTag), now);
         return;
       }
-      this.oa.answered();
       answer = r;
     } else {
       // §14.2: a re-INVITE without an offer asks for one in the 2xx (answer in the ACK).
@@ -165,14 +161,11 @@ export abstract class SessionRequests<F extends TransactionFlow = TransactionFlo
     const timer = this.negotiateTimer(request, txn, now);
     if (timer === false) return;
     if (body !== undefined) {
-      this.oa.receivedOffer("UPDATE");
-      const r = this.media.receiveOffer(body);
+      const r = this.takeOffer(body, "UPDATE");
       if (isMediaFailure(r)) {
-        this.oa.withdrawn();
         this.refuse(txn, refusal(request, r, this.localTag), now);
         return;
       }
-      this.oa.answered();
       answer = r;
       // Before the 2xx to the INVITE, that 2xx repeats the answer now in force.
       if (this.serverTxn !== undefined) this.answerBody = r;
@@ -233,15 +226,12 @@ export abstract class SessionRequests<F extends TransactionFlow = TransactionFlo
         else failure = r;
       } else if (this.oa.idle) {
         // RFC 3262 §5: "the UAC MAY send an offer in the PRACK"; its answer goes in the 200.
-        this.oa.receivedOffer("PRACK");
-        const r = this.media.receiveOffer(body);
+        const r = this.takeOffer(body, "PRACK");
         if (isMediaFailure(r)) {
-          this.oa.withdrawn();
           this.refuse(txn, refusal(request, r, this.localTag), now);
           this.nextReliable(now);
           return;
         }
-        this.oa.answered();
         answer = r;
         offered = true;
         this.answerBody = r;

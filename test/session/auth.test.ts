@@ -1,11 +1,8 @@
 import { describe, expect, it } from "vitest";
-import type { SipRequest, SipResponse } from "../../src/sip/index.ts";
-import { ALICE, BOB, call, FakeAuthenticator, pair, SimAgent, SimNet, type WireRecord } from "./harness.ts";
+import type { SipRequest } from "../../src/sip/index.ts";
+import { ALICE, BOB, call, FakeAuthenticator, isReq, labels, pair, SimAgent, SimNet } from "./harness.ts";
 import { SimProxy } from "./proxy.ts";
 
-const isReq = (m: string) => (r: WireRecord) => !r.dropped && r.message.isRequest && (r.message as SipRequest).method === m;
-const labels = (net: SimNet): string[] =>
-  net.wire.filter((r) => !r.dropped).map((r) => (r.message.isRequest ? (r.message as SipRequest).method : `${(r.message as SipResponse).status} ${(r.message as SipResponse).cseq.method}`));
 const challenge = (nonce: string, stale = false) =>
   [["WWW-Authenticate", `Digest realm="biloxi.example.com", nonce="${nonce}", algorithm=MD5, qop="auth"${stale ? ", stale=true" : ""}`]] as [string, string][];
 

@@ -1,10 +1,7 @@
 import { describe, expect, it } from "vitest";
 import type { SipRequest, SipResponse } from "../../src/sip/index.ts";
-import { autoAnswer, call, pair, SimNet, type WireRecord } from "./harness.ts";
+import { autoAnswer, call, isReq, labels, pair, SimNet } from "./harness.ts";
 
-const labels = (net: SimNet): string[] =>
-  net.wire.filter((r) => !r.dropped).map((r) => (r.message.isRequest ? (r.message as SipRequest).method : `${(r.message as SipResponse).status} ${(r.message as SipResponse).cseq.method}`));
-const isReq = (m: string) => (r: WireRecord) => !r.dropped && r.message.isRequest && (r.message as SipRequest).method === m;
 
 describe("CANCEL (RFC 3261 §9)", () => {
   it("RFC 3261 §9.1, §9.2: a CANCEL after the 180: 200 to the CANCEL, 487 to the INVITE; both sessions end as cancelled", () => {

@@ -133,7 +133,7 @@ export class FakeMedia implements MediaHandler {
 /** A factory that keeps every handler it made, by Call-ID, in order. */
 export function fakeMediaFactory(owner: string, codecs?: string[]): MediaHandlerFactory & { made: FakeMedia[] } {
   const made: FakeMedia[] = [];
-  const f = ((context: MediaContext) => {
+  const factory = (context: MediaContext): FakeMedia => {
     const m = new FakeMedia(owner, codecs);
     // A fork's handler takes the answers to the offer its original made (forking: "all").
     const original = context.forkOf;
@@ -143,7 +143,7 @@ export function fakeMediaFactory(owner: string, codecs?: string[]): MediaHandler
     }
     made.push(m);
     return m;
-  }) as MediaHandlerFactory & { made: FakeMedia[] };
-  f.made = made;
+  };
+  const f = Object.assign(factory, { made });
   return f;
 }

@@ -1,11 +1,8 @@
 import { describe, expect, it } from "vitest";
 import type { SipRequest, SipResponse } from "../../src/sip/index.ts";
-import { ALICE, SimAgent, SimNet, type AgentOptions, type WireRecord } from "./harness.ts";
+import { ALICE, isReq, isRes, SimAgent, SimNet, type AgentOptions } from "./harness.ts";
 import { SimProxy } from "./proxy.ts";
 
-const isReq = (m: string) => (r: WireRecord) => !r.dropped && r.message.isRequest && (r.message as SipRequest).method === m;
-const isRes = (s: number, m: string) => (r: WireRecord) =>
-  !r.dropped && !r.message.isRequest && (r.message as SipResponse).status === s && (r.message as SipResponse).cseq.method === m;
 
 /** Alice calls bob@proxy, which forks to two endpoints (each rings, then answers after `answerMs[i]`, or never). */
 function world(answerMs: (number | undefined)[], alice: AgentOptions = {}) {

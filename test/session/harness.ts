@@ -11,7 +11,11 @@ import {
   type SessionCoreOptions,
   type SessionEvent,
 } from "../../src/session/index.ts";
+import { rng } from "../transaction/harness.ts";
 import { fakeMediaFactory, type FakeMedia } from "./fake-media.ts";
+
+/** A seeded PRNG (the transaction tests' mulberry32), so loss, jitter and back-offs are reproducible. */
+export { rng };
 
 export interface SimFlow extends TransactionFlow {
   readonly transport: "UDP" | "TCP";
@@ -37,18 +41,6 @@ export interface WireRecord {
   to: string;
   message: SipRequest | SipResponse;
   dropped: boolean;
-}
-
-/** A seeded PRNG (mulberry32) so loss, jitter and back-offs are reproducible. */
-export function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 /** The host part of a SIP URI (`sip:bob@biloxi.example.com:5060;lr` gives `biloxi.example.com`). */
@@ -405,4 +397,19 @@ export function pair(net: SimNet, alice: AgentOptions = {}, bob: AgentOptions = 
 /** Alice calls Bob. */
 export function call(net: SimNet, alice: SimAgent, init: Partial<import("../../src/session/index.ts").InviteInit> = {}): InviteSession<SimFlow> {
   return alice.core.invite({ from: ALICE, to: "Bob <sip:bob@client.biloxi.example.com>", ...init }, net.now);
+}
+
+/** Matches requests of a method on the wire (delivered or dropped). */
+export const isReq = (method: string) => (r: WireRecord): boolean =>
+  r.message.isRequest && (r.message as SipRequest).method === method;
+
+/** Matches responses of a status (and, when given, to a method) on the wire (delivered or dropped). */
+export const isRes = (status: number, method?: string) => (r: WireRecord): boolean =>
+  !r.message.isRequest && (r.message as SipResponse).status === status && (method === undefined || (r.message as SipResponse).cseq.method === method);
+
+/** The delivered messages as `INVITE`, `180 INVITE`, `200 BYE`, … in order. */
+export function labels(net: SimNet): string[] {
+  return net.wire
+    .filter((r) => !r.dropped)
+    .map((r) => (r.message.isRequest ? (r.message as SipRequest).method : `${(r.message as SipResponse).status} ${(r.message as SipResponse).cseq.method}`));
 }

@@ -1,12 +1,7 @@
 import { describe, expect, it } from "vitest";
 import type { SipRequest, SipResponse } from "../../src/sip/index.ts";
-import { call, pair, SimNet, type SimAgent, type WireRecord } from "./harness.ts";
+import { call, isReq, isRes, labels, pair, SimNet, type SimAgent } from "./harness.ts";
 
-const isReq = (m: string) => (r: WireRecord) => r.message.isRequest && (r.message as SipRequest).method === m;
-const isRes = (s: number, method?: string) => (r: WireRecord) =>
-  !r.message.isRequest && (r.message as SipResponse).status === s && (method === undefined || (r.message as SipResponse).cseq.method === method);
-const labels = (net: SimNet): string[] =>
-  net.wire.filter((r) => !r.dropped).map((r) => (r.message.isRequest ? (r.message as SipRequest).method : `${(r.message as SipResponse).status} ${(r.message as SipResponse).cseq.method}`));
 
 /** Bob rings (reliably, per `ring`), then answers after `answerMs`. */
 function callee(bob: SimAgent, net: SimNet, ring: (s: ReturnType<SimAgent["incoming"]>, now: number) => void, answerMs = 1000): void {

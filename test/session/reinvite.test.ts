@@ -1,11 +1,8 @@
 import { describe, expect, it } from "vitest";
 import type { SipRequest, SipResponse } from "../../src/sip/index.ts";
 import { parseFake } from "./fake-media.ts";
-import { autoAnswer, call, pair, SimNet, type SimAgent, type WireRecord } from "./harness.ts";
+import { autoAnswer, call, isReq, isRes, pair, SimNet, type SimAgent, type WireRecord } from "./harness.ts";
 
-const isReq = (m: string) => (r: WireRecord) => !r.dropped && r.message.isRequest && (r.message as SipRequest).method === m;
-const isRes = (s: number, m: string) => (r: WireRecord) =>
-  !r.dropped && !r.message.isRequest && (r.message as SipResponse).status === s && (r.message as SipResponse).cseq.method === m;
 const dir = (r: WireRecord) => parseFake(r.message.body)?.direction;
 
 /** Alice calls Bob, who answers at once; returns when the call is up. */

@@ -1,13 +1,8 @@
 import { describe, expect, it } from "vitest";
 import type { SipRequest, SipResponse } from "../../src/sip/index.ts";
-import { ALICE, autoAnswer, call, pair, SimAgent, SimNet, type WireRecord } from "./harness.ts";
+import { ALICE, autoAnswer, call, isReq, isRes, labels, pair, SimAgent, SimNet } from "./harness.ts";
 import { SimProxy } from "./proxy.ts";
 
-const isReq = (m: string) => (r: WireRecord) => !r.dropped && r.message.isRequest && (r.message as SipRequest).method === m;
-const isRes = (s: number, m: string) => (r: WireRecord) =>
-  !r.dropped && !r.message.isRequest && (r.message as SipResponse).status === s && (r.message as SipResponse).cseq.method === m;
-const labels = (net: SimNet): string[] =>
-  net.wire.filter((r) => !r.dropped).map((r) => (r.message.isRequest ? (r.message as SipRequest).method : `${(r.message as SipResponse).status} ${(r.message as SipResponse).cseq.method}`));
 
 describe("session timers (RFC 4028)", () => {
   it("RFC 4028 §7.1, §9: the INVITE asks 1800 s with Min-SE 90; the 2xx names the caller refresher and requires timer", () => {

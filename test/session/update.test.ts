@@ -1,13 +1,8 @@
 import { describe, expect, it } from "vitest";
 import type { SipRequest, SipResponse } from "../../src/sip/index.ts";
 import { parseFake } from "./fake-media.ts";
-import { autoAnswer, call, pair, SimNet, type WireRecord } from "./harness.ts";
+import { autoAnswer, call, isReq, isRes, labels, pair, SimNet } from "./harness.ts";
 
-const isReq = (m: string) => (r: WireRecord) => !r.dropped && r.message.isRequest && (r.message as SipRequest).method === m;
-const isRes = (s: number, m: string) => (r: WireRecord) =>
-  !r.dropped && !r.message.isRequest && (r.message as SipResponse).status === s && (r.message as SipResponse).cseq.method === m;
-const labels = (net: SimNet): string[] =>
-  net.wire.filter((r) => !r.dropped).map((r) => (r.message.isRequest ? (r.message as SipRequest).method : `${(r.message as SipResponse).status} ${(r.message as SipResponse).cseq.method}`));
 
 describe("UPDATE (RFC 3311)", () => {
   it("RFC 3311 §5.1: an UPDATE with a new offer before the answer, in the early dialog; the 2xx to the INVITE repeats the answer in force", () => {
