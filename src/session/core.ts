@@ -417,6 +417,9 @@ export class SessionCore<F extends TransactionFlow = TransactionFlow> {
         if (core.dialogs.get(dialog.key) === dialog) core.dialogs.delete(dialog.key);
       },
       watchForks: (session, on) => {
+        // Only forking "all" needs the session for a fork's 2xx that made no early dialog; with
+        // "first" such a 2xx is ACKed and BYEd from its INVITE transaction alone (stray2xx).
+        if (core.opts.forking !== "all") return;
         const key = session.callId + "\n" + session.localTag;
         if (on) core.forking.set(key, session);
         else if (core.forking.get(key) === session) core.forking.delete(key);
