@@ -202,6 +202,9 @@ const server = await createSessionEndpoint({
   runtime,
   listen,
   user: "answer",
+  // Completed INVITE and BYE transactions stay up to 64*T1 = 32 s (RFC 6026 Timer L, RFC 3261
+  // Timer J): at a few thousand calls per second that is a few hundred thousand of them.
+  transactions: { maxServerTransactions: 1_000_000, maxClientTransactions: 100_000 },
   media: () => new EchoMedia(),
   userAgent: "siphon answer-server",
   onTransportError: (m) => log(`transport: ${m}`),

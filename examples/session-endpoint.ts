@@ -8,6 +8,7 @@
  */
 import type { Runtime } from "../runtimes/index.ts";
 import { createSipEndpoint, type ListenOptions, type SipEndpoint } from "../src/driver/index.ts";
+import type { TransactionLayerOptions } from "../src/transaction/index.ts";
 import { createSessionCore, type SessionCore, type SessionCoreOptions, type SessionEvent } from "../src/session/index.ts";
 import { parseUri } from "../src/sip/index.ts";
 import { bracket, defaultPort, isIpLiteral, type Flow, type TransportProtocol } from "../src/transport/index.ts";
@@ -15,6 +16,8 @@ import { bracket, defaultPort, isIpLiteral, type Flow, type TransportProtocol } 
 /** Options of {@link createSessionEndpoint}. */
 export interface SessionEndpointOptions extends Omit<SessionCoreOptions<Flow>, "transport" | "transactions"> {
   runtime: Runtime;
+  /** Options of the endpoint's transaction layer (limits, timers). */
+  transactions?: TransactionLayerOptions;
   listen: ListenOptions[];
   /** The user part of our Contact. Default `siphon`. */
   user?: string;
@@ -64,7 +67,7 @@ export async function createSessionEndpoint(options: SessionEndpointOptions): Pr
   const endpoint = await createSipEndpoint({
     runtime: rt,
     listen: options.listen,
-    transactions: true,
+    transactions: options.transactions ?? true,
     onTransactionEvent(event) {
       core?.handleTransactionEvent(event, rt.now());
       drain();
@@ -75,8 +78,9 @@ export async function createSessionEndpoint(options: SessionEndpointOptions): Pr
   });
   const points = endpoint.listeningPoints;
   const fallback = points[0]?.transport ?? "UDP";
+  const { runtime: _runtime, listen: _listen, transactions: _transactions, ...sessionOptions } = options;
   core = createSessionCore<Flow>({
-    ...options,
+    ...sessionOptions,
     transactions: endpoint.transactions!,
     transport: {
       route(request, nextHop) {

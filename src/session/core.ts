@@ -69,6 +69,8 @@ export class SessionCore<F extends TransactionFlow = TransactionFlow> {
   private readonly router: RequestRouter<F>;
   private live = 0;
   private lastNow = 0;
+  /** Why the last `send` found no way out. */
+  private refusal: "NO_ROUTE" | "OVERLOADED" = "NO_ROUTE";
 
   /** Use {@link createSessionCore}. */
   constructor(options: SessionCoreOptions<F>) {
@@ -268,7 +270,7 @@ export class SessionCore<F extends TransactionFlow = TransactionFlow> {
     });
     const nextHop = routes.length > 0 ? uriOf(routes[0]!) : init.uri;
     if (this.send(request, nextHop, exchange, "request", undefined, init.contact ?? false, 0, now) === undefined) {
-      throw new SessionError("NO_ROUTE", `no flow reaches ${nextHop}`);
+      throw this.host.sendError(nextHop);
     }
     return exchange;
   }
@@ -361,6 +363,7 @@ export class SessionCore<F extends TransactionFlow = TransactionFlow> {
     const flow = this.transport.route(request, nextHop);
     if (flow === undefined) {
       this.counters.noRoute++;
+      this.refusal = "NO_ROUTE";
       return undefined;
     }
     if (contact) request.setHeader("Contact", `<${this.transport.contact(flow)}>`);
@@ -369,7 +372,8 @@ export class SessionCore<F extends TransactionFlow = TransactionFlow> {
       transaction = this.transactions.sendRequest(request, flow, now);
     } catch (error) {
       if (!(error instanceof SiphonError)) throw error;
-      this.counters.noRoute++;
+      this.counters.overloaded++;
+      this.refusal = "OVERLOADED";
       return undefined;
     }
     const ctx: ClientContext<F> = { owner, purpose, request, dialog, nextHop, transaction, tries };
@@ -393,6 +397,10 @@ export class SessionCore<F extends TransactionFlow = TransactionFlow> {
       },
       send: (request, nextHop, owner, purpose, dialog, contact, now) =>
         core.send(request, nextHop, owner, purpose, dialog, contact, 0, now),
+      sendError: (nextHop) =>
+        core.refusal === "OVERLOADED"
+          ? new SessionError("OVERLOADED", "the transaction layer takes no more client transactions")
+          : new SessionError("NO_ROUTE", `no flow reaches ${nextHop}`),
       sendAck: (ack, nextHop) => {
         const flow = core.transport.route(ack, nextHop);
         if (flow === undefined) {

@@ -9,6 +9,8 @@ export interface SessionCounters {
   stray: number;
   /** Requests that could not be routed (the transport found no flow). */
   noRoute: number;
+  /** Requests the transaction layer refused (its maxClientTransactions was reached). */
+  overloaded: number;
   /** Requests sent again with credentials after a 401/407 (§22.2). */
   authRetries: number;
   /** Extra 2xx of forked INVITEs ended with ACK and BYE (§13.2.2.4). */
@@ -17,5 +19,5 @@ export interface SessionCounters {
 
 /** A fresh set of counters. @internal */
 export function newCounters(): SessionCounters {
-  return { outgoing: 0, incoming: 0, answered: {}, stray: 0, noRoute: 0, authRetries: 0, forksDiscarded: 0 };
+  return { outgoing: 0, incoming: 0, answered: {}, stray: 0, noRoute: 0, overloaded: 0, authRetries: 0, forksDiscarded: 0 };
 }

@@ -4,6 +4,7 @@ import { SiphonError } from "../errors.ts";
 export type SessionErrorCode =
   | "INVALID_STATE" // the call does not fit the session's state (answer after a final response, bye before a dialog)
   | "NO_ROUTE" // the transport found no flow for the request's next hop (RFC 3261 §8.1.2)
+  | "OVERLOADED" // the transaction layer refused another client transaction (its maxClientTransactions)
   | "BAD_ARGUMENT" // an argument the application gave cannot make a valid message
   | "TOO_MANY_SESSIONS"; // the configured maximum of live sessions is reached
 

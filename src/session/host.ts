@@ -6,6 +6,7 @@ import type { SessionEvent } from "./events.ts";
 import type { InviteSession } from "./invite-session.ts";
 import type { MediaContext, MediaHandler } from "./media.ts";
 import type { ResolvedOptions } from "./options.ts";
+import type { SessionError } from "./errors.ts";
 import type { ClientContext, ClientOwner, Purpose } from "./outgoing-request.ts";
 
 /**
@@ -28,6 +29,8 @@ export interface SessionHost<F extends TransactionFlow> {
     contact: boolean,
     now: number,
   ): ClientContext<F> | undefined;
+  /** Why the last `send` returned undefined, as the error an application call throws. */
+  sendError(nextHop: string): SessionError;
   /** Sends an ACK for a 2xx outside any transaction (§13.2.2.4). False when no flow reaches it. */
   sendAck(ack: SipRequest, nextHop: string): boolean;
   /** Sends a 2xx again on the flow its INVITE came on (§13.3.1.4: the TU retransmits 2xx). */

@@ -41,7 +41,7 @@ export class InviteSession<F extends TransactionFlow = TransactionFlow> extends 
     this.host.watchForks(this, true);
     if (!this.sendInvite(invite, nextHop, now)) {
       this.host.watchForks(this, false);
-      throw new SessionError("NO_ROUTE", `no flow reaches ${nextHop}`);
+      throw this.host.sendError(nextHop);
     }
   }
 

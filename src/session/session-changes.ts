@@ -72,7 +72,7 @@ export abstract class SessionChanges<F extends TransactionFlow = TransactionFlow
       if (status >= 300) this.inDialogFailure(status, response, at);
     });
     if (this.host.send(request, nextHop, exchange, "request", dialog, false, now) === undefined) {
-      throw new SessionError("NO_ROUTE", `no flow reaches ${nextHop}`);
+      throw this.host.sendError(nextHop);
     }
     return exchange;
   }
