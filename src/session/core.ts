@@ -125,6 +125,12 @@ export class SessionCore<F extends TransactionFlow = TransactionFlow> {
    */
   handleMessage(message: SipRequest | SipResponse, flow: F, now: number): void {
     this.lastNow = now;
+    if (!message.isRequest && !hasResponseFields(message)) {
+      // §8.1.3.3 / §20: a response without From, To, Call-ID or CSeq cannot be matched or ACKed;
+      // dropped and counted here, before a transaction would build an ACK from it.
+      this.counters.malformed++;
+      return;
+    }
     this.transactions.handleMessage(message, flow, now);
     if (this.owned) this.drainTransactions(now);
   }
@@ -292,13 +298,28 @@ export class SessionCore<F extends TransactionFlow = TransactionFlow> {
     const ctx = this.contexts.get(txn.id);
     const status = response.status;
     if (ctx === undefined) {
-      if (txn.kind === "invite-client" && status >= 200 && status < 300) this.stray2xx(txn, response, now);
-      else this.counters.stray++;
+      if (txn.kind === "invite-client" && status >= 200 && status < 300) {
+        try {
+          this.stray2xx(txn, response, now);
+        } catch (error) {
+          if (!(error instanceof SiphonError)) throw error;
+          this.counters.malformed++;
+        }
+      } else this.counters.stray++;
       return;
     }
     if (status >= 200) this.contexts.delete(txn.id);
-    if ((status === 401 || status === 407) && this.retryWithCredentials(ctx, response, now)) return;
-    ctx.owner.receiveResponse(ctx, response, now);
+    try {
+      if ((status === 401 || status === 407) && this.retryWithCredentials(ctx, response, now)) return;
+      ctx.owner.receiveResponse(ctx, response, now);
+    } catch (error) {
+      if (!(error instanceof SiphonError)) throw error;
+      // A field the session needed did not parse (a bad RSeq, Record-Route…): the response is
+      // dropped and counted. A final one ends its transaction all the same, and with no usable
+      // response the request is treated as timed out (§8.1.3.1: a timeout counts as a 408).
+      this.counters.malformed++;
+      if (status >= 200) ctx.owner.requestFailed(ctx, 408, now);
+    }
   }
 
   /**
@@ -461,4 +482,10 @@ export class SessionCore<F extends TransactionFlow = TransactionFlow> {
 /** Makes a {@link SessionCore}. */
 export function createSessionCore<F extends TransactionFlow = TransactionFlow>(options: SessionCoreOptions<F>): SessionCore<F> {
   return new SessionCore<F>(options);
+}
+
+/** Whether a response has the fields a UAC core needs from every response (RFC 3261 §20, Table 2). */
+function hasResponseFields(response: SipResponse): boolean {
+  return response.header("To") !== undefined && response.header("From") !== undefined &&
+    response.header("Call-ID") !== undefined && response.header("CSeq") !== undefined;
 }

@@ -7,6 +7,8 @@ export interface SessionCounters {
   answered: Record<number, number>;
   /** Messages that fit no state and were absorbed: ACKs, 1xx/2xx and PRACKs out of place (counted, never thrown). */
   stray: number;
+  /** Responses dropped because a field the session needed did not parse. */
+  malformed: number;
   /** Requests that could not be routed (the transport found no flow). */
   noRoute: number;
   /** Requests the transaction layer refused (its maxClientTransactions was reached). */
@@ -19,5 +21,5 @@ export interface SessionCounters {
 
 /** A fresh set of counters. @internal */
 export function newCounters(): SessionCounters {
-  return { outgoing: 0, incoming: 0, answered: {}, stray: 0, noRoute: 0, overloaded: 0, authRetries: 0, forksDiscarded: 0 };
+  return { outgoing: 0, incoming: 0, answered: {}, stray: 0, malformed: 0, noRoute: 0, overloaded: 0, authRetries: 0, forksDiscarded: 0 };
 }

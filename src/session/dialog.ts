@@ -172,9 +172,11 @@ export class Dialog {
    */
   confirm(response?: SipResponse): void {
     if (this.current === "confirmed") return;
+    // The route set is read first: a Record-Route that does not parse leaves the dialog as it was.
+    const routes = response === undefined ? undefined : routeSetFrom(response, true);
     this.transition("confirmed");
     if (response !== undefined) {
-      this.setRoute(routeSetFrom(response, true));
+      this.setRoute(routes!);
       this.refreshTarget(response);
       this.learnPeer(response);
     }

@@ -209,14 +209,23 @@ export class InviteSession<F extends TransactionFlow = TransactionFlow> extends 
   protected accepted(response: SipResponse, dialog: Dialog | undefined, now: number): void {
     const tag = response.toTag;
     if (tag === undefined) {
+      // §12.1.2: the dialog's remote tag is the To tag of the 2xx; without one there is no dialog
+      // to ACK or BYE. The INVITE transaction has its final response all the same: with no usable
+      // one, the call fails as if none had come (§8.1.3.1).
       this.host.stray();
+      if (this.current === "calling" || this.current === "early") {
+        this.inviteTxn = undefined;
+        this.endEarlyDialogs();
+        this.end("timeout", "local", 408, response, now, false);
+      }
       return;
     }
     if (this.current !== "calling" && this.current !== "early") {
       this.another2xx(response, dialog, now);
       return;
     }
-    this.inviteTxn = undefined;
+    // What may not parse (Record-Route, Contact) is read before anything changes, so that a 2xx the
+    // core has to drop leaves the session as it was.
     let d = this.earlyDialog(tag);
     if (d === undefined) {
       d = Dialog.asUac(this.invite!, response, this.secure());
@@ -234,6 +243,7 @@ export class InviteSession<F extends TransactionFlow = TransactionFlow> extends 
       }
     }
     this.dlg = d;
+    this.inviteTxn = undefined;
     let ackBody: SessionBody | undefined;
     let failure: string | undefined;
     const body = bodyOf(response);

@@ -3,6 +3,7 @@
 import { describe, expect, it } from "vitest";
 import { createResponse, tryParseMessage, type SipRequest, type SipResponse } from "../../src/sip/index.ts";
 import { formatFake } from "./fake-media.ts";
+import type { InviteSession } from "../../src/session/index.ts";
 import { ALICE, autoAnswer, rng, RawPeer, SimAgent, SimNet, type SimFlow } from "./harness.ts";
 
 const PEER = "client.atlanta.example.com";
@@ -290,5 +291,68 @@ describe("bad input to the session core", () => {
     expect(fed).toBeGreaterThan(1000);
     net.run();
     expect(bob.idle, bob.holding).toBe(true);
+  });
+});
+
+describe("bad responses to the session core", () => {
+  it("RFC 3261 §8.1.3: mutated provisional and final responses to our INVITEs never throw out of the core, and leave nothing behind", () => {
+    const random = rng(7);
+    const net = new SimNet({ delay: 1 });
+    const callee = new RawPeer(net, BOBHOST);
+    const alice = new SimAgent(net, "alice", PEER);
+    alice.onEvent = (e, now) => {
+      if (e.type === "answered") e.session.bye(now);
+    };
+    const templates = [
+      "SIP/2.0 180 Ringing\r\nRequire: 100rel\r\nRSeq: 17\r\nContact: <sip:bob@client.biloxi.example.com>\r\nRecord-Route: <sip:p1.example.com;lr>\r\n",
+      "SIP/2.0 183 Session Progress\r\nContact: <sip:bob@client.biloxi.example.com>\r\nContent-Type: application/sdp\r\n",
+      "SIP/2.0 200 OK\r\nContact: <sip:bob@client.biloxi.example.com>\r\nSession-Expires: 90;refresher=uas\r\nRequire: timer\r\nContent-Type: application/sdp\r\n",
+      "SIP/2.0 422 Session Interval Too Small\r\nMin-SE: 1800\r\n",
+      "SIP/2.0 401 Unauthorized\r\nWWW-Authenticate: Digest realm=\"x\", nonce=\"y\"\r\n",
+    ];
+    let fed = 0;
+    const sessions: InviteSession<SimFlow>[] = [];
+    for (let i = 0; i < 400; i++) {
+      sessions.push(alice.core.invite({ from: ALICE, to: "<sip:bob@client.biloxi.example.com>" }, net.now));
+      net.runFor(2);
+      const invite = callee.requests("INVITE").at(-1)!;
+      for (let k = 0; k < 4; k++) {
+        const head = templates[Math.floor(random() * templates.length)]!;
+        const body = head.includes("application/sdp") ? OFFER : "";
+        let lines = (
+          head +
+          invite.headers("Via").map((v) => `Via: ${v}\r\n`).join("") +
+          `From: ${invite.header("From")}\r\nTo: ${invite.header("To")};tag=t${i}\r\nCall-ID: ${invite.callId}\r\nCSeq: ${invite.cseq.seq} INVITE\r\n`
+        ).split("\r\n").filter((l) => l !== "");
+        const at = 1 + Math.floor(random() * (lines.length - 1));
+        const line = lines[at]!;
+        const cut = Math.floor(random() * (line.length + 1));
+        if (!/^(Via|Call-ID|CSeq):/.test(line)) {
+          lines[at] = random() < 0.5 ? line.slice(0, cut) : line.slice(0, cut) + "\u0001;=<>" + line.slice(cut);
+        }
+        lines = lines.filter((l) => l.includes(":") || l.startsWith("SIP/2.0"));
+        const text = lines.join("\r\n") + `\r\nContent-Length: ${body.length}\r\n\r\n${body}`;
+        const parsed = tryParseMessage(text);
+        if (!parsed.ok) continue;
+        fed++;
+        alice.core.handleMessage(parsed.message, { transport: "UDP", reliable: false, peer: BOBHOST }, net.now);
+        net.pump();
+      }
+      net.runFor(2);
+    }
+    expect(fed).toBeGreaterThan(800);
+    // Whatever got through (answered, refused, half-parsed) is ended: the established calls with
+    // BYE, the ones still ringing by a final 487 from the callee (an INVITE transaction that got a
+    // provisional waits for its final response, RFC 3261 §17.1.1.2).
+    for (const s of alice.of("answered")) if (s.session.state === "confirmed") s.session.bye(net.now);
+    for (const invite of callee.requests("INVITE")) callee.send(createResponse(invite, 487, undefined, { toTag: "end" }), PEER);
+    net.run();
+    for (const r of callee.requests("BYE")) callee.send(createResponse(r, 200), PEER);
+    for (const r of callee.requests("PRACK")) callee.send(createResponse(r, 200), PEER);
+    net.run();
+    expect(alice.core.counters.malformed + alice.core.counters.stray).toBeGreaterThan(0);
+    const left = sessions.filter((x) => x.state !== "terminated").map((x) => `${x.state} ${x.callId}`);
+    expect(left).toEqual([]);
+    expect(alice.idle, alice.holding).toBe(true);
   });
 });
