@@ -15,9 +15,11 @@ import { bracket, defaultPort, isIpLiteral, type Flow, type TransportProtocol } 
 
 /** Options of {@link createSessionEndpoint}. */
 export interface SessionEndpointOptions extends Omit<SessionCoreOptions<Flow>, "transport" | "transactions"> {
+  /** The runtime record (`await loadRuntime()`). */
   runtime: Runtime;
   /** Options of the endpoint's transaction layer (limits, timers). */
   transactions?: TransactionLayerOptions;
+  /** The listening points to open. */
   listen: ListenOptions[];
   /** The user part of our Contact. Default `siphon`. */
   user?: string;
@@ -29,12 +31,15 @@ export interface SessionEndpointOptions extends Omit<SessionCoreOptions<Flow>, "
 
 /** A session core running on a driver endpoint. */
 export interface SessionEndpoint {
+  /** The driver endpoint (sockets, transport and transaction layers). */
   readonly endpoint: SipEndpoint;
+  /** The session core running on it. */
   readonly core: SessionCore<Flow>;
   /** Monotonic ms of the runtime. */
   now(): number;
   /** Drains the core's events and the endpoint's outputs, and re-arms the core's timer: call it after session calls. */
   flush(): void;
+  /** Stops the core's timer and closes the endpoint. */
   close(): Promise<void>;
 }
 

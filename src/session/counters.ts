@@ -1,7 +1,8 @@
 /** Counters of a session core (monotonic); read freely. */
 export interface SessionCounters {
-  /** Sessions made: our INVITEs, and INVITEs we received that reached the application. */
+  /** Sessions made for our INVITEs (forks kept with forking "all" included). */
   outgoing: number;
+  /** INVITEs received that reached the application as sessions. */
   incoming: number;
   /** Requests answered by the core itself, by status (§8.2: 400, 405, 415, 420, 422, 481, 488, 491, 500, 501, 503). */
   answered: Record<number, number>;

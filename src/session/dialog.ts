@@ -57,7 +57,9 @@ export interface InDialogInit {
  * Its state is strings and numbers only: it holds no message.
  */
 export class Dialog {
+  /** The key the core files the dialog under ({@link dialogKey}). */
   readonly key: string;
+  /** The dialog ID (§12): Call-ID, local tag, remote tag. */
   readonly callId: string;
   readonly localTag: string;
   readonly remoteTag: string;
@@ -160,6 +162,7 @@ export class Dialog {
     return d;
   }
 
+  /** The current state. */
   get state(): DialogState {
     return this.current;
   }

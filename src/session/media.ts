@@ -13,6 +13,7 @@ export type MediaDirection = "sendrecv" | "sendonly" | "recvonly" | "inactive";
 export interface SessionBody {
   /** The media type written in Content-Type, normally `application/sdp`. */
   readonly contentType: string;
+  /** The session description (text, or bytes as received). */
   readonly body: string | Uint8Array;
 }
 
@@ -22,6 +23,7 @@ export interface SessionBody {
  * answer it cannot take ends the session (ACK, then BYE).
  */
 export interface MediaFailure {
+  /** Tells a failure from an answer. */
   readonly ok: false;
   /** Final status for a refused offer. Default 488. */
   readonly status?: number;
@@ -56,10 +58,15 @@ export interface OfferOptions {
  * - `close` once, when the session ends.
  */
 export interface MediaHandler {
+  /** An offer: the initial one, or a re-offer (RFC 3264 §8). */
   createOffer(options: OfferOptions): SessionBody;
+  /** The answer to the peer's offer (RFC 3264 §6), or a refusal that leaves the state as it was. */
   receiveOffer(offer: SessionBody): SessionBody | MediaFailure;
+  /** The peer's answer to our last offer (RFC 3264 §7). */
   receiveAnswer(answer: SessionBody): true | MediaFailure;
+  /** Our last offer came to nothing: back to the parameters negotiated before it. */
   rollback(): void;
+  /** The session ended: release ports and streams. */
   close(): void;
   /**
    * Whether the last negotiated description from the peer puts us on hold (RFC 3264 §8.4: it offered

@@ -43,6 +43,7 @@ export class OfferAnswer {
   /** Where the outstanding offer went, while one is outstanding. */
   carrier: OfferCarrier | undefined = undefined;
 
+  /** The current state. */
   get state(): OfferAnswerState {
     return this.current;
   }

@@ -74,10 +74,13 @@ export interface SessionRequestOptions {
 
 /** What to put in a request outside any dialog (`core.request`). */
 export interface OutgoingRequestInit {
+  /** The method (not INVITE, ACK or CANCEL: those are the sessions'). */
   method: string;
   /** Request-URI. */
   uri: string;
+  /** From, without tag (one is added). */
   from: string;
+  /** To. */
   to: string;
   /** A pre-loaded route set (first hop first). */
   route?: readonly string[];

@@ -90,9 +90,11 @@ export interface PendingAck<F extends TransactionFlow> {
  * @internal
  */
 export abstract class SessionBase<F extends TransactionFlow = TransactionFlow> {
+  /** DialogUsage: this is the INVITE usage of its dialog (RFC 5057). */
   readonly usage = "invite" as const;
   /** Caller (`uac`) or callee (`uas`). */
   readonly role: "uac" | "uas";
+  /** The Call-ID of the session's dialogs. */
   readonly callId: string;
   /** Our tag: the From tag of a UAC session, the To tag of a UAS one. */
   readonly localTag: string;
