@@ -44,9 +44,23 @@ async function until(what: string, ok: () => boolean, ms = 15000): Promise<void>
   }
 }
 
+/** Starts the example with `extra` flags; resolves with the process, its output so far and its ports. */
+async function startServer(extra: string[]): Promise<{ proc: ChildProcess; out: () => string; ports: Record<string, number> }> {
+  let output = "";
+  const proc = spawn(cmd, [...args, "--port", "0", "--transport", "udp,tcp", ...extra], { stdio: ["ignore", "pipe", "pipe"] });
+  proc.stdout!.on("data", (d) => (output += d));
+  proc.stderr!.on("data", (d) => (output += d));
+  await until("the server to listen", () => /media echo/.test(output), 30000);
+  const ports: Record<string, number> = {};
+  for (const m of output.matchAll(/(UDP|TCP) 127\.0\.0\.1:(\d+)/g)) ports[m[1]!] ??= Number(m[2]);
+  return { proc, out: () => output, ports };
+}
+
 describe("the answer server example over loopback", () => {
   let server: ChildProcess;
-  let output = "";
+  let ringing: ChildProcess;
+  let ringingPorts: Record<string, number> = {};
+  let output: () => string = () => "";
   let runtime: Runtime;
   let caller: SessionEndpoint;
   const events: SessionEvent<Flow>[] = [];
@@ -54,11 +68,13 @@ describe("the answer server example over loopback", () => {
   const ports: Record<string, number> = {};
 
   beforeAll(async () => {
-    server = spawn(cmd, [...args, "--port", "0", "--transport", "udp,tcp"], { stdio: ["ignore", "pipe", "pipe"] });
-    server.stdout!.on("data", (d) => (output += d));
-    server.stderr!.on("data", (d) => (output += d));
-    await until("the server to listen", () => /media echo/.test(output), 30000);
-    for (const m of output.matchAll(/(UDP|TCP) 127\.0\.0\.1:(\d+)/g)) ports[m[1]!] ??= Number(m[2]);
+    const first = await startServer([]);
+    server = first.proc;
+    Object.assign(ports, first.ports);
+    output = first.out;
+    const second = await startServer(["--ring-ms", "100", "--quiet"]);
+    ringing = second.proc;
+    ringingPorts = second.ports;
     runtime = await loadRuntime();
     caller = await createSessionEndpoint({
       runtime,
@@ -79,6 +95,7 @@ describe("the answer server example over loopback", () => {
   afterAll(async () => {
     await caller?.close();
     server?.kill("SIGKILL");
+    ringing?.kill("SIGKILL");
   });
 
   for (const transport of ["UDP", "TCP"] as const) {
@@ -111,8 +128,8 @@ describe("the answer server example over loopback", () => {
       expect(mine).toEqual(["answered", "terminated"]);
       const ended = events.slice(before).find((e) => e.type === "terminated");
       expect(ended && ended.type === "terminated" && [ended.reason, ended.by]).toEqual(["bye", "local"]);
-      await until("the server to log the end", () => output.includes(`call ${session.callId} ended: bye`));
-      expect(output).toContain(`call ${session.callId} answered`);
+      await until("the server to log the end", () => output().includes(`call ${session.callId} ended: bye`));
+      expect(output()).toContain(`call ${session.callId} answered`);
     }, 60000);
   }
 
@@ -129,6 +146,19 @@ describe("the answer server example over loopback", () => {
     await until("the resume", () => !session.localHold);
     const answers = media[before]!.answers;
     expect(answers.map((a) => /a=(sendrecv|sendonly|recvonly|inactive)/.exec(a)![1])).toEqual(["sendrecv", "recvonly", "sendrecv"]);
+    session.bye(caller.now());
+    caller.flush();
+    await until("the BYE to complete", () => caller.core.sessionCount === 0);
+  }, 60000);
+
+  it("RFC 3262 §3: with --ring-ms the server rings first, reliably for a caller that supports 100rel, then answers", async () => {
+    const session = caller.core.invite({ from: "<sip:caller@127.0.0.1>", to: `<sip:ring@127.0.0.1:${ringingPorts["UDP"]}>` }, caller.now());
+    caller.flush();
+    await until("the answer", () => session.state === "confirmed");
+    const progress = events.filter((e) => e.type === "progress" && e.session === session);
+    expect(progress).toHaveLength(1);
+    const ringingEvent = progress[0]!;
+    expect(ringingEvent.type === "progress" && [ringingEvent.response.status, ringingEvent.reliable]).toEqual([180, true]);
     session.bye(caller.now());
     caller.flush();
     await until("the BYE to complete", () => caller.core.sessionCount === 0);
