@@ -14,7 +14,8 @@ const files = readdirSync(here)
 let failed = 0;
 for (const f of files) {
   console.log(`\n=== bench/${f} ===`);
-  const r = spawnSync(process.execPath, [join(here, f)], { stdio: "inherit" });
+  // --expose-gc: the benches that measure memory per object need a callable GC.
+  const r = spawnSync(process.execPath, ["--expose-gc", join(here, f)], { stdio: "inherit" });
   if (r.status !== 0) {
     failed++;
     console.error(`bench/${f} failed (${r.status ?? r.signal})`);

@@ -33,6 +33,7 @@ const allowed = {
   sdp: [],
   media: ["rtp", "rtcp", "srtp", "codec", "sdp"],
   auth: ["sip"],
+  session: ["sip", "transaction", "sdp", "auth"],
 };
 
 const problems = [];
