@@ -106,17 +106,19 @@ export function runBand(st: usize, op: i32, src: usize, dst: usize, n: i32, mode
     let d: i32; // the quantised difference fed to the predictor (DLT / DH)
     let w: i32; // the log scale factor increment
     if (op == OP_ENCODE_LOW) {
-      // SUBTRA, QUANTL: the first decision level above the residual's one's-complement magnitude.
+      // SUBTRA, QUANTL: m = the first decision level (1..29) with (Q6(m) * DETL) >> 12 above the
+      // residual's one's-complement magnitude, 30 when none is; a branchless binary search
+      // (Q6(0) = 0 is below every threshold; entries 30 and 31 are at least Q6(29)).
       const e = sat16(i16At(src, j) - s);
       const t = ((e ^ (e >> 31)) + 1) << 12;
-      let lo = 1;
-      let hi = 30;
-      while (lo < hi) {
-        const mid = (lo + hi) >> 1;
-        if (i16At(Q6, mid) * det >= t) hi = mid;
-        else lo = mid + 1;
-      }
-      const il = e < 0 ? (lo <= 2 ? 64 - lo : 34 - lo) : 62 - lo;
+      let k = 0;
+      k += i16At(Q6, k + 16) * det < t ? 16 : 0;
+      k += i16At(Q6, k + 8) * det < t ? 8 : 0;
+      k += i16At(Q6, k + 4) * det < t ? 4 : 0;
+      k += i16At(Q6, k + 2) * det < t ? 2 : 0;
+      k += i16At(Q6, k + 1) * det < t ? 1 : 0;
+      const m = k < 29 ? k + 1 : 30;
+      const il = e < 0 ? (m <= 2 ? 64 - m : 34 - m) : 62 - m;
       store<u8>(dst + <usize>j, il & keep);
       // INVQAL and LOGSCL use only the 4 most significant bits.
       d = (det * i16At(QQ4, il >> 2)) >> 12;

@@ -7,10 +7,11 @@
 // (DET * QQ * 8) >> 15.
 
 /** QUANTL's decision levels Q6(0..29), in units of DETL / 4096: a residual of one's-complement
- * magnitude WD lies in interval m (1..30) when m is the first level with (Q6(m) * DETL) >> 12 > WD. */
+ * magnitude WD lies in interval m (1..30) when m is the first level with (Q6(m) * DETL) >> 12 > WD.
+ * Two entries above the last keep the search within the table. */
 export const Q6: usize = memory.data<i16>([
   0, 35, 72, 110, 150, 190, 233, 276, 323, 370, 422, 473, 530, 587, 650, 714,
-  786, 858, 940, 1023, 1121, 1219, 1339, 1458, 1612, 1765, 1980, 2195, 2557, 2919, 0, 0,
+  786, 858, 940, 1023, 1121, 1219, 1339, 1458, 1612, 1765, 1980, 2195, 2557, 2919, 32767, 32767,
 ]);
 
 /** INVQBL, 6-bit (mode 1, 64 kbit/s): QQ6 with its sign, by code word ILR. */
