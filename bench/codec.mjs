@@ -1,8 +1,9 @@
 // Codec benchmark: G.722 encode and decode of 20 ms frames (320 samples <-> 160 octets) through the
 // public API and through the core's pointer forms, for one stream and for 1000 streams taken in
 // turn (each frame then loads another stream's state), and FFmpeg's native adpcm_g722 as the
-// reference point (`ffmpeg -benchmark`, CPU time of a 10-minute file) when it is installed. No
-// G.722 package for JavaScript was found on npm to compare with.
+// reference point (`ffmpeg -benchmark`, CPU time of a 10-minute file) when it is installed. All
+// rates are per second of CPU time (user + system). No G.722 package for JavaScript was found on npm
+// to compare with.
 //
 //   npm run build && node bench/codec.mjs
 //   npx deno run -A bench/codec.mjs
@@ -18,19 +19,27 @@ const runtime = globalThis.Bun ? `bun ${globalThis.Bun.version}` : globalThis.De
 const MIN_MS = Number(globalThis.process?.env?.CODEC_BENCH_MS ?? 1000);
 const now = () => performance.now();
 
-/** Runs `fn()` (doing `ops` operations) until MIN_MS has passed; returns operations per second. */
+/** CPU time of this process (user + system), ms: rates are per CPU second, as FFmpeg's below. */
+const cpu = () => {
+  const u = process.cpuUsage();
+  return (u.user + u.system) / 1000;
+};
+
+/**
+ * Runs `fn()` (doing `ops` operations) until MIN_MS of wall time has passed; returns operations per
+ * second of CPU time, so that other load on a shared machine does not count against the figure.
+ */
 function measure(fn, ops) {
   // Warm up for a third of the time: Wasm functions tier up to optimized code only when hot.
   for (const t0 = now(); now() - t0 < MIN_MS / 3; ) fn();
   let n = 0;
   const t0 = now();
-  let t = t0;
-  while (t - t0 < MIN_MS) {
+  const c0 = cpu();
+  while (now() - t0 < MIN_MS) {
     fn();
     n += ops;
-    t = now();
   }
-  return (n * 1000) / (t - t0);
+  return (n * 1000) / (cpu() - c0);
 }
 const fmt = (x) => (x >= 1e6 ? `${(x / 1e6).toFixed(2)} M` : x >= 1e3 ? `${(x / 1e3).toFixed(1)} k` : x.toFixed(0));
 
@@ -99,7 +108,8 @@ console.log(`G.722, 20 ms frames (${runtime}, ${wasmCore().simd ? "SIMD" : "scal
   dec.close();
 }
 
-// FFmpeg's native G.722 (C), one process on a 10-minute file: user CPU time from -benchmark.
+// FFmpeg's native G.722 (C), one process on a 10-minute file: CPU time from -benchmark (which
+// includes reading and writing the files, a small part).
 const version = /^ffmpeg version (\S+)/.exec(spawnSync("ffmpeg", ["-version"], { encoding: "utf8" }).stdout ?? "")?.[1];
 if (version) {
   const dir = mkdtempSync(join(tmpdir(), "g722-bench-"));
@@ -108,24 +118,26 @@ if (version) {
     const long = new Int16Array(16000 * seconds);
     for (let i = 0; i < long.length; i += pcm.length) long.set(pcm.subarray(0, Math.min(pcm.length, long.length - i)), i);
     writeFileSync(join(dir, "in.s16le"), new Uint8Array(long.buffer));
-    const utime = (args) => {
+    const cpuSeconds = (args) => {
       const r = spawnSync("ffmpeg", ["-hide_banner", "-nostats", "-benchmark", "-y", ...args], { encoding: "utf8" });
-      const m = /utime=([\d.]+)s/.exec(r.stderr ?? "");
-      return m ? Number(m[1]) : NaN;
+      const m = /utime=([\d.]+)s stime=([\d.]+)s/.exec(r.stderr ?? "");
+      return m ? Number(m[1]) + Number(m[2]) : NaN;
     };
     const s16 = ["-f", "s16le", "-ar", "16000", "-ac", "1"];
-    const enc = utime([...s16, "-i", join(dir, "in.s16le"), "-c:a", "g722", "-f", "g722", join(dir, "out.g722")]);
-    const dec = utime(["-f", "g722", "-i", join(dir, "out.g722"), ...s16, "-f", "null", "-"]);
+    const enc = cpuSeconds([...s16, "-i", join(dir, "in.s16le"), "-c:a", "g722", "-f", "g722", join(dir, "out.g722")]);
+    const dec = cpuSeconds(["-f", "g722", "-i", join(dir, "out.g722"), ...s16, "-f", "null", "-"]);
     const ff = (what, cpu) => {
       const fps = (seconds * 50) / cpu;
       console.log(`  ${what.padEnd(44)} ${fmt(fps * 320).padStart(9)} samples/s  ${(fps * 0.02).toFixed(0).padStart(6)}× real time  = ${fmt(fps / 50).padStart(7)} streams per core`);
       return fps;
     };
-    console.log(`FFmpeg ${version} adpcm_g722 (native, ${seconds} s file, user CPU time)`);
+    console.log(`FFmpeg ${version} adpcm_g722 (native, one process on a ${seconds} s file)`);
     const fe = ff("encode, FFmpeg", enc);
     const fd = ff("decode, FFmpeg", dec);
     const ours = Object.fromEntries(rows);
-    console.log(`  siphon ÷ FFmpeg: encode ${(ours["encode, 1 s per call"] / fe).toFixed(2)}×, decode ${(ours["decode, 1 s per call"] / fd).toFixed(2)}× (1 s per call)`);
+    const ratio = (a, b) => `${(a / b).toFixed(2)}×`;
+    console.log(`  siphon ÷ FFmpeg, 20 ms frames (API, caller's buffer): encode ${ratio(ours["encode, API (caller's buffer)"], fe)}, decode ${ratio(ours["decode, API (caller's buffer)"], fd)}`);
+    console.log(`  siphon ÷ FFmpeg, 1 s per call:                        encode ${ratio(ours["encode, 1 s per call"], fe)}, decode ${ratio(ours["decode, 1 s per call"], fd)}`);
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

@@ -4,8 +4,9 @@
 // FILTEZ, FILTEP, PREDIC).
 //
 // Bit-exact with the Recommendation's 16-bit fixed-point description: every ADD/SUB saturates to
-// 16 bits where the Recommendation's does, and MULT is (a * b) >> 15. The state is loaded into locals
+// 16 bits where the Recommendation's does (g722-ops.ts). The state is loaded into locals
 // once per run and stored back at the end, so the per-sample work touches no memory but the samples.
+import { limit15, mult, sat16 } from "./g722-ops";
 import { ILB, Q6, QQ2, QQ4, QQ5, QQ6, WH2, WL4 } from "./g722-tables";
 
 // One band's state: 22 i32 words (the Recommendation's names).
@@ -32,21 +33,6 @@ export const OP_ENCODE_HIGH: i32 = 1;
 export const OP_DECODE_LOW: i32 = 2;
 /** Higher-band decoder: bytes in (their top 2 bits), Int16 sub-band samples out. */
 export const OP_DECODE_HIGH: i32 = 3;
-
-@inline function sat16(x: i32): i32 {
-  return x < -32768 ? -32768 : x > 32767 ? 32767 : x;
-}
-
-/** LIMIT: the reconstructed signal to 15 bits. */
-@inline function limit(x: i32): i32 {
-  return x < -16384 ? -16384 : x > 16383 ? 16383 : x;
-}
-
-// MULT saturates only for (-32768) * (-32768); no operand pair of the coder reaches it (|D| stays
-// below 10229, |A1| below 27649), so the plain product and shift are exact.
-@inline function mult(a: i32, b: i32): i32 {
-  return (a * b) >> 15;
-}
 
 @inline function i16At(table: usize, i: i32): i32 {
   return <i32>load<i16>(table + (<usize>i << 1));
@@ -134,14 +120,14 @@ export function runBand(st: usize, op: i32, src: usize, dst: usize, n: i32, mode
       // INVQBL with the mode's bits, RECONS, LIMIT; the predictor runs on INVQAL's 4 bits.
       const ilr = <i32>load<u8>(src + <usize>j) & 0x3f;
       const dl = (det * i16At(invq, ilr >> invqShift)) >> 12;
-      store<i16>(dst + (<usize>j << 1), <i16>limit(sat16(s + dl)));
+      store<i16>(dst + (<usize>j << 1), <i16>limit15(sat16(s + dl)));
       d = (det * i16At(QQ4, ilr >> 2)) >> 12;
       w = i16At(WL4, ilr >> 2);
     } else {
       // INVQAH, RECONS, LIMIT.
       const ih = <i32>load<u8>(src + <usize>j) >> 6;
       d = (det * i16At(QQ2, ih)) >> 12;
-      store<i16>(dst + (<usize>j << 1), <i16>limit(sat16(s + d)));
+      store<i16>(dst + (<usize>j << 1), <i16>limit15(sat16(s + d)));
       w = i16At(WH2, ih);
     }
 

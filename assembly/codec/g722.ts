@@ -64,6 +64,24 @@ export function g722_code_buf(): usize {
   return <u32>slot >= <u32>SLOT_COUNT;
 }
 
+@inline function badLength(n: i32, max: i32): bool {
+  return n < 0 || n > max;
+}
+
+/** Both sub-band encoders of a slot: `n` samples at `xl` and `xh` into `n` octets at `dst`. */
+function encodeBands(st: usize, xl: usize, xh: usize, n: i32, dst: usize): void {
+  const mode = load<i32>(st + S_MODE);
+  runBand(st + S_LOW, OP_ENCODE_LOW, xl, dst, n, mode);
+  runBand(st + S_HIGH, OP_ENCODE_HIGH, xh, dst, n, mode);
+}
+
+/** Both sub-band decoders of a slot: `n` octets at `src` into `n` samples at `rl` and `rh`. */
+function decodeBands(st: usize, src: usize, n: i32, rl: usize, rh: usize): void {
+  const mode = load<i32>(st + S_MODE);
+  runBand(st + S_LOW, OP_DECODE_LOW, src, rl, n, mode);
+  runBand(st + S_HIGH, OP_DECODE_HIGH, src, rh, n, mode);
+}
+
 function resetSlot(st: usize): void {
   bandReset(st + S_LOW, true);
   bandReset(st + S_HIGH, false);
@@ -93,16 +111,14 @@ export function g722_reset(slot: i32): i32 {
  */
 export function g722_encode(slot: i32, src: usize, n: i32, dst: usize): i32 {
   if (badSlot(slot)) return G722_ERR_BAD_SLOT;
-  if (n < 0 || n > CAPACITY || (n & 1) != 0) return G722_ERR_BAD_LENGTH;
+  if (badLength(n, CAPACITY) || (n & 1) != 0) return G722_ERR_BAD_LENGTH;
   const st = slotAt(slot);
   const pairs = n >> 1;
   memory.copy(WORK, st + S_HISTORY, HISTORY_BYTES);
   memory.copy(WORK + HISTORY_BYTES, src, <usize>n << 1);
   qmfAnalysis(WORK, pairs, LOW, HIGH);
   memory.copy(st + S_HISTORY, WORK + (<usize>n << 1), HISTORY_BYTES);
-  const mode = load<i32>(st + S_MODE);
-  runBand(st + S_LOW, OP_ENCODE_LOW, LOW, dst, pairs, mode);
-  runBand(st + S_HIGH, OP_ENCODE_HIGH, HIGH, dst, pairs, mode);
+  encodeBands(st, LOW, HIGH, pairs, dst);
   return pairs;
 }
 
@@ -112,11 +128,9 @@ export function g722_encode(slot: i32, src: usize, n: i32, dst: usize): i32 {
  */
 export function g722_decode(slot: i32, src: usize, n: i32, dst: usize): i32 {
   if (badSlot(slot)) return G722_ERR_BAD_SLOT;
-  if (n < 0 || n > CAPACITY >> 1) return G722_ERR_BAD_LENGTH;
+  if (badLength(n, CAPACITY >> 1)) return G722_ERR_BAD_LENGTH;
   const st = slotAt(slot);
-  const mode = load<i32>(st + S_MODE);
-  runBand(st + S_LOW, OP_DECODE_LOW, src, LOW, n, mode);
-  runBand(st + S_HIGH, OP_DECODE_HIGH, src, HIGH, n, mode);
+  decodeBands(st, src, n, LOW, HIGH);
   // The receive QMF's input in time order: RL + RH, then RL − RH (each within 16 bits).
   memory.copy(WORK, st + S_HISTORY, HISTORY_BYTES);
   const y = WORK + HISTORY_BYTES;
@@ -138,11 +152,8 @@ export function g722_decode(slot: i32, src: usize, n: i32, dst: usize): i32 {
  */
 export function g722_encode_bands(slot: i32, xl: usize, xh: usize, n: i32, dst: usize): i32 {
   if (badSlot(slot)) return G722_ERR_BAD_SLOT;
-  if (n < 0 || n > CAPACITY) return G722_ERR_BAD_LENGTH;
-  const st = slotAt(slot);
-  const mode = load<i32>(st + S_MODE);
-  runBand(st + S_LOW, OP_ENCODE_LOW, xl, dst, n, mode);
-  runBand(st + S_HIGH, OP_ENCODE_HIGH, xh, dst, n, mode);
+  if (badLength(n, CAPACITY)) return G722_ERR_BAD_LENGTH;
+  encodeBands(slotAt(slot), xl, xh, n, dst);
   return n;
 }
 
@@ -152,10 +163,7 @@ export function g722_encode_bands(slot: i32, xl: usize, xh: usize, n: i32, dst: 
  */
 export function g722_decode_bands(slot: i32, src: usize, n: i32, rl: usize, rh: usize): i32 {
   if (badSlot(slot)) return G722_ERR_BAD_SLOT;
-  if (n < 0 || n > CAPACITY) return G722_ERR_BAD_LENGTH;
-  const st = slotAt(slot);
-  const mode = load<i32>(st + S_MODE);
-  runBand(st + S_LOW, OP_DECODE_LOW, src, rl, n, mode);
-  runBand(st + S_HIGH, OP_DECODE_HIGH, src, rh, n, mode);
+  if (badLength(n, CAPACITY)) return G722_ERR_BAD_LENGTH;
+  decodeBands(slotAt(slot), src, n, rl, rh);
   return n;
 }
