@@ -9,8 +9,9 @@ import type { G722Core } from "./g722-pool.ts";
  * 320 samples, and advances the timestamp by 160.
  *
  * The coder runs in the Wasm core (assembly/codec/g722*.ts), bit-exact with the ITU-T reference:
- * it reproduces the Recommendation's digital test sequences (Appendix II) and FFmpeg's
- * `adpcm_g722` output (test/codec/g722*.test.ts). Each encoder and decoder holds one state of the
+ * it reproduces sequence 2 of the Recommendation's digital test sequences (Appendix II) in every
+ * mode, and FFmpeg's `adpcm_g722` output except where the transmit QMF's output leaves 15 bits,
+ * which the ITU reference limits and FFmpeg does not (test/codec/g722*.test.ts). Each encoder and decoder holds one state of the
  * core's fixed pool ({@link G722_MAX_STATES}) until `close()`.
  */
 
@@ -54,6 +55,7 @@ abstract class G722State {
   readonly sampleRate = G722_SAMPLE_RATE;
   /** 8000: the RTP timestamp rate (RFC 3551 §4.5.2). */
   readonly clockRate = G722_CLOCK_RATE;
+  /** @internal The core's G.722 views and pool. */
   protected readonly core: G722Core;
   #slot: number;
 
@@ -64,7 +66,7 @@ abstract class G722State {
     this.#slot = takeSlot(mode, this);
   }
 
-  /** The state's slot; throws CodecError `CLOSED` after {@link G722State.close}. */
+  /** @internal The state's slot; throws CodecError `CLOSED` after {@link G722State.close}. */
   protected slot(): number {
     if (this.#slot < 0) throw new CodecError("CLOSED", `${this.constructor.name} is closed`);
     return this.#slot;
