@@ -57,6 +57,14 @@ export function bandReset(st: usize, low: bool): void {
  * lower-band code's least significant bits are left zero for the auxiliary data channel (0, 1, 2).
  */
 export function runBand(st: usize, op: i32, src: usize, dst: usize, n: i32, mode: i32): void {
+  // One loop per operation: `band` is inlined with `op` constant, so each copy keeps only its branch.
+  if (op == OP_ENCODE_LOW) band(st, OP_ENCODE_LOW, src, dst, n, mode);
+  else if (op == OP_ENCODE_HIGH) band(st, OP_ENCODE_HIGH, src, dst, n, mode);
+  else if (op == OP_DECODE_LOW) band(st, OP_DECODE_LOW, src, dst, n, mode);
+  else band(st, OP_DECODE_HIGH, src, dst, n, mode);
+}
+
+@inline function band(st: usize, op: i32, src: usize, dst: usize, n: i32, mode: i32): void {
   let s = load<i32>(st + B_S);
   let sz = load<i32>(st + B_SZ);
   let det = load<i32>(st + B_DET);
