@@ -1,6 +1,8 @@
 import { createResponse } from "../sip/index.ts";
 import type { SipRequest, SipResponse } from "../sip/index.ts";
 import { SiphonError } from "../errors.ts";
+import { Queue } from "../queue.ts";
+import { AbsorbingRecords, RECORD_OVERHEAD } from "./absorbing.ts";
 import { buildCancel } from "./cancel.ts";
 import { newCounters } from "./counters.ts";
 import type { TransactionCounters } from "./counters.ts";
@@ -9,46 +11,18 @@ import { InviteClientTransaction } from "./invite-client.ts";
 import { InviteServerTransaction } from "./invite-server.ts";
 import { clientKey, mergeKey, responseKey, serverKeys } from "./key.ts";
 import type { ServerKeys } from "./key.ts";
-import { randomToken } from "./message-util.ts";
 import { NonInviteClientTransaction } from "./non-invite-client.ts";
 import { NonInviteServerTransaction } from "./non-invite-server.ts";
-import { OutputQueue } from "./queue.ts";
+import { mandatoryFault, policyFault } from "./request-checks.ts";
+import type { RequestFault } from "./request-checks.ts";
+import { statelessResponse } from "./stateless.ts";
 import { TimerHeap } from "./timer-heap.ts";
 import type { TimerEntry } from "./timer-heap.ts";
-import { resolveTimers } from "./timers.ts";
+import { resolveOptions } from "./layer-options.ts";
+import type { ResolvedOptions, TransactionLayerOptions } from "./layer-options.ts";
 import type { TimerConfig, TimerName } from "./timers.ts";
 import type { AnyTransaction, ClientTransaction, ServerTransaction, TimerRef, Transaction, TransactionHost } from "./transaction.ts";
 import type { TransactionEvent, TransactionFlow, Transmit } from "./types.ts";
-
-/** Options of a {@link TransactionLayer}. */
-export interface TransactionLayerOptions {
-  /** T1, T2, T4, Timer D, the 100 Trying delay (RFC 3261 Appendix A defaults). */
-  timers?: Partial<TimerConfig>;
-  /**
-   * Most live server transactions. A new request beyond it is answered 503 (Service Unavailable)
-   * with Retry-After, statelessly. Default 10000.
-   */
-  maxServerTransactions?: number;
-  /** Most live client transactions; `sendRequest` beyond it throws TOO_MANY_TRANSACTIONS. Default 10000. */
-  maxClientTransactions?: number;
-  /** Retry-After (seconds) of the overload 503 (RFC 3261 §20.33). Default 5. */
-  retryAfter?: number;
-  /**
-   * Answer merged requests 482 (Loop Detected), RFC 3261 §8.2.2.2. A UAS concern (a proxy must not),
-   * so off by default.
-   */
-  detectMergedRequests?: boolean;
-  /**
-   * Handle CANCEL as a UAS (RFC 3261 §9.2): 481 when nothing matches; otherwise 200 to the CANCEL,
-   * 487 to a pending INVITE, and a `cancel` event. When false, the CANCEL is a `request` event with
-   * `cancels` set and the TU answers. Default true.
-   */
-  autoCancel?: boolean;
-  /** Emit `terminated` events. Default true. */
-  emitTerminated?: boolean;
-  /** Generates To tags for responses the layer makes itself (default: 64 random bits, hex). */
-  newTag?: () => string;
-}
 
 /**
  * The SIP transaction layer, sans-I/O (RFC 3261 §17, RFC 6026). Feed it parsed messages with the flow
@@ -61,55 +35,66 @@ export interface TransactionLayerOptions {
  * const next = layer.pollTimeout(); // call handleTimeout(now) then
  * ```
  *
- * Lookups are one Map probe per message (§17.1.3 / §17.2.3 keys, see key.ts); timers sit in one
- * binary heap (O(log n) arm/cancel, O(1) next deadline); Terminated transactions are dropped at once.
+ * Lookups are one Map probe per message (§17.1.3 / §17.2.3 keys, see key.ts). Transactions in
+ * progress run their timers on one binary heap (O(log n) arm/cancel, O(1) next deadline);
+ * transactions that only absorb retransmissions are small records on first-in first-out expiry
+ * lists (absorbing.ts), outside the limit on transactions in progress and within a memory budget.
+ * New requests pass the UAS checks of §8.2 (request-checks.ts) before the TU sees them.
  */
 export class TransactionLayer<F extends TransactionFlow = TransactionFlow> {
   /** Resolved timer values. */
   readonly timers: Readonly<TimerConfig>;
   /** Live counters; read freely. */
   readonly counters: TransactionCounters = newCounters();
-  private readonly maxServer: number;
-  private readonly maxClient: number;
-  private readonly retryAfter: number;
-  private readonly detectMerged: boolean;
-  private readonly autoCancel: boolean;
-  private readonly emitTerminated: boolean;
-  private readonly tagger: () => string;
+  private readonly o: ResolvedOptions;
 
+  /** Every live client / server transaction, in progress or absorbing, by match key. */
   private readonly clients = new Map<string, ClientTransaction<F>>();
   private readonly servers = new Map<string, ServerTransaction<F>>();
   private readonly cancelIndex = new Map<string, ServerTransaction<F>>();
   private readonly ackIndex = new Map<string, ServerTransaction<F>>();
   private readonly mergeIndex = new Map<string, ServerTransaction<F>>();
   private readonly heap = new TimerHeap<TimerRef>();
-  private readonly transmits = new OutputQueue<Transmit<F>>();
-  private readonly events = new OutputQueue<TransactionEvent<F>>();
+  private readonly absorbing: AbsorbingRecords;
+  private absorbingClients = 0;
+  private readonly transmits = new Queue<Transmit<F>>();
+  private readonly events = new Queue<TransactionEvent<F>>();
   private readonly host: TransactionHost<F>;
+  private shedding = false;
 
   constructor(options: TransactionLayerOptions = {}) {
-    this.timers = resolveTimers(options.timers);
-    this.maxServer = options.maxServerTransactions ?? 10000;
-    this.maxClient = options.maxClientTransactions ?? 10000;
-    this.retryAfter = options.retryAfter ?? 5;
-    this.detectMerged = options.detectMergedRequests ?? false;
-    this.autoCancel = options.autoCancel ?? true;
-    this.emitTerminated = options.emitTerminated ?? true;
-    this.tagger = options.newTag ?? (() => randomToken(8));
+    this.o = resolveOptions(options);
+    this.timers = this.o.timers;
+    this.absorbing = new AbsorbingRecords(this.o.absorbingMemory);
     this.host = this.makeHost();
   }
 
-  /** Live client transactions. */
+  /** Live client transactions (in progress and absorbing). */
   get clientCount(): number {
     return this.clients.size;
   }
 
-  /** Live server transactions. */
+  /** Live server transactions (in progress and absorbing). */
   get serverCount(): number {
     return this.servers.size;
   }
 
-  /** Armed timers (for diagnostics: bounded by the live transactions times four). */
+  /** Server transactions in progress: what `maxServerTransactions` bounds. */
+  get serversInProgress(): number {
+    return this.servers.size - (this.absorbing.count - this.absorbingClients);
+  }
+
+  /** Client transactions in progress: what `maxClientTransactions` bounds. */
+  get clientsInProgress(): number {
+    return this.clients.size - this.absorbingClients;
+  }
+
+  /** Transactions that only absorb retransmissions, and their estimated bytes. */
+  get absorbingRecords(): { readonly count: number; readonly bytes: number } {
+    return { count: this.absorbing.count, bytes: this.absorbing.bytes };
+  }
+
+  /** Armed heap timers (for diagnostics: bounded by the transactions in progress times two). */
   get timerCount(): number {
     return this.heap.size;
   }
@@ -119,81 +104,94 @@ export class TransactionLayer<F extends TransactionFlow = TransactionFlow> {
     return this.clients.get(id) ?? this.servers.get(id);
   }
 
+  /**
+   * Overload control (set by the driver while it runs late): new out-of-dialog requests (no To tag)
+   * other than ACK and CANCEL get a stateless 503 with Retry-After (RFC 3261 §21.5.4) instead of a
+   * transaction. Retransmissions, ACK, CANCEL, in-dialog requests and responses are handled as usual.
+   */
+  setOverloaded(overloaded: boolean): void {
+    this.shedding = overloaded;
+  }
+
   // ---------------------------------------------------------------- inputs
 
-  /** A request arrived on `flow` (RFC 3261 §17.2.3 matching; new ones create server transactions). */
+  /**
+   * A request arrived on `flow`: a retransmission or ACK goes to its transaction (§17.2.3); a new
+   * request passes the §8.2 checks, then creates a server transaction and a `request` event.
+   */
   handleRequest(request: SipRequest, flow: F, now: number): void {
     let keys: ServerKeys | undefined;
-    let merge: string | undefined;
     try {
       keys = serverKeys(request);
-      // The fields every transaction needs (§8.1.1); parse them now so a bad one is a 400 here and
-      // never an exception half-way through creating a transaction.
-      void request.callId;
-      void request.from;
-      if (request.cseq.method !== request.method) {
-        // §8.1.1.5: "The method MUST match that of the request."
-        this.badRequest(request, flow, new TransactionError("BAD_REQUEST", "CSeq method differs from the request method"));
-        return;
-      }
-      const toTag = request.toTag;
-      if (this.detectMerged && toTag === undefined && request.method !== "ACK") merge = mergeKey(request);
     } catch (error) {
-      if (error instanceof SiphonError) {
-        this.badRequest(request, flow, error);
-        return;
-      }
-      throw error;
+      if (!(error instanceof SiphonError)) throw error;
+      this.refuse(request, flow, mandatoryFault(request) ?? { status: 400, text: error.message, headers: [], broken: [] });
+      return;
     }
     if (keys === undefined) {
       // No Via: there is nowhere to send a response (§18.2.2); drop.
       this.counters.malformed++;
       return;
     }
-
-    if (request.method === "ACK") {
-      const txn = keys.rfc3261 ? this.servers.get(keys.id) : this.ack2543(request, keys);
-      if (txn !== undefined && txn.kind === "invite-server") {
-        txn.receiveRequest(request, flow, now);
-        return;
-      }
-      // §17.2.3 / §13.2.2.4: an ACK matching no transaction is an ACK for a 2xx; it goes to the TU.
-      this.counters.strayAcks++;
-      this.events.push({ type: "ack", request, flow, transaction: undefined });
-      return;
-    }
-
-    const existing = this.servers.get(keys.id);
+    const method = request.method;
+    const existing = method === "ACK" && !keys.rfc3261 ? this.ack2543(request, keys) : this.servers.get(keys.id);
     if (existing !== undefined) {
       existing.receiveRequest(request, flow, now);
       return;
     }
 
-    if (this.servers.size >= this.maxServer) {
-      this.rejectOverload(request, flow, now);
+    // A new request. No response is ever built from one whose mandatory fields do not parse.
+    const fault = mandatoryFault(request);
+    if (fault !== undefined) {
+      this.refuse(request, flow, fault);
       return;
     }
-
-    if (merge !== undefined) {
-      const other = this.mergeIndex.get(merge);
-      if (other !== undefined) {
-        // §8.2.2.2: "If the From tag, Call-ID, and CSeq exactly match those associated with an
-        // ongoing transaction, but the request does not match that transaction (based on the
-        // matching rules in Section 17.2.3), the UAS core SHOULD generate a 482 (Loop Detected)
-        // response and pass it to the server transaction."
-        const txn = this.createServer(request, flow, keys, undefined, now);
-        this.counters.merged482++;
-        txn.respond(createResponse(request, 482, "Loop Detected", { toTag: this.tagger() }), now);
+    if (method === "ACK") {
+      // §17.2.3 / §13.2.2.4: an ACK matching no transaction is an ACK for a 2xx; it goes to the TU.
+      this.counters.strayAcks++;
+      this.queueEvent({ type: "ack", request, flow, transaction: undefined });
+      return;
+    }
+    if (method === "CANCEL") {
+      // Never shed: a CANCEL ends work (§9.2) and completes at once.
+      this.receiveCancel(this.createServer(request, flow, keys, undefined), keys, now);
+      return;
+    }
+    if (this.shedding && request.toTag === undefined) {
+      this.counters.overloadShed++;
+      this.answer503(request, flow);
+      return;
+    }
+    if (this.serversInProgress >= this.o.maxServer) {
+      this.counters.overload503++;
+      this.answer503(request, flow);
+      return;
+    }
+    if (this.o.schemes !== undefined) {
+      const policy = policyFault(request, this.o.schemes, this.o.supported);
+      if (policy !== undefined) {
+        this.refuse(request, flow, policy);
         return;
       }
     }
 
-    const txn = this.createServer(request, flow, keys, merge, now);
-    if (request.method === "CANCEL") {
-      this.receiveCancel(txn as NonInviteServerTransaction<F>, keys, now);
-      return;
+    let merge: string | undefined;
+    if (this.o.detectMerged && request.toTag === undefined) {
+      merge = mergeKey(request);
+      if (this.mergeIndex.has(merge)) {
+        // §8.2.2.2: "If the From tag, Call-ID, and CSeq exactly match those associated with an
+        // ongoing transaction, but the request does not match that transaction (based on the
+        // matching rules in Section 17.2.3), the UAS core SHOULD generate a 482 (Loop Detected)
+        // response and pass it to the server transaction."
+        const txn = this.createServer(request, flow, keys, undefined);
+        this.counters.merged482++;
+        txn.respond(createResponse(request, 482, "Loop Detected", { toTag: this.o.newTag() }), now);
+        return;
+      }
     }
-    this.events.push({ type: "request", transaction: txn, request, flow });
+
+    const txn = this.createServer(request, flow, keys, merge);
+    this.queueEvent({ type: "request", transaction: txn, request, flow });
     if (txn.kind === "invite-server") txn.start(now);
   }
 
@@ -215,7 +213,7 @@ export class TransactionLayer<F extends TransactionFlow = TransactionFlow> {
       // matching procedures of Section 17.1.3 [...]. If there is a match, the response MUST be
       // passed to that transaction. Otherwise, the response MUST be passed to the core."
       this.counters.strayResponses++;
-      this.events.push({ type: "stray-response", response, flow });
+      this.queueEvent({ type: "stray-response", response, flow });
       return;
     }
     txn.receiveResponse(response, flow, now);
@@ -251,10 +249,13 @@ export class TransactionLayer<F extends TransactionFlow = TransactionFlow> {
     return true;
   }
 
-  /** Fires every timer due at `now`. */
+  /** Fires every timer due at `now`, and expires the absorbing records due. */
   handleTimeout(now: number): void {
     for (let e = this.heap.popDue(now); e !== undefined; e = this.heap.popDue(now)) {
       e.value.timerFired(e.tag as TimerName, now);
+    }
+    for (let t = this.absorbing.popDue(now); t !== undefined; t = this.absorbing.popDue(now)) {
+      t.timerFired(t.absorbTimer!, now);
     }
   }
 
@@ -278,8 +279,8 @@ export class TransactionLayer<F extends TransactionFlow = TransactionFlow> {
     if (this.clients.has(id)) {
       throw new TransactionError("BAD_REQUEST", `a client transaction with branch ${branch} and method ${method} exists`);
     }
-    if (this.clients.size >= this.maxClient) {
-      throw new TransactionError("TOO_MANY_TRANSACTIONS", `at most ${this.maxClient} client transactions`);
+    if (this.clientsInProgress >= this.o.maxClient) {
+      throw new TransactionError("TOO_MANY_TRANSACTIONS", `at most ${this.o.maxClient} client transactions in progress`);
     }
     const txn = method === "INVITE"
       ? new InviteClientTransaction<F>(this.host, id, request, dest)
@@ -323,13 +324,13 @@ export class TransactionLayer<F extends TransactionFlow = TransactionFlow> {
    * straight to the transport), a 2xx retransmission by the UAS core, a stateless proxy's forward.
    */
   sendStateless(message: SipRequest | SipResponse, flow: F): void {
-    this.transmits.push({ message, flow, transaction: undefined, retransmission: false });
+    this.queueTransmit({ message, flow, transaction: undefined, retransmission: false });
   }
 
   /**
-   * Refuses a message the driver cannot take (its inbound queue is full, InboundQueue): a request
-   * other than ACK is answered 503 with Retry-After (RFC 3261 §21.5.4: "The server MAY indicate
-   * when the client should retry the request in a Retry-After header field"), statelessly; ACKs
+   * Refuses a message the driver cannot take: a request other than ACK is answered 503 with
+   * Retry-After (RFC 3261 §21.5.4: "The server MAY indicate when the client should retry the request
+   * in a Retry-After header field"), statelessly, or 400 when its mandatory fields do not parse; ACKs
    * and responses are dropped. Both are counted.
    */
   rejectOverload(message: SipRequest | SipResponse, flow: F, _now: number): void {
@@ -337,18 +338,8 @@ export class TransactionLayer<F extends TransactionFlow = TransactionFlow> {
       this.counters.overloadDropped++;
       return;
     }
-    const request = message as SipRequest;
-    try {
-      const res = createResponse(request, 503, "Service Unavailable", {
-        toTag: request.toTag ?? this.tagger(),
-        headers: [["Retry-After", String(this.retryAfter)]],
-      });
-      this.transmits.push({ message: res, flow, transaction: undefined, retransmission: false });
-      this.counters.overload503++;
-    } catch (error) {
-      if (!(error instanceof SiphonError)) throw error;
-      this.counters.malformed++;
-    }
+    this.counters.overload503++;
+    this.answer503(message as SipRequest, flow);
   }
 
   // ---------------------------------------------------------------- outputs
@@ -365,33 +356,39 @@ export class TransactionLayer<F extends TransactionFlow = TransactionFlow> {
 
   /** When `handleTimeout` must next be called (absolute ms), or undefined when no timer runs. */
   pollTimeout(): number | undefined {
-    return this.heap.peek()?.at;
+    const a = this.heap.peek()?.at;
+    const b = this.absorbing.nextDeadline();
+    return a === undefined ? b : b === undefined ? a : Math.min(a, b);
   }
 
   // ---------------------------------------------------------------- internals
 
-  private createServer(
-    request: SipRequest,
-    flow: F,
-    keys: ServerKeys,
-    merge: string | undefined,
-    _now: number,
-  ): ServerTransaction<F> {
+  private queueTransmit(t: Transmit<F>): void {
+    this.transmits.push(t);
+    if (this.transmits.length === 1 && this.events.length === 0) this.o.onOutput?.();
+  }
+
+  private queueEvent(e: TransactionEvent<F>): void {
+    this.events.push(e);
+    if (this.events.length === 1 && this.transmits.length === 0) this.o.onOutput?.();
+  }
+
+  private createServer(request: SipRequest, flow: F, keys: ServerKeys, merge: string | undefined): ServerTransaction<F> {
     const txn = request.method === "INVITE"
       ? new InviteServerTransaction<F>(this.host, keys.id, request, flow)
       : new NonInviteServerTransaction<F>(this.host, keys.id, request, flow);
     this.servers.set(keys.id, txn);
     if (request.method !== "CANCEL" && !this.cancelIndex.has(keys.cancel)) {
       this.cancelIndex.set(keys.cancel, txn);
-      txn.indexKeys.push(keys.cancel);
+      (txn.indexKeys ??= []).push(keys.cancel);
     }
     if (keys.ack2543 !== undefined && request.method === "INVITE") {
       this.ackIndex.set(keys.ack2543, txn);
-      txn.indexKeys.push(keys.ack2543);
+      (txn.indexKeys ??= []).push(keys.ack2543);
     }
     if (merge !== undefined && !this.mergeIndex.has(merge)) {
       this.mergeIndex.set(merge, txn);
-      txn.indexKeys.push(merge);
+      (txn.indexKeys ??= []).push(merge);
     }
     this.counters.serverCreated++;
     this.counters.active[txn.kind][txn.state]!++;
@@ -407,7 +404,7 @@ export class TransactionLayer<F extends TransactionFlow = TransactionFlow> {
   }
 
   /** §9.2, UAS side. */
-  private receiveCancel(cancelTxn: NonInviteServerTransaction<F>, keys: ServerKeys, now: number): void {
+  private receiveCancel(cancelTxn: ServerTransaction<F>, keys: ServerKeys, now: number): void {
     const request = cancelTxn.request!;
     // §9.2: "The TU determines the transaction to be cancelled by taking the CANCEL request, and
     // then assuming that the request method is anything but CANCEL or ACK and applying the
@@ -415,19 +412,19 @@ export class TransactionLayer<F extends TransactionFlow = TransactionFlow> {
     const target = this.cancelIndex.get(keys.cancel);
     if (target === undefined) this.counters.cancelUnmatched++;
     else this.counters.cancelMatched++;
-    if (!this.autoCancel) {
-      this.events.push({ type: "request", transaction: cancelTxn, request, flow: cancelTxn.flow, cancels: target });
+    if (!this.o.autoCancel) {
+      this.queueEvent({ type: "request", transaction: cancelTxn, request, flow: cancelTxn.flow, cancels: target });
       return;
     }
     if (target === undefined) {
       // §9.2: "If the UAS did not find a matching transaction for the CANCEL according to the
       // procedure above, it SHOULD respond to the CANCEL with a 481 (Call Leg/Transaction Does Not Exist)."
-      cancelTxn.respond(createResponse(request, 481, "Call/Transaction Does Not Exist", { toTag: this.tagger() }), now);
+      cancelTxn.respond(createResponse(request, 481, "Call/Transaction Does Not Exist", { toTag: this.o.newTag() }), now);
       return;
     }
     // §9.2: "The To tag of the response to the CANCEL and the To tag in the response to the
     // original request SHOULD be the same."
-    const toTag = target.toTag ?? request.toTag ?? this.tagger();
+    const toTag = target.toTag ?? request.toTag ?? this.o.newTag();
     target.toTag ??= toTag;
     // §9.2: "Regardless of the method of the original request, as long as the CANCEL matched an
     // existing transaction, the UAS answers the CANCEL request itself with a 200 (OK) response."
@@ -437,7 +434,7 @@ export class TransactionLayer<F extends TransactionFlow = TransactionFlow> {
       // INVITE with a 487 (Request Terminated)." ... "if the UAS has not issued a final response
       // for the original request"
       target.respond(createResponse(target.request!, 487, "Request Terminated", { toTag }), now);
-      this.events.push({ type: "cancel", transaction: target, request });
+      this.queueEvent({ type: "cancel", transaction: target, request });
     }
   }
 
@@ -451,53 +448,90 @@ export class TransactionLayer<F extends TransactionFlow = TransactionFlow> {
     return this.sendRequest(buildCancel(invite.request!, headers), invite.flow, now) as NonInviteClientTransaction<F>;
   }
 
-  /** §8.2 / §16.3: a request whose mandatory fields do not parse gets a stateless 400 when possible. */
-  private badRequest(request: SipRequest, flow: F, error: SiphonError): void {
-    this.counters.malformed++;
-    if (request.method === "ACK") return;
-    try {
-      const res = createResponse(request, 400, "Bad Request", {
-        toTag: this.tagger(),
-        headers: [["Warning", `399 siphon "${error.message.replace(/["\\\r\n]/g, " ")}"`]],
-      });
-      this.transmits.push({ message: res, flow, transaction: undefined, retransmission: false });
-    } catch (again) {
-      if (!(again instanceof SiphonError)) throw again;
-    }
+  /** 503 with Retry-After, statelessly (RFC 3261 §21.5.4). */
+  private answer503(request: SipRequest, flow: F): void {
+    const response = statelessResponse(request, 503, request.toTag ?? this.o.newTag(), [["Retry-After", this.o.retryAfter]]);
+    if (response !== undefined) this.queueTransmit({ message: response, flow, transaction: undefined, retransmission: false });
   }
 
+  /**
+   * A request refused before the TU sees it (RFC 3261 §8.2): answered statelessly with the fault's
+   * status, a Warning saying why (§20.43, code 399 "miscellaneous warning"), and no header field
+   * copied that does not parse. ACKs are never answered (§17.1.1.3), only counted.
+   */
+  private refuse(request: SipRequest, flow: F, fault: RequestFault): void {
+    const c = this.counters;
+    if (fault.status === 416) c.rejectedScheme++;
+    else if (fault.status === 420) c.rejectedExtension++;
+    else c.malformed++;
+    if (request.method === "ACK") return;
+    const warning = `399 siphon "${fault.text.replace(/["\\\r\n]/g, " ").slice(0, 200)}"`;
+    const response = statelessResponse(request, fault.status, this.o.newTag(), [...fault.headers, ["Warning", warning]], fault.broken);
+    if (response !== undefined) this.queueTransmit({ message: response, flow, transaction: undefined, retransmission: false });
+  }
+
+  /** Removes a terminated transaction from every map and index. */
   private forget(txn: AnyTransaction<F>): void {
+    if (txn.absorbCost !== 0) {
+      if (txn.kind === "invite-client" || txn.kind === "non-invite-client") this.absorbingClients--;
+      this.absorbing.remove(txn);
+    }
     if (txn.kind === "invite-client" || txn.kind === "non-invite-client") {
       if (this.clients.get(txn.id) === txn) this.clients.delete(txn.id);
       return;
     }
     if (this.servers.get(txn.id) === txn) this.servers.delete(txn.id);
+    this.forgetIndexes(txn);
+  }
+
+  private forgetIndexes(txn: ServerTransaction<F>): void {
+    if (txn.indexKeys === undefined) return;
     for (const k of txn.indexKeys) {
       if (this.cancelIndex.get(k) === txn) this.cancelIndex.delete(k);
       if (this.ackIndex.get(k) === txn) this.ackIndex.delete(k);
       if (this.mergeIndex.get(k) === txn) this.mergeIndex.delete(k);
     }
+    txn.indexKeys = undefined;
+  }
+
+  /**
+   * Makes `txn` an absorbing record: charged against the memory budget, expired from its timer's
+   * list. A non-INVITE server record drops its CANCEL and merge index entries (a CANCEL for an
+   * answered non-INVITE request has no effect, §9.2); INVITE records keep theirs, so a late CANCEL
+   * still gets its 200 and an RFC 2543 ACK its match.
+   */
+  private absorb(txn: AnyTransaction<F>, name: TimerName, delay: number, now: number): void {
+    txn.absorbTimer = name;
+    txn.absorbAt = now + delay;
+    txn.absorbCost = RECORD_OVERHEAD + txn.id.length + txn.retainedLength;
+    if (txn.kind === "invite-client" || txn.kind === "non-invite-client") this.absorbingClients++;
+    else if (txn.kind === "non-invite-server") this.forgetIndexes(txn);
+    for (const old of this.absorbing.add(txn, delay)) {
+      // Over the budget: the oldest records expire now, through their machine's own timer branch.
+      if (old.kind === "invite-client" || old.kind === "non-invite-client") this.absorbingClients--;
+      this.counters.absorbingDropped++;
+      old.timerFired(old.absorbTimer!, now);
+    }
   }
 
   private makeHost(): TransactionHost<F> {
     const counters = this.counters;
-    const transmits = this.transmits;
-    const events = this.events;
     const heap = this.heap;
     return {
       timers: this.timers,
-      send: (txn, message, flow, retransmission) => {
+      send: (txn, message, flow, retransmission, bytes) => {
         if (retransmission) counters.retransmissionsSent++;
-        transmits.push({ message, flow, transaction: txn.id, retransmission });
+        this.queueTransmit({ message, flow, transaction: txn.id, retransmission, bytes });
       },
       emit: (event) => {
         if (event.type === "timeout") counters.timeouts++;
         else if (event.type === "transport-error") counters.transportErrors++;
-        events.push(event);
+        this.queueEvent(event);
       },
       arm: (txn: Transaction<F>, name: TimerName, at: number): TimerEntry<TimerRef> =>
         heap.insert(at, txn as Transaction<TransactionFlow>, name),
       disarm: (entry) => heap.remove(entry),
+      absorb: (txn, name, delay, now) => this.absorb(txn as AnyTransaction<F>, name, delay, now),
       entered: (txn, from, to) => {
         const live = counters.active[txn.kind];
         live[from]!--;
@@ -507,12 +541,12 @@ export class TransactionLayer<F extends TransactionFlow = TransactionFlow> {
         }
         counters.terminated++;
         this.forget(txn as AnyTransaction<F>);
-        if (this.emitTerminated) events.push({ type: "terminated", transaction: txn });
+        if (this.o.emitTerminated) this.queueEvent({ type: "terminated", transaction: txn });
       },
       absorbed: () => {
         counters.retransmissionsAbsorbed++;
       },
-      newTag: this.tagger,
+      newTag: this.o.newTag,
     };
   }
 }
