@@ -61,7 +61,10 @@ const FROM: Record<InviteClientState, readonly InviteClientState[]> = {
 
 /** An INVITE client transaction (RFC 3261 §17.1.1, RFC 6026 §7.2). */
 export class InviteClientTransaction<F extends TransactionFlow = TransactionFlow> extends Transaction<F> {
-  readonly kind = "invite-client" as const;
+  /** Which of the four machines (on the prototype: no field per transaction). */
+  get kind(): "invite-client" {
+    return "invite-client";
+  }
   private current: InviteClientState = "Calling";
   private intervalA: number;
   /** The last response received, until a final one (then the kept message is the 2xx or the ACK). */

@@ -65,7 +65,10 @@ const FROM: Record<InviteServerState, readonly InviteServerState[]> = {
 
 /** An INVITE server transaction (RFC 3261 §17.2.1, RFC 6026 §7.1). */
 export class InviteServerTransaction<F extends TransactionFlow = TransactionFlow> extends Transaction<F> {
-  readonly kind = "invite-server" as const;
+  /** Which of the four machines (on the prototype: no field per transaction). */
+  get kind(): "invite-server" {
+    return "invite-server";
+  }
   private current: InviteServerState = "Proceeding";
   private intervalG: number;
   private lastProvisional: SipResponse | undefined;

@@ -64,7 +64,10 @@ const FROM: Record<NonInviteClientState, readonly NonInviteClientState[]> = {
 
 /** A non-INVITE client transaction (RFC 3261 §17.1.2). */
 export class NonInviteClientTransaction<F extends TransactionFlow = TransactionFlow> extends Transaction<F> {
-  readonly kind = "non-invite-client" as const;
+  /** Which of the four machines (on the prototype: no field per transaction). */
+  get kind(): "non-invite-client" {
+    return "non-invite-client";
+  }
   private current: NonInviteClientState = "Trying";
   private intervalE: number;
   /** The last response received, until the transaction only absorbs retransmissions. */

@@ -64,7 +64,10 @@ const FROM: Record<NonInviteServerState, readonly NonInviteServerState[]> = {
 
 /** A non-INVITE server transaction (RFC 3261 §17.2.2). */
 export class NonInviteServerTransaction<F extends TransactionFlow = TransactionFlow> extends Transaction<F> {
-  readonly kind = "non-invite-server" as const;
+  /** Which of the four machines (on the prototype: no field per transaction). */
+  get kind(): "non-invite-server" {
+    return "non-invite-server";
+  }
   private current: NonInviteServerState = "Trying";
   private lastProvisional: SipResponse | undefined;
   /** The To tag of the responses sent so far. */

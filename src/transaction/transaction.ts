@@ -72,7 +72,7 @@ export interface TransactionHost<F extends TransactionFlow> {
 export abstract class Transaction<F extends TransactionFlow = TransactionFlow> {
   /** The match key the layer files this transaction under (RFC 3261 §17.1.3 / §17.2.3). */
   readonly id: string;
-  abstract readonly kind: TransactionKind;
+  abstract get kind(): TransactionKind;
   /**
    * The CSeq method of the transaction's request (what §17.1.3 and §17.2.3 match on). Kept apart
    * from the request, which the transaction lets go of once it is done with it.
@@ -81,7 +81,9 @@ export abstract class Transaction<F extends TransactionFlow = TransactionFlow> {
   /** Client: where the request goes. Server: where the request came from. */
   readonly flow: F;
   /** Whether the flow is reliable (RFC 3261 §17: decides which timers run). */
-  readonly reliable: boolean;
+  get reliable(): boolean {
+    return this.flow.reliable;
+  }
   /** @internal */
   protected readonly host: TransactionHost<F>;
   private retransmitTimer: TimerEntry<TimerRef> | undefined = undefined;
@@ -103,9 +105,8 @@ export abstract class Transaction<F extends TransactionFlow = TransactionFlow> {
     this.host = host;
     this.id = id;
     this.req = request;
-    this.method = request.method;
+    this.method = internMethod(request.method);
     this.flow = flow;
-    this.reliable = flow.reliable;
   }
 
   /** The current state, one of the machine's string-union states. */
@@ -290,6 +291,17 @@ export abstract class Transaction<F extends TransactionFlow = TransactionFlow> {
     this.lifetimeTimer = undefined;
     this.absorbTimer = undefined;
   }
+}
+
+/** RFC 3261 and extension methods: one shared string each instead of a copy per transaction. */
+const METHODS = new Map(
+  ["INVITE", "ACK", "BYE", "CANCEL", "OPTIONS", "REGISTER", "PRACK", "UPDATE", "INFO", "MESSAGE", "SUBSCRIBE", "NOTIFY", "REFER", "PUBLISH"].map(
+    (m) => [m, m],
+  ),
+);
+
+function internMethod(method: string): string {
+  return METHODS.get(method) ?? method;
 }
 
 /** Exhaustiveness check for `switch` statements over string unions. */
