@@ -2,7 +2,9 @@
  * The siphon OPTIONS server (RFC 3261 §11): answers OPTIONS with 200 OK and its capabilities (Allow,
  * Accept, Supported), requests for methods it knows but does not serve with 405 and an Allow header,
  * and methods it does not know with 501 (§8.2.1). Every request goes through the real transport and
- * transaction layers, so retransmissions are absorbed (§17.2.2) and CANCEL and ACK are handled there.
+ * transaction layers, so retransmissions are absorbed (§17.2.2), CANCEL and ACK are handled there,
+ * malformed requests get their RFC 3261 §8.2 answer (400, 416, 420, 505, 513) before this code
+ * sees them, and under overload new requests get 503 with Retry-After.
  * Runs unchanged on Node, Deno and Bun:
  *
  *     npm run build && node dist/examples/options-server.js [flags]
@@ -89,30 +91,32 @@ let answered = 0;
 const endpoint = await createSipEndpoint({
   runtime,
   listen,
-  transactions: true,
-  onTransactionEvent(event) {
-    if (event.type !== "request") return;
-    const request = event.request;
-    const method = request.method;
-    const response =
-      method === "OPTIONS"
-        ? createResponse(request, 200, "OK", {
-            toTag: tag(),
-            headers: [
-              ["Allow", ALLOW],
-              ["Accept", "application/sdp"],
-              ["Supported", ""],
-            ],
-          })
-        : KNOWN.has(method)
-          ? createResponse(request, 405, "Method Not Allowed", { toTag: tag(), headers: [["Allow", ALLOW]] })
-          : createResponse(request, 501, "Not Implemented", { toTag: tag(), headers: [["Allow", ALLOW]] });
-    event.transaction.respond(response, endpoint.now());
-    endpoint.flush();
-    answered++;
+  // The TU ignores terminated transactions: no event for them.
+  transactions: { emitTerminated: false },
+  transactionUser: {
+    receiveRequest(request, transaction) {
+      const method = request.method;
+      const response =
+        method === "OPTIONS"
+          ? createResponse(request, 200, "OK", {
+              toTag: tag(),
+              headers: [
+                ["Allow", ALLOW],
+                ["Accept", "application/sdp"],
+                ["Supported", ""],
+              ],
+            })
+          : KNOWN.has(method)
+            ? createResponse(request, 405, "Method Not Allowed", { toTag: tag(), headers: [["Allow", ALLOW]] })
+            : createResponse(request, 501, "Not Implemented", { toTag: tag(), headers: [["Allow", ALLOW]] });
+      endpoint.respond(transaction, response);
+      answered++;
+    },
   },
-  onTransportEvent(event) {
-    if (event.type === "error" && !flags.quiet) console.error(`transport: ${event.error.code} ${event.error.message}`);
+  transportUser: {
+    transportFailed(error) {
+      if (!flags.quiet) console.error(`transport: ${error.code} ${error.message}`);
+    },
   },
 });
 
@@ -127,7 +131,7 @@ for (const lp of endpoint.listeningPoints) {
 }
 
 const proc = (globalThis as { process?: { on(sig: string, f: () => void): void; exit(code: number): never } }).process;
-proc?.on("SIGINT", () => {
+for (const signal of ["SIGINT", "SIGTERM"]) proc?.on(signal, () => {
   console.log(`answered ${answered} requests`);
   void endpoint.close().then(() => proc.exit(0));
 });

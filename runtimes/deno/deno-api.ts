@@ -26,14 +26,7 @@ export interface DenoListener {
   close(): void;
 }
 
-export interface DenoHttpServer {
-  readonly addr: DenoNetAddr;
-  shutdown(): Promise<void>;
-}
 
-export interface DenoServeInfo {
-  readonly remoteAddr: DenoNetAddr;
-}
 
 export interface DenoSrvRecord {
   priority: number;
@@ -56,12 +49,6 @@ export interface DenoApi {
   connectTls(options: { hostname: string; port: number; caCerts?: string[] }): Promise<DenoConn>;
   listen(options: { hostname: string; port: number; transport?: "tcp" }): DenoListener;
   listenTls(options: { hostname: string; port: number; cert: string; key: string }): DenoListener;
-  serve(
-    options: { hostname: string; port: number; cert?: string; key?: string; onListen?: () => void },
-    handler: (request: Request, info: DenoServeInfo) => Response | Promise<Response>,
-  ): DenoHttpServer;
-  upgradeWebSocket(request: Request, options?: { protocol?: string }): { socket: WebSocket; response: Response };
-  createHttpClient(options: { caCerts?: string[] }): { close(): void };
   resolveDns(query: string, recordType: "SRV"): Promise<DenoSrvRecord[]>;
   resolveDns(query: string, recordType: "NAPTR"): Promise<DenoNaptrRecord[]>;
   readonly errors: { NotFound: new (...args: never[]) => Error };

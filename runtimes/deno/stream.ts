@@ -5,10 +5,12 @@ import type {
   StreamHandlers,
   StreamListenOptions,
 } from "../types.ts";
-import { MAX_WRITE_BUFFER } from "../types.ts";
+import { CLOSE_GRACE, MAX_WRITE_BUFFER } from "../types.ts";
 import { deno, type DenoConn } from "./deno-api.ts";
 
-const READ_SIZE = 65536;
+/** Read buffers start small (an idle connection holds this much) and grow while reads fill them. */
+const READ_MIN = 2048;
+const READ_MAX = 65536;
 
 /** Runs the read loop and serializes writes (Deno's `write` may write less than asked). */
 function wrap(conn: DenoConn, handlers: StreamHandlers): StreamConnection {
@@ -25,13 +27,16 @@ function wrap(conn: DenoConn, handlers: StreamHandlers): StreamConnection {
   };
   conn.setNoDelay?.(true);
   (async () => {
-    const buf = new Uint8Array(READ_SIZE);
+    let buf = new Uint8Array(READ_MIN);
     try {
       for (;;) {
         const n = await conn.read(buf);
         if (n === null) break;
         if (closed) return;
         handlers.onData(buf.subarray(0, n));
+        // A full read suggests more is coming: read more at once next time.
+        if (n === buf.length && buf.length < READ_MAX) buf = new Uint8Array(buf.length * 2);
+        else if (n < buf.length / 8 && buf.length > READ_MIN) buf = new Uint8Array(READ_MIN);
       }
       finish();
     } catch (error) {
@@ -41,6 +46,7 @@ function wrap(conn: DenoConn, handlers: StreamHandlers): StreamConnection {
   const queue: Uint8Array[] = [];
   let queued = 0;
   let writing = false;
+  let closing = false;
   const pump = async () => {
     writing = true;
     try {
@@ -53,12 +59,13 @@ function wrap(conn: DenoConn, handlers: StreamHandlers): StreamConnection {
       finish(error);
     }
     writing = false;
+    if (closing) finish();
   };
   return {
     local: { host: conn.localAddr.hostname, port: conn.localAddr.port },
     remote: { host: conn.remoteAddr.hostname, port: conn.remoteAddr.port },
     write(data) {
-      if (closed) return;
+      if (closed || closing) return;
       // The caller may reuse its buffer once write() returns.
       queue.push(data.slice());
       queued += data.length;
@@ -68,7 +75,16 @@ function wrap(conn: DenoConn, handlers: StreamHandlers): StreamConnection {
       }
       if (!writing) void pump();
     },
-    close: () => finish(),
+    close() {
+      if (closed) return;
+      // Flush what was written (an HTTP refusal, a close frame), then close.
+      if (!writing && queue.length === 0) {
+        finish();
+        return;
+      }
+      closing = true;
+      setTimeout(() => finish(), CLOSE_GRACE);
+    },
   };
 }
 
@@ -94,7 +110,10 @@ export async function streamConnect(options: StreamConnectOptions, handlers: Str
   return wrap(conn, handlers);
 }
 
-/** TCP via `Deno.listen`, TLS via `Deno.listenTls`. */
+/**
+ * TCP via `Deno.listen`, TLS via `Deno.listenTls` (rustls: forward-secret suites only). A TLS
+ * connection is accepted before its handshake, which runs lazily on the first read.
+ */
 export async function streamListen(
   options: StreamListenOptions,
   onConnection: (connection: StreamConnection) => StreamHandlers,

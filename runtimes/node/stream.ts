@@ -1,6 +1,6 @@
 /// <reference types="node" />
 import { createServer, connect as netConnect, type Socket } from "node:net";
-import { connect as tlsConnect, createServer as createTlsServer } from "node:tls";
+import { connect as tlsConnect, createSecureContext, TLSSocket } from "node:tls";
 import type {
   Listener,
   StreamConnectOptions,
@@ -8,7 +8,8 @@ import type {
   StreamHandlers,
   StreamListenOptions,
 } from "../types.ts";
-import { MAX_WRITE_BUFFER } from "../types.ts";
+import { CLOSE_GRACE, MAX_WRITE_BUFFER } from "../types.ts";
+import { FORWARD_SECRET_CIPHERS } from "../tls-policy.ts";
 
 function wrap(socket: Socket, handlers: StreamHandlers): StreamConnection {
   let closed = false;
@@ -32,7 +33,14 @@ function wrap(socket: Socket, handlers: StreamHandlers): StreamConnection {
       if (socket.writableLength > MAX_WRITE_BUFFER) socket.destroy(new Error("peer is not reading: send buffer full"));
     },
     close() {
-      socket.destroy();
+      if (socket.destroyed) return;
+      // Flush what was written (an HTTP refusal, a close frame), then drop the socket.
+      const grace = setTimeout(() => socket.destroy(), CLOSE_GRACE);
+      grace.unref();
+      socket.end(() => {
+        clearTimeout(grace);
+        socket.destroy();
+      });
     },
   };
 }
@@ -58,12 +66,21 @@ export function streamConnect(options: StreamConnectOptions, handlers: StreamHan
   });
 }
 
+/**
+ * TCP via `node:net`; TLS by wrapping each accepted TCP socket in a server `TLSSocket`, so the
+ * connection is reported at accept and its handshake runs under the caller's deadlines (a
+ * `tls.Server` reports a connection only after the handshake, and keeps stalled ones 120 s).
+ */
 export function streamListen(
   options: StreamListenOptions,
   onConnection: (connection: StreamConnection) => StreamHandlers,
 ): Promise<Listener> {
   const open = new Set<Socket>();
-  const accept = (socket: Socket) => {
+  const context = options.tls
+    ? createSecureContext({ cert: options.tls.cert, key: options.tls.key, ciphers: FORWARD_SECRET_CIPHERS, minVersion: "TLSv1.2" })
+    : undefined;
+  const server = createServer((raw) => {
+    const socket = context ? new TLSSocket(raw, { isServer: true, secureContext: context }) : raw;
     open.add(socket);
     socket.on("close", () => open.delete(socket));
     let handlers: StreamHandlers | undefined;
@@ -73,12 +90,7 @@ export function streamListen(
       onClose: (error) => handlers?.onClose(error),
     });
     handlers = onConnection(conn);
-  };
-  const server = options.tls
-    ? createTlsServer({ cert: options.tls.cert, key: options.tls.key }, accept)
-    : createServer(accept);
-  // A failed TLS handshake only concerns that client.
-  server.on("tlsClientError", () => {});
+  });
   return new Promise((resolve, reject) => {
     server.once("error", reject);
     server.listen(options.port, options.host, () => {

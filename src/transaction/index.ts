@@ -23,3 +23,5 @@ export type { TransactionCounters } from "./counters.ts";
 export type { TransactionEvent, TransactionFailure, TransactionFlow, Transmit } from "./types.ts";
 export { TransactionError, TransactionTimeoutError, TransactionTransportError } from "./errors.ts";
 export type { TransactionErrorCode } from "./errors.ts";
+export { deliverEvent } from "./transaction-user.ts";
+export type { TransactionUser } from "./transaction-user.ts";

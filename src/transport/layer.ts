@@ -7,7 +7,10 @@ import {
   tryParseMessage,
 } from "../sip/index.ts";
 import type { SipLimits, SipMessage, SipRequest, SipResponse, Via } from "../sip/index.ts";
+import { Queue } from "../queue.ts";
+import { pooledRandom, randomHex } from "../random.ts";
 import {
+  addressKey,
   defaultPort,
   hostPort,
   isIpLiteral,
@@ -17,18 +20,14 @@ import {
   normalizeHost,
   unbracket,
 } from "./address.ts";
-import {
-  CONNECT_TIMEOUT,
-  connectionDeadline,
-  connectionDue,
-  connectionKey,
-  sendsPings,
-} from "./connection.ts";
-import type { Connection, ConnectionTiming } from "./connection.ts";
+import { connectionKey } from "./connection.ts";
+import type { Connection } from "./connection.ts";
+import { ConnectionTable } from "./connection-table.ts";
 import { newCounters } from "./counters.ts";
 import { TransportError } from "./errors.ts";
 import type { TransportErrorCode } from "./errors.ts";
-import { badRequestFor } from "./malformed.ts";
+import { answerUnparsable } from "./malformed.ts";
+import { responseRoute } from "./routing.ts";
 import type {
   Address,
   Flow,
@@ -39,9 +38,8 @@ import type {
   TransportOptions,
   TransportProtocol,
 } from "./types.ts";
-import { responseRoute } from "./routing.ts";
 import { clientVia, replaceTopVia, stampReceived } from "./via.ts";
-import { pooledRandom, randomHex } from "../random.ts";
+import { WebSocketSession } from "./websocket.ts";
 
 /** Where a request goes: a transport and an address (resolved per RFC 3263, see `locate.ts`). */
 export interface Target {
@@ -57,7 +55,8 @@ export interface Target {
 
 const CRLF = new Uint8Array([13, 10]);
 const CRLFCRLF = new Uint8Array([13, 10, 13, 10]);
-const enc = new TextEncoder();
+/** How long a connection whose framing failed stays open for the answers to what it delivered before. */
+const LINGER = 2000;
 
 /**
  * The SIP transport layer (RFC 3261 §18), sans-I/O. The driver feeds it datagrams, connection
@@ -65,7 +64,9 @@ const enc = new TextEncoder();
  * the next deadline (`pollTimeout`). The core decides everything the RFC says: Via sent-by and the
  * UDP-to-TCP size rule on the client side (§18.1.1), response sent-by checks (§18.1.2), `received` /
  * `rport` on the server side (§18.2.1, RFC 3581), response routing (§18.2.2), stream framing
- * (§18.3), connection reuse, keep-alive (RFC 5626 §4.4.1), idle and slowloris closes, and limits.
+ * (§18.3), WebSocket handshake and framing (RFC 6455, RFC 7118), connection reuse, keep-alive
+ * (RFC 5626 §4.4.1), and the limits that keep a peer from holding the server: connections in total
+ * and per address, a deadline for the first message, idle and slowloris closes, message sizes.
  *
  * ```ts
  * const flow = transport.prepareRequest(request, target);   // fills the Via, picks UDP/TCP
@@ -78,8 +79,6 @@ export class TransportLayer {
   /** Live counters; read freely. */
   readonly counters: TransportCounters = newCounters();
   private readonly udpLimit: number;
-  private readonly maxConnections: number;
-  private readonly timing: ConnectionTiming;
   private readonly maxEvents: number;
   private readonly addRport: boolean;
   private readonly answerMalformed: boolean;
@@ -88,24 +87,25 @@ export class TransportLayer {
   private readonly wsViaHost: string;
 
   private readonly points = new Map<number, ListeningPoint>();
-  private readonly connections = new Map<number, Connection>();
-  private readonly byKey = new Map<string, Connection>();
+  private readonly table: ConnectionTable;
+  /** Inbound UDP flows by source port: one flow object per peer, shared by its messages. */
+  private readonly udpFlows = new Map<number, Flow>();
   /** Every `host:port` this transport writes as sent-by (RFC 3261 §18.1.2 check). */
   private readonly sentBys = new Set<string>();
-  private readonly actions: TransportAction[] = [];
-  private readonly events: TransportEvent[] = [];
+  private readonly actions = new Queue<TransportAction>();
+  private readonly events = new Queue<TransportEvent>();
   private nextId = 1;
-  private deadline: number | undefined;
 
   constructor(options: TransportOptions = {}) {
     this.udpLimit = options.pathMtu !== undefined ? options.pathMtu - 200 : (options.udpMaxRequestSize ?? 1300);
-    this.maxConnections = options.maxConnections ?? 1024;
-    this.timing = {
+    this.table = new ConnectionTable(options.maxConnections ?? 1024, options.maxConnectionsPerAddress ?? 128, {
       idleTimeout: options.idleTimeout ?? 300_000,
       keepAlive: options.keepAliveInterval ?? 60_000,
       pongTimeout: options.pongTimeout ?? 10_000,
       partialTimeout: options.partialMessageTimeout ?? 30_000,
-    };
+      firstMessageTimeout: options.firstMessageTimeout ?? 10_000,
+      connectTimeout: options.connectTimeout ?? 10_000,
+    });
     this.maxEvents = options.maxPendingEvents ?? 4096;
     this.addRport = options.rport ?? true;
     this.answerMalformed = options.answerMalformed ?? true;
@@ -153,12 +153,17 @@ export class TransportLayer {
 
   /** True while connection `id` is known (opening or open). */
   hasConnection(id: number): boolean {
-    return this.connections.has(id);
+    return this.table.get(id) !== undefined;
   }
 
   /** Open (and opening) connections. */
   get connectionCount(): number {
-    return this.connections.size;
+    return this.table.size;
+  }
+
+  /** Open connections from one peer address (an IPv6 peer counts by its /64 prefix). */
+  connectionsFrom(host: string): number {
+    return this.table.fromAddress(addressKey(unbracket(host)));
   }
 
   // ------------------------------------------------------------------ client side: requests
@@ -184,7 +189,7 @@ export class TransportLayer {
       this.fillVia(request, transport, host);
     }
     const lp = this.pickPoint(transport, host);
-    const conn = isReliable(transport) ? this.byKey.get(connectionKey(transport, host, target.port)) : undefined;
+    const conn = isReliable(transport) ? this.table.find(connectionKey(transport, host, target.port)) : undefined;
     return {
       transport,
       reliable: isReliable(transport),
@@ -199,15 +204,18 @@ export class TransportLayer {
   /**
    * Sends a request or a response. Requests go to `flow` (reusing an open connection to the same
    * peer and transport, else opening one). Responses follow RFC 3261 §18.2.2 from their top Via and
-   * the flow the request arrived on. Failures come back as `error` events carrying `tag`.
+   * the flow the request arrived on. Failures come back as `error` events carrying `tag`. `bytes`,
+   * when given, is the message already serialized (a transaction's kept response).
    */
-  send(message: SipRequest | SipResponse, flow: Flow, now: number, tag?: unknown): void {
-    let data: Uint8Array;
-    try {
-      data = serializeMessage(message);
-    } catch (error) {
-      this.fail("NO_ROUTE", "message could not be serialized", message, flow, tag, error);
-      return;
+  send(message: SipRequest | SipResponse, flow: Flow, now: number, tag?: unknown, bytes?: Uint8Array): void {
+    let data = bytes;
+    if (data === undefined) {
+      try {
+        data = serializeMessage(message);
+      } catch (error) {
+        this.fail("NO_ROUTE", "message could not be serialized", message, flow, tag, error);
+        return;
+      }
     }
     if (message.isRequest) {
       this.transmit(data, message, flow, now, tag);
@@ -231,8 +239,8 @@ export class TransportLayer {
       this.fail("NO_ROUTE", "response without a readable top Via", response, flow, tag);
       return undefined;
     }
-    const open = flow.connection !== undefined && this.connections.has(flow.connection);
-    const route = responseRoute(via, open);
+    const open = flow.connection !== undefined && this.table.get(flow.connection) !== undefined;
+    const route = responseRoute(via, open, flow.remote.host);
     switch (route.kind) {
       case "connection":
         return flow;
@@ -240,6 +248,7 @@ export class TransportLayer {
         this.fail("NO_ROUTE", route.reason, response, flow, tag);
         return undefined;
       case "address":
+        if (route.maddrIgnored) this.counters.maddrIgnored++;
         return this.addressFlow(route.transport, route.host, route.port, flow, response, tag);
     }
   }
@@ -281,15 +290,15 @@ export class TransportLayer {
       this.actions.push({ type: "datagram", listeningPoint: lp.id, remote: flow.remote, data });
       return;
     }
-    let conn = flow.connection !== undefined ? this.connections.get(flow.connection) : undefined;
-    conn ??= this.byKey.get(connectionKey(flow.transport, flow.remote.host, flow.remote.port));
+    let conn = flow.connection !== undefined ? this.table.get(flow.connection) : undefined;
+    conn ??= this.table.find(connectionKey(flow.transport, flow.remote.host, flow.remote.port));
     if (!conn) {
       if (flow.transport === "WS" || flow.transport === "WSS" ? false : !isIpLiteral(flow.remote.host)) {
         this.fail("NOT_RESOLVED", `${flow.remote.host} is not an address`, message, flow, tag);
         return;
       }
-      if (this.connections.size >= this.maxConnections) {
-        this.fail("TOO_MANY_CONNECTIONS", `at most ${this.maxConnections} connections`, message, flow, tag);
+      if (this.table.refusal(undefined) !== undefined) {
+        this.fail("TOO_MANY_CONNECTIONS", "the connection limit is reached", message, flow, tag);
         return;
       }
       conn = this.openConnection(flow, now);
@@ -297,7 +306,7 @@ export class TransportLayer {
     conn.lastMessage = now;
     this.counters.messagesOut++;
     if (conn.state === "connecting") conn.pending.push({ data, message, flow, tag });
-    else this.write(conn, data, now);
+    else this.writeMessage(conn, data, now);
   }
 
   private openConnection(flow: Flow, now: number): Connection {
@@ -312,7 +321,7 @@ export class TransportLayer {
       hostname: flow.hostname ?? host,
       path: flow.path ?? "/",
     });
-    this.armDeadline(now + CONNECT_TIMEOUT);
+    this.table.touch(conn);
     return conn;
   }
 
@@ -323,28 +332,35 @@ export class TransportLayer {
     listeningPoint: number | undefined,
     now: number,
   ): Connection {
-    const key = connectionKey(transport, remote.host, remote.port);
+    const ws = transport === "WS" || transport === "WSS";
     const conn: Connection = {
       id: this.nextId++,
       transport,
       outbound,
       remote,
-      key,
+      key: connectionKey(transport, remote.host, remote.port),
+      source: outbound ? undefined : addressKey(remote.host),
       listeningPoint,
       state: "open",
-      framer: transport === "TCP" || transport === "TLS" ? new SipStreamFramer({ limits: this.limits }) : undefined,
+      framer: ws ? undefined : new SipStreamFramer({ limits: this.limits }),
+      ws: ws ? new WebSocketSession(outbound ? "client" : "server", this.limits.maxMessageSize, this.random) : undefined,
       pending: [],
       lastMessage: now,
       lastActivity: now,
       pingSentAt: undefined,
       partialSince: undefined,
       openedAt: now,
+      silent: !outbound,
+      closingAt: undefined,
     };
-    this.connections.set(conn.id, conn);
-    if (!this.byKey.has(key)) this.byKey.set(key, conn);
+    this.table.add(conn);
     this.counters.connectionsOpened++;
-    this.armDeadline(connectionDeadline(conn, this.timing));
     return conn;
+  }
+
+  /** Writes one SIP message: as is on TCP/TLS, as one WebSocket message on WS/WSS (RFC 7118 §5). */
+  private writeMessage(conn: Connection, data: Uint8Array, now: number): void {
+    this.write(conn, conn.ws !== undefined ? conn.ws.frame(data) : data, now);
   }
 
   private write(conn: Connection, data: Uint8Array, now: number): void {
@@ -354,42 +370,55 @@ export class TransportLayer {
 
   // ------------------------------------------------------------------ connection events
 
-  /** An outbound connection opened. */
+  /** An outbound connection opened; on WS/WSS the WebSocket handshake starts (RFC 6455 §4.1). */
   handleConnected(id: number, now: number): void {
-    const conn = this.connections.get(id);
+    const conn = this.table.get(id);
     if (!conn || conn.state !== "connecting") return;
-    conn.state = "open";
     conn.lastActivity = now;
+    if (conn.ws !== undefined) {
+      const { hostname, path } = conn.pending[0]?.flow ?? {};
+      this.write(conn, conn.ws.start(hostPort(hostname ?? conn.remote.host, conn.remote.port), path ?? "/"), now);
+      return;
+    }
+    this.opened(conn, now);
+  }
+
+  /** Pending messages go out once the connection (and its WebSocket handshake) is up. */
+  private opened(conn: Connection, now: number): void {
+    conn.state = "open";
     const pending = conn.pending;
     conn.pending = [];
-    for (const p of pending) this.write(conn, p.data, now);
+    for (const p of pending) this.writeMessage(conn, p.data, now);
+    this.table.touch(conn);
   }
 
   /** An outbound connection could not be opened: its queued messages fail (RFC 3261 §18.4). */
   handleConnectFailed(id: number, now: number, cause?: unknown): void {
-    const conn = this.connections.get(id);
+    const conn = this.table.get(id);
     if (!conn) return;
     this.drop(conn, "CONNECT_FAILED", `could not connect to ${hostPort(conn.remote.host, conn.remote.port)} over ${conn.transport}`, cause, now);
   }
 
   /**
-   * Someone connected to listening point `listeningPoint`. Returns the connection id, or undefined
-   * when the connection limit is reached (the driver then closes the socket).
+   * Someone connected to listening point `listeningPoint` (for TLS and WSS: before the TLS
+   * handshake, so that the handshake is counted and timed too). Returns the connection id, or
+   * undefined when a limit refuses it (in total, or per address): the driver then closes the socket.
    */
   handleIncomingConnection(listeningPoint: number, remote: Address, now: number): number | undefined {
     const lp = this.points.get(listeningPoint);
-    if (!lp || this.connections.size >= this.maxConnections) {
+    const host = unbracket(remote.host);
+    const refusal = lp === undefined ? "total" : this.table.refusal(addressKey(host));
+    if (lp === undefined || refusal !== undefined) {
       this.counters.connectionsRefused++;
+      if (refusal === "address") this.counters.connectionsRefusedAddress++;
       return undefined;
     }
-    const conn = this.newConnection(lp.transport, false, { host: unbracket(remote.host), port: remote.port }, lp.id, now);
-    this.armDeadline(now + this.timing.partialTimeout);
-    return conn.id;
+    return this.newConnection(lp.transport, false, { host, port: remote.port }, lp.id, now).id;
   }
 
   /** A connection closed (by the peer or after an error). */
   handleConnectionClosed(id: number, now: number, cause?: unknown): void {
-    const conn = this.connections.get(id);
+    const conn = this.table.get(id);
     if (!conn) return;
     this.drop(conn, "CONNECTION_CLOSED", `connection to ${hostPort(conn.remote.host, conn.remote.port)} closed`, cause, now, false);
   }
@@ -403,31 +432,49 @@ export class TransportLayer {
     // Keep-alives on UDP (RFC 5626 §4.4.2 uses STUN; a bare CRLF is also common) carry no message.
     if (data.length <= 4 && data.every((b) => b === 13 || b === 10)) return;
     // The parsed message keeps its bytes; the runtime may reuse its receive buffer.
-    const bytes = data.slice();
-    const flow: Flow = {
-      transport: "UDP",
-      reliable: false,
-      remote: { host: unbracket(remote.host), port: remote.port },
-      listeningPoint: lp.id,
-    };
-    this.receive(bytes, flow, now);
+    this.receive(data.slice(), this.udpFlow(lp.id, remote), now);
   }
 
-  /** Bytes arrived on a TCP or TLS connection. */
+  /**
+   * The flow of a datagram's source. Flows are immutable and server transactions keep theirs for
+   * their whole life (64*T1 on UDP), so one object per peer is shared instead of one per datagram.
+   */
+  private udpFlow(listeningPoint: number, remote: Address): Flow {
+    const host = unbracket(remote.host);
+    const known = this.udpFlows.get(remote.port);
+    if (known !== undefined && known.remote.host === host && known.listeningPoint === listeningPoint) return known;
+    if (this.udpFlows.size >= 4096) this.udpFlows.clear();
+    const flow: Flow = { transport: "UDP", reliable: false, remote: { host, port: remote.port }, listeningPoint };
+    this.udpFlows.set(remote.port, flow);
+    return flow;
+  }
+
+  /** Bytes arrived on a stream connection (TCP, TLS, or the TCP/TLS under WS and WSS). */
   handleStreamData(id: number, chunk: Uint8Array, now: number): void {
-    const conn = this.connections.get(id);
-    if (!conn || !conn.framer) return;
+    const conn = this.table.get(id);
+    if (!conn || conn.closingAt !== undefined) return;
     conn.lastActivity = now;
-    conn.framer.push(chunk);
+    if (conn.ws !== undefined) this.webSocketData(conn, conn.ws, chunk, now);
+    else this.sipStreamData(conn, chunk, now);
+    if (!this.table.get(id) || conn.closingAt !== undefined) return;
+    const buffered = conn.ws !== undefined ? conn.ws.buffered : conn.framer!.buffered;
+    if (buffered > 0) {
+      if (conn.partialSince === undefined) {
+        conn.partialSince = now;
+        this.table.touch(conn);
+      }
+    } else conn.partialSince = undefined;
+  }
+
+  /** TCP and TLS: SIP messages framed by Content-Length (RFC 3261 §18.3), keep-alives between. */
+  private sipStreamData(conn: Connection, chunk: Uint8Array, now: number): void {
+    const framer = conn.framer!;
+    framer.push(chunk);
     const flow = this.connectionFlow(conn);
-    for (;;) {
-      const item = conn.framer.poll();
-      if (item === undefined) break;
+    for (let item = framer.poll(); item !== undefined; item = framer.poll()) {
       switch (item.kind) {
         case "message":
-          conn.lastMessage = now;
-          conn.partialSince = undefined;
-          this.receive(item.bytes, flow, now);
+          this.receiveOnConnection(conn, item.bytes, flow, now);
           break;
         case "ping":
           // RFC 5626 §4.4.1: "When a server receives a double CRLF sequence ... it MUST respond
@@ -436,35 +483,61 @@ export class TransportLayer {
           this.write(conn, CRLF, now);
           break;
         case "pong":
-          conn.pingSentAt = undefined;
-          // The next ping is due one interval after this pong, earlier than the pong deadline.
-          if (sendsPings(conn, this.timing)) this.armDeadline(now + this.timing.keepAlive);
+          this.pongReceived(conn, now);
           break;
         case "error":
-          // RFC 3261 §18.3: a stream that cannot be framed cannot be resynchronized.
+          // RFC 3261 §18.3: a stream that cannot be framed cannot be resynchronized. The messages
+          // it delivered before still get their answers: the connection closes after a linger.
           this.counters.malformed++;
-          this.actions.push({ type: "close", connection: conn.id });
-          this.drop(conn, "CONNECTION_CLOSED", `stream framing failed: ${item.error.message}`, item.error, now, true);
+          this.linger(conn, now);
           return;
       }
-      if (!this.connections.has(id)) return;
     }
-    if (conn.framer.buffered > 0) {
-      if (conn.partialSince === undefined) {
-        conn.partialSince = now;
-        this.armDeadline(now + this.timing.partialTimeout);
-      }
-    } else conn.partialSince = undefined;
   }
 
-  /** One WebSocket message arrived: exactly one SIP message (RFC 7118 §5). */
-  handleWebSocketMessage(id: number, data: string | Uint8Array, now: number): void {
-    const conn = this.connections.get(id);
-    if (!conn) return;
-    conn.lastActivity = now;
+  /** WS and WSS: the opening handshake, then one SIP message per WebSocket message. */
+  private webSocketData(conn: Connection, ws: WebSocketSession, chunk: Uint8Array, now: number): void {
+    ws.push(chunk);
+    const flow = this.connectionFlow(conn);
+    for (let out = ws.poll(); out !== undefined; out = ws.poll()) {
+      switch (out.kind) {
+        case "write":
+          this.write(conn, out.data, now);
+          break;
+        case "open":
+          if (conn.outbound) this.opened(conn, now);
+          break;
+        case "message":
+          // RFC 7118 §5: one SIP message per WebSocket message; as on UDP (§18.3), bytes after the
+          // Content-Length body are discarded.
+          this.receiveOnConnection(conn, out.data, flow, now);
+          break;
+        case "pong":
+          this.pongReceived(conn, now);
+          break;
+        case "close":
+          if (out.handshake && !conn.outbound) this.counters.webSocketRefused++;
+          else if (out.failed) this.counters.malformed++;
+          if (conn.state === "connecting") {
+            this.closeWith(conn, "CONNECT_FAILED", out.reason, now, true);
+          } else this.closeWith(conn, "CONNECTION_CLOSED", out.reason, now, out.failed);
+          return;
+      }
+    }
+  }
+
+  private receiveOnConnection(conn: Connection, bytes: Uint8Array, flow: Flow, now: number): void {
     conn.lastMessage = now;
-    const bytes = typeof data === "string" ? enc.encode(data) : data.slice();
-    this.receive(bytes, this.connectionFlow(conn), now);
+    conn.partialSince = undefined;
+    conn.silent = false;
+    this.receive(bytes, flow, now);
+  }
+
+  private pongReceived(conn: Connection, now: number): void {
+    conn.pingSentAt = undefined;
+    // The next ping is due one interval after this pong, earlier than the pong deadline.
+    this.table.touch(conn);
+    void now;
   }
 
   private connectionFlow(conn: Connection): Flow {
@@ -480,7 +553,7 @@ export class TransportLayer {
   private receive(bytes: Uint8Array, flow: Flow, now: number): void {
     const parsed = tryParseMessage(bytes, { limits: this.limits });
     if (!parsed.ok) {
-      this.malformed(bytes, flow, parsed.error.message, now);
+      this.malformed(bytes, flow, parsed.error.code, parsed.error.message, now);
       return;
     }
     const message = parsed.message;
@@ -491,7 +564,7 @@ export class TransportLayer {
       via = undefined;
     }
     if (!via) {
-      this.malformed(bytes, flow, "Missing or malformed Via", now);
+      this.malformed(bytes, flow, "BAD_VIA", "Missing or malformed Via", now);
       return;
     }
     if (message.isRequest) {
@@ -511,54 +584,62 @@ export class TransportLayer {
     this.events.push({ type: "message", message, flow });
   }
 
-  /** Counted and dropped, or answered 400 when the request line and Via can be read (§18.3). */
-  private malformed(bytes: Uint8Array, flow: Flow, reason: string, now: number): void {
+  /**
+   * A message that does not parse: counted and dropped, or, for a request whose start line and Via
+   * can be read, answered where the bytes came from (the Via may not be trustworthy) with 505 for
+   * another SIP version, 513 for a message over the size limits, 400 otherwise (malformed.ts).
+   */
+  private malformed(bytes: Uint8Array, flow: Flow, code: string, reason: string, now: number): void {
     this.counters.malformed++;
     if (!this.answerMalformed) return;
-    const reply = badRequestFor(bytes, reason);
+    const reply = answerUnparsable(bytes, code, reason, this.hex(6));
     if (!reply) return;
     this.counters.malformedAnswered++;
-    // The Via may not be trustworthy: answer where the bytes came from.
     this.transmit(reply, undefined, flow, now, undefined);
   }
 
   // ------------------------------------------------------------------ time
 
-  /** Runs idle closes, keep-alive pings, pong and slowloris timeouts due at `now`. */
+  /** Runs the connection deadlines due at `now`: closes, keep-alive pings, lingering closes. */
   handleTimeout(now: number): void {
-    this.deadline = undefined;
-    const t = this.timing;
-    for (const conn of [...this.connections.values()]) {
-      switch (connectionDue(conn, now, t)) {
+    for (const [conn, due] of this.table.sweep(now)) {
+      const peer = hostPort(conn.remote.host, conn.remote.port);
+      switch (due) {
+        case "linger":
+          this.closeWith(conn, "CONNECTION_CLOSED", "stream framing failed", now, true);
+          break;
         case "connect-timeout":
-          this.closeWith(conn, "CONNECT_FAILED", `connecting to ${hostPort(conn.remote.host, conn.remote.port)} timed out`, now, true);
-          continue;
+          this.closeWith(conn, "CONNECT_FAILED", `connecting to ${peer} timed out`, now, true);
+          break;
+        case "first-message-timeout":
+          this.counters.firstMessageTimeouts++;
+          this.closeWith(conn, "CONNECTION_CLOSED", "no complete SIP message in time", now, true);
+          break;
         case "pong-timeout":
-          this.closeWith(conn, "KEEPALIVE_TIMEOUT", "no pong to a CRLFCRLF keep-alive", now, true);
-          continue;
+          this.closeWith(conn, "KEEPALIVE_TIMEOUT", "no pong to a keep-alive", now, true);
+          break;
         case "slowloris":
           this.closeWith(conn, "CONNECTION_CLOSED", "incomplete message held too long", now, true);
-          continue;
+          break;
         case "idle":
           this.counters.idleClosed++;
           this.closeWith(conn, "CONNECTION_CLOSED", "idle", now, false);
-          continue;
+          break;
         case "ping":
           // RFC 5626 §4.4.1: the client sends a CRLFCRLF ping; the server answers with a CRLF pong.
+          // On WebSocket, a ping frame (RFC 6455 §5.5.2).
           conn.pingSentAt = now;
           this.counters.pingsSent++;
-          this.write(conn, CRLFCRLF, now);
-          break;
-        case undefined:
+          this.write(conn, conn.ws !== undefined ? conn.ws.ping() : CRLFCRLF, now);
+          this.table.touch(conn);
           break;
       }
-      this.armDeadline(connectionDeadline(conn, t));
     }
   }
 
   /** The earliest time `handleTimeout` has work (it may find none when activity moved it later). */
   pollTimeout(): number | undefined {
-    return this.deadline;
+    return this.table.nextDeadline();
   }
 
   pollAction(): TransportAction | undefined {
@@ -571,15 +652,16 @@ export class TransportLayer {
 
   /** Closes every connection (the driver closes the sockets). */
   close(now: number): void {
-    for (const conn of [...this.connections.values()]) {
-      this.closeWith(conn, "CONNECTION_CLOSED", "transport closed", now, false);
-    }
+    for (const conn of this.table.all()) this.closeWith(conn, "CONNECTION_CLOSED", "transport closed", now, false);
   }
 
   // ------------------------------------------------------------------ helpers
 
-  private armDeadline(at: number): void {
-    if (this.deadline === undefined || at < this.deadline) this.deadline = at;
+  /** After a framing error: read nothing more, let answers go out, close at the linger deadline. */
+  private linger(conn: Connection, now: number): void {
+    conn.closingAt = now + LINGER;
+    conn.partialSince = undefined;
+    this.table.touch(conn);
   }
 
   private closeWith(conn: Connection, code: TransportErrorCode, reason: string, now: number, failed: boolean): void {
@@ -589,17 +671,7 @@ export class TransportLayer {
 
   /** Forgets a connection, fails its queued messages and reports it. */
   private drop(conn: Connection, code: TransportErrorCode, reason: string, cause: unknown, _now: number, failed = true): void {
-    if (!this.connections.delete(conn.id)) return;
-    if (this.byKey.get(conn.key) === conn) {
-      this.byKey.delete(conn.key);
-      // Another connection to the same peer (both sides connected at once) takes over the key.
-      for (const other of this.connections.values()) {
-        if (other.key === conn.key) {
-          this.byKey.set(conn.key, other);
-          break;
-        }
-      }
-    }
+    if (!this.table.remove(conn)) return;
     this.counters.connectionsClosed++;
     if (failed) this.counters.connectionsFailed++;
     const flow = this.connectionFlow(conn);

@@ -357,18 +357,39 @@ describe("transport core: bad input and limits", () => {
     expect(got.map((e) => e.type)).toEqual(["message", "message", "message"]);
   });
 
-  it("a stream message over the size limit closes that connection only; others keep working", () => {
+  it("RFC 3261 §18.3: a stream message over the size limit ends that connection after a linger; others keep working", () => {
     const { s, tcp } = server({ maxMessageSize: 2000 });
     const bad = s.layer.handleIncomingConnection(tcp, { host: "10.0.0.8", port: 40000 }, 0)!;
     const ok = s.layer.handleIncomingConnection(tcp, { host: "10.0.0.9", port: 40001 }, 0)!;
     s.layer.handleStreamData(bad, enc.encode("OPTIONS sip:x SIP/2.0\r\nX: " + "a".repeat(3000)), 0);
-    expect(s.layer.hasConnection(bad)).toBe(false);
-    expect(s.layer.pollAction()).toEqual({ type: "close", connection: bad });
-    s.layer.handleStreamData(ok, enc.encode(good), 0);
+    // Framing is lost for good: nothing more is read, the close comes at the linger deadline.
+    expect(s.layer.hasConnection(bad)).toBe(true);
+    s.layer.handleStreamData(bad, enc.encode(good), 1);
+    s.layer.handleStreamData(ok, enc.encode(good), 1);
     const evs = [];
     for (let e; (e = s.layer.pollEvent()); ) evs.push(e.type);
-    expect(evs).toEqual(["connection-closed", "message"]);
+    expect(evs).toEqual(["message"]);
+    expect(s.layer.pollTimeout()).toBe(2000);
+    s.layer.handleTimeout(2000);
+    expect(s.layer.hasConnection(bad)).toBe(false);
+    expect(s.layer.hasConnection(ok)).toBe(true);
+    expect(s.layer.pollAction()).toEqual({ type: "close", connection: bad });
     expect(s.layer.counters.connectionsFailed).toBe(1);
+  });
+
+  it("RFC 3261 §18.3: a valid request followed by bad bytes in one read is still answered on its connection", () => {
+    const { s, tcp } = server();
+    const c = s.layer.handleIncomingConnection(tcp, { host: "10.0.0.9", port: 40001 }, 0)!;
+    s.layer.handleStreamData(c, enc.encode(good + "GARBAGE WITHOUT CONTENT-LENGTH\r\n\r\n"), 0);
+    const msg = s.layer.pollEvent() as Extract<ReturnType<typeof s.layer.pollEvent>, { type: "message" }>;
+    expect(msg.type).toBe("message");
+    while (s.layer.pollAction());
+    s.layer.send(createResponse(msg.message as SipRequest, 200, "OK", { toTag: "t" }), msg.flow, 10);
+    const write = s.layer.pollAction();
+    expect(write?.type).toBe("write");
+    expect(new TextDecoder().decode((write as { data: Uint8Array }).data)).toMatch(/^SIP\/2\.0 200 OK/);
+    s.layer.handleTimeout(2000);
+    expect(s.layer.pollAction()).toEqual({ type: "close", connection: c });
   });
 
   it("slowloris: a connection holding an incomplete message past the limit is closed; a busy one is not", () => {
