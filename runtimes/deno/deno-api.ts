@@ -48,7 +48,6 @@ export interface DenoApi {
   connect(options: { hostname: string; port: number; transport?: "tcp" }): Promise<DenoConn>;
   connectTls(options: { hostname: string; port: number; caCerts?: string[] }): Promise<DenoConn>;
   listen(options: { hostname: string; port: number; transport?: "tcp" }): DenoListener;
-  listenTls(options: { hostname: string; port: number; cert: string; key: string }): DenoListener;
   resolveDns(query: string, recordType: "SRV"): Promise<DenoSrvRecord[]>;
   resolveDns(query: string, recordType: "NAPTR"): Promise<DenoNaptrRecord[]>;
   readonly errors: { NotFound: new (...args: never[]) => Error };

@@ -6,6 +6,7 @@ import type {
   StreamListenOptions,
 } from "../types.ts";
 import { CLOSE_GRACE, MAX_WRITE_BUFFER } from "../types.ts";
+import { streamListen as nodeStreamListen } from "../node/stream.ts";
 import { deno, type DenoConn } from "./deno-api.ts";
 
 /** Read buffers start small (an idle connection holds this much) and grow while reads fill them. */
@@ -111,17 +112,19 @@ export async function streamConnect(options: StreamConnectOptions, handlers: Str
 }
 
 /**
- * TCP via `Deno.listen`, TLS via `Deno.listenTls` (rustls: forward-secret suites only). A TLS
- * connection is accepted before its handshake, which runs lazily on the first read.
+ * TCP via `Deno.listen`. TLS through Deno's `node:net` and `node:tls` (the Node adapter, a server
+ * `TLSSocket` around each accepted TCP socket; rustls underneath, forward-secret suites only):
+ * a `Deno.listenTls` connection closed before its handshake completes keeps its TCP socket open
+ * (Deno 2.9: the peer never sees the close), so a peer that sends no ClientHello could pin
+ * descriptors whatever the deadlines say.
  */
 export async function streamListen(
   options: StreamListenOptions,
   onConnection: (connection: StreamConnection) => StreamHandlers,
 ): Promise<Listener> {
+  if (options.tls) return nodeStreamListen(options, onConnection);
   const d = deno();
-  const listener = options.tls
-    ? d.listenTls({ hostname: options.host, port: options.port, cert: options.tls.cert, key: options.tls.key })
-    : d.listen({ hostname: options.host, port: options.port, transport: "tcp" });
+  const listener = d.listen({ hostname: options.host, port: options.port, transport: "tcp" });
   const open = new Set<StreamConnection>();
   let stopped = false;
   const loop = (async () => {
