@@ -60,7 +60,7 @@ describe("absorbing records (RFC 3261 §17 states that only absorb retransmissio
     // The default budget (256 MiB) holds that with room to spare.
     expect(layer.absorbingRecords.bytes).toBeLessThan(256 * 1024 * 1024);
     expect(layer.timerCount).toBe(0);
-  });
+  }, 120_000);
 
   it("§17.2.2, §17.2.1, §17.1.2.2, §17.1.1.2, RFC 6026 §7.1: each absorbing state expires exactly when its timer fires", () => {
     const layer = new TransactionLayer<TestFlow>({ timers: { trying: 0 } });
