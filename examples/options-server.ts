@@ -87,7 +87,8 @@ const listen: ListenOptions[] = flags.transports.map((transport) => ({
   ...(transport === "TLS" || transport === "WSS" ? { tls } : {}),
 }));
 
-let answered = 0;
+/** Final responses the TU sent, by status. */
+const answered = new Map<number, number>();
 const endpoint = await createSipEndpoint({
   runtime,
   listen,
@@ -110,7 +111,7 @@ const endpoint = await createSipEndpoint({
             ? createResponse(request, 405, "Method Not Allowed", { toTag: tag(), headers: [["Allow", ALLOW]] })
             : createResponse(request, 501, "Not Implemented", { toTag: tag(), headers: [["Allow", ALLOW]] });
       endpoint.respond(transaction, response);
-      answered++;
+      answered.set(response.status, (answered.get(response.status) ?? 0) + 1);
     },
   },
   transportUser: {
@@ -132,6 +133,14 @@ for (const lp of endpoint.listeningPoints) {
 
 const proc = (globalThis as { process?: { on(sig: string, f: () => void): void; exit(code: number): never } }).process;
 for (const signal of ["SIGINT", "SIGTERM"]) proc?.on(signal, () => {
-  console.log(`answered ${answered} requests`);
+  // What the TU answered, and what the transaction layer answered before the TU saw a request.
+  const c = endpoint.transactions!.counters;
+  const byStatus = [...answered].sort((a, b) => a[0] - b[0]).map(([status, n]) => `${status}: ${n}`);
+  const total = [...answered.values()].reduce((a, b) => a + b, 0);
+  console.log(`answered ${total} requests (${byStatus.join(", ") || "none"})`);
+  console.log(
+    `refused before the TU: 503 overload ${c.overload503}, 503 shed ${c.overloadShed}, 400 malformed ${c.malformed}, ` +
+      `416 ${c.rejectedScheme}, 420 ${c.rejectedExtension}; absorbed retransmissions ${c.retransmissionsAbsorbed}`,
+  );
   void endpoint.close().then(() => proc.exit(0));
 });
