@@ -2,26 +2,25 @@ import { createResponse } from "../sip/index.ts";
 import type { SipRequest, SipResponse } from "../sip/index.ts";
 import { SiphonError } from "../errors.ts";
 import { Queue } from "../queue.ts";
-import { AbsorbingRecords, RECORD_OVERHEAD } from "./absorbing.ts";
-import { buildCancel } from "./cancel.ts";
+import { answerCancel, buildCancel } from "./cancel.ts";
 import { newCounters } from "./counters.ts";
 import type { TransactionCounters } from "./counters.ts";
 import { TransactionError } from "./errors.ts";
 import { InviteClientTransaction } from "./invite-client.ts";
+import { resolveOptions } from "./layer-options.ts";
+import type { ResolvedOptions, TransactionLayerOptions } from "./layer-options.ts";
 import { InviteServerTransaction } from "./invite-server.ts";
 import { clientKey, mergeKey, responseKey, serverKeys } from "./key.ts";
 import type { ServerKeys } from "./key.ts";
 import { NonInviteClientTransaction } from "./non-invite-client.ts";
 import { NonInviteServerTransaction } from "./non-invite-server.ts";
+import type { ServerIndex } from "./server-index.ts";
 import { mandatoryFault, policyFault } from "./request-checks.ts";
 import type { RequestFault } from "./request-checks.ts";
-import { statelessResponse } from "./stateless.ts";
-import { TimerHeap } from "./timer-heap.ts";
-import type { TimerEntry } from "./timer-heap.ts";
-import { resolveOptions } from "./layer-options.ts";
-import type { ResolvedOptions, TransactionLayerOptions } from "./layer-options.ts";
-import type { TimerConfig, TimerName } from "./timers.ts";
-import type { AnyTransaction, ClientTransaction, ServerTransaction, TimerRef, Transaction, TransactionHost } from "./transaction.ts";
+import { overloadResponse, refusal } from "./stateless.ts";
+import { TransactionTable } from "./transaction-table.ts";
+import type { TimerConfig } from "./timers.ts";
+import type { AnyTransaction, ClientTransaction, ServerTransaction, TransactionHost } from "./transaction.ts";
 import type { TransactionEvent, TransactionFlow, Transmit } from "./types.ts";
 
 /**
@@ -49,14 +48,10 @@ export class TransactionLayer<F extends TransactionFlow = TransactionFlow> {
   private readonly o: ResolvedOptions;
 
   /** Every live client / server transaction, in progress or absorbing, by match key. */
-  private readonly clients = new Map<string, ClientTransaction<F>>();
-  private readonly servers = new Map<string, ServerTransaction<F>>();
-  private readonly cancelIndex = new Map<string, ServerTransaction<F>>();
-  private readonly ackIndex = new Map<string, ServerTransaction<F>>();
-  private readonly mergeIndex = new Map<string, ServerTransaction<F>>();
-  private readonly heap = new TimerHeap<TimerRef>();
-  private readonly absorbing: AbsorbingRecords;
-  private absorbingClients = 0;
+  private readonly table: TransactionTable<F>;
+  private readonly clients: Map<string, ClientTransaction<F>>;
+  private readonly servers: Map<string, ServerTransaction<F>>;
+  private readonly index: ServerIndex<F>;
   private readonly transmits = new Queue<Transmit<F>>();
   private readonly events = new Queue<TransactionEvent<F>>();
   private readonly host: TransactionHost<F>;
@@ -65,7 +60,10 @@ export class TransactionLayer<F extends TransactionFlow = TransactionFlow> {
   constructor(options: TransactionLayerOptions = {}) {
     this.o = resolveOptions(options);
     this.timers = this.o.timers;
-    this.absorbing = new AbsorbingRecords(this.o.absorbingMemory);
+    this.table = new TransactionTable<F>(this.o.absorbingMemory, this.counters);
+    this.clients = this.table.clients;
+    this.servers = this.table.servers;
+    this.index = this.table.index;
     this.host = this.makeHost();
   }
 
@@ -81,22 +79,22 @@ export class TransactionLayer<F extends TransactionFlow = TransactionFlow> {
 
   /** Server transactions in progress: what `maxServerTransactions` bounds. */
   get serversInProgress(): number {
-    return this.servers.size - (this.absorbing.count - this.absorbingClients);
+    return this.table.serversInProgress;
   }
 
   /** Client transactions in progress: what `maxClientTransactions` bounds. */
   get clientsInProgress(): number {
-    return this.clients.size - this.absorbingClients;
+    return this.table.clientsInProgress;
   }
 
   /** Transactions that only absorb retransmissions, and their estimated bytes. */
   get absorbingRecords(): { readonly count: number; readonly bytes: number } {
-    return { count: this.absorbing.count, bytes: this.absorbing.bytes };
+    return this.table.absorbingRecords;
   }
 
   /** Armed heap timers (for diagnostics: bounded by the transactions in progress times two). */
   get timerCount(): number {
-    return this.heap.size;
+    return this.table.timerCount;
   }
 
   /** A live transaction by id. */
@@ -134,7 +132,7 @@ export class TransactionLayer<F extends TransactionFlow = TransactionFlow> {
       return;
     }
     const method = request.method;
-    const existing = method === "ACK" && !keys.rfc3261 ? this.ack2543(request, keys) : this.servers.get(keys.id);
+    const existing = method === "ACK" && !keys.rfc3261 ? this.index.ack2543(request, keys) : this.servers.get(keys.id);
     if (existing !== undefined) {
       existing.receiveRequest(request, flow, now);
       return;
@@ -178,7 +176,7 @@ export class TransactionLayer<F extends TransactionFlow = TransactionFlow> {
     let merge: string | undefined;
     if (this.o.detectMerged && request.toTag === undefined) {
       merge = mergeKey(request);
-      if (this.mergeIndex.has(merge)) {
+      if (this.index.merged(merge)) {
         // §8.2.2.2: "If the From tag, Call-ID, and CSeq exactly match those associated with an
         // ongoing transaction, but the request does not match that transaction (based on the
         // matching rules in Section 17.2.3), the UAS core SHOULD generate a 482 (Loop Detected)
@@ -251,12 +249,7 @@ export class TransactionLayer<F extends TransactionFlow = TransactionFlow> {
 
   /** Fires every timer due at `now`, and expires the absorbing records due. */
   handleTimeout(now: number): void {
-    for (let e = this.heap.popDue(now); e !== undefined; e = this.heap.popDue(now)) {
-      e.value.timerFired(e.tag as TimerName, now);
-    }
-    for (let t = this.absorbing.popDue(now); t !== undefined; t = this.absorbing.popDue(now)) {
-      t.timerFired(t.absorbTimer!, now);
-    }
+    this.table.fireDue(now);
   }
 
   // ---------------------------------------------------------------- TU requests
@@ -285,9 +278,7 @@ export class TransactionLayer<F extends TransactionFlow = TransactionFlow> {
     const txn = method === "INVITE"
       ? new InviteClientTransaction<F>(this.host, id, request, dest)
       : new NonInviteClientTransaction<F>(this.host, id, request, dest);
-    this.clients.set(id, txn);
-    this.counters.clientCreated++;
-    this.counters.active[txn.kind][txn.state]!++;
+    this.table.addClient(txn);
     txn.start(now);
     return txn;
   }
@@ -356,9 +347,7 @@ export class TransactionLayer<F extends TransactionFlow = TransactionFlow> {
 
   /** When `handleTimeout` must next be called (absolute ms), or undefined when no timer runs. */
   pollTimeout(): number | undefined {
-    const a = this.heap.peek()?.at;
-    const b = this.absorbing.nextDeadline();
-    return a === undefined ? b : b === undefined ? a : Math.min(a, b);
+    return this.table.nextDeadline();
   }
 
   // ---------------------------------------------------------------- internals
@@ -377,30 +366,8 @@ export class TransactionLayer<F extends TransactionFlow = TransactionFlow> {
     const txn = request.method === "INVITE"
       ? new InviteServerTransaction<F>(this.host, keys.id, request, flow)
       : new NonInviteServerTransaction<F>(this.host, keys.id, request, flow);
-    this.servers.set(keys.id, txn);
-    if (request.method !== "CANCEL" && !this.cancelIndex.has(keys.cancel)) {
-      this.cancelIndex.set(keys.cancel, txn);
-      (txn.indexKeys ??= []).push(keys.cancel);
-    }
-    if (keys.ack2543 !== undefined && request.method === "INVITE") {
-      this.ackIndex.set(keys.ack2543, txn);
-      (txn.indexKeys ??= []).push(keys.ack2543);
-    }
-    if (merge !== undefined && !this.mergeIndex.has(merge)) {
-      this.mergeIndex.set(merge, txn);
-      (txn.indexKeys ??= []).push(merge);
-    }
-    this.counters.serverCreated++;
-    this.counters.active[txn.kind][txn.state]!++;
+    this.table.addServer(txn, request, keys, merge);
     return txn;
-  }
-
-  /** RFC 2543 ACK: same INVITE fields, and the To tag of the response the transaction sent (§17.2.3). */
-  private ack2543(request: SipRequest, keys: ServerKeys): ServerTransaction<F> | undefined {
-    const txn = keys.ack2543 === undefined ? undefined : this.ackIndex.get(keys.ack2543);
-    if (txn === undefined) return undefined;
-    if (txn.kind !== "invite-server") return undefined;
-    return txn.sentToTag === request.toTag ? txn : undefined;
   }
 
   /** §9.2, UAS side. */
@@ -409,32 +376,15 @@ export class TransactionLayer<F extends TransactionFlow = TransactionFlow> {
     // §9.2: "The TU determines the transaction to be cancelled by taking the CANCEL request, and
     // then assuming that the request method is anything but CANCEL or ACK and applying the
     // transaction matching procedures of Section 17.2.3."
-    const target = this.cancelIndex.get(keys.cancel);
+    const target = this.index.cancelTarget(keys);
     if (target === undefined) this.counters.cancelUnmatched++;
     else this.counters.cancelMatched++;
     if (!this.o.autoCancel) {
       this.queueEvent({ type: "request", transaction: cancelTxn, request, flow: cancelTxn.flow, cancels: target });
       return;
     }
-    if (target === undefined) {
-      // §9.2: "If the UAS did not find a matching transaction for the CANCEL according to the
-      // procedure above, it SHOULD respond to the CANCEL with a 481 (Call Leg/Transaction Does Not Exist)."
-      cancelTxn.respond(createResponse(request, 481, "Call/Transaction Does Not Exist", { toTag: this.o.newTag() }), now);
-      return;
-    }
-    // §9.2: "The To tag of the response to the CANCEL and the To tag in the response to the
-    // original request SHOULD be the same."
-    const toTag = target.toTag ?? request.toTag ?? this.o.newTag();
-    target.toTag ??= toTag;
-    // §9.2: "Regardless of the method of the original request, as long as the CANCEL matched an
-    // existing transaction, the UAS answers the CANCEL request itself with a 200 (OK) response."
-    cancelTxn.respond(createResponse(request, 200, "OK", { toTag }), now);
-    if (target.kind === "invite-server" && target.state === "Proceeding") {
-      // §9.2: "If the original request was an INVITE, the UAS SHOULD immediately respond to the
-      // INVITE with a 487 (Request Terminated)." ... "if the UAS has not issued a final response
-      // for the original request"
-      target.respond(createResponse(target.request!, 487, "Request Terminated", { toTag }), now);
-      this.queueEvent({ type: "cancel", transaction: target, request });
+    if (answerCancel(cancelTxn, target, this.o.newTag, now)) {
+      this.queueEvent({ type: "cancel", transaction: target as InviteServerTransaction<F>, request });
     }
   }
 
@@ -450,73 +400,25 @@ export class TransactionLayer<F extends TransactionFlow = TransactionFlow> {
 
   /** 503 with Retry-After, statelessly (RFC 3261 §21.5.4). */
   private answer503(request: SipRequest, flow: F): void {
-    const response = statelessResponse(request, 503, request.toTag ?? this.o.newTag(), [["Retry-After", this.o.retryAfter]]);
-    if (response !== undefined) this.queueTransmit({ message: response, flow, transaction: undefined, retransmission: false });
+    this.sendResponse(overloadResponse(request, this.o.retryAfter, this.o.newTag), flow);
   }
 
-  /**
-   * A request refused before the TU sees it (RFC 3261 §8.2): answered statelessly with the fault's
-   * status, a Warning saying why (§20.43, code 399 "miscellaneous warning"), and no header field
-   * copied that does not parse. ACKs are never answered (§17.1.1.3), only counted.
-   */
+  /** A request refused before the TU sees it (RFC 3261 §8.2), counted by why. ACKs are never answered. */
   private refuse(request: SipRequest, flow: F, fault: RequestFault): void {
     const c = this.counters;
     if (fault.status === 416) c.rejectedScheme++;
     else if (fault.status === 420) c.rejectedExtension++;
     else c.malformed++;
-    if (request.method === "ACK") return;
-    const warning = `399 siphon "${fault.text.replace(/["\\\r\n]/g, " ").slice(0, 200)}"`;
-    const response = statelessResponse(request, fault.status, this.o.newTag(), [...fault.headers, ["Warning", warning]], fault.broken);
+    if (request.method !== "ACK") this.sendResponse(refusal(request, fault, this.o.newTag()), flow);
+  }
+
+  private sendResponse(response: SipResponse | undefined, flow: F): void {
     if (response !== undefined) this.queueTransmit({ message: response, flow, transaction: undefined, retransmission: false });
-  }
-
-  /** Removes a terminated transaction from every map and index. */
-  private forget(txn: AnyTransaction<F>): void {
-    if (txn.absorbCost !== 0) {
-      if (txn.kind === "invite-client" || txn.kind === "non-invite-client") this.absorbingClients--;
-      this.absorbing.remove(txn);
-    }
-    if (txn.kind === "invite-client" || txn.kind === "non-invite-client") {
-      if (this.clients.get(txn.id) === txn) this.clients.delete(txn.id);
-      return;
-    }
-    if (this.servers.get(txn.id) === txn) this.servers.delete(txn.id);
-    this.forgetIndexes(txn);
-  }
-
-  private forgetIndexes(txn: ServerTransaction<F>): void {
-    if (txn.indexKeys === undefined) return;
-    for (const k of txn.indexKeys) {
-      if (this.cancelIndex.get(k) === txn) this.cancelIndex.delete(k);
-      if (this.ackIndex.get(k) === txn) this.ackIndex.delete(k);
-      if (this.mergeIndex.get(k) === txn) this.mergeIndex.delete(k);
-    }
-    txn.indexKeys = undefined;
-  }
-
-  /**
-   * Makes `txn` an absorbing record: charged against the memory budget, expired from its timer's
-   * list. A non-INVITE server record drops its CANCEL and merge index entries (a CANCEL for an
-   * answered non-INVITE request has no effect, §9.2); INVITE records keep theirs, so a late CANCEL
-   * still gets its 200 and an RFC 2543 ACK its match.
-   */
-  private absorb(txn: AnyTransaction<F>, name: TimerName, delay: number, now: number): void {
-    txn.absorbTimer = name;
-    txn.absorbAt = now + delay;
-    txn.absorbCost = RECORD_OVERHEAD + txn.id.length + txn.retainedLength;
-    if (txn.kind === "invite-client" || txn.kind === "non-invite-client") this.absorbingClients++;
-    else if (txn.kind === "non-invite-server") this.forgetIndexes(txn);
-    for (const old of this.absorbing.add(txn, delay)) {
-      // Over the budget: the oldest records expire now, through their machine's own timer branch.
-      if (old.kind === "invite-client" || old.kind === "non-invite-client") this.absorbingClients--;
-      this.counters.absorbingDropped++;
-      old.timerFired(old.absorbTimer!, now);
-    }
   }
 
   private makeHost(): TransactionHost<F> {
     const counters = this.counters;
-    const heap = this.heap;
+    const table = this.table;
     return {
       timers: this.timers,
       send: (txn, message, flow, retransmission, bytes) => {
@@ -528,10 +430,9 @@ export class TransactionLayer<F extends TransactionFlow = TransactionFlow> {
         else if (event.type === "transport-error") counters.transportErrors++;
         this.queueEvent(event);
       },
-      arm: (txn: Transaction<F>, name: TimerName, at: number): TimerEntry<TimerRef> =>
-        heap.insert(at, txn as Transaction<TransactionFlow>, name),
-      disarm: (entry) => heap.remove(entry),
-      absorb: (txn, name, delay, now) => this.absorb(txn as AnyTransaction<F>, name, delay, now),
+      arm: (txn, name, at) => table.arm(txn, name, at),
+      disarm: (entry) => table.disarm(entry),
+      absorb: (txn, name, delay, now) => table.absorb(txn as AnyTransaction<F>, name, delay, now),
       entered: (txn, from, to) => {
         const live = counters.active[txn.kind];
         live[from]!--;
@@ -540,7 +441,7 @@ export class TransactionLayer<F extends TransactionFlow = TransactionFlow> {
           return;
         }
         counters.terminated++;
-        this.forget(txn as AnyTransaction<F>);
+        table.forget(txn as AnyTransaction<F>);
         if (this.o.emitTerminated) this.queueEvent({ type: "terminated", transaction: txn });
       },
       absorbed: () => {

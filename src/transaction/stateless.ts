@@ -1,6 +1,7 @@
 import { createResponse, parseVia } from "../sip/index.ts";
 import type { SipRequest, SipResponse } from "../sip/index.ts";
 import { firstHeaderValue } from "./message-util.ts";
+import type { RequestFault } from "./request-checks.ts";
 
 /**
  * A response sent without a server transaction (RFC 3261 §8.2.7: "It replies to requests normally,
@@ -37,4 +38,23 @@ export function statelessResponse(
     response.addHeader("Via", top, { prepend: true });
   }
   return response;
+}
+
+/**
+ * The answer to a request refused before the TU sees it (RFC 3261 §8.2): the fault's status, the
+ * headers it requires (Unsupported for 420), and a Warning saying why (§20.43, code 399
+ * "miscellaneous warning"); no header field copied that does not parse.
+ */
+export function refusal(request: SipRequest, fault: RequestFault, toTag: string): SipResponse | undefined {
+  const warning = `399 siphon "${fault.text.replace(/["\\\r\n]/g, " ").slice(0, 200)}"`;
+  return statelessResponse(request, fault.status, toTag, [...fault.headers, ["Warning", warning]], fault.broken);
+}
+
+/**
+ * 503 (Service Unavailable) with Retry-After (RFC 3261 §21.5.4: "The server MAY indicate when the
+ * client should retry the request in a Retry-After header field"); an in-dialog request keeps its
+ * To tag.
+ */
+export function overloadResponse(request: SipRequest, retryAfter: string, newTag: () => string): SipResponse | undefined {
+  return statelessResponse(request, 503, request.toTag ?? newTag(), [["Retry-After", retryAfter]]);
 }
