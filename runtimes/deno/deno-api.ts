@@ -14,6 +14,8 @@ export interface DenoConn {
   readonly remoteAddr: DenoNetAddr;
   read(p: Uint8Array): Promise<number | null>;
   write(p: Uint8Array): Promise<number>;
+  /** Half-closes: sends FIN (TCP) or close_notify (TLS); reading goes on. */
+  closeWrite(): Promise<void>;
   close(): void;
   setNoDelay?(noDelay?: boolean): void;
   /** TLS connections only: completes the handshake (otherwise it happens lazily on first I/O). */

@@ -13,9 +13,17 @@ import { deno, type DenoConn } from "./deno-api.ts";
 const READ_MIN = 2048;
 const READ_MAX = 65536;
 
-/** Runs the read loop and serializes writes (Deno's `write` may write less than asked). */
+/**
+ * Runs the read loop and serializes writes (Deno's `write` may write less than asked). `close()`
+ * after something was written is a lingering close: flush, half-close (FIN), and read on, discarding,
+ * until the peer closes or {@link CLOSE_GRACE} passes; closing outright while the peer still sends
+ * would reset the connection and could destroy what was just written (a WebSocket close frame, an
+ * HTTP refusal) before the peer reads it. A connection that never wrote anything closes at once.
+ */
 function wrap(conn: DenoConn, handlers: StreamHandlers): StreamConnection {
   let closed = false;
+  let closing = false;
+  let wrote = false;
   const finish = (error?: unknown) => {
     if (closed) return;
     closed = true;
@@ -34,6 +42,7 @@ function wrap(conn: DenoConn, handlers: StreamHandlers): StreamConnection {
         const n = await conn.read(buf);
         if (n === null) break;
         if (closed) return;
+        if (closing) continue;
         handlers.onData(buf.subarray(0, n));
         // A full read suggests more is coming: read more at once next time.
         if (n === buf.length && buf.length < READ_MAX) buf = new Uint8Array(buf.length * 2);
@@ -41,13 +50,15 @@ function wrap(conn: DenoConn, handlers: StreamHandlers): StreamConnection {
       }
       finish();
     } catch (error) {
-      finish(closed ? undefined : error);
+      finish(closed || closing ? undefined : error);
     }
   })();
   const queue: Uint8Array[] = [];
   let queued = 0;
   let writing = false;
-  let closing = false;
+  const halfClose = () => {
+    conn.closeWrite().catch(() => finish());
+  };
   const pump = async () => {
     writing = true;
     try {
@@ -60,13 +71,14 @@ function wrap(conn: DenoConn, handlers: StreamHandlers): StreamConnection {
       finish(error);
     }
     writing = false;
-    if (closing) finish();
+    if (closing && !closed) halfClose();
   };
   return {
     local: { host: conn.localAddr.hostname, port: conn.localAddr.port },
     remote: { host: conn.remoteAddr.hostname, port: conn.remoteAddr.port },
     write(data) {
       if (closed || closing) return;
+      wrote = true;
       // The caller may reuse its buffer once write() returns.
       queue.push(data.slice());
       queued += data.length;
@@ -77,14 +89,14 @@ function wrap(conn: DenoConn, handlers: StreamHandlers): StreamConnection {
       if (!writing) void pump();
     },
     close() {
-      if (closed) return;
-      // Flush what was written (an HTTP refusal, a close frame), then close.
-      if (!writing && queue.length === 0) {
+      if (closed || closing) return;
+      if (!wrote) {
         finish();
         return;
       }
       closing = true;
       setTimeout(() => finish(), CLOSE_GRACE);
+      if (!writing) halfClose();
     },
   };
 }

@@ -13,6 +13,7 @@ import { FORWARD_SECRET_CIPHERS } from "../tls-policy.ts";
 
 function wrap(socket: Socket, handlers: StreamHandlers): StreamConnection {
   let closed = false;
+  let closing = false;
   const finish = (error?: unknown) => {
     if (closed) return;
     closed = true;
@@ -33,14 +34,22 @@ function wrap(socket: Socket, handlers: StreamHandlers): StreamConnection {
       if (socket.writableLength > MAX_WRITE_BUFFER) socket.destroy(new Error("peer is not reading: send buffer full"));
     },
     close() {
-      if (socket.destroyed) return;
-      // Flush what was written (an HTTP refusal, a close frame), then drop the socket.
+      if (socket.destroyed || closing) return;
+      // Nothing written: close at once. Else a lingering close: flush, half-close (FIN), and read on
+      // (the data is dropped) until the peer closes or the grace passes; closing outright while the
+      // peer still sends would reset the connection and could destroy what was just written (a
+      // WebSocket close frame, an HTTP refusal) before the peer reads it.
+      if (socket.bytesWritten === 0 && socket.writableLength === 0) {
+        socket.destroy();
+        return;
+      }
+      closing = true;
+      socket.removeAllListeners("data");
+      socket.on("data", () => {});
       const grace = setTimeout(() => socket.destroy(), CLOSE_GRACE);
       grace.unref();
-      socket.end(() => {
-        clearTimeout(grace);
-        socket.destroy();
-      });
+      socket.once("close", () => clearTimeout(grace));
+      socket.end();
     },
   };
 }

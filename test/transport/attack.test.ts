@@ -168,12 +168,15 @@ describe("a server under attack, on real sockets", () => {
     conn.write(header);
     const chunk = new Uint8Array(64 * 1024);
     let sent = 0;
-    while (!state.closed && sent < size) {
+    // A peer keeps sending until it reads the server's Close frame (RFC 6455 §5.5.1), then closes.
+    const sawClose = () => state.bytes.some((b) => b.includes(0x88));
+    while (!state.closed && !sawClose() && sent < size) {
       conn.write(chunk);
       sent += chunk.length;
       await new Promise((r) => setTimeout(r, 1));
     }
-    await until(() => state.closed);
+    await until(() => sawClose() || state.closed);
+    conn.close();
     expect(sent).toBeLessThan(size);
     // The close frame: opcode 8, status 1009 (message too big).
     const all = new Uint8Array(state.bytes.reduce((a, b) => a + b.length, 0));
