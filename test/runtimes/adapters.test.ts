@@ -2,6 +2,7 @@ import { afterAll, describe, expect, it } from "vitest";
 import { detectRuntime, loadRuntime } from "../../runtimes/index.ts";
 import type { Runtime, StreamConnection } from "../../runtimes/types.ts";
 import { testPki } from "./certs.ts";
+import { hasIpv6Loopback, until } from "./helpers.ts";
 
 const enc = new TextEncoder();
 const dec = new TextDecoder();
@@ -19,24 +20,7 @@ afterAll(async () => {
 
 const runtime: Promise<Runtime> = loadRuntime();
 
-/** Whether this host has an IPv6 loopback: tests that need one are skipped, visibly, without it. */
-const hasIpv6 = await (async () => {
-  try {
-    const s = await (await runtime).udpBind({ host: "::1", port: 0 }, { onMessage: () => {} });
-    s.close();
-    return true;
-  } catch {
-    return false;
-  }
-})();
-
-/** Waits until `done()` holds, polling; throws after `ms` (a missing event, not a slow one). */
-async function until(done: () => boolean, ms = 10_000): Promise<void> {
-  for (let waited = 0; !done(); waited += 10) {
-    if (waited > ms) throw new Error("condition not reached");
-    await new Promise((r) => setTimeout(r, 10));
-  }
-}
+const hasIpv6 = await hasIpv6Loopback(runtime);
 
 describe("runtime adapter", () => {
   it("detectRuntime names the running runtime and loadRuntime returns its record", async () => {

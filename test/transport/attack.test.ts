@@ -7,6 +7,7 @@ import { createSipEndpoint } from "../../src/driver/index.ts";
 import type { SipEndpoint, SipEndpointOptions } from "../../src/driver/index.ts";
 import { createResponse } from "../../src/sip/index.ts";
 import { testPki } from "../runtimes/certs.ts";
+import { until } from "../runtimes/helpers.ts";
 
 const enc = new TextEncoder();
 const dec = new TextDecoder();
@@ -15,14 +16,6 @@ const open: { close(): unknown }[] = [];
 afterAll(async () => {
   for (const o of open.reverse()) await o.close();
 });
-
-/** Waits until `done()` holds, polling; throws after `ms` (a missing event, not a slow one). */
-async function until(done: () => boolean, ms = 15_000): Promise<void> {
-  for (let waited = 0; !done(); waited += 10) {
-    if (waited > ms) throw new Error("condition not reached");
-    await new Promise((r) => setTimeout(r, 10));
-  }
-}
 
 async function server(transports: ("UDP" | "TCP" | "TLS" | "WS")[], extra: Partial<SipEndpointOptions> = {}) {
   const rt = await runtime;

@@ -7,27 +7,12 @@ import { createRequest, createResponse } from "../../src/sip/index.ts";
 import type { SipRequest, SipResponse } from "../../src/sip/index.ts";
 import type { TransportProtocol } from "../../src/transport/index.ts";
 import { testPki } from "../runtimes/certs.ts";
+import { hasIpv6Loopback, until } from "../runtimes/helpers.ts";
 
 const runtime: Promise<Runtime> = loadRuntime();
 
-/** Whether this host has an IPv6 loopback: tests that need one are skipped, visibly, without it. */
-const hasIpv6 = await (async () => {
-  try {
-    const s = await (await runtime).udpBind({ host: "::1", port: 0 }, { onMessage: () => {} });
-    s.close();
-    return true;
-  } catch {
-    return false;
-  }
-})();
+const hasIpv6 = await hasIpv6Loopback(runtime);
 
-/** Waits until `done()` holds, polling; throws after `ms` (a missing event, not a slow one). */
-async function until(done: () => boolean, ms = 15_000): Promise<void> {
-  for (let waited = 0; !done(); waited += 10) {
-    if (waited > ms) throw new Error("condition not reached");
-    await new Promise((r) => setTimeout(r, 10));
-  }
-}
 const open: SipEndpoint[] = [];
 afterAll(async () => {
   for (const ep of open) await ep.close();
