@@ -135,6 +135,19 @@ async function worker() {
       });
       process.send({ type: "ready" });
     } else if (m.type === "step") {
+      if (process.env.LOAD_DEBUG) {
+        let last = performance.now();
+        let maxLag = 0;
+        const probe = setInterval(() => {
+          const now = performance.now();
+          maxLag = Math.max(maxLag, now - last - 10);
+          last = now;
+        }, 10);
+        setTimeout(() => {
+          clearInterval(probe);
+          console.error(`  debug: generator max event-loop lag ${maxLag.toFixed(1)} ms`);
+        }, m.seconds * 1000);
+      }
       // Paced by elapsed time: as many requests as the rate owes, checked every millisecond.
       const start = rt.now();
       const end = start + m.seconds * 1000;
@@ -157,7 +170,8 @@ async function worker() {
       for (const [, o] of outstanding) if (o[0] === m.id) unanswered++;
       const hist = [];
       for (let i = 0; i < s.hist.length; i++) if (s.hist[i]) hist.push([i, s.hist[i]]);
-      process.send({ type: "result", id: m.id, sent: s.sent, status: s.status, timeouts: s.timeouts, failed: s.failed, unanswered, hist });
+      const retransmissions = ep.transactions?.counters.retransmissionsSent ?? 0;
+      process.send({ type: "result", id: m.id, sent: s.sent, status: s.status, timeouts: s.timeouts, failed: s.failed, unanswered, hist, retransmissions });
       steps.delete(m.id);
     } else if (m.type === "stop") {
       await ep?.close();
@@ -193,6 +207,17 @@ function usage(pid) {
     return { cpu: ticks / 100, rss: rss ? Number(rss[1]) / 1024 : NaN };
   } catch {
     return { cpu: NaN, rss: NaN };
+  }
+}
+
+/** CPU seconds the whole machine spent busy (all cores), from /proc/stat. */
+function machineBusy() {
+  try {
+    const f = readFileSync("/proc/stat", "utf8").split("\n")[0].trim().split(/\s+/).slice(1).map(Number);
+    const idle = f[3] + (f[4] ?? 0);
+    return (f.reduce((a, b) => a + b, 0) - idle) / 100;
+  } catch {
+    return NaN;
   }
 }
 
@@ -290,7 +315,7 @@ let stepIds = 0;
 async function step(workers, server, rate, seconds, grace) {
   const id = ++stepIds;
   const pids = workers.map((w) => w.pid);
-  const before = { server: server ? usage(server.pid) : undefined, gen: pids.map(usage), t: performance.now() };
+  const before = { server: server ? usage(server.pid) : undefined, gen: pids.map(usage), t: performance.now(), busy: machineBusy() };
   let peakRss = 0;
   const sampler = setInterval(() => server && (peakRss = Math.max(peakRss, usage(server.pid).rss)), 500);
   const results = await Promise.all(
@@ -310,7 +335,7 @@ async function step(workers, server, rate, seconds, grace) {
   );
   clearInterval(sampler);
   const wall = (performance.now() - before.t) / 1000;
-  const after = { server: server ? usage(server.pid) : undefined, gen: pids.map(usage) };
+  const after = { server: server ? usage(server.pid) : undefined, gen: pids.map(usage), busy: machineBusy() };
   const hist = new Uint32Array(FINE + COARSE);
   const status = {};
   let sent = 0;
@@ -326,6 +351,10 @@ async function step(workers, server, rate, seconds, grace) {
     for (const [i, c] of r.hist) hist[i] += c;
   }
   const answered = Object.values(status).reduce((a, b) => a + b, 0);
+  if (process.env.LOAD_DEBUG) {
+    const q = (p) => fmt(percentile(hist, answered, p), 2);
+    console.error(`  debug: p90 ${q(90)} p95 ${q(95)} p98 ${q(98)} p99 ${q(99)} p99.9 ${q(99.9)} max ${q(100)}; client retransmissions so far ${results.map((r) => r.retransmissions).join("+")}`);
+  }
   const ok = status["200"] ?? 0;
   const bad = sent - ok;
   const cpu = (b, a) => (100 * (a.cpu - b.cpu)) / wall;
@@ -346,6 +375,7 @@ async function step(workers, server, rate, seconds, grace) {
     serverRss: server ? Math.max(peakRss, after.server.rss) : NaN,
     serverRssEnd: server ? after.server.rss : NaN,
     genCpu: pids.reduce((sum, _, i) => sum + cpu(before.gen[i], after.gen[i]), 0),
+    machineCpu: (100 * (after.busy - before.busy)) / wall,
   };
 }
 
@@ -363,12 +393,15 @@ function row(label, r) {
     .join(", ");
   console.log(
     `| ${label} | ${int(r.rate)} | ${int(r.ok / r.seconds)} | ${lost || "0"} | ${fmt(r.p50, 2)} | ${fmt(r.p99, 2)} | ${fmt(r.p999, 2)} | ` +
-      `${fmt(r.serverCpu, 0)} / ${fmt(r.genCpu, 0)} | ${fmt(r.serverRss, 0)} | ${passes(r) ? "pass" : "FAIL"} |`,
+      `${fmt(r.serverCpu, 0)} / ${fmt(r.genCpu, 0)} / ${fmt(r.machineCpu - (Number.isFinite(r.serverCpu) ? r.serverCpu : 0) - r.genCpu, 0)} | ` +
+      `${fmt(r.serverRss, 0)} | ${passes(r) ? "pass" : "FAIL"} |`,
   );
 }
 
 function header() {
-  console.log("| server, transport | offered/s | 200/s | not 200 | p50 ms | p99 ms | p99.9 ms | CPU % server / generators | server RSS MB | step |");
+  console.log(
+    "| server, transport | offered/s | 200/s | not 200 | p50 ms | p99 ms | p99.9 ms | CPU % server / generators / other processes (of 200) | server RSS MB | step |",
+  );
   console.log("|---|---:|---:|---|---:|---:|---:|---:|---:|---|");
 }
 
