@@ -393,7 +393,7 @@ function row(label, r) {
     .join(", ");
   console.log(
     `| ${label} | ${int(r.rate)} | ${int(r.ok / r.seconds)} | ${lost || "0"} | ${fmt(r.p50, 2)} | ${fmt(r.p99, 2)} | ${fmt(r.p999, 2)} | ` +
-      `${fmt(r.serverCpu, 0)} / ${fmt(r.genCpu, 0)} / ${fmt(r.machineCpu - (Number.isFinite(r.serverCpu) ? r.serverCpu : 0) - r.genCpu, 0)} | ` +
+      `${fmt(r.serverCpu, 0)} / ${fmt(r.genCpu, 0)} / ${fmt(Math.max(0, r.machineCpu - (Number.isFinite(r.serverCpu) ? r.serverCpu : 0) - r.genCpu), 0)} | ` +
       `${fmt(r.serverRss, 0)} | ${passes(r) ? "pass" : "FAIL"} |`,
   );
 }

@@ -21,18 +21,26 @@
  * ```
  */
 
-/** Frame opcodes (RFC 6455 §5.2). */
+/** Opcode (RFC 6455 §5.2): a continuation frame of a fragmented message. */
 export const OP_CONTINUATION = 0x0;
+/** Opcode: a text frame (UTF-8). */
 export const OP_TEXT = 0x1;
+/** Opcode: a binary frame. */
 export const OP_BINARY = 0x2;
+/** Opcode: connection close (§5.5.1). */
 export const OP_CLOSE = 0x8;
+/** Opcode: ping (§5.5.2). */
 export const OP_PING = 0x9;
+/** Opcode: pong (§5.5.3). */
 export const OP_PONG = 0xa;
 
-/** Close codes (RFC 6455 §7.4.1). */
+/** Close code (RFC 6455 §7.4.1): normal closure. */
 export const CLOSE_NORMAL = 1000;
+/** Close code: protocol error. */
 export const CLOSE_PROTOCOL_ERROR = 1002;
+/** Close code: data inconsistent with the message type (a text message that is not UTF-8). */
 export const CLOSE_INVALID_DATA = 1007;
+/** Close code: a message too big to process. */
 export const CLOSE_TOO_BIG = 1009;
 
 /** What the framer yields. */
