@@ -317,7 +317,15 @@ async function step(workers, server, rate, seconds, grace) {
   const pids = workers.map((w) => w.pid);
   const before = { server: server ? usage(server.pid) : undefined, gen: pids.map(usage), t: performance.now(), busy: machineBusy() };
   let peakRss = 0;
-  const sampler = setInterval(() => server && (peakRss = Math.max(peakRss, usage(server.pid).rss)), 500);
+  const rssTrace = [];
+  const t0 = performance.now();
+  const sampler = setInterval(() => {
+    if (!server) return;
+    const rss = usage(server.pid).rss;
+    peakRss = Math.max(peakRss, rss);
+    // Every 10 s, for the record of a long step: is the memory steady once Timer J's 32 s have passed?
+    if (performance.now() - t0 >= (rssTrace.length + 1) * 10_000) rssTrace.push(Math.round(rss));
+  }, 500);
   const results = await Promise.all(
     workers.map(
       (w) =>
@@ -376,6 +384,7 @@ async function step(workers, server, rate, seconds, grace) {
     serverRssEnd: server ? after.server.rss : NaN,
     genCpu: pids.reduce((sum, _, i) => sum + cpu(before.gen[i], after.gen[i]), 0),
     machineCpu: (100 * (after.busy - before.busy)) / wall,
+    rssTrace,
   };
 }
 
@@ -396,6 +405,7 @@ function row(label, r) {
       `${fmt(r.serverCpu, 0)} / ${fmt(r.genCpu, 0)} / ${fmt(Math.max(0, r.machineCpu - (Number.isFinite(r.serverCpu) ? r.serverCpu : 0) - r.genCpu), 0)} | ` +
       `${fmt(r.serverRss, 0)} | ${passes(r) ? "pass" : "FAIL"} |`,
   );
+  if (r.rssTrace.length >= 3) console.log(`|   server RSS MB every 10 s: ${r.rssTrace.join(" → ")} | | | | | | | | | |`);
 }
 
 function header() {

@@ -70,7 +70,10 @@ export class NonInviteServerTransaction<F extends TransactionFlow = TransactionF
   }
   private current: NonInviteServerState = "Trying";
   private lastProvisional: SipResponse | undefined;
-  /** The To tag of the responses sent so far. */
+  /**
+   * The To tag of the responses sent so far (what a CANCEL's 200 reuses, RFC 3261 §9.2). Let go of
+   * in Completed, where a CANCEL no longer finds the transaction.
+   */
   toTag: string | undefined;
   /** @internal Secondary index keys (CANCEL, merged-request detection). */
   indexKeys: string[] | undefined;
@@ -192,6 +195,7 @@ export class NonInviteServerTransaction<F extends TransactionFlow = TransactionF
         // its bytes and the match key, let go of the request and the provisional response.
         this.releaseRequest();
         this.lastProvisional = undefined;
+        this.toTag = undefined;
         this.host.entered(this, from, to, now);
         if (this.reliable) this.transition("Terminated", now);
         else this.absorb("J", sixtyFourT1(this.host.timers), now);
