@@ -220,7 +220,12 @@ export class StreamConnections {
     } else conn.partialSince = undefined;
   }
 
-  /** TCP and TLS: SIP messages framed by Content-Length (RFC 3261 §18.3), keep-alives between. */
+  /**
+   * TCP and TLS: SIP messages framed by Content-Length (RFC 3261 §18.3), keep-alives between. The
+   * framer (src/sip) finds a header section's end by CRLFCRLF only, so a message whose lines end in
+   * a bare LF, which the tokenizer accepts on UDP, never completes on a stream: its connection closes
+   * at the first-message (or slowloris) deadline, unanswered.
+   */
   private sipStreamData(conn: Connection, chunk: Uint8Array, now: number): void {
     const framer = conn.framer!;
     framer.push(chunk);
