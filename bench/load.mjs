@@ -12,7 +12,9 @@
 // 2000:2000:30000)  --step S (seconds per ramp step, default 5)  --hold R (after the ramp, R/s for
 // --duration S on the Node server, default 10000 for 60 s; 0 skips)  --address host:port  --stateless
 // (no client transactions: no retransmissions, answers matched by branch)  --grace MS (how long after a
-// step an answer still counts, default 2000).
+// step an answer still counts, default 2000)  --nice N (scheduling priority of the server and the
+// generators, e.g. -5 on a machine shared with other work: the figures then describe the server with
+// the CPU it asks for; say so with them).
 //
 // Each request is a new client transaction of the worker's createSipEndpoint (transactions on: Timer E
 // retransmits over UDP, Timer F times out after 32 s) unless --stateless. Latency is from the send to
@@ -21,8 +23,9 @@
 // Server RSS and CPU, and the generators' CPU, come from /proc (Linux): the machine has 2 cores, so the
 // CPU split is printed with every row. Processes are started and stopped here, by PID.
 import { fork, spawn } from "node:child_process";
-import { readFileSync } from "node:fs";
+import { readdirSync, readFileSync } from "node:fs";
 import { createServer } from "node:net";
+import { setPriority } from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 
@@ -95,7 +98,7 @@ async function worker() {
     const n = ++seq;
     const req = createRequest({
       method: "OPTIONS",
-      uri: `sip:load@${target.host}:${target.port}`,
+      uri: `sip:${target.user ? `${target.user}@` : ""}${target.host}:${target.port}`,
       from: `<sip:gen@127.0.0.1>;tag=g${process.pid}-${n}`,
       to: `<sip:load@${target.host}>`,
       callId: `${process.pid}-${n}@load.invalid`,
@@ -114,7 +117,7 @@ async function worker() {
   process.on("message", async (m) => {
     if (m.type === "setup") {
       stateless = m.stateless;
-      target = { transport: m.transport.toUpperCase(), host: m.host, port: m.port };
+      target = { transport: m.transport.toUpperCase(), host: m.host, port: m.port, user: m.user };
       ep = await createSipEndpoint({
         runtime: rt,
         listen: [
@@ -197,17 +200,39 @@ async function sipServer(port) {
 
 // ------------------------------------------------------------------ parent
 
-/** CPU seconds (user + system) and RSS (MB) of a process, from /proc. */
-function usage(pid) {
+/** CPU seconds (user + system) and RSS (MB) of one process, from /proc, and its parent's pid. */
+function usageOf(pid) {
   try {
     const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
     const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
     const ticks = Number(fields[11]) + Number(fields[12]);
     const rss = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, "utf8"));
-    return { cpu: ticks / 100, rss: rss ? Number(rss[1]) / 1024 : NaN };
+    return { cpu: ticks / 100, rss: rss ? Number(rss[1]) / 1024 : 0, ppid: Number(fields[1]) };
   } catch {
-    return { cpu: NaN, rss: NaN };
+    return undefined;
   }
+}
+
+/** CPU seconds and RSS (MB) of a process and all its descendants (Kamailio forks its workers). */
+function usage(pid) {
+  const all = new Map();
+  for (const name of readdirSync("/proc")) {
+    if (!/^\d+$/.test(name)) continue;
+    const u = usageOf(Number(name));
+    if (u) all.set(Number(name), u);
+  }
+  const tree = new Set([pid]);
+  for (let grew = true; grew; ) {
+    grew = false;
+    for (const [p, u] of all) if (!tree.has(p) && tree.has(u.ppid)) (tree.add(p), (grew = true));
+  }
+  let cpu = 0;
+  let rss = 0;
+  for (const p of tree) {
+    const u = all.get(p);
+    if (u) (cpu += u.cpu), (rss += u.rss);
+  }
+  return all.has(pid) ? { cpu, rss } : { cpu: NaN, rss: NaN };
 }
 
 /** CPU seconds the whole machine spent busy (all cores), from /proc/stat. */
@@ -218,6 +243,25 @@ function machineBusy() {
     return (f.reduce((a, b) => a + b, 0) - idle) / 100;
   } catch {
     return NaN;
+  }
+}
+
+/** Applies --nice to a process and its descendants (threads share the process priority on Linux only per thread: set each). */
+function prioritize(pid) {
+  const nice = flag("nice");
+  if (nice === undefined) return;
+  const ids = [pid];
+  try {
+    for (const t of readdirSync(`/proc/${pid}/task`)) ids.push(Number(t));
+  } catch {
+    // not on Linux: the process alone
+  }
+  for (const id of ids) {
+    try {
+      setPriority(id, Number(nice));
+    } catch {
+      // gone, or not allowed
+    }
   }
 }
 
@@ -256,6 +300,7 @@ async function startServer(kind) {
   }
   // TCP listens right after UDP; give it a moment.
   await new Promise((r) => setTimeout(r, 300));
+  prioritize(child.pid);
   return { kind, port, pid: child.pid, stop: () => stopChild(child) };
 }
 
@@ -274,6 +319,7 @@ async function startKamailio() {
   const r = spawn("bash", [script, "start"], { env, stdio: "inherit" });
   await new Promise((done) => r.on("exit", done));
   const pid = Number(readFileSync("/tmp/peers-load/kamailio.pid", "utf8").trim());
+  prioritize(pid);
   return {
     kind: "kamailio",
     port,
@@ -286,6 +332,7 @@ async function startWorkers(n, setup) {
   const workers = [];
   for (let i = 0; i < n; i++) {
     const w = fork(fileURLToPath(import.meta.url), ["--worker"], { stdio: ["ignore", "inherit", "inherit", "ipc"] });
+    prioritize(w.pid);
     await new Promise((r) => w.once("message", r));
     w.send({ type: "setup", ...setup });
     await new Promise((r) => w.once("message", r));
@@ -451,7 +498,8 @@ async function main() {
   const stateless = has("stateless");
   console.log(
     `load: OPTIONS from ${nWorkers} siphon generator process(es) (Node ${process.versions.node}, ${stateless ? "stateless" : "client transactions"}), ` +
-      `2-core machine shared by server and generators; ${fixed ? `${fixed}/s for ${duration} s` : `ramp ${from}:${by}:${max}, ${stepSeconds} s steps`}`,
+      `2-core machine shared by server and generators${flag("nice") !== undefined ? ` (both at nice ${flag("nice")})` : ""}; ` +
+      `${fixed ? `${fixed}/s for ${duration} s` : `ramp ${from}:${by}:${max}, ${stepSeconds} s steps`}`,
   );
   header();
   const knees = [];
@@ -460,7 +508,8 @@ async function main() {
     const [host, port] = address ? [address.slice(0, address.lastIndexOf(":")), Number(address.slice(address.lastIndexOf(":") + 1))] : ["127.0.0.1", server.port];
     try {
       for (const transport of transports) {
-        const workers = await startWorkers(nWorkers, { transport, host, port, stateless });
+        // Kamailio's recipe answers OPTIONS itself only for a Request-URI without a user part.
+        const workers = await startWorkers(nWorkers, { transport, host, port, stateless, user: kind === "kamailio" ? "" : "load" });
         const label = `${kind}, ${transport.toUpperCase()}`;
         try {
           if (fixed) {
