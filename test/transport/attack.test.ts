@@ -221,3 +221,30 @@ describe("a server under attack, on real sockets", () => {
     expect(ep.transport.counters.connectionsRefusedAddress).toBe(1);
   });
 });
+
+describe("the core's WebSocket against independent implementations", () => {
+  /** The runtime's own WebSocket client (Deno, Bun), or the `ws` package's on Node 20. */
+  async function clientClass(): Promise<typeof WebSocket> {
+    const g = globalThis as { WebSocket?: typeof WebSocket };
+    if (g.WebSocket !== undefined) return g.WebSocket;
+    return (await import("ws")).WebSocket as unknown as typeof WebSocket;
+  }
+
+  it("RFC 7118 §5, RFC 6455: a third-party client gets its OPTIONS answered, and a message over 64 KiB closed with 1009", async () => {
+    const { port } = await server(["WS"]);
+    const WS = await clientClass();
+    const ws = new WS(`ws://127.0.0.1:${port("WS")}/`, "sip");
+    const got: string[] = [];
+    let closeCode = 0;
+    ws.onmessage = (e: MessageEvent) => got.push(String(e.data));
+    const closed = new Promise<void>((r) => (ws.onclose = (e: CloseEvent) => ((closeCode = e.code), r())));
+    await new Promise<void>((r, j) => ((ws.onopen = () => r()), (ws.onerror = () => j(new Error("handshake failed")))));
+    expect(ws.protocol).toBe("sip");
+    ws.send(options({ via: "Via: SIP/2.0/WS df7jal23ls0d.invalid;branch=z9hG4bK-ws3p" }));
+    await until(() => got.length > 0);
+    expect(status(got[0]!)).toBe(200);
+    ws.send("x".repeat(70_000));
+    await closed;
+    expect(closeCode).toBe(1009);
+  });
+});
