@@ -138,8 +138,8 @@ async function siphonUdp() {
     runtime: rt,
     listen,
     transactions: big,
-    onTransactionEvent(e) {
-      if (e.type === "request") e.transaction.respond(createResponse(e.request, 200, "OK", { toTag: "b" }), b.now());
+    transactionUser: {
+      receiveRequest: (request, transaction) => b.respond(transaction, createResponse(request, 200, "OK", { toTag: "b" })),
     },
   });
   let done = 0;
@@ -152,12 +152,13 @@ async function siphonUdp() {
     runtime: rt,
     listen,
     transactions: big,
-    onTransactionEvent(e) {
-      if (e.type === "response" && e.response.status >= 200) {
+    transactionUser: {
+      receiveResponse(response) {
+        if (response.status < 200) return;
         done++;
         if (!stop) startOne();
         else if (a.transactions.counters.active["non-invite-client"].Trying === 0) finish();
-      }
+      },
     },
   });
   // The driver fills in the top Via's sent-by (RFC 3261 §18.1.1); the branch is ours.

@@ -77,8 +77,10 @@ export async function createSessionEndpoint(options: SessionEndpointOptions): Pr
       core?.handleTransactionEvent(event, rt.now());
       drain();
     },
-    onTransportEvent(event) {
-      if (event.type === "error") options.onTransportError?.(`${event.error.code} ${event.error.message}`);
+    transportUser: {
+      transportFailed(error) {
+        options.onTransportError?.(`${error.code} ${error.message}`);
+      },
     },
   });
   const points = endpoint.listeningPoints;

@@ -85,6 +85,8 @@ export class SessionCore<F extends TransactionFlow = TransactionFlow> {
       this.transactions = new TransactionLayer<F>({ detectMergedRequests: true, ...options.transactions });
       this.owned = true;
     }
+    // §8.2.2.3: the transaction layer's Require check must know the extensions this core implements.
+    this.transactions.supportOptionTags(this.opts.optionTags);
     this.host = this.makeHost();
     const core = this;
     this.router = new RequestRouter<F>({
