@@ -6,7 +6,7 @@ import { answerDirection } from "./direction.ts";
 import type { SdpDirection } from "./direction.ts";
 import { negotiationFailure } from "./errors.ts";
 import type { SdpNegotiationCode, SdpNegotiationFailure } from "./errors.ts";
-import { formatEventList, parseEventList } from "./fmtp.ts";
+import { formatEventList, readEventList } from "./fmtp.ts";
 import { effectiveDirection, isHold } from "./hold.ts";
 import { MediaDescription } from "./media-description.ts";
 import type { NegotiatedCodec, NegotiatedCrypto, NegotiatedStream, NegotiatedTelephoneEvent } from "./negotiated.ts";
@@ -73,8 +73,8 @@ function answerStream(
   if (teCap) {
     const f = pickTelephoneEvent(offered, picked[0]?.f.rtpMap.clockRate);
     // RFC 4733 §7.1.1: no fmtp means events 0-15.
-    const theirs = f && parseEventList(f.fmtp ?? "0-15");
-    const ours = parseEventList(teCap.events)!;
+    const theirs = f && readEventList(f.fmtp ?? "0-15");
+    const ours = readEventList(teCap.events)!;
     const events = theirs?.filter((e) => ours.includes(e));
     if (f && events && events.length > 0) te = { f, events };
   }

@@ -7,8 +7,40 @@
  * SIPHON_FUZZ_ITERATIONS=<n> changes its length (default 20 000).
  */
 import { describe, expect, it } from "vitest";
-import { applyAnswer, createAnswer, formatSdp, parseSdp, SdpParseError, tryParseSdp } from "../../src/sdp/index.ts";
-import type { SdpErrorCode, SessionDescription } from "../../src/sdp/index.ts";
+import {
+  applyAnswer,
+  createAnswer,
+  formatSdp,
+  parseCandidate,
+  parseCrypto,
+  parseExtmap,
+  parseFingerprint,
+  parseFmtp,
+  parseGroup,
+  parseRtcp,
+  parseRtcpFeedback,
+  parseRtpMap,
+  parseSdp,
+  parseSetup,
+  parseSsrc,
+  parseSsrcGroup,
+  SdpParseError,
+  tryParseCandidate,
+  tryParseCrypto,
+  tryParseExtmap,
+  tryParseFingerprint,
+  tryParseFmtp,
+  tryParseGroup,
+  tryParseRtcp,
+  tryParseRtcpFeedback,
+  tryParseRtpMap,
+  tryParseSdp,
+  tryParseSetup,
+  tryParseSsrc,
+  tryParseSsrcGroup,
+} from "../../src/sdp/index.ts";
+import type { SdpErrorCode, SdpSection, SessionDescription } from "../../src/sdp/index.ts";
+import type { ParseResult } from "../../src/errors.ts";
 import { allFixtures } from "./fixtures.ts";
 
 const env = (globalThis as { process?: { env?: Record<string, string | undefined> } }).process?.env ?? {};
@@ -47,6 +79,46 @@ const CODES = new Set<SdpErrorCode>([
   "BAD_VERSION", "BAD_ORIGIN", "BAD_CONNECTION", "BAD_BANDWIDTH", "BAD_TIMING", "BAD_REPEAT", "BAD_MEDIA", "BAD_ATTRIBUTE",
   "MISSING_LINE", "DUPLICATE_LINE", "MISPLACED_LINE",
 ]);
+
+/** The public value parsers by attribute name: each pair must agree on every value a fuzzed description carries. */
+const VALUE_PARSERS: Record<string, [(v: string) => unknown, (v: string) => ParseResult<unknown, SdpErrorCode>]> = {
+  rtpmap: [parseRtpMap, tryParseRtpMap],
+  fmtp: [parseFmtp, tryParseFmtp],
+  rtcp: [parseRtcp, tryParseRtcp],
+  "rtcp-fb": [parseRtcpFeedback, tryParseRtcpFeedback],
+  crypto: [parseCrypto, tryParseCrypto],
+  fingerprint: [parseFingerprint, tryParseFingerprint],
+  setup: [parseSetup, tryParseSetup],
+  candidate: [parseCandidate, tryParseCandidate],
+  ssrc: [parseSsrc, tryParseSsrc],
+  "ssrc-group": [parseSsrcGroup, tryParseSsrcGroup],
+  group: [parseGroup, tryParseGroup],
+  extmap: [parseExtmap, tryParseExtmap],
+};
+
+/** Every attribute value of a section through its public pair: the same value, or BAD_ATTRIBUTE_VALUE and an SdpParseError. */
+function parseValues(section: SdpSection): void {
+  for (const a of section.attributes) {
+    const pair = VALUE_PARSERS[a.name];
+    if (!pair) continue;
+    const value = a.value ?? "";
+    const r = pair[1](value);
+    let caught: unknown;
+    let parsed: unknown;
+    try {
+      parsed = pair[0](value);
+    } catch (e) {
+      caught = e;
+    }
+    if (r.ok) {
+      expect(caught).toBeUndefined();
+      expect(parsed).toEqual(r.value);
+    } else {
+      expect([r.code, r.offset]).toEqual(["BAD_ATTRIBUTE_VALUE", 0]);
+      expect(caught).toBeInstanceOf(SdpParseError);
+    }
+  }
+}
 
 function mutate(s: string, rnd: () => number): string {
   const pick = <T>(a: readonly T[]): T => a[Math.floor(rnd() * a.length)]!;
@@ -104,6 +176,8 @@ const CAPS = {
 
 /** Everything a user may call on a parsed description; none of it may throw. */
 function exercise(sd: SessionDescription): void {
+  parseValues(sd);
+  for (const m of sd.media) parseValues(m);
   sd.groups();
   sd.fingerprints();
   void [sd.setup, sd.iceUfrag, sd.iceOptions, sd.direction];
