@@ -67,12 +67,12 @@ export type { SdpAppliedAnswer } from "./apply-answer.ts";
 export type { NegotiatedCodec, NegotiatedCrypto, NegotiatedStream, NegotiatedTelephoneEvent } from "./negotiated.ts";
 export { createHoldOffer, createResumeOffer, effectiveDirection, isHold } from "./hold.ts";
 export { incrementDecimal } from "./origin.ts";
+// RFC 4568 §6.1 writes key||salt in base64: the codec goes with the keys.
+export { decodeBase64, encodeBase64 } from "../base64.ts";
 export {
   createSdesKey,
-  decodeBase64,
   DEFAULT_ANSWER_SUITES,
   DEFAULT_OFFER_SUITES,
-  encodeBase64,
   isSdesSuite,
   SDES_SUITES,
   sdesCrypto,
