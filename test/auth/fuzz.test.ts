@@ -4,7 +4,7 @@
  * from the client answering a 401 and from the server verifying a request — never an exception.
  * Whatever parses formats back to text that parses to the same value.
  *
- * Seeded (mulberry32, from the transaction tests' harness): SIPHON_FUZZ_SEED=<n> replays a run, SIPHON_FUZZ_ITERATIONS=<n> changes its length.
+ * Seeded (test/prng.ts): SIPHON_FUZZ_SEED=<n> replays a run, SIPHON_FUZZ_ITERATIONS=<n> changes its length.
  */
 import { describe, expect, it } from "vitest";
 import {
@@ -18,12 +18,10 @@ import {
 } from "../../src/auth/index.ts";
 import type { AuthErrorCode } from "../../src/auth/index.ts";
 import { RFC2617_35, RFC7616_391, RFC7616_392 } from "../vectors/auth/vectors.ts";
-import { rng as prng } from "../transaction/harness.ts";
+import { fuzzRun, prng } from "../prng.ts";
 import { challengeTo, req, withHeaders } from "./harness.ts";
 
-const env = (globalThis as { process?: { env?: Record<string, string | undefined> } }).process?.env ?? {};
-const SEED = Number(env.SIPHON_FUZZ_SEED ?? 0x7616) >>> 0;
-const ITERATIONS = Number(env.SIPHON_FUZZ_ITERATIONS ?? 20_000);
+const { seed: SEED, iterations: ITERATIONS } = fuzzRun(0x7616, 20_000);
 
 const CODES = new Set<AuthErrorCode>(["EMPTY", "BAD_SYNTAX", "BAD_QUOTED_STRING", "DUPLICATE_PARAM", "MISSING_PARAM", "BAD_PARAM_VALUE", "NOT_DIGEST"]);
 const PIECES = ['"', "\\", ",", "=", " ", "\t", "\r\n", "\0", "Digest ", "realm=", 'nonce="', "qop=auth", "nc=", "00000001", "algorithm=", "SHA-512-256-sess", "userhash=true", "username*=UTF-8''%C3%A4", "é", "\u{1f600}", "\uD800", "%", "'", "stale=TRUE"];

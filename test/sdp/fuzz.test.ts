@@ -41,22 +41,10 @@ import {
 } from "../../src/sdp/index.ts";
 import type { SdpErrorCode, SdpSection, SessionDescription } from "../../src/sdp/index.ts";
 import type { ParseResult } from "../../src/errors.ts";
+import { fuzzRun, prng } from "../prng.ts";
 import { allFixtures } from "./fixtures.ts";
 
-const env = (globalThis as { process?: { env?: Record<string, string | undefined> } }).process?.env ?? {};
-const SEED = Number(env.SIPHON_FUZZ_SEED ?? 0x5d9a4317) >>> 0;
-const ITERATIONS = Number(env.SIPHON_FUZZ_ITERATIONS ?? 20_000);
-
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+const { seed: SEED, iterations: ITERATIONS } = fuzzRun(0x5d9a4317, 20_000);
 
 const RICH = [
   "v=0", "o=- 4611731400430051336 2 IN IP4 127.0.0.1", "s=-", "c=IN IP4 203.0.113.1", "t=0 0", "a=group:BUNDLE 0 1",
