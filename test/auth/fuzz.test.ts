@@ -17,6 +17,7 @@ import {
   tryParseDigestCredentials,
 } from "../../src/auth/index.ts";
 import type { AuthErrorCode } from "../../src/auth/index.ts";
+import { tryParseAuth } from "../../src/sip/index.ts";
 import { RFC2617_35, RFC7616_391, RFC7616_392 } from "../vectors/auth/vectors.ts";
 import { fuzzRun, prng } from "../prng.ts";
 import { challengeTo, req, withHeaders } from "./harness.ts";
@@ -88,6 +89,32 @@ describe(`fuzz (seed ${SEED}, ${ITERATIONS} iterations)`, () => {
       if (!again.ok) throw new Error(`format of ${JSON.stringify(input)} does not parse`);
       expect(again.value).toEqual(c);
     });
+  });
+
+  it("one reader: the SIP layer's auth values and the Digest parser accept and refuse the same text, at the same offset", () => {
+    const rnd = prng(SEED + 3);
+    const SYNTAX = new Set<AuthErrorCode>(["EMPTY", "BAD_SYNTAX", "BAD_QUOTED_STRING"]);
+    let refused = 0;
+    for (let i = 0; i < ITERATIONS; i++) {
+      const input = mutate(CHALLENGE_SEEDS[i % CHALLENGE_SEEDS.length]!, rnd);
+      const values = tryParseAuth(input);
+      const digest = tryParseDigestChallenges(input);
+      if (!digest.ok && SYNTAX.has(digest.code)) {
+        refused++;
+        expect(values, input).toEqual({ ok: false, code: "BAD_HEADER_VALUE", offset: digest.offset });
+        continue;
+      }
+      if (!values.ok) throw new Error(`the SIP layer refuses what the Digest parser read: ${JSON.stringify(input)}`);
+      const digestValues = values.value.filter((v) => v.scheme.toLowerCase() === "digest");
+      if (digest.ok) expect(digest.value.map((c) => [c.realm, c.nonce])).toEqual(digestValues.map((v) => [v.params.realm, v.params.nonce]));
+      else expect(digest.code === "NOT_DIGEST").toBe(digestValues.length === 0);
+      // The message accessor reads the same field without throwing.
+      if (!/[\r\n]/.test(input)) {
+        const m = challengeTo(req({ cseq: 2 }), [["WWW-Authenticate", input]], 401);
+        expect(m.wwwAuthenticate.length).toBe(values.value.length);
+      }
+    }
+    expect(refused).toBeGreaterThan(ITERATIONS / 20);
   });
 
   it("the server verifying and the client answering mutated headers return results, never throw", () => {

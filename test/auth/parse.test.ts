@@ -24,6 +24,11 @@ describe("challenges (RFC 7616 §3.3, RFC 7235 §4.1)", () => {
     expect(cs.map((c) => [c.realm, c.nonce, c.algorithm, c.qop])).toEqual([["a", "1", "SHA-256", []], ["b", "2", undefined, ["auth"]]]);
   });
 
+  it("RFC 3261 §25.1 LWS: a challenge folded over lines (the SIP layer's reader, shared)", () => {
+    const [c] = parseDigestChallenges('Digest realm="a",\r\n nonce="n",\r\n\tqop="auth,\r\n auth-int"');
+    expect(c).toMatchObject({ realm: "a", nonce: "n", qop: ["auth", "auth-int"] });
+  });
+
   it("RFC 7235 §2.1: names are case-insensitive, quoted values resolve quoted-pairs, whitespace around = and ,", () => {
     const [c] = parseDigestChallenges('DIGEST  REALM = "a\\"b\\\\c" ,NONCE="n",  Stale=TRUE , QOP="AUTH-INT , auth" ,UserHash=true, ,');
     expect(c).toMatchObject({ realm: 'a"b\\c', nonce: "n", stale: true, qop: ["auth-int", "auth"], userhash: true });
