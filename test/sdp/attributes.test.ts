@@ -47,6 +47,7 @@ import type { SdpErrorCode } from "../../src/sdp/index.ts";
 import type { ParseResult } from "../../src/errors.ts";
 import { thrown } from "../thrown.ts";
 import { fixture } from "./fixtures.ts";
+import { VALUE_PARSERS } from "./value-parsers.ts";
 
 /** The failure every value parser gives for malformed text: BAD_ATTRIBUTE_VALUE at offset 0. */
 const BAD = { ok: false, code: "BAD_ATTRIBUTE_VALUE", offset: 0 };
@@ -212,22 +213,27 @@ describe("typed attributes", () => {
 });
 
 describe("value parsers: parseX throws SdpParseError, tryParseX returns the value (CONTRIBUTING, conventions)", () => {
-  const pairs: [string, (v: string) => unknown, (v: string) => ParseResult<unknown, SdpErrorCode>, string, string][] = [
-    ["a=rtpmap", parseRtpMap, tryParseRtpMap, "0 PCMU/8000", "0 PCMU"],
-    ["a=fmtp", parseFmtp, tryParseFmtp, "101 0-15", "x 0-15"],
-    ["telephone-event list", parseEventList, tryParseEventList, "0-11,16", "0-x"],
-    ["a=rtcp", parseRtcp, tryParseRtcp, "53020", "port"],
-    ["a=rtcp-fb", parseRtcpFeedback, tryParseRtcpFeedback, "* nack", "*"],
-    ["a=crypto", parseCrypto, tryParseCrypto, "1 AES_CM_128_HMAC_SHA1_80 inline:YUJDZGVmZ2hpSktMbW9QUXJzVHVWd3l6MTIzNDU2", "1 AES"],
-    ["a=fingerprint", parseFingerprint, tryParseFingerprint, "sha-256 AB:CD", "sha-256"],
-    ["a=setup", parseSetup, tryParseSetup, "actpass", "sideways"],
-    ["a=candidate", parseCandidate, tryParseCandidate, "1 1 UDP 1 192.0.2.1 9 typ host", "1 1 UDP"],
-    ["a=ssrc", parseSsrc, tryParseSsrc, "1 cname:x", "x cname:x"],
-    ["a=ssrc-group", parseSsrcGroup, tryParseSsrcGroup, "FID 1 2", ""],
-    ["a=group", parseGroup, tryParseGroup, "BUNDLE a b", " "],
-    ["a=extmap", parseExtmap, tryParseExtmap, "1 urn:x", "urn:x"],
+  /** A well-formed and a malformed value of each attribute parser. */
+  const examples: [line: string, good: string, bad: string][] = [
+    ["a=rtpmap", "0 PCMU/8000", "0 PCMU"],
+    ["a=fmtp", "101 0-15", "x 0-15"],
+    ["telephone-event list", "0-11,16", "0-x"],
+    ["a=rtcp", "53020", "port"],
+    ["a=rtcp-fb", "* nack", "*"],
+    ["a=crypto", "1 AES_CM_128_HMAC_SHA1_80 inline:YUJDZGVmZ2hpSktMbW9QUXJzVHVWd3l6MTIzNDU2", "1 AES"],
+    ["a=fingerprint", "sha-256 AB:CD", "sha-256"],
+    ["a=setup", "actpass", "sideways"],
+    ["a=candidate", "1 1 UDP 1 192.0.2.1 9 typ host", "1 1 UDP"],
+    ["a=ssrc", "1 cname:x", "x cname:x"],
+    ["a=ssrc-group", "FID 1 2", ""],
+    ["a=group", "BUNDLE a b", " "],
+    ["a=extmap", "1 urn:x", "urn:x"],
   ];
-  for (const [line, parse, tryParse, good, bad] of pairs) {
+  it("every attribute parser of the layer has its examples here", () => {
+    expect(examples.map(([line]) => line).sort()).toEqual(Object.keys(VALUE_PARSERS).filter((k) => k.startsWith("a=") || k.includes(" ")).sort());
+  });
+  for (const [line, good, bad] of examples) {
+    const { parse, tryParse } = VALUE_PARSERS[line]!;
     it(`${line}: the pair agree on good and malformed values`, () => {
       const ok = tryParse(good);
       expect(ok.ok).toBe(true);

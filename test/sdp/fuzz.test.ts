@@ -7,41 +7,10 @@
  * SIPHON_FUZZ_ITERATIONS=<n> changes its length (default 20 000).
  */
 import { describe, expect, it } from "vitest";
-import {
-  applyAnswer,
-  createAnswer,
-  formatSdp,
-  parseCandidate,
-  parseCrypto,
-  parseExtmap,
-  parseFingerprint,
-  parseFmtp,
-  parseGroup,
-  parseRtcp,
-  parseRtcpFeedback,
-  parseRtpMap,
-  parseSdp,
-  parseSetup,
-  parseSsrc,
-  parseSsrcGroup,
-  SdpParseError,
-  tryParseCandidate,
-  tryParseCrypto,
-  tryParseExtmap,
-  tryParseFingerprint,
-  tryParseFmtp,
-  tryParseGroup,
-  tryParseRtcp,
-  tryParseRtcpFeedback,
-  tryParseRtpMap,
-  tryParseSdp,
-  tryParseSetup,
-  tryParseSsrc,
-  tryParseSsrcGroup,
-} from "../../src/sdp/index.ts";
+import { applyAnswer, createAnswer, formatSdp, parseSdp, SdpParseError, tryParseSdp } from "../../src/sdp/index.ts";
 import type { SdpErrorCode, SdpSection, SessionDescription } from "../../src/sdp/index.ts";
-import type { ParseResult } from "../../src/errors.ts";
 import { fuzzRun, prng } from "../prng.ts";
+import { VALUE_PARSERS } from "./value-parsers.ts";
 import { allFixtures } from "./fixtures.ts";
 
 const { seed: SEED, iterations: ITERATIONS } = fuzzRun(0x5d9a4317, 20_000);
@@ -68,33 +37,17 @@ const CODES = new Set<SdpErrorCode>([
   "MISSING_LINE", "DUPLICATE_LINE", "MISPLACED_LINE",
 ]);
 
-/** The public value parsers by attribute name: each pair must agree on every value a fuzzed description carries. */
-const VALUE_PARSERS: Record<string, [(v: string) => unknown, (v: string) => ParseResult<unknown, SdpErrorCode>]> = {
-  rtpmap: [parseRtpMap, tryParseRtpMap],
-  fmtp: [parseFmtp, tryParseFmtp],
-  rtcp: [parseRtcp, tryParseRtcp],
-  "rtcp-fb": [parseRtcpFeedback, tryParseRtcpFeedback],
-  crypto: [parseCrypto, tryParseCrypto],
-  fingerprint: [parseFingerprint, tryParseFingerprint],
-  setup: [parseSetup, tryParseSetup],
-  candidate: [parseCandidate, tryParseCandidate],
-  ssrc: [parseSsrc, tryParseSsrc],
-  "ssrc-group": [parseSsrcGroup, tryParseSsrcGroup],
-  group: [parseGroup, tryParseGroup],
-  extmap: [parseExtmap, tryParseExtmap],
-};
-
 /** Every attribute value of a section through its public pair: the same value, or BAD_ATTRIBUTE_VALUE and an SdpParseError. */
 function parseValues(section: SdpSection): void {
   for (const a of section.attributes) {
-    const pair = VALUE_PARSERS[a.name];
+    const pair = VALUE_PARSERS[`a=${a.name}`];
     if (!pair) continue;
     const value = a.value ?? "";
-    const r = pair[1](value);
+    const r = pair.tryParse(value);
     let caught: unknown;
     let parsed: unknown;
     try {
-      parsed = pair[0](value);
+      parsed = pair.parse(value);
     } catch (e) {
       caught = e;
     }
