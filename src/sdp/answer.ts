@@ -13,12 +13,10 @@ import type { NegotiatedCodec, NegotiatedCrypto, NegotiatedStream, NegotiatedTel
 import { addStreamAttributes, disabledCopy, telephoneEventOf } from "./offer.ts";
 import { addrTypeOf, nextOrigin } from "./origin.ts";
 import { formatRtpMap } from "./rtpmap.ts";
-import { createSdesKey, DEFAULT_ANSWER_SUITES, sdesCrypto, selectSdesCrypto } from "./sdes.ts";
+import { createSdesKey, DEFAULT_ANSWER_SUITES, defaultRandom, sdesCrypto, selectSdesCrypto } from "./sdes.ts";
 import type { RandomBytes } from "./sdes.ts";
 import { SessionDescription } from "./session-description.ts";
 import { remoteTransport } from "./transport.ts";
-
-const defaultRandom: RandomBytes = (n) => crypto.getRandomValues(new Uint8Array(n));
 
 /** An answer and what it agreed on. */
 export interface SdpAnswer {

@@ -4,11 +4,9 @@ import { formatEventList, readEventList } from "./fmtp.ts";
 import { MediaDescription } from "./media-description.ts";
 import { addrTypeOf, nextOrigin } from "./origin.ts";
 import { formatRtpMap, staticPayloadType } from "./rtpmap.ts";
-import { createSdesKey, DEFAULT_OFFER_SUITES, sdesCrypto } from "./sdes.ts";
+import { createSdesKey, DEFAULT_OFFER_SUITES, defaultRandom, sdesCrypto } from "./sdes.ts";
 import type { RandomBytes } from "./sdes.ts";
 import { SessionDescription } from "./session-description.ts";
-
-const defaultRandom: RandomBytes = (n) => crypto.getRandomValues(new Uint8Array(n));
 
 /** RFC 4733 §3.2: events 0–15 are the DTMF digits, 16 the flash; what we send and accept by default. */
 export const DEFAULT_TELEPHONE_EVENTS = "0-16";

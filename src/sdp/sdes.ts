@@ -39,7 +39,8 @@ export function isSdesSuite(name: string): name is SdesSuite {
 /** A source of random bytes; the default is `crypto.getRandomValues`. */
 export type RandomBytes = (n: number) => Uint8Array;
 
-const defaultRandom: RandomBytes = (n) => crypto.getRandomValues(new Uint8Array(n));
+/** @internal The layer's default source of keys and session ids: `crypto.getRandomValues`. */
+export const defaultRandom: RandomBytes = (n) => crypto.getRandomValues(new Uint8Array(n));
 
 /** A fresh master key||salt for `suite` (RFC 4568 §6.1: the inline key is the concatenation). */
 export function createSdesKey(suite: SdesSuite, random: RandomBytes = defaultRandom): Uint8Array {
