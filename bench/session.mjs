@@ -22,6 +22,8 @@
 //
 // Run: node --expose-gc bench/session.mjs | deno run -A --v8-flags=--expose-gc bench/session.mjs | bun bench/session.mjs
 // SECONDS (default 2), WINDOW (default 64), MEM_N (default 10000); SIPHON_DIST=path/to/dist.
+import { cpuMs, heapBytes, runtime } from "./lib.mjs";
+
 const DIST = process.env.SIPHON_DIST ?? new URL("../dist", import.meta.url).href;
 const { parseMessage, serializeMessage } = await import(`${DIST}/src/sip/index.js`);
 const { createSessionCore } = await import(`${DIST}/src/session/index.js`);
@@ -31,20 +33,6 @@ const SECONDS = Number(process.env.SECONDS ?? 2);
 let rowSeconds = SECONDS;
 const WINDOW = Number(process.env.WINDOW ?? 64);
 const MEM_N = Number(process.env.MEM_N ?? 10000);
-const runtime = typeof Deno !== "undefined" ? "deno" : typeof Bun !== "undefined" ? "bun" : "node";
-/** CPU time of this process (all threads, GC included), ms: the machine is shared, so rows are per CPU-second. */
-const cpuMs = () => {
-  const u = process.cpuUsage();
-  return (u.user + u.system) / 1000;
-};
-const gc = typeof globalThis.gc === "function" ? () => globalThis.gc() : typeof Bun !== "undefined" ? () => Bun.gc(true) : undefined;
-function heapBytes() {
-  if (gc === undefined) return undefined;
-  gc();
-  gc();
-  const m = process.memoryUsage();
-  return m.heapUsed + m.arrayBuffers;
-}
 
 const OFFER = "v=0\r\no=- 1 1 IN IP4 192.0.2.1\r\ns=-\r\nc=IN IP4 192.0.2.1\r\nt=0 0\r\nm=audio 49170 RTP/AVP 0 8\r\na=rtpmap:0 PCMU/8000\r\na=rtpmap:8 PCMA/8000\r\n";
 const ANSWER = "v=0\r\no=- 2 1 IN IP4 192.0.2.2\r\ns=-\r\nc=IN IP4 192.0.2.2\r\nt=0 0\r\nm=audio 30000 RTP/AVP 0\r\na=rtpmap:0 PCMU/8000\r\n";

@@ -12,7 +12,8 @@ import type {
   TransactionFlow,
 } from "../transaction/index.ts";
 import { MAX_AUTH_RETRIES, requestForRetry } from "./challenge.ts";
-import { Deadlines, Ring } from "./deadlines.ts";
+import { Queue } from "../queue.ts";
+import { TimerHeap } from "../transaction/timer-heap.ts";
 import { dialogKey } from "./dialog.ts";
 import type { Dialog } from "./dialog.ts";
 import { SessionError } from "./errors.ts";
@@ -63,8 +64,10 @@ export class SessionCore<F extends TransactionFlow = TransactionFlow> {
   private readonly contexts = new Map<string, ClientContext<F>>();
   private readonly servers = new Map<string, InviteSession<F>>();
   private readonly forking = new Map<string, InviteSession<F>>();
-  private readonly deadlines = new Deadlines<InviteSession<F>>();
-  private readonly events = new Ring<SessionEvent<F>>();
+  // The transaction layer's deadline heap and the cores' one queue: 2xx and reliable 1xx
+  // retransmissions, fork windows, glare back-off, session refresh and expiry; events in order.
+  private readonly deadlines = new TimerHeap<InviteSession<F>>();
+  private readonly events = new Queue<SessionEvent<F>>();
   private readonly host: SessionHost<F>;
   private readonly router: RequestRouter<F>;
   private live = 0;
@@ -179,9 +182,7 @@ export class SessionCore<F extends TransactionFlow = TransactionFlow> {
       this.transactions.handleTimeout(now);
       this.drainTransactions(now);
     }
-    for (let d = this.deadlines.takeDue(now); d !== undefined; d = this.deadlines.takeDue(now)) {
-      d.owner.timerFired(d.slot, now);
-    }
+    for (let d = this.deadlines.popDue(now); d !== undefined; d = this.deadlines.popDue(now)) d.value.deadlineFired(d, now);
     if (this.owned) this.drainTransactions(now);
   }
 
@@ -200,7 +201,7 @@ export class SessionCore<F extends TransactionFlow = TransactionFlow> {
 
   /** When `handleTimeout` must next be called (absolute ms), or undefined. */
   pollTimeout(): number | undefined {
-    const own = this.deadlines.next;
+    const own = this.deadlines.peek()?.at;
     if (!this.owned) return own;
     const txn = this.transactions.pollTimeout();
     return own === undefined ? txn : txn === undefined ? own : Math.min(own, txn);
@@ -439,8 +440,8 @@ export class SessionCore<F extends TransactionFlow = TransactionFlow> {
       },
       contact: (flow) => core.transport.contact(flow),
       emit: (event) => core.events.push(event),
-      arm: (session, slot, at) => core.deadlines.add(at, session, slot),
-      disarm: (deadline) => core.deadlines.delete(deadline),
+      arm: (session, at) => core.deadlines.insert(at, session),
+      disarm: (deadline) => core.deadlines.remove(deadline),
       addDialog: (dialog) => {
         core.dialogs.set(dialog.key, dialog);
       },

@@ -1,6 +1,6 @@
 import type { SipRequest, SipResponse } from "../sip/index.ts";
 import type { ClientTransaction, TimerConfig, TransactionFlow } from "../transaction/index.ts";
-import type { Deadline } from "./deadlines.ts";
+import type { TimerEntry } from "../transaction/timer-heap.ts";
 import type { Dialog } from "./dialog.ts";
 import type { SessionEvent } from "./events.ts";
 import type { InviteSession } from "./invite-session.ts";
@@ -40,8 +40,9 @@ export interface SessionHost<F extends TransactionFlow> {
   /** Our Contact URI for a flow. */
   contact(flow: F): string;
   emit(event: SessionEvent<F>): void;
-  arm(session: InviteSession<F>, slot: number, at: number): Deadline<InviteSession<F>>;
-  disarm(deadline: Deadline<InviteSession<F>>): void;
+  /** Arms a deadline of `session` at `at` (ms); the session knows which of its slots it is. */
+  arm(session: InviteSession<F>, at: number): TimerEntry<InviteSession<F>>;
+  disarm(deadline: TimerEntry<InviteSession<F>>): void;
   addDialog(dialog: Dialog): void;
   removeDialog(dialog: Dialog): void;
   /** Files a UAC session by Call-ID and From tag, to find it for a 2xx from a fork that made no early dialog. */

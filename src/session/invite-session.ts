@@ -127,6 +127,14 @@ export class InviteSession<F extends TransactionFlow = TransactionFlow> extends 
     else this.inviteRefused(response, now);
   }
 
+  /** @internal A UAC dialog from a response to our INVITE (RFC 3261 §12.1.2), carrying this usage, known to the core. */
+  private uacDialog(response: SipResponse): Dialog {
+    const d = Dialog.asUac(this.invite!, response, this.secure());
+    d.addUsage(this);
+    this.host.addDialog(d);
+    return d;
+  }
+
   /** @internal UAC: a 1xx to the INVITE (RFC 3261 §13.2.2.1, §12.1.2; RFC 3262 §4). */
   protected provisional(response: SipResponse, now: number): void {
     if (this.current !== "calling" && this.current !== "early") return;
@@ -139,9 +147,7 @@ export class InviteSession<F extends TransactionFlow = TransactionFlow> extends 
     // §12.1.2: "a provisional response [...] with a To tag [...] creates an early dialog".
     let dialog = this.earlyDialog(tag);
     if (dialog === undefined) {
-      dialog = Dialog.asUac(this.invite!, response, this.secure());
-      dialog.addUsage(this);
-      this.host.addDialog(dialog);
+      dialog = this.uacDialog(response);
       if (this.dlg === undefined) this.dlg = dialog;
       else (this.forks ??= []).push(dialog);
     } else {
@@ -230,9 +236,7 @@ export class InviteSession<F extends TransactionFlow = TransactionFlow> extends 
     // core has to drop leaves the session as it was.
     let d = this.earlyDialog(tag);
     if (d === undefined) {
-      d = Dialog.asUac(this.invite!, response, this.secure());
-      d.addUsage(this);
-      this.host.addDialog(d);
+      d = this.uacDialog(response);
       if (this.dlg !== undefined) (this.forks ??= []).push(this.dlg);
     } else {
       d.confirm(response);

@@ -1,6 +1,6 @@
 import type { SipRequest, SipResponse } from "../sip/index.ts";
 import type { ClientTransaction, InviteServerTransaction, TransactionFlow } from "../transaction/index.ts";
-import type { Deadline } from "./deadlines.ts";
+import type { TimerEntry } from "../transaction/timer-heap.ts";
 import { Dialog } from "./dialog.ts";
 import type { Initiator, TerminationReason } from "./events.ts";
 import type { SessionHost } from "./host.ts";
@@ -159,7 +159,7 @@ export abstract class SessionBase<F extends TransactionFlow = TransactionFlow> {
   /** @internal */
   protected retries422 = 0;
   /** @internal */
-  protected deadlines: (Deadline<InviteSession<F>> | undefined)[] | undefined;
+  protected deadlines: (TimerEntry<InviteSession<F>> | undefined)[] | undefined;
   /** @internal Whether we made the Call-ID (§14.1 glare back-off). */
   protected readonly callIdOwner: boolean;
 
@@ -369,6 +369,12 @@ export abstract class SessionBase<F extends TransactionFlow = TransactionFlow> {
     else this.sendChange(change, now);
   }
 
+  /** @internal The core's deadline `entry` fired: the slot it was armed for runs. */
+  deadlineFired(entry: TimerEntry<InviteSession<F>>, now: number): void {
+    const slot = this.deadlines === undefined ? -1 : this.deadlines.indexOf(entry);
+    if (slot >= 0) this.timerFired(slot, now);
+  }
+
   /** @internal The core's timer for `slot` fired. */
   timerFired(slot: number, now: number): void {
     if (this.deadlines !== undefined) this.deadlines[slot] = undefined;
@@ -395,7 +401,7 @@ export abstract class SessionBase<F extends TransactionFlow = TransactionFlow> {
     const d = (this.deadlines ??= [undefined, undefined, undefined, undefined]);
     const old = d[slot];
     if (old !== undefined) this.host.disarm(old);
-    d[slot] = this.host.arm(this.self, slot, at);
+    d[slot] = this.host.arm(this.self, at);
   }
 
   /** @internal */

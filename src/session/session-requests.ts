@@ -99,6 +99,23 @@ export abstract class SessionRequests<F extends TransactionFlow = TransactionFlo
     this.refuse(txn, sessionResponse(request, status, this.localTag, headers), now);
   }
 
+  /**
+   * @internal The answer to the offer a request carries (RFC 3264 §5). When the media handler cannot
+   * take it the request is answered 488 (§14.2: "the session stays as it was") and there is none.
+   */
+  protected answerOrRefuse(
+    request: SipRequest,
+    txn: ServerTransaction<F>,
+    body: SessionBody,
+    carrier: "INVITE" | "PRACK" | "UPDATE",
+    now: number,
+  ): SessionBody | undefined {
+    const r = this.takeOffer(body, carrier);
+    if (!isMediaFailure(r)) return r;
+    this.refuse(txn, refusal(request, r, this.localTag), now);
+    return undefined;
+  }
+
   /** @internal A re-INVITE (§14.2). */
   protected receiveReinvite(dialog: Dialog, request: SipRequest, txn: InviteServerTransaction<F>, now: number): void {
     if (this.current === "ending" || this.current === "terminated") {
@@ -115,13 +132,8 @@ export abstract class SessionRequests<F extends TransactionFlow = TransactionFlo
     const body = bodyOf(request);
     let answer: SessionBody | undefined;
     if (body !== undefined) {
-      const r = this.takeOffer(body, "INVITE");
-      if (isMediaFailure(r)) {
-        // §14.2: an offer the UAS cannot take gets 488, and the session stays as it was.
-        this.refuse(txn, refusal(request, r, this.localTag), now);
-        return;
-      }
-      answer = r;
+      answer = this.answerOrRefuse(request, txn, body, "INVITE", now);
+      if (answer === undefined) return;
     } else {
       // §14.2: a re-INVITE without an offer asks for one in the 2xx (answer in the ACK).
       answer = this.media.createOffer(this.offerOptions(undefined, false));
@@ -161,14 +173,10 @@ export abstract class SessionRequests<F extends TransactionFlow = TransactionFlo
     const timer = this.negotiateTimer(request, txn, now);
     if (timer === false) return;
     if (body !== undefined) {
-      const r = this.takeOffer(body, "UPDATE");
-      if (isMediaFailure(r)) {
-        this.refuse(txn, refusal(request, r, this.localTag), now);
-        return;
-      }
-      answer = r;
+      answer = this.answerOrRefuse(request, txn, body, "UPDATE", now);
+      if (answer === undefined) return;
       // Before the 2xx to the INVITE, that 2xx repeats the answer now in force.
-      if (this.serverTxn !== undefined) this.answerBody = r;
+      if (this.serverTxn !== undefined) this.answerBody = answer;
     }
     // RFC 3311 §5.2: "[UPDATE] is a target refresh request".
     dialog.refreshTarget(request);
@@ -226,15 +234,13 @@ export abstract class SessionRequests<F extends TransactionFlow = TransactionFlo
         else failure = r;
       } else if (this.oa.idle) {
         // RFC 3262 §5: "the UAC MAY send an offer in the PRACK"; its answer goes in the 200.
-        const r = this.takeOffer(body, "PRACK");
-        if (isMediaFailure(r)) {
-          this.refuse(txn, refusal(request, r, this.localTag), now);
+        answer = this.answerOrRefuse(request, txn, body, "PRACK", now);
+        if (answer === undefined) {
           this.nextReliable(now);
           return;
         }
-        answer = r;
         offered = true;
-        this.answerBody = r;
+        this.answerBody = answer;
       }
     }
     txn.respond(sessionResponse(request, 200, this.localTag, [], answer), now);

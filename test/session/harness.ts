@@ -11,11 +11,9 @@ import {
   type SessionCoreOptions,
   type SessionEvent,
 } from "../../src/session/index.ts";
-import { rng } from "../transaction/harness.ts";
+import { prng } from "../prng.ts";
 import { fakeMediaFactory, type FakeMedia } from "./fake-media.ts";
 
-/** A seeded PRNG (the transaction tests' mulberry32), so loss, jitter and back-offs are reproducible. */
-export { rng };
 
 export interface SimFlow extends TransactionFlow {
   readonly transport: "UDP" | "TCP";
@@ -87,7 +85,7 @@ export class SimNet {
     this.loss = options.loss ?? 0;
     this.delay = options.delay ?? 10;
     this.jitter = options.jitter ?? 0;
-    this.random = rng(options.seed ?? 1);
+    this.random = prng(options.seed ?? 1);
   }
 
   add<N extends SimNode>(node: N): N {

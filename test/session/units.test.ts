@@ -1,10 +1,10 @@
 import { describe, expect, it } from "vitest";
 import { createRequest, createResponse, parseMessage, type SipRequest } from "../../src/sip/index.ts";
-import { Deadlines, Ring } from "../../src/session/deadlines.ts";
+import { Queue } from "../../src/queue.ts";
 import { Dialog, glareBackoff, planRoute, responseReach } from "../../src/session/index.ts";
 import { OfferAnswer } from "../../src/session/offer-answer.ts";
 import { negotiateAsUas, timerDelay } from "../../src/session/session-timer.ts";
-import { rng } from "./harness.ts";
+import { prng } from "../prng.ts";
 
 function invite(headers: [string, string][] = []): SipRequest {
   return parseMessage(
@@ -26,7 +26,7 @@ describe("glare back-off (RFC 3261 §14.1)", () => {
   it("RFC 3261 §14.1: the Call-ID owner waits 2.1–4 s, the other 0–2 s, in units of 10 ms, over the whole range", () => {
     expect([glareBackoff(true, 0), glareBackoff(true, 0.999999)]).toEqual([2100, 4000]);
     expect([glareBackoff(false, 0), glareBackoff(false, 0.999999)]).toEqual([0, 2000]);
-    const r = rng(3);
+    const r = prng(3);
     const seen = new Set<number>();
     for (let i = 0; i < 20000; i++) {
       const owner = glareBackoff(true, r());
@@ -135,34 +135,9 @@ describe("offer/answer state (RFC 3264 §4, RFC 6337)", () => {
   });
 });
 
-describe("the core's timers and event queue", () => {
-  it("Deadlines: earliest first, equal deadlines in arming order, removal anywhere, across many entries", () => {
-    const d = new Deadlines<string>();
-    const r = rng(9);
-    const entries = [];
-    for (let i = 0; i < 2000; i++) entries.push(d.add(Math.floor(r() * 1000), `e${i}`, i % 4));
-    const removed = new Set<string>();
-    for (let i = 0; i < 2000; i += 3) {
-      d.delete(entries[i]!);
-      removed.add(`e${i}`);
-    }
-    d.delete(entries[0]!);
-    let last = -1;
-    let lastOrder = -1;
-    let count = 0;
-    for (let e = d.takeDue(1000); e; e = d.takeDue(1000)) {
-      expect(removed.has(e.owner)).toBe(false);
-      expect(e.at > last || (e.at === last && e.order > lastOrder)).toBe(true);
-      last = e.at;
-      lastOrder = e.order;
-      count++;
-    }
-    expect(count).toBe(2000 - removed.size);
-    expect([d.size, d.next]).toEqual([0, undefined]);
-  });
-
-  it("Ring: first in, first out across growth", () => {
-    const q = new Ring<number>();
+describe("the core's event queue (src/queue.ts)", () => {
+  it("first in, first out across growth", () => {
+    const q = new Queue<number>();
     let next = 0;
     let expected = 0;
     for (let round = 0; round < 50; round++) {
