@@ -36,9 +36,10 @@ export function generateOpusWasm(root = defaultRoot) {
 // Octasic, Jean-Marc Valin, Timothy B. Terriberry, CSIRO, Gregory Maxwell, Mark Borgerding,
 // Erik de Castro Lopo; BSD 3-clause licence (https://opus-codec.org/license/). The build:
 // Copyright (c) 2021-present evanwashere, MIT licence.
+// Typed \`string\`: an inferred literal type would copy the bytes into the published .d.ts.
 
 /** The libopus Wasm module (base64, ${wasm.length} bytes). */
-export const OPUS_WASM_BASE64 =
+export const OPUS_WASM_BASE64: string =
   "${wasm.toString("base64")}";
 `;
 }

@@ -30,7 +30,7 @@ export interface ComfortNoise {
 export function tryParseComfortNoise(
   bytes: Uint8Array,
   offset = 0,
-  length = bytes.length - offset,
+  length: number = bytes.length - offset,
 ): ParseResult<ComfortNoise, CodecErrorCode> {
   if (offset < 0 || length < 1 || offset + length > bytes.length) return parseFailure("TOO_SHORT", offset);
   const level = bytes[offset]!;
@@ -42,7 +42,7 @@ export function tryParseComfortNoise(
  * {@link tryParseComfortNoise} for callers that treat a malformed payload as an exception.
  * @throws CodecError with the code and byte offset of the problem.
  */
-export function parseComfortNoise(bytes: Uint8Array, offset = 0, length = bytes.length - offset): ComfortNoise {
+export function parseComfortNoise(bytes: Uint8Array, offset = 0, length: number = bytes.length - offset): ComfortNoise {
   return unwrap(tryParseComfortNoise(bytes, offset, length), codecError);
 }
 

@@ -40,7 +40,7 @@ export function encodeL16(samples: Int16Array): Uint8Array {
  * Parses an L16 payload (`bytes[offset..offset+length)`) into host-order samples (a new array). An
  * odd length is `BAD_LENGTH`: RFC 3551 §4.5.11 carries whole 16-bit samples.
  */
-export function tryParseL16(bytes: Uint8Array, offset = 0, length = bytes.length - offset): ParseResult<Int16Array, CodecErrorCode> {
+export function tryParseL16(bytes: Uint8Array, offset = 0, length: number = bytes.length - offset): ParseResult<Int16Array, CodecErrorCode> {
   if (offset < 0 || length < 0 || offset + length > bytes.length) return parseFailure("TOO_SHORT", offset);
   if (length & 1) return parseFailure("BAD_LENGTH", offset + length - 1);
   const count = length >> 1;
@@ -59,7 +59,7 @@ export function tryParseL16(bytes: Uint8Array, offset = 0, length = bytes.length
  * {@link tryParseL16} for callers that treat a malformed payload as an exception.
  * @throws CodecError with the code and byte offset of the problem.
  */
-export function parseL16(bytes: Uint8Array, offset = 0, length = bytes.length - offset): Int16Array {
+export function parseL16(bytes: Uint8Array, offset = 0, length: number = bytes.length - offset): Int16Array {
   return unwrap(tryParseL16(bytes, offset, length), codecError);
 }
 

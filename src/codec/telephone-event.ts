@@ -36,7 +36,7 @@ export const TELEPHONE_EVENT_SIZE = 4;
 export function tryParseTelephoneEvent(
   bytes: Uint8Array,
   offset = 0,
-  length = bytes.length - offset,
+  length: number = bytes.length - offset,
 ): ParseResult<TelephoneEvent, CodecErrorCode> {
   if (offset < 0 || length < TELEPHONE_EVENT_SIZE || offset + length > bytes.length) {
     return parseFailure("TOO_SHORT", offset);
@@ -57,7 +57,7 @@ export function tryParseTelephoneEvent(
  * {@link tryParseTelephoneEvent} for callers that treat a malformed payload as an exception.
  * @throws CodecError with the code and byte offset of the problem.
  */
-export function parseTelephoneEvent(bytes: Uint8Array, offset = 0, length = bytes.length - offset): TelephoneEvent {
+export function parseTelephoneEvent(bytes: Uint8Array, offset = 0, length: number = bytes.length - offset): TelephoneEvent {
   return unwrap(tryParseTelephoneEvent(bytes, offset, length), codecError);
 }
 

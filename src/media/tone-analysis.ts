@@ -18,7 +18,7 @@ export function goertzelAmplitude(
   sampleRate: number,
   frequency: number,
   offset = 0,
-  length = samples.length - offset,
+  length: number = samples.length - offset,
 ): number {
   const w = (2 * Math.PI * frequency) / sampleRate;
   const c = 2 * Math.cos(w);
@@ -34,7 +34,7 @@ export function goertzelAmplitude(
 }
 
 /** Root mean square of `samples`. */
-export function rms(samples: Samples, offset = 0, length = samples.length - offset): number {
+export function rms(samples: Samples, offset = 0, length: number = samples.length - offset): number {
   let sum = 0;
   for (let i = offset; i < offset + length; i++) sum += samples[i]! * samples[i]!;
   return length > 0 ? Math.sqrt(sum / length) : 0;
@@ -122,7 +122,7 @@ export interface ToneAnalysis {
  * not matter, so a tone that went through a codec, a resampler or a jitter buffer can be checked
  * against the frequency that was sent. Analyse a stretch without the start-up transient.
  */
-export function analyseTone(samples: Samples, sampleRate: number, frequency: number, offset = 0, length = samples.length - offset): ToneAnalysis {
+export function analyseTone(samples: Samples, sampleRate: number, frequency: number, offset = 0, length: number = samples.length - offset): ToneAnalysis {
   const w = (2 * Math.PI * frequency) / sampleRate;
   // Normal equations of the three-term fit.
   let ss = 0, sc = 0, s1 = 0, cc = 0, c1 = 0, ys = 0, yc = 0, y1 = 0, yy = 0;

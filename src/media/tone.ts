@@ -9,7 +9,7 @@ import { checkOption } from "./errors.ts";
  */
 
 /** Peak amplitude of a 16-bit sine at 0 dBm0 (the μ-law convention of G.711: full scale = +3.17 dBm0). */
-export const DBM0_PEAK = 32767 * Math.pow(10, -3.17 / 20);
+export const DBM0_PEAK: number = 32767 * Math.pow(10, -3.17 / 20);
 
 /** The peak amplitude of a sine at `dbm0` on 16-bit PCM. */
 export function dbm0ToAmplitude(dbm0: number): number {

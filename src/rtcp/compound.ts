@@ -121,7 +121,7 @@ export interface ParseRtcpCompoundOptions {
 export function tryParseRtcpCompound(
   bytes: Uint8Array,
   offset = 0,
-  length = bytes.length - offset,
+  length: number = bytes.length - offset,
   options?: ParseRtcpCompoundOptions,
 ): ParseResult<RtcpPacket[], RtcpErrorCode> {
   if (offset < 0 || length < 0 || offset + length > bytes.length) return parseFailure("TOO_SHORT", offset);
@@ -156,7 +156,7 @@ export function tryParseRtcpCompound(
 export function parseRtcpCompound(
   bytes: Uint8Array,
   offset = 0,
-  length = bytes.length - offset,
+  length: number = bytes.length - offset,
   options?: ParseRtcpCompoundOptions,
 ): RtcpPacket[] {
   return unwrap(tryParseRtcpCompound(bytes, offset, length, options), rtcpError);

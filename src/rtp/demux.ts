@@ -22,7 +22,7 @@ export type MediaPacketKind = "stun" | "zrtp" | "dtls" | "turn-channel" | "rtp" 
  * have M = 1 and payload type 64..95, a range RFC 5761 tells RTP not to use when multiplexing.
  * Packets shorter than 2 bytes (or than 1) are "unknown". Allocates nothing; never throws.
  */
-export function classifyMediaPacket(bytes: Uint8Array, offset = 0, length = bytes.length - offset): MediaPacketKind {
+export function classifyMediaPacket(bytes: Uint8Array, offset = 0, length: number = bytes.length - offset): MediaPacketKind {
   if (length < 1 || offset < 0 || offset + length > bytes.length) return "unknown";
   const b = bytes[offset]!;
   if (b <= 3) return "stun";

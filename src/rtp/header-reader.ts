@@ -45,7 +45,7 @@ export class RtpHeaderReader {
   /** Number of CSRCs; the values are `csrcs[0 .. csrcCount)`. */
   csrcCount = 0;
   /** CSRC list storage (15 entries, reused). */
-  readonly csrcs = new Uint32Array(15);
+  readonly csrcs: Uint32Array<ArrayBuffer> = new Uint32Array(15);
   /** Header length = payload offset. */
   headerLength = 0;
   /** Payload length without padding. */
@@ -63,7 +63,7 @@ export class RtpHeaderReader {
    * negative number whose code `rtpErrorCode(result)` gives (the fields are then unspecified).
    * Never throws, never reads outside the range.
    */
-  read(bytes: Uint8Array, offset = 0, length = bytes.length - offset): number {
+  read(bytes: Uint8Array, offset = 0, length: number = bytes.length - offset): number {
     if (length < 12 || offset < 0 || offset + length > bytes.length) return ERR_TOO_SHORT;
     const b0 = bytes[offset]!;
     if (b0 >> 6 !== 2) return ERR_BAD_VERSION;
@@ -112,7 +112,7 @@ export class RtpHeaderReader {
    * scratch buffer and parsed by `rtp_parse`. Packets larger than the scratch buffer give
    * `TOO_LONG`.
    */
-  readWasm(bytes: Uint8Array, offset = 0, length = bytes.length - offset): number {
+  readWasm(bytes: Uint8Array, offset = 0, length: number = bytes.length - offset): number {
     if (length < 0 || offset < 0 || offset + length > bytes.length) return ERR_TOO_SHORT;
     const w = wasm();
     if (length > w.capacity) return ERR_TOO_LONG;

@@ -87,7 +87,7 @@ const NO_CSRCS: readonly number[] = Object.freeze([]);
 export function tryParseRtpPacket(
   bytes: Uint8Array,
   offset = 0,
-  length = bytes.length - offset,
+  length: number = bytes.length - offset,
 ): ParseResult<ParsedRtpPacket, RtpErrorCode> {
   if (offset < 0 || length < 0 || offset + length > bytes.length) return parseFailure("TOO_SHORT", offset);
   if (length < 12) return parseFailure("TOO_SHORT", offset);
@@ -142,7 +142,7 @@ export function tryParseRtpPacket(
  * {@link tryParseRtpPacket} for callers that treat a malformed packet as an exception.
  * @throws RtpError with the code and byte offset of the problem.
  */
-export function parseRtpPacket(bytes: Uint8Array, offset = 0, length = bytes.length - offset): ParsedRtpPacket {
+export function parseRtpPacket(bytes: Uint8Array, offset = 0, length: number = bytes.length - offset): ParsedRtpPacket {
   return unwrap(tryParseRtpPacket(bytes, offset, length), rtpError);
 }
 

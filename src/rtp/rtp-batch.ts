@@ -92,7 +92,7 @@ export class RtpBatch {
    * Copies a packet into the next free slot. Returns its index, or a negative number (`TOO_LONG`)
    * when the batch is full or the packet exceeds a slot: the caller counts it as dropped.
    */
-  push(bytes: Uint8Array, offset = 0, length = bytes.length - offset): number {
+  push(bytes: Uint8Array, offset = 0, length: number = bytes.length - offset): number {
     if (this.count >= this.capacity || length > this.slotSize || length < 0 || offset < 0 || offset + length > bytes.length) {
       return ERR_TOO_LONG;
     }

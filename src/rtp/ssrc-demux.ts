@@ -38,7 +38,7 @@ export class SsrcDemuxer<T> {
    * (sender SSRC at octets 4..7 of the first packet of the compound). Undefined, and counted in
    * {@link unrouted}, when the packet is too short or the SSRC is unknown.
    */
-  route(bytes: Uint8Array, rtcp = false, offset = 0, length = bytes.length - offset): T | undefined {
+  route(bytes: Uint8Array, rtcp = false, offset = 0, length: number = bytes.length - offset): T | undefined {
     const at = offset + (rtcp ? 4 : 8);
     if (offset < 0 || length < (rtcp ? 8 : 12) || offset + length > bytes.length) {
       this.unrouted++;

@@ -111,7 +111,7 @@ export abstract class SessionBase<F extends TransactionFlow = TransactionFlow> {
   /** @internal UAC: the early dialogs of other forks (RFC 3261 §13.2.2.4), while a 2xx may still come on them. */
   protected forks: Dialog[] | undefined;
   /** @internal */
-  protected readonly oa = new OfferAnswer();
+  protected readonly oa: OfferAnswer = new OfferAnswer();
   /** @internal UAS: the flow the INVITE came on; UAC: the flow the INVITE went out on. */
   protected flow: F | undefined;
   /** @internal UAC: the INVITE as last sent (until the fork window closes). UAS: the INVITE (until its final response). */
