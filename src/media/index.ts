@@ -49,3 +49,24 @@ export { EchoLine, echoPcm } from "./echo.ts";
 export type { EchoOptions } from "./echo.ts";
 export { burstRatio, CODEC_IMPAIRMENTS, eModel, rToMos } from "./quality.ts";
 export type { CodecImpairment, CodecName, EModelInput, EModelResult } from "./quality.ts";
+export { createRtpSession } from "./rtp-session.ts";
+export type { RtpSession } from "./rtp-session.ts";
+export type { RtpSessionState } from "./rtp-session.ts";
+export type {
+  ClosedEvent,
+  MediaTransmit,
+  QualityEvent,
+  RemoteByeEvent,
+  RtpResumedEvent,
+  RtpSessionCounters,
+  RtpSessionEvent,
+  RtpSessionOptions,
+  RtpTimeoutEvent,
+  SourceLatchedEvent,
+  SsrcChangeEvent,
+} from "./rtp-session-types.ts";
+export { codecPtime, DEFAULT_AUDIO_CODECS, findAudioCodec, OPUS, PCMA, PCMU } from "./audio-codec.ts";
+export type { AudioCodec, AudioCodecParameters, AudioDecoder, AudioEncoder } from "./audio-codec.ts";
+export type { CallQuality, RemoteReception } from "./call-quality.ts";
+export type { BurstGapMetrics } from "./voip-metrics.ts";
+export type { MediaAddress } from "./latching.ts";

@@ -1,0 +1,197 @@
+/**
+ * Two RTP sessions on a simulated network with a virtual clock, for the media-session tests: the
+ * streams come from a real SDP offer/answer (src/sdp's negotiator), every datagram goes through a
+ * path with its own loss, delay and jitter (seeded, so a failure reproduces), and both sessions are
+ * driven exactly as a driver would — inputs, then drain transmits, events and audio until only the
+ * next deadline is left.
+ */
+import { createSdpNegotiator } from "../../src/sdp/index.ts";
+import type { SdpCodec, SdpMediaCapabilities, SdpSrtpOptions } from "../../src/sdp/index.ts";
+import { createRtpSession, ToneGenerator } from "../../src/media/index.ts";
+import type { MediaAddress, MediaTransmit, RtpSession, RtpSessionEvent, RtpSessionOptions } from "../../src/media/index.ts";
+import { prng } from "./lossy-path.ts";
+
+/** One direction of the simulated network. */
+export interface PathConfig {
+  /** Probability that a datagram is lost. */
+  readonly loss?: number;
+  /** Fixed one-way delay, ms. */
+  readonly delayMs?: number;
+  /** Extra delay uniform in [0, jitterSpanMs), ms: reordering follows. */
+  readonly jitterSpanMs?: number;
+  /** Rewrites the source address (a NAT in front of the sender). */
+  readonly nat?: (from: MediaAddress) => MediaAddress;
+}
+
+/** What each end of the call is. */
+export interface EndConfig {
+  readonly codecs: readonly SdpCodec[];
+  readonly srtp?: SdpSrtpOptions;
+  readonly rtcpMux?: boolean;
+  readonly ptime?: number;
+  readonly session?: Partial<RtpSessionOptions>;
+  /** Tone this end sends, Hz (none: it sends nothing). */
+  readonly toneHz?: number;
+  readonly telephoneEvent?: SdpMediaCapabilities["telephoneEvent"];
+}
+
+/** One side: its session, its address and what came out of it. */
+export interface End {
+  readonly name: "a" | "b";
+  session: RtpSession;
+  readonly rtp: MediaAddress;
+  readonly rtcp: MediaAddress;
+  readonly events: RtpSessionEvent[];
+  readonly audio: Int16Array[];
+  /** Every datagram it transmitted (after SRTP), with the time. */
+  readonly sent: { at: number; t: MediaTransmit }[];
+  tone: ToneGenerator | undefined;
+}
+
+interface InFlight {
+  readonly at: number;
+  readonly seq: number;
+  readonly to: End;
+  readonly data: Uint8Array;
+  readonly from: MediaAddress;
+  readonly rtcp: boolean;
+}
+
+/** The simulated call. */
+export class MediaNetwork {
+  readonly a: End;
+  readonly b: End;
+  now = 0;
+  readonly #rnd: () => number;
+  #flight: InFlight[] = [];
+  #seq = 0;
+  paths: { ab: PathConfig; ba: PathConfig };
+  /** Drop (true) or rewrite a datagram before it enters the path: for injecting attacks. */
+  tamper: ((from: End, t: MediaTransmit) => Uint8Array | undefined) | undefined;
+
+  constructor(a: EndConfig, b: EndConfig, o: { seed?: number; ab?: PathConfig; ba?: PathConfig } = {}) {
+    this.#rnd = prng(o.seed ?? 1);
+    this.paths = { ab: o.ab ?? {}, ba: o.ba ?? {} };
+    const caps = (c: EndConfig, port: number): SdpMediaCapabilities => ({
+      port,
+      codecs: c.codecs,
+      ...(c.srtp ? { srtp: c.srtp } : {}),
+      ...(c.rtcpMux !== undefined ? { rtcpMux: c.rtcpMux } : {}),
+      ...(c.ptime !== undefined ? { ptime: c.ptime } : {}),
+      ...(c.telephoneEvent !== undefined ? { telephoneEvent: c.telephoneEvent } : {}),
+    });
+    const random = (n: number) => {
+      const out = new Uint8Array(n);
+      for (let i = 0; i < n; i++) out[i] = Math.floor(this.#rnd() * 256);
+      return out;
+    };
+    const na = createSdpNegotiator({ address: "198.51.100.1", media: [caps(a, 40000)], random, sessionId: "1" });
+    const nb = createSdpNegotiator({ address: "198.51.100.2", media: [caps(b, 50000)], random, sessionId: "2" });
+    const answer = nb.receiveOffer(na.createOffer());
+    if (!("body" in answer)) throw new Error(`negotiation failed: ${JSON.stringify(answer)}`);
+    const applied = na.receiveAnswer(answer);
+    if (applied !== true) throw new Error(`answer refused: ${JSON.stringify(applied)}`);
+    this.negotiators = { a: na, b: nb };
+    const end = (name: "a" | "b", cfg: EndConfig, host: string, port: number, stream: (typeof na.streams)[number]): End => {
+      const rtp = { host, port };
+      const rtcp = stream.rtcpMux ? rtp : { host, port: port + 1 };
+      const session = createRtpSession({ stream, now: 0, randomBytes: random, random: this.#rnd, ...cfg.session });
+      const tone = cfg.toneHz ? new ToneGenerator({ sampleRate: session.sampleRate, frequencies: [cfg.toneHz], levelDbm0: -10 }) : undefined;
+      return { name, session, rtp, rtcp, events: [], audio: [], sent: [], tone };
+    };
+    this.a = end("a", a, "198.51.100.1", 40000, na.streams[0]!);
+    this.b = end("b", b, "198.51.100.2", 50000, nb.streams[0]!);
+  }
+
+  readonly negotiators: { a: ReturnType<typeof createSdpNegotiator>; b: ReturnType<typeof createSdpNegotiator> };
+
+  #other(e: End): End {
+    return e === this.a ? this.b : this.a;
+  }
+
+  /** Keeps each talking end's send queue a few frames ahead. */
+  #feed(e: End): void {
+    if (!e.tone || e.session.state === "closed") return;
+    const frame = Math.round((e.session.sampleRate * e.session.ptimeMs) / 1000);
+    while (e.session.queuedAudioMs < 3 * e.session.ptimeMs) e.session.writeAudio(e.tone.next(frame));
+  }
+
+  /** Drains one end's outputs into the network and the collectors. */
+  drain(e: End): void {
+    for (let t; (t = e.session.pollTransmit()); ) {
+      e.sent.push({ at: this.now, t });
+      const data = this.tamper ? this.tamper(e, t) : t.data;
+      if (data) this.send(e, data, t.rtcp && !e.session.rtcpMux ? e.rtcp : e.rtp, t.to, t.rtcp);
+    }
+    for (let ev; (ev = e.session.pollEvent()); ) e.events.push(ev);
+    for (let f; (f = e.session.pollAudio()); ) e.audio.push(f.samples);
+  }
+
+  /** Puts a datagram on the path from `e`'s `from` address to `to`. */
+  send(e: End, data: Uint8Array, from: MediaAddress, to: MediaAddress, rtcp: boolean): void {
+    const peer = this.#other(e);
+    // Only datagrams addressed to the peer's ports arrive (a wrong target is lost in the network).
+    const toRtp = to.port === peer.rtp.port && to.host === peer.rtp.host;
+    const toRtcp = to.port === peer.rtcp.port && to.host === peer.rtcp.host;
+    if (!toRtp && !toRtcp) return;
+    const path = e === this.a ? this.paths.ab : this.paths.ba;
+    if (this.#rnd() < (path.loss ?? 0)) return;
+    const at = this.now + (path.delayMs ?? 20) + this.#rnd() * (path.jitterSpanMs ?? 0);
+    const src = path.nat ? path.nat(from) : from;
+    this.#flight.push({ at, seq: this.#seq++, to: peer, data: data.slice(), from: src, rtcp: toRtcp && !toRtp });
+  }
+
+  /** Injects a datagram arriving at `to` now from `from` (an attacker, a stray peer). */
+  inject(to: End, data: Uint8Array, from: MediaAddress, port: "rtp" | "rtcp" = "rtp"): void {
+    if (port === "rtp") to.session.handleRtp(data, from, this.now);
+    else to.session.handleRtcp(data, from, this.now);
+    this.drain(to);
+  }
+
+  /** Runs the call until `until` (virtual ms). */
+  run(until: number): void {
+    for (const e of [this.a, this.b]) {
+      this.#feed(e);
+      this.drain(e);
+    }
+    while (true) {
+      const ta = this.a.session.pollTimeout() ?? Infinity;
+      const tb = this.b.session.pollTimeout() ?? Infinity;
+      let tf = Infinity;
+      for (const f of this.#flight) if (f.at < tf) tf = f.at;
+      const next = Math.min(ta, tb, tf);
+      if (next > until) break;
+      this.now = Math.max(this.now, next);
+      // Deliver everything due, in arrival order.
+      const due = this.#flight.filter((f) => f.at <= this.now).sort((x, y) => x.at - y.at || x.seq - y.seq);
+      this.#flight = this.#flight.filter((f) => f.at > this.now);
+      for (const f of due) {
+        if (f.rtcp) f.to.session.handleRtcp(f.data, f.from, this.now);
+        else f.to.session.handleRtp(f.data, f.from, this.now);
+        this.drain(f.to);
+      }
+      for (const e of [this.a, this.b]) {
+        const t = e.session.pollTimeout();
+        if (t !== undefined && t <= this.now) e.session.handleTimeout(this.now);
+        this.#feed(e);
+        this.drain(e);
+      }
+    }
+    this.now = until;
+  }
+}
+
+/** The received audio of `e` from `fromMs` on, as one array. */
+export function received(e: End, fromMs: number, ptimeMs: number): Int16Array {
+  const skip = Math.round(fromMs / ptimeMs);
+  const parts = e.audio.slice(skip);
+  let n = 0;
+  for (const p of parts) n += p.length;
+  const out = new Int16Array(n);
+  let at = 0;
+  for (const p of parts) {
+    out.set(p, at);
+    at += p.length;
+  }
+  return out;
+}
