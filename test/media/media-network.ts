@@ -19,8 +19,6 @@ export interface PathConfig {
   readonly delayMs?: number;
   /** Extra delay uniform in [0, jitterSpanMs), ms: reordering follows. */
   readonly jitterSpanMs?: number;
-  /** Rewrites the source address (a NAT in front of the sender). */
-  readonly nat?: (from: MediaAddress) => MediaAddress;
 }
 
 /** What each end of the call is. */
@@ -33,6 +31,8 @@ export interface EndConfig {
   /** Tone this end sends, Hz (none: it sends nothing). */
   readonly toneHz?: number;
   readonly telephoneEvent?: SdpMediaCapabilities["telephoneEvent"];
+  /** A NAT in front of this end: its public RTP address (RTCP at port + 1). */
+  readonly nat?: MediaAddress;
 }
 
 /** One side: its session, its address and what came out of it. */
@@ -46,6 +46,7 @@ export interface End {
   /** Every datagram it transmitted (after SRTP), with the time. */
   readonly sent: { at: number; t: MediaTransmit }[];
   tone: ToneGenerator | undefined;
+  readonly nat: MediaAddress | undefined;
 }
 
 interface InFlight {
@@ -97,7 +98,7 @@ export class MediaNetwork {
       const rtcp = stream.rtcpMux ? rtp : { host, port: port + 1 };
       const session = createRtpSession({ stream, now: 0, randomBytes: random, random: this.#rnd, ...cfg.session });
       const tone = cfg.toneHz ? new ToneGenerator({ sampleRate: session.sampleRate, frequencies: [cfg.toneHz], levelDbm0: -10 }) : undefined;
-      return { name, session, rtp, rtcp, events: [], audio: [], sent: [], tone };
+      return { name, session, rtp, rtcp, events: [], audio: [], sent: [], tone, nat: cfg.nat };
     };
     this.a = end("a", a, "198.51.100.1", 40000, na.streams[0]!);
     this.b = end("b", b, "198.51.100.2", 50000, nb.streams[0]!);
@@ -130,14 +131,16 @@ export class MediaNetwork {
   /** Puts a datagram on the path from `e`'s `from` address to `to`. */
   send(e: End, data: Uint8Array, from: MediaAddress, to: MediaAddress, rtcp: boolean): void {
     const peer = this.#other(e);
-    // Only datagrams addressed to the peer's ports arrive (a wrong target is lost in the network).
-    const toRtp = to.port === peer.rtp.port && to.host === peer.rtp.host;
-    const toRtcp = to.port === peer.rtcp.port && to.host === peer.rtcp.host;
+    // Only datagrams addressed to the peer's ports (or its NAT's) arrive.
+    const is = (x: MediaAddress, y: MediaAddress | undefined, offset = 0) => y !== undefined && x.host === y.host && x.port === y.port + offset;
+    const toRtp = is(to, peer.rtp) || is(to, peer.nat);
+    const toRtcp = (is(to, peer.rtcp) && peer.rtcp !== peer.rtp) || (!peer.session.rtcpMux && is(to, peer.nat, 1));
     if (!toRtp && !toRtcp) return;
     const path = e === this.a ? this.paths.ab : this.paths.ba;
     if (this.#rnd() < (path.loss ?? 0)) return;
     const at = this.now + (path.delayMs ?? 20) + this.#rnd() * (path.jitterSpanMs ?? 0);
-    const src = path.nat ? path.nat(from) : from;
+    // The NAT rewrites the source to its public address.
+    const src = e.nat ? { host: e.nat.host, port: e.nat.port + (from.port - e.rtp.port) } : from;
     this.#flight.push({ at, seq: this.#seq++, to: peer, data: data.slice(), from: src, rtcp: toRtcp && !toRtp });
   }
 
@@ -146,6 +149,22 @@ export class MediaNetwork {
     if (port === "rtp") to.session.handleRtp(data, from, this.now);
     else to.session.handleRtcp(data, from, this.now);
     this.drain(to);
+  }
+
+  /**
+   * A re-offer from `a` (re-INVITE): `b` answers and updates at once, `a` updates when the answer
+   * reaches it `delayMs` later. Returns after `a` updated.
+   */
+  reinvite(o: { direction?: "sendrecv" | "sendonly" | "recvonly" | "inactive"; delayMs?: number } = {}): void {
+    const offer = this.negotiators.a.createOffer(o.direction ? { direction: o.direction } : {});
+    const answer = this.negotiators.b.receiveOffer(offer);
+    if (!("body" in answer)) throw new Error(`re-offer refused: ${JSON.stringify(answer)}`);
+    this.b.session.update(this.negotiators.b.streams[0]!, this.now);
+    this.drain(this.b);
+    this.run(this.now + (o.delayMs ?? 20));
+    if (this.negotiators.a.receiveAnswer(answer) !== true) throw new Error("re-answer refused");
+    this.a.session.update(this.negotiators.a.streams[0]!, this.now);
+    this.drain(this.a);
   }
 
   /** Runs the call until `until` (virtual ms). */
