@@ -81,8 +81,9 @@ export class RtpReceiver {
   configure(config: ReceiveConfig): void {
     this.#config = config;
     const a = this.#active;
-    if (a?.format && config.formats.get(a.format.payloadType)?.codec !== a.format.codec) {
-      a.format = undefined;
+    if (a?.format && a.playout && config.formats.get(a.format.payloadType)?.codec !== a.format.codec) {
+      // Its format is gone: the next packet (in a format still negotiated) starts a new playout.
+      this.#retire(a, false);
       a.playout = undefined;
     }
   }
@@ -105,7 +106,7 @@ export class RtpReceiver {
     src.lastAt = now;
     const ext = src.extend(h.sequenceNumber);
     const inOrder = ext === src.highestSeq;
-    if (audio && (src.format === undefined || src.format.payloadType !== pt)) {
+    if (audio && (src.playout === undefined || src.format?.payloadType !== pt || src.format.codec !== audio.codec)) {
       // A new codec (the peer may switch among the negotiated ones): a playout for it.
       if (src.format !== undefined) this.counters.codecChanges++;
       this.#retire(src, false);

@@ -81,11 +81,7 @@ export class MediaNetwork {
       ...(c.ptime !== undefined ? { ptime: c.ptime } : {}),
       ...(c.telephoneEvent !== undefined ? { telephoneEvent: c.telephoneEvent } : {}),
     });
-    const random = (n: number) => {
-      const out = new Uint8Array(n);
-      for (let i = 0; i < n; i++) out[i] = Math.floor(this.#rnd() * 256);
-      return out;
-    };
+    const random = this.#bytes;
     const na = createSdpNegotiator({ address: "198.51.100.1", media: [caps(a, 40000)], random, sessionId: "1" });
     const nb = createSdpNegotiator({ address: "198.51.100.2", media: [caps(b, 50000)], random, sessionId: "2" });
     const answer = nb.receiveOffer(na.createOffer());
@@ -105,6 +101,19 @@ export class MediaNetwork {
   }
 
   readonly negotiators: { a: ReturnType<typeof createSdpNegotiator>; b: ReturnType<typeof createSdpNegotiator> };
+
+  readonly #bytes = (n: number): Uint8Array => {
+    const out = new Uint8Array(n);
+    for (let i = 0; i < n; i++) out[i] = Math.floor(this.#rnd() * 256);
+    return out;
+  };
+
+  /** Replaces `e`'s session with a new one on the same stream (a restarted sender: new SSRC). */
+  restart(e: End, session: Partial<RtpSessionOptions> = {}): void {
+    const stream = (e === this.a ? this.negotiators.a : this.negotiators.b).streams[0]!;
+    e.session.close(this.now);
+    e.session = createRtpSession({ stream, now: this.now, randomBytes: this.#bytes, random: this.#rnd, ...session });
+  }
 
   #other(e: End): End {
     return e === this.a ? this.b : this.a;
