@@ -63,24 +63,12 @@ export interface CallQuality {
   readonly listeningMos: number;
 }
 
-/** What {@link callQuality} is computed from. */
-export interface CallQualityInputs {
-  readonly codec: string | undefined;
+/** What {@link callQuality} is computed from: the measured fields, and the codec's E-model values. */
+export interface CallQualityInputs
+  extends Omit<CallQuality, "packetsLost" | "lossPercent" | "r" | "mos" | "listeningMos"> {
   readonly impairment: CodecName | CodecImpairment | undefined;
   readonly codecDelayMs: number;
   readonly ptimeMs: number;
-  readonly packetsSent: number;
-  readonly octetsSent: number;
-  readonly packetsReceived: number;
-  readonly packetsExpected: number;
-  readonly lateDiscarded: number;
-  readonly duplicates: number;
-  readonly concealedMs: number;
-  readonly jitterMs: number;
-  readonly jitterBufferMs: number;
-  readonly rttMs: number | undefined;
-  readonly remote: RemoteReception | undefined;
-  readonly burstGap: BurstGapMetrics;
 }
 
 const round2 = (x: number) => Math.round(x * 100) / 100;

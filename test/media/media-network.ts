@@ -7,7 +7,7 @@
  */
 import { createSdpNegotiator } from "../../src/sdp/index.ts";
 import type { SdpCodec, SdpMediaCapabilities, SdpSrtpOptions } from "../../src/sdp/index.ts";
-import { createRtpSession, ToneGenerator } from "../../src/media/index.ts";
+import { concatPcm, createRtpSession, ToneGenerator } from "../../src/media/index.ts";
 import type { MediaAddress, MediaTransmit, RtpSession, RtpSessionEvent, RtpSessionOptions } from "../../src/media/index.ts";
 import { prng } from "./lossy-path.ts";
 
@@ -211,15 +211,5 @@ export class MediaNetwork {
 
 /** The received audio of `e` from `fromMs` on, as one array. */
 export function received(e: End, fromMs: number, ptimeMs: number): Int16Array {
-  const skip = Math.round(fromMs / ptimeMs);
-  const parts = e.audio.slice(skip);
-  let n = 0;
-  for (const p of parts) n += p.length;
-  const out = new Int16Array(n);
-  let at = 0;
-  for (const p of parts) {
-    out.set(p, at);
-    at += p.length;
-  }
-  return out;
+  return concatPcm(e.audio.slice(Math.round(fromMs / ptimeMs)));
 }
