@@ -92,32 +92,6 @@ function samplesPer(rate: number, ptimeMs: number): number {
   return Math.round((rate * ptimeMs) / 1000);
 }
 
-/**
- * G.711 as lookup tables made once per law from the Wasm core's own encoder and decoder (so
- * bit-exact with it): for 20 ms frames a table lookup per sample beats copying the frame into Wasm
- * memory and back (bench/media-streams.mjs).
- */
-interface G711Tables {
-  /** Code word → linear sample. */
-  readonly decode: Int16Array;
-  /** Linear sample + 32768 → code word. */
-  readonly encode: Uint8Array;
-}
-
-const tables: Partial<Record<G711Law, G711Tables>> = {};
-
-function g711Tables(law: G711Law): G711Tables {
-  let t = tables[law];
-  if (t === undefined) {
-    const codes = new Uint8Array(256);
-    for (let i = 0; i < 256; i++) codes[i] = i;
-    const all = new Int16Array(65536);
-    for (let i = 0; i < 65536; i++) all[i] = i - 32768;
-    t = tables[law] = { decode: decodeG711(law, codes), encode: encodeG711(law, all) };
-  }
-  return t;
-}
-
 function g711(name: "PCMU" | "PCMA", law: G711Law, payloadType: 0 | 8, impairment: CodecName): AudioCodec {
   return {
     name,
@@ -129,27 +103,18 @@ function g711(name: "PCMU" | "PCMA", law: G711Law, payloadType: 0 | 8, impairmen
     concealment: "standard",
     createEncoder(p) {
       const frameSamples = samplesPer(8000, p.ptimeMs);
-      const table = g711Tables(law).encode;
       return {
         sampleRate: 8000,
         frameSamples,
         maxPayload: frameSamples,
         encode(pcm, dst, offset) {
-          for (let i = 0; i < pcm.length; i++) dst[offset + i] = table[pcm[i]! + 32768]!;
+          encodeG711(law, pcm, dst.subarray(offset, offset + pcm.length));
           return pcm.length;
         },
       };
     },
     createDecoder() {
-      const table = g711Tables(law).decode;
-      return {
-        sampleRate: 8000,
-        decode(payload) {
-          const out = new Int16Array(payload.length);
-          for (let i = 0; i < payload.length; i++) out[i] = table[payload[i]!]!;
-          return out;
-        },
-      };
+      return { sampleRate: 8000, decode: (payload) => decodeG711(law, payload) };
     },
     // RFC 3551 §4.5.14: one octet per sample.
     packetDuration: (payload) => payload.length,

@@ -5,7 +5,6 @@ import { PcmFifo } from "../../src/media/pcm-fifo.ts";
 import { ntpMiddle32, ntpTime, RtcpReporter } from "../../src/media/rtcp-reporter.ts";
 import { SrtpKeying } from "../../src/media/srtp-keying.ts";
 import { planStream } from "../../src/media/stream-config.ts";
-import { decodeG711, encodeG711 } from "../../src/codec/index.ts";
 import { createSrtpContext } from "../../src/srtp/index.ts";
 import type { NegotiatedStream } from "../../src/sdp/index.ts";
 
@@ -151,19 +150,6 @@ describe("codec plugs and the stream plan", () => {
     expect(codecPtime(OPUS, 40)).toBe(40);
     expect(findAudioCodec(DEFAULT_AUDIO_CODECS, "pcma", 8000)).toBe(PCMA);
     expect(findAudioCodec(DEFAULT_AUDIO_CODECS, "PCMA", 16000)).toBeUndefined();
-  });
-
-  it("ITU-T G.711: the plugs' tables give the Wasm core's code words and samples for every input", () => {
-    for (const [plug, law] of [[PCMU, "ulaw"], [PCMA, "alaw"]] as const) {
-      const all = new Int16Array(65536);
-      for (let i = 0; i < 65536; i++) all[i] = i - 32768;
-      const got = new Uint8Array(65536);
-      const enc = plug.createEncoder({ ptimeMs: 20 });
-      expect(enc.encode(all, got, 0)).toBe(65536);
-      expect(got).toEqual(encodeG711(law, all));
-      const codes = Uint8Array.from({ length: 256 }, (_, i) => i);
-      expect(plug.createDecoder({ ptimeMs: 20 }).decode(codes)).toEqual(decodeG711(law, codes));
-    }
   });
 
   it("RFC 3551 §4.5.14: the G.711 plugs encode and decode one octet per sample", () => {
