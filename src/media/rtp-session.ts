@@ -43,6 +43,11 @@ import type { SendPlan, StreamPlan } from "./stream-config.ts";
  *
  * Every malformed, unexpected, forged or replayed datagram is counted in {@link counters} and
  * dropped; nothing a peer sends makes a method throw.
+ *
+ * Where the Wasm core works: SRTP authenticates and decrypts each datagram in the core's memory;
+ * the RTP header is then read by the zero-allocation JavaScript reader, which for one packet in
+ * JavaScript memory beats copying it into the core (72 M against 25 M headers/s, bench/rtp.mjs);
+ * the core's batch parser pays only for packets already in its memory.
  */
 
 /** The session's states: open until {@link RtpSession.close}. */
