@@ -98,10 +98,9 @@ const KD = "939e7578ed9e3c518a452acee763bce9:AAABjR2xY1wqM3Sg0QnTFcg8Q2xdrmKO:00
 const KDS = Array.from({ length: 8 }, (_, i) => KD.slice(0, -1) + i);
 const nodeHash = (name) => (i) => createHash(name).update(KDS[i & 7]).digest("hex");
 const nobleHash = (f) => (i) => noble.bytesToHex(f(enc.encode(KDS[i & 7])));
-// The loader compiles the Wasm module synchronously; V8 then runs its functions on baseline code
-// until they have been hot for a while (over a second on a busy machine), so every hash is run
-// first, and rates are not taken from baseline code.
-for (const start = performance.now(); performance.now() - start < 2500; ) for (let i = 0; i < 3000; i++) hashHex(i % 3, KDS[i & 7]);
+// Every hash runs once before the rows are taken, so that no row includes the core's first compile
+// or JS warm-up (the hot code is optimized within ~0.2 s on every runtime: bench/wasm-tier.mjs).
+for (const start = performance.now(); performance.now() - start < 500; ) for (let i = 0; i < 3000; i++) hashHex(i % 3, KDS[i & 7]);
 
 for (const [name, id, node, nb] of [
   ["MD5", 0, "md5", "md5"],

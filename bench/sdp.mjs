@@ -15,11 +15,11 @@
 // Also runs as `npx deno run -A bench/sdp.mjs` and `npx bun bench/sdp.mjs`.
 import { createRequire } from "node:module";
 import { applyAnswer, createAnswer, formatSdp, parseSdp } from "../dist/src/sdp/index.js";
+import { opsPerSecond, runtime } from "./lib.mjs";
 
 const require = createRequire(import.meta.url);
 const transform = require("sdp-transform");
 const SECONDS = Number(globalThis.process?.env?.SECONDS ?? 0.5);
-const runtime = typeof Deno !== "undefined" ? "deno" : typeof Bun !== "undefined" ? "bun" : "node";
 
 const crlf = (lines) => lines.map((l) => `${l}\r\n`).join("");
 const audioOffer = crlf([
@@ -70,20 +70,6 @@ const answerer = {
   media: [{ port: 40000, codecs: [{ name: "G722", clockRate: 8000 }, { name: "PCMU", clockRate: 8000 }], ptime: 20 }],
 };
 
-function opsPerSecond(fn) {
-  for (let i = 0; i < 2000; i++) fn();
-  let n = 0;
-  const start = performance.now();
-  const until = start + SECONDS * 1000;
-  let now = start;
-  while (now < until) {
-    for (let i = 0; i < 200; i++) fn();
-    n += 200;
-    now = performance.now();
-  }
-  return (n * 1000) / (now - start);
-}
-
 const parsedAudio = parseSdp(audioOffer);
 const transformedAudio = transform.parse(audioOffer);
 const parsedWebrtc = parseSdp(webrtcOffer);
@@ -121,7 +107,7 @@ for (const [name, libs] of Object.entries(cases)) {
   let siphonOps = 0;
   for (const [lib, fn] of Object.entries(libs)) {
     if (!fn()) throw new Error(`${lib} failed ${name}`);
-    const ops = opsPerSecond(fn);
+    const ops = opsPerSecond(fn, { seconds: SECONDS });
     if (lib === "siphon") siphonOps = ops;
     const ratio = lib === "siphon" ? "" : `${(siphonOps / ops).toFixed(2)}x`;
     console.log(`${name.padEnd(24)} ${lib.padEnd(14)} ${Math.round(ops).toLocaleString("en-US").padStart(12)} ${(1e6 / ops).toFixed(2).padStart(8)}  ${ratio}`);

@@ -14,10 +14,10 @@
 // Also runs as `npx deno run -A bench/sip-values.mjs` and `npx bun bench/sip-values.mjs`.
 import { createRequire } from "node:module";
 import { parseAuth, parseContactList, parseCSeq, parseFromTo, parseUri, parseVia } from "../dist/src/sip/index.js";
+import { opsPerSecond, runtime } from "./lib.mjs";
 
 const require = createRequire(import.meta.url);
 const SECONDS = Number(globalThis.process?.env?.SECONDS ?? 0.5);
-const runtime = typeof Deno !== "undefined" ? "deno" : typeof Bun !== "undefined" ? "bun" : "node";
 
 const sip = require("sip");
 const drachtio = require("drachtio-srf/lib/sip-parser/parser.js");
@@ -85,21 +85,6 @@ const cases = {
   },
 };
 
-function opsPerSecond(fn) {
-  // warm up, then count calls in batches until SECONDS have passed
-  for (let i = 0; i < 2000; i++) fn();
-  let n = 0;
-  const start = performance.now();
-  const until = start + SECONDS * 1000;
-  let now = start;
-  while (now < until) {
-    for (let i = 0; i < 500; i++) fn();
-    n += 500;
-    now = performance.now();
-  }
-  return (n * 1000) / (now - start);
-}
-
 console.log(`SIP value parsers on ${runtime} (${SECONDS}s per row)\n`);
 console.log(`${"case".padEnd(24)} ${"library".padEnd(14)} ${"ops/s".padStart(12)}  siphon ÷ peer`);
 for (const [name, libs] of Object.entries(cases)) {
@@ -107,7 +92,7 @@ for (const [name, libs] of Object.entries(cases)) {
   for (const [lib, fn] of Object.entries(libs)) {
     const r = fn();
     if (r === undefined || r === -1) throw new Error(`${lib} did not parse the ${name} value`);
-    const ops = opsPerSecond(fn);
+    const ops = opsPerSecond(fn, { seconds: SECONDS, batch: 500 });
     if (lib === "siphon") siphonOps = ops;
     const ratio = lib === "siphon" ? "" : `${(siphonOps / ops).toFixed(2)}x`;
     console.log(`${name.padEnd(24)} ${lib.padEnd(14)} ${Math.round(ops).toLocaleString("en-US").padStart(12)}  ${ratio}`);

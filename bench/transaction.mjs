@@ -23,6 +23,8 @@
 //
 // Each endpoint pair keeps WINDOW transactions in flight. Run: node --expose-gc | deno run -A
 // --v8-flags=--expose-gc | bun  bench/transaction.mjs. SIPHON_DIST=path/to/dist measures another build.
+import { gc, heapBytes } from "./lib.mjs";
+
 const DIST = process.env.SIPHON_DIST ?? new URL("../dist", import.meta.url).href;
 const { createRequest, createResponse, parseMessage, serializeMessage } = await import(`${DIST}/src/sip/index.js`);
 const { newBranch, TransactionLayer } = await import(`${DIST}/src/transaction/index.js`);
@@ -33,15 +35,6 @@ const WINDOW = Number(process.env.WINDOW ?? 64);
 const SECONDS = Number(process.env.SECONDS ?? 2);
 const runtime = typeof Deno !== "undefined" ? "deno" : typeof Bun !== "undefined" ? "bun" : "node";
 const now = () => performance.now();
-const gc = typeof globalThis.gc === "function" ? () => globalThis.gc() : typeof Bun !== "undefined" ? () => Bun.gc(true) : undefined;
-/** Heap plus array-buffer bytes after a full collection, or undefined without a callable GC. */
-function heapBytes() {
-  if (gc === undefined) return undefined;
-  gc();
-  gc();
-  const m = process.memoryUsage();
-  return m.heapUsed + m.arrayBuffers;
-}
 
 let seq = 0;
 function options(viaHost, targetHost, targetPort) {
@@ -138,8 +131,8 @@ async function siphonUdp() {
     runtime: rt,
     listen,
     transactions: big,
-    onTransactionEvent(e) {
-      if (e.type === "request") e.transaction.respond(createResponse(e.request, 200, "OK", { toTag: "b" }), b.now());
+    transactionUser: {
+      receiveRequest: (request, transaction) => b.respond(transaction, createResponse(request, 200, "OK", { toTag: "b" })),
     },
   });
   let done = 0;
@@ -152,12 +145,13 @@ async function siphonUdp() {
     runtime: rt,
     listen,
     transactions: big,
-    onTransactionEvent(e) {
-      if (e.type === "response" && e.response.status >= 200) {
+    transactionUser: {
+      receiveResponse(response) {
+        if (response.status < 200) return;
         done++;
         if (!stop) startOne();
         else if (a.transactions.counters.active["non-invite-client"].Trying === 0) finish();
-      }
+      },
     },
   });
   // The driver fills in the top Via's sent-by (RFC 3261 §18.1.1); the branch is ours.

@@ -67,8 +67,10 @@ async function siphonRoundTrip(transport) {
   const server = await createSipEndpoint({
     runtime: rt,
     listen: [{ transport, host: "127.0.0.1", port: 0 }],
-    onMessage(m, flow) {
-      if (m.isRequest) server.send(createResponse(m, 200, "OK", { toTag: "s" }), flow);
+    transportUser: {
+      receiveMessage(m, flow) {
+        if (m.isRequest) server.send(createResponse(m, 200, "OK", { toTag: "s" }), flow);
+      },
     },
   });
   const port = server.listeningPoints[0].local.port;
@@ -77,10 +79,12 @@ async function siphonRoundTrip(transport) {
   const client = await createSipEndpoint({
     runtime: rt,
     listen: [{ transport, host: "127.0.0.1", port: 0 }],
-    onMessage(m) {
-      if (m.isRequest) return;
-      count++;
-      if (!stop) send();
+    transportUser: {
+      receiveMessage(m) {
+        if (m.isRequest) return;
+        count++;
+        if (!stop) send();
+      },
     },
   });
   const target = { transport, host: "127.0.0.1", port };

@@ -2,7 +2,9 @@
  * The siphon OPTIONS server (RFC 3261 §11): answers OPTIONS with 200 OK and its capabilities (Allow,
  * Accept, Supported), requests for methods it knows but does not serve with 405 and an Allow header,
  * and methods it does not know with 501 (§8.2.1). Every request goes through the real transport and
- * transaction layers, so retransmissions are absorbed (§17.2.2) and CANCEL and ACK are handled there.
+ * transaction layers, so retransmissions are absorbed (§17.2.2), CANCEL and ACK are handled there,
+ * malformed requests get their RFC 3261 §8.2 answer (400, 416, 420, 505, 513) before this code
+ * sees them, and under overload new requests get 503 with Retry-After.
  * Runs unchanged on Node, Deno and Bun:
  *
  *     npm run build && node dist/examples/options-server.js [flags]
@@ -85,34 +87,37 @@ const listen: ListenOptions[] = flags.transports.map((transport) => ({
   ...(transport === "TLS" || transport === "WSS" ? { tls } : {}),
 }));
 
-let answered = 0;
+/** Final responses the TU sent, by status. */
+const answered = new Map<number, number>();
 const endpoint = await createSipEndpoint({
   runtime,
   listen,
-  transactions: true,
-  onTransactionEvent(event) {
-    if (event.type !== "request") return;
-    const request = event.request;
-    const method = request.method;
-    const response =
-      method === "OPTIONS"
-        ? createResponse(request, 200, "OK", {
-            toTag: tag(),
-            headers: [
-              ["Allow", ALLOW],
-              ["Accept", "application/sdp"],
-              ["Supported", ""],
-            ],
-          })
-        : KNOWN.has(method)
-          ? createResponse(request, 405, "Method Not Allowed", { toTag: tag(), headers: [["Allow", ALLOW]] })
-          : createResponse(request, 501, "Not Implemented", { toTag: tag(), headers: [["Allow", ALLOW]] });
-    event.transaction.respond(response, endpoint.now());
-    endpoint.flush();
-    answered++;
+  // The TU ignores terminated transactions: no event for them.
+  transactions: { emitTerminated: false },
+  transactionUser: {
+    receiveRequest(request, transaction) {
+      const method = request.method;
+      const response =
+        method === "OPTIONS"
+          ? createResponse(request, 200, "OK", {
+              toTag: tag(),
+              headers: [
+                ["Allow", ALLOW],
+                ["Accept", "application/sdp"],
+                ["Supported", ""],
+              ],
+            })
+          : KNOWN.has(method)
+            ? createResponse(request, 405, "Method Not Allowed", { toTag: tag(), headers: [["Allow", ALLOW]] })
+            : createResponse(request, 501, "Not Implemented", { toTag: tag(), headers: [["Allow", ALLOW]] });
+      endpoint.respond(transaction, response);
+      answered.set(response.status, (answered.get(response.status) ?? 0) + 1);
+    },
   },
-  onTransportEvent(event) {
-    if (event.type === "error" && !flags.quiet) console.error(`transport: ${event.error.code} ${event.error.message}`);
+  transportUser: {
+    transportFailed(error) {
+      if (!flags.quiet) console.error(`transport: ${error.code} ${error.message}`);
+    },
   },
 });
 
@@ -127,7 +132,15 @@ for (const lp of endpoint.listeningPoints) {
 }
 
 const proc = (globalThis as { process?: { on(sig: string, f: () => void): void; exit(code: number): never } }).process;
-proc?.on("SIGINT", () => {
-  console.log(`answered ${answered} requests`);
+for (const signal of ["SIGINT", "SIGTERM"]) proc?.on(signal, () => {
+  // What the TU answered, and what the transaction layer answered before the TU saw a request.
+  const c = endpoint.transactions!.counters;
+  const byStatus = [...answered].sort((a, b) => a[0] - b[0]).map(([status, n]) => `${status}: ${n}`);
+  const total = [...answered.values()].reduce((a, b) => a + b, 0);
+  console.log(`answered ${total} requests (${byStatus.join(", ") || "none"})`);
+  console.log(
+    `refused before the TU: 503 overload ${c.overload503}, 503 shed ${c.overloadShed}, 400 malformed ${c.malformed}, ` +
+      `416 ${c.rejectedScheme}, 420 ${c.rejectedExtension}; absorbed retransmissions ${c.retransmissionsAbsorbed}`,
+  );
   void endpoint.close().then(() => proc.exit(0));
 });

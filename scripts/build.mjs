@@ -1,7 +1,8 @@
-// Build: the shared Wasm/TS constants (scripts/gen-abi.mjs) -> AssemblyScript -> two Wasm builds (SIMD
-// and scalar) -> a generated TS module embedding both -> tsc (type-check and emit dist/ for Node) ->
-// a check of the emitted declarations. Run with `npm run build`; `npm run api` then rewrites the API
-// report (scripts/api-report.mjs).
+// Build: the shared Wasm/TS constants (scripts/gen-abi.mjs) -> the embedded libopus module
+// (scripts/gen-opus-wasm.mjs) -> AssemblyScript -> two Wasm builds (SIMD and scalar) -> a generated TS
+// module embedding both -> tsc (type-check and emit dist/ for Node) -> a check of the emitted
+// declarations. The generated Wasm modules are not committed: a fresh clone gets them from here. Run
+// with `npm run build`; `npm run api` then rewrites the API report (scripts/api-report.mjs).
 import { spawnSync } from "node:child_process";
 import { mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
@@ -19,6 +20,7 @@ const run = (cmd, args) => {
 
 run(process.execPath, ["scripts/check-layers.mjs"]);
 run(process.execPath, ["scripts/gen-abi.mjs"]);
+run(process.execPath, ["scripts/gen-opus-wasm.mjs"]);
 mkdirSync(join(root, "build"), { recursive: true });
 for (const target of ["simd", "scalar"]) {
   run(bin("asc"), ["assembly/index.ts", "--config", "asconfig.json", "--target", target]);

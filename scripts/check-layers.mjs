@@ -1,13 +1,36 @@
 // Project rules checked on every build (CONTRIBUTING.md):
 // - only runtimes/ touches Node/Deno/Bun APIs: no node:* / ws imports, Buffer, Deno.* or Bun.* in src/ or
 //   assembly/ (build-time generators under assembly/**/gen/ excepted);
+// - within runtimes/, node:* imports belong to the Node adapter; another adapter that uses one on purpose
+//   is listed in NODE_IMPORTS_ALLOWED with the reason;
+// - src/ never imports runtimes/: the interfaces a layer needs belong to that layer, and the adapters
+//   implement them (the exceptions, listed in RUNTIME_IMPORTS_ALLOWED, are on their way out);
 // - the sans-I/O protocol cores take time as `now`: no timers or clocks in src/ outside the driver;
 // - lower layers never import higher ones.
 import { readdirSync, readFileSync, statSync } from "node:fs";
-import { join, relative } from "node:path";
+import { join, relative, sep } from "node:path";
 import { fileURLToPath } from "node:url";
 
 const root = join(fileURLToPath(import.meta.url), "..", "..");
+const posix = (p) => p.split(sep).join("/");
+
+/** Adapters other than Node's that import node:* on purpose. */
+const NODE_IMPORTS_ALLOWED = {
+  // Deno and Bun implement node:crypto's createCipheriv natively; a long-lived AES-ECB cipher beats
+  // the Wasm AES for SRTP keystream (runtimes/crypto-types.ts).
+  "runtimes/deno/crypto.ts": "node:crypto",
+  "runtimes/bun/crypto.ts": "node:crypto",
+  // Deno.resolveDns asks DNS servers only; node:dns lookup goes through getaddrinfo and the hosts file.
+  "runtimes/deno/dns.ts": "node:dns/promises",
+};
+
+/** src/ files that still import from runtimes/, and what. */
+const RUNTIME_IMPORTS_ALLOWED = {
+  // The SRTP crypto interface still lives in runtimes/crypto-types.ts; it belongs in src/srtp.
+  "src/srtp/context.ts": "runtimes/crypto-types.ts",
+  "src/srtp/index.ts": "runtimes/crypto-types.ts",
+};
+
 const files = [];
 const walk = (dir) => {
   for (const f of readdirSync(dir)) {
@@ -19,8 +42,9 @@ const walk = (dir) => {
 };
 walk(join(root, "src"));
 walk(join(root, "assembly"));
+walk(join(root, "runtimes"));
 
-// Which layers each layer may import (besides itself, errors.ts and wasm/).
+// Which layers each layer may import (besides itself, errors.ts, queue.ts, random.ts and wasm/).
 const allowed = {
   sip: [],
   rtp: [],
@@ -33,25 +57,37 @@ const allowed = {
   sdp: [],
   media: ["rtp", "rtcp", "srtp", "codec", "sdp"],
   auth: ["sip"],
+  session: ["sip", "transaction", "sdp", "auth"],
 };
 
 const problems = [];
 for (const file of files) {
-  const rel = relative(root, file);
+  const rel = posix(relative(root, file));
+  const inRuntimes = rel.startsWith("runtimes/");
   const text = readFileSync(file, "utf8");
-  const lines = text.split("\n");
-  lines.forEach((line, i) => {
+  text.split("\n").forEach((line, i) => {
     const at = `${rel}:${i + 1}`;
     if (/^\s*(\/\/|\*)/.test(line)) return;
-    if (/from\s+["'](node:|ws["'])/.test(line) || /\bBuffer\./.test(line) || /(^|[^."'\w])(Deno|Bun)\.\w/.test(line)) {
+    const nodeImport = /from\s+["'](node:[\w/]+)["']/.exec(line);
+    if (inRuntimes) {
+      if (nodeImport && !rel.startsWith("runtimes/node/") && NODE_IMPORTS_ALLOWED[rel] !== nodeImport[1]) {
+        problems.push(`${at}: ${nodeImport[1]} outside the Node adapter: ${line.trim()}`);
+      }
+      return;
+    }
+    if (nodeImport || /from\s+["']ws["']/.test(line) || /\bBuffer\./.test(line) || /(^|[^."'\w])(Deno|Bun)\.\w/.test(line)) {
       problems.push(`${at}: runtime API outside runtimes/: ${line.trim()}`);
     }
-    if (rel.startsWith("src") && !rel.startsWith(join("src", "driver")) && /\b(setTimeout|setInterval|Date\.now|performance\.now)\s*\(/.test(line)) {
+    const runtimeImport = /from\s+["'](?:\.\.\/)+(runtimes\/[\w./-]+)["']/.exec(line);
+    if (runtimeImport && RUNTIME_IMPORTS_ALLOWED[rel] !== runtimeImport[1]) {
+      problems.push(`${at}: src/ imports runtimes/ (the layer should own the interface): ${line.trim()}`);
+    }
+    if (rel.startsWith("src/") && !rel.startsWith("src/driver/") && /\b(setTimeout|setInterval|Date\.now|performance\.now)\s*\(/.test(line)) {
       problems.push(`${at}: clock or timer in a sans-I/O layer: ${line.trim()}`);
     }
     const m = /from\s+["']\.\.\/([a-z-]+)\//.exec(line);
-    if (m && rel.startsWith("src")) {
-      const layer = rel.split(/[\\/]/)[1];
+    if (m && rel.startsWith("src/")) {
+      const layer = rel.split("/")[1];
       const target = m[1];
       if (target !== layer && target !== "wasm" && allowed[layer] && !allowed[layer].includes(target)) {
         problems.push(`${at}: layer ${layer} imports ${target}`);

@@ -17,3 +17,4 @@ export * from "./codec/index.ts";
 export * from "./sdp/index.ts";
 export * from "./auth/index.ts";
 export * from "./media/index.ts";
+export * from "./session/index.ts";

@@ -1,13 +1,8 @@
 // Static memory of the digest-authentication core. Every region is reserved once at build time
-// (memory.data), so the module never allocates and the JS views over linear memory stay valid.
-
-/** Error code crossing the Wasm boundary: unknown algorithm, or a range outside the IO region. */
-export const ERR_RANGE: i32 = -1;
-
-/** Hash algorithm ids (mirrored in src/auth/hash.ts). */
-export const ALG_MD5: i32 = 0;
-export const ALG_SHA256: i32 = 1;
-export const ALG_SHA512_256: i32 = 2;
+// (memory.data), so the module never allocates and the JS views over linear memory stay valid. The
+// error code and the hash algorithm ids come from assembly/auth/abi.json (abi.generated.ts), shared
+// with src/auth.
+export * from "./abi.generated";
 
 /**
  * Inputs, hex outputs and HMAC key states, placed by TS. Large enough for any digest input taken

@@ -1,4 +1,5 @@
-// codec core: ITU-T G.711 (μ-law and A-law) and L16 (RFC 3551 §4.5.11) over linear memory.
+// codec core: ITU-T G.711 (μ-law and A-law) and L16 (RFC 3551 §4.5.11) over linear memory; ITU-T
+// G.722 in g722.ts.
 //
 // The quantisation follows the ITU-T G.191 software tool library's G.711 module (the ITU's own
 // reference implementation): 16-bit linear input, of which μ-law uses the 14 most significant bits
@@ -151,3 +152,5 @@ export function codec_l16_swap(src: usize, n: i32, dst: usize): i32 {
   }
   return n;
 }
+
+export * from "./g722";

@@ -32,6 +32,8 @@ export interface BunTlsOptions {
   key?: string;
   ca?: string[];
   serverName?: string;
+  /** OpenSSL cipher list (BoringSSL under Bun). */
+  ciphers?: string;
 }
 
 export interface BunTcpListener {
@@ -47,20 +49,7 @@ export interface BunUdpSocket {
   close(): void;
 }
 
-export interface BunServerWebSocket {
-  readonly remoteAddress: string;
-  readonly data: unknown;
-  send(data: string | Uint8Array): number;
-  close(): void;
-}
 
-export interface BunServer {
-  readonly hostname: string;
-  readonly port: number;
-  upgrade(request: Request, options?: { headers?: HeadersInit; data?: unknown }): boolean;
-  requestIP(request: Request): { address: string; port: number } | null;
-  stop(closeActiveConnections?: boolean): Promise<void>;
-}
 
 export interface BunApi {
   udpSocket(options: {
@@ -79,17 +68,6 @@ export interface BunApi {
     socket: BunSocketHandler;
   }): Promise<BunSocket>;
   listen(options: { hostname: string; port: number; tls?: BunTlsOptions; socket: BunSocketHandler }): BunTcpListener;
-  serve(options: {
-    hostname: string;
-    port: number;
-    tls?: BunTlsOptions;
-    fetch(request: Request, server: BunServer): Response | undefined | Promise<Response | undefined>;
-    websocket: {
-      open?(ws: BunServerWebSocket): void;
-      message(ws: BunServerWebSocket, message: string | Uint8Array): void;
-      close?(ws: BunServerWebSocket, code: number, reason: string): void;
-    };
-  }): BunServer;
 }
 
 /** The running Bun namespace. Only call this under Bun. */

@@ -1,9 +1,9 @@
 import type { Runtime } from "../types.ts";
 import { bunSrtpCrypto } from "./crypto.ts";
-import { dns } from "./dns.ts";
+// Bun implements node:dns natively (c-ares), SRV and NAPTR included: the Node adapter's resolver.
+import { dns } from "../node/dns.ts";
 import { streamConnect, streamListen } from "./stream.ts";
 import { udpBind } from "./udp.ts";
-import { webSocketConnect, webSocketListen } from "./websocket.ts";
 
 /** The Bun (1.1+) runtime record. */
 export const bunRuntime: Runtime = {
@@ -15,8 +15,6 @@ export const bunRuntime: Runtime = {
   udpBind,
   streamConnect,
   streamListen,
-  webSocketConnect,
-  webSocketListen,
   dns,
   srtpCrypto: bunSrtpCrypto,
 };

@@ -5,7 +5,8 @@ import type {
   StreamHandlers,
   StreamListenOptions,
 } from "../types.ts";
-import { MAX_WRITE_BUFFER } from "../types.ts";
+import { CLOSE_GRACE, MAX_WRITE_BUFFER } from "../types.ts";
+import { FORWARD_SECRET_CIPHERS } from "../tls-policy.ts";
 import { bun, type BunSocket, type BunSocketHandler } from "./bun-api.ts";
 
 /** Per-socket state kept in `socket.data`: the handlers and bytes the kernel did not take yet. */
@@ -14,6 +15,8 @@ interface State {
   pending: Uint8Array[];
   pendingBytes: number;
   closed: boolean;
+  /** close() was called while bytes were pending: end once they are flushed. */
+  closing: boolean;
 }
 
 const state = (s: BunSocket) => s.data as State;
@@ -38,17 +41,21 @@ function flush(s: BunSocket): void {
     }
     st.pending.shift();
   }
+  if (st.closing) {
+    s.end();
+    finish(s);
+  }
 }
 
 function wrap(s: BunSocket, handlers: StreamHandlers): StreamConnection {
-  s.data = { handlers, pending: [], pendingBytes: 0, closed: false } satisfies State;
+  s.data = { handlers, pending: [], pendingBytes: 0, closed: false, closing: false } satisfies State;
   s.setNoDelay?.(true);
   return {
     local: { host: s.localAddress ?? "", port: s.localPort ?? 0 },
     remote: { host: s.remoteAddress ?? "", port: s.remotePort ?? 0 },
     write(data) {
       const st = state(s);
-      if (st.closed) return;
+      if (st.closed || st.closing) return;
       let rest = data;
       if (st.pending.length === 0) {
         const n = s.write(data);
@@ -65,8 +72,21 @@ function wrap(s: BunSocket, handlers: StreamHandlers): StreamConnection {
       }
     },
     close() {
-      s.end();
-      finish(s);
+      const st = state(s);
+      if (st.closed) return;
+      if (st.pending.length === 0) {
+        s.end();
+        finish(s);
+        return;
+      }
+      // Flush what was written (an HTTP refusal, a close frame) first.
+      st.closing = true;
+      setTimeout(() => {
+        if (state(s).closed) return;
+        if (s.terminate) s.terminate();
+        else s.end();
+        finish(s);
+      }, CLOSE_GRACE);
     },
   };
 }
@@ -127,7 +147,10 @@ export function streamConnect(options: StreamConnectOptions, handlers: StreamHan
   });
 }
 
-/** TCP and TLS listeners via `Bun.listen`. */
+/**
+ * TCP and TLS listeners via `Bun.listen`. Bun calls `open` at TCP accept, before a TLS handshake, so
+ * the handshake runs under the caller's deadlines; the suites offered are forward-secret only.
+ */
 export async function streamListen(
   options: StreamListenOptions,
   onConnection: (connection: StreamConnection) => StreamHandlers,
@@ -135,9 +158,17 @@ export async function streamListen(
   const listener = bun().listen({
     hostname: options.host,
     port: options.port,
-    ...(options.tls ? { tls: { cert: options.tls.cert, key: options.tls.key } } : {}),
+    ...(options.tls ? { tls: { cert: options.tls.cert, key: options.tls.key, ciphers: FORWARD_SECRET_CIPHERS } } : {}),
     socket: {
       ...events,
+      // With a handshake handler Bun calls `open` at TCP accept; without one, only after the
+      // handshake (never, for a peer that sends no ClientHello). A failed handshake ends the socket.
+      handshake: (s, success) => {
+        if (!success) {
+          s.end();
+          finish(s);
+        }
+      },
       open: (s) => {
         let handlers: StreamHandlers | undefined;
         const conn = wrap(s, { onData: (c) => handlers?.onData(c), onClose: (e) => handlers?.onClose(e) });

@@ -14,6 +14,8 @@ export interface DenoConn {
   readonly remoteAddr: DenoNetAddr;
   read(p: Uint8Array): Promise<number | null>;
   write(p: Uint8Array): Promise<number>;
+  /** Half-closes: sends FIN (TCP) or close_notify (TLS); reading goes on. */
+  closeWrite(): Promise<void>;
   close(): void;
   setNoDelay?(noDelay?: boolean): void;
   /** TLS connections only: completes the handshake (otherwise it happens lazily on first I/O). */
@@ -26,14 +28,7 @@ export interface DenoListener {
   close(): void;
 }
 
-export interface DenoHttpServer {
-  readonly addr: DenoNetAddr;
-  shutdown(): Promise<void>;
-}
 
-export interface DenoServeInfo {
-  readonly remoteAddr: DenoNetAddr;
-}
 
 export interface DenoSrvRecord {
   priority: number;
@@ -55,13 +50,6 @@ export interface DenoApi {
   connect(options: { hostname: string; port: number; transport?: "tcp" }): Promise<DenoConn>;
   connectTls(options: { hostname: string; port: number; caCerts?: string[] }): Promise<DenoConn>;
   listen(options: { hostname: string; port: number; transport?: "tcp" }): DenoListener;
-  listenTls(options: { hostname: string; port: number; cert: string; key: string }): DenoListener;
-  serve(
-    options: { hostname: string; port: number; cert?: string; key?: string; onListen?: () => void },
-    handler: (request: Request, info: DenoServeInfo) => Response | Promise<Response>,
-  ): DenoHttpServer;
-  upgradeWebSocket(request: Request, options?: { protocol?: string }): { socket: WebSocket; response: Response };
-  createHttpClient(options: { caCerts?: string[] }): { close(): void };
   resolveDns(query: string, recordType: "SRV"): Promise<DenoSrvRecord[]>;
   resolveDns(query: string, recordType: "NAPTR"): Promise<DenoNaptrRecord[]>;
   readonly errors: { NotFound: new (...args: never[]) => Error };

@@ -3,7 +3,6 @@ import { denoSrtpCrypto } from "./crypto.ts";
 import { dns } from "./dns.ts";
 import { streamConnect, streamListen } from "./stream.ts";
 import { udpBind } from "./udp.ts";
-import { webSocketConnect, webSocketListen } from "./websocket.ts";
 
 /** The Deno (2.x) runtime record. Needs `--allow-net` (and `--allow-sys` for host lookups). */
 export const denoRuntime: Runtime = {
@@ -15,8 +14,6 @@ export const denoRuntime: Runtime = {
   udpBind,
   streamConnect,
   streamListen,
-  webSocketConnect,
-  webSocketListen,
   dns,
   srtpCrypto: denoSrtpCrypto,
 };

@@ -5,14 +5,25 @@ import type {
   StreamHandlers,
   StreamListenOptions,
 } from "../types.ts";
-import { MAX_WRITE_BUFFER } from "../types.ts";
+import { CLOSE_GRACE, MAX_WRITE_BUFFER } from "../types.ts";
+import { streamListen as nodeStreamListen } from "../node/stream.ts";
 import { deno, type DenoConn } from "./deno-api.ts";
 
-const READ_SIZE = 65536;
+/** Read buffers start small (an idle connection holds this much) and grow while reads fill them. */
+const READ_MIN = 2048;
+const READ_MAX = 65536;
 
-/** Runs the read loop and serializes writes (Deno's `write` may write less than asked). */
+/**
+ * Runs the read loop and serializes writes (Deno's `write` may write less than asked). `close()`
+ * after something was written is a lingering close: flush, half-close (FIN), and read on, discarding,
+ * until the peer closes or {@link CLOSE_GRACE} passes; closing outright while the peer still sends
+ * would reset the connection and could destroy what was just written (a WebSocket close frame, an
+ * HTTP refusal) before the peer reads it. A connection that never wrote anything closes at once.
+ */
 function wrap(conn: DenoConn, handlers: StreamHandlers): StreamConnection {
   let closed = false;
+  let closing = false;
+  let wrote = false;
   const finish = (error?: unknown) => {
     if (closed) return;
     closed = true;
@@ -25,22 +36,29 @@ function wrap(conn: DenoConn, handlers: StreamHandlers): StreamConnection {
   };
   conn.setNoDelay?.(true);
   (async () => {
-    const buf = new Uint8Array(READ_SIZE);
+    let buf = new Uint8Array(READ_MIN);
     try {
       for (;;) {
         const n = await conn.read(buf);
         if (n === null) break;
         if (closed) return;
+        if (closing) continue;
         handlers.onData(buf.subarray(0, n));
+        // A full read suggests more is coming: read more at once next time.
+        if (n === buf.length && buf.length < READ_MAX) buf = new Uint8Array(buf.length * 2);
+        else if (n < buf.length / 8 && buf.length > READ_MIN) buf = new Uint8Array(READ_MIN);
       }
       finish();
     } catch (error) {
-      finish(closed ? undefined : error);
+      finish(closed || closing ? undefined : error);
     }
   })();
   const queue: Uint8Array[] = [];
   let queued = 0;
   let writing = false;
+  const halfClose = () => {
+    conn.closeWrite().catch(() => finish());
+  };
   const pump = async () => {
     writing = true;
     try {
@@ -53,12 +71,14 @@ function wrap(conn: DenoConn, handlers: StreamHandlers): StreamConnection {
       finish(error);
     }
     writing = false;
+    if (closing && !closed) halfClose();
   };
   return {
     local: { host: conn.localAddr.hostname, port: conn.localAddr.port },
     remote: { host: conn.remoteAddr.hostname, port: conn.remoteAddr.port },
     write(data) {
-      if (closed) return;
+      if (closed || closing) return;
+      wrote = true;
       // The caller may reuse its buffer once write() returns.
       queue.push(data.slice());
       queued += data.length;
@@ -68,7 +88,16 @@ function wrap(conn: DenoConn, handlers: StreamHandlers): StreamConnection {
       }
       if (!writing) void pump();
     },
-    close: () => finish(),
+    close() {
+      if (closed || closing) return;
+      if (!wrote) {
+        finish();
+        return;
+      }
+      closing = true;
+      setTimeout(() => finish(), CLOSE_GRACE);
+      if (!writing) halfClose();
+    },
   };
 }
 
@@ -94,15 +123,20 @@ export async function streamConnect(options: StreamConnectOptions, handlers: Str
   return wrap(conn, handlers);
 }
 
-/** TCP via `Deno.listen`, TLS via `Deno.listenTls`. */
+/**
+ * TCP via `Deno.listen`. TLS through Deno's `node:net` and `node:tls` (the Node adapter, a server
+ * `TLSSocket` around each accepted TCP socket; rustls underneath, forward-secret suites only):
+ * a `Deno.listenTls` connection closed before its handshake completes keeps its TCP socket open
+ * (Deno 2.9: the peer never sees the close), so a peer that sends no ClientHello could pin
+ * descriptors whatever the deadlines say.
+ */
 export async function streamListen(
   options: StreamListenOptions,
   onConnection: (connection: StreamConnection) => StreamHandlers,
 ): Promise<Listener> {
+  if (options.tls) return nodeStreamListen(options, onConnection);
   const d = deno();
-  const listener = options.tls
-    ? d.listenTls({ hostname: options.host, port: options.port, cert: options.tls.cert, key: options.tls.key })
-    : d.listen({ hostname: options.host, port: options.port, transport: "tcp" });
+  const listener = d.listen({ hostname: options.host, port: options.port, transport: "tcp" });
   const open = new Set<StreamConnection>();
   let stopped = false;
   const loop = (async () => {

@@ -9,12 +9,16 @@ function empty(error: unknown): [] {
   throw error;
 }
 
-/** `node:dns`: `lookup` goes through getaddrinfo (hosts file included); SRV and NAPTR ask the DNS. */
+/**
+ * `node:dns`, on Node and on Bun (which implements it natively on c-ares): `lookup` goes through
+ * getaddrinfo (hosts file included), SRV and NAPTR ask the DNS. IPv4 first, sorted here because
+ * Bun's `lookup` takes no `order`.
+ */
 export const dns: DnsResolver = {
   async lookup(host) {
     try {
-      const all = await lookup(host, { all: true, order: "ipv4first" });
-      return all.map((a): AddressRecord => ({ address: a.address, family: a.family === 6 ? 6 : 4 }));
+      const all = await lookup(host, { all: true });
+      return all.map((a): AddressRecord => ({ address: a.address, family: a.family === 6 ? 6 : 4 })).sort((a, b) => a.family - b.family);
     } catch (error) {
       return empty(error);
     }

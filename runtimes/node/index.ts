@@ -5,7 +5,6 @@ import { nodeSrtpCrypto } from "./crypto.ts";
 import { dns } from "./dns.ts";
 import { streamConnect, streamListen } from "./stream.ts";
 import { udpBind } from "./udp.ts";
-import { webSocketConnect, webSocketListen } from "./websocket.ts";
 
 /** The Node.js (20+) runtime record. */
 export const nodeRuntime: Runtime = {
@@ -17,8 +16,6 @@ export const nodeRuntime: Runtime = {
   udpBind,
   streamConnect,
   streamListen,
-  webSocketConnect,
-  webSocketListen,
   dns,
   srtpCrypto: nodeSrtpCrypto,
 };

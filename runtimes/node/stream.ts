@@ -1,6 +1,6 @@
 /// <reference types="node" />
 import { createServer, connect as netConnect, type Socket } from "node:net";
-import { connect as tlsConnect, createServer as createTlsServer } from "node:tls";
+import { connect as tlsConnect, createSecureContext, TLSSocket } from "node:tls";
 import type {
   Listener,
   StreamConnectOptions,
@@ -8,10 +8,12 @@ import type {
   StreamHandlers,
   StreamListenOptions,
 } from "../types.ts";
-import { MAX_WRITE_BUFFER } from "../types.ts";
+import { CLOSE_GRACE, MAX_WRITE_BUFFER } from "../types.ts";
+import { FORWARD_SECRET_CIPHERS } from "../tls-policy.ts";
 
 function wrap(socket: Socket, handlers: StreamHandlers): StreamConnection {
   let closed = false;
+  let closing = false;
   const finish = (error?: unknown) => {
     if (closed) return;
     closed = true;
@@ -32,7 +34,22 @@ function wrap(socket: Socket, handlers: StreamHandlers): StreamConnection {
       if (socket.writableLength > MAX_WRITE_BUFFER) socket.destroy(new Error("peer is not reading: send buffer full"));
     },
     close() {
-      socket.destroy();
+      if (socket.destroyed || closing) return;
+      // Nothing written: close at once. Else a lingering close: flush, half-close (FIN), and read on
+      // (the data is dropped) until the peer closes or the grace passes; closing outright while the
+      // peer still sends would reset the connection and could destroy what was just written (a
+      // WebSocket close frame, an HTTP refusal) before the peer reads it.
+      if (socket.bytesWritten === 0 && socket.writableLength === 0) {
+        socket.destroy();
+        return;
+      }
+      closing = true;
+      socket.removeAllListeners("data");
+      socket.on("data", () => {});
+      const grace = setTimeout(() => socket.destroy(), CLOSE_GRACE);
+      grace.unref();
+      socket.once("close", () => clearTimeout(grace));
+      socket.end();
     },
   };
 }
@@ -58,12 +75,21 @@ export function streamConnect(options: StreamConnectOptions, handlers: StreamHan
   });
 }
 
+/**
+ * TCP via `node:net`; TLS by wrapping each accepted TCP socket in a server `TLSSocket`, so the
+ * connection is reported at accept and its handshake runs under the caller's deadlines (a
+ * `tls.Server` reports a connection only after the handshake, and keeps stalled ones 120 s).
+ */
 export function streamListen(
   options: StreamListenOptions,
   onConnection: (connection: StreamConnection) => StreamHandlers,
 ): Promise<Listener> {
   const open = new Set<Socket>();
-  const accept = (socket: Socket) => {
+  const context = options.tls
+    ? createSecureContext({ cert: options.tls.cert, key: options.tls.key, ciphers: FORWARD_SECRET_CIPHERS, minVersion: "TLSv1.2" })
+    : undefined;
+  const server = createServer((raw) => {
+    const socket = context ? new TLSSocket(raw, { isServer: true, secureContext: context }) : raw;
     open.add(socket);
     socket.on("close", () => open.delete(socket));
     let handlers: StreamHandlers | undefined;
@@ -73,12 +99,7 @@ export function streamListen(
       onClose: (error) => handlers?.onClose(error),
     });
     handlers = onConnection(conn);
-  };
-  const server = options.tls
-    ? createTlsServer({ cert: options.tls.cert, key: options.tls.key }, accept)
-    : createServer(accept);
-  // A failed TLS handshake only concerns that client.
-  server.on("tlsClientError", () => {});
+  });
   return new Promise((resolve, reject) => {
     server.once("error", reject);
     server.listen(options.port, options.host, () => {

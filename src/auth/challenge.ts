@@ -10,8 +10,9 @@
  * `qop` bare); what is written follows RFC 7616 §3.3.
  */
 import type { ParseResult } from "../errors.ts";
-import { quotedParam, tokenParam, tryParseAuthItems } from "./auth-params.ts";
-import type { AuthItem } from "./auth-params.ts";
+import { scanAuthItems } from "../sip/auth-value.ts";
+import type { AuthItem } from "../sip/auth-value.ts";
+import { quotedParam, tokenParam } from "./auth-params.ts";
 import { authFail, parseError } from "./errors.ts";
 import type { AuthErrorCode } from "./errors.ts";
 
@@ -124,7 +125,7 @@ export function challengeFromItem(item: AuthItem): ParseResult<DigestChallenge, 
  * NOT_DIGEST.
  */
 export function tryParseDigestChallenges(value: string): ParseResult<DigestChallenge[], AuthErrorCode> {
-  const r = tryParseAuthItems(value);
+  const r = scanAuthItems(value);
   if (!r.ok) return r;
   const out: DigestChallenge[] = [];
   for (const item of r.value) {

@@ -20,7 +20,7 @@ import { Accounts } from "./accounts.ts";
 import type { DigestAccount } from "./accounts.ts";
 import { algorithmInfo, DIGEST_ALGORITHMS } from "./algorithms.ts";
 import type { AlgorithmInfo, DigestAlgorithm } from "./algorithms.ts";
-import { tryParseAuthItems } from "./auth-params.ts";
+import { scanAuthItems } from "../sip/auth-value.ts";
 import { challengeFromItem } from "./challenge.ts";
 import type { DigestChallenge } from "./challenge.ts";
 import { AuthError } from "./errors.ts";
@@ -151,7 +151,7 @@ class Client implements DigestClient {
     const best = new Map<string, Candidate>();
     for (const proxy of [false, true]) {
       for (const value of response.headers(proxy ? "Proxy-Authenticate" : "WWW-Authenticate")) {
-        const items = tryParseAuthItems(value);
+        const items = scanAuthItems(value);
         if (!items.ok) continue;
         for (const item of items.value) {
           if (item.scheme.toLowerCase() !== "digest") continue;

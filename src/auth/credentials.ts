@@ -9,8 +9,9 @@
  *     dresponse   = "response" EQUAL LDQUOT *LHEX RDQUOT    ; 32 or 64 hex digits
  */
 import type { ParseResult } from "../errors.ts";
-import { quotedParam, tokenParam, tryParseAuthItems } from "./auth-params.ts";
-import type { AuthItem } from "./auth-params.ts";
+import { scanAuthItems } from "../sip/auth-value.ts";
+import type { AuthItem } from "../sip/auth-value.ts";
+import { quotedParam, tokenParam } from "./auth-params.ts";
 import { authFail, parseError } from "./errors.ts";
 import type { AuthErrorCode } from "./errors.ts";
 
@@ -201,7 +202,7 @@ export function credentialsFromItem(item: AuthItem): ParseResult<DigestCredentia
 
 /** Parses an Authorization or Proxy-Authorization value holding Digest credentials. */
 export function tryParseDigestCredentials(value: string): ParseResult<DigestCredentials, AuthErrorCode> {
-  const r = tryParseAuthItems(value);
+  const r = scanAuthItems(value);
   if (!r.ok) return r;
   for (const item of r.value) {
     if (item.scheme.length === 6 && item.scheme.toLowerCase() === "digest") return credentialsFromItem(item);

@@ -9,15 +9,16 @@
  */
 import { wasmCore } from "../wasm/index.ts";
 import type { SiphonWasmExports } from "../wasm/index.ts";
+import { ALG_MD5, ALG_SHA256, ALG_SHA512_256, ERR_RANGE } from "./abi.generated.ts";
 
-/** A hash of RFC 7616 §3.2 as the Wasm core numbers it: 0 MD5, 1 SHA-256, 2 SHA-512/256. */
-export type HashId = 0 | 1 | 2;
+/** A hash of RFC 7616 §3.2 as the Wasm core numbers it (assembly/auth/abi.json). */
+export type HashId = typeof ALG_MD5 | typeof ALG_SHA256 | typeof ALG_SHA512_256;
 /** MD5 (RFC 1321). */
-export const MD5: HashId = 0;
+export const MD5: HashId = ALG_MD5;
 /** SHA-256 (FIPS 180-4 §6.2). */
-export const SHA256: HashId = 1;
+export const SHA256: HashId = ALG_SHA256;
 /** SHA-512/256 (FIPS 180-4 §6.7). */
-export const SHA512_256: HashId = 2;
+export const SHA512_256: HashId = ALG_SHA512_256;
 
 /** Hex digits of each hash's output (RFC 8760 §2.2: 32 for MD5, 64 for the SHA-2 ones). */
 export function hexLength(h: HashId): 32 | 64 {
@@ -82,7 +83,7 @@ function put(c: Core, s: string, off: number, limit: number): number {
 /** Hashes bytes already placed at IO[0, len). */
 function finishHex(c: Core, h: HashId, len: number): string {
   const n = c.ex.auth_hash(h, 0, len, c.out);
-  if (n < 0) throw new Error("auth core: hash input out of range");
+  if (n === ERR_RANGE) throw new Error("auth core: hash input out of range");
   return readHex(c, n);
 }
 

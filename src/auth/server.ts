@@ -21,7 +21,8 @@ import { createResponse, parseUri, uriEquals } from "../sip/index.ts";
 import type { SipRequest, SipResponse } from "../sip/index.ts";
 import { algorithmInfo } from "./algorithms.ts";
 import type { AlgorithmInfo, DigestAlgorithm, DigestHash } from "./algorithms.ts";
-import { hasControl, tryParseAuthItems } from "./auth-params.ts";
+import { scanAuthItems } from "../sip/auth-value.ts";
+import { hasControl } from "./auth-params.ts";
 import { formatDigestChallenge } from "./challenge.ts";
 import { credentialsFromItem } from "./credentials.ts";
 import type { DigestCredentials } from "./credentials.ts";
@@ -257,7 +258,7 @@ class Server implements DigestServer {
     const values = request.headers(this.#proxy ? "Proxy-Authorization" : "Authorization");
     let code: AuthErrorCode = "MISSING_CREDENTIALS";
     for (const v of values) {
-      const r = tryParseAuthItems(v);
+      const r = scanAuthItems(v);
       if (!r.ok) {
         code = "MALFORMED_CREDENTIALS";
         continue;

@@ -11,11 +11,23 @@ import type { ParseFailure } from "../errors.ts";
  * | `TOO_LONG` | The destination is too small, or the input exceeds what the call can hold. |
  * | `FIELD_OUT_OF_RANGE` | A field value is out of range for writing. |
  * | `RESERVED_BIT_SET` | A bit the format requires to be zero is set (RFC 3389 §3: the level octet's first bit). |
+ * | `BAD_OPTION` | An option the codec cannot take (a G.722 bitrate other than 64000, 56000 or 48000). |
+ * | `CLOSED` | The encoder or decoder was closed. |
+ * | `LIMIT` | Every state of the codec's fixed pool is in use (G.722: see `G722_MAX_STATES`). |
  */
 export type CodecErrorCode = (typeof CODEC_ERROR_CODES)[number];
 
 /** Every {@link CodecErrorCode}: the layer's one list (not re-exported by the entry point). */
-export const CODEC_ERROR_CODES = ["TOO_SHORT", "BAD_LENGTH", "TOO_LONG", "FIELD_OUT_OF_RANGE", "RESERVED_BIT_SET"] as const;
+export const CODEC_ERROR_CODES = [
+  "TOO_SHORT",
+  "BAD_LENGTH",
+  "TOO_LONG",
+  "FIELD_OUT_OF_RANGE",
+  "RESERVED_BIT_SET",
+  "BAD_OPTION",
+  "CLOSED",
+  "LIMIT",
+] as const;
 
 /**
  * Thrown by the codec layer's throwing parsers, by writers and converters given values or buffers

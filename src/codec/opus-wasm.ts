@@ -1,3 +1,4 @@
+import { embeddedBytes } from "../base64.ts";
 import { OpusError } from "./opus-errors.ts";
 import { OPUS_WASM_BASE64 } from "./opus-wasm.generated.ts";
 
@@ -43,15 +44,8 @@ export interface OpusLibrary {
 
 let library: OpusLibrary | undefined;
 
-function decodeBase64(b64: string): Uint8Array<ArrayBuffer> {
-  const bin = atob(b64);
-  const out = new Uint8Array(bin.length);
-  for (let i = 0; i < bin.length; i++) out[i] = bin.charCodeAt(i);
-  return out;
-}
-
 function load(): OpusLibrary {
-  const bytes = decodeBase64(OPUS_WASM_BASE64);
+  const bytes = embeddedBytes(OPUS_WASM_BASE64, "libopus");
   if (!WebAssembly.validate(bytes)) {
     throw new OpusError("UNSUPPORTED", "Opus needs WebAssembly SIMD (Node ≥ 16.4, Deno, Bun, current browsers)");
   }

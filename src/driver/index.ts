@@ -1,6 +1,12 @@
 /**
  * The driver: runs the sans-I/O transport (and optionally transaction) cores on a runtime's sockets
- * and timers. Web-standard code; every runtime API comes through the `Runtime` record.
+ * and timers, with overload control. Web-standard code; every runtime API comes through the
+ * {@link DriverRuntime} record this layer declares and `runtimes/` implements.
  */
 export { createSipEndpoint } from "./endpoint.ts";
-export type { ListenOptions, SipEndpoint, SipEndpointOptions } from "./endpoint.ts";
+export type { SipEndpoint, SipEndpointOptions } from "./endpoint.ts";
+export type { ListenOptions } from "./sockets.ts";
+export type { OverloadOptions, OverloadState } from "./overload.ts";
+export type { TransportUser } from "./transport-user.ts";
+export { CLOSE_GRACE, MAX_WRITE_BUFFER } from "./runtime.ts";
+export type * from "./runtime.ts";

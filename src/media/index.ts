@@ -15,6 +15,8 @@ export { JitterBuffer } from "./jitter-buffer.ts";
 export type { JitterBufferOptions, JitterBufferState, JitterBufferStats, JitterFrame, JitterPacket } from "./jitter-buffer.ts";
 export { AudioPlayout } from "./playout.ts";
 export type { AudioPlayoutOptions, PlayoutDecoder, PlayoutFrame } from "./playout.ts";
+export { createG722PlayoutDecoder } from "./g722-decoder.ts";
+export type { G722PlayoutDecoder } from "./g722-decoder.ts";
 export { PacketLossConcealer } from "./plc.ts";
 export { ComfortNoiseGenerator } from "./comfort-noise.ts";
 export { DtmfReceiver } from "./dtmf-receiver.ts";

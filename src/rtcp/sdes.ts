@@ -69,7 +69,7 @@ export function sdesItemText(item: SdesItem): string {
  * ```
  *
  * Each chunk's item list ends with a null octet and is padded with nulls to a 32-bit boundary
- * (§6.5). Exactly SC chunks must fit in the packet (`BadCount` otherwise); an item running past
+ * (§6.5). Exactly SC chunks must fill the packet (`BAD_COUNT` otherwise); an item running past
  * the packet is `BadItem`.
  */
 export function tryParseSourceDescription(bytes: Uint8Array, offset = 0): ParseResultEnd<SourceDescription, RtcpErrorCode> {
@@ -100,6 +100,8 @@ export function tryParseSourceDescription(bytes: Uint8Array, offset = 0): ParseR
     if (p > f.bodyEnd) return parseFailure("BAD_ITEM", p);
     chunks.push({ ssrc, items });
   }
+  // §6.5: the packet holds SC chunks and nothing else; bytes left over mean the count is wrong.
+  if (p !== f.bodyEnd) return parseFailure("BAD_COUNT", p);
   return { ok: true, value: { type: "sdes", chunks, paddingLength: f.paddingLength }, end: f.end };
 }
 

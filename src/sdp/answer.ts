@@ -6,19 +6,17 @@ import { answerDirection } from "./direction.ts";
 import type { SdpDirection } from "./direction.ts";
 import { negotiationFailure } from "./errors.ts";
 import type { SdpNegotiationCode, SdpNegotiationFailure } from "./errors.ts";
-import { formatEventList, parseEventList } from "./fmtp.ts";
+import { formatEventList, readEventList } from "./fmtp.ts";
 import { effectiveDirection, isHold } from "./hold.ts";
 import { MediaDescription } from "./media-description.ts";
 import type { NegotiatedCodec, NegotiatedCrypto, NegotiatedStream, NegotiatedTelephoneEvent } from "./negotiated.ts";
 import { addStreamAttributes, disabledCopy, telephoneEventOf } from "./offer.ts";
 import { addrTypeOf, nextOrigin } from "./origin.ts";
 import { formatRtpMap } from "./rtpmap.ts";
-import { createSdesKey, DEFAULT_ANSWER_SUITES, sdesCrypto, selectSdesCrypto } from "./sdes.ts";
+import { createSdesKey, DEFAULT_ANSWER_SUITES, defaultRandom, sdesCrypto, selectSdesCrypto } from "./sdes.ts";
 import type { RandomBytes } from "./sdes.ts";
 import { SessionDescription } from "./session-description.ts";
 import { remoteTransport } from "./transport.ts";
-
-const defaultRandom: RandomBytes = (n) => crypto.getRandomValues(new Uint8Array(n));
 
 /** An answer and what it agreed on. */
 export interface SdpAnswer {
@@ -73,8 +71,8 @@ function answerStream(
   if (teCap) {
     const f = pickTelephoneEvent(offered, picked[0]?.f.rtpMap.clockRate);
     // RFC 4733 §7.1.1: no fmtp means events 0-15.
-    const theirs = f && parseEventList(f.fmtp ?? "0-15");
-    const ours = parseEventList(teCap.events)!;
+    const theirs = f && readEventList(f.fmtp ?? "0-15");
+    const ours = readEventList(teCap.events)!;
     const events = theirs?.filter((e) => ours.includes(e));
     if (f && events && events.length > 0) te = { f, events };
   }

@@ -2,7 +2,7 @@ import { formatsOf, isTelephoneEvent, sameEncoding } from "./codec-match.ts";
 import { intersectDirections, reverseDirection } from "./direction.ts";
 import { negotiationFailure } from "./errors.ts";
 import type { SdpNegotiationFailure } from "./errors.ts";
-import { parseEventList } from "./fmtp.ts";
+import { readEventList } from "./fmtp.ts";
 import { effectiveDirection, isHold } from "./hold.ts";
 import type { MediaDescription } from "./media-description.ts";
 import type { NegotiatedCodec, NegotiatedCrypto, NegotiatedStream, NegotiatedTelephoneEvent } from "./negotiated.ts";
@@ -72,8 +72,8 @@ export function applyAnswer(offer: SessionDescription, answer: SessionDescriptio
       };
       if (!isTelephoneEvent(f.rtpMap.encoding)) codecs.push(codec);
       else if (!telephoneEvent) {
-        const theirs = parseEventList(f.fmtp ?? "0-15") ?? [];
-        const ours = parseEventList(mine.fmtp ?? "0-15") ?? [];
+        const theirs = readEventList(f.fmtp ?? "0-15") ?? [];
+        const ours = readEventList(mine.fmtp ?? "0-15") ?? [];
         telephoneEvent = { ...codec, events: theirs.filter((e) => ours.includes(e)) };
       }
     }

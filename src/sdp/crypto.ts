@@ -1,4 +1,7 @@
+import type { ParseResult } from "../errors.ts";
+import type { SdpErrorCode } from "./errors.ts";
 import { parseUint, splitFields } from "./fields.ts";
+import { resultParser, throwingParser } from "./value-parser.ts";
 
 /**
  * One key parameter of an a=crypto line (RFC 4568 §6.1): for the `inline` method,
@@ -54,8 +57,8 @@ function parseKey(text: string): SdpCryptoKey | undefined {
   return key;
 }
 
-/** Parses a crypto value, or returns undefined when it is malformed. */
-export function parseCrypto(value: string): SdpCrypto | undefined {
+/** @internal Reads a crypto value, or returns undefined when it is malformed. */
+export function readCrypto(value: string): SdpCrypto | undefined {
   const f = splitFields(value);
   if (f.length < 3) return undefined;
   // RFC 4568 §9.1: tag = 1*9DIGIT.
@@ -69,6 +72,15 @@ export function parseCrypto(value: string): SdpCrypto | undefined {
   }
   return { tag, suite: f[1]!, keys, sessionParams: f.slice(3) };
 }
+
+/**
+ * Parses an `a=crypto` value (RFC 4568 §9.1). @throws SdpParseError BAD_ATTRIBUTE_VALUE when it is
+ * malformed.
+ */
+export const parseCrypto: (value: string) => SdpCrypto = throwingParser(readCrypto, "a=crypto");
+
+/** {@link parseCrypto} as a result value: `{ ok: false, code, offset: 0 }` when malformed, no Error built. */
+export const tryParseCrypto: (value: string) => ParseResult<SdpCrypto, SdpErrorCode> = resultParser(readCrypto);
 
 function formatLifetime(n: number): string {
   const log = Math.log2(n);

@@ -1,8 +1,9 @@
 import { SiphonError } from "../errors.ts";
 
 /**
- * Why a session description could not be parsed (RFC 8866 §5, §9). One list for the layer; the
- * failure's `offset` is the character offset of the start of the offending line.
+ * Why a session description, or one line or attribute value, could not be parsed (RFC 8866 §5, §9).
+ * One list for the layer. For a description the failure's `offset` is the character offset of the
+ * start of the offending line; the value parsers (`parseRtpMap`, `tryParseCrypto`, …) report 0.
  */
 export type SdpErrorCode =
   | "EMPTY" // no lines at all
@@ -23,7 +24,8 @@ export type SdpErrorCode =
   | "BAD_ATTRIBUTE" // a= with an empty or non-token name (§5.13)
   | "MISSING_LINE" // no o=, s= or t= line in the session section (§5)
   | "DUPLICATE_LINE" // a second v=, o= or s= line
-  | "MISPLACED_LINE"; // a session-only line (v o s u e p t r z) inside a media section
+  | "MISPLACED_LINE" // a session-only line (v o s u e p t r z) inside a media section
+  | "BAD_ATTRIBUTE_VALUE"; // an attribute value its parser refuses (parseRtpMap, parseCrypto, ...)
 
 /** Warning codes of RFC 3261 §20.43 that a failed negotiation maps to (Warning header on a 488). */
 export type SdpWarningCode = 304 | 305 | 399;

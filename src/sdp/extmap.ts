@@ -1,6 +1,9 @@
 import { isDirection } from "./direction.ts";
 import type { SdpDirection } from "./direction.ts";
+import type { ParseResult } from "../errors.ts";
+import type { SdpErrorCode } from "./errors.ts";
 import { parseUint } from "./fields.ts";
+import { resultParser, throwingParser } from "./value-parser.ts";
 
 /**
  * `a=extmap:<value>["/"<direction>] <URI> <extensionattributes>` (RFC 8285 §8): a header extension
@@ -13,8 +16,8 @@ export interface SdpExtmap {
   attributes?: string | undefined;
 }
 
-/** Parses an extmap value, or returns undefined when it is malformed. */
-export function parseExtmap(value: string): SdpExtmap | undefined {
+/** @internal Reads an extmap value, or returns undefined when it is malformed. */
+export function readExtmap(value: string): SdpExtmap | undefined {
   const sp = value.indexOf(" ");
   if (sp <= 0) return undefined;
   const head = value.slice(0, sp);
@@ -33,6 +36,15 @@ export function parseExtmap(value: string): SdpExtmap | undefined {
   if (sp2 >= 0) e.attributes = rest.slice(sp2 + 1).trimStart();
   return e;
 }
+
+/**
+ * Parses an `a=extmap` value (RFC 8285 §8). @throws SdpParseError BAD_ATTRIBUTE_VALUE when it is
+ * malformed.
+ */
+export const parseExtmap: (value: string) => SdpExtmap = throwingParser(readExtmap, "a=extmap");
+
+/** {@link parseExtmap} as a result value: `{ ok: false, code, offset: 0 }` when malformed, no Error built. */
+export const tryParseExtmap: (value: string) => ParseResult<SdpExtmap, SdpErrorCode> = resultParser(readExtmap);
 
 /** Formats an extmap value. */
 export function formatExtmap(e: SdpExtmap): string {

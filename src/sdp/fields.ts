@@ -1,8 +1,12 @@
 /**
  * The structured lines of RFC 8866 §5: origin (o=), connection (c=), bandwidth (b=) and timing
- * (t=, r=). Each has a plain-object shape, a parser of the line's value that returns `undefined` when
- * the value is malformed (the caller knows the line and reports it), and a formatter.
+ * (t=, r=). Each has a plain-object shape, a reader of the line's value that returns `undefined` when
+ * the value is malformed (the description parser knows the line and reports it), the public
+ * `parseX`/`tryParseX` pair made from it, and a formatter.
  */
+import type { ParseResult } from "../errors.ts";
+import type { SdpErrorCode } from "./errors.ts";
+import { resultParser, throwingParser } from "./value-parser.ts";
 
 /**
  * `o=<username> <sess-id> <sess-version> <nettype> <addrtype> <unicast-address>` (RFC 8866 §5.2).
@@ -84,20 +88,26 @@ export function parseUint(s: string, max: number): number {
   return v <= max ? v : -1;
 }
 
-/** Parses an o= value. */
-export function parseOrigin(value: string): SdpOrigin | undefined {
+/** @internal Reads an o= value, or returns undefined when it is malformed. */
+export function readOrigin(value: string): SdpOrigin | undefined {
   const f = splitFields(value);
   if (f.length !== 6 || !isDigits(f[1]!) || !isDigits(f[2]!)) return undefined;
   return { username: f[0]!, sessionId: f[1]!, sessionVersion: f[2]!, netType: f[3]!, addrType: f[4]!, address: f[5]! };
 }
+
+/** Parses an o= value (RFC 8866 §5.2). @throws SdpParseError BAD_ORIGIN when it is malformed. */
+export const parseOrigin: (value: string) => SdpOrigin = throwingParser(readOrigin, "o=", "BAD_ORIGIN");
+
+/** {@link parseOrigin} as a result value: `{ ok: false, code: "BAD_ORIGIN", offset: 0 }`, no Error built. */
+export const tryParseOrigin: (value: string) => ParseResult<SdpOrigin, SdpErrorCode> = resultParser(readOrigin, "BAD_ORIGIN");
 
 /** Formats an o= value. */
 export function formatOrigin(o: SdpOrigin): string {
   return `${o.username} ${o.sessionId} ${o.sessionVersion} ${o.netType} ${o.addrType} ${o.address}`;
 }
 
-/** Parses a c= value. */
-export function parseConnection(value: string): SdpConnection | undefined {
+/** @internal Reads a c= value, or returns undefined when it is malformed. */
+export function readConnection(value: string): SdpConnection | undefined {
   const f = splitFields(value);
   if (f.length !== 3) return undefined;
   const addr = f[2]!;
@@ -121,6 +131,12 @@ export function parseConnection(value: string): SdpConnection | undefined {
   return c;
 }
 
+/** Parses a c= value (RFC 8866 §5.7). @throws SdpParseError BAD_CONNECTION when it is malformed. */
+export const parseConnection: (value: string) => SdpConnection = throwingParser(readConnection, "c=", "BAD_CONNECTION");
+
+/** {@link parseConnection} as a result value: `{ ok: false, code: "BAD_CONNECTION", offset: 0 }`, no Error built. */
+export const tryParseConnection: (value: string) => ParseResult<SdpConnection, SdpErrorCode> = resultParser(readConnection, "BAD_CONNECTION");
+
 /** Formats a c= value. */
 export function formatConnection(c: SdpConnection): string {
   let s = `${c.netType} ${c.addrType} ${c.address}`;
@@ -129,21 +145,27 @@ export function formatConnection(c: SdpConnection): string {
   return s;
 }
 
-/** Parses a b= value. */
-export function parseBandwidth(value: string): SdpBandwidth | undefined {
+/** @internal Reads a b= value, or returns undefined when it is malformed. */
+export function readBandwidth(value: string): SdpBandwidth | undefined {
   const colon = value.indexOf(":");
   if (colon <= 0) return undefined;
   const v = parseUint(value.slice(colon + 1), Number.MAX_SAFE_INTEGER);
   return v < 0 ? undefined : { type: value.slice(0, colon), value: v };
 }
 
+/** Parses a b= value (RFC 8866 §5.8). @throws SdpParseError BAD_BANDWIDTH when it is malformed. */
+export const parseBandwidth: (value: string) => SdpBandwidth = throwingParser(readBandwidth, "b=", "BAD_BANDWIDTH");
+
+/** {@link parseBandwidth} as a result value: `{ ok: false, code: "BAD_BANDWIDTH", offset: 0 }`, no Error built. */
+export const tryParseBandwidth: (value: string) => ParseResult<SdpBandwidth, SdpErrorCode> = resultParser(readBandwidth, "BAD_BANDWIDTH");
+
 /** Formats a b= value. */
 export function formatBandwidth(b: SdpBandwidth): string {
   return `${b.type}:${b.value}`;
 }
 
-/** Parses a t= value into a timing without repeats. */
-export function parseTiming(value: string): SdpTiming | undefined {
+/** @internal Reads a t= value into a timing without repeats, or returns undefined when it is malformed. */
+export function readTiming(value: string): SdpTiming | undefined {
   const f = splitFields(value);
   if (f.length !== 2) return undefined;
   const start = parseUint(f[0]!, Number.MAX_SAFE_INTEGER);

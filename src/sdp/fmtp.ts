@@ -1,4 +1,7 @@
+import type { ParseResult } from "../errors.ts";
+import type { SdpErrorCode } from "./errors.ts";
 import { parseUint } from "./fields.ts";
+import { resultParser, throwingParser } from "./value-parser.ts";
 
 /**
  * `a=fmtp:<format> <format specific parameters>` (RFC 8866 §6.15). `parameters` reads the common
@@ -12,8 +15,8 @@ export interface SdpFmtp {
   parameters: Record<string, string>;
 }
 
-/** Parses an fmtp value for an RTP payload type, or returns undefined when it is malformed. */
-export function parseFmtp(value: string): SdpFmtp | undefined {
+/** @internal Reads an fmtp value for an RTP payload type, or returns undefined when it is malformed. */
+export function readFmtp(value: string): SdpFmtp | undefined {
   const sp = value.indexOf(" ");
   const pt = parseUint(sp < 0 ? value : value.slice(0, sp), 127);
   if (pt < 0) return undefined;
@@ -22,6 +25,15 @@ export function parseFmtp(value: string): SdpFmtp | undefined {
   const text = sp < 0 ? "" : value.slice(i);
   return { payloadType: pt, text, parameters: parseFormatParameters(text) };
 }
+
+/**
+ * Parses an `a=fmtp` value (RFC 8866 §6.15). @throws SdpParseError BAD_ATTRIBUTE_VALUE when it is
+ * malformed.
+ */
+export const parseFmtp: (value: string) => SdpFmtp = throwingParser(readFmtp, "a=fmtp");
+
+/** {@link parseFmtp} as a result value: `{ ok: false, code, offset: 0 }` when malformed, no Error built. */
+export const tryParseFmtp: (value: string) => ParseResult<SdpFmtp, SdpErrorCode> = resultParser(readFmtp);
 
 /** Splits `name=value;name=value` into a record (first value wins; names keep their case). */
 export function parseFormatParameters(text: string): Record<string, string> {
@@ -62,10 +74,10 @@ export function formatFmtp(f: { payloadType: number; text: string }): string {
 }
 
 /**
- * The events of a telephone-event fmtp (RFC 4733 §7.1.1: `0-15`, `0-11,16`), as a sorted list of
- * event codes; undefined when the text is malformed. No fmtp means 0–15 (RFC 4733 §7.1.1).
+ * @internal The events of a telephone-event fmtp (RFC 4733 §7.1.1: `0-15`, `0-11,16`), as a sorted
+ * list of event codes; undefined when the text is malformed. No fmtp means 0–15 (RFC 4733 §7.1.1).
  */
-export function parseEventList(text: string): number[] | undefined {
+export function readEventList(text: string): number[] | undefined {
   const out: number[] = [];
   let sorted = true;
   let i = 0;
@@ -85,6 +97,15 @@ export function parseEventList(text: string): number[] | undefined {
   // Lists are written in order almost always; sort and drop repeats only when they are not.
   return sorted ? out : [...new Set(out)].sort((a, b) => a - b);
 }
+
+/**
+ * Parses a telephone-event `a=fmtp` parameter value (RFC 4733 §7.1.1: `0-15`, `0-11,16`, as sorted
+ * event codes). @throws SdpParseError BAD_ATTRIBUTE_VALUE when it is malformed.
+ */
+export const parseEventList: (value: string) => number[] = throwingParser(readEventList, "telephone-event list");
+
+/** {@link parseEventList} as a result value: `{ ok: false, code, offset: 0 }` when malformed, no Error built. */
+export const tryParseEventList: (value: string) => ParseResult<number[], SdpErrorCode> = resultParser(readEventList);
 
 /** Formats event codes as ranges (`0-15`, `0-11,16`). */
 export function formatEventList(events: readonly number[]): string {

@@ -1,4 +1,7 @@
+import type { ParseResult } from "../errors.ts";
+import type { SdpErrorCode } from "./errors.ts";
 import { parseUint, splitFields } from "./fields.ts";
+import { resultParser, throwingParser } from "./value-parser.ts";
 
 /**
  * `a=candidate` (RFC 8839 §5.1):
@@ -19,8 +22,8 @@ export interface SdpCandidate {
   extensions: [string, string][];
 }
 
-/** Parses a candidate value, or returns undefined when it is malformed. */
-export function parseCandidate(value: string): SdpCandidate | undefined {
+/** @internal Reads a candidate value, or returns undefined when it is malformed. */
+export function readCandidate(value: string): SdpCandidate | undefined {
   const f = splitFields(value);
   if (f.length < 8 || f[6] !== "typ") return undefined;
   const component = parseUint(f[1]!, 256);
@@ -45,6 +48,15 @@ export function parseCandidate(value: string): SdpCandidate | undefined {
   for (; i < f.length; i += 2) c.extensions.push([f[i]!, f[i + 1]!]);
   return c;
 }
+
+/**
+ * Parses an `a=candidate` value (RFC 8839 §5.1). @throws SdpParseError BAD_ATTRIBUTE_VALUE when it
+ * is malformed.
+ */
+export const parseCandidate: (value: string) => SdpCandidate = throwingParser(readCandidate, "a=candidate");
+
+/** {@link parseCandidate} as a result value: `{ ok: false, code, offset: 0 }` when malformed, no Error built. */
+export const tryParseCandidate: (value: string) => ParseResult<SdpCandidate, SdpErrorCode> = resultParser(readCandidate);
 
 /** Formats a candidate value. */
 export function formatCandidate(c: SdpCandidate): string {

@@ -1,17 +1,17 @@
-import { parseCrypto } from "./crypto.ts";
+import { readCrypto } from "./crypto.ts";
 import type { SdpCrypto } from "./crypto.ts";
 import { parseUint } from "./fields.ts";
-import { parseFmtp } from "./fmtp.ts";
+import { readFmtp } from "./fmtp.ts";
 import type { SdpFmtp } from "./fmtp.ts";
 import { formatSdpMedia } from "./format.ts";
-import { parseCandidate } from "./ice.ts";
+import { readCandidate } from "./ice.ts";
 import type { SdpCandidate } from "./ice.ts";
-import { parseRtcp, parseRtcpFeedback } from "./rtcp.ts";
+import { readRtcp, readRtcpFeedback } from "./rtcp.ts";
 import type { SdpRtcp, SdpRtcpFeedback } from "./rtcp.ts";
-import { parseRtpMap, staticRtpMap } from "./rtpmap.ts";
+import { readRtpMap, staticRtpMap } from "./rtpmap.ts";
 import type { SdpRtpMap } from "./rtpmap.ts";
 import { SdpSection } from "./section.ts";
-import { parseSsrc, parseSsrcGroup } from "./ssrc.ts";
+import { readSsrc, readSsrcGroup } from "./ssrc.ts";
 import type { SdpSsrc, SdpSsrcGroup } from "./ssrc.ts";
 
 /** An fmtp value split into payload type and text, without reading the parameters. */
@@ -70,7 +70,7 @@ export class MediaDescription extends SdpSection {
 
   /** a=rtpmap lines (RFC 8866 §6.6). */
   rtpMaps(): SdpRtpMap[] {
-    return this.typedAttributes("rtpmap", parseRtpMap);
+    return this.typedAttributes("rtpmap", readRtpMap);
   }
 
   /**
@@ -78,17 +78,17 @@ export class MediaDescription extends SdpSection {
    * mapping; undefined when neither exists.
    */
   rtpMap(pt: number): SdpRtpMap | undefined {
-    return this.byPayloadType("rtpmap", pt, parseRtpMap) ?? staticRtpMap(pt);
+    return this.byPayloadType("rtpmap", pt, readRtpMap) ?? staticRtpMap(pt);
   }
 
   /** a=fmtp lines (RFC 8866 §6.15) with numeric formats. */
   fmtps(): SdpFmtp[] {
-    return this.typedAttributes("fmtp", parseFmtp);
+    return this.typedAttributes("fmtp", readFmtp);
   }
 
   /** The a=fmtp of payload type `pt`, or undefined. */
   fmtp(pt: number): SdpFmtp | undefined {
-    return this.byPayloadType("fmtp", pt, parseFmtp);
+    return this.byPayloadType("fmtp", pt, readFmtp);
   }
 
   /** The parameter text of payload type `pt`'s a=fmtp (what follows the number), or undefined. */
@@ -124,7 +124,7 @@ export class MediaDescription extends SdpSection {
   /** a=rtcp (RFC 3605), or undefined. */
   get rtcp(): SdpRtcp | undefined {
     const v = this.attribute("rtcp");
-    return v === undefined ? undefined : parseRtcp(v);
+    return v === undefined ? undefined : readRtcp(v);
   }
 
   /** True when a=rtcp-mux is present (RFC 5761 §5.1.1). */
@@ -134,27 +134,27 @@ export class MediaDescription extends SdpSection {
 
   /** a=rtcp-fb lines (RFC 4585 §4.2). */
   rtcpFeedback(): SdpRtcpFeedback[] {
-    return this.typedAttributes("rtcp-fb", parseRtcpFeedback);
+    return this.typedAttributes("rtcp-fb", readRtcpFeedback);
   }
 
   /** a=crypto lines (RFC 4568 §9.1) in order. */
   cryptos(): SdpCrypto[] {
-    return this.typedAttributes("crypto", parseCrypto);
+    return this.typedAttributes("crypto", readCrypto);
   }
 
   /** a=candidate lines (RFC 8839 §5.1). */
   candidates(): SdpCandidate[] {
-    return this.typedAttributes("candidate", parseCandidate);
+    return this.typedAttributes("candidate", readCandidate);
   }
 
   /** a=ssrc lines (RFC 5576 §4.1). */
   ssrcs(): SdpSsrc[] {
-    return this.typedAttributes("ssrc", parseSsrc);
+    return this.typedAttributes("ssrc", readSsrc);
   }
 
   /** a=ssrc-group lines (RFC 5576 §4.2). */
   ssrcGroups(): SdpSsrcGroup[] {
-    return this.typedAttributes("ssrc-group", parseSsrcGroup);
+    return this.typedAttributes("ssrc-group", readSsrcGroup);
   }
 
   /** a=mid (RFC 5888 §4), or undefined. */

@@ -1,14 +1,12 @@
 import type { SdpCodec, SdpLocalOptions, SdpMediaCapabilities } from "./capabilities.ts";
 import { formatCrypto } from "./crypto.ts";
-import { formatEventList, parseEventList } from "./fmtp.ts";
+import { formatEventList, readEventList } from "./fmtp.ts";
 import { MediaDescription } from "./media-description.ts";
 import { addrTypeOf, nextOrigin } from "./origin.ts";
 import { formatRtpMap, staticPayloadType } from "./rtpmap.ts";
-import { createSdesKey, DEFAULT_OFFER_SUITES, sdesCrypto } from "./sdes.ts";
+import { createSdesKey, DEFAULT_OFFER_SUITES, defaultRandom, sdesCrypto } from "./sdes.ts";
 import type { RandomBytes } from "./sdes.ts";
 import { SessionDescription } from "./session-description.ts";
-
-const defaultRandom: RandomBytes = (n) => crypto.getRandomValues(new Uint8Array(n));
 
 /** RFC 4733 §3.2: events 0–15 are the DTMF digits, 16 the flash; what we send and accept by default. */
 export const DEFAULT_TELEPHONE_EVENTS = "0-16";
@@ -19,7 +17,7 @@ export function telephoneEventOf(cap: SdpMediaCapabilities): { rates: number[]; 
   if (te === false) return undefined;
   const o = te === true ? {} : te;
   const events = o.events ?? DEFAULT_TELEPHONE_EVENTS;
-  if (parseEventList(events) === undefined) throw new Error(`bad telephone-event list ${JSON.stringify(events)}`);
+  if (readEventList(events) === undefined) throw new Error(`bad telephone-event list ${JSON.stringify(events)}`);
   if (o.clockRate !== undefined) return { rates: [o.clockRate], payloadType: o.payloadType, events };
   // RFC 4733 §2.1: events use the clock of the audio they go with; 8000 Hz is what every peer has.
   const rates: number[] = [];
@@ -76,7 +74,7 @@ function offerMedia(cap: SdpMediaCapabilities, random: RandomBytes): MediaDescri
       const pt = pts.take(i === 0 ? te.payloadType : undefined);
       m.formats.push(`${pt}`);
       m.addAttribute("rtpmap", `${pt} telephone-event/${rate}`);
-      m.addAttribute("fmtp", `${pt} ${formatEventList(parseEventList(te.events)!)}`);
+      m.addAttribute("fmtp", `${pt} ${formatEventList(readEventList(te.events)!)}`);
     });
   }
   if (cap.srtp) {

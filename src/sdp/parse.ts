@@ -1,7 +1,7 @@
 import type { ParseResult } from "../errors.ts";
 import { SdpParseError } from "./errors.ts";
 import type { SdpErrorCode } from "./errors.ts";
-import { isRepeat, parseBandwidth, parseConnection, parseOrigin, parseTiming, parseUint, splitFields } from "./fields.ts";
+import { isRepeat, readBandwidth, readConnection, readOrigin, readTiming, parseUint, splitFields } from "./fields.ts";
 import type { SdpTiming } from "./fields.ts";
 import { MediaDescription } from "./media-description.ts";
 import type { SdpSection } from "./section.ts";
@@ -139,7 +139,7 @@ function parseText(text: string, options: SdpParseOptions | undefined): ParseRes
       case 111: {
         // o=
         if (seenO) return fail("DUPLICATE_LINE", start);
-        const origin = parseOrigin(value);
+        const origin = readOrigin(value);
         if (!origin) return fail("BAD_ORIGIN", start);
         sd.origin = origin;
         seenO = true;
@@ -167,7 +167,7 @@ function parseText(text: string, options: SdpParseOptions | undefined): ParseRes
         break;
       case 99: {
         // c=
-        const c = parseConnection(value);
+        const c = readConnection(value);
         if (!c) return fail("BAD_CONNECTION", start);
         if (section.connection !== undefined) {
           section.extraLines.push({ type: "c", value, at: known });
@@ -178,14 +178,14 @@ function parseText(text: string, options: SdpParseOptions | undefined): ParseRes
       }
       case 98: {
         // b=
-        const b = parseBandwidth(value);
+        const b = readBandwidth(value);
         if (!b) return fail("BAD_BANDWIDTH", start);
         section.bandwidths.push(b);
         break;
       }
       case 116: {
         // t=
-        const t = parseTiming(value);
+        const t = readTiming(value);
         if (!t) return fail("BAD_TIMING", start);
         sd.timings.push(t);
         timing = t;
@@ -299,6 +299,7 @@ const MESSAGES: Record<SdpErrorCode, string> = {
   MISSING_LINE: "o=, s= or t= line missing",
   DUPLICATE_LINE: "repeated v=, o= or s= line",
   MISPLACED_LINE: "session-level line inside a media section",
+  BAD_ATTRIBUTE_VALUE: "malformed attribute value",
 };
 
 /** @internal The error for a failure of {@link tryParseSdp}, naming the line. */

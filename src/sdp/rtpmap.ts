@@ -1,4 +1,7 @@
+import type { ParseResult } from "../errors.ts";
+import type { SdpErrorCode } from "./errors.ts";
 import { parseUint, splitFields } from "./fields.ts";
+import { resultParser, throwingParser } from "./value-parser.ts";
 
 /**
  * `a=rtpmap:<payload type> <encoding name>/<clock rate>[/<encoding parameters>]` (RFC 8866 §6.6).
@@ -11,8 +14,8 @@ export interface SdpRtpMap {
   channels?: number | undefined;
 }
 
-/** Parses an rtpmap value, or returns undefined when it is malformed. */
-export function parseRtpMap(value: string): SdpRtpMap | undefined {
+/** @internal Reads an rtpmap value, or returns undefined when it is malformed. */
+export function readRtpMap(value: string): SdpRtpMap | undefined {
   const f = splitFields(value);
   if (f.length !== 2) return undefined;
   const pt = parseUint(f[0]!, 127);
@@ -27,6 +30,15 @@ export function parseRtpMap(value: string): SdpRtpMap | undefined {
   const ch = parseUint(enc.slice(s2 + 1), 255);
   return ch <= 0 ? undefined : { payloadType: pt, encoding: enc.slice(0, s1), clockRate: rate, channels: ch };
 }
+
+/**
+ * Parses an `a=rtpmap` value (RFC 8866 §6.6). @throws SdpParseError BAD_ATTRIBUTE_VALUE when it is
+ * malformed.
+ */
+export const parseRtpMap: (value: string) => SdpRtpMap = throwingParser(readRtpMap, "a=rtpmap");
+
+/** {@link parseRtpMap} as a result value: `{ ok: false, code, offset: 0 }` when malformed, no Error built. */
+export const tryParseRtpMap: (value: string) => ParseResult<SdpRtpMap, SdpErrorCode> = resultParser(readRtpMap);
 
 /** Formats an rtpmap value. */
 export function formatRtpMap(m: SdpRtpMap): string {

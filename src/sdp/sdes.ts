@@ -1,3 +1,4 @@
+import { decodeBase64, encodeBase64 } from "../base64.ts";
 import type { SdpCrypto } from "./crypto.ts";
 
 /**
@@ -38,7 +39,8 @@ export function isSdesSuite(name: string): name is SdesSuite {
 /** A source of random bytes; the default is `crypto.getRandomValues`. */
 export type RandomBytes = (n: number) => Uint8Array;
 
-const defaultRandom: RandomBytes = (n) => crypto.getRandomValues(new Uint8Array(n));
+/** @internal The layer's default source of keys and session ids: `crypto.getRandomValues`. */
+export const defaultRandom: RandomBytes = (n) => crypto.getRandomValues(new Uint8Array(n));
 
 /** A fresh master key||salt for `suite` (RFC 4568 §6.1: the inline key is the concatenation). */
 export function createSdesKey(suite: SdesSuite, random: RandomBytes = defaultRandom): Uint8Array {
@@ -47,26 +49,6 @@ export function createSdesKey(suite: SdesSuite, random: RandomBytes = defaultRan
   const b = random(n);
   if (b.length !== n) throw new Error(`random source returned ${b.length} bytes, not ${n}`);
   return b;
-}
-
-/** Base64 (RFC 4648 §4, with padding), as RFC 4568 §6.1 writes key||salt. */
-export function encodeBase64(bytes: Uint8Array): string {
-  let s = "";
-  for (let i = 0; i < bytes.length; i++) s += String.fromCharCode(bytes[i]!);
-  return btoa(s);
-}
-
-/** Decodes base64, or returns undefined when `text` is not base64. */
-export function decodeBase64(text: string): Uint8Array | undefined {
-  let s: string;
-  try {
-    s = atob(text);
-  } catch {
-    return undefined;
-  }
-  const out = new Uint8Array(s.length);
-  for (let i = 0; i < s.length; i++) out[i] = s.charCodeAt(i);
-  return out;
 }
 
 /** The decoded key||salt of an inline key whose length fits `suite`, or undefined. */

@@ -1,8 +1,8 @@
 import { isDirection } from "./direction.ts";
 import type { SdpDirection } from "./direction.ts";
-import { parseFingerprint, parseSetup } from "./dtls.ts";
+import { readFingerprint, readSetup } from "./dtls.ts";
 import type { SdpFingerprint, SdpSetupRole } from "./dtls.ts";
-import { parseExtmap } from "./extmap.ts";
+import { readExtmap } from "./extmap.ts";
 import type { SdpExtmap } from "./extmap.ts";
 import type { SdpBandwidth, SdpConnection } from "./fields.ts";
 import { parseIceOptions } from "./ice.ts";
@@ -113,13 +113,13 @@ export abstract class SdpSection {
 
   /** a=fingerprint lines (RFC 8122 §5), at this level. */
   fingerprints(): SdpFingerprint[] {
-    return this.typedAttributes("fingerprint", parseFingerprint);
+    return this.typedAttributes("fingerprint", readFingerprint);
   }
 
   /** a=setup (RFC 4145 §4), or undefined. */
   get setup(): SdpSetupRole | undefined {
     const v = this.attribute("setup");
-    return v === undefined ? undefined : parseSetup(v);
+    return v === undefined ? undefined : readSetup(v);
   }
 
   /** a=ice-ufrag (RFC 8839 §5.4), or undefined. */
@@ -140,7 +140,7 @@ export abstract class SdpSection {
 
   /** a=extmap lines (RFC 8285 §8), at this level. */
   extmaps(): SdpExtmap[] {
-    return this.typedAttributes("extmap", parseExtmap);
+    return this.typedAttributes("extmap", readExtmap);
   }
 
   /** The section's own direction attribute (RFC 8866 §6.7), or undefined when it has none. */

@@ -1,7 +1,7 @@
 import type { SdpDirection } from "./direction.ts";
 import type { SdpOrigin, SdpTiming } from "./fields.ts";
 import { formatSdp } from "./format.ts";
-import { parseGroup } from "./grouping.ts";
+import { readGroup } from "./grouping.ts";
 import type { SdpGroup } from "./grouping.ts";
 import type { MediaDescription } from "./media-description.ts";
 import { SdpSection } from "./section.ts";
@@ -50,7 +50,7 @@ export class SessionDescription extends SdpSection {
 
   /** a=group lines (RFC 5888 §5; BUNDLE, RFC 9143). */
   groups(): SdpGroup[] {
-    return this.typedAttributes("group", parseGroup);
+    return this.typedAttributes("group", readGroup);
   }
 
   /**

@@ -42,6 +42,8 @@ export const C_SCHEME = 2048;
 export const C_HOSTCHAR = 4096;
 /** ALPHA. */
 export const C_ALPHA = 8192;
+/** token68 (RFC 7235 §2.1) without its "=" padding: ALPHA / DIGIT / "-" / "." / "_" / "~" / "+" / "/". */
+export const C_TOKEN68 = 16384;
 
 /** Class bits for code units 0..127; anything above 127 has no class. */
 export const CLASS: Uint16Array = /* @__PURE__ */ buildClasses();
@@ -69,6 +71,7 @@ function buildClasses(): Uint16Array {
   add("-.!%*_+`'~()<>:\\\"/[]?{}", C_WORD);
   add("+-.", C_SCHEME);
   add("-.", C_HOSTCHAR);
+  add(alnum + "-._~+/", C_TOKEN68);
   return t;
 }
 

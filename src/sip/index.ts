@@ -4,8 +4,9 @@
  * validation, and stream framing.
  *
  * Parsers come in pairs where input arrives from the network: `tryParseMessage`, `tryParseUri`,
- * `tryParseNameAddr`, `tryParseVia` return `{ ok: true, value }` or `{ ok: false, code, offset }`
- * and build no Error; `parseMessage`, `parseUri`, ... throw {@link SipParseError}.
+ * `tryParseNameAddr`, `tryParseVia`, `tryParseAuth` return `{ ok: true, value }` or
+ * `{ ok: false, code, offset }` and build no Error; `parseMessage`, `parseUri`, ... throw
+ * {@link SipParseError}.
  * @module
  */
 export { parseMessage, tryParseMessage } from "./parse.ts";
@@ -47,7 +48,7 @@ export {
   parseSubscriptionState,
   parseTokenList,
 } from "./header-values.ts";
-export { formatAuth, parseAuth } from "./auth-value.ts";
+export { formatAuth, parseAuth, tryParseAuth } from "./auth-value.ts";
 export { formatMediaType, parseMediaType } from "./media-type.ts";
 export { formatSipDate, parseSipDate } from "./sip-date.ts";
 export { DEFAULT_SIP_LIMITS } from "./types.ts";

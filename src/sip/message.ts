@@ -8,7 +8,7 @@ import { failureError } from "./failure.ts";
 import { H, HEADER_NAMES } from "./header-names.ts";
 import { SipHeaderStore } from "./header-store.ts";
 import { findHeaderParam } from "./header-scan.ts";
-import { readAuth } from "./auth-value.ts";
+import { authValues, scanAuthItems } from "./auth-value.ts";
 import {
   readCSeq,
   readDeltaSeconds,
@@ -48,8 +48,9 @@ const utf8 = new TextDecoder("utf-8", { ignoreBOM: true });
 /**
  * A SIP message (RFC 3261 §7). Parsed messages keep their bytes and a token table and decode a
  * header only when it is asked for; the first change materializes the header list. Typed accessors
- * parse lazily, cache their result, and throw `SipParseError` (with `header`) on a malformed value.
- * Parsed values print as SIP (`String(msg.from.uri)`, `` `${msg.contentType}` ``).
+ * parse lazily, cache their result, and throw `SipParseError` (with `header`) on a malformed value;
+ * the auth accessors (`authorization`, `wwwAuthenticate`, …) leave a malformed field out instead,
+ * since a message is usable without them. Parsed values print as SIP (`String(msg.from.uri)`, `` `${msg.contentType}` ``).
  *
  * A message parsed from a `Uint8Array` holds that array (no copy): do not change it afterwards.
  */
@@ -222,24 +223,46 @@ export abstract class SipMessage extends SipHeaderStore {
     return this._list(H.PROXY_REQUIRE, readTokenList);
   }
 
-  /** Authorization values (RFC 3261 §20.7). */
+  /**
+   * @internal The challenges or credentials of every field of an auth header, in order, cached.
+   * A field that does not parse is left out instead of failing the message: a 401 with one broken
+   * challenge still offers the others, and a proxy passes credentials for other realms untouched
+   * (RFC 3261 §16.3). `validateMessage` reports such a field.
+   */
+  _auth(id: number): AuthValue[] {
+    const cache = (this._cache ??= new Map());
+    const hit = cache.get(id) as AuthValue[] | undefined;
+    if (hit) return hit;
+    const out: AuthValue[] = [];
+    for (const v of this._values(id, "")) {
+      const r = scanAuthItems(v);
+      if (r.ok) for (const a of authValues(r.value)) out.push(a);
+    }
+    cache.set(id, out);
+    return out;
+  }
+
+  /** Authorization credentials (RFC 3261 §20.7) of every field that parses; never throws. */
   get authorization(): AuthValue[] {
-    return this._list(H.AUTHORIZATION, readAuths);
+    return this._auth(H.AUTHORIZATION);
   }
 
-  /** Proxy-Authorization values (RFC 3261 §20.28). */
+  /** Proxy-Authorization credentials (RFC 3261 §20.28) of every field that parses; never throws. */
   get proxyAuthorization(): AuthValue[] {
-    return this._list(H.PROXY_AUTHORIZATION, readAuths);
+    return this._auth(H.PROXY_AUTHORIZATION);
   }
 
-  /** WWW-Authenticate challenges (RFC 3261 §20.44). */
+  /**
+   * WWW-Authenticate challenges (RFC 3261 §20.44) of every field that parses, several per field
+   * when a server lists them so (RFC 7235 §4.1); never throws.
+   */
   get wwwAuthenticate(): AuthValue[] {
-    return this._list(H.WWW_AUTHENTICATE, readAuths);
+    return this._auth(H.WWW_AUTHENTICATE);
   }
 
-  /** Proxy-Authenticate challenges (RFC 3261 §20.27). */
+  /** Proxy-Authenticate challenges (RFC 3261 §20.27) of every field that parses; never throws. */
   get proxyAuthenticate(): AuthValue[] {
-    return this._list(H.PROXY_AUTHENTICATE, readAuths);
+    return this._auth(H.PROXY_AUTHENTICATE);
   }
 
   /** RSeq (RFC 3262 §7.1). */
@@ -318,11 +341,6 @@ export abstract class SipMessage extends SipHeaderStore {
     c._cache = null;
     return c;
   }
-}
-
-/** Credentials and challenges are one value per field (RFC 3261 §20.7: no comma-separated list). */
-function readAuths(v: string): AuthValue[] {
-  return [readAuth(v)];
 }
 
 function missing(name: string): SipParseError {

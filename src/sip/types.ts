@@ -127,13 +127,16 @@ export interface CSeq {
 }
 
 /**
- * A credentials or challenge value (RFC 3261 §20.7, §20.27, §20.28, §20.44; RFC 2617 / RFC 8760 params):
- * the scheme (`Digest`) and its comma-separated `name=value` parameters, names lower-cased, quoted values
- * unquoted.
+ * A credentials or challenge value (RFC 3261 §20.7, §20.27, §20.28, §20.44; RFC 7235 §2.1; RFC 2617 /
+ * RFC 8760 params): the scheme (`Digest`) and its comma-separated `name=value` parameters, names
+ * lower-cased, quoted values unquoted, the first of a repeated name kept; or, for schemes that use
+ * it (`Basic`, `Bearer`), a `token68` instead of parameters. Parsed values print as header text.
  */
 export interface AuthValue {
   scheme: string;
   params: Record<string, string>;
+  /** The token68 form (RFC 7235 §2.1) written after the scheme instead of parameters. */
+  token68?: string | undefined;
 }
 
 /** RAck value (RFC 3262 §7.2). */

@@ -1,4 +1,5 @@
 import { SiphonError } from "../errors.ts";
+import { authSyntaxText, scanAuthItems } from "./auth-value.ts";
 import { SipParseError } from "./errors.ts";
 import type { SipErrorCode } from "./errors.ts";
 import { FAILED, failure } from "./failure.ts";
@@ -183,11 +184,10 @@ const ACCESSORS: readonly [keyof SipMessage & string, string][] = [
   ["replaces", "Replaces"],
   ["sessionExpires", "Session-Expires"],
   ["minSE", "Min-SE"],
-  ["authorization", "Authorization"],
-  ["proxyAuthorization", "Proxy-Authorization"],
-  ["wwwAuthenticate", "WWW-Authenticate"],
-  ["proxyAuthenticate", "Proxy-Authenticate"],
 ];
+
+/** The auth headers: their accessors leave a malformed field out, so they are checked field by field. */
+const AUTH_HEADERS = ["Authorization", "Proxy-Authorization", "WWW-Authenticate", "Proxy-Authenticate"] as const;
 
 /**
  * Checks a parsed request or response; `undefined` when it may be processed, else the first
@@ -281,6 +281,15 @@ function checkSyntax(msg: SipMessage, mandatory: readonly string[]): SipValidati
         cause: e,
         offset: e.offset,
       });
+    }
+  }
+
+  for (const header of AUTH_HEADERS) {
+    for (const value of msg.headers(header)) {
+      const r = scanAuthItems(value);
+      if (!r.ok) {
+        return new SipValidationError("header-value", "BAD_HEADER_VALUE", `${header}: ${authSyntaxText(r.code)}`, { header, offset: r.offset });
+      }
     }
   }
 

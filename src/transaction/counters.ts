@@ -18,16 +18,27 @@ export interface TransactionCounters {
   strayResponses: number;
   /** ACKs matching no server transaction, passed to the TU (ACKs for 2xx, §17.1.1.3). */
   strayAcks: number;
-  /** 503 (Service Unavailable) answers sent because a bound was reached. */
+  /** 503 (Service Unavailable) answers sent because the transactions in progress reached their bound. */
   overload503: number;
-  /** ACKs and responses dropped because a bound was reached. */
+  /** 503 answers to new requests sent while the driver ran late (`setOverloaded`). */
+  overloadShed: number;
+  /** ACKs and responses dropped by `rejectOverload`. */
   overloadDropped: number;
+  /** Absorbing records expired early to stay within `absorbingMemory`, oldest first. */
+  absorbingDropped: number;
+  /** New requests answered 416: Request-URI scheme not served (RFC 3261 §8.2.2.1). */
+  rejectedScheme: number;
+  /** New requests answered 420: unsupported Require option tag (RFC 3261 §8.2.2.3). */
+  rejectedExtension: number;
   /** 482 (Loop Detected) answers to merged requests (RFC 3261 §8.2.2.2). */
   merged482: number;
   /** CANCELs matched to a transaction / answered 481 (RFC 3261 §9.2). */
   cancelMatched: number;
   cancelUnmatched: number;
-  /** Messages whose Via, CSeq, From, To or Call-ID could not be parsed (answered 400 when possible). */
+  /**
+   * Messages whose Via, CSeq, From, To, Call-ID, Max-Forwards or Request-URI could not be parsed, or
+   * whose mandatory fields were missing or repeated (requests answered 400 when possible).
+   */
   malformed: number;
 }
 
@@ -50,7 +61,11 @@ export function newCounters(): TransactionCounters {
     strayResponses: 0,
     strayAcks: 0,
     overload503: 0,
+    overloadShed: 0,
     overloadDropped: 0,
+    absorbingDropped: 0,
+    rejectedScheme: 0,
+    rejectedExtension: 0,
     merged482: 0,
     cancelMatched: 0,
     cancelUnmatched: 0,

@@ -1,8 +1,6 @@
 import { createRequest } from "../sip/index.ts";
 import type { SipRequest, SipResponse } from "../sip/index.ts";
 import { copyFields, firstHeaderValue } from "./message-util.ts";
-import { keep, revive } from "./retained.ts";
-import type { Kept } from "./retained.ts";
 import { sixtyFourT1 } from "./timers.ts";
 import type { TimerName } from "./timers.ts";
 import { assertNever, invalidTransition, Transaction } from "./transaction.ts";
@@ -63,12 +61,16 @@ const FROM: Record<InviteClientState, readonly InviteClientState[]> = {
 
 /** An INVITE client transaction (RFC 3261 §17.1.1, RFC 6026 §7.2). */
 export class InviteClientTransaction<F extends TransactionFlow = TransactionFlow> extends Transaction<F> {
-  readonly kind = "invite-client" as const;
+  /** Which of the four machines (on the prototype: no field per transaction). */
+  get kind(): "invite-client" {
+    return "invite-client";
+  }
   private current: InviteClientState = "Calling";
   private intervalA: number;
-  private ack: SipRequest | undefined;
-  /** The last response received: the object until a final one, then (unreliable transports) its bytes. */
-  private response: Kept<SipResponse> | undefined;
+  /** The last response received, until a final one (then the kept message is the 2xx or the ACK). */
+  private response: SipResponse | undefined;
+  /** Whether the kept message is the ACK for a non-2xx (Completed) rather than the 2xx (Accepted). */
+  private acked = false;
   /** @internal Set by the layer when the TU asked to CANCEL before any provisional arrived (§9.1). */
   cancelPending: [string, string][] | undefined;
 
@@ -83,20 +85,20 @@ export class InviteClientTransaction<F extends TransactionFlow = TransactionFlow
   }
 
   /**
-   * The ACK this transaction sent for a non-2xx final response, once in Completed: the message
-   * object every (re)transmission carries, parsed from the ACK's own bytes so that it holds nothing
-   * of the INVITE or the response.
+   * The ACK this transaction sent for a non-2xx final response, once in Completed. On an unreliable
+   * transport it is kept as bytes (what §17.1.1.2 re-sends), so this is then a copy parsed from them.
    */
   get ackRequest(): SipRequest | undefined {
-    return this.ack;
+    return this.acked ? this.retained<SipRequest>() : undefined;
   }
 
   /**
-   * The last response received (provisional or final). After a final response on an unreliable
-   * transport the transaction keeps only its bytes, so this is then a copy parsed from them.
+   * The last response received (provisional, or the 2xx while Accepted, as a copy parsed from its
+   * kept bytes). Undefined once Completed: that state keeps only its ACK (§17.1.1.2).
    */
   get lastResponse(): SipResponse | undefined {
-    return this.response === undefined ? undefined : revive(this.response);
+    if (this.response !== undefined) return this.response;
+    return this.acked ? undefined : this.retained<SipResponse>();
   }
 
   /** @internal Sends the INVITE and arms Timers A and B (Calling's entry actions). */
@@ -138,8 +140,9 @@ export class InviteClientTransaction<F extends TransactionFlow = TransactionFlow
           // reliable [...] and then pass the ACK to the transport layer for transmission. The ACK
           // MUST be sent to the same address, port, and transport to which the original request was sent."
           const ack = buildNon2xxAck(this.request!, response);
-          this.ack = this.reliable ? ack : compact(ack);
-          this.host.send(this, this.ack, this.flow, false);
+          this.acked = true;
+          const bytes = this.retain(ack, !this.reliable);
+          this.host.send(this, ack, this.flow, false, bytes);
           this.host.emit({ type: "response", transaction: this, response, flow });
           this.transition("Completed", now);
         }
@@ -159,7 +162,7 @@ export class InviteClientTransaction<F extends TransactionFlow = TransactionFlow
         // "Completed" state MUST cause the ACK to be re-passed to the transport layer for
         // retransmission, but the newly received response MUST NOT be passed up to the TU."
         this.host.absorbed(this);
-        if (status >= 300 && this.ack !== undefined) this.host.send(this, this.ack, this.flow, true);
+        if (status >= 300) this.resendRetained(now);
         return;
       case "Terminated":
         return;
@@ -224,7 +227,8 @@ export class InviteClientTransaction<F extends TransactionFlow = TransactionFlow
         // RFC 6026 §7.2: "[...] and set Timer M to 64*T1." The request stays: the TU ACKs every
         // 2xx passed up in Accepted (§13.2.2.4) and may build those ACKs from it.
         // Timer M runs on every transport; the 2xx is kept as bytes only.
-        this.response = keep(this.response as SipResponse);
+        this.retain(this.response!, true);
+        this.response = undefined;
         this.arm("M", sixtyFourT1(this.host.timers), now);
         break;
       case "Completed": {
@@ -235,12 +239,12 @@ export class InviteClientTransaction<F extends TransactionFlow = TransactionFlow
         // seconds for reliable transports."
         const d = this.reliable ? 0 : this.host.timers.timerD;
         // Completed only re-sends its ACK on a retransmitted final response (§17.1.1.2): let go of
-        // the INVITE, keep the final response's bytes only.
+        // the INVITE and the response, keep the ACK's bytes only.
         this.releaseRequest();
-        if (d !== 0) this.response = keep(this.response as SipResponse);
+        this.response = undefined;
         this.host.entered(this, from, to, now);
         if (d === 0) this.transition("Terminated", now);
-        else this.arm("D", d, now);
+        else this.absorb("D", d, now);
         return;
       }
       case "Terminated":
@@ -251,15 +255,6 @@ export class InviteClientTransaction<F extends TransactionFlow = TransactionFlow
     }
     this.host.entered(this, from, to, now);
   }
-}
-
-/**
- * A message parsed back from its own serialized bytes: it serializes as a view of those bytes and
- * shares no strings with the messages it was built from (a built message's values are often
- * substrings of them, which keeps their whole text alive).
- */
-function compact(message: SipRequest): SipRequest {
-  return revive(keep(message)) ?? message;
 }
 
 /**

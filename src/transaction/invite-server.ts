@@ -1,8 +1,5 @@
 import { createResponse } from "../sip/index.ts";
 import type { SipRequest, SipResponse } from "../sip/index.ts";
-import { TransactionError } from "./errors.ts";
-import { keep, revive } from "./retained.ts";
-import type { Kept } from "./retained.ts";
 import { sixtyFourT1 } from "./timers.ts";
 import type { TimerName } from "./timers.ts";
 import { assertNever, invalidTransition, Transaction } from "./transaction.ts";
@@ -68,19 +65,20 @@ const FROM: Record<InviteServerState, readonly InviteServerState[]> = {
 
 /** An INVITE server transaction (RFC 3261 §17.2.1, RFC 6026 §7.1). */
 export class InviteServerTransaction<F extends TransactionFlow = TransactionFlow> extends Transaction<F> {
-  readonly kind = "invite-server" as const;
+  /** Which of the four machines (on the prototype: no field per transaction). */
+  get kind(): "invite-server" {
+    return "invite-server";
+  }
   private current: InviteServerState = "Proceeding";
   private intervalG: number;
   private lastProvisional: SipResponse | undefined;
-  /** The final response: the object until Completed, then its bytes; dropped in Accepted and Confirmed. */
-  private finalResponse: Kept<SipResponse> | undefined;
   /** To tag of the final response, kept for RFC 2543 ACK matching (§17.2.3) once the response is let go of. */
   private finalTag: string | undefined;
   private final = false;
   /** The To tag of the responses sent so far (the first response that carried one). */
   toTag: string | undefined;
   /** @internal Secondary index keys (CANCEL, RFC 2543 ACK, merged-request detection). */
-  indexKeys: string[] = [];
+  indexKeys: string[] | undefined;
 
   /** @internal */
   constructor(host: TransactionHost<F>, id: string, request: SipRequest, flow: F) {
@@ -98,7 +96,7 @@ export class InviteServerTransaction<F extends TransactionFlow = TransactionFlow
    * §17.2.1 re-sends); undefined in Accepted and Confirmed, where nothing is re-sent.
    */
   get lastResponse(): SipResponse | undefined {
-    return this.finalResponse !== undefined ? revive(this.finalResponse) : this.final ? undefined : this.lastProvisional;
+    return this.hasRetained() ? this.retained<SipResponse>() : this.final ? undefined : this.lastProvisional;
   }
 
   /**
@@ -142,15 +140,17 @@ export class InviteServerTransaction<F extends TransactionFlow = TransactionFlow
           // transport layer for transmission. It is not retransmitted by the server transaction;
           // retransmissions of 2xx responses are handled by the TU. The server transaction MUST
           // then transition to the "Accepted" state."
-          this.finalResponse = response;
+          this.noteFinal(response);
           this.host.send(this, response, this.flow, false);
           this.transition("Accepted", now);
         } else {
           // §17.2.1: "While in the "Proceeding" state, if the TU passes a response with status
           // code from 300 to 699 to the server transaction, the response MUST be passed to the
           // transport layer for transmission, and the state machine MUST enter the "Completed" state."
-          this.finalResponse = response;
-          this.host.send(this, response, this.flow, false);
+          // On an unreliable transport Completed re-sends it (Timer G), so it is kept as bytes now.
+          this.noteFinal(response);
+          const bytes = this.retain(response, !this.reliable);
+          this.host.send(this, response, this.flow, false, bytes);
           this.transition("Completed", now);
         }
         return true;
@@ -195,7 +195,7 @@ export class InviteServerTransaction<F extends TransactionFlow = TransactionFlow
           // §17.2.1: "Furthermore, while in the "Completed" state, if a request retransmission is
           // received, the server SHOULD pass the response to the transport for retransmission."
           this.host.absorbed(this);
-          this.resendFinal(_now);
+          this.resendRetained(_now);
         }
         return;
       case "Confirmed":
@@ -236,7 +236,7 @@ export class InviteServerTransaction<F extends TransactionFlow = TransactionFlow
         // timer G is reset with a value that doubles, unless that value exceeds T2, in which case
         // it is reset with the value of T2."
         if (this.current !== "Completed") return;
-        if (!this.resendFinal(now)) return;
+        if (!this.resendRetained(now)) return;
         this.intervalG = Math.min(this.intervalG * 2, this.host.timers.t2);
         this.arm("G", this.intervalG, now);
         return;
@@ -265,15 +265,10 @@ export class InviteServerTransaction<F extends TransactionFlow = TransactionFlow
     this.transition("Terminated", now);
   }
 
-  /** Re-sends the kept final response; false when it no longer parses (then the transaction ended). */
-  private resendFinal(now: number): boolean {
-    const response = revive(this.finalResponse!);
-    if (response === undefined) {
-      this.transportError(now, new TransactionError("BAD_RESPONSE", "the final response does not parse back for retransmission"));
-      return false;
-    }
-    this.host.send(this, response, this.flow, true);
-    return true;
+  /** The final response's To tag outlives the response (RFC 2543 ACK matching, §17.2.3). */
+  private noteFinal(response: SipResponse): void {
+    this.final = true;
+    this.finalTag = response.toTag;
   }
 
   /**
@@ -281,16 +276,9 @@ export class InviteServerTransaction<F extends TransactionFlow = TransactionFlow
    * the timers, the final response's To tag and (Completed only) the final response itself.
    */
   private releaseAfterFinal(keepFinal: boolean): void {
-    if (!this.final) {
-      this.final = true;
-      this.finalTag = (this.finalResponse as SipResponse | undefined)?.toTag;
-    }
     this.releaseRequest();
     this.lastProvisional = undefined;
-    if (!keepFinal) this.finalResponse = undefined;
-    else if (this.finalResponse !== undefined && !(this.finalResponse instanceof Uint8Array)) {
-      this.finalResponse = keep(this.finalResponse);
-    }
+    if (!keepFinal) this.releaseRetained();
   }
 
   private sendTrying(): void {
@@ -332,7 +320,7 @@ export class InviteServerTransaction<F extends TransactionFlow = TransactionFlow
         // unreliable transports, and zero seconds for reliable transports."
         this.host.entered(this, from, to, now);
         if (this.reliable) this.transition("Terminated", now);
-        else this.arm("I", this.host.timers.t4, now);
+        else this.absorb("I", this.host.timers.t4, now);
         return;
       case "Accepted":
         // RFC 6026 §7.1: "When the INVITE server transaction enters the "Accepted" state, Timer L
@@ -340,8 +328,9 @@ export class InviteServerTransaction<F extends TransactionFlow = TransactionFlow
         // Accepted absorbs INVITE retransmissions and passes ACKs up; 2xx retransmissions are the
         // TU's (RFC 6026 §7.1), so the transaction keeps no message at all.
         this.releaseAfterFinal(false);
-        this.arm("L", sixtyFourT1(this.host.timers), now);
-        break;
+        this.host.entered(this, from, to, now);
+        this.absorb("L", sixtyFourT1(this.host.timers), now);
+        return;
       case "Terminated":
         this.disarmAll();
         break;

@@ -1,54 +1,27 @@
 import { createResponse } from "../sip/index.ts";
 import type { SipRequest, SipResponse } from "../sip/index.ts";
 import { SiphonError } from "../errors.ts";
-import { buildCancel } from "./cancel.ts";
+import { Queue } from "../queue.ts";
+import { answerCancel, buildCancel } from "./cancel.ts";
 import { newCounters } from "./counters.ts";
 import type { TransactionCounters } from "./counters.ts";
 import { TransactionError } from "./errors.ts";
 import { InviteClientTransaction } from "./invite-client.ts";
+import { resolveOptions } from "./layer-options.ts";
+import type { ResolvedOptions, TransactionLayerOptions } from "./layer-options.ts";
 import { InviteServerTransaction } from "./invite-server.ts";
 import { clientKey, mergeKey, responseKey, serverKeys } from "./key.ts";
 import type { ServerKeys } from "./key.ts";
-import { randomToken } from "./message-util.ts";
 import { NonInviteClientTransaction } from "./non-invite-client.ts";
 import { NonInviteServerTransaction } from "./non-invite-server.ts";
-import { OutputQueue } from "./queue.ts";
-import { TimerHeap } from "./timer-heap.ts";
-import type { TimerEntry } from "./timer-heap.ts";
-import { resolveTimers } from "./timers.ts";
-import type { TimerConfig, TimerName } from "./timers.ts";
-import type { AnyTransaction, ClientTransaction, ServerTransaction, TimerRef, Transaction, TransactionHost } from "./transaction.ts";
+import type { ServerIndex } from "./server-index.ts";
+import { mandatoryFault, policyFault } from "./request-checks.ts";
+import type { RequestFault } from "./request-checks.ts";
+import { overloadResponse, refusal } from "./stateless.ts";
+import { TransactionTable } from "./transaction-table.ts";
+import type { TimerConfig } from "./timers.ts";
+import type { AnyTransaction, ClientTransaction, ServerTransaction, TransactionHost } from "./transaction.ts";
 import type { TransactionEvent, TransactionFlow, Transmit } from "./types.ts";
-
-/** Options of a {@link TransactionLayer}. */
-export interface TransactionLayerOptions {
-  /** T1, T2, T4, Timer D, the 100 Trying delay (RFC 3261 Appendix A defaults). */
-  timers?: Partial<TimerConfig>;
-  /**
-   * Most live server transactions. A new request beyond it is answered 503 (Service Unavailable)
-   * with Retry-After, statelessly. Default 10000.
-   */
-  maxServerTransactions?: number;
-  /** Most live client transactions; `sendRequest` beyond it throws TOO_MANY_TRANSACTIONS. Default 10000. */
-  maxClientTransactions?: number;
-  /** Retry-After (seconds) of the overload 503 (RFC 3261 §20.33). Default 5. */
-  retryAfter?: number;
-  /**
-   * Answer merged requests 482 (Loop Detected), RFC 3261 §8.2.2.2. A UAS concern (a proxy must not),
-   * so off by default.
-   */
-  detectMergedRequests?: boolean;
-  /**
-   * Handle CANCEL as a UAS (RFC 3261 §9.2): 481 when nothing matches; otherwise 200 to the CANCEL,
-   * 487 to a pending INVITE, and a `cancel` event. When false, the CANCEL is a `request` event with
-   * `cancels` set and the TU answers. Default true.
-   */
-  autoCancel?: boolean;
-  /** Emit `terminated` events. Default true. */
-  emitTerminated?: boolean;
-  /** Generates To tags for responses the layer makes itself (default: 64 random bits, hex). */
-  newTag?: () => string;
-}
 
 /**
  * The SIP transaction layer, sans-I/O (RFC 3261 §17, RFC 6026). Feed it parsed messages with the flow
@@ -61,57 +34,77 @@ export interface TransactionLayerOptions {
  * const next = layer.pollTimeout(); // call handleTimeout(now) then
  * ```
  *
- * Lookups are one Map probe per message (§17.1.3 / §17.2.3 keys, see key.ts); timers sit in one
- * binary heap (O(log n) arm/cancel, O(1) next deadline); Terminated transactions are dropped at once.
+ * Lookups are one Map probe per message (§17.1.3 / §17.2.3 keys, see key.ts). Transactions in
+ * progress run their timers on one binary heap (O(log n) arm/cancel, O(1) next deadline);
+ * transactions that only absorb retransmissions are small records on first-in first-out expiry
+ * lists (absorbing.ts), outside the limit on transactions in progress and within a memory budget.
+ * New requests pass the UAS checks of §8.2 (request-checks.ts) before the TU sees them.
  */
 export class TransactionLayer<F extends TransactionFlow = TransactionFlow> {
   /** Resolved timer values. */
   readonly timers: Readonly<TimerConfig>;
   /** Live counters; read freely. */
   readonly counters: TransactionCounters = newCounters();
-  private readonly maxServer: number;
-  private readonly maxClient: number;
-  private readonly retryAfter: number;
-  private readonly detectMerged: boolean;
-  private readonly autoCancel: boolean;
-  private readonly emitTerminated: boolean;
-  private readonly tagger: () => string;
+  private readonly o: ResolvedOptions;
 
-  private readonly clients = new Map<string, ClientTransaction<F>>();
-  private readonly servers = new Map<string, ServerTransaction<F>>();
-  private readonly cancelIndex = new Map<string, ServerTransaction<F>>();
-  private readonly ackIndex = new Map<string, ServerTransaction<F>>();
-  private readonly mergeIndex = new Map<string, ServerTransaction<F>>();
-  private readonly heap = new TimerHeap<TimerRef>();
-  private readonly transmits = new OutputQueue<Transmit<F>>();
-  private readonly events = new OutputQueue<TransactionEvent<F>>();
+  /** Every live client / server transaction, in progress or absorbing, by match key. */
+  private readonly table: TransactionTable<F>;
+  private readonly clients: Map<string, ClientTransaction<F>>;
+  private readonly servers: Map<string, ServerTransaction<F>>;
+  private readonly index: ServerIndex<F>;
+  private readonly transmits = new Queue<Transmit<F>>();
+  private readonly events = new Queue<TransactionEvent<F>>();
   private readonly host: TransactionHost<F>;
+  private shedding = false;
 
   constructor(options: TransactionLayerOptions = {}) {
-    this.timers = resolveTimers(options.timers);
-    this.maxServer = options.maxServerTransactions ?? 10000;
-    this.maxClient = options.maxClientTransactions ?? 10000;
-    this.retryAfter = options.retryAfter ?? 5;
-    this.detectMerged = options.detectMergedRequests ?? false;
-    this.autoCancel = options.autoCancel ?? true;
-    this.emitTerminated = options.emitTerminated ?? true;
-    this.tagger = options.newTag ?? (() => randomToken(8));
+    this.o = resolveOptions(options);
+    this.timers = this.o.timers;
+    this.table = new TransactionTable<F>(this.o.absorbingMemory, this.counters);
+    this.clients = this.table.clients;
+    this.servers = this.table.servers;
+    this.index = this.table.index;
     this.host = this.makeHost();
   }
 
-  /** Live client transactions. */
+  /**
+   * Adds option tags the TU supports (RFC 3261 §8.2.2.3): a new request whose Require names a tag
+   * outside this set (and `checks.supported`) is answered 420 with Unsupported before the TU sees it.
+   * A session core adds the extensions it implements (100rel, timer) to the layer it runs on.
+   */
+  supportOptionTags(tags: Iterable<string>): void {
+    const set = this.o.supported as Set<string>;
+    for (const t of tags) set.add(t.toLowerCase());
+  }
+
+  /** Live client transactions (in progress and absorbing). */
   get clientCount(): number {
     return this.clients.size;
   }
 
-  /** Live server transactions. */
+  /** Live server transactions (in progress and absorbing). */
   get serverCount(): number {
     return this.servers.size;
   }
 
-  /** Armed timers (for diagnostics: bounded by the live transactions times four). */
+  /** Server transactions in progress: what `maxServerTransactions` bounds. */
+  get serversInProgress(): number {
+    return this.table.serversInProgress;
+  }
+
+  /** Client transactions in progress: what `maxClientTransactions` bounds. */
+  get clientsInProgress(): number {
+    return this.table.clientsInProgress;
+  }
+
+  /** Transactions that only absorb retransmissions, and their estimated bytes. */
+  get absorbingRecords(): { readonly count: number; readonly bytes: number } {
+    return this.table.absorbingRecords;
+  }
+
+  /** Armed heap timers (for diagnostics: bounded by the transactions in progress times two). */
   get timerCount(): number {
-    return this.heap.size;
+    return this.table.timerCount;
   }
 
   /** A live transaction by id. */
@@ -119,81 +112,94 @@ export class TransactionLayer<F extends TransactionFlow = TransactionFlow> {
     return this.clients.get(id) ?? this.servers.get(id);
   }
 
+  /**
+   * Overload control (set by the driver while it runs late): new out-of-dialog requests (no To tag)
+   * other than ACK and CANCEL get a stateless 503 with Retry-After (RFC 3261 §21.5.4) instead of a
+   * transaction. Retransmissions, ACK, CANCEL, in-dialog requests and responses are handled as usual.
+   */
+  setOverloaded(overloaded: boolean): void {
+    this.shedding = overloaded;
+  }
+
   // ---------------------------------------------------------------- inputs
 
-  /** A request arrived on `flow` (RFC 3261 §17.2.3 matching; new ones create server transactions). */
+  /**
+   * A request arrived on `flow`: a retransmission or ACK goes to its transaction (§17.2.3); a new
+   * request passes the §8.2 checks, then creates a server transaction and a `request` event.
+   */
   handleRequest(request: SipRequest, flow: F, now: number): void {
     let keys: ServerKeys | undefined;
-    let merge: string | undefined;
     try {
       keys = serverKeys(request);
-      // The fields every transaction needs (§8.1.1); parse them now so a bad one is a 400 here and
-      // never an exception half-way through creating a transaction.
-      void request.callId;
-      void request.from;
-      if (request.cseq.method !== request.method) {
-        // §8.1.1.5: "The method MUST match that of the request."
-        this.badRequest(request, flow, new TransactionError("BAD_REQUEST", "CSeq method differs from the request method"));
-        return;
-      }
-      const toTag = request.toTag;
-      if (this.detectMerged && toTag === undefined && request.method !== "ACK") merge = mergeKey(request);
     } catch (error) {
-      if (error instanceof SiphonError) {
-        this.badRequest(request, flow, error);
-        return;
-      }
-      throw error;
+      if (!(error instanceof SiphonError)) throw error;
+      this.refuse(request, flow, mandatoryFault(request) ?? { status: 400, text: error.message, headers: [], broken: [] });
+      return;
     }
     if (keys === undefined) {
       // No Via: there is nowhere to send a response (§18.2.2); drop.
       this.counters.malformed++;
       return;
     }
-
-    if (request.method === "ACK") {
-      const txn = keys.rfc3261 ? this.servers.get(keys.id) : this.ack2543(request, keys);
-      if (txn !== undefined && txn.kind === "invite-server") {
-        txn.receiveRequest(request, flow, now);
-        return;
-      }
-      // §17.2.3 / §13.2.2.4: an ACK matching no transaction is an ACK for a 2xx; it goes to the TU.
-      this.counters.strayAcks++;
-      this.events.push({ type: "ack", request, flow, transaction: undefined });
-      return;
-    }
-
-    const existing = this.servers.get(keys.id);
+    const method = request.method;
+    const existing = method === "ACK" && !keys.rfc3261 ? this.index.ack2543(request, keys) : this.servers.get(keys.id);
     if (existing !== undefined) {
       existing.receiveRequest(request, flow, now);
       return;
     }
 
-    if (this.servers.size >= this.maxServer) {
-      this.rejectOverload(request, flow, now);
+    // A new request. No response is ever built from one whose mandatory fields do not parse.
+    const fault = mandatoryFault(request);
+    if (fault !== undefined) {
+      this.refuse(request, flow, fault);
       return;
     }
-
-    if (merge !== undefined) {
-      const other = this.mergeIndex.get(merge);
-      if (other !== undefined) {
-        // §8.2.2.2: "If the From tag, Call-ID, and CSeq exactly match those associated with an
-        // ongoing transaction, but the request does not match that transaction (based on the
-        // matching rules in Section 17.2.3), the UAS core SHOULD generate a 482 (Loop Detected)
-        // response and pass it to the server transaction."
-        const txn = this.createServer(request, flow, keys, undefined, now);
-        this.counters.merged482++;
-        txn.respond(createResponse(request, 482, "Loop Detected", { toTag: this.tagger() }), now);
+    if (method === "ACK") {
+      // §17.2.3 / §13.2.2.4: an ACK matching no transaction is an ACK for a 2xx; it goes to the TU.
+      this.counters.strayAcks++;
+      this.queueEvent({ type: "ack", request, flow, transaction: undefined });
+      return;
+    }
+    if (method === "CANCEL") {
+      // Never shed: a CANCEL ends work (§9.2) and completes at once.
+      this.receiveCancel(this.createServer(request, flow, keys, undefined), keys, now);
+      return;
+    }
+    if (this.shedding && request.toTag === undefined) {
+      this.counters.overloadShed++;
+      this.answer503(request, flow);
+      return;
+    }
+    if (this.serversInProgress >= this.o.maxServer) {
+      this.counters.overload503++;
+      this.answer503(request, flow);
+      return;
+    }
+    if (this.o.schemes !== undefined) {
+      const policy = policyFault(request, this.o.schemes, this.o.supported);
+      if (policy !== undefined) {
+        this.refuse(request, flow, policy);
         return;
       }
     }
 
-    const txn = this.createServer(request, flow, keys, merge, now);
-    if (request.method === "CANCEL") {
-      this.receiveCancel(txn as NonInviteServerTransaction<F>, keys, now);
-      return;
+    let merge: string | undefined;
+    if (this.o.detectMerged && request.toTag === undefined) {
+      merge = mergeKey(request);
+      if (this.index.merged(merge)) {
+        // §8.2.2.2: "If the From tag, Call-ID, and CSeq exactly match those associated with an
+        // ongoing transaction, but the request does not match that transaction (based on the
+        // matching rules in Section 17.2.3), the UAS core SHOULD generate a 482 (Loop Detected)
+        // response and pass it to the server transaction."
+        const txn = this.createServer(request, flow, keys, undefined);
+        this.counters.merged482++;
+        txn.respond(createResponse(request, 482, "Loop Detected", { toTag: this.o.newTag() }), now);
+        return;
+      }
     }
-    this.events.push({ type: "request", transaction: txn, request, flow });
+
+    const txn = this.createServer(request, flow, keys, merge);
+    this.queueEvent({ type: "request", transaction: txn, request, flow });
     if (txn.kind === "invite-server") txn.start(now);
   }
 
@@ -215,7 +221,7 @@ export class TransactionLayer<F extends TransactionFlow = TransactionFlow> {
       // matching procedures of Section 17.1.3 [...]. If there is a match, the response MUST be
       // passed to that transaction. Otherwise, the response MUST be passed to the core."
       this.counters.strayResponses++;
-      this.events.push({ type: "stray-response", response, flow });
+      this.queueEvent({ type: "stray-response", response, flow });
       return;
     }
     txn.receiveResponse(response, flow, now);
@@ -251,11 +257,9 @@ export class TransactionLayer<F extends TransactionFlow = TransactionFlow> {
     return true;
   }
 
-  /** Fires every timer due at `now`. */
+  /** Fires every timer due at `now`, and expires the absorbing records due. */
   handleTimeout(now: number): void {
-    for (let e = this.heap.popDue(now); e !== undefined; e = this.heap.popDue(now)) {
-      e.value.timerFired(e.tag as TimerName, now);
-    }
+    this.table.fireDue(now);
   }
 
   // ---------------------------------------------------------------- TU requests
@@ -278,15 +282,13 @@ export class TransactionLayer<F extends TransactionFlow = TransactionFlow> {
     if (this.clients.has(id)) {
       throw new TransactionError("BAD_REQUEST", `a client transaction with branch ${branch} and method ${method} exists`);
     }
-    if (this.clients.size >= this.maxClient) {
-      throw new TransactionError("TOO_MANY_TRANSACTIONS", `at most ${this.maxClient} client transactions`);
+    if (this.clientsInProgress >= this.o.maxClient) {
+      throw new TransactionError("TOO_MANY_TRANSACTIONS", `at most ${this.o.maxClient} client transactions in progress`);
     }
     const txn = method === "INVITE"
       ? new InviteClientTransaction<F>(this.host, id, request, dest)
       : new NonInviteClientTransaction<F>(this.host, id, request, dest);
-    this.clients.set(id, txn);
-    this.counters.clientCreated++;
-    this.counters.active[txn.kind][txn.state]!++;
+    this.table.addClient(txn);
     txn.start(now);
     return txn;
   }
@@ -323,13 +325,13 @@ export class TransactionLayer<F extends TransactionFlow = TransactionFlow> {
    * straight to the transport), a 2xx retransmission by the UAS core, a stateless proxy's forward.
    */
   sendStateless(message: SipRequest | SipResponse, flow: F): void {
-    this.transmits.push({ message, flow, transaction: undefined, retransmission: false });
+    this.queueTransmit({ message, flow, transaction: undefined, retransmission: false });
   }
 
   /**
-   * Refuses a message the driver cannot take (its inbound queue is full, InboundQueue): a request
-   * other than ACK is answered 503 with Retry-After (RFC 3261 §21.5.4: "The server MAY indicate
-   * when the client should retry the request in a Retry-After header field"), statelessly; ACKs
+   * Refuses a message the driver cannot take: a request other than ACK is answered 503 with
+   * Retry-After (RFC 3261 §21.5.4: "The server MAY indicate when the client should retry the request
+   * in a Retry-After header field"), statelessly, or 400 when its mandatory fields do not parse; ACKs
    * and responses are dropped. Both are counted.
    */
   rejectOverload(message: SipRequest | SipResponse, flow: F, _now: number): void {
@@ -337,18 +339,8 @@ export class TransactionLayer<F extends TransactionFlow = TransactionFlow> {
       this.counters.overloadDropped++;
       return;
     }
-    const request = message as SipRequest;
-    try {
-      const res = createResponse(request, 503, "Service Unavailable", {
-        toTag: request.toTag ?? this.tagger(),
-        headers: [["Retry-After", String(this.retryAfter)]],
-      });
-      this.transmits.push({ message: res, flow, transaction: undefined, retransmission: false });
-      this.counters.overload503++;
-    } catch (error) {
-      if (!(error instanceof SiphonError)) throw error;
-      this.counters.malformed++;
-    }
+    this.counters.overload503++;
+    this.answer503(message as SipRequest, flow);
   }
 
   // ---------------------------------------------------------------- outputs
@@ -365,79 +357,44 @@ export class TransactionLayer<F extends TransactionFlow = TransactionFlow> {
 
   /** When `handleTimeout` must next be called (absolute ms), or undefined when no timer runs. */
   pollTimeout(): number | undefined {
-    return this.heap.peek()?.at;
+    return this.table.nextDeadline();
   }
 
   // ---------------------------------------------------------------- internals
 
-  private createServer(
-    request: SipRequest,
-    flow: F,
-    keys: ServerKeys,
-    merge: string | undefined,
-    _now: number,
-  ): ServerTransaction<F> {
+  private queueTransmit(t: Transmit<F>): void {
+    this.transmits.push(t);
+    if (this.transmits.length === 1 && this.events.length === 0) this.o.onOutput?.();
+  }
+
+  private queueEvent(e: TransactionEvent<F>): void {
+    this.events.push(e);
+    if (this.events.length === 1 && this.transmits.length === 0) this.o.onOutput?.();
+  }
+
+  private createServer(request: SipRequest, flow: F, keys: ServerKeys, merge: string | undefined): ServerTransaction<F> {
     const txn = request.method === "INVITE"
       ? new InviteServerTransaction<F>(this.host, keys.id, request, flow)
       : new NonInviteServerTransaction<F>(this.host, keys.id, request, flow);
-    this.servers.set(keys.id, txn);
-    if (request.method !== "CANCEL" && !this.cancelIndex.has(keys.cancel)) {
-      this.cancelIndex.set(keys.cancel, txn);
-      txn.indexKeys.push(keys.cancel);
-    }
-    if (keys.ack2543 !== undefined && request.method === "INVITE") {
-      this.ackIndex.set(keys.ack2543, txn);
-      txn.indexKeys.push(keys.ack2543);
-    }
-    if (merge !== undefined && !this.mergeIndex.has(merge)) {
-      this.mergeIndex.set(merge, txn);
-      txn.indexKeys.push(merge);
-    }
-    this.counters.serverCreated++;
-    this.counters.active[txn.kind][txn.state]!++;
+    this.table.addServer(txn, request, keys, merge);
     return txn;
   }
 
-  /** RFC 2543 ACK: same INVITE fields, and the To tag of the response the transaction sent (§17.2.3). */
-  private ack2543(request: SipRequest, keys: ServerKeys): ServerTransaction<F> | undefined {
-    const txn = keys.ack2543 === undefined ? undefined : this.ackIndex.get(keys.ack2543);
-    if (txn === undefined) return undefined;
-    if (txn.kind !== "invite-server") return undefined;
-    return txn.sentToTag === request.toTag ? txn : undefined;
-  }
-
   /** §9.2, UAS side. */
-  private receiveCancel(cancelTxn: NonInviteServerTransaction<F>, keys: ServerKeys, now: number): void {
+  private receiveCancel(cancelTxn: ServerTransaction<F>, keys: ServerKeys, now: number): void {
     const request = cancelTxn.request!;
     // §9.2: "The TU determines the transaction to be cancelled by taking the CANCEL request, and
     // then assuming that the request method is anything but CANCEL or ACK and applying the
     // transaction matching procedures of Section 17.2.3."
-    const target = this.cancelIndex.get(keys.cancel);
+    const target = this.index.cancelTarget(keys);
     if (target === undefined) this.counters.cancelUnmatched++;
     else this.counters.cancelMatched++;
-    if (!this.autoCancel) {
-      this.events.push({ type: "request", transaction: cancelTxn, request, flow: cancelTxn.flow, cancels: target });
+    if (!this.o.autoCancel) {
+      this.queueEvent({ type: "request", transaction: cancelTxn, request, flow: cancelTxn.flow, cancels: target });
       return;
     }
-    if (target === undefined) {
-      // §9.2: "If the UAS did not find a matching transaction for the CANCEL according to the
-      // procedure above, it SHOULD respond to the CANCEL with a 481 (Call Leg/Transaction Does Not Exist)."
-      cancelTxn.respond(createResponse(request, 481, "Call/Transaction Does Not Exist", { toTag: this.tagger() }), now);
-      return;
-    }
-    // §9.2: "The To tag of the response to the CANCEL and the To tag in the response to the
-    // original request SHOULD be the same."
-    const toTag = target.toTag ?? request.toTag ?? this.tagger();
-    target.toTag ??= toTag;
-    // §9.2: "Regardless of the method of the original request, as long as the CANCEL matched an
-    // existing transaction, the UAS answers the CANCEL request itself with a 200 (OK) response."
-    cancelTxn.respond(createResponse(request, 200, "OK", { toTag }), now);
-    if (target.kind === "invite-server" && target.state === "Proceeding") {
-      // §9.2: "If the original request was an INVITE, the UAS SHOULD immediately respond to the
-      // INVITE with a 487 (Request Terminated)." ... "if the UAS has not issued a final response
-      // for the original request"
-      target.respond(createResponse(target.request!, 487, "Request Terminated", { toTag }), now);
-      this.events.push({ type: "cancel", transaction: target, request });
+    if (answerCancel(cancelTxn, target, this.o.newTag, now)) {
+      this.queueEvent({ type: "cancel", transaction: target as InviteServerTransaction<F>, request });
     }
   }
 
@@ -451,53 +408,41 @@ export class TransactionLayer<F extends TransactionFlow = TransactionFlow> {
     return this.sendRequest(buildCancel(invite.request!, headers), invite.flow, now) as NonInviteClientTransaction<F>;
   }
 
-  /** §8.2 / §16.3: a request whose mandatory fields do not parse gets a stateless 400 when possible. */
-  private badRequest(request: SipRequest, flow: F, error: SiphonError): void {
-    this.counters.malformed++;
-    if (request.method === "ACK") return;
-    try {
-      const res = createResponse(request, 400, "Bad Request", {
-        toTag: this.tagger(),
-        headers: [["Warning", `399 siphon "${error.message.replace(/["\\\r\n]/g, " ")}"`]],
-      });
-      this.transmits.push({ message: res, flow, transaction: undefined, retransmission: false });
-    } catch (again) {
-      if (!(again instanceof SiphonError)) throw again;
-    }
+  /** 503 with Retry-After, statelessly (RFC 3261 §21.5.4). */
+  private answer503(request: SipRequest, flow: F): void {
+    this.sendResponse(overloadResponse(request, this.o.retryAfter, this.o.newTag), flow);
   }
 
-  private forget(txn: AnyTransaction<F>): void {
-    if (txn.kind === "invite-client" || txn.kind === "non-invite-client") {
-      if (this.clients.get(txn.id) === txn) this.clients.delete(txn.id);
-      return;
-    }
-    if (this.servers.get(txn.id) === txn) this.servers.delete(txn.id);
-    for (const k of txn.indexKeys) {
-      if (this.cancelIndex.get(k) === txn) this.cancelIndex.delete(k);
-      if (this.ackIndex.get(k) === txn) this.ackIndex.delete(k);
-      if (this.mergeIndex.get(k) === txn) this.mergeIndex.delete(k);
-    }
+  /** A request refused before the TU sees it (RFC 3261 §8.2), counted by why. ACKs are never answered. */
+  private refuse(request: SipRequest, flow: F, fault: RequestFault): void {
+    const c = this.counters;
+    if (fault.status === 416) c.rejectedScheme++;
+    else if (fault.status === 420) c.rejectedExtension++;
+    else c.malformed++;
+    if (request.method !== "ACK") this.sendResponse(refusal(request, fault, this.o.newTag()), flow);
+  }
+
+  private sendResponse(response: SipResponse | undefined, flow: F): void {
+    if (response !== undefined) this.queueTransmit({ message: response, flow, transaction: undefined, retransmission: false });
   }
 
   private makeHost(): TransactionHost<F> {
     const counters = this.counters;
-    const transmits = this.transmits;
-    const events = this.events;
-    const heap = this.heap;
+    const table = this.table;
     return {
       timers: this.timers,
-      send: (txn, message, flow, retransmission) => {
+      send: (txn, message, flow, retransmission, bytes) => {
         if (retransmission) counters.retransmissionsSent++;
-        transmits.push({ message, flow, transaction: txn.id, retransmission });
+        this.queueTransmit({ message, flow, transaction: txn.id, retransmission, bytes });
       },
       emit: (event) => {
         if (event.type === "timeout") counters.timeouts++;
         else if (event.type === "transport-error") counters.transportErrors++;
-        events.push(event);
+        this.queueEvent(event);
       },
-      arm: (txn: Transaction<F>, name: TimerName, at: number): TimerEntry<TimerRef> =>
-        heap.insert(at, txn as Transaction<TransactionFlow>, name),
-      disarm: (entry) => heap.remove(entry),
+      arm: (txn, name, at) => table.arm(txn, name, at),
+      disarm: (entry) => table.disarm(entry),
+      absorb: (txn, name, delay, now) => table.absorb(txn as AnyTransaction<F>, name, delay, now),
       entered: (txn, from, to) => {
         const live = counters.active[txn.kind];
         live[from]!--;
@@ -506,13 +451,13 @@ export class TransactionLayer<F extends TransactionFlow = TransactionFlow> {
           return;
         }
         counters.terminated++;
-        this.forget(txn as AnyTransaction<F>);
-        if (this.emitTerminated) events.push({ type: "terminated", transaction: txn });
+        table.forget(txn as AnyTransaction<F>);
+        if (this.o.emitTerminated) this.queueEvent({ type: "terminated", transaction: txn });
       },
       absorbed: () => {
         counters.retransmissionsAbsorbed++;
       },
-      newTag: this.tagger,
+      newTag: this.o.newTag,
     };
   }
 }

@@ -1,6 +1,4 @@
 import type { SipRequest, SipResponse } from "../sip/index.ts";
-import { keep, revive } from "./retained.ts";
-import type { Kept } from "./retained.ts";
 import { sixtyFourT1 } from "./timers.ts";
 import type { TimerName } from "./timers.ts";
 import { assertNever, invalidTransition, Transaction } from "./transaction.ts";
@@ -66,11 +64,14 @@ const FROM: Record<NonInviteClientState, readonly NonInviteClientState[]> = {
 
 /** A non-INVITE client transaction (RFC 3261 §17.1.2). */
 export class NonInviteClientTransaction<F extends TransactionFlow = TransactionFlow> extends Transaction<F> {
-  readonly kind = "non-invite-client" as const;
+  /** Which of the four machines (on the prototype: no field per transaction). */
+  get kind(): "non-invite-client" {
+    return "non-invite-client";
+  }
   private current: NonInviteClientState = "Trying";
   private intervalE: number;
-  /** The last response received: the object until the final one, then (unreliable transports) its bytes. */
-  private response: Kept<SipResponse> | undefined;
+  /** The last response received, until the transaction only absorbs retransmissions. */
+  private response: SipResponse | undefined;
 
   /** @internal */
   constructor(host: TransactionHost<F>, id: string, request: SipRequest, flow: F) {
@@ -83,11 +84,12 @@ export class NonInviteClientTransaction<F extends TransactionFlow = TransactionF
   }
 
   /**
-   * The last response received. After the final response on an unreliable transport the
-   * transaction keeps only its bytes, so this is then a copy parsed from them.
+   * The last response received. Undefined once Completed on an unreliable transport: that state
+   * only absorbs retransmitted responses (§17.1.2.2), so the transaction keeps no message; the TU
+   * had the response in its `response` event.
    */
   get lastResponse(): SipResponse | undefined {
-    return this.response === undefined ? undefined : revive(this.response);
+    return this.response;
   }
 
   /** @internal Sends the request and arms Timers E and F (Trying's entry actions). */
@@ -192,13 +194,12 @@ export class NonInviteClientTransaction<F extends TransactionFlow = TransactionF
         this.disarm("F");
         // §17.1.2.2: "Once the client transaction enters the "Completed" state, it MUST set Timer
         // K to fire in T4 seconds for unreliable transports, and zero seconds for reliable transports."
-        // Completed only absorbs response retransmissions: let go of the request, keep the final
-        // response's bytes only.
+        // Completed only absorbs response retransmissions: it keeps no message at all.
         this.releaseRequest();
-        if (!this.reliable) this.response = keep(this.response as SipResponse);
+        if (!this.reliable) this.response = undefined;
         this.host.entered(this, from, to, now);
         if (this.reliable) this.transition("Terminated", now);
-        else this.arm("K", this.host.timers.t4, now);
+        else this.absorb("K", this.host.timers.t4, now);
         return;
       }
       case "Terminated":

@@ -1,7 +1,4 @@
 import type { SipRequest, SipResponse } from "../sip/index.ts";
-import { TransactionError } from "./errors.ts";
-import { keep, revive } from "./retained.ts";
-import type { Kept } from "./retained.ts";
 import { sixtyFourT1 } from "./timers.ts";
 import type { TimerName } from "./timers.ts";
 import { assertNever, invalidTransition, Transaction } from "./transaction.ts";
@@ -67,15 +64,19 @@ const FROM: Record<NonInviteServerState, readonly NonInviteServerState[]> = {
 
 /** A non-INVITE server transaction (RFC 3261 §17.2.2). */
 export class NonInviteServerTransaction<F extends TransactionFlow = TransactionFlow> extends Transaction<F> {
-  readonly kind = "non-invite-server" as const;
+  /** Which of the four machines (on the prototype: no field per transaction). */
+  get kind(): "non-invite-server" {
+    return "non-invite-server";
+  }
   private current: NonInviteServerState = "Trying";
   private lastProvisional: SipResponse | undefined;
-  /** The final response: the object until Completed, then (unreliable transports) its bytes. */
-  private finalResponse: Kept<SipResponse> | undefined;
-  /** The To tag of the responses sent so far. */
+  /**
+   * The To tag of the responses sent so far (what a CANCEL's 200 reuses, RFC 3261 §9.2). Let go of
+   * in Completed, where a CANCEL no longer finds the transaction.
+   */
   toTag: string | undefined;
   /** @internal Secondary index keys (CANCEL, merged-request detection). */
-  indexKeys: string[] = [];
+  indexKeys: string[] | undefined;
 
   /** @internal */
   constructor(host: TransactionHost<F>, id: string, request: SipRequest, flow: F) {
@@ -91,7 +92,7 @@ export class NonInviteServerTransaction<F extends TransactionFlow = TransactionF
    * the final response's bytes (what §17.2.2 re-sends), so this is then a copy parsed from them.
    */
   get lastResponse(): SipResponse | undefined {
-    return this.finalResponse !== undefined ? revive(this.finalResponse) : this.lastProvisional;
+    return this.hasRetained() ? this.retained<SipResponse>() : this.lastProvisional;
   }
 
   /**
@@ -117,8 +118,9 @@ export class NonInviteServerTransaction<F extends TransactionFlow = TransactionF
           // §17.2.2: "If the TU passes a final response (status codes 200-699) to the server
           // while in the "Proceeding" state, the transaction MUST enter the "Completed" state,
           // and the response MUST be passed to the transport layer for transmission."
-          this.finalResponse = response;
-          this.host.send(this, response, this.flow, false);
+          // On an unreliable transport Completed re-sends it, so it is kept as bytes from the start.
+          const bytes = this.retain(response, !this.reliable);
+          this.host.send(this, response, this.flow, false, bytes);
           this.transition("Completed", now);
         }
         return true;
@@ -151,7 +153,7 @@ export class NonInviteServerTransaction<F extends TransactionFlow = TransactionF
         // §17.2.2: "While in the "Completed" state, the server transaction MUST pass the final
         // response to the transport layer for retransmission whenever a retransmission of the
         // request is received."
-        this.resendFinal(now);
+        this.resendRetained(now);
         return;
       case "Terminated":
         return;
@@ -177,15 +179,6 @@ export class NonInviteServerTransaction<F extends TransactionFlow = TransactionF
     this.transition("Terminated", now);
   }
 
-  private resendFinal(now: number): void {
-    const response = revive(this.finalResponse!);
-    if (response === undefined) {
-      this.transportError(now, new TransactionError("BAD_RESPONSE", "the final response does not parse back for retransmission"));
-      return;
-    }
-    this.host.send(this, response, this.flow, true);
-  }
-
   /** The one place the state changes: checks the predecessor, then runs the entry actions. */
   private transition(to: NonInviteServerState, now: number): void {
     const from = this.current;
@@ -202,10 +195,10 @@ export class NonInviteServerTransaction<F extends TransactionFlow = TransactionF
         // its bytes and the match key, let go of the request and the provisional response.
         this.releaseRequest();
         this.lastProvisional = undefined;
-        if (!this.reliable) this.finalResponse = keep(this.finalResponse as SipResponse);
+        this.toTag = undefined;
         this.host.entered(this, from, to, now);
         if (this.reliable) this.transition("Terminated", now);
-        else this.arm("J", sixtyFourT1(this.host.timers), now);
+        else this.absorb("J", sixtyFourT1(this.host.timers), now);
         return;
       case "Terminated":
         this.disarmAll();

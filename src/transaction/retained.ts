@@ -2,57 +2,66 @@ import { DEFAULT_SIP_LIMITS, serializeMessage, tryParseMessage } from "../sip/in
 import type { SipMessage, SipRequest, SipResponse } from "../sip/index.ts";
 
 /**
- * A message a completed transaction must still be able to send again (RFC 3261 §17.2.1, §17.2.2: the
- * final response on a retransmitted request; §17.1.1.2: nothing else needs the full object), kept
- * as its serialized bytes instead of the message object.
+ * Bytes of a message a transaction must still be able to send again (RFC 3261 §17.2.1, §17.2.2: the
+ * final response on a retransmitted request; §17.1.1.2: the ACK on a retransmitted final response),
+ * kept instead of the message object.
  *
  * A message object holds much more than its bytes: a parsed one its input, decoded text, token table
  * and accessor caches; a built one its field list, whose values are often substrings of the request
  * it answers (and so keep that request's decoded text alive). Completed transactions live for
  * 64*T1 = 32 s on UDP, so at 10 k transactions/s some 320 k of them are live; keeping bytes only
- * cuts each to a few hundred bytes. A message too large to parse again is kept as the object.
- */
-export type Kept<M extends SipMessage> = M | Uint8Array;
-
-/*
- * Kept bytes are copied into shared blocks: one small typed-array view each, instead of an
- * ArrayBuffer (and an off-heap backing store) per message. Completed transactions expire in about
- * the order they completed (Timers J, H, D, K are fixed per transport), so a block is freed soon
- * after the last transaction that uses it.
+ * cuts each to a few hundred bytes.
+ *
+ * Kept bytes are copied into shared blocks and held as (block, offset, length): no typed-array view
+ * per message (a view costs more than a short response's bytes), no ArrayBuffer and off-heap store
+ * per message. Completed transactions expire in about the order they completed (each absorbing state
+ * has one fixed duration), so a block is freed soon after the last transaction that uses it. A block
+ * is append-only: bytes handed to the transport stay valid while it sends them.
  */
 const BLOCK = 16384;
 const MAX_SHARED = 4096;
 let block = new Uint8Array(BLOCK);
 let used = 0;
 
-/** Serializes `message` once and keeps the bytes (or, when too large to parse back, the object). */
-export function keep<M extends SipMessage>(message: M): Kept<M> {
+/** Where {@link keepBytes} put a message: transient, copied into the holder's fields. */
+export interface KeptBytes {
+  readonly block: Uint8Array;
+  readonly offset: number;
+  readonly length: number;
+}
+
+/**
+ * Serializes `message` once into a shared block. Undefined when it cannot be serialized or is too
+ * large to parse back (the caller then keeps the object).
+ */
+export function keepBytes(message: SipMessage): KeptBytes | undefined {
   let bytes: Uint8Array;
   try {
     bytes = serializeMessage(message);
   } catch {
-    return message;
+    return undefined;
   }
   const n = bytes.length;
-  if (n > DEFAULT_SIP_LIMITS.maxMessageSize) return message;
-  if (n > MAX_SHARED) return bytes.byteOffset === 0 && bytes.buffer.byteLength === n ? bytes : bytes.slice();
+  if (n > DEFAULT_SIP_LIMITS.maxMessageSize) return undefined;
+  if (n > MAX_SHARED) {
+    const own = bytes.byteOffset === 0 && bytes.buffer.byteLength === n ? bytes : bytes.slice();
+    return { block: own, offset: 0, length: n };
+  }
   if (used + n > BLOCK) {
     block = new Uint8Array(BLOCK);
     used = 0;
   }
-  const out = block.subarray(used, used + n);
-  out.set(bytes);
+  block.set(bytes, used);
+  const kept = { block, offset: used, length: n };
   used += n;
-  return out;
+  return kept;
 }
 
 /**
- * The kept message as a message object: the object itself, or a new message parsed from the kept
- * bytes (equal content, not the object first sent). Undefined when the bytes do not parse back
- * (a message the TU built with values the parser rejects).
+ * A message parsed from kept bytes (equal content, not the object first sent), or undefined when the
+ * bytes do not parse back (a message the TU built with values the parser rejects).
  */
-export function revive<M extends SipRequest | SipResponse>(kept: Kept<M>): M | undefined {
-  if (!(kept instanceof Uint8Array)) return kept;
-  const r = tryParseMessage(kept);
+export function reviveBytes<M extends SipRequest | SipResponse>(bytes: Uint8Array): M | undefined {
+  const r = tryParseMessage(bytes);
   return r.ok ? (r.value as M) : undefined;
 }

@@ -1,5 +1,6 @@
-import type { SipRequest, SipResponse } from "../sip/index.ts";
-import { TransactionTimeoutError, TransactionTransportError } from "./errors.ts";
+import type { SipMessage, SipRequest, SipResponse } from "../sip/index.ts";
+import { TransactionError, TransactionTimeoutError, TransactionTransportError } from "./errors.ts";
+import { keepBytes, reviveBytes } from "./retained.ts";
 import type { TimerConfig, TimerName } from "./timers.ts";
 import type { TimerEntry } from "./timer-heap.ts";
 import type { TransactionEvent, TransactionFlow } from "./types.ts";
@@ -43,13 +44,19 @@ function isRetransmitTimer(name: TimerName): boolean {
  */
 export interface TransactionHost<F extends TransactionFlow> {
   readonly timers: Readonly<TimerConfig>;
-  /** Queues a transmit. */
-  send(txn: Transaction<F>, message: SipRequest | SipResponse, flow: F, retransmission: boolean): void;
+  /** Queues a transmit; `bytes` is the message serialized, when the transaction already has it. */
+  send(txn: Transaction<F>, message: SipRequest | SipResponse, flow: F, retransmission: boolean, bytes?: Uint8Array): void;
   /** Queues an event for the TU. */
   emit(event: TransactionEvent<F>): void;
   /** Arms a timer at absolute time `at`. */
   arm(txn: Transaction<F>, name: TimerName, at: number): TimerEntry<TimerRef>;
   disarm(entry: TimerEntry<TimerRef>): void;
+  /**
+   * Files the transaction as an absorbing record until `now + delay`, when its timer `name` fires:
+   * it leaves the transactions in progress (and their limit), and expires from a first-in first-out
+   * list (one fixed delay per timer name) instead of the timer heap.
+   */
+  absorb(txn: Transaction<F>, name: TimerName, delay: number, now: number): void;
   /** Called after every state change; on Terminated the layer forgets the transaction. */
   entered(txn: Transaction<F>, from: string, to: string, now: number): void;
   /** A retransmitted request or response was absorbed. */
@@ -65,7 +72,7 @@ export interface TransactionHost<F extends TransactionFlow> {
 export abstract class Transaction<F extends TransactionFlow = TransactionFlow> {
   /** The match key the layer files this transaction under (RFC 3261 §17.1.3 / §17.2.3). */
   readonly id: string;
-  abstract readonly kind: TransactionKind;
+  abstract get kind(): TransactionKind;
   /**
    * The CSeq method of the transaction's request (what §17.1.3 and §17.2.3 match on). Kept apart
    * from the request, which the transaction lets go of once it is done with it.
@@ -74,21 +81,32 @@ export abstract class Transaction<F extends TransactionFlow = TransactionFlow> {
   /** Client: where the request goes. Server: where the request came from. */
   readonly flow: F;
   /** Whether the flow is reliable (RFC 3261 §17: decides which timers run). */
-  readonly reliable: boolean;
+  get reliable(): boolean {
+    return this.flow.reliable;
+  }
   /** @internal */
   protected readonly host: TransactionHost<F>;
   private retransmitTimer: TimerEntry<TimerRef> | undefined = undefined;
   private lifetimeTimer: TimerEntry<TimerRef> | undefined = undefined;
   private req: SipRequest | undefined;
+  /** The message the transaction may send again: an object, or the block its bytes were kept in. */
+  private kept: SipMessage | Uint8Array | undefined = undefined;
+  private keptAt = 0;
+  private keptLength = 0;
+  /** @internal The timer of the absorbing state the transaction waits in (see TransactionHost.absorb). */
+  absorbTimer: TimerName | undefined = undefined;
+  /** @internal When that timer fires (absolute ms). */
+  absorbAt = 0;
+  /** @internal What the layer charged this record against its absorbing-memory budget. */
+  absorbCost = 0;
 
   /** @internal */
   constructor(host: TransactionHost<F>, id: string, request: SipRequest, flow: F) {
     this.host = host;
     this.id = id;
     this.req = request;
-    this.method = request.method;
+    this.method = internMethod(request.method);
     this.flow = flow;
-    this.reliable = flow.reliable;
   }
 
   /** The current state, one of the machine's string-union states. */
@@ -111,22 +129,103 @@ export abstract class Transaction<F extends TransactionFlow = TransactionFlow> {
     this.req = undefined;
   }
 
+  /**
+   * Keeps `message` to send it again later: as bytes in a shared block when `asBytes` (what an
+   * absorbing state needs), else as the object. Returns the bytes when it kept them, for the first
+   * transmission (no second serialization).
+   */
+  protected retain(message: SipRequest | SipResponse, asBytes: boolean): Uint8Array | undefined {
+    const k = asBytes ? keepBytes(message) : undefined;
+    if (k === undefined) {
+      this.kept = message;
+      return undefined;
+    }
+    this.kept = k.block;
+    this.keptAt = k.offset;
+    this.keptLength = k.length;
+    return k.block.subarray(k.offset, k.offset + k.length);
+  }
+
+  /** Converts a kept object to bytes (entry action of an absorbing state); returns them. */
+  protected retainAsBytes(): Uint8Array | undefined {
+    const k = this.kept;
+    if (k === undefined || k instanceof Uint8Array) return this.keptBytes();
+    return this.retain(k as SipRequest | SipResponse, true);
+  }
+
+  /** The kept message as an object: the object itself, or a copy parsed from its bytes. */
+  protected retained<M extends SipRequest | SipResponse>(): M | undefined {
+    const k = this.kept;
+    if (!(k instanceof Uint8Array)) return k as M | undefined;
+    return reviveBytes<M>(this.keptBytes()!);
+  }
+
+  /** Whether a message is kept. */
+  protected hasRetained(): boolean {
+    return this.kept !== undefined;
+  }
+
+  /** Lets go of the kept message. */
+  protected releaseRetained(): void {
+    this.kept = undefined;
+    this.keptAt = 0;
+    this.keptLength = 0;
+  }
+
+  /** @internal Bytes the kept message occupies (0 for none or an object): the layer's memory budget. */
+  get retainedLength(): number {
+    return this.kept instanceof Uint8Array ? this.keptLength : 0;
+  }
+
+  private keptBytes(): Uint8Array | undefined {
+    const k = this.kept;
+    return k instanceof Uint8Array ? k.subarray(this.keptAt, this.keptAt + this.keptLength) : undefined;
+  }
+
+  /**
+   * Sends the kept message again: the final response of a server transaction on a retransmitted
+   * request or Timer G (RFC 3261 §17.2.1, §17.2.2), the ACK of an INVITE client transaction on a
+   * retransmitted final response (§17.1.1.2). Kept bytes that no longer parse (a message the TU
+   * built with values the parser refuses) end the transaction as a transport failure (§17.1.4,
+   * §17.2.4) instead of an exception; returns false then.
+   */
+  protected resendRetained(now: number): boolean {
+    const message = this.retained();
+    if (message === undefined) {
+      this.transportError(now, new TransactionError("BAD_RESPONSE", "the kept message does not parse back for retransmission"));
+      return false;
+    }
+    this.host.send(this, message, this.flow, true, this.keptBytes());
+    return true;
+  }
+
   /** Whether a timer of this name is armed (for tests and diagnostics). */
   isArmed(name: TimerName): boolean {
-    return this.slot(name)?.tag === name;
+    return this.absorbTimer === name || this.slot(name)?.tag === name;
   }
 
   /** Deadline of an armed timer, or undefined. */
   deadline(name: TimerName): number | undefined {
+    if (this.absorbTimer === name) return this.absorbAt;
     const e = this.slot(name);
     return e?.tag === name ? e.at : undefined;
   }
 
   /** @internal Called by the layer when a timer armed by this transaction is due. */
   timerFired(name: TimerName, now: number): void {
-    if (isRetransmitTimer(name)) this.retransmitTimer = undefined;
+    if (this.absorbTimer === name) this.absorbTimer = undefined;
+    else if (isRetransmitTimer(name)) this.retransmitTimer = undefined;
     else this.lifetimeTimer = undefined;
     this.fire(name, now);
+  }
+
+  /**
+   * Waits in an absorbing state until timer `name` fires `delay` ms from `now` (RFC 3261 Timers D,
+   * I, J, K; RFC 6026 Timer L): the state only absorbs retransmissions, so the layer keeps the
+   * transaction as a small record outside the transactions in progress.
+   */
+  protected absorb(name: TimerName, delay: number, now: number): void {
+    this.host.absorb(this, name, delay, now);
   }
 
   private slot(name: TimerName): TimerEntry<TimerRef> | undefined {
@@ -190,7 +289,19 @@ export abstract class Transaction<F extends TransactionFlow = TransactionFlow> {
     if (this.lifetimeTimer !== undefined) this.host.disarm(this.lifetimeTimer);
     this.retransmitTimer = undefined;
     this.lifetimeTimer = undefined;
+    this.absorbTimer = undefined;
   }
+}
+
+/** RFC 3261 and extension methods: one shared string each instead of a copy per transaction. */
+const METHODS = new Map(
+  ["INVITE", "ACK", "BYE", "CANCEL", "OPTIONS", "REGISTER", "PRACK", "UPDATE", "INFO", "MESSAGE", "SUBSCRIBE", "NOTIFY", "REFER", "PUBLISH"].map(
+    (m) => [m, m],
+  ),
+);
+
+function internMethod(method: string): string {
+  return METHODS.get(method) ?? method;
 }
 
 /** Exhaustiveness check for `switch` statements over string unions. */

@@ -32,6 +32,11 @@ export interface Transmit<F extends TransactionFlow = TransactionFlow> {
   readonly transaction: string | undefined;
   /** True when this is a retransmission (timer-driven or triggered by a retransmitted request/response). */
   readonly retransmission: boolean;
+  /**
+   * The message already serialized, when the transaction has its bytes (a final response or ACK it
+   * keeps for retransmission): the transport sends these instead of serializing again.
+   */
+  readonly bytes?: Uint8Array | undefined;
 }
 
 /** Why a transaction ended in a failure reported to the TU. */

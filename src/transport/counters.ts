@@ -11,12 +11,16 @@ export function newCounters(): TransportCounters {
     queueDropped: 0,
     connectionsOpened: 0,
     connectionsRefused: 0,
+    connectionsRefusedAddress: 0,
+    firstMessageTimeouts: 0,
+    webSocketRefused: 0,
     connectionsClosed: 0,
     connectionsFailed: 0,
     idleClosed: 0,
     pingsSent: 0,
     pongsSent: 0,
     udpToTcp: 0,
+    maddrIgnored: 0,
     sendErrors: 0,
   };
 }

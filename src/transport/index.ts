@@ -8,7 +8,7 @@ export { TransportError } from "./errors.ts";
 export type { TransportErrorCode } from "./errors.ts";
 export { TargetList, locateServer, orderSrv, shouldTryNextTarget } from "./locate.ts";
 export type { LocateOptions } from "./locate.ts";
-export { bracket, defaultPort, isIpLiteral, isReliable, unbracket } from "./address.ts";
+export { addressKey, bracket, defaultPort, isIpLiteral, isMulticast, isReliable, unbracket } from "./address.ts";
 export type {
   Address,
   Flow,
@@ -20,3 +20,4 @@ export type {
   TransportOptions,
   TransportProtocol,
 } from "./types.ts";
+export type { AddressRecord, DnsResolver, NaptrRecord, SrvRecord } from "./dns.ts";

@@ -1,35 +1,15 @@
-import {
-  DEFAULT_SIP_LIMITS,
-  SipStreamFramer,
-  formatVia as formatViaValue,
-  messageSize,
-  serializeMessage,
-  sipErrorText,
-  tryParseMessage,
-} from "../sip/index.ts";
+import { DEFAULT_SIP_LIMITS, messageSize, serializeMessage, sipErrorText, tryParseMessage } from "../sip/index.ts";
 import type { SipLimits, SipMessage, SipRequest, SipResponse, Via } from "../sip/index.ts";
-import {
-  defaultPort,
-  hostPort,
-  isIpLiteral,
-  isIpv6,
-  isReliable,
-  isUnspecified,
-  normalizeHost,
-  unbracket,
-} from "./address.ts";
-import {
-  CONNECT_TIMEOUT,
-  connectionDeadline,
-  connectionDue,
-  connectionKey,
-  sendsPings,
-} from "./connection.ts";
-import type { Connection, ConnectionTiming } from "./connection.ts";
+import { Queue } from "../queue.ts";
+import { pooledRandom, randomHex } from "../random.ts";
+import { isIpLiteral, isReliable, unbracket } from "./address.ts";
 import { newCounters } from "./counters.ts";
 import { TransportError } from "./errors.ts";
 import type { TransportErrorCode } from "./errors.ts";
-import { badRequestFor } from "./malformed.ts";
+import { ListeningPoints } from "./listening-points.ts";
+import { answerUnparsable } from "./malformed.ts";
+import { responseRoute } from "./routing.ts";
+import { StreamConnections } from "./streams.ts";
 import type {
   Address,
   Flow,
@@ -40,9 +20,7 @@ import type {
   TransportOptions,
   TransportProtocol,
 } from "./types.ts";
-import { responseRoute } from "./routing.ts";
-import { clientVia, replaceTopVia, stampReceived } from "./via.ts";
-import { pooledRandom, randomHex } from "../random.ts";
+import { replaceTopVia, stampReceived } from "./via.ts";
 
 /** Where a request goes: a transport and an address (resolved per RFC 3263, see `locate.ts`). */
 export interface Target {
@@ -56,17 +34,16 @@ export interface Target {
   path?: string;
 }
 
-const CRLF = new Uint8Array([13, 10]);
-const CRLFCRLF = new Uint8Array([13, 10, 13, 10]);
-const enc = new TextEncoder();
-
 /**
  * The SIP transport layer (RFC 3261 §18), sans-I/O. The driver feeds it datagrams, connection
  * events, stream bytes and the clock; it drains I/O actions (`pollAction`), events (`pollEvent`) and
  * the next deadline (`pollTimeout`). The core decides everything the RFC says: Via sent-by and the
- * UDP-to-TCP size rule on the client side (§18.1.1), response sent-by checks (§18.1.2), `received` /
- * `rport` on the server side (§18.2.1, RFC 3581), response routing (§18.2.2), stream framing
- * (§18.3), connection reuse, keep-alive (RFC 5626 §4.4.1), idle and slowloris closes, and limits.
+ * UDP-to-TCP size rule on the client side (§18.1.1, listening-points.ts), response sent-by checks
+ * (§18.1.2), `received` / `rport` on the server side (§18.2.1, RFC 3581), response routing (§18.2.2,
+ * routing.ts), stream framing (§18.3) and WebSocket (RFC 6455, RFC 7118) with connection reuse,
+ * keep-alives (RFC 5626 §4.4.1) and the limits that keep a peer from holding the server
+ * (streams.ts, connection-table.ts): connections in total and per address, a deadline for the first
+ * message, idle and slowloris closes, message sizes.
  *
  * ```ts
  * const flow = transport.prepareRequest(request, target);   // fills the Via, picks UDP/TCP
@@ -79,36 +56,21 @@ export class TransportLayer {
   /** Live counters; read freely. */
   readonly counters: TransportCounters = newCounters();
   private readonly udpLimit: number;
-  private readonly maxConnections: number;
-  private readonly timing: ConnectionTiming;
   private readonly maxEvents: number;
-  private readonly addRport: boolean;
   private readonly answerMalformed: boolean;
   private readonly limits: SipLimits;
   private readonly random: (n: number) => Uint8Array;
-  private readonly wsViaHost: string;
-
-  private readonly points = new Map<number, ListeningPoint>();
-  private readonly connections = new Map<number, Connection>();
-  private readonly byKey = new Map<string, Connection>();
-  /** Every `host:port` this transport writes as sent-by (RFC 3261 §18.1.2 check). */
-  private readonly sentBys = new Set<string>();
-  private readonly actions: TransportAction[] = [];
-  private readonly events: TransportEvent[] = [];
+  private readonly points: ListeningPoints;
+  private readonly streams: StreamConnections;
+  /** Inbound UDP flows by source port: one flow object per peer, shared by its messages. */
+  private readonly udpFlows = new Map<number, Flow>();
+  private readonly actions = new Queue<TransportAction>();
+  private readonly events = new Queue<TransportEvent>();
   private nextId = 1;
-  private deadline: number | undefined;
 
   constructor(options: TransportOptions = {}) {
     this.udpLimit = options.pathMtu !== undefined ? options.pathMtu - 200 : (options.udpMaxRequestSize ?? 1300);
-    this.maxConnections = options.maxConnections ?? 1024;
-    this.timing = {
-      idleTimeout: options.idleTimeout ?? 300_000,
-      keepAlive: options.keepAliveInterval ?? 60_000,
-      pongTimeout: options.pongTimeout ?? 10_000,
-      partialTimeout: options.partialMessageTimeout ?? 30_000,
-    };
     this.maxEvents = options.maxPendingEvents ?? 4096;
-    this.addRport = options.rport ?? true;
     this.answerMalformed = options.answerMalformed ?? true;
     this.limits = {
       maxMessageSize: options.maxMessageSize ?? DEFAULT_SIP_LIMITS.maxMessageSize,
@@ -116,10 +78,31 @@ export class TransportLayer {
       maxHeaderLength: options.maxHeaderLength ?? DEFAULT_SIP_LIMITS.maxHeaderLength,
     };
     this.random = options.randomBytes ?? pooledRandom();
-    this.wsViaHost = options.webSocketViaHost ?? `${this.hex(6)}.invalid`;
+    this.points = new ListeningPoints(options.webSocketViaHost ?? `${this.hex(6)}.invalid`, options.rport ?? true, () => `z9hG4bK${this.hex(8)}`);
+    this.streams = new StreamConnections(
+      {
+        actions: this.actions,
+        events: this.events,
+        counters: this.counters,
+        limits: this.limits,
+        random: this.random,
+        receive: (bytes, flow, now) => this.receive(bytes, flow, now),
+        fail: (code, reason, message, flow, tag, cause) => this.fail(code, reason, message, flow, tag, cause),
+      },
+      { maxConnections: options.maxConnections ?? 1024, maxPerAddress: options.maxConnectionsPerAddress ?? 128 },
+      {
+        idleTimeout: options.idleTimeout ?? 300_000,
+        keepAlive: options.keepAliveInterval ?? 60_000,
+        pongTimeout: options.pongTimeout ?? 10_000,
+        partialTimeout: options.partialMessageTimeout ?? 30_000,
+        firstMessageTimeout: options.firstMessageTimeout ?? 10_000,
+        connectTimeout: options.connectTimeout ?? 10_000,
+      },
+      () => this.nextId++,
+    );
   }
 
-  // ------------------------------------------------------------------ listening points
+  // ------------------------------------------------------------------ listening points and connections
 
   /** Registers a listening point the driver has bound. */
   addListeningPoint(
@@ -127,39 +110,31 @@ export class TransportLayer {
     local: Address,
     advertised?: { host?: string | undefined; port?: number | undefined },
   ): ListeningPoint {
-    const host = advertised?.host ?? local.host;
-    if (isUnspecified(host)) {
-      throw new TransportError("NO_LISTENING_POINT", `listening on ${local.host} needs an advertisedHost for Via`);
-    }
-    const lp: ListeningPoint = {
-      id: this.nextId++,
-      transport,
-      local: { host: unbracket(local.host), port: local.port },
-      sentByHost: unbracket(host),
-      sentByPort: advertised?.port ?? local.port,
-    };
-    this.points.set(lp.id, lp);
-    this.sentBys.add(hostPort(normalizeHost(lp.sentByHost), lp.sentByPort));
-    return lp;
+    return this.points.add(this.nextId++, transport, local, advertised);
   }
 
   removeListeningPoint(id: number): void {
-    this.points.delete(id);
+    this.points.remove(id);
   }
 
   /** The open listening points. */
   listeningPoints(): ListeningPoint[] {
-    return [...this.points.values()];
+    return this.points.list();
   }
 
   /** True while connection `id` is known (opening or open). */
   hasConnection(id: number): boolean {
-    return this.connections.has(id);
+    return this.streams.has(id);
   }
 
   /** Open (and opening) connections. */
   get connectionCount(): number {
-    return this.connections.size;
+    return this.streams.count;
+  }
+
+  /** Open connections from one peer address (an IPv6 peer counts by its /64 prefix). */
+  connectionsFrom(host: string): number {
+    return this.streams.fromAddress(host);
   }
 
   // ------------------------------------------------------------------ client side: requests
@@ -174,24 +149,22 @@ export class TransportLayer {
   prepareRequest(request: SipRequest, target: Target): Flow {
     let transport = target.transport;
     const host = unbracket(target.host);
-    this.fillVia(request, transport, host);
-    if (transport === "UDP" && messageSize(request) > this.udpLimit && this.pickPoint("TCP", host)) {
+    this.points.fillVia(request, transport, host);
+    if (transport === "UDP" && messageSize(request) > this.udpLimit && this.points.pick("TCP", host)) {
       // §18.1.1: "If a request is within 200 bytes of the path MTU, or if it is larger than 1300
       // bytes and the path MTU is unknown, the request MUST be sent using an RFC 2914 congestion
       // controlled transport protocol, such as TCP. If this causes a change in the transport
       // protocol from the one indicated in the top Via, the value in the top Via MUST be changed."
       transport = "TCP";
       this.counters.udpToTcp++;
-      this.fillVia(request, transport, host);
+      this.points.fillVia(request, transport, host);
     }
-    const lp = this.pickPoint(transport, host);
-    const conn = isReliable(transport) ? this.byKey.get(connectionKey(transport, host, target.port)) : undefined;
     return {
       transport,
       reliable: isReliable(transport),
       remote: { host, port: target.port },
-      listeningPoint: lp?.id,
-      connection: conn?.id,
+      listeningPoint: this.points.pick(transport, host)?.id,
+      connection: isReliable(transport) ? this.streams.find(transport, host, target.port) : undefined,
       hostname: target.hostname,
       path: target.path,
     };
@@ -200,15 +173,18 @@ export class TransportLayer {
   /**
    * Sends a request or a response. Requests go to `flow` (reusing an open connection to the same
    * peer and transport, else opening one). Responses follow RFC 3261 §18.2.2 from their top Via and
-   * the flow the request arrived on. Failures come back as `error` events carrying `tag`.
+   * the flow the request arrived on. Failures come back as `error` events carrying `tag`. `bytes`,
+   * when given, is the message already serialized (a transaction's kept response).
    */
-  send(message: SipRequest | SipResponse, flow: Flow, now: number, tag?: unknown): void {
-    let data: Uint8Array;
-    try {
-      data = serializeMessage(message);
-    } catch (error) {
-      this.fail("NO_ROUTE", "message could not be serialized", message, flow, tag, error);
-      return;
+  send(message: SipRequest | SipResponse, flow: Flow, now: number, tag?: unknown, bytes?: Uint8Array): void {
+    let data = bytes;
+    if (data === undefined) {
+      try {
+        data = serializeMessage(message);
+      } catch (error) {
+        this.fail("NO_ROUTE", "message could not be serialized", message, flow, tag, error);
+        return;
+      }
     }
     if (message.isRequest) {
       this.transmit(data, message, flow, now, tag);
@@ -232,167 +208,82 @@ export class TransportLayer {
       this.fail("NO_ROUTE", "response without a readable top Via", response, flow, tag);
       return undefined;
     }
-    const open = flow.connection !== undefined && this.connections.has(flow.connection);
-    const route = responseRoute(via, open);
+    const open = flow.connection !== undefined && this.streams.has(flow.connection);
+    const route = responseRoute(via, open, flow.remote.host);
     switch (route.kind) {
       case "connection":
         return flow;
       case "none":
         this.fail("NO_ROUTE", route.reason, response, flow, tag);
         return undefined;
-      case "address":
-        return this.addressFlow(route.transport, route.host, route.port, flow, response, tag);
+      case "address": {
+        if (route.maddrIgnored) this.counters.maddrIgnored++;
+        const h = unbracket(route.host);
+        if (!isIpLiteral(h)) {
+          this.fail("NOT_RESOLVED", `${route.host} needs RFC 3263 resolution before a response can go there`, response, flow, tag);
+          return undefined;
+        }
+        const sameFamily = flow.listeningPoint !== undefined && flow.transport === route.transport;
+        return {
+          transport: route.transport,
+          reliable: isReliable(route.transport),
+          remote: { host: h, port: route.port },
+          listeningPoint: sameFamily ? flow.listeningPoint : this.points.pick(route.transport, h)?.id,
+        };
+      }
     }
-  }
-
-  private addressFlow(
-    transport: TransportProtocol,
-    host: string,
-    port: number,
-    via: Flow,
-    message: SipMessage,
-    tag: unknown,
-  ): Flow | undefined {
-    const h = unbracket(host);
-    if (!isIpLiteral(h)) {
-      this.fail("NOT_RESOLVED", `${host} needs RFC 3263 resolution before a response can go there`, message, via, tag);
-      return undefined;
-    }
-    const sameFamily = via.listeningPoint !== undefined && via.transport === transport;
-    return {
-      transport,
-      reliable: isReliable(transport),
-      remote: { host: h, port },
-      listeningPoint: sameFamily ? via.listeningPoint : this.pickPoint(transport, h)?.id,
-    };
   }
 
   // ------------------------------------------------------------------ sending
 
   private transmit(data: Uint8Array, message: SipMessage | undefined, flow: Flow, now: number, tag: unknown): void {
-    if (!flow.reliable) {
-      const lp =
-        (flow.listeningPoint !== undefined ? this.points.get(flow.listeningPoint) : undefined) ??
-        this.pickPoint("UDP", flow.remote.host);
-      if (!lp) {
-        this.fail("NO_LISTENING_POINT", `no UDP listening point for ${flow.remote.host}`, message, flow, tag);
-        return;
-      }
-      this.counters.messagesOut++;
-      this.actions.push({ type: "datagram", listeningPoint: lp.id, remote: flow.remote, data });
+    if (flow.reliable) {
+      this.streams.send(data, message, flow, tag, now);
       return;
     }
-    let conn = flow.connection !== undefined ? this.connections.get(flow.connection) : undefined;
-    conn ??= this.byKey.get(connectionKey(flow.transport, flow.remote.host, flow.remote.port));
-    if (!conn) {
-      if (flow.transport === "WS" || flow.transport === "WSS" ? false : !isIpLiteral(flow.remote.host)) {
-        this.fail("NOT_RESOLVED", `${flow.remote.host} is not an address`, message, flow, tag);
-        return;
-      }
-      if (this.connections.size >= this.maxConnections) {
-        this.fail("TOO_MANY_CONNECTIONS", `at most ${this.maxConnections} connections`, message, flow, tag);
-        return;
-      }
-      conn = this.openConnection(flow, now);
+    const lp = (flow.listeningPoint !== undefined ? this.points.get(flow.listeningPoint) : undefined) ?? this.points.pick("UDP", flow.remote.host);
+    if (!lp) {
+      this.fail("NO_LISTENING_POINT", `no UDP listening point for ${flow.remote.host}`, message, flow, tag);
+      return;
     }
-    conn.lastMessage = now;
     this.counters.messagesOut++;
-    if (conn.state === "connecting") conn.pending.push({ data, message, flow, tag });
-    else this.write(conn, data, now);
-  }
-
-  private openConnection(flow: Flow, now: number): Connection {
-    const host = unbracket(flow.remote.host);
-    const conn = this.newConnection(flow.transport, true, { host, port: flow.remote.port }, flow.listeningPoint, now);
-    conn.state = "connecting";
-    this.actions.push({
-      type: "connect",
-      connection: conn.id,
-      transport: flow.transport,
-      remote: conn.remote,
-      hostname: flow.hostname ?? host,
-      path: flow.path ?? "/",
-    });
-    this.armDeadline(now + CONNECT_TIMEOUT);
-    return conn;
-  }
-
-  private newConnection(
-    transport: TransportProtocol,
-    outbound: boolean,
-    remote: Address,
-    listeningPoint: number | undefined,
-    now: number,
-  ): Connection {
-    const key = connectionKey(transport, remote.host, remote.port);
-    const conn: Connection = {
-      id: this.nextId++,
-      transport,
-      outbound,
-      remote,
-      key,
-      listeningPoint,
-      state: "open",
-      framer: transport === "TCP" || transport === "TLS" ? new SipStreamFramer({ limits: this.limits }) : undefined,
-      pending: [],
-      lastMessage: now,
-      lastActivity: now,
-      pingSentAt: undefined,
-      partialSince: undefined,
-      openedAt: now,
-    };
-    this.connections.set(conn.id, conn);
-    if (!this.byKey.has(key)) this.byKey.set(key, conn);
-    this.counters.connectionsOpened++;
-    this.armDeadline(connectionDeadline(conn, this.timing));
-    return conn;
-  }
-
-  private write(conn: Connection, data: Uint8Array, now: number): void {
-    conn.lastActivity = now;
-    this.actions.push({ type: "write", connection: conn.id, data });
+    this.actions.push({ type: "datagram", listeningPoint: lp.id, remote: flow.remote, data });
   }
 
   // ------------------------------------------------------------------ connection events
 
-  /** An outbound connection opened. */
+  /** An outbound connection opened; on WS/WSS the WebSocket handshake starts (RFC 6455 §4.1). */
   handleConnected(id: number, now: number): void {
-    const conn = this.connections.get(id);
-    if (!conn || conn.state !== "connecting") return;
-    conn.state = "open";
-    conn.lastActivity = now;
-    const pending = conn.pending;
-    conn.pending = [];
-    for (const p of pending) this.write(conn, p.data, now);
+    this.streams.handleConnected(id, now);
   }
 
   /** An outbound connection could not be opened: its queued messages fail (RFC 3261 §18.4). */
   handleConnectFailed(id: number, now: number, cause?: unknown): void {
-    const conn = this.connections.get(id);
-    if (!conn) return;
-    this.drop(conn, "CONNECT_FAILED", `could not connect to ${hostPort(conn.remote.host, conn.remote.port)} over ${conn.transport}`, cause, now);
+    this.streams.handleConnectFailed(id, now, cause);
   }
 
   /**
-   * Someone connected to listening point `listeningPoint`. Returns the connection id, or undefined
-   * when the connection limit is reached (the driver then closes the socket).
+   * Someone connected to listening point `listeningPoint` (for TLS and WSS: before the TLS
+   * handshake, so that the handshake is counted and timed too). Returns the connection id, or
+   * undefined when a limit refuses it (in total, or per address): the driver then closes the socket.
    */
   handleIncomingConnection(listeningPoint: number, remote: Address, now: number): number | undefined {
     const lp = this.points.get(listeningPoint);
-    if (!lp || this.connections.size >= this.maxConnections) {
+    if (lp === undefined) {
       this.counters.connectionsRefused++;
       return undefined;
     }
-    const conn = this.newConnection(lp.transport, false, { host: unbracket(remote.host), port: remote.port }, lp.id, now);
-    this.armDeadline(now + this.timing.partialTimeout);
-    return conn.id;
+    return this.streams.handleIncoming(lp.transport, lp.id, remote, now);
   }
 
   /** A connection closed (by the peer or after an error). */
   handleConnectionClosed(id: number, now: number, cause?: unknown): void {
-    const conn = this.connections.get(id);
-    if (!conn) return;
-    this.drop(conn, "CONNECTION_CLOSED", `connection to ${hostPort(conn.remote.host, conn.remote.port)} closed`, cause, now, false);
+    this.streams.handleClosed(id, now, cause);
+  }
+
+  /** Bytes arrived on a stream connection (TCP, TLS, or the TCP/TLS under WS and WSS). */
+  handleStreamData(id: number, chunk: Uint8Array, now: number): void {
+    this.streams.handleData(id, chunk, now);
   }
 
   // ------------------------------------------------------------------ inbound
@@ -404,84 +295,27 @@ export class TransportLayer {
     // Keep-alives on UDP (RFC 5626 §4.4.2 uses STUN; a bare CRLF is also common) carry no message.
     if (data.length <= 4 && data.every((b) => b === 13 || b === 10)) return;
     // The parsed message keeps its bytes; the runtime may reuse its receive buffer.
-    const bytes = data.slice();
-    const flow: Flow = {
-      transport: "UDP",
-      reliable: false,
-      remote: { host: unbracket(remote.host), port: remote.port },
-      listeningPoint: lp.id,
-    };
-    this.receive(bytes, flow, now);
+    this.receive(data.slice(), this.udpFlow(lp.id, remote), now);
   }
 
-  /** Bytes arrived on a TCP or TLS connection. */
-  handleStreamData(id: number, chunk: Uint8Array, now: number): void {
-    const conn = this.connections.get(id);
-    if (!conn || !conn.framer) return;
-    conn.lastActivity = now;
-    conn.framer.push(chunk);
-    const flow = this.connectionFlow(conn);
-    for (;;) {
-      const item = conn.framer.poll();
-      if (item === undefined) break;
-      switch (item.kind) {
-        case "message":
-          conn.lastMessage = now;
-          conn.partialSince = undefined;
-          this.receive(item.bytes, flow, now);
-          break;
-        case "ping":
-          // RFC 5626 §4.4.1: "When a server receives a double CRLF sequence ... it MUST respond
-          // with a single CRLF".
-          this.counters.pongsSent++;
-          this.write(conn, CRLF, now);
-          break;
-        case "pong":
-          conn.pingSentAt = undefined;
-          // The next ping is due one interval after this pong, earlier than the pong deadline.
-          if (sendsPings(conn, this.timing)) this.armDeadline(now + this.timing.keepAlive);
-          break;
-        case "error":
-          // RFC 3261 §18.3: a stream that cannot be framed cannot be resynchronized.
-          this.counters.malformed++;
-          this.actions.push({ type: "close", connection: conn.id });
-          this.drop(conn, "CONNECTION_CLOSED", `stream framing failed: ${item.error.message}`, item.error, now, true);
-          return;
-      }
-      if (!this.connections.has(id)) return;
-    }
-    if (conn.framer.buffered > 0) {
-      if (conn.partialSince === undefined) {
-        conn.partialSince = now;
-        this.armDeadline(now + this.timing.partialTimeout);
-      }
-    } else conn.partialSince = undefined;
-  }
-
-  /** One WebSocket message arrived: exactly one SIP message (RFC 7118 §5). */
-  handleWebSocketMessage(id: number, data: string | Uint8Array, now: number): void {
-    const conn = this.connections.get(id);
-    if (!conn) return;
-    conn.lastActivity = now;
-    conn.lastMessage = now;
-    const bytes = typeof data === "string" ? enc.encode(data) : data.slice();
-    this.receive(bytes, this.connectionFlow(conn), now);
-  }
-
-  private connectionFlow(conn: Connection): Flow {
-    return {
-      transport: conn.transport,
-      reliable: true,
-      remote: conn.remote,
-      listeningPoint: conn.listeningPoint,
-      connection: conn.id,
-    };
+  /**
+   * The flow of a datagram's source. Flows are immutable and server transactions keep theirs for
+   * their whole life (64*T1 on UDP), so one object per peer is shared instead of one per datagram.
+   */
+  private udpFlow(listeningPoint: number, remote: Address): Flow {
+    const host = unbracket(remote.host);
+    const known = this.udpFlows.get(remote.port);
+    if (known !== undefined && known.remote.host === host && known.listeningPoint === listeningPoint) return known;
+    if (this.udpFlows.size >= 4096) this.udpFlows.clear();
+    const flow: Flow = { transport: "UDP", reliable: false, remote: { host, port: remote.port }, listeningPoint };
+    this.udpFlows.set(remote.port, flow);
+    return flow;
   }
 
   private receive(bytes: Uint8Array, flow: Flow, now: number): void {
     const parsed = tryParseMessage(bytes, { limits: this.limits });
     if (!parsed.ok) {
-      this.malformed(bytes, flow, `${sipErrorText(parsed.code)} at byte ${parsed.offset}`, now);
+      this.malformed(bytes, flow, parsed.code, `${sipErrorText(parsed.code)} at byte ${parsed.offset}`, now);
       return;
     }
     const message = parsed.value;
@@ -492,15 +326,13 @@ export class TransportLayer {
       via = undefined;
     }
     if (!via) {
-      this.malformed(bytes, flow, "Missing or malformed Via", now);
+      this.malformed(bytes, flow, "BAD_VIA", "Missing or malformed Via", now);
       return;
     }
     if (message.isRequest) {
       if (stampReceived(via, flow.remote.host, flow.remote.port)) replaceTopVia(message, via);
-    } else if (!this.sentBys.has(hostPort(normalizeHost(via.host), via.port ?? defaultPort(via.transport)))) {
-      // RFC 3261 §18.1.2: "If the value of the sent-by parameter in that header field value does
-      // not correspond to a value that the client transport is configured to insert into requests,
-      // the response MUST be silently discarded."
+    } else if (!this.points.isOurs(via)) {
+      // RFC 3261 §18.1.2: a response whose top Via sent-by is not one of ours is silently discarded.
       this.counters.responsesDiscarded++;
       return;
     }
@@ -512,54 +344,30 @@ export class TransportLayer {
     this.events.push({ type: "message", message, flow });
   }
 
-  /** Counted and dropped, or answered 400 when the request line and Via can be read (§18.3). */
-  private malformed(bytes: Uint8Array, flow: Flow, reason: string, now: number): void {
+  /**
+   * A message that does not parse: counted and dropped, or, for a request whose start line and Via
+   * can be read, answered where the bytes came from (the Via may not be trustworthy) with 505 for
+   * another SIP version, 513 for a message over the size limits, 400 otherwise (malformed.ts).
+   */
+  private malformed(bytes: Uint8Array, flow: Flow, code: string, reason: string, now: number): void {
     this.counters.malformed++;
     if (!this.answerMalformed) return;
-    const reply = badRequestFor(bytes, reason);
+    const reply = answerUnparsable(bytes, code, reason, this.hex(6));
     if (!reply) return;
     this.counters.malformedAnswered++;
-    // The Via may not be trustworthy: answer where the bytes came from.
     this.transmit(reply, undefined, flow, now, undefined);
   }
 
-  // ------------------------------------------------------------------ time
+  // ------------------------------------------------------------------ time and outputs
 
-  /** Runs idle closes, keep-alive pings, pong and slowloris timeouts due at `now`. */
+  /** Runs the connection deadlines due at `now`: closes, keep-alive pings, lingering closes. */
   handleTimeout(now: number): void {
-    this.deadline = undefined;
-    const t = this.timing;
-    for (const conn of [...this.connections.values()]) {
-      switch (connectionDue(conn, now, t)) {
-        case "connect-timeout":
-          this.closeWith(conn, "CONNECT_FAILED", `connecting to ${hostPort(conn.remote.host, conn.remote.port)} timed out`, now, true);
-          continue;
-        case "pong-timeout":
-          this.closeWith(conn, "KEEPALIVE_TIMEOUT", "no pong to a CRLFCRLF keep-alive", now, true);
-          continue;
-        case "slowloris":
-          this.closeWith(conn, "CONNECTION_CLOSED", "incomplete message held too long", now, true);
-          continue;
-        case "idle":
-          this.counters.idleClosed++;
-          this.closeWith(conn, "CONNECTION_CLOSED", "idle", now, false);
-          continue;
-        case "ping":
-          // RFC 5626 §4.4.1: the client sends a CRLFCRLF ping; the server answers with a CRLF pong.
-          conn.pingSentAt = now;
-          this.counters.pingsSent++;
-          this.write(conn, CRLFCRLF, now);
-          break;
-        case undefined:
-          break;
-      }
-      this.armDeadline(connectionDeadline(conn, t));
-    }
+    this.streams.handleTimeout(now);
   }
 
   /** The earliest time `handleTimeout` has work (it may find none when activity moved it later). */
   pollTimeout(): number | undefined {
-    return this.deadline;
+    return this.streams.nextDeadline();
   }
 
   pollAction(): TransportAction | undefined {
@@ -572,45 +380,7 @@ export class TransportLayer {
 
   /** Closes every connection (the driver closes the sockets). */
   close(now: number): void {
-    for (const conn of [...this.connections.values()]) {
-      this.closeWith(conn, "CONNECTION_CLOSED", "transport closed", now, false);
-    }
-  }
-
-  // ------------------------------------------------------------------ helpers
-
-  private armDeadline(at: number): void {
-    if (this.deadline === undefined || at < this.deadline) this.deadline = at;
-  }
-
-  private closeWith(conn: Connection, code: TransportErrorCode, reason: string, now: number, failed: boolean): void {
-    this.actions.push({ type: "close", connection: conn.id });
-    this.drop(conn, code, reason, undefined, now, failed);
-  }
-
-  /** Forgets a connection, fails its queued messages and reports it. */
-  private drop(conn: Connection, code: TransportErrorCode, reason: string, cause: unknown, _now: number, failed = true): void {
-    if (!this.connections.delete(conn.id)) return;
-    if (this.byKey.get(conn.key) === conn) {
-      this.byKey.delete(conn.key);
-      // Another connection to the same peer (both sides connected at once) takes over the key.
-      for (const other of this.connections.values()) {
-        if (other.key === conn.key) {
-          this.byKey.set(conn.key, other);
-          break;
-        }
-      }
-    }
-    this.counters.connectionsClosed++;
-    if (failed) this.counters.connectionsFailed++;
-    const flow = this.connectionFlow(conn);
-    for (const p of conn.pending) this.fail(code, reason, p.message, p.flow, p.tag, cause);
-    conn.pending = [];
-    this.events.push(
-      cause === undefined
-        ? { type: "connection-closed", connection: conn.id, flow }
-        : { type: "connection-closed", connection: conn.id, flow, error: cause },
-    );
+    this.streams.closeAll(now);
   }
 
   private fail(
@@ -624,48 +394,6 @@ export class TransportLayer {
     this.counters.sendErrors++;
     const error = new TransportError(code, reason, cause === undefined ? undefined : { cause });
     this.events.push({ type: "error", error, message: message as SipRequest | SipResponse | undefined, flow, tag });
-  }
-
-  /** A listening point of `transport` in the family of `host` (for Via and for sending). */
-  private pickPoint(transport: TransportProtocol, host: string): ListeningPoint | undefined {
-    const v6 = isIpLiteral(host) ? isIpv6(host) : undefined;
-    let any: ListeningPoint | undefined;
-    for (const lp of this.points.values()) {
-      if (lp.transport !== transport) continue;
-      if (v6 === undefined || isIpv6(lp.local.host) === v6) return lp;
-      any ??= lp;
-    }
-    return v6 === undefined ? any : undefined;
-  }
-
-  /** §18.1.1: the transport fills in sent-by and the transport; the branch stays the TU's. */
-  private fillVia(request: SipRequest, transport: TransportProtocol, host: string): void {
-    const lp = this.pickPoint(transport, host) ?? this.pickPoint(transport, "");
-    let sentByHost: string;
-    let sentByPort: number | undefined;
-    if (lp) {
-      sentByHost = lp.sentByHost;
-      sentByPort = lp.sentByPort;
-    } else if (transport === "WS" || transport === "WSS") {
-      // RFC 7118 §5.2: a WebSocket client cannot be reached at an address of its own.
-      sentByHost = this.wsViaHost;
-      sentByPort = undefined;
-    } else {
-      // A client-only stream transport: responses come back on the connection (§18.2.2).
-      const other = [...this.points.values()].find((p) => isIpv6(p.sentByHost) === isIpv6(host)) ?? this.points.values().next().value;
-      sentByHost = other?.sentByHost ?? this.wsViaHost;
-      sentByPort = undefined;
-    }
-    this.sentBys.add(hostPort(normalizeHost(sentByHost), sentByPort ?? defaultPort(transport)));
-    let existing: Via | undefined;
-    try {
-      existing = request.topVia;
-    } catch {
-      existing = undefined;
-    }
-    const via = clientVia(existing, transport, sentByHost, sentByPort, transport === "UDP" && this.addRport, () => `z9hG4bK${this.hex(8)}`);
-    if (existing) replaceTopVia(request, via);
-    else request.addHeader("Via", formatViaValue(via), { prepend: true });
   }
 
   private hex(bytes: number): string {

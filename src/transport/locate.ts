@@ -1,4 +1,4 @@
-import type { DnsResolver, NaptrRecord, SrvRecord } from "../../runtimes/types.ts";
+import type { DnsResolver, NaptrRecord, SrvRecord } from "./dns.ts";
 import type { SipUri } from "../sip/index.ts";
 import { defaultPort, isIpLiteral, unbracket } from "./address.ts";
 import { TransportError } from "./errors.ts";

@@ -70,6 +70,18 @@ export interface TransportOptions {
   pathMtu?: number;
   /** Most connections (inbound and outbound) at once; further inbound ones are refused. Default 1024. */
   maxConnections?: number;
+  /**
+   * Most inbound connections from one address (an IPv6 peer counts by its /64 prefix), so that one
+   * peer cannot take every connection. Default 128.
+   */
+  maxConnectionsPerAddress?: number;
+  /**
+   * Close an accepted connection that has not delivered a complete SIP message this long after it
+   * was accepted: it bounds the TLS handshake, the WebSocket upgrade and a silent peer. Default 10 000.
+   */
+  firstMessageTimeout?: number;
+  /** Give up an outbound connection (TCP/TLS connect and WebSocket handshake) after this long. Default 10 000. */
+  connectTimeout?: number;
   /** Close a connection that carried no SIP message for this long. Default 300 000. */
   idleTimeout?: number;
   /**
@@ -81,7 +93,10 @@ export interface TransportOptions {
   pongTimeout?: number;
   /** Close a connection that holds an incomplete message for this long (slowloris). Default 30 000. */
   partialMessageTimeout?: number;
-  /** Size limits for parsing and framing (src/sip SipLimits). */
+  /**
+   * Size limits for parsing and framing (src/sip SipLimits). `maxMessageSize` also bounds a
+   * WebSocket message, checked on the length its frames announce before any payload is buffered.
+   */
   maxMessageSize?: number;
   maxHeaders?: number;
   maxHeaderLength?: number;
@@ -102,8 +117,9 @@ export type TransportAction =
   /** Send a datagram from listening point `listeningPoint`. */
   | { readonly type: "datagram"; readonly listeningPoint: number; readonly remote: Address; readonly data: Uint8Array }
   /**
-   * Open connection `connection` (TCP, TLS, WS, WSS) to `remote`; answer with `handleConnected` or
-   * `handleConnectFailed`.
+   * Open connection `connection` to `remote`: a TCP stream for TCP and WS, a TLS stream (checked
+   * against `hostname`) for TLS and WSS; answer with `handleConnected` or `handleConnectFailed`. The
+   * core runs the WebSocket handshake itself.
    */
   | {
     readonly type: "connect";
@@ -113,7 +129,7 @@ export type TransportAction =
     readonly hostname: string;
     readonly path: string;
   }
-  /** Write bytes on a stream connection, or send one WebSocket message. */
+  /** Write bytes on a stream connection (for WS/WSS, already WebSocket frames). */
   | { readonly type: "write"; readonly connection: number; readonly data: Uint8Array }
   /** Close a connection (idle, failed keep-alive, framing error, over a limit). */
   | { readonly type: "close"; readonly connection: number };
@@ -149,7 +165,14 @@ export interface TransportCounters {
   /** Inbound messages dropped because the event queue was full. */
   queueDropped: number;
   connectionsOpened: number;
+  /** Inbound connections refused by a limit (in total or per address). */
   connectionsRefused: number;
+  /** Of those, refused because their address held its share (`maxConnectionsPerAddress`). */
+  connectionsRefusedAddress: number;
+  /** Accepted connections closed for delivering no complete SIP message in time. */
+  firstMessageTimeouts: number;
+  /** WebSocket handshakes refused (not an upgrade, no "sip" subprotocol, bad version or key). */
+  webSocketRefused: number;
   connectionsClosed: number;
   /** Connections closed because of a framing error, size limit, slowloris or failed keep-alive. */
   connectionsFailed: number;
@@ -158,5 +181,7 @@ export interface TransportCounters {
   pongsSent: number;
   /** Requests moved from UDP to TCP by the size rule of RFC 3261 §18.1.1. */
   udpToTcp: number;
+  /** Responses whose Via maddr was not honoured: neither multicast nor the request's source. */
+  maddrIgnored: number;
   sendErrors: number;
 }

@@ -1,7 +1,8 @@
 /**
  * Exports of the digest-authentication core (assembly/auth/). Offsets and lengths are relative to
- * the IO region (`auth_io()`); results are lengths or -1 for an unknown algorithm or a range
- * outside the region. Algorithms: 0 MD5, 1 SHA-256, 2 SHA-512/256.
+ * the IO region (`auth_io()`); results are lengths, or ERR_RANGE (-1) for an unknown algorithm or a
+ * range outside the region. Algorithm ids: ALG_MD5, ALG_SHA256, ALG_SHA512_256. The constants come
+ * from assembly/auth/abi.json (src/auth/abi.generated.ts).
  */
 export interface AuthCoreExports {
   /** Base of the IO region. */

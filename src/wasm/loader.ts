@@ -1,3 +1,4 @@
+import { embeddedBytes } from "../base64.ts";
 import { SCALAR_WASM_BASE64, SIMD_WASM_BASE64 } from "./binary.generated.ts";
 import type { SiphonWasmExports } from "./exports.ts";
 
@@ -16,19 +17,13 @@ export interface WasmCore {
 
 let core: WasmCore | undefined;
 
-function decodeBase64(b64: string): Uint8Array<ArrayBuffer> {
-  const bin = atob(b64);
-  const out = new Uint8Array(bin.length);
-  for (let i = 0; i < bin.length; i++) out[i] = bin.charCodeAt(i);
-  return out;
-}
-
 function instantiate(): WasmCore {
-  const simdBytes = decodeBase64(SIMD_WASM_BASE64);
+  const simdBytes = embeddedBytes(SIMD_WASM_BASE64, "siphon wasm core");
   const simd = WebAssembly.validate(simdBytes);
-  const bytes = simd ? simdBytes : decodeBase64(SCALAR_WASM_BASE64);
+  const bytes = simd ? simdBytes : embeddedBytes(SCALAR_WASM_BASE64, "siphon wasm core");
   // Synchronous compile: the module is small and server runtimes allow it, so importing siphon
-  // needs no top-level await.
+  // needs no top-level await. Its hot functions reach optimized code as soon as after an
+  // asynchronous compile (bench/wasm-tier.mjs, on Node, Deno and Bun).
   const module = new WebAssembly.Module(bytes);
   const instance = new WebAssembly.Instance(module, {
     env: {

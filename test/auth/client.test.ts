@@ -3,7 +3,8 @@ import { describe, expect, it } from "vitest";
 import { AuthError, createDigestClient, digestHa1 } from "../../src/auth/index.ts";
 import type { DigestClientOptions } from "../../src/auth/index.ts";
 import { createResponse } from "../../src/sip/index.ts";
-import { caught, challengeTo, countingRandom, credentialsIn, expectedResponse, req } from "./harness.ts";
+import { thrown } from "../thrown.ts";
+import { challengeTo, countingRandom, credentialsIn, expectedResponse, req } from "./harness.ts";
 
 const ALICE = { username: "alice", password: "s3cret-Pa55" };
 const www = (realm: string, extra = "", nonce = "n1"): [string, string] => ["WWW-Authenticate", `Digest realm="${realm}", nonce="${nonce}"${extra}`];
@@ -251,7 +252,7 @@ describe("secrets", () => {
       { credentials: { username: "bob", password }, algorithms: ["SHA-1" as never] },
     ];
     for (const o of cases) {
-      const err = caught(() => createDigestClient(o));
+      const err = thrown(() => createDigestClient(o));
       expect(err).toBeInstanceOf(AuthError);
       expect((err as AuthError).code).toBe("BAD_OPTION");
       expect(`${(err as Error).message} ${(err as Error).stack}`).not.toContain(password);

@@ -4,7 +4,7 @@
  * from the client answering a 401 and from the server verifying a request — never an exception.
  * Whatever parses formats back to text that parses to the same value.
  *
- * Seeded (mulberry32, from the transaction tests' harness): SIPHON_FUZZ_SEED=<n> replays a run, SIPHON_FUZZ_ITERATIONS=<n> changes its length.
+ * Seeded (test/prng.ts): SIPHON_FUZZ_SEED=<n> replays a run, SIPHON_FUZZ_ITERATIONS=<n> changes its length.
  */
 import { describe, expect, it } from "vitest";
 import {
@@ -17,13 +17,12 @@ import {
   tryParseDigestCredentials,
 } from "../../src/auth/index.ts";
 import type { AuthErrorCode } from "../../src/auth/index.ts";
+import { tryParseAuth } from "../../src/sip/index.ts";
 import { RFC2617_35, RFC7616_391, RFC7616_392 } from "../vectors/auth/vectors.ts";
-import { rng as prng } from "../transaction/harness.ts";
+import { fuzzRun, prng } from "../prng.ts";
 import { challengeTo, req, withHeaders } from "./harness.ts";
 
-const env = (globalThis as { process?: { env?: Record<string, string | undefined> } }).process?.env ?? {};
-const SEED = Number(env.SIPHON_FUZZ_SEED ?? 0x7616) >>> 0;
-const ITERATIONS = Number(env.SIPHON_FUZZ_ITERATIONS ?? 20_000);
+const { seed: SEED, iterations: ITERATIONS } = fuzzRun(0x7616, 20_000);
 
 const CODES = new Set<AuthErrorCode>(["EMPTY", "BAD_SYNTAX", "BAD_QUOTED_STRING", "DUPLICATE_PARAM", "MISSING_PARAM", "BAD_PARAM_VALUE", "NOT_DIGEST"]);
 const PIECES = ['"', "\\", ",", "=", " ", "\t", "\r\n", "\0", "Digest ", "realm=", 'nonce="', "qop=auth", "nc=", "00000001", "algorithm=", "SHA-512-256-sess", "userhash=true", "username*=UTF-8''%C3%A4", "é", "\u{1f600}", "\uD800", "%", "'", "stale=TRUE"];
@@ -90,6 +89,32 @@ describe(`fuzz (seed ${SEED}, ${ITERATIONS} iterations)`, () => {
       if (!again.ok) throw new Error(`format of ${JSON.stringify(input)} does not parse`);
       expect(again.value).toEqual(c);
     });
+  });
+
+  it("one reader: the SIP layer's auth values and the Digest parser accept and refuse the same text, at the same offset", () => {
+    const rnd = prng(SEED + 3);
+    const SYNTAX = new Set<AuthErrorCode>(["EMPTY", "BAD_SYNTAX", "BAD_QUOTED_STRING"]);
+    let refused = 0;
+    for (let i = 0; i < ITERATIONS; i++) {
+      const input = mutate(CHALLENGE_SEEDS[i % CHALLENGE_SEEDS.length]!, rnd);
+      const values = tryParseAuth(input);
+      const digest = tryParseDigestChallenges(input);
+      if (!digest.ok && SYNTAX.has(digest.code)) {
+        refused++;
+        expect(values, input).toEqual({ ok: false, code: "BAD_HEADER_VALUE", offset: digest.offset });
+        continue;
+      }
+      if (!values.ok) throw new Error(`the SIP layer refuses what the Digest parser read: ${JSON.stringify(input)}`);
+      const digestValues = values.value.filter((v) => v.scheme.toLowerCase() === "digest");
+      if (digest.ok) expect(digest.value.map((c) => [c.realm, c.nonce])).toEqual(digestValues.map((v) => [v.params.realm, v.params.nonce]));
+      else expect(digest.code === "NOT_DIGEST").toBe(digestValues.length === 0);
+      // The message accessor reads the same field without throwing.
+      if (!/[\r\n]/.test(input)) {
+        const m = challengeTo(req({ cseq: 2 }), [["WWW-Authenticate", input]], 401);
+        expect(m.wwwAuthenticate.length).toBe(values.value.length);
+      }
+    }
+    expect(refused).toBeGreaterThan(ITERATIONS / 20);
   });
 
   it("the server verifying and the client answering mutated headers return results, never throw", () => {

@@ -73,13 +73,3 @@ export function countingRandom(seed = 1): (n: number) => Uint8Array {
   let x = seed;
   return (n) => Uint8Array.from({ length: n }, () => (x = (x * 1103515245 + 12345) >>> 0) >>> 24);
 }
-
-/** What `fn` throws (undefined when it returns). */
-export function caught(fn: () => unknown): unknown {
-  try {
-    fn();
-  } catch (e) {
-    return e;
-  }
-  return undefined;
-}

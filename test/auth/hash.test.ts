@@ -2,6 +2,8 @@ import { createHash, createHmac } from "node:crypto";
 import { describe, expect, it } from "vitest";
 import { hashBytesHex, hashHex, hashJoin, hmacKeySchedule, hmacSha256, MD5, SHA256, SHA512_256 } from "../../src/auth/hash.ts";
 import type { HashId } from "../../src/auth/hash.ts";
+import { ALG_MD5, ALG_SHA256, ALG_SHA512_256, ERR_RANGE } from "../../src/auth/abi.generated.ts";
+import { wasmCore } from "../../src/wasm/index.ts";
 import { HMAC_SHA256_VECTORS, MD5_VECTORS, SHA256_VECTORS, SHA512_256_VECTORS, hex } from "../vectors/auth/vectors.ts";
 
 const NODE_NAMES: Record<HashId, string> = { 0: "md5", 1: "sha256", 2: "sha512-256" };
@@ -62,5 +64,34 @@ describe("hash lengths and encodings against node:crypto", () => {
         expect(toHex(out.subarray(4, 36)), `${keyLen}/${msgLen}`).toBe(createHmac("sha256", key).update(msg).digest("hex"));
       }
     }
+  });
+});
+
+describe("the auth core's ABI, generated from assembly/auth/abi.json", () => {
+  const core = wasmCore();
+  const ex = core.exports;
+  const io = ex.auth_io();
+  /** The core's own answer for "abc" under algorithm id `alg`: hex, or the negative code. */
+  const raw = (alg: number): string | number => {
+    core.u8.set([0x61, 0x62, 0x63], io);
+    const out = ex.auth_io_size() - 128;
+    const n = ex.auth_hash(alg, 0, 3, out);
+    return n < 0 ? n : new TextDecoder().decode(core.u8.subarray(io + out, io + out + n));
+  };
+
+  it("RFC 1321 §A.5 and FIPS 180-4: each generated id selects its hash in the core", () => {
+    expect([MD5, SHA256, SHA512_256]).toEqual([ALG_MD5, ALG_SHA256, ALG_SHA512_256]);
+    expect(raw(ALG_MD5)).toBe(createHash("md5").update("abc").digest("hex"));
+    expect(raw(ALG_SHA256)).toBe(createHash("sha256").update("abc").digest("hex"));
+    expect(raw(ALG_SHA512_256)).toBe(createHash("sha512-256").update("abc").digest("hex"));
+  });
+
+  it("an unknown id or a range outside the IO region is the generated ERR_RANGE", () => {
+    expect(ERR_RANGE).toBeLessThan(0);
+    expect(raw(3)).toBe(ERR_RANGE);
+    expect(raw(-1)).toBe(ERR_RANGE);
+    expect(ex.auth_begin(7)).toBe(ERR_RANGE);
+    expect(ex.auth_hash(ALG_MD5, 0, ex.auth_io_size() + 1, 0)).toBe(ERR_RANGE);
+    expect(ex.auth_hmac(0, -1, 1, 0)).toBe(ERR_RANGE);
   });
 });

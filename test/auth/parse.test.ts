@@ -9,7 +9,7 @@ import {
   tryParseDigestCredentials,
 } from "../../src/auth/index.ts";
 import type { AuthErrorCode } from "../../src/auth/index.ts";
-import { caught } from "./harness.ts";
+import { thrown } from "../thrown.ts";
 
 const CRED = 'Digest username="bob", realm="biloxi.com", nonce="dcd98b7102dd2f0e8b11d0f600bfb0c093", uri="sip:bob@biloxi.com", response="245f23415f11432b3434341c022", algorithm=MD5, cnonce="0a4f113b", opaque="5ccc069c403ebaf9f0171e9517f40e41", qop=auth, nc=00000001';
 
@@ -22,6 +22,11 @@ describe("challenges (RFC 7616 §3.3, RFC 7235 §4.1)", () => {
   it("RFC 7235 §4.1: several challenges in one value, other schemes skipped", () => {
     const cs = parseDigestChallenges('Basic realm="x", Digest realm="a", nonce="1", algorithm=SHA-256, Bearer abc/def==, digest realm="b", nonce=2, qop=auth');
     expect(cs.map((c) => [c.realm, c.nonce, c.algorithm, c.qop])).toEqual([["a", "1", "SHA-256", []], ["b", "2", undefined, ["auth"]]]);
+  });
+
+  it("RFC 3261 §25.1 LWS: a challenge folded over lines (the SIP layer's reader, shared)", () => {
+    const [c] = parseDigestChallenges('Digest realm="a",\r\n nonce="n",\r\n\tqop="auth,\r\n auth-int"');
+    expect(c).toMatchObject({ realm: "a", nonce: "n", qop: ["auth", "auth-int"] });
   });
 
   it("RFC 7235 §2.1: names are case-insensitive, quoted values resolve quoted-pairs, whitespace around = and ,", () => {
@@ -130,9 +135,9 @@ describe("malformed values give typed failures", () => {
     const r = tryParseDigestChallenges(value);
     expect(r.ok).toBe(false);
     if (!r.ok) expect(r.code).toBe(code);
-    const thrown = caught(() => parseDigestChallenges(value));
-    expect(thrown).toBeInstanceOf(AuthError);
-    expect((thrown as AuthError).code).toBe(code);
+    const e = thrown(() => parseDigestChallenges(value));
+    expect(e).toBeInstanceOf(AuthError);
+    expect((e as AuthError).code).toBe(code);
   });
 
   it.each(Object.entries(MALFORMED_CREDENTIALS))("credentials, %s", (_, [value, code]) => {
@@ -144,7 +149,7 @@ describe("malformed values give typed failures", () => {
   it("failures carry the offset of the problem", () => {
     expect(tryParseDigestChallenges('Digest realm="a" x, nonce="n"')).toEqual({ ok: false, code: "BAD_SYNTAX", offset: 17 });
     expect(tryParseDigestChallenges('Digest realm="abc')).toEqual({ ok: false, code: "BAD_QUOTED_STRING", offset: 13 });
-    const e = caught(() => parseDigestCredentials('Digest username="u", realm="r", nonce="n", uri="sip:r" response="00"'));
+    const e = thrown(() => parseDigestCredentials('Digest username="u", realm="r", nonce="n", uri="sip:r" response="00"'));
     expect(e).toBeInstanceOf(AuthError);
     expect([(e as AuthError).code, (e as AuthError).offset]).toEqual(["BAD_SYNTAX", 55]);
   });

@@ -3,7 +3,7 @@ import { describe, expect, it } from "vitest";
 import { encodeTelephoneEvent, telephoneEventPackets } from "../../src/codec/index.ts";
 import { DtmfReceiver, formatDtmfInfo, MediaError, parseDtmfInfo, tryParseDtmfInfo } from "../../src/media/index.ts";
 import type { DtmfPacket, DtmfReceiverEvent } from "../../src/media/index.ts";
-import { prng } from "./lossy-path.ts";
+import { prng } from "../prng.ts";
 
 interface Fixture {
   clockRate: number;

@@ -5,10 +5,7 @@
  * receiver's counts against what was done. Seeded: a failure reproduces.
  */
 
-import { rng } from "../transaction/harness.ts";
-
-/** The seeded PRNG (mulberry32) of the transaction tests' harness. */
-export const prng = rng;
+import { prng } from "../prng.ts";
 
 export interface PathOptions {
   readonly packets: number;

@@ -9,7 +9,7 @@ import { createSdpNegotiator } from "../../src/sdp/index.ts";
 import type { SdpCodec, SdpMediaCapabilities, SdpSrtpOptions } from "../../src/sdp/index.ts";
 import { concatPcm, createRtpSession, ToneGenerator } from "../../src/media/index.ts";
 import type { MediaAddress, MediaTransmit, RtpSession, RtpSessionEvent, RtpSessionOptions } from "../../src/media/index.ts";
-import { prng } from "./lossy-path.ts";
+import { prng } from "../prng.ts";
 
 /** One direction of the simulated network. */
 export interface PathConfig {

@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import { analyseTone } from "../../src/media/index.ts";
 import type { MediaAddress, RtpSessionCounters } from "../../src/media/index.ts";
 import type { SdpCodec } from "../../src/sdp/index.ts";
-import { prng } from "./lossy-path.ts";
+import { prng } from "../prng.ts";
 import { MediaNetwork, received } from "./media-network.ts";
 import type { End } from "./media-network.ts";
 

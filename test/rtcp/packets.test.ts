@@ -168,6 +168,13 @@ describe("RFC 3550 A.2: compound validity checks", () => {
     expect(err("81 c9 0001 11111111")).toBe("BAD_COUNT");
     expect(err("80 c9 0001 11111111  82 cb 0001 11111111")).toBe("BAD_COUNT");
   });
+  it("RFC 3550 §6.5: an SDES packet whose length runs past its SC chunks is BAD_COUNT (it could not be written back)", () => {
+    // SC = 0 with eight body bytes: found by the property test in fuzz.test.ts.
+    expect(err("80 c9 0001 11111111  80 ca 0002 00000000 00000000")).toBe("BAD_COUNT");
+    const lone = hex("80 ca 0002 00000000 00000000");
+    const r = tryParseRtcpCompound(lone, 0, lone.length, { reducedSize: true });
+    expect(r.ok ? "ok" : r.code).toBe("BAD_COUNT");
+  });
   it("the datagram bounds are respected: a compound inside a larger buffer parses the same", () => {
     const inner = hex(SR_SDES_BYE);
     const big = new Uint8Array(inner.length + 10).fill(0xff);

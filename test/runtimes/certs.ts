@@ -7,15 +7,21 @@ export interface TestPki {
   key: string;
 }
 
-let cached: Promise<TestPki> | undefined;
+const cached = new Map<string, Promise<TestPki>>();
 
 /**
- * Generates the PKI once per test file. ECDSA P-256 with SHA-256: rustls (Deno) refuses the
- * ecdsa-with-SHA1 signatures selfsigned makes by default.
+ * Generates the PKI once per test file. ECDSA P-256 with SHA-256 by default: rustls (Deno) refuses
+ * the ecdsa-with-SHA1 signatures selfsigned makes by default. `"rsa"` gives RSA 2048 keys, for the
+ * tests of static-RSA key exchange (which needs an RSA certificate).
  */
-export function testPki(): Promise<TestPki> {
-  cached ??= (async () => {
-    const ec = { keyType: "ec" as const, curve: "P-256" as const, algorithm: "sha256" };
+export function testPki(keyType: "ec" | "rsa" = "ec"): Promise<TestPki> {
+  const known = cached.get(keyType);
+  if (known) return known;
+  const made = (async () => {
+    const ec =
+      keyType === "ec"
+        ? { keyType: "ec" as const, curve: "P-256" as const, algorithm: "sha256" }
+        : { keyType: "rsa" as const, keySize: 2048, algorithm: "sha256" };
     const ca = await selfsigned.generate([{ name: "commonName", value: "siphon test CA" }], {
       ...ec,
       extensions: [
@@ -40,5 +46,6 @@ export function testPki(): Promise<TestPki> {
     });
     return { ca: ca.cert, cert: server.cert, key: server.private };
   })();
-  return cached;
+  cached.set(keyType, made);
+  return made;
 }

@@ -8,23 +8,12 @@
  */
 import { describe, expect, it } from "vitest";
 import { applyAnswer, createAnswer, formatSdp, parseSdp, SdpParseError, tryParseSdp } from "../../src/sdp/index.ts";
-import type { SdpErrorCode, SessionDescription } from "../../src/sdp/index.ts";
+import type { SdpErrorCode, SdpSection, SessionDescription } from "../../src/sdp/index.ts";
+import { fuzzRun, prng } from "../prng.ts";
+import { VALUE_PARSERS } from "./value-parsers.ts";
 import { allFixtures } from "./fixtures.ts";
 
-const env = (globalThis as { process?: { env?: Record<string, string | undefined> } }).process?.env ?? {};
-const SEED = Number(env.SIPHON_FUZZ_SEED ?? 0x5d9a4317) >>> 0;
-const ITERATIONS = Number(env.SIPHON_FUZZ_ITERATIONS ?? 20_000);
-
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+const { seed: SEED, iterations: ITERATIONS } = fuzzRun(0x5d9a4317, 20_000);
 
 const RICH = [
   "v=0", "o=- 4611731400430051336 2 IN IP4 127.0.0.1", "s=-", "c=IN IP4 203.0.113.1", "t=0 0", "a=group:BUNDLE 0 1",
@@ -47,6 +36,30 @@ const CODES = new Set<SdpErrorCode>([
   "BAD_VERSION", "BAD_ORIGIN", "BAD_CONNECTION", "BAD_BANDWIDTH", "BAD_TIMING", "BAD_REPEAT", "BAD_MEDIA", "BAD_ATTRIBUTE",
   "MISSING_LINE", "DUPLICATE_LINE", "MISPLACED_LINE",
 ]);
+
+/** Every attribute value of a section through its public pair: the same value, or BAD_ATTRIBUTE_VALUE and an SdpParseError. */
+function parseValues(section: SdpSection): void {
+  for (const a of section.attributes) {
+    const pair = VALUE_PARSERS[`a=${a.name}`];
+    if (!pair) continue;
+    const value = a.value ?? "";
+    const r = pair.tryParse(value);
+    let caught: unknown;
+    let parsed: unknown;
+    try {
+      parsed = pair.parse(value);
+    } catch (e) {
+      caught = e;
+    }
+    if (r.ok) {
+      expect(caught).toBeUndefined();
+      expect(parsed).toEqual(r.value);
+    } else {
+      expect([r.code, r.offset]).toEqual(["BAD_ATTRIBUTE_VALUE", 0]);
+      expect(caught).toBeInstanceOf(SdpParseError);
+    }
+  }
+}
 
 function mutate(s: string, rnd: () => number): string {
   const pick = <T>(a: readonly T[]): T => a[Math.floor(rnd() * a.length)]!;
@@ -104,6 +117,8 @@ const CAPS = {
 
 /** Everything a user may call on a parsed description; none of it may throw. */
 function exercise(sd: SessionDescription): void {
+  parseValues(sd);
+  for (const m of sd.media) parseValues(m);
   sd.groups();
   sd.fingerprints();
   void [sd.setup, sd.iceUfrag, sd.iceOptions, sd.direction];

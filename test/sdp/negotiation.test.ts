@@ -12,6 +12,7 @@ import {
   SDES_SUITES,
 } from "../../src/sdp/index.ts";
 import type { SdpDirection, SdpLocalOptions, SdpMediaCapabilities, SessionDescription } from "../../src/sdp/index.ts";
+import { SRTP_PROFILES } from "../../src/srtp/index.ts";
 import { fixture } from "./fixtures.ts";
 
 /** Deterministic bytes: 1, 2, 3, … so that keys and ids are reproducible and distinct. */
@@ -195,6 +196,16 @@ describe("createAnswer", () => {
 });
 
 describe("SDES (RFC 4568)", () => {
+  it("RFC 4568 §6.2, RFC 6188 §7, RFC 7714 §14.2: the suites are the SRTP layer's profiles by name, with its key and salt lengths", () => {
+    // The SDP layer may not import the SRTP layer (it stands alone), so the names a negotiated suite
+    // hands to it are kept equal by this check.
+    expect(Object.keys(SDES_SUITES).sort()).toEqual(Object.keys(SRTP_PROFILES).sort());
+    for (const [name, s] of Object.entries(SDES_SUITES)) {
+      const p = SRTP_PROFILES[name as keyof typeof SRTP_PROFILES];
+      expect([s.keyLength, s.saltLength], name).toEqual([p.keyLength, p.saltLength]);
+    }
+  });
+
   const srtp = (mandatory: boolean, suites?: SdpMediaCapabilities["srtp"] extends infer S ? S extends { suites?: infer T } ? T : never : never): SdpMediaCapabilities => ({
     port: 4000, codecs: [{ name: "PCMU", clockRate: 8000 }], srtp: { mandatory, suites },
   });

@@ -80,7 +80,7 @@ describe("SdpNegotiator", () => {
     expect((bad as SdpNegotiationFailure).reason).toContain("line 2");
     expect(alice.receiveAnswer("v=0\r\n")).toMatchObject({ ok: false, code: "NO_OFFER" });
     alice.createOffer();
-    expect(alice.receiveAnswer(new TextEncoder().encode("garbage"))).toMatchObject({ ok: false, code: "BAD_SDP" });
+    expect(alice.receiveAnswer({ contentType: "application/sdp", body: new TextEncoder().encode("garbage") })).toMatchObject({ ok: false, code: "BAD_SDP" });
     const t38 = "v=0\r\no=- 1 1 IN IP4 192.0.2.9\r\ns=-\r\nc=IN IP4 192.0.2.9\r\nt=0 0\r\nm=image 4000 udptl t38\r\n";
     expect(bob.receiveOffer(t38)).toMatchObject({ ok: false, code: "NO_MEDIA_IN_COMMON", warning: { code: 304 } });
     // A refused offer leaves the state as it was.

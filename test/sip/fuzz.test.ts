@@ -23,22 +23,9 @@ import {
   validateMessage,
 } from "../../src/sip/index.ts";
 import type { SipMessage } from "../../src/sip/index.ts";
+import { fuzzRun, prng } from "../prng.ts";
 
-const env = (globalThis as { process?: { env?: Record<string, string | undefined> } }).process?.env ?? {};
-const SEED = Number(env.SIPHON_FUZZ_SEED ?? 0x5eed4475) >>> 0;
-const ITERATIONS = Number(env.SIPHON_FUZZ_ITERATIONS ?? 100_000);
-
-/** mulberry32: small, fast, good enough to spread mutations; fully determined by the seed. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+const { seed: SEED, iterations: ITERATIONS } = fuzzRun(0x5eed4475, 100_000);
 
 function load(dir: URL, ext: string): Uint8Array[] {
   return readdirSync(dir)

@@ -197,6 +197,37 @@ describe("parse errors are typed", () => {
   });
 });
 
+describe("auth accessors (RFC 3261 §20.7, §20.27, §20.28, §20.44; RFC 7235 §4.1)", () => {
+  const response = (...fields: string[]): SipResponse =>
+    parseMessage(
+      "SIP/2.0 401 Unauthorized\r\nVia: SIP/2.0/UDP pc33.atlanta.example.com;branch=z9hG4bK776asdhds\r\n" +
+        "To: <sip:bob@biloxi.example.com>;tag=1\r\nFrom: <sip:alice@atlanta.example.com>;tag=2\r\nCall-ID: c\r\nCSeq: 1 INVITE\r\n" +
+        fields.map((f) => `${f}\r\n`).join("") +
+        "Content-Length: 0\r\n\r\n",
+    ) as SipResponse;
+
+  it("RFC 7235 §4.1: every challenge of every field, several in one field, any scheme", () => {
+    const m = response('WWW-Authenticate: Digest realm="a", nonce="1", algorithm=SHA-256, Digest realm="a", nonce="1"', 'WWW-Authenticate: Basic realm="b"');
+    expect(m.wwwAuthenticate.map((c) => [c.scheme, c.params.realm, c.params.algorithm])).toEqual([
+      ["Digest", "a", "SHA-256"],
+      ["Digest", "a", undefined],
+      ["Basic", "b", undefined],
+    ]);
+    expect(m.wwwAuthenticate).toBe(m.wwwAuthenticate); // parsed once, cached
+    expect(String(m.wwwAuthenticate[2])).toBe('Basic realm="b"');
+  });
+
+  it("a malformed field is left out and nothing throws; the other fields still count", () => {
+    const m = response('WWW-Authenticate: Digest realm="a', 'WWW-Authenticate: Digest realm="b", nonce="2"', "Proxy-Authenticate: ,,", "Proxy-Authenticate: Digest nonce=a/b");
+    expect(m.wwwAuthenticate.map((c) => c.params.realm)).toEqual(["b"]);
+    expect(m.proxyAuthenticate).toEqual([]);
+    expect(m.authorization).toEqual([]);
+    const req = parseMessage(INVITE.replace("Max-Forwards: 70\r\n", 'Max-Forwards: 70\r\nAuthorization: Bearer mF_9.B5f-4.1JqM\r\nProxy-Authorization: Digest username="x\r\n')) as SipRequest;
+    expect(req.authorization).toEqual([{ scheme: "Bearer", params: {}, token68: "mF_9.B5f-4.1JqM" }]);
+    expect(req.proxyAuthorization).toEqual([]);
+  });
+});
+
 describe("changing and serializing", () => {
   it("add, set, remove headers; removeFirstValue pops the top Via", () => {
     const m = parseMessage(INVITE);

@@ -139,6 +139,16 @@ describe("validateMessage: RFC 3261 syntax checks (400)", () => {
     expect(rseq).toMatchObject({ status: 400, header: "RSeq" });
   });
 
+  it("§20.7, §20.27, §20.28, §20.44: a malformed auth field is 400 with the header and the offset in its value", () => {
+    for (const name of ["Authorization", "Proxy-Authorization", "WWW-Authenticate", "Proxy-Authenticate"]) {
+      const v = check(invite((l) => [...l, `${name}: Digest realm="r", nonce="n"`, `${name}: Digest realm="x" nonce="y"`]));
+      expect(v, name).toMatchObject({ status: 400, check: "header-value", code: "BAD_HEADER_VALUE", header: name, offset: 17 });
+      expect(v!.message).toBe(`${name}: malformed challenge or credentials`);
+    }
+    // Other schemes' forms are well-formed (RFC 7235 §2.1): a token68, a bare scheme, several in one field.
+    expect(check(invite((l) => [...l, "Authorization: Basic QWxhZGRpbjpvcGVuIHNlc2FtZQ==", "WWW-Authenticate: Negotiate, Basic realm=\"r\""]))).toBeUndefined();
+  });
+
   it("unknown headers are never checked (RFC 4475 §3.1.1.1: UnknownHeaderWithUnusualValue)", () => {
     expect(check(invite((l) => [...l, "X-Odd: ;;,,;;,;", "NewFangled: <<<"]))).toBeUndefined();
   });

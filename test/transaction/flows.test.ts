@@ -29,6 +29,7 @@ interface World {
   alice: Peer;
   bob: Peer;
   finals: Map<string, number>; // Call-ID -> final status seen by Alice's TU
+  cancelFinals: Map<string, number>; // Call-ID -> final status of the CANCEL seen by Alice's TU
   failures: Map<string, string>; // Call-ID -> timeout / transport-error
   bobRequests: Map<string, number>; // Call-ID + method -> request events at Bob
   acked: Set<string>; // Call-IDs whose 2xx Bob saw ACKed
@@ -39,10 +40,11 @@ function world(opts: { loss: number; delay: number; jitter: number; seed: number
   const reliable = opts.reliable ?? false;
   const transport = reliable ? "TCP" : "UDP";
   const finals = new Map<string, number>();
+  const cancelFinals = new Map<string, number>();
   const failures = new Map<string, string>();
   const bobRequests = new Map<string, number>();
   const acked = new Set<string>();
-  const w = { finals, failures, bobRequests, acked, ringOnly: opts.ringOnly ?? false } as World;
+  const w = { finals, cancelFinals, failures, bobRequests, acked, ringOnly: opts.ringOnly ?? false } as World;
   const alice: Peer = {
     name: "alice",
     layer: new TransactionLayer<TestFlow>(),
@@ -51,6 +53,7 @@ function world(opts: { loss: number; delay: number; jitter: number; seed: number
       if (e.type === "response") {
         const r = e.response;
         const cid = r.callId;
+        if (r.status >= 200 && r.cseq.method === "CANCEL") cancelFinals.set(cid, r.status);
         if (r.status >= 200 && r.cseq.method !== "CANCEL") {
           if (!finals.has(cid)) finals.set(cid, r.status);
           if (r.status < 300 && r.cseq.method === "INVITE") {
@@ -165,7 +168,8 @@ describe("two peers on a simulated network (RFC 3261 §17 end to end)", () => {
     expect(cancels.every((c) => c?.method === "CANCEL")).toBe(true);
     w.net.run(100_000);
     for (const r of invites) expect(w.finals.get(r.callId)).toBe(487);
-    for (const c of cancels) expect(c!.lastResponse?.status).toBe(200);
+    for (const r of invites) expect(w.cancelFinals.get(r.callId)).toBe(200);
+    for (const c of cancels) expect(c!.state).toBe("Terminated");
     expect(w.bob.layer.counters.cancelMatched).toBe(5);
     expect(w.bob.layer.counters.timeouts).toBe(0); // every 487 was ACKed (§17.2.1 Confirmed, no Timer H)
     expect(w.alice.layer.clientCount + w.bob.layer.serverCount).toBe(0);

@@ -15,6 +15,7 @@ import {
   type TransactionFlow,
   type Transmit,
 } from "../../src/transaction/index.ts";
+import { prng as rng } from "../prng.ts";
 
 export interface TestFlow extends TransactionFlow {
   readonly peer: string;
@@ -116,17 +117,8 @@ export function lines<F extends TransactionFlow>(transmits: Transmit<F>[]): stri
   });
 }
 
-/** A seeded PRNG (mulberry32) so simulated loss and jitter are reproducible. */
-export function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** A seeded PRNG (test/prng.ts) so simulated loss and jitter are reproducible. */
+export { rng };
 
 interface InFlight {
   at: number;

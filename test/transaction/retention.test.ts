@@ -128,7 +128,7 @@ describe("completed transactions keep only what the RFC still needs", () => {
     expect((ev[0] as Extract<TransactionEvent<TestFlow>, { type: "ack" }>).transaction).toBe(txn);
   });
 
-  it("§17.1.2.2: a Completed non-INVITE client transaction lets go of the request and the response object, and absorbs response retransmissions", () => {
+  it("§17.1.2.2: a Completed non-INVITE client transaction keeps no message at all, and absorbs response retransmissions", () => {
     const layer = new TransactionLayer<TestFlow>();
     const req = makeRequest("OPTIONS");
     const txn = layer.sendRequest(req, UDP, 0) as NonInviteClientTransaction<TestFlow>;
@@ -139,21 +139,22 @@ describe("completed transactions keep only what the RFC still needs", () => {
     expect(txn.state).toBe("Completed");
     expect(txn.request).toBeUndefined();
     expect(heldMessages(txn)).toEqual([]);
+    // The TU had the response in its event; the record keeps nothing of it.
     const out = drain(layer);
     const ev = out.events[0] as Extract<TransactionEvent<TestFlow>, { type: "response" }>;
     expect(ev.response).toBe(ok);
     expect(ev.response.status).toBe(200);
-    expect(txn.lastResponse?.status).toBe(200);
-    expect(txn.lastResponse?.callId).toBe(req.callId);
+    expect(txn.lastResponse).toBeUndefined();
+    expect(layer.absorbingRecords.count).toBe(1);
     layer.handleResponse(wire(ok), UDP, 600);
     expect(drain(layer)).toEqual({ transmits: [], events: [] });
     expect(layer.counters.retransmissionsAbsorbed).toBe(1);
     runClock(layer, 600, 5_050);
     expect(txn.state).toBe("Terminated");
-    expect(txn.lastResponse?.status).toBe(200);
+    expect(layer.absorbingRecords).toEqual({ count: 0, bytes: 0 });
   });
 
-  it("§17.1.1.2: a Completed INVITE client transaction keeps only its ACK and re-sends it on each retransmitted final response", () => {
+  it("§17.1.1.2: a Completed INVITE client transaction keeps only its ACK's bytes and re-sends them on each retransmitted final response", () => {
     const layer = new TransactionLayer<TestFlow>();
     const invite = makeRequest("INVITE");
     const txn = layer.sendRequest(invite, UDP, 0) as InviteClientTransaction<TestFlow>;
@@ -162,18 +163,19 @@ describe("completed transactions keep only what the RFC still needs", () => {
     layer.handleResponse(busy, UDP, 100);
     expect(txn.state).toBe("Completed");
     expect(txn.request).toBeUndefined();
-    expect(heldMessages(txn)).toEqual([txn.ackRequest]);
+    expect(heldMessages(txn)).toEqual([]);
     const ackText = text(buildNon2xxAck(invite, busy));
     let out = drain(layer);
     expect(lines(out.transmits)).toEqual(["ACK"]);
-    expect(out.transmits[0]!.message).toBe(txn.ackRequest);
+    expect(new TextDecoder().decode(out.transmits[0]!.bytes)).toBe(ackText);
     expect(text(txn.ackRequest!)).toBe(ackText);
     layer.handleResponse(wire(busy), UDP, 1000);
     out = drain(layer);
     expect(out.events).toEqual([]);
-    expect(out.transmits[0]!.message).toBe(txn.ackRequest);
+    expect(out.transmits[0]!.retransmission).toBe(true);
     expect(text(out.transmits[0]!.message)).toBe(ackText);
-    expect(txn.lastResponse?.status).toBe(486);
+    expect(new TextDecoder().decode(out.transmits[0]!.bytes)).toBe(ackText);
+    expect(txn.lastResponse).toBeUndefined();
   });
 
   it("RFC 6026 §7.2: an Accepted INVITE client transaction keeps the INVITE (the TU ACKs each 2xx) but not the 2xx object", () => {

@@ -1,7 +1,6 @@
 import { describe, expect, it } from "vitest";
 import fc from "fast-check";
 import { TimerHeap } from "../../src/transaction/timer-heap.ts";
-import { InboundQueue } from "../../src/transaction/index.ts";
 
 describe("timer heap (the layer's deadline structure)", () => {
   it("pops in deadline order (ties in arming order) under random inserts and removals", () => {
@@ -41,21 +40,5 @@ describe("timer heap (the layer's deadline structure)", () => {
     expect(heap.peek()?.at).toBe(100);
     expect(heap.popDue(100)?.value).toBe("a");
     expect(heap.size).toBe(0);
-  });
-});
-
-describe("InboundQueue", () => {
-  it("is a bounded FIFO across wrap-around", () => {
-    const q = new InboundQueue<number>(4);
-    const out: number[] = [];
-    for (let i = 0; i < 20; i++) {
-      q.push(i);
-      if (i % 2) out.push(q.shift()!);
-    }
-    while (q.length) out.push(q.shift()!);
-    expect(q.rejected).toBeGreaterThan(0);
-    expect(out.length + q.rejected).toBe(20);
-    expect([...out].sort((a, b) => a - b)).toEqual(out);
-    expect(() => new InboundQueue(0)).toThrow(RangeError);
   });
 });

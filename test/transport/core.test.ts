@@ -1,7 +1,8 @@
 import { describe, expect, it } from "vitest";
 import { createRequest, createResponse, parseMessage } from "../../src/sip/index.ts";
 import type { SipRequest, SipResponse } from "../../src/sip/index.ts";
-import { TransportError, TransportLayer } from "../../src/transport/index.ts";
+import { readFileSync } from "node:fs";
+import { addressKey, isMulticast, TransportError, TransportLayer } from "../../src/transport/index.ts";
 import { FakeNetwork, errors, received } from "./fake-network.ts";
 
 const enc = new TextEncoder();
@@ -259,6 +260,24 @@ describe("transport core: server side (RFC 3261 §18.2)", () => {
     expect(s.sent[0]!.to).toEqual({ host: "239.255.255.1", port: 5080 });
   });
 
+  it("RFC 3261 §18.2.2: a unicast maddr other than the source is not honoured (no reflection); counted", () => {
+    const { net, s } = inject(req("SIP/2.0/UDP client.example.com:5080;branch=z9hG4bK1;maddr=198.51.100.99;rport"));
+    const inbound = received(s)[0]!;
+    s.layer.send(createResponse(inbound.message as SipRequest, 200, "OK", { toTag: "t" }), inbound.flow, 0);
+    net.run();
+    expect(s.sent[0]!.to).toEqual({ host: "192.0.2.7", port: 7777 });
+    expect(s.layer.counters.maddrIgnored).toBe(1);
+  });
+
+  it("RFC 3261 §18.2.2: a maddr equal to the request's source is honoured", () => {
+    const { net, s } = inject(req("SIP/2.0/UDP client.example.com:5080;branch=z9hG4bK1;maddr=192.0.2.7"));
+    const inbound = received(s)[0]!;
+    s.layer.send(createResponse(inbound.message as SipRequest, 200, "OK", { toTag: "t" }), inbound.flow, 0);
+    net.run();
+    expect(s.sent[0]!.to).toEqual({ host: "192.0.2.7", port: 5080 });
+    expect(s.layer.counters.maddrIgnored).toBe(0);
+  });
+
   it("RFC 3261 §18.2.2: reliable, connection open: the response uses the same connection", () => {
     const { net, a, b } = twoHosts();
     deliver(net, a, options(), "TCP");
@@ -357,18 +376,39 @@ describe("transport core: bad input and limits", () => {
     expect(got.map((e) => e.type)).toEqual(["message", "message", "message"]);
   });
 
-  it("a stream message over the size limit closes that connection only; others keep working", () => {
+  it("RFC 3261 §18.3: a stream message over the size limit ends that connection after a linger; others keep working", () => {
     const { s, tcp } = server({ maxMessageSize: 2000 });
     const bad = s.layer.handleIncomingConnection(tcp, { host: "10.0.0.8", port: 40000 }, 0)!;
     const ok = s.layer.handleIncomingConnection(tcp, { host: "10.0.0.9", port: 40001 }, 0)!;
     s.layer.handleStreamData(bad, enc.encode("OPTIONS sip:x SIP/2.0\r\nX: " + "a".repeat(3000)), 0);
-    expect(s.layer.hasConnection(bad)).toBe(false);
-    expect(s.layer.pollAction()).toEqual({ type: "close", connection: bad });
-    s.layer.handleStreamData(ok, enc.encode(good), 0);
+    // Framing is lost for good: nothing more is read, the close comes at the linger deadline.
+    expect(s.layer.hasConnection(bad)).toBe(true);
+    s.layer.handleStreamData(bad, enc.encode(good), 1);
+    s.layer.handleStreamData(ok, enc.encode(good), 1);
     const evs = [];
     for (let e; (e = s.layer.pollEvent()); ) evs.push(e.type);
-    expect(evs).toEqual(["connection-closed", "message"]);
+    expect(evs).toEqual(["message"]);
+    expect(s.layer.pollTimeout()).toBe(2000);
+    s.layer.handleTimeout(2000);
+    expect(s.layer.hasConnection(bad)).toBe(false);
+    expect(s.layer.hasConnection(ok)).toBe(true);
+    expect(s.layer.pollAction()).toEqual({ type: "close", connection: bad });
     expect(s.layer.counters.connectionsFailed).toBe(1);
+  });
+
+  it("RFC 3261 §18.3: a valid request followed by bad bytes in one read is still answered on its connection", () => {
+    const { s, tcp } = server();
+    const c = s.layer.handleIncomingConnection(tcp, { host: "10.0.0.9", port: 40001 }, 0)!;
+    s.layer.handleStreamData(c, enc.encode(good + "GARBAGE WITHOUT CONTENT-LENGTH\r\n\r\n"), 0);
+    const msg = s.layer.pollEvent() as Extract<ReturnType<typeof s.layer.pollEvent>, { type: "message" }>;
+    expect(msg.type).toBe("message");
+    while (s.layer.pollAction());
+    s.layer.send(createResponse(msg.message as SipRequest, 200, "OK", { toTag: "t" }), msg.flow, 10);
+    const write = s.layer.pollAction();
+    expect(write?.type).toBe("write");
+    expect(new TextDecoder().decode((write as { data: Uint8Array }).data)).toMatch(/^SIP\/2\.0 200 OK/);
+    s.layer.handleTimeout(2000);
+    expect(s.layer.pollAction()).toEqual({ type: "close", connection: c });
   });
 
   it("slowloris: a connection holding an incomplete message past the limit is closed; a busy one is not", () => {
@@ -453,5 +493,113 @@ describe("transport core: keep-alive (RFC 5626 §4.4.1)", () => {
     layer.handleTimeout(11000);
     expect(layer.hasConnection(id)).toBe(false);
     expect(layer.pollAction()).toEqual({ type: "close", connection: id });
+  });
+});
+
+describe("transport core: answers to requests that do not parse, limits and deadlines", () => {
+  function server(opts: Parameters<FakeNetwork["node"]>[2] = {}) {
+    const net = new FakeNetwork();
+    const s = net.node(
+      "s",
+      [
+        { transport: "UDP", host: "10.0.0.2", port: 5060 },
+        { transport: "TCP", host: "10.0.0.2", port: 5060 },
+        { transport: "WS", host: "10.0.0.2", port: 8080 },
+      ],
+      opts,
+    );
+    const [udp, tcp, ws] = s.layer.listeningPoints().map((lp) => lp.id) as [number, number, number];
+    return { net, s, udp, tcp, ws };
+  }
+  const from = { host: "192.0.2.7", port: 7777 };
+
+  it("RFC 4475 §3.1.2.16 badvers: SIP/7.0 gets 505, sent where the bytes came from", () => {
+    const { net, s, udp } = server();
+    const badvers = new Uint8Array(readFileSync(new URL("../vectors/rfc4475/badvers.dat", import.meta.url)));
+    s.layer.handleDatagram(udp, badvers, from, 0);
+    net.run();
+    expect(s.sent).toHaveLength(1);
+    expect(s.sent[0]!.to).toEqual(from);
+    expect(s.sent[0]!.data).toMatch(/^SIP\/2\.0 505 Version Not Supported\r\n/);
+    expect(s.sent[0]!.data).toMatch(/\r\nTo: +T\. Watson <sip:t\.watson@example\.org>;tag=[0-9a-f]+\r\n/);
+  });
+
+  it("RFC 3261 §21.4.28: a datagram over maxMessageSize gets 513; other parse failures 400 with the reason in a Warning", () => {
+    const { net, s, udp } = server({ maxMessageSize: 1024 });
+    const big = `OPTIONS sip:x@10.0.0.2 SIP/2.0\r\nVia: SIP/2.0/UDP 192.0.2.7:7777;branch=z9hG4bKbig\r\nFrom: <sip:a@x>;tag=1\r\nTo: <sip:b@x>\r\nCall-ID: big\r\nCSeq: 1 OPTIONS\r\nX: ${"y".repeat(2000)}\r\n\r\n`;
+    s.layer.handleDatagram(udp, enc.encode(big), from, 0);
+    const short = "OPTIONS sip:x@10.0.0.2 SIP/2.0\r\nVia: SIP/2.0/UDP 192.0.2.7:7777;branch=z9hG4bKcl\r\nFrom: <sip:a@x>;tag=1\r\nTo: <sip:b@x>\r\nCall-ID: cl\r\nCSeq: 1 OPTIONS\r\nContent-Length: 99\r\n\r\nabc";
+    s.layer.handleDatagram(udp, enc.encode(short), from, 0);
+    net.run();
+    expect(s.sent.map((d) => d.data.split("\r\n")[0])).toEqual(["SIP/2.0 513 Message Too Large", "SIP/2.0 400 Bad Request"]);
+    expect(s.sent[1]!.data).toMatch(/\r\nWarning: 399 siphon "[^"]+"\r\n/);
+  });
+
+  it("per-address limit: one address holds at most its share; another address still connects; IPv6 counts by /64", () => {
+    const { s, tcp } = server({ maxConnectionsPerAddress: 2, maxConnections: 10 });
+    const ids = [1, 2, 3].map((i) => s.layer.handleIncomingConnection(tcp, { host: "192.0.2.7", port: 40000 + i }, 0));
+    expect(ids.map((id) => id !== undefined)).toEqual([true, true, false]);
+    expect(s.layer.handleIncomingConnection(tcp, { host: "192.0.2.8", port: 40000 }, 0)).toBeDefined();
+    const v6 = ["2001:db8:1:2::1", "2001:db8:1:2:ffff::9", "2001:db8:1:3::1"].map((h) => s.layer.handleIncomingConnection(tcp, { host: h, port: 5 }, 0));
+    expect(v6.map((id) => id !== undefined)).toEqual([true, true, true]);
+    expect(s.layer.handleIncomingConnection(tcp, { host: "[2001:db8:1:2::77]", port: 6 }, 0)).toBeUndefined();
+    expect(s.layer.connectionsFrom("2001:db8:1:2::1")).toBe(2);
+    expect(s.layer.counters.connectionsRefusedAddress).toBe(2);
+    // A closed connection gives its slot back.
+    s.layer.handleConnectionClosed(ids[0]!, 1);
+    expect(s.layer.handleIncomingConnection(tcp, { host: "192.0.2.7", port: 40009 }, 1)).toBeDefined();
+  });
+
+  it("addressKey and isMulticast: IPv4 as is, IPv6 by /64 (mapped IPv4 as IPv4), multicast groups of both families", () => {
+    expect(addressKey("192.0.2.1")).toBe("192.0.2.1");
+    expect(addressKey("2001:DB8::1")).toBe("2001:db8:0:0::/64");
+    expect(addressKey("::ffff:192.0.2.1")).toBe("192.0.2.1");
+    expect(addressKey("fe80::1%eth0")).toBe("fe80:0:0:0::/64");
+    expect([isMulticast("224.0.0.1"), isMulticast("239.255.255.250"), isMulticast("240.0.0.1"), isMulticast("ff02::1"), isMulticast("2001:db8::1")]).toEqual([
+      true, true, false, true, false,
+    ]);
+  });
+
+  it("an accepted connection that delivers no complete SIP message by firstMessageTimeout is closed; one that does is not", () => {
+    const { s, tcp, ws } = server({ firstMessageTimeout: 3000, idleTimeout: 60_000 });
+    const silent = s.layer.handleIncomingConnection(tcp, { host: "192.0.2.7", port: 1 }, 0)!;
+    const trickle = s.layer.handleIncomingConnection(tcp, { host: "192.0.2.7", port: 2 }, 0)!;
+    const upgradeOnly = s.layer.handleIncomingConnection(ws, { host: "192.0.2.7", port: 3 }, 0)!;
+    const speaks = s.layer.handleIncomingConnection(tcp, { host: "192.0.2.7", port: 4 }, 0)!;
+    s.layer.handleStreamData(trickle, enc.encode("OPTIONS sip:x SIP/2.0\r\n"), 1000);
+    s.layer.handleStreamData(upgradeOnly, enc.encode("GET / HTTP/1.1\r\nUpgrade: websocket\r\n"), 1000);
+    s.layer.handleStreamData(
+      speaks,
+      enc.encode("OPTIONS sip:x SIP/2.0\r\nVia: SIP/2.0/TCP 192.0.2.7;branch=z9hG4bKs\r\nFrom: <sip:a@x>;tag=1\r\nTo: <sip:b@x>\r\nCall-ID: s\r\nCSeq: 1 OPTIONS\r\nContent-Length: 0\r\n\r\n"),
+      1000,
+    );
+    expect(s.layer.pollTimeout()).toBe(3000);
+    s.layer.handleTimeout(2999);
+    expect(s.layer.connectionCount).toBe(4);
+    s.layer.handleTimeout(3000);
+    expect([silent, trickle, upgradeOnly, speaks].map((id) => s.layer.hasConnection(id))).toEqual([false, false, false, true]);
+    expect(s.layer.counters.firstMessageTimeouts).toBe(3);
+  });
+
+  it("RFC 7118 §5: a WebSocket message carrying two SIP messages delivers the first; the rest is discarded as on UDP (§18.3)", () => {
+    const { s, ws } = server();
+    const c = s.layer.handleIncomingConnection(ws, { host: "192.0.2.7", port: 9 }, 0)!;
+    s.layer.handleStreamData(
+      c,
+      enc.encode(
+        "GET / HTTP/1.1\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\nSec-WebSocket-Protocol: sip\r\n\r\n",
+      ),
+      0,
+    );
+    const one = (n: number) =>
+      `OPTIONS sip:x SIP/2.0\r\nVia: SIP/2.0/WS df7jal23ls0d.invalid;branch=z9hG4bK${n}\r\nFrom: <sip:a@x>;tag=1\r\nTo: <sip:b@x>\r\nCall-ID: w${n}\r\nCSeq: 1 OPTIONS\r\nContent-Length: 0\r\n\r\n`;
+    const payload = enc.encode(one(1) + one(2));
+    const frame = new Uint8Array(8 + payload.length);
+    frame.set([0x81, 0xfe, payload.length >> 8, payload.length & 0xff, 0, 0, 0, 0]);
+    frame.set(payload, 8);
+    s.layer.handleStreamData(c, frame, 1);
+    const msgs = [];
+    for (let e; (e = s.layer.pollEvent()); ) if (e.type === "message") msgs.push(e.message.callId);
+    expect(msgs).toEqual(["w1"]);
   });
 });

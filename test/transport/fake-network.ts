@@ -11,7 +11,6 @@ export interface Node {
 }
 
 interface Link {
-  ws: boolean;
   a: { node: Node; id: number };
   b: { node: Node; id: number };
 }
@@ -102,7 +101,7 @@ export class FakeNetwork {
           node.layer.handleConnectFailed(a.connection, this.now, new Error("refused"));
           break;
         }
-        const link: Link = { ws: a.transport === "WS" || a.transport === "WSS", a: { node, id: a.connection }, b: { node: dest.node, id: serverId } };
+        const link: Link = { a: { node, id: a.connection }, b: { node: dest.node, id: serverId } };
         this.links.set(`${node.name} ${a.connection}`, link);
         this.links.set(`${dest.node.name} ${serverId}`, link);
         node.layer.handleConnected(a.connection, this.now);
@@ -112,11 +111,7 @@ export class FakeNetwork {
         const link = this.links.get(`${node.name} ${a.connection}`);
         if (!link) break;
         const peer = link.a.node === node && link.a.id === a.connection ? link.b : link.a;
-        if (peer.node.layer.hasConnection(peer.id)) {
-          if (link.ws) {
-            peer.node.layer.handleWebSocketMessage(peer.id, a.data, this.now);
-          } else peer.node.layer.handleStreamData(peer.id, a.data, this.now);
-        }
+        if (peer.node.layer.hasConnection(peer.id)) peer.node.layer.handleStreamData(peer.id, a.data, this.now);
         break;
       }
       case "close": {

@@ -7,8 +7,12 @@ import { createRequest, createResponse } from "../../src/sip/index.ts";
 import type { SipRequest, SipResponse } from "../../src/sip/index.ts";
 import type { TransportProtocol } from "../../src/transport/index.ts";
 import { testPki } from "../runtimes/certs.ts";
+import { hasIpv6Loopback, until } from "../runtimes/helpers.ts";
 
 const runtime: Promise<Runtime> = loadRuntime();
+
+const hasIpv6 = await hasIpv6Loopback(runtime);
+
 const open: SipEndpoint[] = [];
 afterAll(async () => {
   for (const ep of open) await ep.close();
@@ -49,11 +53,10 @@ async function pair(transport: TransportProtocol, host = "127.0.0.1", serverOpti
     runtime: rt,
     listen: [{ transport, host, port: same, ...tls }, ...(transport === "UDP" ? [{ transport: "TCP" as const, host, port: same }] : [])],
     transactions: true,
-    onTransactionEvent(e) {
-      if (e.type === "request") {
-        e.transaction.respond(createResponse(e.request, 200, "OK", { toTag: "srv", headers: [["X-Body-Length", String(e.request.body.length)]] }), server.now());
-        server.flush();
-      }
+    transactionUser: {
+      receiveRequest(request, transaction) {
+        server.respond(transaction, createResponse(request, 200, "OK", { toTag: "srv", headers: [["X-Body-Length", String(request.body.length)]] }));
+      },
     },
   });
   const responses: SipResponse[] = [];
@@ -63,11 +66,11 @@ async function pair(transport: TransportProtocol, host = "127.0.0.1", serverOpti
     listen: transport === "WS" || transport === "WSS" ? [{ transport: "UDP", host, port: 0 }] : [{ transport, host, port: 0, ...tls }, ...(transport === "UDP" ? [{ transport: "TCP" as const, host, port: 0 }] : [])],
     tlsClient: { ca: [pki.ca] },
     transactions: true,
-    onTransactionEvent(e) {
-      if (e.type === "response") {
-        responses.push(e.response);
+    transactionUser: {
+      receiveResponse(response) {
+        responses.push(response);
         waiters.shift()?.();
-      }
+      },
     },
   });
   open.push(server, client);
@@ -116,12 +119,14 @@ describe("transport over real loopback sockets", () => {
     const server = await createSipEndpoint({
       runtime: rt,
       listen: [{ transport: "UDP", host: "127.0.0.1" }],
-      onMessage(m) {
-        via = m.topVia;
-        done.resolve!();
+      transportUser: {
+        receiveMessage(m) {
+          via = m.topVia;
+          done.resolve!();
+        },
       },
     });
-    const client = await createSipEndpoint({ runtime: rt, listen: [{ transport: "UDP", host: "127.0.0.1" }], onMessage() {} });
+    const client = await createSipEndpoint({ runtime: rt, listen: [{ transport: "UDP", host: "127.0.0.1" }], });
     open.push(server, client);
     const req = options("127.0.0.1");
     client.send(req, client.prepareRequest(req, { transport: "UDP", host: "127.0.0.1", port: server.listeningPoints[0]!.local.port }));
@@ -130,13 +135,8 @@ describe("transport over real loopback sockets", () => {
     expect(via!.received).toBe("127.0.0.1");
   });
 
-  it("UDP over IPv6 loopback with bracketed Via", async () => {
-    let p;
-    try {
-      p = await pair("UDP", "::1");
-    } catch {
-      return; // no IPv6 loopback on this host
-    }
+  it.skipIf(!hasIpv6)("UDP over IPv6 loopback with bracketed Via", async () => {
+    const p = await pair("UDP", "::1");
     const res = await p.ask(options("[::1]"));
     expect(res.status).toBe(200);
     expect(res.header("Via")).toContain("[::1]:");
@@ -145,7 +145,7 @@ describe("transport over real loopback sockets", () => {
   it("garbage datagrams and half-open / slowloris TCP connections do not disturb other traffic", async () => {
     const { rt, ask, server, port } = await pair("TCP");
     // UDP garbage at a UDP listener of the same server process.
-    const udpServer = await createSipEndpoint({ runtime: rt, listen: [{ transport: "UDP" }], onMessage() {} });
+    const udpServer = await createSipEndpoint({ runtime: rt, listen: [{ transport: "UDP" }], });
     open.push(udpServer);
     const junk = await rt.udpBind({ host: "127.0.0.1", port: 0 }, { onMessage: () => {} });
     for (let i = 0; i < 50; i++) junk.send(rt.randomBytes(200 + i), "127.0.0.1", udpServer.listeningPoints[0]!.local.port);
@@ -160,8 +160,7 @@ describe("transport over real loopback sockets", () => {
     await closed; // the oversized stream is closed by the server
     const res = await ask(options("127.0.0.1"));
     expect(res.status).toBe(200);
-    await new Promise((r) => setTimeout(r, 50));
-    expect(udpServer.transport.counters.malformed).toBe(50);
+    await until(() => udpServer.transport.counters.malformed === 50);
     expect(server.transport.counters.connectionsFailed).toBe(1);
     junk.close();
     idle.close();
@@ -183,12 +182,12 @@ describe("transport over real loopback sockets", () => {
 
   it("RFC 5626 §4.4.1 on real sockets: the driver's timer sends a CRLFCRLF ping on an idle client connection and the server pongs", async () => {
     const rt = await runtime;
-    const server = await createSipEndpoint({ runtime: rt, listen: [{ transport: "TCP" }], onMessage() {} });
-    const client = await createSipEndpoint({ runtime: rt, listen: [{ transport: "TCP" }], keepAliveInterval: 150, onMessage() {} });
+    const server = await createSipEndpoint({ runtime: rt, listen: [{ transport: "TCP" }], });
+    const client = await createSipEndpoint({ runtime: rt, listen: [{ transport: "TCP" }], keepAliveInterval: 150, });
     open.push(server, client);
     const req = options("127.0.0.1");
     client.send(req, client.prepareRequest(req, { transport: "TCP", host: "127.0.0.1", port: server.listeningPoints[0]!.local.port }));
-    for (let i = 0; i < 40 && server.transport.counters.pongsSent < 2; i++) await new Promise((r) => setTimeout(r, 50));
+    await until(() => server.transport.counters.pongsSent >= 2);
     expect(client.transport.counters.pingsSent).toBeGreaterThanOrEqual(2);
     expect(server.transport.counters.pongsSent).toBeGreaterThanOrEqual(2);
     expect(client.transport.connectionCount).toBe(1);

@@ -10,9 +10,11 @@ describe("the Wasm/TypeScript ABI comes from one source per layer (assembly/<lay
 
   it("every layer with a Wasm core has its two generated sides", () => {
     expect([...files.keys()].sort()).toEqual([
+      "assembly/auth/abi.generated.ts",
       "assembly/rtp/abi.generated.ts",
       "assembly/sip/abi.generated.ts",
       "assembly/srtp/abi.generated.ts",
+      "src/auth/abi.generated.ts",
       "src/rtp/abi.generated.ts",
       "src/sip/abi.generated.ts",
       "src/srtp/abi.generated.ts",

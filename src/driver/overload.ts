@@ -1,0 +1,56 @@
+/** Overload control of a driver: what counts as running late, and how often it is measured. */
+export interface OverloadOptions {
+  /**
+   * Shed new out-of-dialog requests (503 with Retry-After) while the driver runs more than this many
+   * milliseconds late. Default 200: well under T1 (500 ms), when clients start retransmitting, and
+   * well over the pauses of a healthy process (garbage collection, a burst of datagrams).
+   */
+  maxDelay?: number;
+  /** While traffic flows, measure at least this often, in milliseconds. Default 50. */
+  probeInterval?: number;
+}
+
+/** What the overload control has seen and decided; read freely. */
+export interface OverloadState {
+  /** How late the last timer fired, in milliseconds. */
+  readonly lateness: number;
+  /** The most it has been late. */
+  readonly maxLateness: number;
+  /** True while new requests are shed. */
+  readonly overloaded: boolean;
+  /** How many times shedding started. */
+  readonly periods: number;
+}
+
+/**
+ * Measures how late the driver runs and decides when to shed load. Every timer the driver arms is a
+ * probe: it fires at its deadline on an idle event loop, and as late as the loop is busy otherwise
+ * (a stalled TU, a long garbage collection, more input than the process can take). While traffic
+ * flows the driver keeps a timer armed within `probeInterval`, so lateness is measured several times
+ * per second; shedding starts when a timer fires more than `maxDelay` late and stops at the first
+ * one that is on time again.
+ */
+export class OverloadMonitor implements OverloadState {
+  lateness = 0;
+  maxLateness = 0;
+  overloaded = false;
+  periods = 0;
+  readonly maxDelay: number;
+  readonly probeInterval: number;
+
+  constructor(options: OverloadOptions = {}) {
+    this.maxDelay = options.maxDelay ?? 200;
+    this.probeInterval = options.probeInterval ?? 50;
+  }
+
+  /** A timer armed for `due` fired at `now`. Returns true when the overloaded state changed. */
+  observe(due: number, now: number): boolean {
+    this.lateness = Math.max(0, now - due);
+    if (this.lateness > this.maxLateness) this.maxLateness = this.lateness;
+    const over = this.lateness > this.maxDelay;
+    if (over === this.overloaded) return false;
+    this.overloaded = over;
+    if (over) this.periods++;
+    return true;
+  }
+}

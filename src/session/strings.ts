@@ -1,0 +1,57 @@
+import type { SipMessage } from "../sip/index.ts";
+
+/**
+ * Small text helpers of the session layer.
+ *
+ * Values read from a parsed message are substrings of the message's decoded text, and engines keep
+ * such a substring as a view of its parent: a dialog that kept its Call-ID that way would keep the
+ * whole INVITE alive for the length of the call. {@link own} copies a value that outlives its message.
+ */
+
+/** A copy of `s` that shares no storage with the string it was cut from. */
+export function own(s: string): string {
+  // Concatenation makes a rope; slicing the rope flattens it into new storage, so the result refers
+  // to that copy (one character longer) and not to the message text `s` came from.
+  return s.length < 13 ? s : (" " + s).slice(1);
+}
+
+/**
+ * Whether the option-tag fields `name` (Require, Supported, Proxy-Require; RFC 3261 §20.32, §20.37)
+ * of a message list `tag` (lower-case), read from the fields' text without parsing or caching them.
+ */
+export function hasOption(message: SipMessage, name: string, tag: string): boolean {
+  for (const field of message.headers(name)) if (listed(field.toLowerCase(), tag)) return true;
+  return false;
+}
+
+/**
+ * Whether a comma-separated token list as written in a field (`INVITE, ACK, UPDATE`) holds `token`,
+ * compared exactly (methods are case-sensitive, RFC 3261 §7.1), without parsing the list.
+ */
+export function listed(field: string, token: string): boolean {
+  let from = 0;
+  for (;;) {
+    const i = field.indexOf(token, from);
+    if (i < 0) return false;
+    const end = i + token.length;
+    if (isListEdge(field, i - 1) && isListEdge(field, end)) return true;
+    from = end;
+  }
+}
+
+function isListEdge(s: string, i: number): boolean {
+  if (i < 0 || i >= s.length) return true;
+  const c = s.charCodeAt(i);
+  return c === 0x2c || c === 0x20 || c === 0x09;
+}
+
+/** The media type of a Content-Type value, lower-cased, without parameters (`application/sdp`). */
+export function mediaTypeOf(value: string): string {
+  const semi = value.indexOf(";");
+  return (semi < 0 ? value : value.slice(0, semi)).trim().toLowerCase();
+}
+
+/** Exhaustiveness check for `switch` statements over string unions. */
+export function assertNever(value: never, what = "value"): never {
+  throw new Error(`unexpected ${what}: ${String(value)}`);
+}

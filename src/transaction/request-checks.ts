@@ -1,0 +1,112 @@
+import { SipParseError } from "../sip/index.ts";
+import type { SipRequest } from "../sip/index.ts";
+
+/**
+ * The checks a UAS runs on a new request before its core acts on it (RFC 3261 §8.2), in the layer
+ * every server shares. A proxy turns them off and applies §16.3 itself.
+ */
+export interface RequestChecks {
+  /**
+   * Request-URI schemes the server handles, lower case; another gets 416 Unsupported URI Scheme
+   * (RFC 3261 §8.2.2.1). Default `["sip", "sips", "tel"]`.
+   */
+  uriSchemes?: readonly string[];
+  /**
+   * Option tags the TU supports; any other tag in Require gets 420 Bad Extension with an
+   * Unsupported header listing it (RFC 3261 §8.2.2.3). Default none: a TU that implements an
+   * extension (100rel, timer, replaces, …) lists it here.
+   */
+  supported?: readonly string[];
+}
+
+/**
+ * Why a request is refused before it reaches the TU: the status and reason to answer with, the
+ * header fields that answer must carry, and the request's header fields that are too broken to
+ * copy into any response (RFC 3261 §8.2.6.2 copies From, To, Call-ID, CSeq and Via).
+ */
+export interface RequestFault {
+  readonly status: 400 | 416 | 420 | 505 | 513;
+  /** What was wrong, for the Warning header and the counters. */
+  readonly text: string;
+  /** Header fields the response must carry (Unsupported for 420). */
+  readonly headers: readonly [string, string][];
+  /** Header names of the request not to copy into the response. */
+  readonly broken: readonly string[];
+}
+
+/** The header fields RFC 3261 §8.1.1 makes mandatory, each of which must appear once and parse. */
+const SINGLE: readonly (readonly [string, "from" | "to" | "callId" | "cseq"])[] = [
+  ["From", "from"],
+  ["To", "to"],
+  ["Call-ID", "callId"],
+  ["CSeq", "cseq"],
+];
+
+function fault(status: RequestFault["status"], text: string, broken: string[] = [], headers: [string, string][] = []): RequestFault {
+  return { status, text, headers, broken };
+}
+
+/**
+ * RFC 3261 §8.1.1: To, From, CSeq, Call-ID and Via are mandatory, and each of the first four is a
+ * single value (§7.3.1, §20); a request missing one, repeating one, or carrying one that does not
+ * parse is answered 400 (§21.4.1; RFC 4475 §3.1.2 and §3.3). Also §8.1.1.5: "The method MUST
+ * match that of the request". Max-Forwards may be absent (RFC 2543 peers, RFC 4475 §3.4.1) but
+ * must parse when present. Every Via value must parse (a broken one would misroute the response).
+ */
+export function mandatoryFault(request: SipRequest): RequestFault | undefined {
+  const broken: string[] = [];
+  let text = "";
+  for (const [name, accessor] of SINGLE) {
+    const n = request.headers(name).length;
+    if (n === 1) {
+      const problem = readable(() => request[accessor]);
+      if (problem === undefined) continue;
+      text ||= `${name}: ${problem}`;
+    } else text ||= n === 0 ? `missing ${name}` : `${name} appears ${n} times`;
+    broken.push(name);
+  }
+  const via = readable(() => request.via);
+  if (via !== undefined) {
+    text ||= `Via: ${via}`;
+    broken.push("Via");
+  }
+  if (text === "" && request.hasHeader("Max-Forwards")) {
+    const mf = readable(() => request.maxForwards);
+    if (mf !== undefined) text = `Max-Forwards: ${mf}`;
+  }
+  if (text === "" && request.cseq.method !== request.method) text = "CSeq method differs from the request method";
+  return text === "" ? undefined : fault(400, text, broken);
+}
+
+/**
+ * RFC 3261 §8.2.2.1: "If the Request-URI uses a scheme not supported by the UAS, it SHOULD reject
+ * the request with a 416 (Unsupported URI Scheme) response." §8.2.2.3: "If a UAS does not understand
+ * an option-tag listed in a Require header field, it MUST respond by generating a response with
+ * status code 420 (Bad Extension). The UAS MUST add an Unsupported header field, and list in it
+ * those options it does not understand amongst those in the Require header field of the request."
+ * Neither applies to ACK (never answered) nor CANCEL (§8.2.2.3: "Require is not meaningful" there).
+ */
+export function policyFault(request: SipRequest, schemes: ReadonlySet<string>, supported: ReadonlySet<string>): RequestFault | undefined {
+  const uriProblem = readable(() => request.uri);
+  if (uriProblem !== undefined) return fault(400, `Request-URI: ${uriProblem}`);
+  const scheme = request.uri.scheme.toLowerCase();
+  if (!schemes.has(scheme)) return fault(416, `URI scheme ${scheme} is not served here`);
+  if (!request.hasHeader("Require")) return undefined;
+  const requireProblem = readable(() => request.require);
+  if (requireProblem !== undefined) return fault(400, `Require: ${requireProblem}`);
+  // §7.3.1: option tags are tokens, and tokens compare case-insensitively.
+  const unknown = request.require.filter((tag) => !supported.has(tag.toLowerCase()));
+  if (unknown.length === 0) return undefined;
+  return fault(420, `unsupported extension ${unknown.join(", ")}`, [], [["Unsupported", unknown.join(", ")]]);
+}
+
+/** Reads a lazily parsed value: undefined when it parses, else why not. Other errors are bugs. */
+function readable(read: () => unknown): string | undefined {
+  try {
+    read();
+    return undefined;
+  } catch (error) {
+    if (error instanceof SipParseError) return error.message;
+    throw error;
+  }
+}
