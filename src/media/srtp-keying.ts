@@ -41,6 +41,7 @@ export class SrtpKeying {
   readonly #crypto: SrtpCrypto | undefined;
   readonly #graceMs: number;
   #keys: NegotiatedCrypto | undefined;
+  #suite: NegotiatedCrypto["suite"] | undefined;
   #tx: SrtpContext | undefined;
   #rx: SrtpContext | undefined;
   #oldRx: SrtpContext | undefined;
@@ -56,14 +57,14 @@ export class SrtpKeying {
     return this.#tx !== undefined;
   }
 
-  /** The suite in use, if any. */
+  /** The suite in use (or last used, after close), if any. */
   get suite(): NegotiatedCrypto["suite"] | undefined {
-    return this.#keys?.suite;
+    return this.#suite;
   }
 
-  /** Whether the contexts take keystream from the runtime's native AES. */
+  /** Whether the contexts take (or took) keystream from the runtime's native AES. */
   get native(): boolean {
-    return this.#tx?.native ?? false;
+    return this.#suite !== undefined && this.#crypto !== undefined;
   }
 
   /** Bytes protection adds to an RTP packet (the tag), 0 without SRTP. */
@@ -82,6 +83,7 @@ export class SrtpKeying {
     if (keys === undefined) {
       if (old === undefined) return "unchanged";
       this.close();
+      this.#suite = undefined;
       return "cleared";
     }
     const sameSuite = old !== undefined && old.suite === keys.suite;
@@ -100,6 +102,7 @@ export class SrtpKeying {
       this.#rx = contextFor(keys.suite, keys.remoteKey, this.#crypto);
     }
     this.#keys = { ...keys, localKey: keys.localKey.slice(), remoteKey: keys.remoteKey.slice() };
+    this.#suite = keys.suite;
     return old === undefined ? "keyed" : "rekeyed";
   }
 
@@ -155,7 +158,7 @@ export class SrtpKeying {
     }
   }
 
-  /** Wipes every key. */
+  /** Wipes every key (the suite stays readable). */
   close(): void {
     this.#tx?.close();
     this.#rx?.close();
