@@ -1,4 +1,5 @@
 import {
+  createG722Encoder,
   createOpusDecoder,
   createOpusEncoder,
   encodeG711,
@@ -9,6 +10,7 @@ import {
   parseOpusFmtp,
 } from "../codec/index.ts";
 import type { G711Law, OpusSampleRate } from "../codec/index.ts";
+import { createG722PlayoutDecoder } from "./g722-decoder.ts";
 import type { PlayoutDecoder } from "./playout.ts";
 import type { CodecImpairment, CodecName } from "./quality.ts";
 
@@ -127,6 +129,38 @@ export const PCMU: AudioCodec = g711("PCMU", "ulaw", 0, "pcmu");
 /** G.711 A-law (RFC 3551 §4.5.14), static payload type 8. */
 export const PCMA: AudioCodec = g711("PCMA", "alaw", 8, "pcma");
 
+/**
+ * G.722 (RFC 3551 §4.5.2): 16 kHz audio at 64 kbit/s, static payload type 9, whose RTP clock runs
+ * at 8000 Hz although it samples at 16000 ("an error in the original specification" kept for
+ * compatibility): one timestamp unit per octet, two samples per unit.
+ */
+export const G722: AudioCodec = {
+  name: "G722",
+  clockRate: 8000,
+  payloadType: 9,
+  sampleRate: 16000,
+  impairment: "g722",
+  delayMs: 1.5,
+  concealment: "standard",
+  createEncoder(p) {
+    const enc = createG722Encoder();
+    const frameSamples = samplesPer(16000, p.ptimeMs);
+    return {
+      sampleRate: 16000,
+      frameSamples,
+      maxPayload: frameSamples >> 1,
+      encode(pcm, dst, offset) {
+        const n = pcm.length >> 1;
+        enc.encode(pcm, dst.subarray(offset, offset + n));
+        return n;
+      },
+      close: () => enc.close(),
+    };
+  },
+  createDecoder: () => createG722PlayoutDecoder(),
+  packetDuration: (payload) => payload.length,
+};
+
 const OPUS_RATES = [8000, 12000, 16000, 24000, 48000] as const;
 
 function opusRate(rate: number | undefined): OpusSampleRate {
@@ -173,8 +207,8 @@ export const OPUS: AudioCodec = {
   packetDuration: (payload) => opusPacketSamples(payload, 48000),
 };
 
-/** The codec plugs a session knows by default, in our order of preference. */
-export const DEFAULT_AUDIO_CODECS: readonly AudioCodec[] = [OPUS, PCMU, PCMA];
+/** The codec plugs a session knows by default, in our order of preference: wideband first. */
+export const DEFAULT_AUDIO_CODECS: readonly AudioCodec[] = [OPUS, G722, PCMU, PCMA];
 
 /** The plug for an `a=rtpmap` encoding name and clock rate, if the list has one. */
 export function findAudioCodec(codecs: readonly AudioCodec[], name: string, clockRate: number): AudioCodec | undefined {

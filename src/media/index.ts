@@ -1,7 +1,7 @@
 /**
  * The media layer, all sans-I/O and web-standard. The RTP session (`createRtpSession`): one
- * negotiated m= line's RTP and RTCP — sending PCM through a codec plug (G.711, Opus, or one of
- * your own), receiving through SSRC demultiplexing, statistics and the playout, DTMF, comfort
+ * negotiated m= line's RTP and RTCP — sending PCM through a codec plug (G.711, G.722, Opus, or
+ * one of your own), receiving through SSRC demultiplexing, statistics and the playout, DTMF, comfort
  * noise, SDES-SRTP, latching, RTCP reports with XR VoIP metrics, call quality. And its audio
  * building blocks: the adaptive jitter buffer with packet-loss concealment and comfort noise, RFC
  * 4733 DTMF reception and the SIP INFO `application/dtmf-relay` body, PCM frames as async
@@ -71,7 +71,7 @@ export type {
   SourceLatchedEvent,
   SsrcChangeEvent,
 } from "./rtp-session-types.ts";
-export { codecPtime, DEFAULT_AUDIO_CODECS, findAudioCodec, OPUS, PCMA, PCMU } from "./audio-codec.ts";
+export { codecPtime, DEFAULT_AUDIO_CODECS, findAudioCodec, G722, OPUS, PCMA, PCMU } from "./audio-codec.ts";
 export type { AudioCodec, AudioCodecParameters, AudioDecoder, AudioEncoder } from "./audio-codec.ts";
 export type { CallQuality, RemoteReception } from "./call-quality.ts";
 export type { BurstGapMetrics } from "./voip-metrics.ts";

@@ -10,6 +10,7 @@ import type { End, PathConfig } from "./media-network.ts";
 const PCMU: SdpCodec = { name: "PCMU", clockRate: 8000 };
 const PCMA: SdpCodec = { name: "PCMA", clockRate: 8000 };
 const OPUS: SdpCodec = { name: "opus", clockRate: 48000, channels: 2 };
+const G722: SdpCodec = { name: "G722", clockRate: 8000 };
 /** The lossy path: 5 % loss, 30 ms RFC 3550 A.8 jitter (uniform spread over 90 ms), reordering. */
 const LOSSY: PathConfig = { loss: 0.05, delayMs: 40, jitterSpanMs: 90 };
 
@@ -37,6 +38,8 @@ describe("RTP session: a tone between two sessions on a simulated network", () =
   const cases: [SdpCodec, number, number][] = [
     [PCMU, 20, 8000],
     [PCMA, 20, 8000],
+    // RFC 3551 §4.5.2: 16 kHz audio on an 8000 Hz RTP clock.
+    [G722, 20, 16000],
     [OPUS, 15, 48000],
   ];
   for (const [codec, snrDb, rate] of cases) {
