@@ -1,7 +1,7 @@
 import { DTMF_RELAY_CONTENT_TYPE, formatDtmfInfo, MediaError, PcmQueue, tryParseDtmfInfo } from "../media/index.ts";
 import { DEFAULT_AUDIO_CODECS } from "../media/index.ts";
 import type { AudioCodec, CallQuality, PcmFrame, RtpSession, RtpSessionEvent, RtpSessionOptions } from "../media/index.ts";
-import { createSdpNegotiator } from "../sdp/index.ts";
+import { createSdpNegotiator, tryParseSdp } from "../sdp/index.ts";
 import type { NegotiatedStream, SdpCodec, SdpMediaCapabilities, SdpNegotiator, SdpSrtpOptions } from "../sdp/index.ts";
 import type { MediaContext, MediaFailure, MediaHandler, MediaHandlerFactory, OfferOptions, SessionBody } from "../session/index.ts";
 import type { MediaDriver, RunningStream } from "./media-driver.ts";
@@ -32,6 +32,12 @@ export interface RtpMediaOptions {
   readonly ptime?: number;
   /** Offer and accept rtcp-mux (RFC 5761). Default true. */
   readonly rtcpMux?: boolean;
+  /**
+   * Whose order of preference an answer lists the common codecs in (RFC 3264 §6.1 lets the
+   * answerer choose): `ours` (default), or `offer` — the peer's, so that both ends send its first
+   * choice (an echo service answering with the codec the caller offered).
+   */
+  readonly codecOrder?: "ours" | "offer";
   /** Options of the RTP session (latching, RTP timeout, jitter buffer, sample rate…). */
   readonly session?: Omit<Partial<RtpSessionOptions>, "stream" | "now" | "crypto" | "codecs">;
 }
@@ -84,12 +90,12 @@ export class RtpMediaHandler implements MediaHandler {
     this.#negotiator = this.#pair === undefined ? undefined : createSdpNegotiator({ address: driver.advertisedHost, media: [this.#capabilities(this.#pair.port)] });
   }
 
-  #capabilities(port: number): SdpMediaCapabilities {
+  #capabilities(port: number, codecs: readonly AudioCodec[] = this.#codecs): SdpMediaCapabilities {
     const o = this.#options;
     const srtp = o.srtp === false ? undefined : (o.srtp ?? {});
     return {
       port,
-      codecs: this.#codecs.map(sdpCodec),
+      codecs: codecs.map(sdpCodec),
       ...(o.telephoneEvent === false ? { telephoneEvent: false } : {}),
       ...(o.ptime !== undefined ? { ptime: o.ptime } : {}),
       rtcpMux: o.rtcpMux ?? true,
@@ -145,6 +151,7 @@ export class RtpMediaHandler implements MediaHandler {
     const n = this.#usable();
     // RFC 3261 §21.5.4: no media resources now, try later.
     if (n === undefined) return { ok: false, status: 503, reason: "no media port pair is free" };
+    if (this.#options.codecOrder === "offer") n.setMedia([this.#capabilities(this.#pair!.port, offerOrder(offer, this.#codecs))]);
     const r = n.receiveOffer(offer);
     if ("ok" in r) return r;
     this.#apply();
@@ -268,6 +275,22 @@ export class RtpMediaHandler implements MediaHandler {
     this.onEvent?.({ type: "info-dtmf", digit: r.value.signal, durationMs: r.value.durationMs });
     return true;
   }
+}
+
+/** `codecs` sorted by where the offer's first audio stream lists them (those it lacks last). */
+function offerOrder(offer: SessionBody, codecs: readonly AudioCodec[]): readonly AudioCodec[] {
+  const r = tryParseSdp(offer.body);
+  const m = r.ok ? r.value.media.find((x) => x.type === "audio" && x.port !== 0) : undefined;
+  if (m === undefined) return codecs;
+  const pts = m.payloadTypes;
+  const rank = (c: AudioCodec) => {
+    const i = pts.findIndex((pt) => {
+      const map = m.rtpMap(pt);
+      return map !== undefined && map.clockRate === c.clockRate && map.encoding.toLowerCase() === c.name.toLowerCase();
+    });
+    return i < 0 ? pts.length : i;
+  };
+  return [...codecs].sort((a, b) => rank(a) - rank(b));
 }
 
 /** The factory the session layer takes (`media:`): one RTP media handler per session. */

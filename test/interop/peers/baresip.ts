@@ -48,11 +48,6 @@ export interface Baresip {
 
 const MODULES = "/usr/lib/baresip/modules";
 
-/** Whether baresip is installed. */
-export function haveBaresip(): boolean {
-  return readdirSafe(MODULES).includes("g711.so");
-}
-
 function readdirSafe(d: string): string[] {
   try {
     return readdirSync(d);

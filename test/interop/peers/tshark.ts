@@ -12,11 +12,6 @@ export interface Capture {
   stop(): Promise<void>;
 }
 
-/** Whether tshark is installed. */
-export function haveTshark(): boolean {
-  return spawnSync("tshark", ["--version"], { encoding: "utf8" }).status === 0;
-}
-
 /** Captures on `lo` what `filter` (a capture filter) lets through, into `file` (pcap). */
 export async function startCapture(file: string, filter: string): Promise<Capture> {
   let log = "";
