@@ -33,6 +33,8 @@ export interface MediaDriverOptions {
   readonly session?: Omit<Partial<RtpSessionOptions>, "stream" | "now" | "crypto">;
   /** Period of the media clock, ms. Default 10. */
   readonly tickMs?: number;
+  /** A datagram sent more than this after it was due counts as late, ms. Default 20 (one ptime). */
+  readonly lateAfterMs?: number;
 }
 
 /** What the driver counted. */
@@ -46,7 +48,7 @@ export interface MediaDriverStats {
   readonly maxLateMs: number;
   /** RTP and RTCP datagrams sent. */
   readonly sent: number;
-  /** Datagrams sent more than `tickMs` after they were due. */
+  /** Datagrams sent more than `lateAfterMs` after they were due. */
   readonly sentLate: number;
   readonly received: number;
 }
@@ -77,6 +79,7 @@ export class MediaDriver {
   readonly codecs: readonly AudioCodec[] | undefined;
   readonly sessionDefaults: MediaDriverOptions["session"];
   readonly tickMs: number;
+  readonly lateAfterMs: number;
   readonly #streams = new Set<RunningStream>();
   #timer: unknown;
   #due = 0;
@@ -97,6 +100,7 @@ export class MediaDriver {
     this.codecs = o.codecs;
     this.sessionDefaults = o.session;
     this.tickMs = o.tickMs ?? 10;
+    this.lateAfterMs = o.lateAfterMs ?? 20;
   }
 
   get stats(): MediaDriverStats {
@@ -204,7 +208,7 @@ export class MediaDriver {
       const socket = t.rtcp && !session.rtcpMux ? s.pair.rtcp : s.pair.rtp;
       socket.send(t.data, t.to.host, t.to.port);
       this.#sent++;
-      if (lateMs > this.tickMs) this.#sentLate++;
+      if (lateMs > this.lateAfterMs) this.#sentLate++;
     }
     const audio = s.owner.audio;
     for (let f; (f = session.pollAudio()); ) audio?.(f);

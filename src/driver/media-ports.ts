@@ -48,7 +48,9 @@ export class MediaPortPool {
   readonly #rt: MediaSocketRuntime;
   readonly #ready: PortPair[] = [];
   readonly #held = new Set<number>();
+  readonly #pairs: number;
   #next: number;
+  #want: number;
   #filling: Promise<void> | undefined;
   #closed = false;
   /** Datagrams that arrived on a pair nobody owned (waiting in the pool, or released). */
@@ -63,6 +65,8 @@ export class MediaPortPool {
     this.maxPort = o.maxPort ?? 29999;
     if (!(this.minPort >= 1024 && this.maxPort <= 65535 && this.maxPort > this.minPort)) throw new RangeError("media ports: need 1024 ≤ min < max ≤ 65535");
     this.spare = o.spare ?? 16;
+    this.#pairs = (this.maxPort - this.minPort + 1) >> 1;
+    this.#want = this.spare;
     this.#next = this.minPort;
   }
 
@@ -76,22 +80,29 @@ export class MediaPortPool {
     return this.#held.size - this.#ready.length;
   }
 
-  /** Binds pairs until `count` (default `spare`) are ready, or the range is exhausted. */
+  /** Binds pairs until `count` (default `spare`) are ready, or the range has no free pair left. */
   fill(count = this.spare): Promise<void> {
-    const run = async (): Promise<void> => {
-      // Each port of the range is tried at most once per fill.
-      let tries = (this.maxPort - this.minPort + 1) >> 1;
-      while (!this.#closed && this.#ready.length < count && tries-- > 0) {
-        const pair = await this.#bindNext();
-        if (pair) this.#ready.push(pair);
-      }
-    };
-    const prev = this.#filling ?? Promise.resolve();
-    const p = prev.then(run);
-    this.#filling = p.finally(() => {
+    this.#want = Math.max(this.#want, count);
+    // One run at a time; a call during a run queues another (it ends at once when nothing is needed).
+    const p: Promise<void> = (this.#filling ?? Promise.resolve()).then(() => this.#run());
+    this.#filling = p;
+    p.finally(() => {
       if (this.#filling === p) this.#filling = undefined;
-    });
+    }).catch(() => undefined);
     return p;
+  }
+
+  async #run(): Promise<void> {
+    // A port busy elsewhere is skipped; give up once every pair of the range failed in a row.
+    let failures = 0;
+    while (!this.#closed && this.#ready.length < this.#want && this.#held.size < this.#pairs && failures < this.#pairs) {
+      const pair = await this.#bindNext();
+      if (pair) {
+        failures = 0;
+        this.#ready.push(pair);
+      } else failures++;
+    }
+    this.#want = this.spare;
   }
 
   /** A ready pair, at once (undefined when none is ready); a replacement is bound in the background. */
@@ -101,12 +112,13 @@ export class MediaPortPool {
     return pair;
   }
 
-  /** Gives a pair back: its sockets close and its ports return to the range. */
+  /** Gives a pair back: its sockets close and its ports return to the range (bound again when needed). */
   release(pair: PortPair): void {
     pair.sink = undefined;
     pair.rtp.close();
     pair.rtcp.close();
     this.#held.delete(pair.port);
+    if (!this.#closed && this.#ready.length < this.spare) void this.fill().catch(() => undefined);
   }
 
   /** Closes every ready pair; pairs in use are released by their owners. */
@@ -117,9 +129,9 @@ export class MediaPortPool {
 
   async #bindNext(): Promise<PortPair | undefined> {
     let port = this.#next;
-    for (let i = 0; this.#held.has(port) && i < 65536; i++) port = this.#after(port);
-    this.#next = this.#after(port);
+    for (let i = 0; this.#held.has(port) && i < this.#pairs; i++) port = this.#after(port);
     if (this.#held.has(port)) return undefined;
+    this.#next = this.#after(port);
     this.#held.add(port);
     const pair: { port: number; rtp?: DatagramSocket; rtcp?: DatagramSocket; sink: PortPairSink | undefined } = { port, sink: undefined };
     const deliver = (rtcp: boolean) => (data: Uint8Array, from: SocketAddress) => {
