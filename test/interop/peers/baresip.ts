@@ -10,6 +10,7 @@ import { mkdtempSync, readdirSync, writeFileSync } from "node:fs";
 import { connect, type Socket } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { stopProcess } from "./process.ts";
 
 /** How to run one baresip. */
 export interface BaresipOptions {
@@ -169,12 +170,7 @@ function controller(dir: string, child: ChildProcess, sock: Socket, log: () => s
     },
     async stop() {
       sock.destroy();
-      if (child.exitCode !== null) return;
-      const exited = new Promise<void>((r) => child.once("exit", () => r()));
-      child.kill("SIGTERM");
-      const timer = setTimeout(() => child.kill("SIGKILL"), 3000);
-      await exited;
-      clearTimeout(timer);
+      await stopProcess(child, 3000);
     },
   };
 }

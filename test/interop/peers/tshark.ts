@@ -5,6 +5,7 @@
  */
 import { spawn, spawnSync, type ChildProcess } from "node:child_process";
 import { existsSync } from "node:fs";
+import { stopProcess } from "./process.ts";
 
 /** A running capture. */
 export interface Capture {
@@ -30,14 +31,7 @@ export async function startCapture(file: string, filter: string): Promise<Captur
   await new Promise((r) => setTimeout(r, 300));
   return {
     file,
-    async stop() {
-      if (child.exitCode !== null) return;
-      const exited = new Promise<void>((r) => child.once("exit", () => r()));
-      child.kill("SIGTERM");
-      const timer = setTimeout(() => child.kill("SIGKILL"), 5000);
-      await exited;
-      clearTimeout(timer);
-    },
+    stop: () => stopProcess(child, 5000),
   };
 }
 
