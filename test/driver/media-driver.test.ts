@@ -170,6 +170,31 @@ describe("media driver and RTP media handler", () => {
     expect(c.hb.handleInfo({ contentType: "application/dtmf-relay", body: "nothing" })).toBe(false);
   });
 
+  it("PCM in and out as async iterables: play() paces a long source through the send queue, audio() yields what plays out", async () => {
+    const c = await call();
+    exchange(c.ha, c.hb);
+    c.ha.onAudio = undefined;
+    const tone = new ToneGenerator({ sampleRate: 8000, frequencies: [700], levelDbm0: -10 });
+    // Ten seconds of audio at once: more than the send queue holds (2 s), so play() has to wait.
+    const source = Array.from({ length: 500 }, () => ({ samples: tone.next(160), sampleRate: 8000, channels: 1 }));
+    let played = false;
+    void c.hb.play(source).then(() => (played = true));
+    const frames: Int16Array[] = [];
+    const reader = (async () => {
+      for await (const f of c.ha.audio()) {
+        frames.push(f.samples);
+        if (frames.length === 400) break;
+      }
+    })();
+    // After 6 s, 8 s of the source are queued or sent: play() still waits for room.
+    for (let t = 0; t < 6000; t += 20) await c.f.advance(20);
+    expect(played).toBe(false);
+    for (let t = 0; t < 3000; t += 20) await c.f.advance(20);
+    expect(played).toBe(true);
+    await reader;
+    expect(analyseTone(concatPcm(frames.slice(100, 400)), 8000, 700).snrDb).toBeGreaterThan(30);
+  });
+
   it("RFC 3550 §6.6: close sends the RTCP BYE; the ports are released a little later", async () => {
     const c = await call();
     exchange(c.ha, c.hb);
