@@ -133,6 +133,22 @@ describe("media driver and RTP media handler", () => {
     expect(c.ha.session!.counters.codecChanges).toBe(1);
   });
 
+  it("RFC 3264 §8.3.1: an answer to a re-offer with a new address moves where we send", async () => {
+    // Without latching, so that b's packets (still from its old address) do not pull the target back.
+    const c = await call({ session: { latching: false } });
+    exchange(c.ha, c.hb);
+    await c.run(500);
+    const answer = c.hb.receiveOffer(c.ha.createOffer({}));
+    if (!("body" in answer)) throw new Error(answer.reason);
+    // The peer moved (a new media relay, another interface): same SDP, new address and port.
+    const moved = String(answer.body).replace(/c=IN IP4 127\.0\.0\.2/g, "c=IN IP4 127.0.0.9").replace(/m=audio \d+/, "m=audio 31500");
+    expect(c.ha.receiveAnswer({ contentType: "application/sdp", body: moved })).toBe(true);
+    expect(c.ha.session!.remoteAddress).toEqual({ host: "127.0.0.9", port: 31500 });
+    const sink = c.f.sink({ host: "127.0.0.9", port: 31500 });
+    await c.run(200);
+    expect(sink.length).toBeGreaterThan(8);
+  });
+
   it("RFC 4568: SDES-SRTP negotiated by the handlers, keystream from the runtime's native AES", async () => {
     const c = await call({ srtp: { mandatory: true } });
     exchange(c.ha, c.hb);
