@@ -15,6 +15,10 @@ import type { PortPair } from "./media-ports.ts";
  * UPDATE: hold, codec change, new address, new keys) and stopped on BYE. DTMF goes as RFC 4733
  * events when telephone-event was negotiated, else as SIP INFO `application/dtmf-relay` through
  * {@link RtpMediaHandler.sendInfo}; INFO DTMF received is given to {@link RtpMediaHandler.handleInfo}.
+ *
+ * Not handled: the extra sessions of a forked INVITE kept with `forking: "all"` (their handler made
+ * no offer, so the answer they receive is refused and the session core ends them), and media other
+ * than one audio stream (further m= lines are answered with port 0).
  */
 
 /** Options of the RTP media handlers a driver makes. */
@@ -142,7 +146,7 @@ export class RtpMediaHandler implements MediaHandler {
   /** An offer (initial or re-offer, RFC 3264 §5, §8) from our codecs and port. */
   createOffer(options: OfferOptions): SessionBody {
     const n = this.#usable();
-    if (n === undefined) throw new MediaError("BAD_OPTION", "RTP media: no media port pair is free");
+    if (n === undefined) throw new MediaError(this.#closed ? "BAD_OPTION" : "NO_RESOURCES", this.#closed ? "RTP media: the handler is closed" : "RTP media: no media port pair is free");
     return n.createOffer({ ...(options.direction ? { direction: options.direction } : {}), ...(options.restart ? { restart: true } : {}) });
   }
 

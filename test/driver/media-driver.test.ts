@@ -2,6 +2,8 @@ import { describe, expect, it } from "vitest";
 import { createMediaDriver, rtpMediaHandlers } from "../../src/driver/index.ts";
 import type { MediaDriver, RtpMediaEvent, RtpMediaHandler, RtpMediaOptions } from "../../src/driver/index.ts";
 import { analyseTone, concatPcm, PCMA, PCMU, ToneGenerator } from "../../src/media/index.ts";
+import type { MediaError } from "../../src/media/index.ts";
+import { thrown } from "../thrown.ts";
 import type { MediaContext, SessionBody } from "../../src/session/index.ts";
 import { nativeCrypto } from "../srtp/native.ts";
 import { fakeRuntime } from "./fake-runtime.ts";
@@ -235,6 +237,7 @@ describe("media driver and RTP media handler", () => {
     const [h1, h2, h3] = [make(), make(), make()];
     expect([h1.port, h2.port, h3.port]).toEqual([30002, 30004, undefined]);
     expect(h3.receiveOffer({ contentType: "application/sdp", body: "v=0\r\n" })).toMatchObject({ ok: false, status: 503 });
+    expect((thrown(() => h3.createOffer({})) as MediaError).code).toBe("NO_RESOURCES");
     await r.f.advance(1);
     const h4 = make();
     expect(h4.port).toBe(30006);
