@@ -1,28 +1,24 @@
 import { dtmfEventCode } from "../codec/index.ts";
-import { isVoipMetricsBlock, rtcpCompoundSize, tryParseRtcpCompound, writeRtcpCompound } from "../rtcp/index.ts";
-import type { ReportBlock, RtcpPacket } from "../rtcp/index.ts";
-import { classifyMediaPacket, RtpHeaderReader } from "../rtp/index.ts";
+import type { RtpHeaderReader } from "../rtp/index.ts";
 import { canReceive, canSend, encodeBase64 } from "../sdp/index.ts";
 import type { NegotiatedStream } from "../sdp/index.ts";
 import { DEFAULT_AUDIO_CODECS } from "./audio-codec.ts";
 import type { AudioCodec } from "./audio-codec.ts";
 import { BoundedQueue } from "./bounded-queue.ts";
-import { callQuality, voipMetricsBlock } from "./call-quality.ts";
-import type { CallQuality, RemoteReception } from "./call-quality.ts";
+import { callQuality } from "./call-quality.ts";
+import type { CallQuality } from "./call-quality.ts";
 import { MediaError } from "./errors.ts";
-import { AddressLatch, sameAddress } from "./latching.ts";
+import { sameAddress } from "./latching.ts";
 import type { MediaAddress } from "./latching.ts";
+import { MediaInput } from "./media-input.ts";
+import { RtpTimeout } from "./rtp-timeout.ts";
 import type { PcmFrame } from "./pcm-stream.ts";
-import { ntpMiddle32, RtcpReporter } from "./rtcp-reporter.ts";
-import type { ReportParts } from "./rtcp-reporter.ts";
+import { RtcpExchange } from "./rtcp-exchange.ts";
 import { RtpReceiver } from "./rtp-receiver.ts";
-import type { ReceiverEvent } from "./rtp-receiver.ts";
 import { RtpSender } from "./rtp-sender.ts";
-import type { SendFormat } from "./rtp-sender.ts";
 import type { MediaTransmit, RtpSessionCounters, RtpSessionEvent, RtpSessionOptions } from "./rtp-session-types.ts";
 import { SrtpKeying } from "./srtp-keying.ts";
-import type { SrtpOutcome } from "./srtp-keying.ts";
-import { planStream, sameSendPlan } from "./stream-config.ts";
+import { planStream, sameSendPlan, sendFormat } from "./stream-config.ts";
 import type { SendPlan, StreamPlan } from "./stream-config.ts";
 
 /**
@@ -72,23 +68,16 @@ export class RtpSession {
   readonly #randomBytes: (n: number) => Uint8Array;
   #sender: RtpSender | undefined;
   readonly #receiver: RtpReceiver;
-  readonly #reporter: RtcpReporter;
+  readonly #rtcp: RtcpExchange;
   readonly #keying: SrtpKeying;
-  readonly #rtpLatch: AddressLatch;
-  readonly #rtcpLatch: AddressLatch;
-  readonly #reader = new RtpHeaderReader();
+  readonly #input: MediaInput;
   readonly #transmits = new BoundedQueue<MediaTransmit>(1024);
   readonly #events = new BoundedQueue<RtpSessionEvent>(256);
   readonly #audio: BoundedQueue<PcmFrame>;
   readonly #receiveAudio: boolean;
-  readonly #timeoutMs: number;
-  readonly #maxPacket: number;
   #ptime: number;
   #nextTick: number;
-  #lastRtpAt: number;
-  #timedOut = false;
-  #rttMs: number | undefined;
-  #remote: RemoteReception | undefined;
+  readonly #timeout: RtpTimeout;
   readonly #counters: RtpSessionCounters = {
     rtpSent: 0, rtcpSent: 0, rtpReceived: 0, rtcpReceived: 0, unexpectedSource: 0, notRtp: 0, malformed: 0,
     oversized: 0, unknownPayloadType: 0, wrongSsrc: 0, authFailed: 0, replayed: 0, srtpFailed: 0, rtcpMalformed: 0,
@@ -110,34 +99,54 @@ export class RtpSession {
     }
     this.#receiveAudio = o.receiveAudio ?? true;
     this.#audio = new BoundedQueue(o.audioQueueFrames ?? 50);
-    this.#timeoutMs = o.rtpTimeoutMs ?? 30_000;
-    this.#maxPacket = o.maxPacketSize ?? 1500;
     this.#ptime = this.#plan.ptimeMs;
     this.#nextTick = o.now;
-    this.#lastRtpAt = o.now;
-    const latching = o.latching ?? true;
-    this.#rtpLatch = new AddressLatch(this.#plan.rtp, latching);
-    this.#rtcpLatch = new AddressLatch(this.#plan.rtcp, latching);
+    this.#timeout = new RtpTimeout(o.rtpTimeoutMs ?? 30_000, o.now);
+    this.#timeout.expect(canReceive(stream.direction), o.now);
     this.#keying = new SrtpKeying(o.crypto, o.rekeyGraceMs ?? 5000);
+    this.#input = new MediaInput(
+      { rtp: this.#plan.rtp, rtcp: this.#plan.rtcp, rtcpMux: stream.rtcpMux, latching: o.latching ?? true, maxPacket: o.maxPacketSize ?? 1500 },
+      this.#keying,
+      this.#counters,
+      {
+        rtp: (h, data, now) => this.#receiveRtp(h, data, now),
+        rtcp: (packets, length, now) => this.#rtcp.receive(packets, length, now),
+        emit: (e) => this.#emit(e),
+      },
+    );
     this.#keying.apply(stream.crypto, o.now);
     const ssrc = o.ssrc ?? u32(this.#randomBytes(4));
-    this.#reporter = new RtcpReporter({
-      ssrc,
-      cname: o.cname ?? encodeBase64(this.#randomBytes(12)),
-      rtcpBandwidth: o.rtcpBandwidth ?? 500,
-      minInterval: o.rtcpMinInterval ?? 5,
-      clockOffsetMs: o.clockOffsetMs ?? 0,
-      random: o.random ?? Math.random,
-      now: o.now,
-    });
-    this.#receiver = new RtpReceiver(this.#plan.receive, (e) => this.#onReceiverEvent(e));
+    this.#receiver = new RtpReceiver(this.#plan.receive, (e) => this.#emit(e));
+    this.#rtcp = new RtcpExchange(
+      {
+        receiver: this.#receiver,
+        sender: () => this.#sender,
+        sendClockRate: () => this.#plan.send?.codec.clockRate ?? 8000,
+        ptimeMs: () => this.#ptime,
+        quality: () => this.quality,
+        send: (buf, size) => this.#sendRtcp(buf, size),
+        emit: (e) => this.#emit(e),
+      },
+      {
+        ssrc,
+        cname: o.cname ?? encodeBase64(this.#randomBytes(12)),
+        rtcpBandwidth: o.rtcpBandwidth ?? 500,
+        minInterval: o.rtcpMinInterval ?? 5,
+        clockOffsetMs: o.clockOffsetMs ?? 0,
+        random: o.random ?? Math.random,
+        now: o.now,
+        xr: o.rtcpXr ?? true,
+        overhead: () => this.#keying.rtcpOverhead,
+        jbAbsMaxMs: o.jitterBuffer?.maxDelayMs ?? 300,
+      },
+    );
     this.#sender = this.#makeSender(this.#plan.send, ssrc);
   }
 
   #makeSender(plan: SendPlan | undefined, ssrc: number): RtpSender | undefined {
     if (!plan) return undefined;
     const r = this.#randomBytes(6);
-    const sender = new RtpSender(this.#sendFormat(plan), {
+    const sender = new RtpSender(sendFormat(plan), {
       ssrc,
       sequenceNumber: (r[0]! << 8) | r[1]!,
       timestamp: u32(r.subarray(2)),
@@ -149,19 +158,6 @@ export class RtpSession {
     return sender;
   }
 
-  #sendFormat(plan: SendPlan): SendFormat {
-    const encoder = plan.codec.createEncoder({ ptimeMs: plan.ptimeMs, sampleRate: plan.sampleRate, fmtp: plan.negotiated.fmtp });
-    return {
-      encoder,
-      payloadType: plan.negotiated.sendPayloadType,
-      clockRate: plan.codec.clockRate,
-      frameTimestamp: Math.round((plan.codec.clockRate * plan.ptimeMs) / 1000),
-      ptimeMs: plan.ptimeMs,
-      telephoneEvent: plan.telephoneEvent,
-      comfortNoisePayloadType: plan.comfortNoisePayloadType,
-    };
-  }
-
   // ---------------------------------------------------------------------------------------------
   // What the session is.
 
@@ -171,12 +167,12 @@ export class RtpSession {
 
   /** Our SSRC. */
   get ssrc(): number {
-    return this.#reporter.ssrc;
+    return this.#rtcp.reporter.ssrc;
   }
 
   /** Our RTCP CNAME. */
   get cname(): string {
-    return this.#reporter.cname;
+    return this.#rtcp.reporter.cname;
   }
 
   /** The negotiated stream in use. */
@@ -191,12 +187,12 @@ export class RtpSession {
 
   /** Where RTP goes (the latched address once the latch moved it). */
   get remoteAddress(): MediaAddress {
-    return this.#rtpLatch.target;
+    return this.#input.rtpLatch.target;
   }
 
   /** Where RTCP goes. */
   get remoteRtcpAddress(): MediaAddress {
-    return this.#stream.rtcpMux ? this.#rtpLatch.target : this.#rtcpLatch.target;
+    return this.#input.rtcpTarget;
   }
 
   /** The codec we send with (its `a=rtpmap` name), if we can send. */
@@ -263,8 +259,8 @@ export class RtpSession {
       concealedMs: t.concealedMs,
       jitterMs: t.jitterMs,
       jitterBufferMs: t.jitterBufferMs,
-      rttMs: this.#rttMs,
-      remote: this.#remote,
+      rttMs: this.#rtcp.rttMs,
+      remote: this.#rtcp.remote,
       burstGap: t.burstGap,
     });
   }
@@ -278,66 +274,29 @@ export class RtpSession {
    */
   handleRtp(data: Uint8Array, from: MediaAddress, now: number): void {
     if (this.#state === "closed") return;
-    if (data.length > this.#maxPacket) {
-      this.#counters.oversized++;
-      return;
-    }
-    const kind = classifyMediaPacket(data);
-    if (kind === "rtcp") {
-      if (this.#stream.rtcpMux) this.#receiveRtcp(data, from, now, this.#rtpLatch);
-      else this.#counters.notRtp++;
-      return;
-    }
-    if (kind !== "rtp") {
-      this.#counters.notRtp++;
-      return;
-    }
-    const latch = this.#rtpLatch;
-    const verdict = latch.check(from);
-    if (verdict === "unexpected") {
-      this.#counters.unexpectedSource++;
-      return;
-    }
-    let length = data.length;
-    if (this.#keying.active) {
-      const r = this.#keying.unprotectRtp(data, length, now);
-      if (typeof r !== "number") return this.#srtpRefused(r);
-      length = r;
-    }
-    const h = this.#reader;
-    const hl = h.read(data, 0, length);
-    if (hl < 0) {
-      this.#counters.malformed++;
-      return;
-    }
-    if (!canReceive(this.#stream.direction)) {
-      this.#counters.unexpectedDirection++;
-      return;
-    }
-    // The payload outlives the call in the jitter buffer: a copy of it.
-    if (!this.#receiver.receive(h, data.slice(hl, hl + h.payloadLength), now)) return;
-    this.#counters.rtpReceived++;
-    this.#reporter.remoteSeen(true);
-    this.#latch(latch, from, false);
-    if (this.#timedOut) {
-      this.#timedOut = false;
-      this.#emit({ type: "rtp-resumed", silentMs: now - this.#lastRtpAt });
-    }
-    this.#lastRtpAt = now;
+    this.#input.rtp(data, from, now);
   }
 
   /** A datagram that arrived on our RTCP port (without rtcp-mux) from `from` at `now`. */
   handleRtcp(data: Uint8Array, from: MediaAddress, now: number): void {
     if (this.#state === "closed") return;
-    if (data.length > this.#maxPacket) {
-      this.#counters.oversized++;
-      return;
+    this.#input.rtcp(data, from, now);
+  }
+
+  // An RTP packet past the gate (source, SRTP, header): to the receiver, if we take media now.
+  #receiveRtp(h: RtpHeaderReader, data: Uint8Array, now: number): boolean {
+    if (!canReceive(this.#stream.direction)) {
+      this.#counters.unexpectedDirection++;
+      return false;
     }
-    if (this.#stream.rtcpMux || classifyMediaPacket(data) !== "rtcp") {
-      this.#counters.notRtp++;
-      return;
-    }
-    this.#receiveRtcp(data, from, now, this.#rtcpLatch);
+    // The payload outlives the call in the jitter buffer: a copy of it.
+    const hl = h.headerLength;
+    if (!this.#receiver.receive(h, data.slice(hl, hl + h.payloadLength), now)) return false;
+    this.#counters.rtpReceived++;
+    this.#rtcp.reporter.remoteSeen(true);
+    const resumed = this.#timeout.received(now);
+    if (resumed) this.#emit(resumed);
+    return true;
   }
 
   /**
@@ -382,12 +341,9 @@ export class RtpSession {
       this.#tick(this.#nextTick);
       this.#nextTick += this.#ptime;
     }
-    if (now >= this.#reporter.deadline && this.#reporter.expire(now)) this.#report(now, undefined);
-    const deadline = this.#rtpDeadline();
-    if (deadline !== undefined && now >= deadline) {
-      this.#timedOut = true;
-      this.#emit({ type: "rtp-timeout", silentMs: now - this.#lastRtpAt });
-    }
+    this.#rtcp.handleTimeout(now);
+    const silent = this.#timeout.check(now);
+    if (silent) this.#emit(silent);
     this.#keying.handleTimeout(now);
   }
 
@@ -395,11 +351,6 @@ export class RtpSession {
     const frame = this.#receiver.tick(t, this.#receiveAudio);
     if (frame && this.#receiveAudio) this.#audio.push(frame);
     this.#sender?.tick(t, canSend(this.#stream.direction));
-  }
-
-  #rtpDeadline(): number | undefined {
-    if (this.#timeoutMs <= 0 || this.#timedOut || !canReceive(this.#stream.direction)) return undefined;
-    return this.#lastRtpAt + this.#timeoutMs;
   }
 
   /**
@@ -414,21 +365,18 @@ export class RtpSession {
     }
     const old = this.#plan;
     const plan = planStream(stream, this.#codecs, this.#options);
-    const wasReceiving = canReceive(this.#stream.direction);
     this.#stream = stream;
     this.#plan = plan;
     const change = this.#keying.apply(stream.crypto, now);
     if (change === "rekeyed") this.#counters.rekeys++;
-    if (!sameAddress(old.rtp, plan.rtp)) this.#rtpLatch.reset(plan.rtp);
-    if (!sameAddress(old.rtcp, plan.rtcp)) this.#rtcpLatch.reset(plan.rtcp);
+    if (!sameAddress(old.rtp, plan.rtp)) this.#input.rtpLatch.reset(plan.rtp);
+    if (!sameAddress(old.rtcp, plan.rtcp)) this.#input.rtcpLatch.reset(plan.rtcp);
+    this.#input.rtcpMux = stream.rtcpMux;
     this.#receiver.configure(plan.receive);
     this.#ptime = plan.ptimeMs;
     if (!sameSendPlan(old.send, plan.send)) this.#resend(old.send, plan.send, now);
     if (this.#sender) this.#sender.overhead = this.#keying.rtpOverhead;
-    if (!wasReceiving && canReceive(stream.direction)) {
-      this.#lastRtpAt = now;
-      this.#timedOut = false;
-    }
+    this.#timeout.expect(canReceive(stream.direction), now);
   }
 
   // A new send format. RFC 7160 §4.1: a sender "MUST use a different SSRC for each different clock
@@ -441,15 +389,15 @@ export class RtpSession {
     }
     const sender = this.#sender;
     if (sender === undefined) {
-      this.#sender = this.#makeSender(plan, this.#reporter.ssrc);
+      this.#sender = this.#makeSender(plan, this.#rtcp.reporter.ssrc);
       return;
     }
     sender.format.encoder.close?.();
-    sender.setFormat(this.#sendFormat(plan), plan.sampleRate);
+    sender.setFormat(sendFormat(plan), plan.sampleRate);
     if (old !== undefined && old.codec.clockRate !== plan.codec.clockRate) {
-      if (sender.packetsSent > 0) this.#report(now, { reason: "clock rate change" });
+      if (sender.packetsSent > 0) this.#rtcp.report(now, { reason: "clock rate change" });
       const r = this.#randomBytes(10);
-      this.#reporter.ssrc = u32(r);
+      this.#rtcp.reporter.ssrc = u32(r);
       sender.restart(u32(r), (r[4]! << 8) | r[5]!, u32(r.subarray(6)));
     }
   }
@@ -461,7 +409,7 @@ export class RtpSession {
    */
   close(now: number, reason?: string): void {
     if (this.#state === "closed") return;
-    if ((this.#sender?.packetsSent ?? 0) > 0 || this.#reporter.sent > 0) this.#report(now, reason === undefined ? {} : { reason });
+    if ((this.#sender?.packetsSent ?? 0) > 0 || this.#rtcp.reporter.sent > 0) this.#rtcp.report(now, reason === undefined ? {} : { reason });
     this.#state = "closed";
     this.#emit({ type: "closed", quality: this.quality });
     this.#sender?.format.encoder.close?.();
@@ -490,8 +438,8 @@ export class RtpSession {
   /** When {@link RtpSession.handleTimeout} is next due (the next media-clock tick at the latest). */
   pollTimeout(): number | undefined {
     if (this.#state === "closed") return undefined;
-    let t = Math.min(this.#nextTick, this.#reporter.deadline);
-    const rtp = this.#rtpDeadline();
+    let t = Math.min(this.#nextTick, this.#rtcp.reporter.deadline);
+    const rtp = this.#timeout.deadline;
     if (rtp !== undefined) t = Math.min(t, rtp);
     const k = this.#keying.pollTimeout();
     if (k !== undefined) t = Math.min(t, k);
@@ -505,22 +453,6 @@ export class RtpSession {
     this.#events.push(e);
   }
 
-  #onReceiverEvent(e: ReceiverEvent): void {
-    this.#emit(e);
-  }
-
-  #srtpRefused(r: SrtpOutcome): void {
-    if (r === "AUTH_FAILED") this.#counters.authFailed++;
-    else if (r === "REPLAY") this.#counters.replayed++;
-    else this.#counters.srtpFailed++;
-  }
-
-  // A packet from `from` proved itself (parsed, authenticated, accepted): close the latch on it.
-  #latch(latch: AddressLatch, from: MediaAddress, rtcp: boolean): void {
-    if (latch.state === "latched") return;
-    if (latch.latch(from)) this.#emit({ type: "source-latched", address: latch.target, rtcp });
-  }
-
   #sendRtp(packet: Uint8Array, length: number): void {
     let n = length;
     if (this.#keying.active) {
@@ -531,135 +463,25 @@ export class RtpSession {
       }
       n = r;
     }
-    this.#transmits.push({ data: packet.subarray(0, n), to: this.#rtpLatch.target, rtcp: false });
+    this.#transmits.push({ data: packet.subarray(0, n), to: this.#input.rtpLatch.target, rtcp: false });
     this.#counters.rtpSent++;
-    this.#reporter.rtpSent();
+    this.#rtcp.reporter.rtpSent();
   }
 
-  #receiveRtcp(data: Uint8Array, from: MediaAddress, now: number, latch: AddressLatch): void {
-    if (latch.check(from) === "unexpected") {
-      this.#counters.unexpectedSource++;
-      return;
-    }
-    let length = data.length;
-    if (this.#keying.active) {
-      const r = this.#keying.unprotectRtcp(data, length, now);
-      if (typeof r !== "number") return this.#srtpRefused(r);
-      length = r;
-    }
-    const parsed = tryParseRtcpCompound(data, 0, length);
-    if (!parsed.ok) {
-      this.#counters.rtcpMalformed++;
-      return;
-    }
-    this.#counters.rtcpReceived++;
-    this.#reporter.received(length);
-    this.#reporter.remoteSeen(false);
-    this.#latch(latch, from, latch === this.#rtcpLatch && !this.#stream.rtcpMux);
-    let aboutUs = false;
-    for (const p of parsed.value) aboutUs = this.#rtcpPacket(p, now) || aboutUs;
-    if (aboutUs) this.#emit({ type: "quality", quality: this.quality });
-  }
-
-  // One packet of a received compound; true when it reported on our stream.
-  #rtcpPacket(p: RtcpPacket, now: number): boolean {
-    const src = this.#receiver.source;
-    switch (p.type) {
-      case "sr":
-        // RFC 3550 §6.4.1: LSR is the middle 32 bits of the SR's NTP timestamp.
-        if (src && p.ssrc === src.ssrc) src.stats.onSenderReport(ntpMiddle32({ seconds: p.ntpSeconds, fraction: p.ntpFraction }), now);
-        return this.#reportsAboutUs(p.reports, now);
-      case "rr":
-        return this.#reportsAboutUs(p.reports, now);
-      case "sdes":
-        for (const c of p.chunks) {
-          const cname = c.items.find((i) => i.type === 1);
-          if (cname && src && c.ssrc === src.ssrc) src.cname = new TextDecoder().decode(cname.value);
-        }
-        return false;
-      case "bye":
-        for (const ssrc of p.ssrcs) {
-          if (this.#receiver.bye(ssrc)) {
-            this.#emit({ type: "remote-bye", ssrc, reason: p.reason ? new TextDecoder().decode(p.reason) : undefined });
-          }
-        }
-        return false;
-      case "xr": {
-        const m = p.blocks.find((b) => isVoipMetricsBlock(b) && b.ssrc === this.#reporter.ssrc);
-        if (m === undefined || !isVoipMetricsBlock(m)) return false;
-        this.#remote = { ...(this.#remote ?? { fractionLost: 0, cumulativeLost: 0, jitterMs: 0 }), voipMetrics: m };
-        return true;
-      }
-      default:
-        return false;
-    }
-  }
-
-  #reportsAboutUs(blocks: readonly ReportBlock[], now: number): boolean {
-    let found = false;
-    for (const b of blocks) {
-      if (b.ssrc !== this.#reporter.ssrc) continue;
-      found = true;
-      const rtt = this.#reporter.roundTrip(b, now);
-      if (rtt !== undefined) this.#rttMs = rtt;
-      const clock = this.#plan.send?.codec.clockRate ?? 8000;
-      this.#remote = {
-        fractionLost: b.fractionLost / 256,
-        cumulativeLost: b.cumulativeLost,
-        jitterMs: (b.jitter * 1000) / clock,
-        voipMetrics: this.#remote?.voipMetrics,
-      };
-    }
-    return found;
-  }
-
-  // Sends a compound report now (and a BYE when leaving).
-  #report(now: number, bye: ReportParts["bye"]): void {
-    const src = this.#receiver.source;
-    const sender = this.#sender;
-    const valid = src !== undefined && src.stats.valid;
-    const block = valid ? src.stats.report(now) : undefined;
-    const quality = this.quality;
-    const parts: ReportParts = {
-      sender: sender && this.#reporter.weSent
-        ? { rtpTimestamp: sender.timestampAt(now), packetCount: sender.packetsSent, octetCount: sender.octetsSent }
-        : undefined,
-      block,
-      xr: valid && (this.#options.rtcpXr ?? true) ? this.#voipMetrics(src.ssrc, quality) : undefined,
-      bye,
-    };
-    const packets = this.#reporter.build(now, parts);
-    const size = rtcpCompoundSize(packets);
-    const buf = new Uint8Array(size + this.#keying.rtcpOverhead);
-    writeRtcpCompound(packets, buf, 0);
+  // Protects and queues one of our compounds; its length, or undefined when SRTCP refused it.
+  #sendRtcp(buf: Uint8Array, size: number): number | undefined {
     let n = size;
     if (this.#keying.active) {
       const r = this.#keying.protectRtcp(buf, size);
       if (typeof r !== "number") {
         this.#counters.srtpFailed++;
-        return;
+        return undefined;
       }
       n = r;
     }
     this.#transmits.push({ data: buf.subarray(0, n), to: this.remoteRtcpAddress, rtcp: true });
     this.#counters.rtcpSent++;
-    this.#reporter.reported(n, now);
-    if (!bye) this.#emit({ type: "quality", quality });
-  }
-
-  #voipMetrics(ssrc: number, quality: CallQuality): ReturnType<typeof voipMetricsBlock> {
-    const playout = this.#receiver.source?.playout;
-    const stats = playout?.buffer.stats;
-    const codec = this.#receiver.source?.format?.codec;
-    return voipMetricsBlock({
-      ssrc,
-      quality,
-      endSystemDelayMs: this.#ptime + (codec?.delayMs ?? 0) + (stats?.currentDelayMs ?? 0),
-      concealment: codec?.concealment,
-      jbNominalMs: stats?.targetDelayMs ?? 0,
-      jbMaximumMs: stats?.currentDelayMs ?? 0,
-      jbAbsMaxMs: this.#options.jitterBuffer?.maxDelayMs ?? 300,
-    });
+    return n;
   }
 }
 

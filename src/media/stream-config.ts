@@ -3,6 +3,7 @@ import { codecPtime, findAudioCodec } from "./audio-codec.ts";
 import type { AudioCodec } from "./audio-codec.ts";
 import type { MediaAddress } from "./latching.ts";
 import type { ReceiveConfig } from "./rtp-receiver.ts";
+import type { SendFormat } from "./rtp-sender.ts";
 import type { ReceiveFormat } from "./rtp-source.ts";
 import type { RtpSessionOptions } from "./rtp-session-types.ts";
 
@@ -78,6 +79,20 @@ export function planStream(stream: NegotiatedStream, codecs: readonly AudioCodec
     ptimeMs,
     rtp: { host: stream.remoteAddress, port: stream.remotePort },
     rtcp: stream.rtcpMux ? { host: stream.remoteAddress, port: stream.remotePort } : { host: stream.remoteRtcpAddress, port: stream.remoteRtcpPort },
+  };
+}
+
+/** The sender's format for a plan: a new encoder with the plan's packetization, rate and the peer's fmtp. */
+export function sendFormat(plan: SendPlan): SendFormat {
+  const encoder = plan.codec.createEncoder({ ptimeMs: plan.ptimeMs, sampleRate: plan.sampleRate, fmtp: plan.negotiated.fmtp });
+  return {
+    encoder,
+    payloadType: plan.negotiated.sendPayloadType,
+    clockRate: plan.codec.clockRate,
+    frameTimestamp: Math.round((plan.codec.clockRate * plan.ptimeMs) / 1000),
+    ptimeMs: plan.ptimeMs,
+    telephoneEvent: plan.telephoneEvent,
+    comfortNoisePayloadType: plan.comfortNoisePayloadType,
   };
 }
 
