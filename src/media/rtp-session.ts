@@ -227,18 +227,8 @@ export class RtpSession {
 
   /** A snapshot of the counters. */
   get counters(): RtpSessionCounters {
-    const c = this.#counters;
-    const r = this.#receiver.counters;
-    return {
-      ...c,
-      unknownPayloadType: r.unknownPayloadType,
-      wrongSsrc: r.wrongSsrc,
-      ssrcChanges: r.ssrcChanges,
-      timestampJumps: r.timestampJumps,
-      codecChanges: r.codecChanges,
-      audioDropped: this.#audio.dropped,
-      eventsDropped: this.#events.dropped,
-    };
+    // The receiver keeps its own (payload type, SSRC, timestamp and codec changes).
+    return { ...this.#counters, ...this.#receiver.counters, audioDropped: this.#audio.dropped, eventsDropped: this.#events.dropped };
   }
 
   /** The call's quality now (after close: the final figures). */
