@@ -161,6 +161,7 @@ export class RtpSender {
       this.refusedSamples += samples.length - n;
       return n;
     }
+    // Input samples whose output fits; a margin for the few the filter's state may add on top.
     const fits = Math.floor(((this.#fifo.capacity - this.#fifo.length) * r.from) / r.to);
     const take = Math.min(samples.length, Math.max(0, fits - 64));
     this.#fifo.write(r.process(take === samples.length ? samples : samples.subarray(0, take)));
