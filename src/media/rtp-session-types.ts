@@ -28,7 +28,9 @@ export interface RtpSessionOptions {
   /**
    * Latching (RFC 7362 §4): take the source of the first proven packet (with SRTP, the first that
    * authenticates) as the peer's address when it differs from the negotiated one — a peer behind
-   * a NAT. Default true. False: only packets from the negotiated address are accepted.
+   * a NAT. Default true. False: only packets from the negotiated address are accepted. Without
+   * SRTP a packet proves only that it parses with a negotiated payload type, so whoever sends
+   * first takes the stream (RFC 7362 §5); SRTP closes that door.
    */
   readonly latching?: boolean;
   /**
