@@ -10,3 +10,8 @@ export type { OverloadOptions, OverloadState } from "./overload.ts";
 export type { TransportUser } from "./transport-user.ts";
 export { CLOSE_GRACE, MAX_WRITE_BUFFER } from "./runtime.ts";
 export type * from "./runtime.ts";
+export { createMediaDriver } from "./media-driver.ts";
+export type { MediaDriver, MediaDriverOptions, MediaDriverStats, MediaRuntime } from "./media-driver.ts";
+export type { MediaPortOptions } from "./media-ports.ts";
+export { rtpMediaHandlers } from "./media-handler.ts";
+export type { InfoDtmfEvent, RtpMediaEvent, RtpMediaHandler, RtpMediaOptions } from "./media-handler.ts";
