@@ -21,11 +21,10 @@
  */
 import { readFileSync } from "node:fs";
 import { loadRuntime } from "../runtimes/index.ts";
-import type { ListenOptions } from "../src/driver/index.ts";
+import { createSessionEndpoint, type ListenOptions } from "../src/driver/index.ts";
 import type { MediaDirection, MediaFailure, MediaHandler, SessionBody } from "../src/session/index.ts";
 import type { TransportProtocol } from "../src/transport/index.ts";
 import { intFlag, readFlags, type FlagTable } from "./cli.ts";
-import { createSessionEndpoint } from "./session-endpoint.ts";
 
 interface Options {
   host: string;
@@ -201,13 +200,13 @@ const log = (s: string) => {
 const server = await createSessionEndpoint({
   runtime,
   listen,
-  user: "answer",
+  contactUser: "answer",
   // Completed INVITE and BYE transactions stay up to 64*T1 = 32 s (RFC 6026 Timer L, RFC 3261
   // Timer J): at a few thousand calls per second that is a few hundred thousand of them.
   transactions: { maxServerTransactions: 1_000_000, maxClientTransactions: 100_000 },
   media: () => new EchoMedia(),
   userAgent: "siphon answer-server",
-  onTransportError: (m) => log(`transport: ${m}`),
+  endpoint: { transportUser: { transportFailed: (error) => log(`transport: ${error.code} ${error.message}`) } },
   onSessionEvent(e, now) {
     switch (e.type) {
       case "incoming": {
@@ -219,10 +218,7 @@ const server = await createSessionEndpoint({
         }
         session.ring(now, { reliable: true });
         runtime.setTimer(flags.ringMs, () => {
-          if (session.state === "incoming" || session.state === "early") {
-            session.answer(server.now());
-            server.flush();
-          }
+          if (session.state === "incoming" || session.state === "early") session.answer(server.now());
         });
         break;
       }

@@ -53,7 +53,7 @@ const allowed = {
   codec: [],
   transport: ["sip"],
   transaction: ["sip"],
-  driver: ["sip", "transport", "transaction"],
+  driver: ["sip", "transport", "transaction", "session"],
   sdp: [],
   media: ["rtp", "rtcp", "srtp", "codec", "sdp"],
   auth: ["sip"],
