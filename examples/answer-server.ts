@@ -25,14 +25,13 @@
  */
 import { readFileSync } from "node:fs";
 import { loadRuntime } from "../runtimes/index.ts";
-import { createMediaDriver, rtpMediaHandlers } from "../src/driver/index.ts";
+import { createMediaDriver, createSessionEndpoint, rtpMediaHandlers } from "../src/driver/index.ts";
 import type { ListenOptions, RtpMediaHandler } from "../src/driver/index.ts";
 import { G722, OPUS, PCMA, PCMU } from "../src/media/index.ts";
 import type { AudioCodec } from "../src/media/index.ts";
 import type { MediaContext } from "../src/session/index.ts";
 import type { TransportProtocol } from "../src/transport/index.ts";
 import { intFlag, readFlags, type FlagTable } from "./cli.ts";
-import { createSessionEndpoint } from "./session-endpoint.ts";
 
 interface Options {
   host: string;
@@ -153,7 +152,7 @@ const listen: ListenOptions[] = flags.transports.map((transport) => ({
 const server = await createSessionEndpoint({
   runtime,
   listen,
-  user: "answer",
+  contactUser: "answer",
   // Completed INVITE and BYE transactions stay up to 64*T1 = 32 s (RFC 6026 Timer L, RFC 3261
   // Timer J): at a few thousand calls per second that is a few hundred thousand of them.
   transactions: { maxServerTransactions: 1_000_000, maxClientTransactions: 100_000 },
@@ -161,7 +160,7 @@ const server = await createSessionEndpoint({
   // DTMF by SIP INFO (application/dtmf-relay) when the caller has no telephone-event.
   methods: ["INFO"],
   userAgent: "siphon answer-server",
-  onTransportError: (m) => log(`transport: ${m}`),
+  endpoint: { transportUser: { transportFailed: (error) => log(`transport: ${error.code} ${error.message}`) } },
   onSessionEvent(e, now) {
     switch (e.type) {
       case "incoming": {
@@ -173,10 +172,7 @@ const server = await createSessionEndpoint({
         }
         session.ring(now, { reliable: true });
         runtime.setTimer(flags.ringMs, () => {
-          if (session.state === "incoming" || session.state === "early") {
-            session.answer(server.now());
-            server.flush();
-          }
+          if (session.state === "incoming" || session.state === "early") session.answer(server.now());
         });
         break;
       }

@@ -1,9 +1,12 @@
 /**
  * The driver: runs the sans-I/O transport (and optionally transaction) cores on a runtime's sockets
- * and timers, with overload control. Web-standard code; every runtime API comes through the
- * {@link DriverRuntime} record this layer declares and `runtimes/` implements.
+ * and timers, with overload control; `createSessionEndpoint` runs a session core on them too.
+ * Web-standard code; every runtime API comes through the {@link DriverRuntime} record this layer
+ * declares and `runtimes/` implements.
  */
 export { createSipEndpoint } from "./endpoint.ts";
+export { createSessionEndpoint } from "./session-endpoint.ts";
+export type { PublicAddress, SessionEndpoint, SessionEndpointOptions } from "./session-endpoint.ts";
 export type { SipEndpoint, SipEndpointOptions } from "./endpoint.ts";
 export type { ListenOptions } from "./sockets.ts";
 export type { OverloadOptions, OverloadState } from "./overload.ts";
