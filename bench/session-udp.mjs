@@ -10,7 +10,7 @@ import { readFileSync } from "node:fs";
 
 const DIST = process.env.SIPHON_DIST ?? new URL("../dist", import.meta.url).pathname;
 const { loadRuntime } = await import(`${DIST}/runtimes/index.js`);
-const { createSessionEndpoint } = await import(`${DIST}/examples/session-endpoint.js`);
+const { createSessionEndpoint } = await import(`${DIST}/src/driver/index.js`);
 
 const SECONDS = Number(process.env.SECONDS ?? 5);
 const WINDOW = Number(process.env.WINDOW ?? 128);
@@ -55,7 +55,7 @@ const why = {};
 const caller = await createSessionEndpoint({
   runtime,
   listen: [{ transport: "UDP", host: "127.0.0.1", port: 0 }],
-  user: "caller",
+  contactUser: "caller",
   transactions: { maxServerTransactions: 1_000_000, maxClientTransactions: 1_000_000 },
   media,
   onSessionEvent(e, now) {

@@ -1,12 +1,14 @@
 /**
  * The siphon answer server: a user agent server that answers every INVITE, whatever the user part
  * of its Request-URI — at once, or after ringing for `--ring-ms` (a 180, reliable when the caller
- * requires or supports 100rel, RFC 3262) — with the first of PCMU/PCMA it has in common with the
- * offer, its media pointed at a UDP port that sends every RTP packet back to where it came from.
- * Re-INVITEs and UPDATEs are answered as RFC 3264 §6.1 says (a `sendonly` hold gets `recvonly`,
- * `inactive` gets `inactive`), CANCEL, PRACK, session timers (RFC 4028) and BYE are handled by the
- * session core (src/session) on the real transport and transaction layers. Runs unchanged on Node,
- * Deno and Bun:
+ * requires or supports 100rel, RFC 3262) — and echoes the caller's audio through a real media
+ * session: each received packet is decrypted (SDES-SRTP when the caller offers RTP/SAVP, or crypto
+ * lines in RTP/AVP), decoded, played out through the jitter buffer with concealment, and what is
+ * played is encoded again with the codec the caller offered first among Opus, G.722, PCMU and PCMA
+ * and sent back. DTMF (RFC 4733, or SIP INFO) is logged. Re-INVITEs and UPDATEs change the media as
+ * RFC 3264 says (hold stops our sending, a new codec or address is taken), CANCEL, PRACK, session
+ * timers (RFC 4028) and BYE are handled by the session core (src/session) on the real transport and
+ * transaction layers. Runs unchanged on Node, Deno and Bun:
  *
  *     npm run build && node dist/examples/answer-server.js [flags]
  *     deno run -A examples/answer-server.ts [flags]
@@ -14,18 +16,22 @@
  *
  * Flags: --host 127.0.0.1  --port 5060  --transport udp|tcp|tls|ws|wss (repeatable or
  * comma-separated; default udp,tcp)  --ring-ms 0  --cert FILE --key FILE (PEM, for tls and wss)
- * --quiet. Try it with `baresip`, a softphone, or SIPp's uac scenario.
+ * --rtp-ports 20000-29999 (RTP/RTCP pairs)  --codecs opus,g722,pcmu,pcma (those to accept)
+ * --srtp optional|mandatory|off (default optional: SRTP whenever the caller offers it)  --quiet.
+ * Try it with `baresip`, a softphone, or SIPp's uac scenario.
  *
  * `--auth user:pass` (challenge INVITEs with digest, RFC 7616) needs the digest server of
  * src/auth, which is not in the tree yet: the flag is refused until it is.
  */
 import { readFileSync } from "node:fs";
 import { loadRuntime } from "../runtimes/index.ts";
-import type { ListenOptions } from "../src/driver/index.ts";
-import type { MediaDirection, MediaFailure, MediaHandler, SessionBody } from "../src/session/index.ts";
+import { createMediaDriver, createSessionEndpoint, rtpMediaHandlers } from "../src/driver/index.ts";
+import type { ListenOptions, RtpMediaHandler } from "../src/driver/index.ts";
+import { G722, OPUS, PCMA, PCMU } from "../src/media/index.ts";
+import type { AudioCodec } from "../src/media/index.ts";
+import type { MediaContext } from "../src/session/index.ts";
 import type { TransportProtocol } from "../src/transport/index.ts";
 import { intFlag, readFlags, type FlagTable } from "./cli.ts";
-import { createSessionEndpoint } from "./session-endpoint.ts";
 
 interface Options {
   host: string;
@@ -35,9 +41,16 @@ interface Options {
   cert?: string;
   key?: string;
   quiet: boolean;
+  rtpPorts: [number, number];
+  codecs: AudioCodec[];
+  srtp: "optional" | "mandatory" | "off";
 }
 
-const FLAGS: FlagTable = { host: "value", port: "value", transport: "list", "ring-ms": "value", cert: "value", key: "value", quiet: "switch", auth: "value" };
+const FLAGS: FlagTable = {
+  host: "value", port: "value", transport: "list", "ring-ms": "value", cert: "value", key: "value", quiet: "switch", auth: "value",
+  "rtp-ports": "value", codecs: "list", srtp: "value",
+};
+const CODECS: Record<string, AudioCodec> = { opus: OPUS, g722: G722, pcmu: PCMU, pcma: PCMA };
 const TRANSPORTS: readonly string[] = ["UDP", "TCP", "TLS", "WS", "WSS"];
 
 function parseOptions(argv: string[]): Options {
@@ -48,7 +61,20 @@ function parseOptions(argv: string[]): Options {
     if (!TRANSPORTS.includes(up)) throw new Error(`unknown transport ${t}`);
     return up as TransportProtocol;
   });
+  const range = /^(\d+)-(\d+)$/.exec((f["rtp-ports"] as string | undefined) ?? "20000-29999");
+  const rtpPorts: [number, number] = range ? [Number(range[1]), Number(range[2])] : [0, 0];
+  if (!(rtpPorts[0] >= 1024 && rtpPorts[1] <= 65535 && rtpPorts[1] - rtpPorts[0] >= 3)) throw new Error("--rtp-ports must be MIN-MAX within 1024-65535");
+  const codecs = ((f["codecs"] as string[] | undefined) ?? ["opus", "g722", "pcmu", "pcma"]).map((c) => {
+    const codec = CODECS[c.toLowerCase()];
+    if (codec === undefined) throw new Error(`unknown codec ${c} (opus, g722, pcmu, pcma)`);
+    return codec;
+  });
+  const srtp = (f["srtp"] as string | undefined) ?? "optional";
+  if (srtp !== "optional" && srtp !== "mandatory" && srtp !== "off") throw new Error("--srtp must be optional, mandatory or off");
   return {
+    rtpPorts,
+    codecs,
+    srtp,
     host: (f["host"] as string | undefined) ?? "127.0.0.1",
     port: intFlag(f, "port", 5060, 0, 65535),
     transports,
@@ -77,112 +103,42 @@ const tls = secure ? { cert: readFileSync(flags.cert!, "utf8"), key: readFileSyn
 
 const runtime = await loadRuntime();
 
-// The media: one UDP port that sends every packet back to its sender (a plain echo until media
-// sessions exist).
-const echo = await runtime.udpBind({ host: flags.host, port: 0 }, { onMessage: (data, from) => echo.send(data, from.host, from.port) });
-const mediaHost = echo.local.host.includes(":") ? `IP6 ${echo.local.host}` : `IP4 ${echo.local.host}`;
+const stats = { calls: 0, answered: 0, ended: 0 };
+const log = (s: string) => {
+  if (!flags.quiet) console.log(s);
+};
 
-// ------------------------------------------------------------------------------------------ SDP
-// A minimal answerer for this example only (a full SDP layer comes with src/sdp): the first audio
-// stream, PCMU or PCMA (and telephone-event when offered), the direction of RFC 3264 §6.1; every
-// other stream is refused with port 0 (§6).
+// ------------------------------------------------------------------------------------------ media
+// RTP/RTCP port pairs bound ahead from the range (so each INVITE is answered at once), one media
+// clock for every call, SRTP keystream from the runtime's native AES.
 
-const CODECS: [name: string, pt: number][] = [["PCMU", 0], ["PCMA", 8]];
-const ANSWERED: Record<MediaDirection, MediaDirection> = { sendrecv: "sendrecv", sendonly: "recvonly", recvonly: "sendonly", inactive: "inactive" };
-const text = (b: SessionBody): string => (typeof b.body === "string" ? b.body : new TextDecoder().decode(b.body));
-let sessionVersion = 1;
+const media = await createMediaDriver({
+  runtime,
+  host: flags.host,
+  ports: { minPort: flags.rtpPorts[0], maxPort: flags.rtpPorts[1], spare: 32 },
+  // Callers behind a NAT: send to where their packets come from (RFC 7362 latching).
+  session: { latching: true, rtpTimeoutMs: 60_000 },
+});
+const handlers = rtpMediaHandlers(media, {
+  codecs: flags.codecs,
+  // The echo answers in the caller's order of preference: it sends back with the codec offered first.
+  codecOrder: "offer",
+  srtp: flags.srtp === "off" ? false : { mandatory: flags.srtp === "mandatory" },
+});
 
-/** One call's media: it answers offers, and re-offers the last answer (for refreshes). */
-class EchoMedia implements MediaHandler {
-  remoteHold = false;
-  private readonly id = String(Date.now() % 1e9);
-  private version = 0;
-  private last = "";
-
-  createOffer(): SessionBody {
-    // We only make offers for offerless (re-)INVITEs: offer what we would answer.
-    return { contentType: "application/sdp", body: this.describe([{ kind: "audio", pt: 0, name: "PCMU", te: undefined }], "sendrecv") };
-  }
-
-  receiveOffer(offer: SessionBody): SessionBody | MediaFailure {
-    const lines = text(offer).split(/\r?\n/);
-    const streams: { kind: string; pt: number | undefined; name: string; te: number | undefined }[] = [];
-    let direction: MediaDirection = "sendrecv";
-    let sessionDirection: MediaDirection = "sendrecv";
-    let held = false;
-    let current: (typeof streams)[number] | undefined;
-    let fmts: string[] = [];
-    const rtpmap = new Map<string, string>();
-    const finish = () => {
-      if (current === undefined) return;
-      if (current.kind === "audio") {
-        for (const [name, pt] of CODECS) {
-          const found = fmts.find((f) => (rtpmap.get(f) ?? (f === String(pt) ? name : "")).toUpperCase().startsWith(name));
-          if (found !== undefined) {
-            current.pt = Number(found);
-            current.name = name;
-            break;
-          }
-        }
-        const te = fmts.find((f) => (rtpmap.get(f) ?? "").toLowerCase().startsWith("telephone-event"));
-        current.te = te === undefined ? undefined : Number(te);
-      }
-      streams.push(current);
-    };
-    for (const line of lines) {
-      if (line.startsWith("m=")) {
-        finish();
-        const [kind, , , ...rest] = line.slice(2).trim().split(/\s+/);
-        current = { kind: kind ?? "", pt: undefined, name: "", te: undefined };
-        fmts = rest;
-        rtpmap.clear();
-      } else if (line.startsWith("a=rtpmap:")) {
-        const [pt, enc] = line.slice(9).split(/\s+/);
-        if (pt !== undefined && enc !== undefined) rtpmap.set(pt, enc);
-      } else if (/^a=(sendrecv|sendonly|recvonly|inactive)$/.test(line)) {
-        if (current === undefined) sessionDirection = line.slice(2) as MediaDirection;
-        else direction = line.slice(2) as MediaDirection;
-      } else if (line.startsWith("c=") && /\s0\.0\.0\.0$/.test(line)) {
-        held = true; // RFC 3264 §8.4: the legacy way to put a stream on hold
-      }
+/** One call's media: what is played out goes straight back, re-encoded with the call's codec. */
+function echoMedia(context: MediaContext): RtpMediaHandler {
+  const h = handlers(context) as RtpMediaHandler;
+  h.onAudio = (frame) => h.writeAudio(frame.samples);
+  h.onEvent = (e) => {
+    if (e.type === "dtmf" || e.type === "info-dtmf") log(`call ${context.callId} DTMF ${e.digit ?? "?"}${e.type === "info-dtmf" ? " (INFO)" : ""}`);
+    else if (e.type === "rtp-timeout") log(`call ${context.callId} no RTP for ${e.silentMs} ms`);
+    else if (e.type === "closed") {
+      const q = e.quality;
+      log(`call ${context.callId} media ${q.codec ?? "-"}: ${q.packetsReceived} packets in, ${q.packetsSent} out, loss ${q.lossPercent} %, jitter ${q.jitterMs} ms, MOS ${q.mos}`);
     }
-    finish();
-    if (current === undefined && direction === "sendrecv") direction = sessionDirection;
-    const audio = streams.find((s) => s.kind === "audio" && s.pt !== undefined);
-    if (audio === undefined) {
-      return { ok: false, status: 488, warning: { code: 305, text: "Incompatible media format" }, reason: "no PCMU or PCMA" };
-    }
-    if (held && direction === "sendrecv") direction = "sendonly";
-    this.remoteHold = direction === "sendonly" || direction === "inactive";
-    this.last = this.describe(streams, ANSWERED[direction]);
-    return { contentType: "application/sdp", body: this.last };
-  }
-
-  receiveAnswer(): true {
-    return true;
-  }
-
-  rollback(): void {}
-
-  close(): void {}
-
-  private describe(streams: { kind: string; pt: number | undefined; name: string; te: number | undefined }[], direction: MediaDirection): string {
-    let sdp = `v=0\r\no=siphon ${this.id} ${++this.version + sessionVersion} IN ${mediaHost}\r\ns=-\r\nc=IN ${mediaHost}\r\nt=0 0\r\n`;
-    let usedAudio = false;
-    for (const s of streams) {
-      if (s.kind === "audio" && s.pt !== undefined && !usedAudio) {
-        usedAudio = true;
-        const pts = s.te === undefined ? `${s.pt}` : `${s.pt} ${s.te}`;
-        sdp += `m=audio ${echo.local.port} RTP/AVP ${pts}\r\na=rtpmap:${s.pt} ${s.name}/8000\r\n`;
-        if (s.te !== undefined) sdp += `a=rtpmap:${s.te} telephone-event/8000\r\na=fmtp:${s.te} 0-16\r\n`;
-        sdp += `a=ptime:20\r\na=${direction}\r\n`;
-      } else {
-        // RFC 3264 §6: a stream we do not take is answered with port 0.
-        sdp += `m=${s.kind || "audio"} 0 RTP/AVP 0\r\n`;
-      }
-    }
-    return sdp;
-  }
+  };
+  return h;
 }
 
 // ------------------------------------------------------------------------------------------ calls
@@ -193,21 +149,18 @@ const listen: ListenOptions[] = flags.transports.map((transport) => ({
   port: flags.port,
   ...(transport === "TLS" || transport === "WSS" ? { tls } : {}),
 }));
-const stats = { calls: 0, answered: 0, ended: 0 };
-const log = (s: string) => {
-  if (!flags.quiet) console.log(s);
-};
-
 const server = await createSessionEndpoint({
   runtime,
   listen,
-  user: "answer",
+  contactUser: "answer",
   // Completed INVITE and BYE transactions stay up to 64*T1 = 32 s (RFC 6026 Timer L, RFC 3261
   // Timer J): at a few thousand calls per second that is a few hundred thousand of them.
   transactions: { maxServerTransactions: 1_000_000, maxClientTransactions: 100_000 },
-  media: () => new EchoMedia(),
+  media: echoMedia,
+  // DTMF by SIP INFO (application/dtmf-relay) when the caller has no telephone-event.
+  methods: ["INFO"],
   userAgent: "siphon answer-server",
-  onTransportError: (m) => log(`transport: ${m}`),
+  endpoint: { transportUser: { transportFailed: (error) => log(`transport: ${error.code} ${error.message}`) } },
   onSessionEvent(e, now) {
     switch (e.type) {
       case "incoming": {
@@ -219,11 +172,16 @@ const server = await createSessionEndpoint({
         }
         session.ring(now, { reliable: true });
         runtime.setTimer(flags.ringMs, () => {
-          if (session.state === "incoming" || session.state === "early") {
-            session.answer(server.now());
-            server.flush();
-          }
+          if (session.state === "incoming" || session.state === "early") session.answer(server.now());
         });
+        break;
+      }
+      case "request": {
+        const media = e.session?.media as RtpMediaHandler | undefined;
+        const type = e.request.header("Content-Type") ?? "";
+        const taken = media?.handleInfo({ contentType: type, body: e.request.body }) ?? false;
+        // RFC 6086 §4.2.2: an INFO whose content we do not take is answered 415.
+        server.core.respond(e, taken ? 200 : 415, now);
         break;
       }
       case "confirmed":
@@ -247,14 +205,14 @@ const server = await createSessionEndpoint({
 for (const lp of server.endpoint.listeningPoints) {
   console.log(`siphon answer server on ${runtime.name}: ${lp.transport} ${lp.local.host}:${lp.local.port}`);
 }
-console.log(`siphon answer server media echo: UDP ${echo.local.host}:${echo.local.port}`);
+console.log(`siphon answer server media echo: RTP ${flags.host} ports ${flags.rtpPorts[0]}-${flags.rtpPorts[1]} (${flags.codecs.map((c) => c.name).join(", ")}; SRTP ${flags.srtp})`);
 
 proc?.on("SIGINT", () => {
   console.log(`calls ${stats.calls}, answered ${stats.answered}, ended ${stats.ended}`);
-  echo.close();
+  media.close();
   void server.close().then(() => proc.exit(0));
 });
 proc?.on("SIGTERM", () => {
-  echo.close();
+  media.close();
   void server.close().then(() => proc.exit(0));
 });

@@ -53,7 +53,8 @@ const allowed = {
   codec: [],
   transport: ["sip"],
   transaction: ["sip"],
-  driver: ["sip", "transport", "transaction"],
+  // The media driver runs RTP sessions (media) negotiated in SDP for the session layer's media handler.
+  driver: ["sip", "transport", "transaction", "session", "media", "sdp", "srtp"],
   sdp: [],
   media: ["rtp", "rtcp", "srtp", "codec", "sdp"],
   auth: ["sip"],

@@ -15,7 +15,8 @@ export type MediaErrorCode =
   | "UNSUPPORTED_FORMAT" // a valid format this reader does not decode (e.g. 24-bit, float, ADPCM)
   | "BAD_DTMF_INFO" // an `application/dtmf-relay` body without a valid Signal line
   | "BAD_OPTION" // an option out of range (sample rate, frame size, level)
-  | "DEVICE_ERROR"; // a file or device behind an AudioFile interface failed
+  | "DEVICE_ERROR" // a file or device behind an AudioFile interface failed
+  | "NO_RESOURCES"; // no media port pair (or other resource) is free now
 
 /** The failure arm of the media layer's byte and text parsers. */
 export type MediaParseFailure = ParseFailure<MediaErrorCode>;

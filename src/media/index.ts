@@ -1,8 +1,12 @@
 /**
- * Audio building blocks of the media layer, all sans-I/O and web-standard: the adaptive jitter
- * buffer with packet-loss concealment and comfort noise, RFC 4733 DTMF reception and the SIP INFO
- * `application/dtmf-relay` body, PCM frames as async iterables, tone generation and analysis,
- * WAV files, resampling, echo, and the ITU-T G.107 E-model.
+ * The media layer, all sans-I/O and web-standard. The RTP session (`createRtpSession`): one
+ * negotiated m= line's RTP and RTCP — sending PCM through a codec plug (G.711, G.722, Opus, or
+ * one of your own), receiving through SSRC demultiplexing, statistics and the playout, DTMF, comfort
+ * noise, SDES-SRTP, latching, RTCP reports with XR VoIP metrics, call quality. And its audio
+ * building blocks: the adaptive jitter buffer with packet-loss concealment and comfort noise, RFC
+ * 4733 DTMF reception and the SIP INFO `application/dtmf-relay` body, PCM frames as async
+ * iterables, tone generation and analysis, WAV files, resampling, echo, and the ITU-T G.107
+ * E-model.
  * @module
  */
 export { MediaError } from "./errors.ts";
@@ -51,3 +55,24 @@ export { EchoLine, echoPcm } from "./echo.ts";
 export type { EchoOptions } from "./echo.ts";
 export { burstRatio, CODEC_IMPAIRMENTS, eModel, rToMos } from "./quality.ts";
 export type { CodecImpairment, CodecName, EModelInput, EModelResult } from "./quality.ts";
+export { createRtpSession } from "./rtp-session.ts";
+export type { RtpSession } from "./rtp-session.ts";
+export type { RtpSessionState } from "./rtp-session.ts";
+export type {
+  ClosedEvent,
+  MediaTransmit,
+  QualityEvent,
+  RemoteByeEvent,
+  RtpResumedEvent,
+  RtpSessionCounters,
+  RtpSessionEvent,
+  RtpSessionOptions,
+  RtpTimeoutEvent,
+  SourceLatchedEvent,
+  SsrcChangeEvent,
+} from "./rtp-session-types.ts";
+export { codecPtime, DEFAULT_AUDIO_CODECS, findAudioCodec, G722, OPUS, PCMA, PCMU } from "./audio-codec.ts";
+export type { AudioCodec, AudioCodecParameters, AudioDecoder, AudioEncoder } from "./audio-codec.ts";
+export type { CallQuality, RemoteReception } from "./call-quality.ts";
+export type { BurstGapMetrics } from "./voip-metrics.ts";
+export type { MediaAddress } from "./latching.ts";

@@ -52,6 +52,9 @@ export class RequestRouter<F extends TransactionFlow> {
         this.manualCancel(txn, request, cancels, now);
         return;
       }
+      // §8.2.1: "Once a request is authenticated (or authentication is skipped), the UAS MUST
+      // inspect the method of the request": the challenger goes first.
+      if (this.site.opts.challenger !== undefined && this.challenged(txn, request, now)) return;
       const toTag = request.toTag;
       if (toTag !== undefined) this.inDialog(txn, request, toTag, now);
       else this.outOfDialog(txn, request, flow, now);
@@ -60,6 +63,15 @@ export class RequestRouter<F extends TransactionFlow> {
       // §8.2: a request whose fields do not parse gets 400 (with the reason in a Warning).
       this.answer(txn, request, 400, [["Warning", warning(399, error.message)]], now);
     }
+  }
+
+  /** §22.1: the challenger's refusal (a 401/407 challenge) answers the request. Returns true when it did. */
+  private challenged(txn: ServerTransaction<F>, request: SipRequest, now: number): boolean {
+    const refusal = this.site.opts.challenger!.verify(request, now);
+    if (refusal === undefined) return false;
+    this.site.counters.challenged++;
+    this.answer(txn, request, refusal.status, [...refusal.headers], now);
+    return true;
   }
 
   /** §12.2.2: a request with a To tag belongs to a dialog, or gets 481. */

@@ -11,7 +11,7 @@ import type {
   TransactionEvent,
   TransactionFlow,
 } from "../transaction/index.ts";
-import { MAX_AUTH_RETRIES, requestForRetry } from "./challenge.ts";
+import { MAX_AUTH_RETRIES, requestForRetry, withNewBranch } from "./challenge.ts";
 import { Queue } from "../queue.ts";
 import { TimerHeap } from "../transaction/timer-heap.ts";
 import { dialogKey } from "./dialog.ts";
@@ -33,8 +33,11 @@ import { timerRequestHeaders } from "./session-timer.ts";
 import { newCounters } from "./counters.ts";
 import type { SessionCounters } from "./counters.ts";
 import type { OutgoingRequestInit, RespondInit } from "./session-api.ts";
-import { asRoute, uriOf } from "./route-set.ts";
+import { asRoute, initialNextHop, uriOf } from "./route-set.ts";
 import { own } from "./strings.ts";
+
+/** Most times one request goes to the next target of its next hop (RFC 3263 §4.3). */
+const MAX_FAILOVERS = 8;
 
 /**
  * The session core: the transaction user's core of a user agent (RFC 3261 §8, §12–§15) with INVITE
@@ -70,6 +73,7 @@ export class SessionCore<F extends TransactionFlow = TransactionFlow> {
   private readonly events = new Queue<SessionEvent<F>>();
   private readonly host: SessionHost<F>;
   private readonly router: RequestRouter<F>;
+  private readonly onOutput: (() => void) | undefined;
   private live = 0;
   private lastNow = 0;
   /** Why the last `send` found no way out. */
@@ -80,6 +84,7 @@ export class SessionCore<F extends TransactionFlow = TransactionFlow> {
     this.opts = resolveOptions(options);
     this.transport = options.transport;
     this.makeMedia = options.media;
+    this.onOutput = options.onOutput;
     if (options.transactions instanceof TransactionLayer) {
       this.transactions = options.transactions;
       this.owned = false;
@@ -98,7 +103,7 @@ export class SessionCore<F extends TransactionFlow = TransactionFlow> {
       dialogs: this.dialogs,
       servers: this.servers,
       host: this.host,
-      emit: (event) => core.events.push(event),
+      emit: (event) => core.emit(event),
       full: () => core.live >= core.opts.maxSessions,
       newSession: (callId) => {
         core.live++;
@@ -165,6 +170,7 @@ export class SessionCore<F extends TransactionFlow = TransactionFlow> {
         const ctx = this.contexts.get(event.transaction.id);
         if (ctx === undefined) return;
         this.contexts.delete(event.transaction.id);
+        if (this.failover(ctx, now)) return;
         // §8.1.3.1: a timeout is treated as a 408; a transport failure as a 503.
         ctx.owner.requestFailed(ctx, event.type === "timeout" ? 408 : 503, now);
         return;
@@ -241,7 +247,7 @@ export class SessionCore<F extends TransactionFlow = TransactionFlow> {
     this.live++;
     this.counters.outgoing++;
     try {
-      session.start(request, routes.length > 0 ? uriOf(routes[0]!) : requestUri, init.offer ?? true, init.direction, now);
+      session.start(request, initialNextHop(init), init.offer ?? true, init.direction, now);
     } catch (error) {
       this.live--;
       session.media.close();
@@ -275,9 +281,9 @@ export class SessionCore<F extends TransactionFlow = TransactionFlow> {
       ...(init.body !== undefined ? { body: init.body, contentType: init.contentType ?? "application/octet-stream" } : {}),
     });
     const exchange = new OutgoingRequest<F>(request, undefined, (x, status, response) => {
-      this.events.push({ type: "response", exchange: x, status, response });
+      this.emit({ type: "response", exchange: x, status, response });
     });
-    const nextHop = routes.length > 0 ? uriOf(routes[0]!) : init.uri;
+    const nextHop = initialNextHop(init);
     if (this.send(request, nextHop, exchange, "request", undefined, init.contact ?? false, 0, now) === undefined) {
       throw this.host.sendError(nextHop);
     }
@@ -312,8 +318,10 @@ export class SessionCore<F extends TransactionFlow = TransactionFlow> {
       return;
     }
     if (status >= 200) this.contexts.delete(txn.id);
+    else if (status > 100) ctx.heard = true;
     try {
       if ((status === 401 || status === 407) && this.retryWithCredentials(ctx, response, now)) return;
+      if (status === 503 && this.failover(ctx, now)) return;
       ctx.owner.receiveResponse(ctx, response, now);
     } catch (error) {
       if (!(error instanceof SiphonError)) throw error;
@@ -365,9 +373,28 @@ export class SessionCore<F extends TransactionFlow = TransactionFlow> {
     const headers = auth.authorize(next, challenge);
     if (headers === undefined) return false;
     for (const [name, value] of headers) next.addHeader(name, value);
-    const sent = this.send(next, ctx.nextHop, ctx.owner, ctx.purpose, ctx.dialog, false, ctx.tries + 1, now);
+    const sent = this.send(next, ctx.nextHop, ctx.owner, ctx.purpose, ctx.dialog, ctx.contact, ctx.tries + 1, now);
     if (sent === undefined) return false;
     this.counters.authRetries++;
+    ctx.owner.resent(ctx, sent);
+    return true;
+  }
+
+  /**
+   * RFC 3263 §4.3: after a timeout, a transport error or a 503 "the client SHOULD create a new
+   * request, which is identical to the previous, but has a different value of the Via branch ID
+   * [...]. That request is sent to the next element in the list": the transport's `failover` names
+   * the flow to that element. Not once a provisional response showed the request got through.
+   */
+  private failover(ctx: ClientContext<F>, now: number): boolean {
+    const transport = this.transport;
+    if (transport.failover === undefined || ctx.heard || ctx.hops >= MAX_FAILOVERS) return false;
+    const next = withNewBranch(ctx.request);
+    const flow = transport.failover(next, ctx.nextHop, ctx.transaction.flow);
+    if (flow === undefined) return false;
+    const sent = this.start(next, flow, ctx, ctx.tries, ctx.hops + 1, now);
+    if (sent === undefined) return false;
+    this.counters.failovers++;
     ctx.owner.resent(ctx, sent);
     return true;
   }
@@ -390,7 +417,24 @@ export class SessionCore<F extends TransactionFlow = TransactionFlow> {
       this.refusal = "NO_ROUTE";
       return undefined;
     }
-    if (contact) request.setHeader("Contact", `<${this.transport.contact(flow)}>`);
+    const auth = this.opts.authenticator;
+    if (auth?.preauthorize !== undefined && tries === 0 && !request.hasHeader("Authorization") && !request.hasHeader("Proxy-Authorization")) {
+      // §22.2: credentials cached for the destination and realm go on the next request up front.
+      for (const [name, value] of auth.preauthorize(request)) request.addHeader(name, value);
+    }
+    return this.start(request, flow, { owner, purpose, dialog, nextHop, contact }, tries, 0, now);
+  }
+
+  /** Starts the client transaction of a routed request and files its context. */
+  private start(
+    request: SipRequest,
+    flow: F,
+    like: Pick<ClientContext<F>, "owner" | "purpose" | "dialog" | "nextHop" | "contact">,
+    tries: number,
+    hops: number,
+    now: number,
+  ): ClientContext<F> | undefined {
+    if (like.contact) request.setHeader("Contact", `<${this.transport.contact(flow)}>`);
     let transaction: ClientTransaction<F>;
     try {
       transaction = this.transactions.sendRequest(request, flow, now);
@@ -400,9 +444,26 @@ export class SessionCore<F extends TransactionFlow = TransactionFlow> {
       this.refusal = "OVERLOADED";
       return undefined;
     }
-    const ctx: ClientContext<F> = { owner, purpose, request, dialog, nextHop, transaction, tries };
+    const ctx: ClientContext<F> = {
+      owner: like.owner,
+      purpose: like.purpose,
+      request,
+      dialog: like.dialog,
+      nextHop: like.nextHop,
+      transaction,
+      contact: like.contact,
+      tries,
+      hops,
+      heard: false,
+    };
     this.contexts.set(transaction.id, ctx);
     return ctx;
+  }
+
+  /** Queues a session event, telling the driver when the queue was empty. */
+  private emit(event: SessionEvent<F>): void {
+    this.events.push(event);
+    if (this.events.length === 1) this.onOutput?.();
   }
 
   private drainTransactions(now: number): void {
@@ -439,8 +500,12 @@ export class SessionCore<F extends TransactionFlow = TransactionFlow> {
         txl.cancel(invite, now);
       },
       contact: (flow) => core.transport.contact(flow),
-      emit: (event) => core.events.push(event),
-      arm: (session, at) => core.deadlines.insert(at, session),
+      emit: (event) => core.emit(event),
+      arm: (session, at) => {
+        const entry = core.deadlines.insert(at, session);
+        if (core.onOutput !== undefined && core.deadlines.peek() === entry) core.onOutput();
+        return entry;
+      },
       disarm: (deadline) => core.deadlines.remove(deadline),
       addDialog: (dialog) => {
         core.dialogs.set(dialog.key, dialog);

@@ -16,11 +16,15 @@ export interface SessionCounters {
   overloaded: number;
   /** Requests sent again with credentials after a 401/407 (§22.2). */
   authRetries: number;
+  /** Requests sent to the next target of their next hop after a timeout, transport error or 503 (RFC 3263 §4.3). */
+  failovers: number;
+  /** Requests refused by the challenger (RFC 3261 §22.1): 401/407 sent. */
+  challenged: number;
   /** Extra 2xx of forked INVITEs ended with ACK and BYE (§13.2.2.4). */
   forksDiscarded: number;
 }
 
 /** A fresh set of counters. @internal */
 export function newCounters(): SessionCounters {
-  return { outgoing: 0, incoming: 0, answered: {}, stray: 0, malformed: 0, noRoute: 0, overloaded: 0, authRetries: 0, forksDiscarded: 0 };
+  return { outgoing: 0, incoming: 0, answered: {}, stray: 0, malformed: 0, noRoute: 0, overloaded: 0, authRetries: 0, failovers: 0, challenged: 0, forksDiscarded: 0 };
 }

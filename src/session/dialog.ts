@@ -231,6 +231,11 @@ export class Dialog {
     return this.localSeq;
   }
 
+  /** Where the next request inside the dialog goes (§12.2.1.1, §8.1.2): the first route, else the remote target. */
+  get nextHop(): string {
+    return planRoute(this.routeSet, this.remoteTarget, this.strict).nextHop;
+  }
+
   /**
    * A request inside the dialog (§12.2.1.1): To is the remote URI with the remote tag, From the
    * local URI with the local tag, the dialog's Call-ID, Request-URI and Route from the route set and

@@ -1,7 +1,7 @@
 import type { TransactionFlow, TransactionLayer, TransactionLayerOptions } from "../transaction/index.ts";
 import type { SipRequest } from "../sip/index.ts";
 import { randomHex } from "../random.ts";
-import type { ChallengeResponder } from "./challenge.ts";
+import type { ChallengeResponder, RequestChallenger } from "./challenge.ts";
 import type { MediaHandlerFactory } from "./media.ts";
 import type { SessionTimerOptions } from "./session-timer.ts";
 import { SessionError } from "./errors.ts";
@@ -22,6 +22,13 @@ export interface SessionTransport<F extends TransactionFlow = TransactionFlow> {
    * create or refresh a dialog over `flow` (§8.1.1.8, §12.1.1): an address the peer can reach us at.
    */
   contact(flow: F): string;
+  /**
+   * RFC 3263 §4.3: `request` (a copy of one that failed towards `nextHop` on flow `failed` — a
+   * timeout, a transport error or a 503 before any provisional response) goes to the next target of
+   * the next hop's server list: fill in its top Via as `route` does and return the flow, or
+   * undefined when no target is left. Optional: without it, such a failure is the request's outcome.
+   */
+  failover?(request: SipRequest, nextHop: string, failed: F): F | undefined;
 }
 
 /** Options of {@link createSessionCore}. */
@@ -37,8 +44,18 @@ export interface SessionCoreOptions<F extends TransactionFlow = TransactionFlow>
    * new layer with defaults.
    */
   transactions?: TransactionLayer<F> | TransactionLayerOptions;
-  /** Answers 401/407 challenges (RFC 3261 §22); without one, challenges end the request. */
+  /**
+   * Answers 401/407 challenges (RFC 3261 §22), and signs new requests up front with the credentials
+   * of realms it has seen (§22.3) when it has `preauthorize` (a digest client from `siphon/auth`
+   * does); without one, challenges end the request.
+   */
   authenticator?: ChallengeResponder;
+  /**
+   * Authenticates the requests this user agent receives (RFC 3261 §22.1, §22.4): it sees every
+   * request but ACK and CANCEL before the core acts on it, and its refusal (401 or 407 with a
+   * challenge) is the answer. See {@link digestChallenger}.
+   */
+  challenger?: RequestChallenger;
   /**
    * Reliable provisional responses (RFC 3262): `supported` (the default) sends them when the peer
    * requires 100rel, or supports it and the application rings reliably; `required` adds
@@ -71,6 +88,12 @@ export interface SessionCoreOptions<F extends TransactionFlow = TransactionFlow>
   newTag?: () => string;
   /** New Call-IDs (default 128 random bits, hex). */
   newCallId?: () => string;
+  /**
+   * Called when the core queues an event while none was queued, or arms a deadline earlier than
+   * its next one: lets a driver drain what a session call made outside the driver's loop (a
+   * `bye(now)` after an await), so that no caller has to flush.
+   */
+  onOutput?: () => void;
 }
 
 /** The methods the session core serves itself (RFC 3261, RFC 3262, RFC 3311). */
@@ -94,6 +117,7 @@ export interface ResolvedOptions {
   readonly newTag: () => string;
   readonly newCallId: () => string;
   readonly authenticator: ChallengeResponder | undefined;
+  readonly challenger: RequestChallenger | undefined;
   /** Allow (RFC 3261 §20.5). */
   readonly allow: string;
   /** Supported (RFC 3261 §20.37): 100rel and timer as configured. */
@@ -142,6 +166,7 @@ export function resolveOptions<F extends TransactionFlow>(options: SessionCoreOp
     newTag: options.newTag ?? (() => randomHex(8)),
     newCallId: options.newCallId ?? (() => randomHex(16)),
     authenticator: options.authenticator,
+    challenger: options.challenger,
     allow: [...SESSION_METHODS, ...appMethods].join(", "),
     supported: tags.join(", "),
     optionTags: new Set(tags),

@@ -18,8 +18,14 @@ export interface ClientContext<F extends TransactionFlow> {
   readonly dialog: Dialog | undefined;
   readonly nextHop: string;
   readonly transaction: ClientTransaction<F>;
+  /** Whether the core wrote our Contact for the flow (written again when a failover changes the flow). */
+  readonly contact: boolean;
   /** How many times this request has been sent again with credentials (RFC 3261 §22.2). */
   readonly tries: number;
+  /** How many times it went to the next target after a failure (RFC 3263 §4.3). */
+  readonly hops: number;
+  /** A provisional response other than 100 arrived: the request reached its destination. */
+  heard: boolean;
 }
 
 /** Whoever sent a request through the core and takes its responses. @internal */
@@ -28,7 +34,7 @@ export interface ClientOwner<F extends TransactionFlow> {
   receiveResponse(ctx: ClientContext<F>, response: SipResponse, now: number): void;
   /** No response: 408 for a timeout, 503 for a transport failure (RFC 3261 §8.1.3.1). */
   requestFailed(ctx: ClientContext<F>, status: number, now: number): void;
-  /** The core sent the request again with credentials as `next` (RFC 3261 §22.2). */
+  /** The core sent the request again as `next`: with credentials (RFC 3261 §22.2), or to the next target (RFC 3263 §4.3). */
   resent(ctx: ClientContext<F>, next: ClientContext<F>): void;
 }
 

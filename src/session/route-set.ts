@@ -94,3 +94,14 @@ export function uriOf(text: string): string {
 export function asRoute(entry: string): string {
   return entry.includes("<") ? entry : `<${entry}>`;
 }
+
+/**
+ * Where a new request outside any dialog goes (RFC 3261 §8.1.2): "the UAC MUST [...] send the
+ * request to the location given by the first Route header field value, if present, or to the
+ * Request-URI" — the Request-URI being `uri`, `requestUri`, or else the To URI.
+ */
+export function initialNextHop(init: { readonly route?: readonly string[] | undefined; readonly requestUri?: string | undefined; readonly uri?: string; readonly to: string }): string {
+  const first = init.route?.[0];
+  if (first !== undefined) return uriOf(asRoute(first));
+  return init.uri ?? init.requestUri ?? uriOf(init.to);
+}

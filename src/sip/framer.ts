@@ -9,8 +9,12 @@ export type FramerEvent =
   | { kind: "ping" }
   /** A lone CRLF: the pong answering our ping. */
   | { kind: "pong" }
-  /** The stream cannot be framed any further: close the connection. */
-  | { kind: "error"; error: SipParseError };
+  /**
+   * The stream cannot be framed any further: close the connection. For a message over the size
+   * limit whose header section was read, `head` holds that section, so that a server can still
+   * answer 513 (RFC 3261 §21.4.28) before it closes.
+   */
+  | { kind: "error"; error: SipParseError; head?: Uint8Array };
 
 const CR = 0x0d;
 const LF = 0x0a;
@@ -83,7 +87,10 @@ export class SipStreamFramer {
       const clen = this.contentLength(this.start, this.start + head);
       if (clen < 0) return { kind: "error", error: this.failed! };
       this.need = head + clen;
-      if (this.need > this.limits.maxMessageSize) return this.fail("MESSAGE_TOO_LARGE", 0, `message of ${this.need} bytes over the limit`);
+      if (this.need > this.limits.maxMessageSize) {
+        const section = b.slice(this.start, this.start + head);
+        return { ...this.fail("MESSAGE_TOO_LARGE", 0, `message of ${this.need} bytes over the limit`), head: section } as FramerEvent;
+      }
     }
     if (this.end - this.start < this.need) return undefined;
     const bytes = b.slice(this.start, this.start + this.need);
@@ -94,12 +101,17 @@ export class SipStreamFramer {
     return { kind: "message", bytes };
   }
 
-  /** Length of the header section including the empty line, or -1 when not complete yet. */
+  /**
+   * Length of the header section including the empty line, or -1 when not complete yet. The empty
+   * line is CRLF CRLF, or LF LF from a peer that ends its lines with a bare LF (RFC 3261 §7.5 asks
+   * for CRLF, but the tokenizer accepts LF-only messages, as on UDP, and rewrites them on output).
+   */
   private findHeadEnd(): number {
     const b = this.buf;
     const limit = this.end;
     for (let i = this.start + Math.max(0, this.scanned - 3); i + 3 < limit; i++) {
       if (b[i + 3] !== LF) continue;
+      if (b[i + 2] === LF) return i + 4 - this.start;
       if (b[i] === CR && b[i + 1] === LF && b[i + 2] === CR) return i + 4 - this.start;
     }
     this.scanned = limit - this.start;

@@ -310,11 +310,14 @@ function checkSyntax(msg: SipMessage, mandatory: readonly string[]): SipValidati
  * The response for a message that did not parse at all (the failure value of `tryParseMessage`,
  * or the SipParseError of `parseMessage`), when it is a request that can still be answered: 505
  * Version Not Supported for another SIP version (§21.5.6, RFC 4475 §3.1.2.16), 513 Message Too Large
- * (§21.4.28), else 400. A response that fails to parse is dropped, never answered (RFC 4475
+ * for a message, header line or header count over the limits (§21.4.28), else 400. A response that fails to parse is dropped, never answered (RFC 4475
  * §3.1.2.19).
  */
 export function statusForParseError(error: { readonly code: SipErrorCode }): { status: number; reason: string } {
-  const status = error.code === "BAD_VERSION" ? 505 : error.code === "MESSAGE_TOO_LARGE" ? 513 : 400;
+  const c = error.code;
+  // §21.4.28: "the request message length is longer than the server is willing to process" — a
+  // header line or a header count beyond the server's limits is the same refusal.
+  const status = c === "BAD_VERSION" ? 505 : c === "MESSAGE_TOO_LARGE" || c === "HEADER_TOO_LONG" || c === "TOO_MANY_HEADERS" ? 513 : 400;
   return { status, reason: REASON[status]! };
 }
 

@@ -6,7 +6,7 @@ export { TransportLayer } from "./layer.ts";
 export type { Target } from "./layer.ts";
 export { TransportError } from "./errors.ts";
 export type { TransportErrorCode } from "./errors.ts";
-export { TargetList, locateServer, orderSrv, shouldTryNextTarget } from "./locate.ts";
+export { TargetList, locateServer, numericTarget, orderSrv, shouldTryNextTarget } from "./locate.ts";
 export type { LocateOptions } from "./locate.ts";
 export { addressKey, bracket, defaultPort, isIpLiteral, isMulticast, isReliable, unbracket } from "./address.ts";
 export type {

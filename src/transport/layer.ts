@@ -87,6 +87,7 @@ export class TransportLayer {
         limits: this.limits,
         random: this.random,
         receive: (bytes, flow, now) => this.receive(bytes, flow, now),
+        refuse: (head, flow, code, reason, now) => this.malformed(head, flow, code, reason, now),
         fail: (code, reason, message, flow, tag, cause) => this.fail(code, reason, message, flow, tag, cause),
       },
       { maxConnections: options.maxConnections ?? 1024, maxPerAddress: options.maxConnectionsPerAddress ?? 128 },

@@ -62,6 +62,25 @@ export class TargetList {
 }
 
 /**
+ * RFC 3263 §4.1–4.2 for a URI whose target (its maddr, else its host) is a numeric IP address: the
+ * one target, found without DNS — the `transport` parameter, else UDP for SIP and TLS for SIPS
+ * ("if no transport protocol is specified, but the TARGET is a numeric IP address, the client
+ * SHOULD use UDP for a SIP URI, and TCP for a SIPS URI"), and the URI's port or the transport's
+ * default. Undefined for a host name.
+ */
+export function numericTarget(uri: SipUri): Target | undefined {
+  const maddr = uri.params["maddr"];
+  const host = unbracket(typeof maddr === "string" && maddr !== "" ? maddr : uri.host);
+  if (!isIpLiteral(host)) return undefined;
+  const sips = uri.scheme === "sips";
+  const explicit = typeof uri.params["transport"] === "string" ? transportParam(uri.params["transport"], sips) : undefined;
+  const transport = explicit ?? (sips ? "TLS" : "UDP");
+  // §4.2: "If TARGET is a numeric IP address, the client uses that address. If the URI also
+  // contains a port, it uses that port. If no port is specified, it uses the default port".
+  return { transport, host, port: uri.port ?? defaultPort(transport), hostname: host };
+}
+
+/**
  * RFC 3263 §4 server location for a SIP or SIPS URI: the transport (explicit `transport`
  * parameter, numeric host, explicit port, NAPTR, SRV, or the default), then the addresses (SRV
  * ordered by priority and weight per RFC 2782, each target's A/AAAA records), in the order a client
@@ -84,9 +103,7 @@ export async function locateServer(uri: SipUri, resolver: DnsResolver, options: 
   // (sip) or TCP / TLS (sips) unless the parameter says otherwise.
   if (explicit || numeric || uri.port !== undefined) {
     const transport = explicit ?? (sips ? "TLS" : "UDP");
-    // §4.2: "If TARGET is a numeric IP address, the client uses that address. If the URI also
-    // contains a port, it uses that port. If no port is specified, it uses the default port".
-    if (numeric) return new TargetList([{ transport, host, port: uri.port ?? defaultPort(transport), hostname: host }]);
+    if (numeric) return new TargetList([numericTarget(uri)!]);
     // "If the TARGET was not a numeric IP address, but a port is present in the URI, the client
     // performs an A or AAAA record lookup of the domain name."
     if (uri.port !== undefined) {

@@ -24,6 +24,8 @@ export interface StreamHost {
   readonly random: (n: number) => Uint8Array;
   /** A whole SIP message arrived on a connection. */
   receive(bytes: Uint8Array, flow: Flow, now: number): void;
+  /** A message that cannot be taken (over the size limit): answered from its raw header section when it is a request. */
+  refuse(head: Uint8Array, flow: Flow, code: string, reason: string, now: number): void;
   /** A message could not be sent (RFC 3261 §18.4). */
   fail(code: TransportErrorCode, reason: string, message: SipMessage | undefined, flow: Flow | undefined, tag: unknown, cause?: unknown): void;
 }
@@ -221,10 +223,9 @@ export class StreamConnections {
   }
 
   /**
-   * TCP and TLS: SIP messages framed by Content-Length (RFC 3261 §18.3), keep-alives between. The
-   * framer (src/sip) finds a header section's end by CRLFCRLF only, so a message whose lines end in
-   * a bare LF, which the tokenizer accepts on UDP, never completes on a stream: its connection closes
-   * at the first-message (or slowloris) deadline, unanswered.
+   * TCP and TLS: SIP messages framed by Content-Length (RFC 3261 §18.3), keep-alives between. A
+   * header section may end in CRLF CRLF or, from a peer using bare LF line ends, LF LF (the
+   * tokenizer accepts those on every transport).
    */
   private sipStreamData(conn: Connection, chunk: Uint8Array, now: number): void {
     const framer = conn.framer!;
@@ -247,7 +248,9 @@ export class StreamConnections {
         case "error":
           // RFC 3261 §18.3: a stream that cannot be framed cannot be resynchronized. The messages
           // it delivered before still get their answers: the connection closes after a linger.
-          this.host.counters.malformed++;
+          // A request over the size limit whose headers were read is still answered 513 (§21.4.28).
+          if (item.head !== undefined) this.host.refuse(item.head, flow, item.error.code, item.error.message, now);
+          else this.host.counters.malformed++;
           conn.closingAt = now + LINGER;
           conn.partialSince = undefined;
           this.table.touch(conn);

@@ -33,6 +33,23 @@ describe("SipStreamFramer (RFC 3261 §18.3)", () => {
     expect(f.buffered).toBe(0);
   });
 
+  it("RFC 3261 §7.5: a header section ending in LF LF (bare LF line ends) is framed too", () => {
+    const f = new SipStreamFramer();
+    f.push(enc.encode(MSG2.replaceAll("\r\n", "\n") + MSG1));
+    const ev = drain(f);
+    expect(ev.map((e) => (e.kind === "message" ? parseMessage(e.bytes).callId : e.kind))).toEqual(["two", "one"]);
+  });
+
+  it("§21.4.28: a message over the size limit is an error that carries its header section", () => {
+    const f = new SipStreamFramer({ limits: { maxMessageSize: 200 } });
+    const head = "MESSAGE sip:a@b SIP/2.0\r\nCall-ID: big\r\nContent-Length: 500\r\n\r\n";
+    f.push(enc.encode(head + "x".repeat(50)));
+    const [e] = drain(f);
+    if (e?.kind !== "error") throw new Error("expected an error");
+    expect(e.error.code).toBe("MESSAGE_TOO_LARGE");
+    expect(new TextDecoder().decode(e.head)).toBe(head);
+  });
+
   it("RFC 5626 §4.4.1: CRLFCRLF is a ping and a lone CRLF a pong", () => {
     const f = new SipStreamFramer();
     f.push(enc.encode("\r\n\r\n" + MSG1 + "\r\n"));

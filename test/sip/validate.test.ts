@@ -247,9 +247,11 @@ describe("validateMessage: policy checks (§8.2, §16.3)", () => {
 
 describe("statusForParseError", () => {
   it("§21.5.6: 505 for another SIP version; 513 for a message too large; else 400", () => {
-    const err = (code: "BAD_VERSION" | "MESSAGE_TOO_LARGE" | "BAD_HEADER") => new SipParseError(code, code);
+    const err = (code: "BAD_VERSION" | "MESSAGE_TOO_LARGE" | "HEADER_TOO_LONG" | "TOO_MANY_HEADERS" | "BAD_HEADER") => new SipParseError(code, code);
     expect(statusForParseError(err("BAD_VERSION"))).toEqual({ status: 505, reason: "Version Not Supported" });
     expect(statusForParseError(err("MESSAGE_TOO_LARGE"))).toEqual({ status: 513, reason: "Message Too Large" });
+    expect(statusForParseError(err("HEADER_TOO_LONG")).status).toBe(513);
+    expect(statusForParseError(err("TOO_MANY_HEADERS")).status).toBe(513);
     expect(statusForParseError(err("BAD_HEADER"))).toEqual({ status: 400, reason: "Bad Request" });
     // The failure value of tryParseMessage and the error of parseMessage give the same answer.
     const text = "OPTIONS sip:a@b SIP/3.0\r\nContent-Length: 0\r\n\r\n";

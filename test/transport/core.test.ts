@@ -376,6 +376,29 @@ describe("transport core: bad input and limits", () => {
     expect(got.map((e) => e.type)).toEqual(["message", "message", "message"]);
   });
 
+  it("RFC 3261 §21.4.28: a request on a stream whose Content-Length runs over the limit gets 513 from its header section, then the connection lingers and closes", () => {
+    const { s, tcp } = server({ maxMessageSize: 2000 });
+    const id = s.layer.handleIncomingConnection(tcp, { host: "10.0.0.8", port: 40000 }, 0)!;
+    const head = "MESSAGE sip:x@10.0.0.2 SIP/2.0\r\nVia: SIP/2.0/TCP 10.0.0.8:40000;branch=z9hG4bKbig\r\nFrom: <sip:a@x>;tag=1\r\nTo: <sip:b@x>\r\nCall-ID: big\r\nCSeq: 1 MESSAGE\r\nContent-Length: 5000\r\n\r\n";
+    s.layer.handleStreamData(id, enc.encode(head + "z".repeat(100)), 0);
+    const writes = [];
+    for (let a; (a = s.layer.pollAction()); ) if (a.type === "write") writes.push(new TextDecoder().decode(a.data));
+    expect(writes).toHaveLength(1);
+    expect(writes[0]).toMatch(/^SIP\/2\.0 513 Message Too Large\r\n/);
+    expect(writes[0]).toMatch(/\r\nCall-ID: big\r\n/);
+    expect(s.layer.counters.malformedAnswered).toBe(1);
+  });
+
+  it("RFC 3261 §7.5: a request whose lines end in a bare LF is framed on a stream as on UDP", () => {
+    const { s, tcp } = server();
+    const id = s.layer.handleIncomingConnection(tcp, { host: "10.0.0.9", port: 40000 }, 0)!;
+    const lf = good.replaceAll("\r\n", "\n");
+    s.layer.handleStreamData(id, enc.encode(lf + good), 0);
+    const got = [];
+    for (let e; (e = s.layer.pollEvent()); ) got.push(e);
+    expect(got.map((e) => e.type)).toEqual(["message", "message"]);
+  });
+
   it("RFC 3261 §18.3: a stream message over the size limit ends that connection after a linger; others keep working", () => {
     const { s, tcp } = server({ maxMessageSize: 2000 });
     const bad = s.layer.handleIncomingConnection(tcp, { host: "10.0.0.8", port: 40000 }, 0)!;

@@ -1,0 +1,282 @@
+// Media streams benchmark.
+//
+// udp: one server process (the runtime under test: Node, Deno or Bun) runs N calls through the media
+// driver — port pairs, one media clock, SDES-SRTP with the runtime's native AES, each call echoing
+// what it plays out (decode, jitter buffer, re-encode) — while this process plays N peers: one UDP
+// socket sending every call a 20 ms SRTP packet every 20 ms and counting what comes back. Measured
+// in the server, after a warm-up: CPU per stream, CPU per packet (received + sent), datagrams sent
+// more than one ptime (20 ms) after they were due. The baseline is the same traffic against a
+// bare UDP echo on the same runtime (N sockets sending each datagram back): the stack's cost per
+// packet against the runtime's own receive + send.
+//
+// core: pairs of RTP sessions (src/media) in one process, no sockets: each tick every session
+// writes a 20 ms frame, moves its media clock (encode, SRTP, RTCP, playout, decode, PLC) and hands
+// its datagrams to its peer (SRTP check, parse, jitter buffer). The figure is the process CPU per
+// packet, sending and receiving included, and what it makes in streams per core (a stream sends and
+// receives 50 packets/s): the cost of the sans-I/O media path alone.
+//
+//   npm run build && node bench/media-streams.mjs [core] [udp]
+//   MEDIA_STREAMS=1000 MEDIA_SERVER=deno node bench/media-streams.mjs udp   (server on Deno; or bun)
+//   npx deno run -A bench/media-streams.mjs core
+import { spawn } from "node:child_process";
+import { createSocket } from "node:dgram";
+import { createInterface } from "node:readline";
+import process from "node:process";
+import { createMediaDriver, rtpMediaHandlers } from "../dist/src/driver/index.js";
+import { createRtpSession, OPUS, PCMU, ToneGenerator } from "../dist/src/media/index.js";
+import { createSdpNegotiator } from "../dist/src/sdp/index.js";
+import { createSrtpContext } from "../dist/src/srtp/index.js";
+import { createOpusEncoder, encodeUlaw } from "../dist/src/codec/index.js";
+
+const runtime = globalThis.Bun ? "bun" : globalThis.Deno ? "deno" : "node";
+const version = globalThis.Bun ? globalThis.Bun.version : globalThis.Deno ? globalThis.Deno.version.deno : process.version;
+const adapter = await import(`../dist/runtimes/${runtime}/crypto.js`);
+const native = adapter.nodeSrtpCrypto ?? adapter.denoSrtpCrypto ?? adapter.bunSrtpCrypto;
+const only = process.argv.slice(2);
+const SECONDS = Number(process.env.MEDIA_BENCH_SECONDS ?? 4);
+const cpu = () => {
+  const u = process.cpuUsage();
+  return (u.user + u.system) / 1000;
+};
+
+/** Two sessions negotiated through SDP, as two ends of a call would be. */
+function pair(i, codecs, srtp, sampleRate) {
+  const caps = (port) => [{ port, codecs, ...(srtp ? { srtp: { mandatory: true } } : {}) }];
+  const a = createSdpNegotiator({ address: "10.0.0.1", media: caps(10000 + 2 * i) });
+  const b = createSdpNegotiator({ address: "10.0.0.2", media: caps(20000 + 2 * i) });
+  a.receiveAnswer(b.receiveOffer(a.createOffer()));
+  const o = { now: 0, crypto: native, ...(sampleRate ? { sampleRate } : {}) };
+  return {
+    a: createRtpSession({ stream: a.streams[0], ...o }),
+    b: createRtpSession({ stream: b.streams[0], ...o }),
+    fromA: { host: "10.0.0.1", port: 10000 + 2 * i },
+    fromB: { host: "10.0.0.2", port: 20000 + 2 * i },
+  };
+}
+
+function core(label, codecs, n, srtp, sampleRate) {
+  const pairs = Array.from({ length: n }, (_, i) => pair(i, codecs, srtp, sampleRate));
+  const rate = sampleRate ?? 8000;
+  const tone = new ToneGenerator({ sampleRate: rate, frequencies: [1000], levelDbm0: -10 });
+  const frames = Array.from({ length: 50 }, () => tone.next((rate * 20) / 1000));
+  let now = 0;
+  let packets = 0;
+  const step = (k) => {
+    now += 20;
+    for (const p of pairs) {
+      p.a.writeAudio(frames[k % 50]);
+      p.b.writeAudio(frames[(k + 25) % 50]);
+      p.a.handleTimeout(now);
+      p.b.handleTimeout(now);
+      for (let t; (t = p.a.pollTransmit()); packets++) p.b.handleRtp(t.data, p.fromA, now);
+      for (let t; (t = p.b.pollTransmit()); packets++) p.a.handleRtp(t.data, p.fromB, now);
+      while (p.a.pollAudio());
+      while (p.b.pollAudio());
+      while (p.a.pollEvent());
+      while (p.b.pollEvent());
+    }
+  };
+  // Warm up for a second of media, then measure.
+  let k = 0;
+  for (; k < 50; k++) step(k);
+  packets = 0;
+  const c0 = cpu();
+  for (const end = k + SECONDS * 50; k < end; k++) step(k);
+  const used = cpu() - c0;
+  const us = (used * 1000) / packets;
+  const q = pairs[0].b.quality;
+  if (q.packetsLost !== 0 || q.packetsReceived < SECONDS * 50) throw new Error(`${label}: ${JSON.stringify(q)}`);
+  console.log(`  ${label.padEnd(34)} ${us.toFixed(2).padStart(6)} µs/packet  ${String(Math.round(1e6 / (50 * us))).padStart(6)} streams per core`);
+  for (const p of pairs) {
+    p.a.close(now);
+    p.b.close(now);
+  }
+}
+
+
+// ------------------------------------------------------------------------------------------- udp
+
+/** The server process: `server <mode> <codec> <port base>`, driven by JSON lines on stdin. */
+async function serve(mode, codec, base) {
+  const { loadRuntime } = await import("../dist/runtimes/index.js");
+  const rt = await loadRuntime();
+  const lines = createInterface({ input: process.stdin });
+  const send = (o) => process.stdout.write(JSON.stringify(o) + "\n");
+  let driver;
+  const sockets = [];
+  let mark;
+  for await (const line of lines) {
+    const msg = JSON.parse(line);
+    if (msg.offers && mode === "stack") {
+      driver = await createMediaDriver({ runtime: rt, host: "127.0.0.1", ports: { minPort: base, maxPort: base + 2 * msg.offers.length + 200, spare: msg.offers.length } });
+      const handlers = rtpMediaHandlers(driver, { codecs: [codec === "opus" ? OPUS : PCMU], srtp: { mandatory: true }, session: { rtpTimeoutMs: 0 } });
+      const answers = msg.offers.map((offer, i) => {
+        const h = handlers({ role: "uas", callId: `bench-${i}` });
+        h.onAudio = (f) => h.writeAudio(f.samples);
+        const a = h.receiveOffer({ contentType: "application/sdp", body: offer });
+        if (!("body" in a)) throw new Error(a.reason);
+        return a.body;
+      });
+      send({ answers });
+    } else if (msg.ports && mode === "bare") {
+      for (let i = 0; i < msg.ports; i++) {
+        const s = await rt.udpBind({ host: "127.0.0.1", port: 0 }, { onMessage: (d, from) => s.send(d, from.host, from.port) });
+        sockets.push(s);
+      }
+      send({ ports: sockets.map((s) => s.local.port) });
+    } else if (msg.mark) {
+      mark = { cpu: cpu(), at: performance.now(), stats: driver?.stats };
+      send({ marked: true });
+    } else if (msg.stop) {
+      const used = cpu() - mark.cpu;
+      const wall = performance.now() - mark.at;
+      const st = driver?.stats;
+      send({
+        cpuMs: used,
+        wallMs: wall,
+        ...(st ? { sent: st.sent - mark.stats.sent, sentLate: st.sentLate - mark.stats.sentLate, received: st.received - mark.stats.received, lateTicks: st.lateTicks - mark.stats.lateTicks, maxLateMs: st.maxLateMs } : {}),
+      });
+      driver?.close();
+      for (const s of sockets) s.close();
+      process.exit(0);
+    }
+  }
+}
+
+/** Runs N peers against a server on `serverRuntime`; returns the server's figures. */
+async function load(serverRuntime, mode, codec, n, seconds) {
+  const base = 40000 + Math.floor(Math.random() * 5000) * 2;
+  const [cmd, args] = serverRuntime === "deno" ? ["npx", ["deno", "run", "-A"]] : serverRuntime === "bun" ? ["npx", ["bun"]] : [process.execPath, []];
+  const child = spawn(cmd, [...args, new URL(import.meta.url).pathname, "server", mode, codec, String(base)], { stdio: ["pipe", "pipe", "inherit"] });
+  const replies = createInterface({ input: child.stdout })[Symbol.asyncIterator]();
+  const ask = async (o) => {
+    child.stdin.write(JSON.stringify(o) + "\n");
+    for (;;) {
+      const r = await replies.next();
+      if (r.done) throw new Error("server exited");
+      try {
+        return JSON.parse(r.value);
+      } catch {
+        // a line the runtime printed
+      }
+    }
+  };
+  const sock = createSocket("udp4");
+  await new Promise((r) => sock.bind(0, "127.0.0.1", r));
+  const port = sock.address().port;
+  let back = 0;
+  sock.on("message", (m) => {
+    if ((m[1] & 0x7f) < 64 || (m[1] & 0x7f) > 95) back++;
+  });
+  // The peers' offers, their SRTP send contexts, and where each call's packets go.
+  const peers = [];
+  const rate = codec === "opus" ? 48000 : 8000;
+  const payloads = codec === "opus" ? opusFrames() : ulawFrames();
+  if (mode === "stack") {
+    const negotiators = [];
+    const offers = [];
+    for (let i = 0; i < n; i++) {
+      const codecs = codec === "opus" ? [{ name: "opus", clockRate: 48000, channels: 2 }] : [{ name: "PCMU", clockRate: 8000 }];
+      const neg = createSdpNegotiator({ address: "127.0.0.1", media: [{ port, codecs, srtp: { mandatory: true } }] });
+      offers.push(neg.createOffer().body);
+      negotiators.push(neg);
+    }
+    const { answers } = await ask({ offers });
+    for (let i = 0; i < n; i++) {
+      const neg = negotiators[i];
+      if (neg.receiveAnswer(answers[i]) !== true) throw new Error("answer refused");
+      const st = neg.streams[0];
+      const k = st.crypto.localKey;
+      const ctx = createSrtpContext({ profile: st.crypto.suite, masterKey: k.subarray(0, 16), masterSalt: k.subarray(16), crypto: native });
+      peers.push({ port: st.remotePort, ctx, pt: st.sendPayloadType, ssrc: (0x10000 + i) >>> 0 });
+    }
+  } else {
+    const { ports } = await ask({ ports: n });
+    for (let i = 0; i < n; i++) {
+      const ctx = createSrtpContext({ profile: "AES_CM_128_HMAC_SHA1_80", masterKey: new Uint8Array(16).fill(i), masterSalt: new Uint8Array(14), crypto: native });
+      peers.push({ port: ports[i], ctx, pt: codec === "opus" ? 111 : 0, ssrc: (0x10000 + i) >>> 0 });
+    }
+  }
+  // Every 20 ms, one SRTP packet per call, paced by a drift-free schedule.
+  let k = 0;
+  const t0 = performance.now();
+  let timer;
+  const tick = () => {
+    const frame = payloads[k % payloads.length];
+    for (const p of peers) {
+      const b = new Uint8Array(12 + frame.length + 10);
+      b[0] = 0x80;
+      b[1] = p.pt | (k === 0 ? 0x80 : 0);
+      b[2] = (k >> 8) & 0xff;
+      b[3] = k & 0xff;
+      const ts = (k * (rate / 50)) >>> 0;
+      b[4] = ts >>> 24; b[5] = (ts >> 16) & 0xff; b[6] = (ts >> 8) & 0xff; b[7] = ts & 0xff;
+      b[8] = p.ssrc >>> 24; b[9] = (p.ssrc >> 16) & 0xff; b[10] = (p.ssrc >> 8) & 0xff; b[11] = p.ssrc & 0xff;
+      b.set(frame, 12);
+      const len = p.ctx.protectRtpInPlace(b, 12 + frame.length);
+      sock.send(b.subarray(0, len), p.port, "127.0.0.1");
+    }
+    k++;
+    timer = setTimeout(tick, Math.max(0, t0 + k * 20 - performance.now()));
+  };
+  tick();
+  await new Promise((r) => setTimeout(r, 3000));
+  const backAtMark = back;
+  await ask({ mark: true });
+  await new Promise((r) => setTimeout(r, seconds * 1000));
+  const res = await ask({ stop: true });
+  const backs = back - backAtMark;
+  clearTimeout(timer);
+  sock.close();
+  return { ...res, back: backs, expected: n * 50 * (res.wallMs / 1000) };
+}
+
+function ulawFrames() {
+  const tone = new ToneGenerator({ sampleRate: 8000, frequencies: [1000], levelDbm0: -10 });
+  return Array.from({ length: 50 }, () => encodeUlaw(tone.next(160)));
+}
+
+function opusFrames() {
+  const tone = new ToneGenerator({ sampleRate: 48000, frequencies: [1000], levelDbm0: -10 });
+  const enc = createOpusEncoder({ sampleRate: 48000 });
+  const out = Array.from({ length: 50 }, () => enc.encode(tone.next(960)));
+  enc.close();
+  return out;
+}
+
+if (only[0] === "server") {
+  await serve(only[1], only[2], Number(only[3]));
+} else {
+console.log(`media streams (${runtime} ${version})`);
+if (only.length === 0 || only.includes("core")) {
+  console.log(`\ncore: RTP session pairs in one process, no sockets; CPU per packet sent and received`);
+  const PCMU = [{ name: "PCMU", clockRate: 8000 }];
+  const OPUS = [{ name: "opus", clockRate: 48000, channels: 2 }];
+  core("G.711 (PCMU), 200 pairs", PCMU, 200, false);
+  core("G.711 (PCMU) + SRTP, 200 pairs", PCMU, 200, true);
+  core("Opus 8 kHz PCM + SRTP, 20 pairs", OPUS, 20, true, 8000);
+  core("Opus 48 kHz PCM + SRTP, 20 pairs", OPUS, 20, true, 48000);
+}
+if (only.length === 0 || only.includes("udp")) {
+  const server = process.env.MEDIA_SERVER ?? "node";
+  const seconds = SECONDS;
+  const counts = (process.env.MEDIA_STREAMS ?? "1000").split(",").map(Number);
+  const opusCounts = (process.env.MEDIA_OPUS_STREAMS ?? "100").split(",").map(Number);
+  console.log(`\nudp: N calls echoed by a ${server} server over loopback, SRTP, 20 ms; ${seconds} s measured after 3 s`);
+  console.log(`  ${"case".padEnd(28)} ${"CPU".padStart(6)} ${"per stream".padStart(12)} ${"per packet".padStart(11)} ${"late".padStart(8)} ${"returned".padStart(9)}`);
+  const row = (label, r, n) => {
+    const packets = r.received !== undefined ? r.received + r.sent : 2 * r.back;
+    const cpuPct = (100 * r.cpuMs) / r.wallMs;
+    const late = r.sent ? `${((100 * r.sentLate) / r.sent).toFixed(2)} %` : "-";
+    console.log(`  ${label.padEnd(28)} ${cpuPct.toFixed(0).padStart(5)}% ${((1000 * r.cpuMs) / r.wallMs / n).toFixed(2).padStart(6)} ms CPU/s ${((1000 * r.cpuMs) / packets).toFixed(2).padStart(7)} µs ${late.padStart(8)} ${((100 * r.back) / r.expected).toFixed(1).padStart(7)} %`);
+    if (process.env.MEDIA_BENCH_DEBUG) console.log(r);
+    return (1000 * r.cpuMs) / packets;
+  };
+  for (const n of counts) {
+    const bare = row(`bare UDP echo, ${n}`, await load(server, "bare", "pcmu", n, seconds), n);
+    const stack = row(`G.711+SRTP echo, ${n}`, await load(server, "stack", "pcmu", n, seconds), n);
+    console.log(`  stack ÷ bare echo per packet: ${(stack / bare).toFixed(2)}× (adds ${Math.round(100 * (stack / bare - 1))} %)`);
+  }
+  for (const n of opusCounts) row(`Opus+SRTP echo, ${n}`, await load(server, "stack", "opus", n, seconds), n);
+}
+}

@@ -1,0 +1,224 @@
+import type { AudioCodec, MediaAddress, PcmFrame, RtpSession, RtpSessionEvent, RtpSessionOptions } from "../media/index.ts";
+import { createRtpSession } from "../media/index.ts";
+import type { NegotiatedStream } from "../sdp/index.ts";
+import type { SrtpCrypto } from "../srtp/index.ts";
+import { MediaPortPool } from "./media-ports.ts";
+import type { MediaPortOptions, PortPair } from "./media-ports.ts";
+import type { DriverRuntime } from "./runtime.ts";
+
+/**
+ * Runs RTP sessions (src/media) on a runtime's UDP sockets with one media clock: a single timer
+ * ticks every `tickMs` and moves every session whose deadline has come — sending one frame per
+ * ptime, playing out one frame, RTCP, timeouts — so a thousand calls cost one timer, not a
+ * thousand. Sessions start on the clock's grid, so their packets leave together on its ticks.
+ * Datagrams go to their session as they arrive. SRTP always takes the runtime's native AES when the
+ * runtime has one.
+ */
+
+/** What the media driver needs from a runtime (the driver's runtime record, and its SRTP crypto). */
+export type MediaRuntime = Pick<DriverRuntime, "now" | "setTimer" | "clearTimer" | "udpBind"> & { readonly srtpCrypto?: SrtpCrypto };
+
+/** Options of {@link createMediaDriver}. */
+export interface MediaDriverOptions {
+  readonly runtime: MediaRuntime;
+  /** Address to bind RTP/RTCP sockets to (IP literal). Default 127.0.0.1. */
+  readonly host?: string;
+  /** Address to write in SDP when it differs from `host` (0.0.0.0, a static NAT). */
+  readonly advertisedHost?: string;
+  /** The port range and how many pairs to keep bound ahead. */
+  readonly ports?: Omit<MediaPortOptions, "host">;
+  /** Codec plugs, in our order of preference. Default the media layer's (Opus, PCMU, PCMA). */
+  readonly codecs?: readonly AudioCodec[];
+  /** Defaults for every RTP session (latching, RTP timeout, jitter buffer…). */
+  readonly session?: Omit<Partial<RtpSessionOptions>, "stream" | "now" | "crypto">;
+  /** Period of the media clock, ms. Default 10. */
+  readonly tickMs?: number;
+  /** A datagram sent more than this after it was due counts as late, ms. Default 20 (one ptime). */
+  readonly lateAfterMs?: number;
+}
+
+/** What the driver counted. */
+export interface MediaDriverStats {
+  /** Sessions running now. */
+  readonly streams: number;
+  readonly ticks: number;
+  /** Ticks that fired more than half a tick late. */
+  readonly lateTicks: number;
+  /** The latest a tick fired, ms. */
+  readonly maxLateMs: number;
+  /** RTP and RTCP datagrams sent. */
+  readonly sent: number;
+  /** Datagrams sent more than `lateAfterMs` after they were due. */
+  readonly sentLate: number;
+  readonly received: number;
+}
+
+/** Who a running session reports to: its media handler. */
+export interface MediaStreamOwner {
+  /** A played-out frame (one per ptime). */
+  audio?(frame: PcmFrame): void;
+  event(e: RtpSessionEvent): void;
+}
+
+/** @internal A session on its ports. */
+export interface RunningStream {
+  readonly session: RtpSession;
+  readonly pair: PortPair;
+  readonly owner: MediaStreamOwner;
+}
+
+/** How long a closed stream's ports stay bound, so its BYE leaves and late packets are absorbed. */
+const RELEASE_AFTER_MS = 2000;
+
+/** The media driver; see the module comment and {@link createMediaDriver}. */
+export class MediaDriver {
+  readonly runtime: MediaRuntime;
+  readonly pool: MediaPortPool;
+  /** The address SDP gives for our media. */
+  readonly advertisedHost: string;
+  readonly codecs: readonly AudioCodec[] | undefined;
+  readonly sessionDefaults: MediaDriverOptions["session"];
+  readonly tickMs: number;
+  readonly lateAfterMs: number;
+  readonly #streams = new Set<RunningStream>();
+  #timer: unknown;
+  #due = 0;
+  #closed = false;
+  #ticks = 0;
+  #lateTicks = 0;
+  #maxLate = 0;
+  #sent = 0;
+  #sentLate = 0;
+  #received = 0;
+
+  /** @internal Use {@link createMediaDriver}. */
+  constructor(o: MediaDriverOptions) {
+    this.runtime = o.runtime;
+    const host = o.host ?? "127.0.0.1";
+    this.pool = new MediaPortPool(o.runtime, { host, ...o.ports });
+    this.advertisedHost = o.advertisedHost ?? host;
+    this.codecs = o.codecs;
+    this.sessionDefaults = o.session;
+    this.tickMs = o.tickMs ?? 10;
+    this.lateAfterMs = o.lateAfterMs ?? 20;
+  }
+
+  get stats(): MediaDriverStats {
+    return {
+      streams: this.#streams.size,
+      ticks: this.#ticks,
+      lateTicks: this.#lateTicks,
+      maxLateMs: this.#maxLate,
+      sent: this.#sent,
+      sentLate: this.#sentLate,
+      received: this.#received,
+    };
+  }
+
+  /** @internal Starts a session for `stream` on `pair`, on the clock's grid. */
+  start(pair: PortPair, stream: NegotiatedStream, owner: MediaStreamOwner, options: Partial<RtpSessionOptions> = {}): RunningStream {
+    const now = this.runtime.now();
+    const crypto = this.runtime.srtpCrypto;
+    const session = createRtpSession({
+      ...this.sessionDefaults,
+      ...(this.codecs ? { codecs: this.codecs } : {}),
+      ...options,
+      ...(crypto ? { crypto } : {}),
+      stream,
+      // The first tick is the clock's next one: every session sends on the same ticks.
+      now: this.#timer === undefined ? now : Math.max(now, this.#due),
+    });
+    const running: RunningStream = { session, pair, owner };
+    pair.sink = {
+      rtp: (data, from) => this.#input(running, data, from, false),
+      rtcp: (data, from) => this.#input(running, data, from, true),
+    };
+    this.#streams.add(running);
+    if (this.#timer === undefined) this.#arm(now);
+    return running;
+  }
+
+  /** @internal Stops a stream: its RTCP BYE goes out, its ports are released a little later. */
+  stop(running: RunningStream, reason?: string): void {
+    if (!this.#streams.delete(running)) return;
+    const now = this.runtime.now();
+    running.session.close(now, reason);
+    this.#flush(running, 0);
+    running.pair.sink = undefined;
+    this.runtime.setTimer(RELEASE_AFTER_MS, () => this.pool.release(running.pair));
+  }
+
+  /** @internal Drains a stream's outputs (after an input from the application). */
+  flush(running: RunningStream): void {
+    this.#flush(running, 0);
+  }
+
+  /** Stops every stream and closes the pool. */
+  close(): void {
+    this.#closed = true;
+    for (const s of [...this.#streams]) this.stop(s, "shutdown");
+    if (this.#timer !== undefined) this.runtime.clearTimer(this.#timer);
+    this.#timer = undefined;
+    this.pool.close();
+  }
+
+  #input(running: RunningStream, data: Uint8Array, from: MediaAddress, rtcp: boolean): void {
+    this.#received++;
+    const now = this.runtime.now();
+    if (rtcp) running.session.handleRtcp(data, from, now);
+    else running.session.handleRtp(data, from, now);
+    this.#flush(running, 0);
+  }
+
+  #arm(now: number): void {
+    if (this.#closed) return;
+    this.#due = this.#timer === undefined ? now + this.tickMs : this.#due + this.tickMs;
+    // After a stall, start again from now rather than firing a burst of ticks.
+    if (now - this.#due > 5 * this.tickMs) this.#due = now + this.tickMs;
+    this.#timer = this.runtime.setTimer(Math.max(0, this.#due - now), () => this.#tick());
+  }
+
+  // The media clock: every session whose deadline has come moves, then its outputs go out.
+  #tick(): void {
+    const now = this.runtime.now();
+    const late = now - this.#due;
+    this.#ticks++;
+    if (late > this.tickMs / 2) this.#lateTicks++;
+    if (late > this.#maxLate) this.#maxLate = late;
+    for (const s of this.#streams) {
+      const due = s.session.pollTimeout();
+      if (due === undefined) {
+        this.#streams.delete(s);
+        continue;
+      }
+      if (due > now) continue;
+      s.session.handleTimeout(now);
+      this.#flush(s, now - due);
+    }
+    if (this.#streams.size === 0) {
+      this.#timer = undefined;
+      return;
+    }
+    this.#arm(this.runtime.now());
+  }
+
+  #flush(s: RunningStream, lateMs: number): void {
+    const session = s.session;
+    for (let t; (t = session.pollTransmit()); ) {
+      const socket = t.rtcp && !session.rtcpMux ? s.pair.rtcp : s.pair.rtp;
+      socket.send(t.data, t.to.host, t.to.port);
+      this.#sent++;
+      if (lateMs > this.lateAfterMs) this.#sentLate++;
+    }
+    const audio = s.owner.audio;
+    for (let f; (f = session.pollAudio()); ) audio?.(f);
+    for (let e; (e = session.pollEvent()); ) s.owner.event(e);
+  }
+}
+
+/** Creates a media driver and binds its first spare port pairs. */
+export async function createMediaDriver(options: MediaDriverOptions): Promise<MediaDriver> {
+  const d = new MediaDriver(options);
+  await d.pool.fill();
+  return d;
+}

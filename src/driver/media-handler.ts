@@ -1,0 +1,303 @@
+import { DTMF_RELAY_CONTENT_TYPE, formatDtmfInfo, MediaError, PcmQueue, tryParseDtmfInfo } from "../media/index.ts";
+import { DEFAULT_AUDIO_CODECS } from "../media/index.ts";
+import type { AudioCodec, CallQuality, PcmFrame, RtpSession, RtpSessionEvent, RtpSessionOptions } from "../media/index.ts";
+import { createSdpNegotiator, tryParseSdp } from "../sdp/index.ts";
+import type { NegotiatedStream, SdpCodec, SdpMediaCapabilities, SdpNegotiator, SdpSrtpOptions } from "../sdp/index.ts";
+import type { MediaContext, MediaFailure, MediaHandler, MediaHandlerFactory, OfferOptions, SessionBody } from "../session/index.ts";
+import type { MediaDriver, RunningStream } from "./media-driver.ts";
+import type { PortPair } from "./media-ports.ts";
+
+/**
+ * The session layer's media handler for RTP audio: SDP offer/answer through src/sdp's negotiator
+ * with our codec plugs, a port pair taken from the driver's pool when the handler is made (so an
+ * INVITE is answered at once), and an RTP session started when an exchange completes — on the
+ * answer we send or receive, early media included — updated by every later one (re-INVITE or
+ * UPDATE: hold, codec change, new address, new keys) and stopped on BYE. DTMF goes as RFC 4733
+ * events when telephone-event was negotiated, else as SIP INFO `application/dtmf-relay` through
+ * {@link RtpMediaHandler.sendInfo}; INFO DTMF received is given to {@link RtpMediaHandler.handleInfo}.
+ *
+ * Not handled: the extra sessions of a forked INVITE kept with `forking: "all"` (their handler made
+ * no offer, so the answer they receive is refused and the session core ends them), and media other
+ * than one audio stream (further m= lines are answered with port 0).
+ */
+
+/** Options of the RTP media handlers a driver makes. */
+export interface RtpMediaOptions {
+  /** Codec plugs to offer and accept, in our order of preference. Default the driver's. */
+  readonly codecs?: readonly AudioCodec[];
+  /**
+   * SDES-SRTP (RFC 4568). Default `{}`: answer RTP/SAVP offers with SRTP and plain offers plainly,
+   * offer RTP/AVP with crypto lines. `{ mandatory: true }`: RTP/SAVP only. `false`: no SRTP.
+   */
+  readonly srtp?: SdpSrtpOptions | false;
+  /** RFC 4733 telephone-event. Default true. */
+  readonly telephoneEvent?: boolean;
+  /** a=ptime to ask for, ms. */
+  readonly ptime?: number;
+  /** Offer and accept rtcp-mux (RFC 5761). Default true. */
+  readonly rtcpMux?: boolean;
+  /**
+   * Whose order of preference an answer lists the common codecs in (RFC 3264 §6.1 lets the
+   * answerer choose): `ours` (default), or `offer` — the peer's, so that both ends send its first
+   * choice (an echo service answering with the codec the caller offered).
+   */
+  readonly codecOrder?: "ours" | "offer";
+  /** Options of the RTP session (latching, RTP timeout, jitter buffer, sample rate…). */
+  readonly session?: Omit<Partial<RtpSessionOptions>, "stream" | "now" | "crypto" | "codecs">;
+}
+
+/** DTMF received by SIP INFO (`application/dtmf-relay`). */
+export interface InfoDtmfEvent {
+  readonly type: "info-dtmf";
+  readonly digit: string;
+  readonly durationMs: number | undefined;
+}
+
+/** What {@link RtpMediaHandler.onEvent} gets. */
+export type RtpMediaEvent = RtpSessionEvent | InfoDtmfEvent;
+
+function sdpCodec(c: AudioCodec): SdpCodec {
+  return {
+    name: c.name,
+    clockRate: c.clockRate,
+    ...(c.channels !== undefined ? { channels: c.channels } : {}),
+    ...(c.payloadType !== undefined ? { payloadType: c.payloadType } : {}),
+    ...(c.fmtp !== undefined ? { fmtp: c.fmtp } : {}),
+  };
+}
+
+/** The RTP media of one session; see the module comment. */
+export class RtpMediaHandler implements MediaHandler {
+  readonly context: MediaContext;
+  readonly #driver: MediaDriver;
+  readonly #options: RtpMediaOptions;
+  #codecs: readonly AudioCodec[];
+  readonly #negotiator: SdpNegotiator | undefined;
+  #pair: PortPair | undefined;
+  #running: RunningStream | undefined;
+  #closed = false;
+  #queue: PcmQueue | undefined;
+  /** Each played-out frame (one per ptime) as it comes: the fast path for PCM out. */
+  onAudio: ((frame: PcmFrame) => void) | undefined;
+  /** The stream's events, and DTMF that came by SIP INFO. */
+  onEvent: ((event: RtpMediaEvent) => void) | undefined;
+  /** Sends a SIP INFO in the session's dialog: DTMF goes this way when telephone-event is not negotiated. */
+  sendInfo: ((body: SessionBody) => void) | undefined;
+
+  /** @internal Made by {@link MediaDriver.mediaHandlers}. */
+  constructor(driver: MediaDriver, context: MediaContext, options: RtpMediaOptions) {
+    this.#driver = driver;
+    this.context = context;
+    this.#options = options;
+    this.#codecs = options.codecs ?? driver.codecs ?? DEFAULT_AUDIO_CODECS;
+    this.#pair = driver.pool.take();
+    this.#negotiator = this.#pair === undefined ? undefined : createSdpNegotiator({ address: driver.advertisedHost, media: [this.#capabilities(this.#pair.port)] });
+  }
+
+  #capabilities(port: number, codecs: readonly AudioCodec[] = this.#codecs): SdpMediaCapabilities {
+    const o = this.#options;
+    const srtp = o.srtp === false ? undefined : (o.srtp ?? {});
+    return {
+      port,
+      codecs: codecs.map(sdpCodec),
+      ...(o.telephoneEvent === false ? { telephoneEvent: false } : {}),
+      ...(o.ptime !== undefined ? { ptime: o.ptime } : {}),
+      rtcpMux: o.rtcpMux ?? true,
+      ...(srtp ? { srtp } : {}),
+    };
+  }
+
+  /** The RTP session (after the first completed offer/answer; closed with the handler). */
+  get session(): RtpSession | undefined {
+    return this.#running?.session;
+  }
+
+  /** Our RTP port (RTCP on the next one unless muxed); undefined when no port pair was free. */
+  get port(): number | undefined {
+    return this.#pair?.port;
+  }
+
+  /** The negotiated audio stream, once there is one. */
+  get stream(): NegotiatedStream | undefined {
+    return this.#negotiator?.streams.find((s) => s.accepted && s.type === "audio");
+  }
+
+  /** Whether the peer holds us (RFC 3264 §8.4). */
+  get remoteHold(): boolean | undefined {
+    return this.#negotiator?.remoteHold;
+  }
+
+  /** The call's quality now (after close: the final figures). */
+  get quality(): CallQuality | undefined {
+    return this.#running?.session.quality;
+  }
+
+  /**
+   * The codecs to offer and accept from the next exchange on (a re-INVITE then changes the codec,
+   * RFC 3264 §8.3.2).
+   */
+  setCodecs(codecs: readonly AudioCodec[]): void {
+    this.#codecs = codecs;
+    if (this.#pair && this.#negotiator) this.#negotiator.setMedia([this.#capabilities(this.#pair.port)]);
+  }
+
+  // ------------------------------------------------------------------------------------------ MediaHandler
+
+  /** An offer (initial or re-offer, RFC 3264 §5, §8) from our codecs and port. */
+  createOffer(options: OfferOptions): SessionBody {
+    const n = this.#usable();
+    if (n === undefined) throw new MediaError(this.#closed ? "BAD_OPTION" : "NO_RESOURCES", this.#closed ? "RTP media: the handler is closed" : "RTP media: no media port pair is free");
+    return n.createOffer({ ...(options.direction ? { direction: options.direction } : {}), ...(options.restart ? { restart: true } : {}) });
+  }
+
+  /** Answers the peer's offer and (re)starts the stream; a refusal leaves everything as it was. */
+  receiveOffer(offer: SessionBody): SessionBody | MediaFailure {
+    const n = this.#usable();
+    // RFC 3261 §21.5.4: no media resources now, try later.
+    if (n === undefined) return { ok: false, status: 503, reason: "no media port pair is free" };
+    if (this.#options.codecOrder === "offer") n.setMedia([this.#capabilities(this.#pair!.port, offerOrder(offer, this.#codecs))]);
+    const r = n.receiveOffer(offer);
+    if ("ok" in r) return r;
+    this.#apply();
+    return r;
+  }
+
+  /** Applies the answer to our offer and (re)starts the stream. */
+  receiveAnswer(answer: SessionBody): true | MediaFailure {
+    const n = this.#usable();
+    if (n === undefined) return { ok: false, reason: "RTP media is closed" };
+    const r = n.receiveAnswer(answer);
+    if (r !== true) return r;
+    this.#apply();
+    return true;
+  }
+
+  /** Our offer failed: the negotiation goes back; the stream never changed. */
+  rollback(): void {
+    this.#negotiator?.rollback();
+  }
+
+  /** The session ended (BYE, CANCEL, failure): RTCP BYE, ports released, PCM readers finished. */
+  close(): void {
+    if (this.#closed) return;
+    this.#closed = true;
+    this.#negotiator?.close();
+    // The session stays readable (final quality, counters) after it stopped.
+    if (this.#running) this.#driver.stop(this.#running);
+    else if (this.#pair) this.#driver.pool.release(this.#pair);
+    this.#queue?.close();
+  }
+
+  #usable(): SdpNegotiator | undefined {
+    return this.#closed ? undefined : this.#negotiator;
+  }
+
+  // Starts, updates or stops the RTP session after a completed exchange.
+  #apply(): void {
+    const stream = this.stream;
+    const running = this.#running;
+    if (stream === undefined) {
+      if (running) this.#driver.stop(running, "stream removed");
+      this.#running = undefined;
+      return;
+    }
+    if (running === undefined) {
+      this.#running = this.#driver.start(this.#pair!, stream, {
+        audio: (f) => this.#audioOut(f),
+        event: (e) => this.onEvent?.(e),
+      }, this.#options.session ?? {});
+      return;
+    }
+    running.session.update(stream, this.#driver.runtime.now());
+    this.#driver.flush(running);
+  }
+
+  #audioOut(frame: PcmFrame): void {
+    this.onAudio?.(frame);
+    this.#queue?.push(frame);
+  }
+
+  // ------------------------------------------------------------------------------------------ audio
+
+  /**
+   * The received audio as an async iterable of frames (one per ptime; the oldest dropped when the
+   * reader falls `capacity` frames behind). One reader at a time; it ends when the call does.
+   */
+  audio(capacity = 50): AsyncIterable<PcmFrame> {
+    this.#queue ??= new PcmQueue(capacity);
+    return this.#queue;
+  }
+
+  /** Queues PCM to send (mono, at the session's sample rate); returns the samples taken. */
+  writeAudio(samples: Int16Array): number {
+    return this.#running?.session.writeAudio(samples) ?? 0;
+  }
+
+  /**
+   * Sends `source`'s frames as they are taken (waiting while the send queue is full); resolves
+   * when the source ends or the call does.
+   */
+  async play(source: AsyncIterable<PcmFrame> | Iterable<PcmFrame>): Promise<void> {
+    for await (const f of source) {
+      let rest = f.samples;
+      while (rest.length > 0) {
+        const s = this.#running?.session;
+        if (this.#closed || s === undefined || s.state === "closed") return;
+        const n = s.writeAudio(rest);
+        rest = rest.subarray(n);
+        if (rest.length > 0) await new Promise((r) => this.#driver.runtime.setTimer(s.ptimeMs, () => r(undefined)));
+      }
+    }
+  }
+
+  /**
+   * Sends DTMF digits: RFC 4733 events when telephone-event was negotiated, else one SIP INFO
+   * (`application/dtmf-relay`) per digit through {@link RtpMediaHandler.sendInfo}. Returns how
+   * they went, or false when neither way is open.
+   */
+  sendDtmf(digits: string, options: { readonly durationMs?: number } = {}): "rtp" | "info" | false {
+    const s = this.#running?.session;
+    if (s && s.sendDtmf(digits, options)) {
+      this.#driver.flush(this.#running!);
+      return "rtp";
+    }
+    const send = this.sendInfo;
+    if (send === undefined || !/^[0-9*#A-Da-d]+$/.test(digits)) return false;
+    for (const d of digits) send({ contentType: DTMF_RELAY_CONTENT_TYPE, body: formatDtmfInfo({ signal: d.toUpperCase(), durationMs: options.durationMs ?? 100 }) });
+    return "info";
+  }
+
+  /**
+   * An INFO body the session received: DTMF in `application/dtmf-relay` becomes an `info-dtmf`
+   * event. Returns false for other content (the application answers it, e.g. 415).
+   */
+  handleInfo(body: SessionBody): boolean {
+    if (body.contentType.split(";")[0]!.trim().toLowerCase() !== DTMF_RELAY_CONTENT_TYPE) return false;
+    const text = typeof body.body === "string" ? body.body : new TextDecoder().decode(body.body);
+    const r = tryParseDtmfInfo(text);
+    if (!r.ok) return false;
+    this.onEvent?.({ type: "info-dtmf", digit: r.value.signal, durationMs: r.value.durationMs });
+    return true;
+  }
+}
+
+/** `codecs` sorted by where the offer's first audio stream lists them (those it lacks last). */
+function offerOrder(offer: SessionBody, codecs: readonly AudioCodec[]): readonly AudioCodec[] {
+  const r = tryParseSdp(offer.body);
+  const m = r.ok ? r.value.media.find((x) => x.type === "audio" && x.port !== 0) : undefined;
+  if (m === undefined) return codecs;
+  const pts = m.payloadTypes;
+  const rank = (c: AudioCodec) => {
+    const i = pts.findIndex((pt) => {
+      const map = m.rtpMap(pt);
+      return map !== undefined && map.clockRate === c.clockRate && map.encoding.toLowerCase() === c.name.toLowerCase();
+    });
+    return i < 0 ? pts.length : i;
+  };
+  return [...codecs].sort((a, b) => rank(a) - rank(b));
+}
+
+/** The factory the session layer takes (`media:`): one RTP media handler per session. */
+export function rtpMediaHandlers(driver: MediaDriver, options: RtpMediaOptions = {}): MediaHandlerFactory {
+  return (context) => new RtpMediaHandler(driver, context, options);
+}

@@ -1,0 +1,165 @@
+import type { DatagramSocket, DriverRuntime, SocketAddress } from "./runtime.ts";
+
+/**
+ * UDP port pairs for RTP and RTCP, bound ahead of need. RFC 3550 §11: RTP on an even port, RTCP on
+ * the next (odd) one. An INVITE's media handler must answer synchronously, so pairs are bound in the
+ * background and handed out at once; each handed-out pair is replaced by a new one. Ports come from
+ * a configurable range, tried in turn (a port busy elsewhere is skipped), so a pair just released
+ * is not handed out again at once: a late packet of the previous call cannot land in the next one.
+ */
+
+/** Where a pair's datagrams go once a stream owns it. */
+export interface PortPairSink {
+  rtp(data: Uint8Array, from: SocketAddress): void;
+  rtcp(data: Uint8Array, from: SocketAddress): void;
+}
+
+/** An RTP port and its RTCP port, bound. */
+export interface PortPair {
+  /** The RTP port; RTCP is on `port + 1`. */
+  readonly port: number;
+  readonly rtp: DatagramSocket;
+  readonly rtcp: DatagramSocket;
+  /** The stream the datagrams go to; undefined while the pair waits in the pool (they are dropped). */
+  sink: PortPairSink | undefined;
+}
+
+/** The runtime services the media driver needs (the driver's runtime record has them). */
+export type MediaSocketRuntime = Pick<DriverRuntime, "udpBind">;
+
+/** Options of {@link MediaPortPool}. */
+export interface MediaPortOptions {
+  /** Bind address (IP literal). */
+  readonly host: string;
+  /** Lowest port of the range (rounded up to even). Default 20000. */
+  readonly minPort?: number;
+  /** Highest port of the range. Default 29999. */
+  readonly maxPort?: number;
+  /** Pairs kept bound and ready. Default 16. */
+  readonly spare?: number;
+}
+
+/** The pool of bound pairs; see the module comment. */
+export class MediaPortPool {
+  readonly host: string;
+  readonly minPort: number;
+  readonly maxPort: number;
+  readonly spare: number;
+  readonly #rt: MediaSocketRuntime;
+  readonly #ready: PortPair[] = [];
+  readonly #held = new Set<number>();
+  readonly #pairs: number;
+  #next: number;
+  #want: number;
+  #filling: Promise<void> | undefined;
+  #closed = false;
+  /** Datagrams that arrived on a pair nobody owned (waiting in the pool, or released). */
+  unowned = 0;
+  /** Ports that could not be bound (busy elsewhere). */
+  busy = 0;
+
+  constructor(rt: MediaSocketRuntime, o: MediaPortOptions) {
+    this.#rt = rt;
+    this.host = o.host;
+    this.minPort = (o.minPort ?? 20000) + ((o.minPort ?? 20000) & 1);
+    this.maxPort = o.maxPort ?? 29999;
+    if (!(this.minPort >= 1024 && this.maxPort <= 65535 && this.maxPort > this.minPort)) throw new RangeError("media ports: need 1024 ≤ min < max ≤ 65535");
+    this.spare = o.spare ?? 16;
+    this.#pairs = (this.maxPort - this.minPort + 1) >> 1;
+    this.#want = this.spare;
+    this.#next = this.minPort;
+  }
+
+  /** Pairs bound and ready to hand out. */
+  get ready(): number {
+    return this.#ready.length;
+  }
+
+  /** Pairs handed out and not yet released. */
+  get inUse(): number {
+    return this.#held.size - this.#ready.length;
+  }
+
+  /** Binds pairs until `count` (default `spare`) are ready, or the range has no free pair left. */
+  fill(count = this.spare): Promise<void> {
+    this.#want = Math.max(this.#want, count);
+    // One run at a time; a call during a run queues another (it ends at once when nothing is needed).
+    const p: Promise<void> = (this.#filling ?? Promise.resolve()).then(() => this.#run());
+    this.#filling = p;
+    p.finally(() => {
+      if (this.#filling === p) this.#filling = undefined;
+    }).catch(() => undefined);
+    return p;
+  }
+
+  async #run(): Promise<void> {
+    // A port busy elsewhere is skipped; give up once every pair of the range failed in a row.
+    let failures = 0;
+    while (!this.#closed && this.#ready.length < this.#want && this.#held.size < this.#pairs && failures < this.#pairs) {
+      const pair = await this.#bindNext();
+      if (pair) {
+        failures = 0;
+        this.#ready.push(pair);
+      } else failures++;
+    }
+    this.#want = this.spare;
+  }
+
+  /** A ready pair, at once (undefined when none is ready); a replacement is bound in the background. */
+  take(): PortPair | undefined {
+    const pair = this.#ready.shift();
+    if (!this.#closed) void this.fill().catch(() => undefined);
+    return pair;
+  }
+
+  /** Gives a pair back: its sockets close and its ports return to the range (bound again when needed). */
+  release(pair: PortPair): void {
+    pair.sink = undefined;
+    pair.rtp.close();
+    pair.rtcp.close();
+    this.#held.delete(pair.port);
+    if (!this.#closed && this.#ready.length < this.spare) void this.fill().catch(() => undefined);
+  }
+
+  /** Closes every ready pair; pairs in use are released by their owners. */
+  close(): void {
+    this.#closed = true;
+    for (const p of this.#ready.splice(0)) this.release(p);
+  }
+
+  async #bindNext(): Promise<PortPair | undefined> {
+    let port = this.#next;
+    for (let i = 0; this.#held.has(port) && i < this.#pairs; i++) port = this.#after(port);
+    if (this.#held.has(port)) return undefined;
+    this.#next = this.#after(port);
+    this.#held.add(port);
+    const pair: { port: number; rtp?: DatagramSocket; rtcp?: DatagramSocket; sink: PortPairSink | undefined } = { port, sink: undefined };
+    const deliver = (rtcp: boolean) => (data: Uint8Array, from: SocketAddress) => {
+      const s = pair.sink;
+      if (s === undefined) this.unowned++;
+      else if (rtcp) s.rtcp(data, from);
+      else s.rtp(data, from);
+    };
+    try {
+      pair.rtp = await this.#rt.udpBind({ host: this.host, port }, { onMessage: deliver(false) });
+    } catch {
+      this.busy++;
+      this.#held.delete(port);
+      return undefined;
+    }
+    try {
+      pair.rtcp = await this.#rt.udpBind({ host: this.host, port: port + 1 }, { onMessage: deliver(true) });
+    } catch {
+      this.busy++;
+      pair.rtp.close();
+      this.#held.delete(port);
+      return undefined;
+    }
+    return pair as PortPair;
+  }
+
+  #after(port: number): number {
+    const n = port + 2;
+    return n + 1 > this.maxPort ? this.minPort : n;
+  }
+}

@@ -1,0 +1,251 @@
+import { describe, expect, it } from "vitest";
+import { createMediaDriver, rtpMediaHandlers } from "../../src/driver/index.ts";
+import type { MediaDriver, RtpMediaEvent, RtpMediaHandler, RtpMediaOptions } from "../../src/driver/index.ts";
+import { analyseTone, concatPcm, PCMA, PCMU, ToneGenerator } from "../../src/media/index.ts";
+import type { MediaError } from "../../src/media/index.ts";
+import { thrown } from "../thrown.ts";
+import type { MediaContext, SessionBody } from "../../src/session/index.ts";
+import { nativeCrypto } from "../srtp/native.ts";
+import { fakeRuntime } from "./fake-runtime.ts";
+
+const uac: MediaContext = { role: "uac", callId: "c1" };
+const uas: MediaContext = { role: "uas", callId: "c1" };
+
+/** A fake runtime (virtual clock, in-memory UDP) whose timers are counted, with native SRTP crypto. */
+function runtime() {
+  const f = fakeRuntime();
+  let pending = 0;
+  const setTimer = f.rt.setTimer;
+  const clearTimer = f.rt.clearTimer;
+  const rt = {
+    ...f.rt,
+    srtpCrypto: nativeCrypto,
+    setTimer(ms: number, fn: () => void) {
+      pending++;
+      return setTimer(ms, () => {
+        pending--;
+        fn();
+      });
+    },
+    clearTimer(h: unknown) {
+      pending--;
+      clearTimer(h);
+    },
+  };
+  return { f, rt, timers: () => pending };
+}
+
+/** Two media drivers, a call between them (a offers, b answers), a sending a tone. */
+async function call(options: RtpMediaOptions = {}, optionsB: RtpMediaOptions = options) {
+  const r = runtime();
+  const a = await createMediaDriver({ runtime: r.rt, host: "127.0.0.1", ports: { minPort: 30000, maxPort: 30999, spare: 2 } });
+  const b = await createMediaDriver({ runtime: r.rt, host: "127.0.0.2", ports: { minPort: 31000, maxPort: 31999, spare: 2 } });
+  const ha = rtpMediaHandlers(a, { codecs: [PCMU], ...options })(uac) as RtpMediaHandler;
+  const hb = rtpMediaHandlers(b, { codecs: [PCMU], ...optionsB })(uas) as RtpMediaHandler;
+  const events: { a: RtpMediaEvent[]; b: RtpMediaEvent[] } = { a: [], b: [] };
+  ha.onEvent = (e) => events.a.push(e);
+  hb.onEvent = (e) => events.b.push(e);
+  const heard: { a: Int16Array[]; b: Int16Array[] } = { a: [], b: [] };
+  ha.onAudio = (f) => heard.a.push(f.samples);
+  hb.onAudio = (f) => heard.b.push(f.samples);
+  const tone = new ToneGenerator({ sampleRate: 8000, frequencies: [1000], levelDbm0: -10 });
+  /** Runs `ms` of call, a writing its tone every 20 ms. */
+  const run = async (ms: number) => {
+    for (let t = 0; t < ms; t += 20) {
+      ha.writeAudio(tone.next(160));
+      await r.f.advance(20);
+    }
+  };
+  return { ...r, a, b, ha, hb, events, heard, run };
+}
+
+function exchange(offerer: RtpMediaHandler, answerer: RtpMediaHandler, direction?: "sendrecv" | "sendonly" | "recvonly" | "inactive") {
+  const answer = answerer.receiveOffer(offerer.createOffer(direction ? { direction } : {}));
+  if (!("body" in answer)) throw new Error(`offer refused: ${answer.reason}`);
+  expect(offerer.receiveAnswer(answer)).toBe(true);
+}
+
+const rtpSent = (d: MediaDriver) => d.stats.sent;
+
+describe("media driver and RTP media handler", () => {
+  it("RFC 3264: the answer starts both sessions; b echoes what it plays out and a hears its tone back", async () => {
+    const c = await call();
+    exchange(c.ha, c.hb);
+    c.hb.onAudio = (frame) => c.hb.writeAudio(frame.samples);
+    await c.run(4000);
+    expect(analyseTone(concatPcm(c.heard.a.slice(100)), 8000, 1000).snrDb).toBeGreaterThan(30);
+    expect(c.b.stats.sent).toBeGreaterThan(190);
+    expect(c.a.stats.sentLate).toBe(0);
+  });
+
+  it("one media clock: twenty calls run on one timer", async () => {
+    const r = runtime();
+    const a = await createMediaDriver({ runtime: r.rt, host: "127.0.0.1", ports: { minPort: 30000, maxPort: 30999, spare: 4 } });
+    const b = await createMediaDriver({ runtime: r.rt, host: "127.0.0.2", ports: { minPort: 31000, maxPort: 31999, spare: 4 } });
+    const calls: RtpMediaHandler[] = [];
+    for (let i = 0; i < 20; i++) {
+      const ha = rtpMediaHandlers(a, { codecs: [PCMU] })(uac) as RtpMediaHandler;
+      const hb = rtpMediaHandlers(b, { codecs: [PCMU] })(uas) as RtpMediaHandler;
+      exchange(ha, hb);
+      calls.push(ha, hb);
+      await r.f.advance(1);
+    }
+    let most = 0;
+    for (let t = 0; t < 1000; t += 5) {
+      await r.f.advance(5);
+      most = Math.max(most, r.timers());
+    }
+    // One clock per driver (two drivers here); no timer per stream.
+    expect(most).toBeLessThanOrEqual(2);
+    expect(a.stats.streams).toBe(20);
+    // Each stream sent its 50 packets in that second, on the shared ticks.
+    expect(a.stats.sent).toBeGreaterThan(20 * 49);
+    for (const h of calls) h.close();
+  });
+
+  it("RFC 3264 §8.4: a re-offer with sendonly holds: the held side stops sending; resuming starts it again", async () => {
+    const c = await call();
+    exchange(c.ha, c.hb);
+    await c.run(1000);
+    exchange(c.ha, c.hb, "sendonly");
+    expect(c.hb.remoteHold).toBe(true);
+    const held = rtpSent(c.b);
+    await c.run(1000);
+    // b only sends RTCP now (RFC 3264 §5.1), a goes on sending.
+    expect(rtpSent(c.b) - held).toBeLessThan(3);
+    expect(c.ha.session!.counters.rtpSent).toBeGreaterThan(95);
+    exchange(c.ha, c.hb, "sendrecv");
+    expect(c.hb.remoteHold).toBe(false);
+    await c.run(1000);
+    expect(rtpSent(c.b) - held).toBeGreaterThan(45);
+  });
+
+  it("RFC 3264 §6.1 / §8.3.2: the answerer's preference picks the codec; a re-offer after a change of preference switches it", async () => {
+    const c = await call({ codecs: [PCMU, PCMA] }, { codecs: [PCMU, PCMA] });
+    exchange(c.ha, c.hb);
+    expect([c.ha.session!.codec, c.hb.session!.codec]).toEqual(["PCMU", "PCMU"]);
+    c.hb.onAudio = (frame) => c.hb.writeAudio(frame.samples);
+    await c.run(1000);
+    c.hb.setCodecs([PCMA, PCMU]);
+    exchange(c.ha, c.hb);
+    expect([c.ha.session!.codec, c.hb.session!.codec]).toEqual(["PCMA", "PCMA"]);
+    const before = c.heard.a.length;
+    await c.run(2000);
+    expect(analyseTone(concatPcm(c.heard.a.slice(before + 25)), 8000, 1000).snrDb).toBeGreaterThan(30);
+    expect(c.ha.session!.counters.codecChanges).toBe(1);
+  });
+
+  it("RFC 3264 §8.3.1: an answer to a re-offer with a new address moves where we send", async () => {
+    // Without latching, so that b's packets (still from its old address) do not pull the target back.
+    const c = await call({ session: { latching: false } });
+    exchange(c.ha, c.hb);
+    await c.run(500);
+    const answer = c.hb.receiveOffer(c.ha.createOffer({}));
+    if (!("body" in answer)) throw new Error(answer.reason);
+    // The peer moved (a new media relay, another interface): same SDP, new address and port.
+    const moved = String(answer.body).replace(/c=IN IP4 127\.0\.0\.2/g, "c=IN IP4 127.0.0.9").replace(/m=audio \d+/, "m=audio 31500");
+    expect(c.ha.receiveAnswer({ contentType: "application/sdp", body: moved })).toBe(true);
+    expect(c.ha.session!.remoteAddress).toEqual({ host: "127.0.0.9", port: 31500 });
+    const sink = c.f.sink({ host: "127.0.0.9", port: 31500 });
+    await c.run(200);
+    expect(sink.length).toBeGreaterThan(8);
+  });
+
+  it("RFC 4568: SDES-SRTP negotiated by the handlers, keystream from the runtime's native AES", async () => {
+    const c = await call({ srtp: { mandatory: true } });
+    exchange(c.ha, c.hb);
+    c.hb.onAudio = (frame) => c.hb.writeAudio(frame.samples);
+    await c.run(3000);
+    expect(c.ha.session!.srtpSuite).toBe("AES_CM_128_HMAC_SHA1_80");
+    expect(c.ha.session!.srtpNative).toBe(true);
+    expect(c.ha.session!.stream.protocol).toBe("RTP/SAVP");
+    expect(analyseTone(concatPcm(c.heard.a.slice(75)), 8000, 1000).snrDb).toBeGreaterThan(30);
+  });
+
+  it("RFC 4733: DTMF as telephone-event when negotiated", async () => {
+    const c = await call();
+    exchange(c.ha, c.hb);
+    await c.run(200);
+    expect(c.ha.sendDtmf("42")).toBe("rtp");
+    await c.run(1000);
+    expect(c.events.b.flatMap((e) => (e.type === "dtmf" ? [e.digit] : []))).toEqual(["4", "2"]);
+  });
+
+  it("SIP INFO application/dtmf-relay is the fallback without telephone-event, both ways", async () => {
+    const c = await call({ telephoneEvent: false });
+    exchange(c.ha, c.hb);
+    const infos: SessionBody[] = [];
+    expect(c.ha.sendDtmf("7#")).toBe(false);
+    c.ha.sendInfo = (body) => infos.push(body);
+    expect(c.ha.sendDtmf("7#", { durationMs: 160 })).toBe("info");
+    expect(infos.map((b) => b.contentType)).toEqual(["application/dtmf-relay", "application/dtmf-relay"]);
+    for (const body of infos) expect(c.hb.handleInfo(body)).toBe(true);
+    expect(c.events.b).toEqual([
+      { type: "info-dtmf", digit: "7", durationMs: 160 },
+      { type: "info-dtmf", digit: "#", durationMs: 160 },
+    ]);
+    expect(c.hb.handleInfo({ contentType: "text/plain", body: "Signal=1" })).toBe(false);
+    expect(c.hb.handleInfo({ contentType: "application/dtmf-relay", body: "nothing" })).toBe(false);
+  });
+
+  it("PCM in and out as async iterables: play() paces a long source through the send queue, audio() yields what plays out", async () => {
+    const c = await call();
+    exchange(c.ha, c.hb);
+    c.ha.onAudio = undefined;
+    const tone = new ToneGenerator({ sampleRate: 8000, frequencies: [700], levelDbm0: -10 });
+    // Ten seconds of audio at once: more than the send queue holds (2 s), so play() has to wait.
+    const source = Array.from({ length: 500 }, () => ({ samples: tone.next(160), sampleRate: 8000, channels: 1 }));
+    let played = false;
+    void c.hb.play(source).then(() => (played = true));
+    const frames: Int16Array[] = [];
+    const reader = (async () => {
+      for await (const f of c.ha.audio()) {
+        frames.push(f.samples);
+        if (frames.length === 400) break;
+      }
+    })();
+    // After 6 s, 8 s of the source are queued or sent: play() still waits for room.
+    for (let t = 0; t < 6000; t += 20) await c.f.advance(20);
+    expect(played).toBe(false);
+    for (let t = 0; t < 3000; t += 20) await c.f.advance(20);
+    expect(played).toBe(true);
+    await reader;
+    expect(analyseTone(concatPcm(frames.slice(100, 400)), 8000, 700).snrDb).toBeGreaterThan(30);
+  });
+
+  it("RFC 3550 §6.6: close sends the RTCP BYE; the ports are released a little later", async () => {
+    const c = await call();
+    exchange(c.ha, c.hb);
+    await c.run(500);
+    expect(c.a.pool.inUse).toBe(1);
+    c.ha.close();
+    await c.run(100);
+    expect(c.events.b.some((e) => e.type === "remote-bye")).toBe(true);
+    expect(c.events.a.some((e) => e.type === "closed")).toBe(true);
+    await c.f.advance(3000);
+    expect(c.a.pool.inUse).toBe(0);
+    expect(c.a.stats.streams).toBe(0);
+  });
+
+  it("pairs are bound ahead, RTP even and RTCP odd (RFC 3550 §11); with none free an offer gets 503 (RFC 3261 §21.5.4)", async () => {
+    const r = runtime();
+    // A range of three pairs: 30002/3, 30004/5, 30006/7.
+    const d = await createMediaDriver({ runtime: r.rt, host: "127.0.0.1", ports: { minPort: 30001, maxPort: 30007, spare: 2 } });
+    expect(d.pool.ready).toBe(2);
+    const make = () => rtpMediaHandlers(d, { codecs: [PCMU] })(uas) as RtpMediaHandler;
+    // Handlers made at once take the pairs bound ahead; the next finds none until more are bound.
+    const [h1, h2, h3] = [make(), make(), make()];
+    expect([h1.port, h2.port, h3.port]).toEqual([30002, 30004, undefined]);
+    expect(h3.receiveOffer({ contentType: "application/sdp", body: "v=0\r\n" })).toMatchObject({ ok: false, status: 503 });
+    expect((thrown(() => h3.createOffer({})) as MediaError).code).toBe("NO_RESOURCES");
+    await r.f.advance(1);
+    const h4 = make();
+    expect(h4.port).toBe(30006);
+    await r.f.advance(1);
+    // The range is used up.
+    expect(make().port).toBeUndefined();
+    h1.close();
+    await r.f.advance(1);
+    expect(make().port).toBe(30002);
+  });
+});
