@@ -66,6 +66,8 @@ export function checkJsr(result, deno, generated) {
   if (!/Checking for slow types in the public API/.test(result.output)) problems.push("the slow-type check did not run");
   for (const m of result.output.matchAll(/^(warning|error)(\[[\w-]+\])?: .*$/gm)) problems.push(m[0]);
   if (!/Success Dry run complete/.test(result.output)) problems.push("no 'Success Dry run complete'");
+  // Without a file list (the run stopped before it) there is nothing more to judge.
+  if (result.files.length === 0) return [...problems, "no file list: deno publish stopped before listing the files"];
   const files = new Set(result.files);
   for (const [key, target] of Object.entries(deno.exports ?? {})) {
     if (!files.has(target.replace(/^\.\//, ""))) problems.push(`exports["${key}"]: ${target} is not published`);
