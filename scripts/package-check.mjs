@@ -145,6 +145,23 @@ export function checkTarball(pkg, files, read) {
 }
 
 /**
+ * The packages an install of the tarball brought (`{ name, manifest, bindingGyp }`): installing must
+ * need npm alone, so none may build or download at install time (install scripts, or a binding.gyp
+ * that npm builds with node-gyp). An optional dependency of `pkg` may: siphon must work without it.
+ */
+export function checkInstalled(pkg, packages) {
+  const problems = [];
+  const optional = new Set(Object.keys(pkg.optionalDependencies ?? {}));
+  for (const { name, manifest, bindingGyp } of packages) {
+    if (optional.has(name)) continue;
+    const steps = ["preinstall", "install", "postinstall"].filter((s) => manifest.scripts?.[s]);
+    if (bindingGyp && !manifest.scripts?.install) steps.push("binding.gyp (node-gyp rebuild)");
+    if (steps.length) problems.push(`${name}: runs ${steps.join(", ")} at install; installing ${pkg.name} must need nothing but npm`);
+  }
+  return problems;
+}
+
+/**
  * From the API report's text (scripts/api-report.mjs): each entry point's names that are values at
  * run time (functions, classes, constants, enums), without type-only exports.
  */

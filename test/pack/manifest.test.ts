@@ -1,7 +1,7 @@
 import { readdirSync, readFileSync, statSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 // @ts-expect-error: a plain ES module of the build, without type declarations
-import { apiValueNames, bareImports, checkManifest, checkTarball, MAX_DECLARATION_BYTES } from "../../scripts/package-check.mjs";
+import { apiValueNames, bareImports, checkInstalled, checkManifest, checkTarball, MAX_DECLARATION_BYTES } from "../../scripts/package-check.mjs";
 // @ts-expect-error: a plain ES module of the build, without type declarations
 import { checkJsr } from "../../scripts/check-jsr.mjs";
 // @ts-expect-error: a plain ES module of the packaging test, without type declarations
@@ -98,6 +98,20 @@ describe("the tarball rules (scripts/package-check.mjs)", () => {
     expect(has(problems, 'exports["."].types: ./dist/src/index.d.ts is not in the tarball')).toBe(true);
     expect(has(problems, 'imports "vitest", which package.json does not declare')).toBe(true);
     expect(has(problems, "dependency yaml: no shipped file imports it")).toBe(true);
+  });
+
+  it("an installed package that builds or downloads at install time is refused, unless siphon lists it as optional", () => {
+    const packages = [
+      { name: "p", manifest: { scripts: { prepack: "npm run build" } }, bindingGyp: false },
+      { name: "native-db", manifest: { scripts: { install: "prebuild-install || node-gyp rebuild" } }, bindingGyp: true },
+      { name: "gyp-only", manifest: {}, bindingGyp: true },
+      { name: "fetcher", manifest: { scripts: { postinstall: "node download.js" } }, bindingGyp: false },
+    ];
+    const problems = checkInstalled({ name: "p", optionalDependencies: { fetcher: "^1" } }, packages) as Problems;
+    expect(problems).toEqual([
+      "native-db: runs install at install; installing p must need nothing but npm",
+      "gyp-only: runs binding.gyp (node-gyp rebuild) at install; installing p must need nothing but npm",
+    ]);
   });
 
   it("bare imports: static, re-export, side-effect and dynamic; relative, node: and commented ones aside", () => {

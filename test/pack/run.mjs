@@ -23,7 +23,7 @@ import { dirname, join, resolve, sep } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import { apiReport, REPORT_PATH } from "../../scripts/api-report.mjs";
 import { checkJsr, generatedModules, jsrDryRun } from "../../scripts/check-jsr.mjs";
-import { apiValueNames, checkManifest, checkTarball } from "../../scripts/package-check.mjs";
+import { apiValueNames, checkInstalled, checkManifest, checkTarball } from "../../scripts/package-check.mjs";
 import { entrySpecifier, VARIANTS, withPrefix } from "./variants.mjs";
 
 const root = resolve(fileURLToPath(new URL("../../", import.meta.url)));
@@ -127,13 +127,12 @@ await step("npm install <tarball> into an empty project outside the checkout", (
   for (const dep of Object.keys(installed.dependencies ?? {})) {
     if (!existsSync(join(app, "node_modules", dep, "package.json"))) problems.push(`dependency ${dep} was not installed`);
   }
-  // Installing must need npm alone: a package that builds or downloads at install time needs more.
-  for (const { name, dir } of installedPackages(join(app, "node_modules"))) {
-    const p = JSON.parse(readFileSync(join(dir, "package.json"), "utf8"));
-    const scripts = ["preinstall", "install", "postinstall"].filter((s) => p.scripts?.[s]);
-    if (existsSync(join(dir, "binding.gyp")) && !p.scripts?.install) scripts.push("binding.gyp (node-gyp rebuild)");
-    if (scripts.length) problems.push(`${name}: runs ${scripts.join(", ")} at install; installing siphon must need nothing but npm`);
-  }
+  const packages = installedPackages(join(app, "node_modules")).map(({ name, dir }) => ({
+    name,
+    manifest: JSON.parse(readFileSync(join(dir, "package.json"), "utf8")),
+    bindingGyp: existsSync(join(dir, "binding.gyp")),
+  }));
+  problems.push(...checkInstalled(installed, packages));
   return problems;
 });
 if (!installed) finish();
