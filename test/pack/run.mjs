@@ -19,7 +19,7 @@
 import { spawnSync } from "node:child_process";
 import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { dirname, join, resolve, sep } from "node:path";
+import { delimiter, dirname, join, resolve, sep } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import { apiReport, REPORT_PATH } from "../../scripts/api-report.mjs";
 import { checkJsr, generatedModules, jsrDryRun } from "../../scripts/check-jsr.mjs";
@@ -70,9 +70,9 @@ function isolatedEnv() {
     if (/^npm_/i.test(key) || key === "INIT_CWD" || key === "NODE_PATH" || key === "NODE_OPTIONS") delete env[key];
   }
   env.PATH = (env.PATH ?? "")
-    .split(":")
+    .split(delimiter)
     .filter((p) => p && !resolve(p).startsWith(root + sep))
-    .join(":");
+    .join(delimiter);
   return env;
 }
 
