@@ -261,6 +261,8 @@ await step("JSR: deno publish --dry-run (slow types, no --allow-slow-types, no n
   const dirty = run("git", ["status", "--porcelain"], root, { env: process.env }).stdout.trim() !== "";
   // Uncommitted changes are a git matter, allowed while working; CI runs on a clean clone without it.
   jsr = jsrDryRun(root, { allowDirty: dirty && !process.env.CI });
+  if (jsr.allowDirty) console.log("    note: uncommitted changes, so --allow-dirty (never under CI)");
+  if (!jsr.offline) console.log("    note: no network namespace here, so the run could have reached the network");
   const problems = checkJsr(jsr, deno, generatedModules(root));
   if (problems.length) problems.push(jsr.output.slice(-4000));
   return problems;
@@ -305,6 +307,9 @@ function finish() {
   if (packed) {
     const kB = (n) => `${(n / 1000).toFixed(0)} kB`;
     console.log(`tarball ${packed.filename}: ${kB(packed.size)} packed, ${kB(packed.unpackedSize)} unpacked, ${packed.entryCount} files`);
+    // README states the size; a note (not a failure) when it has drifted by more than a tenth.
+    const stated = Number(readFileSync(join(root, "README.md"), "utf8").match(/The npm tarball is (\d+) kB/)?.[1]);
+    if (!(Math.abs(stated * 1000 - packed.size) <= packed.size / 10)) console.log(`note: README.md says ${stated} kB: update it`);
   }
   if (keep) console.log(`kept ${tmp}`);
   else rmSync(tmp, { recursive: true, force: true });
