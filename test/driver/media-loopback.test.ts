@@ -43,6 +43,15 @@ async function call(codec: AudioCodec, seconds: number) {
   return { ha, hb, a, b, heard };
 }
 
+/**
+ * SNR of the 1 kHz tone in the median 20 ms frame: late packets concealed on a loaded machine
+ * (real sockets and clock) spoil a few frames, not the median; a wrong or missing signal spoils all.
+ */
+function medianFrameSnr(frames: Int16Array[]): number {
+  const snr = frames.map((f) => analyseTone(f, 16000, 1000).snrDb).sort((a, b) => a - b);
+  return snr[snr.length >> 1]!;
+}
+
 describe(`media over loopback UDP on ${runtime.name}`, () => {
   it("RFC 3711 / RFC 4568: G.711 with SDES-SRTP both ways, real sockets and clock: the echoed tone comes back", async () => {
     const { ha, hb, heard, a } = await call(PCMU, 3);
@@ -50,8 +59,9 @@ describe(`media over loopback UDP on ${runtime.name}`, () => {
     // From 1 s in (buffers settled) to before the tone's end came back.
     const rx = concatPcm(heard.slice(50, 140));
     expect(Math.abs(detectFrequency(rx, 16000) - 1000)).toBeLessThan(2);
-    // PCMU at 8 kHz between 16 kHz resamplers: the bound of the narrowband round trip.
-    expect(analyseTone(rx, 16000, 1000).snrDb).toBeGreaterThan(25);
+    // PCMU at 8 kHz between 16 kHz resamplers: the bound of the narrowband round trip, in the median
+    // frame (real sockets and clock: on a loaded machine a few late packets are concealed).
+    expect(medianFrameSnr(heard.slice(50, 140))).toBeGreaterThan(25);
     expect(hb.quality!.packetsReceived).toBeGreaterThan(140);
     expect(ha.session!.counters.authFailed + hb.session!.counters.authFailed).toBe(0);
     expect(a.stats.ticks).toBeGreaterThan(100);
@@ -61,9 +71,7 @@ describe(`media over loopback UDP on ${runtime.name}`, () => {
     const { hb, heard } = await call(OPUS, 2);
     const rx = concatPcm(heard.slice(50, 90));
     expect(Math.abs(detectFrequency(rx, 16000) - 1000)).toBeLessThan(2);
-    // Real sockets and clock: on a loaded machine some packets arrive late and are concealed, which
-    // costs SNR; a tone still stands > 10 dB above everything else (noise or a wrong signal gives ~0).
-    expect(analyseTone(rx, 16000, 1000).snrDb).toBeGreaterThan(10);
+    expect(medianFrameSnr(heard.slice(50, 90))).toBeGreaterThan(15);
     expect(hb.session!.codec).toBe("opus");
   });
 });
