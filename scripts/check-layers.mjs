@@ -59,6 +59,12 @@ const allowed = {
   media: ["rtp", "rtcp", "srtp", "codec", "sdp"],
   auth: ["sip"],
   session: ["sip", "transaction", "sdp", "auth"],
+  // STUN (RFC 8489) and, later, ICE: bytes in, transmits and events out.
+  ice: [],
+  // The user agent and the call engine stand on everything below them.
+  client: ["sip", "transport", "transaction", "session", "sdp", "auth", "media", "driver", "ice", "codec", "rtp", "rtcp", "srtp"],
+  engine: ["sip", "transport", "transaction", "session", "sdp", "auth", "media", "driver", "ice", "codec", "rtp", "rtcp", "srtp"],
+  cli: ["sip", "transport", "transaction", "session", "sdp", "auth", "media", "driver", "ice", "codec", "client", "engine"],
 };
 
 const problems = [];

@@ -1,0 +1,6 @@
+/**
+ * The call engine: what `siphon serve` runs — registrar and location service, stateful proxy,
+ * B2BUA with media anchoring, built-in services and their storage. Each part lives in its own
+ * folder under `src/engine/` and is exported from here.
+ */
+export {};
