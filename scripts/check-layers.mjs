@@ -31,6 +31,8 @@ const RUNTIME_IMPORTS_ALLOWED = {
   "src/srtp/index.ts": "runtimes/crypto-types.ts",
   // The executable is where a process meets the library: it loads the running runtime's record and process.
   "src/cli/main.ts": "runtimes/index.ts",
+  // createUserAgent detects and loads the running runtime when none is given.
+  "src/client/runtime.ts": "runtimes/index.ts",
 };
 
 const files = [];
