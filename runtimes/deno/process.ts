@@ -10,6 +10,14 @@ interface DenoProcessApi {
   removeSignalListener(signal: "SIGINT" | "SIGTERM", handler: () => void): void;
   exit(code: number): never;
   networkInterfaces(): { family: "IPv4" | "IPv6"; address: string; name: string }[];
+  readFile(path: string): Promise<Uint8Array>;
+  open(path: string, options: { write: true; create: true; truncate: true }): Promise<DenoFile>;
+}
+
+interface DenoFile {
+  write(p: Uint8Array): Promise<number>;
+  seek(offset: number, whence: 0 | 1 | 2): Promise<number>;
+  close(): void;
 }
 
 /**
@@ -72,6 +80,26 @@ export function denoProcess(): CliProcess {
       }
       const ok = list.filter((a) => !/^(127\.|::1$|fe80)/.test(a.address));
       return [...ok.filter((a) => a.family === "IPv4"), ...ok.filter((a) => a.family === "IPv6")].map((a) => a.address);
+    },
+    readFile: (path) => d.readFile(path),
+    async createFile(path) {
+      const file = await d.open(path, { write: true, create: true, truncate: true });
+      const writeAll = async (bytes: Uint8Array) => {
+        for (let off = 0; off < bytes.length; ) off += await file.write(bytes.subarray(off));
+      };
+      let end = 0;
+      return {
+        async write(bytes) {
+          await file.seek(end, 0);
+          await writeAll(bytes);
+          end += bytes.length;
+        },
+        async writeAt(at, bytes) {
+          await file.seek(at, 0);
+          await writeAll(bytes);
+        },
+        close: async () => file.close(),
+      };
     },
   };
 }

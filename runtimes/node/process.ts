@@ -1,4 +1,5 @@
 /// <reference types="node" />
+import { open, readFile } from "node:fs/promises";
 import { networkInterfaces } from "node:os";
 import type { CliProcess } from "../../src/cli/command.ts";
 
@@ -34,6 +35,21 @@ export function nodeProcess(): CliProcess {
       else process.stdout.write("", () => process.stderr.write("", () => process.exit(code)));
     },
     localAddresses: () => interfaceAddresses(),
+    readFile: async (path) => new Uint8Array(await readFile(path)),
+    async createFile(path) {
+      const handle = await open(path, "w");
+      let position = 0;
+      return {
+        async write(bytes) {
+          await handle.write(bytes, 0, bytes.length, position);
+          position += bytes.length;
+        },
+        async writeAt(at, bytes) {
+          await handle.write(bytes, 0, bytes.length, at);
+        },
+        close: () => handle.close(),
+      };
+    },
   };
 }
 

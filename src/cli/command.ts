@@ -39,6 +39,17 @@ export interface CliProcess {
   exit(code: number): void;
   /** This machine's interface addresses, not loopback: IPv4 first, then IPv6. */
   localAddresses(): string[];
+  /** Reads a whole file. */
+  readFile(path: string): Promise<Uint8Array>;
+  /** Creates (or truncates) a file for sequential writing with one rewrite of its header. */
+  createFile(path: string): Promise<CliFileWriter>;
+}
+
+/** A file being written (the shape of siphon/media's `AudioFileWriter`). */
+export interface CliFileWriter {
+  write(bytes: Uint8Array): Promise<void>;
+  writeAt(position: number, bytes: Uint8Array): Promise<void>;
+  close(): Promise<void>;
 }
 
 /** Exit codes of the commands: 0 success, 1 the operation failed, 2 bad usage, 130 interrupted. */

@@ -4,9 +4,12 @@
  */
 import type { CliCommand } from "./command.ts";
 import type { CliEnvironment } from "./environment.ts";
+import { answerCommand } from "./answer.ts";
+import { callCommand } from "./call.ts";
 import { optionsCommand } from "./options.ts";
+import { registerCommand } from "./register.ts";
 
 /** Every command, given what they need from the executable. */
 export function cliCommands(env: CliEnvironment): CliCommand[] {
-  return [optionsCommand(env)];
+  return [callCommand(env), answerCommand(env), registerCommand(env), optionsCommand(env)];
 }

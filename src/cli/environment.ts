@@ -5,6 +5,7 @@
  * runtime and a virtual network.
  */
 import type { MediaRuntime } from "../driver/index.ts";
+import type { CliFileWriter } from "./command.ts";
 import type { DriverRuntime } from "../driver/index.ts";
 import { isIpLiteral, unbracket } from "../transport/index.ts";
 
@@ -17,6 +18,10 @@ export interface CliEnvironment {
   loadRuntime(): Promise<CliRuntime>;
   /** This machine's interface addresses, not loopback: IPv4 first, then IPv6. */
   localAddresses(): string[];
+  /** Reads a whole file (WAV to play). */
+  readFile(path: string): Promise<Uint8Array>;
+  /** Creates a file to write (WAV recordings). */
+  createFile(path: string): Promise<CliFileWriter>;
 }
 
 /** Whether `host` (an IP literal or a name) is this machine's loopback. */

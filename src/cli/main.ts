@@ -10,5 +10,10 @@ import { cliCommands } from "./commands.ts";
 import { runCli } from "./dispatch.ts";
 
 const proc = await loadProcess();
-const code = await runCli(proc.args, proc.io, cliCommands({ loadRuntime: () => loadRuntime(), localAddresses: () => proc.localAddresses() }));
+const code = await runCli(proc.args, proc.io, cliCommands({
+  loadRuntime: () => loadRuntime(),
+  localAddresses: () => proc.localAddresses(),
+  readFile: (path) => proc.readFile(path),
+  createFile: (path) => proc.createFile(path),
+}));
 proc.exit(code);

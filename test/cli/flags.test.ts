@@ -130,7 +130,7 @@ describe("defineCommand and the dispatcher", () => {
   });
 
   it("every command of the table prints its help without loading a runtime", async () => {
-    const commands = cliCommands({ loadRuntime: () => Promise.reject(new Error("no runtime in this test")), localAddresses: () => [] });
+    const commands = cliCommands({ loadRuntime: () => Promise.reject(new Error("no runtime in this test")), localAddresses: () => [], readFile: () => Promise.reject(new Error("no files")), createFile: () => Promise.reject(new Error("no files")) });
     expect(commands.length).toBeGreaterThan(0);
     for (const c of commands) {
       const m = memoryIo();

@@ -21,7 +21,7 @@ async function peer(f: ReturnType<typeof fakeRuntime>, status: number, delayMs =
   return seen;
 }
 
-const env = (f: ReturnType<typeof fakeRuntime>) => ({ loadRuntime: async () => f.rt, localAddresses: () => ["10.0.0.1"] });
+const env = (f: ReturnType<typeof fakeRuntime>) => ({ loadRuntime: async () => f.rt, localAddresses: () => ["10.0.0.1"], readFile: () => Promise.reject(new Error("no files")), createFile: () => Promise.reject(new Error("no files")) });
 
 describe("siphon options", () => {
   it("RFC 3261 §11: sends OPTIONS to the URI and prints the status and round-trip time (exit 0)", async () => {
