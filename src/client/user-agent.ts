@@ -614,7 +614,7 @@ export async function createUserAgent(options: UserAgentOptions = {}): Promise<U
     }
     for (const a of accounts) {
       if (a.registration.state === "registered" || a.registration.state === "registering") waits.push(a.registration.unregister({ timeoutMs }).catch(() => undefined));
-      a.registration.stop();
+      else a.registration.stop();
     }
     await Promise.all(waits);
     for (const a of accounts) a.registration.stop();
