@@ -4,7 +4,7 @@
 // - within runtimes/, node:* imports belong to the Node adapter; another adapter that uses one on purpose
 //   is listed in NODE_IMPORTS_ALLOWED with the reason;
 // - src/ never imports runtimes/: the interfaces a layer needs belong to that layer, and the adapters
-//   implement them (the exceptions, listed in RUNTIME_IMPORTS_ALLOWED, are on their way out);
+//   implement them;
 // - the sans-I/O protocol cores take time as `now`: no timers or clocks in src/ outside the driver;
 // - lower layers never import higher ones.
 import { readdirSync, readFileSync, statSync } from "node:fs";
@@ -24,12 +24,8 @@ const NODE_IMPORTS_ALLOWED = {
   "runtimes/deno/dns.ts": "node:dns/promises",
 };
 
-/** src/ files that still import from runtimes/, and what. */
-const RUNTIME_IMPORTS_ALLOWED = {
-  // The SRTP crypto interface still lives in runtimes/crypto-types.ts; it belongs in src/srtp.
-  "src/srtp/context.ts": "runtimes/crypto-types.ts",
-  "src/srtp/index.ts": "runtimes/crypto-types.ts",
-};
+/** src/ files that import from runtimes/ on purpose, and what (none: each layer owns its interfaces). */
+const RUNTIME_IMPORTS_ALLOWED = {};
 
 const files = [];
 const walk = (dir) => {
