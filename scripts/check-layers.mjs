@@ -91,10 +91,12 @@ for (const file of files) {
     if (rel.startsWith("src/") && !rel.startsWith("src/driver/") && /\b(setTimeout|setInterval|Date\.now|performance\.now)\s*\(/.test(line)) {
       problems.push(`${at}: clock or timer in a sans-I/O layer: ${line.trim()}`);
     }
-    const m = /from\s+["']\.\.\/([a-z-]+)\//.exec(line);
-    if (m && rel.startsWith("src/")) {
+    // The layer of an import is that of the file it resolves to (a layer may have sub-folders).
+    const m = /from\s+["'](\.\.?\/[^"']+)["']/.exec(line);
+    const resolved = m ? posix(relative(root, join(file, "..", m[1]))).split("/") : [];
+    if (m && rel.startsWith("src/") && resolved[0] === "src" && resolved.length > 2) {
       const layer = rel.split("/")[1];
-      const target = m[1];
+      const target = resolved[1];
       if (target !== layer && target !== "wasm" && allowed[layer] && !allowed[layer].includes(target)) {
         problems.push(`${at}: layer ${layer} imports ${target}`);
       }
