@@ -3,4 +3,4 @@
  * B2BUA with media anchoring, built-in services and their storage. Each part lives in its own
  * folder under `src/engine/` and is exported from here.
  */
-export {};
+export * from "./proxy/index.ts";
