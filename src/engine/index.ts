@@ -6,3 +6,4 @@
 export * from "./services/index.ts";
 export * from "./b2bua/index.ts";
 export * from "./registrar/index.ts";
+export * from "./proxy/index.ts";
