@@ -4,3 +4,4 @@
  * folder under `src/engine/` and is exported from here.
  */
 export * from "./registrar/index.ts";
+export * from "./storage/index.ts";
