@@ -5,3 +5,4 @@
  */
 export * from "./registrar/index.ts";
 export * from "./storage/index.ts";
+export * from "./config/index.ts";
