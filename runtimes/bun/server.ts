@@ -11,13 +11,12 @@ interface BunServeApi {
   };
 }
 
-// bun:sqlite, Bun's embedded SQLite; named through a variable so that Node's tsc needs no bun-types.
-const BUN_SQLITE = "bun:sqlite";
-
-/** Opens an SQLite file with bun:sqlite. */
+/** Opens an SQLite file with bun:sqlite, Bun's embedded SQLite. */
 export async function openSqlite(path: string): Promise<SqliteDatabase> {
   try {
-    const mod = (await import(BUN_SQLITE)) as { Database: new (path: string, o: { create: boolean }) => Parameters<typeof wrapSqlite>[0] };
+    // import.meta.require: Bun's synchronous loader, so neither Node's tsc nor JSR looks for bun:sqlite.
+    const req = (import.meta as unknown as { require(id: string): unknown }).require;
+    const mod = req("bun:sqlite") as { Database: new (path: string, o: { create: boolean }) => Parameters<typeof wrapSqlite>[0] };
     return wrapSqlite(new mod.Database(path, { create: true }));
   } catch (e) {
     throw new StorageError("UNAVAILABLE", `cannot open ${path} with bun:sqlite: ${(e as Error).message}`, { cause: e });

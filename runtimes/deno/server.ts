@@ -1,3 +1,5 @@
+// @ts-ignore: Deno's embedded SQLite (Deno 2.2+); the repository's Node 20 types do not declare node:sqlite.
+import { DatabaseSync } from "node:sqlite";
 import { wrapSqlite } from "../node/sqlite.ts";
 import { StorageError } from "../../src/engine/storage/errors.ts";
 import type { SqliteDatabase } from "../../src/engine/storage/sqlite.ts";
@@ -18,15 +20,10 @@ interface DenoServerApi {
 
 const d = (): DenoServerApi => (globalThis as unknown as { Deno: DenoServerApi }).Deno;
 
-// node:sqlite is Deno's own embedded SQLite (Deno 2.2+); named through a variable because the
-// repository's Node 20 types do not declare it.
-const NODE_SQLITE = "node:sqlite";
-
 /** Opens an SQLite file with Deno's node:sqlite. */
 export async function openSqlite(path: string): Promise<SqliteDatabase> {
   try {
-    const mod = (await import(NODE_SQLITE)) as { DatabaseSync: new (path: string) => Parameters<typeof wrapSqlite>[0] };
-    return wrapSqlite(new mod.DatabaseSync(path));
+    return wrapSqlite(new (DatabaseSync as new (path: string) => Parameters<typeof wrapSqlite>[0])(path));
   } catch (e) {
     throw new StorageError("UNAVAILABLE", `cannot open ${path} with node:sqlite: ${(e as Error).message}`, { cause: e });
   }

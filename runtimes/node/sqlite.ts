@@ -1,4 +1,5 @@
 /// <reference types="node" />
+import { createRequire } from "node:module";
 import { StorageError } from "../../src/engine/storage/errors.ts";
 import type { SqliteDatabase, SqliteValue } from "../../src/engine/storage/sqlite.ts";
 
@@ -24,11 +25,6 @@ export function wrapSqlite(db: Driver): SqliteDatabase {
   };
 }
 
-// Named through variables: better-sqlite3 is an optional dependency without bundled types, and
-// node:sqlite is newer than the Node 20 types.
-const BETTER_SQLITE3 = "better-sqlite3";
-const NODE_SQLITE = "node:sqlite";
-
 /**
  * Opens an SQLite file on Node: better-sqlite3 (an optional dependency, 12.x for Node 20), else
  * Node's own node:sqlite (Node 22.5 and later). Rejects with StorageError UNAVAILABLE when neither
@@ -38,16 +34,16 @@ export async function openSqlite(path: string): Promise<SqliteDatabase> {
   let open: ((path: string) => Driver) | undefined;
   let why = "";
   try {
-    const mod = (await import(BETTER_SQLITE3)) as { default: new (path: string) => Driver };
-    open = (p) => new mod.default(p);
+    // A CommonJS native module, required rather than imported so that JSR's analysis of the
+    // sources does not look for an optional package.
+    const Database = createRequire(import.meta.url)("better-sqlite3") as new (path: string) => Driver;
+    open = (p) => new Database(p);
   } catch (e) {
-    why = (e as Error).message;
-    try {
-      const mod = (await import(NODE_SQLITE)) as { DatabaseSync: new (path: string) => Driver };
-      open = (p) => new mod.DatabaseSync(p);
-    } catch {
-      // Neither: reported below.
-    }
+    why = (e as Error).message.split("\n")[0]!;
+    // node:sqlite is newer than the Node 20 types; getBuiltinModule (Node 22.3+) loads it without an import.
+    const get = (process as { getBuiltinModule?: (id: string) => unknown }).getBuiltinModule;
+    const mod = get?.("node:sqlite") as { DatabaseSync: new (path: string) => Driver } | undefined;
+    if (mod !== undefined) open = (p) => new mod.DatabaseSync(p);
   }
   if (open === undefined) {
     throw new StorageError(
