@@ -11,12 +11,4 @@ export type { SqliteStorageOptions } from "./sqlite-store.ts";
 export type { SqliteDatabase, SqliteOpener, SqliteStatement, SqliteValue } from "./sqlite.ts";
 export { StorageError } from "./errors.ts";
 export type { StorageErrorCode } from "./errors.ts";
-export type {
-  CallDisposition,
-  CallQualityRecord,
-  CallRecord,
-  CdrQuery,
-  CdrStore,
-  RegistrationStore,
-  Storage,
-} from "./types.ts";
+export type { CdrQuery, CdrStore, RegistrationStore, Storage, StoredCallRecord } from "./types.ts";

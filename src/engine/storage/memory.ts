@@ -5,7 +5,7 @@
 import { bindingKey } from "../registrar/index.ts";
 import type { Binding } from "../registrar/index.ts";
 import { StorageError } from "./errors.ts";
-import type { CallRecord, Storage } from "./types.ts";
+import type { Storage, StoredCallRecord } from "./types.ts";
 
 /** Most call records kept in memory; the oldest go first. */
 const MAX_MEMORY_CDRS = 10_000;
@@ -13,7 +13,7 @@ const MAX_MEMORY_CDRS = 10_000;
 /** A {@link Storage} in memory. */
 export function createMemoryStorage(): Storage {
   const bindings = new Map<string, Binding>();
-  const cdrs: CallRecord[] = [];
+  const cdrs: StoredCallRecord[] = [];
   let nextId = 1;
   let closed = false;
   const check = () => {
@@ -42,17 +42,17 @@ export function createMemoryStorage(): Storage {
     cdrs: {
       async add(record) {
         check();
-        const id = nextId++;
-        cdrs.push({ ...record, id });
+        const seq = nextId++;
+        cdrs.push({ ...record, seq });
         if (cdrs.length > MAX_MEMORY_CDRS) cdrs.shift();
-        return id;
+        return seq;
       },
       async list(query) {
         check();
         const limit = Math.min(Math.max(1, query?.limit ?? 100), 1000);
         const before = query?.before ?? Infinity;
-        const out: CallRecord[] = [];
-        for (let i = cdrs.length - 1; i >= 0 && out.length < limit; i--) if (cdrs[i]!.id! < before) out.push(cdrs[i]!);
+        const out: StoredCallRecord[] = [];
+        for (let i = cdrs.length - 1; i >= 0 && out.length < limit; i--) if (cdrs[i]!.seq < before) out.push(cdrs[i]!);
         return out;
       },
     },

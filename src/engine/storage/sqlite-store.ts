@@ -8,12 +8,13 @@
  * any point (a commit is in the OS once `COMMIT` returns); `synchronous=FULL` also survives a power
  * cut, at the cost of an fsync per transaction.
  */
+import type { CallRecord } from "../b2bua/index.ts";
 import type { Binding } from "../registrar/index.ts";
 import { bindingKey } from "../registrar/index.ts";
 import { StorageError } from "./errors.ts";
 import type { StorageErrorCode } from "./errors.ts";
 import type { SqliteDatabase, SqliteStatement, SqliteValue } from "./sqlite.ts";
-import type { CallRecord, CdrStore, RegistrationStore, Storage } from "./types.ts";
+import type { CdrStore, RegistrationStore, Storage, StoredCallRecord } from "./types.ts";
 
 /** Options of {@link createSqliteStorage}. */
 export interface SqliteStorageOptions {
@@ -42,10 +43,11 @@ export const SCHEMA_MIGRATIONS: readonly string[] = [
      PRIMARY KEY (aor, key)) WITHOUT ROWID;
    CREATE INDEX registrations_expiry ON registrations (expires_at);
    CREATE TABLE cdrs (
-     id INTEGER PRIMARY KEY AUTOINCREMENT, call_id TEXT NOT NULL, caller TEXT NOT NULL, callee TEXT NOT NULL,
-     source TEXT, handler TEXT, started_at INTEGER NOT NULL, answered_at INTEGER, ended_at INTEGER NOT NULL,
-     disposition TEXT NOT NULL, status INTEGER, reason TEXT, codec TEXT, quality TEXT);
-   CREATE INDEX cdrs_started ON cdrs (started_at);`,
+     seq INTEGER PRIMARY KEY AUTOINCREMENT, id TEXT NOT NULL, call_id TEXT NOT NULL, caller TEXT NOT NULL,
+     callee TEXT NOT NULL, started_at INTEGER NOT NULL, ended_at INTEGER, disposition TEXT, status INTEGER,
+     record TEXT NOT NULL);
+   CREATE INDEX cdrs_started ON cdrs (started_at);
+   CREATE INDEX cdrs_call_id ON cdrs (call_id);`,
 ];
 
 /** The schema version this build writes. */
@@ -117,8 +119,8 @@ export function createSqliteStorage(db: SqliteDatabase, options: SqliteStorageOp
     );
     del = db.prepare("DELETE FROM registrations WHERE aor = ? AND key = ?");
     addCdr = db.prepare(
-      `INSERT INTO cdrs (call_id, caller, callee, source, handler, started_at, answered_at, ended_at, disposition, status, reason, codec, quality)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+      `INSERT INTO cdrs (id, call_id, caller, callee, started_at, ended_at, disposition, status, record)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
     );
   } catch (e) {
     throw storageError(e, `${path}: preparing statements`);
@@ -205,26 +207,13 @@ export function createSqliteStorage(db: SqliteDatabase, options: SqliteStorageOp
 
   const cdrs: CdrStore = {
     async add(r: CallRecord) {
-      let id = 0;
+      let seq = 0;
       await enqueue(() => {
-        addCdr.run(
-          r.callId,
-          r.caller,
-          r.callee,
-          r.source ?? null,
-          r.handler ?? null,
-          r.startedAt,
-          r.answeredAt ?? null,
-          r.endedAt,
-          r.disposition,
-          r.status ?? null,
-          r.reason ?? null,
-          r.codec ?? null,
-          r.quality === undefined ? null : JSON.stringify(r.quality),
-        );
-        id = Number(lastId.all()[0]?.["id"] ?? 0);
+        // The columns are for queries; the record itself is kept whole as JSON.
+        addCdr.run(r.id, r.callId, r.from, r.to, r.startedAt, r.endedAt ?? null, r.disposition ?? null, r.status ?? null, JSON.stringify(r));
+        seq = Number(lastId.all()[0]?.["id"] ?? 0);
       });
-      return id;
+      return seq;
     },
     async list(query) {
       if (closed) throw new StorageError("CLOSED", `${path}: storage is closed`);
@@ -232,8 +221,8 @@ export function createSqliteStorage(db: SqliteDatabase, options: SqliteStorageOp
       try {
         const rows =
           query?.before === undefined
-            ? db.prepare("SELECT * FROM cdrs ORDER BY id DESC LIMIT ?").all(limit)
-            : db.prepare("SELECT * FROM cdrs WHERE id < ? ORDER BY id DESC LIMIT ?").all(query.before, limit);
+            ? db.prepare("SELECT seq, record FROM cdrs ORDER BY seq DESC LIMIT ?").all(limit)
+            : db.prepare("SELECT seq, record FROM cdrs WHERE seq < ? ORDER BY seq DESC LIMIT ?").all(query.before, limit);
         return rows.map(rowToCdr);
       } catch (e) {
         throw storageError(e, `${path}: reading call records`);
@@ -287,22 +276,6 @@ function rowToBinding(r: Record<string, SqliteValue>): Binding {
   };
 }
 
-function rowToCdr(r: Record<string, SqliteValue>): CallRecord {
-  const num = (v: SqliteValue | undefined) => (v === null || v === undefined ? undefined : Number(v));
-  return {
-    id: Number(r["id"]),
-    callId: String(r["call_id"]),
-    caller: String(r["caller"]),
-    callee: String(r["callee"]),
-    source: str(r["source"]),
-    handler: str(r["handler"]),
-    startedAt: Number(r["started_at"]),
-    answeredAt: num(r["answered_at"]),
-    endedAt: Number(r["ended_at"]),
-    disposition: String(r["disposition"]) as CallRecord["disposition"],
-    status: num(r["status"]),
-    reason: str(r["reason"]),
-    codec: str(r["codec"]),
-    quality: r["quality"] === null || r["quality"] === undefined ? undefined : (JSON.parse(String(r["quality"])) as CallRecord["quality"]),
-  };
+function rowToCdr(r: Record<string, SqliteValue>): StoredCallRecord {
+  return { ...(JSON.parse(String(r["record"])) as CallRecord), seq: Number(r["seq"]) };
 }

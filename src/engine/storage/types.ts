@@ -4,6 +4,7 @@
  * `createSqliteStorage` in an embedded SQLite file through the runtime's driver. A shared store for
  * several instances implements the same two interfaces.
  */
+import type { CallRecord } from "../b2bua/index.ts";
 import type { Binding, BindingChange } from "../registrar/index.ts";
 
 /** The registrations, as the location service changes them. */
@@ -17,58 +18,26 @@ export interface RegistrationStore {
   apply(changes: readonly BindingChange[]): Promise<void>;
 }
 
-/** How a call ended. */
-export type CallDisposition = "answered" | "busy" | "no-answer" | "cancelled" | "rejected" | "failed";
-
-/** Quality figures of a call's media, per leg where there are two. */
-export interface CallQualityRecord {
-  readonly leg?: string;
-  readonly mos?: number;
-  readonly lossPercent?: number;
-  readonly jitterMs?: number;
-  readonly rttMs?: number;
-  readonly packetsReceived?: number;
-  readonly packetsSent?: number;
-}
-
-/** A call-detail record. Times in ms since the epoch. */
-export interface CallRecord {
-  /** Assigned by the store. */
-  readonly id?: number;
-  readonly callId: string;
-  /** The caller (From URI) and callee (To or Request-URI). */
-  readonly caller: string;
-  readonly callee: string;
-  /** `transport:host:port` of the caller's first hop. */
-  readonly source?: string | undefined;
-  /** What handled the call: `proxy`, `b2bua`, a service name (`echo`). */
-  readonly handler?: string | undefined;
-  readonly startedAt: number;
-  readonly answeredAt?: number | undefined;
-  readonly endedAt: number;
-  readonly disposition: CallDisposition;
-  /** The final status of the INVITE, when there was one. */
-  readonly status?: number | undefined;
-  /** Why it ended (`bye`, `cancel`, `timeout`, a reason phrase). */
-  readonly reason?: string | undefined;
-  readonly codec?: string | undefined;
-  readonly quality?: readonly CallQualityRecord[] | undefined;
-}
+/** A call-detail record as stored: the engine's record and the store's sequence number. */
+export type StoredCallRecord = CallRecord & {
+  /** Assigned by the store, increasing: newer records have higher numbers. */
+  readonly seq: number;
+};
 
 /** Options of {@link CdrStore.list}. */
 export interface CdrQuery {
   /** Most records returned, newest first. Default 100, at most 1000. */
   limit?: number;
-  /** Only records with an id below this (paging backwards). */
+  /** Only records with a `seq` below this (paging backwards). */
   before?: number;
 }
 
 /** The call-detail records. */
 export interface CdrStore {
-  /** Stores a record; resolves once it is durable, with the id assigned. */
+  /** Stores a record (the `end` of a call); resolves once it is durable, with its `seq`. */
   add(record: CallRecord): Promise<number>;
   /** Records, newest first. */
-  list(query?: CdrQuery): Promise<CallRecord[]>;
+  list(query?: CdrQuery): Promise<StoredCallRecord[]>;
 }
 
 /** A storage back end: both stores and its lifecycle. */
