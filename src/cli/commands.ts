@@ -5,8 +5,9 @@
 import type { CliCommand } from "./command.ts";
 import type { CliEnvironment } from "./environment.ts";
 import { optionsCommand } from "./options.ts";
+import { serveCommand } from "./serve.ts";
 
 /** Every command, given what they need from the executable. */
 export function cliCommands(env: CliEnvironment): CliCommand[] {
-  return [optionsCommand(env)];
+  return [serveCommand(env), optionsCommand(env)];
 }

@@ -9,3 +9,4 @@ export * from "./registrar/index.ts";
 export * from "./proxy/index.ts";
 export * from "./storage/index.ts";
 export * from "./config/index.ts";
+export * from "./server/index.ts";
