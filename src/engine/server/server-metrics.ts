@@ -69,6 +69,7 @@ export function serverMetrics(s: MetricSources): string {
     single("siphon_proxy_requests_total", "counter", "Requests proxied (RFC 3261 §16).", p.requests),
     single("siphon_proxy_branches_total", "counter", "Branches forked.", p.branches),
     single("siphon_proxy_active", "gauge", "Requests being proxied.", s.proxy.contextCount),
+    labelled("siphon_proxy_local_responses_total", "counter", "Final responses the proxy made itself (407 challenges, 404, 483, ...), by status.", "status", p.local),
     labelled("siphon_calls_total", "counter", "Calls taken by the call engine.", "kind", { service: e.services, bridge: e.bridges, answered: e.answered, rejected: e.rejected, refused: e.refused }),
     single("siphon_calls_active", "gauge", "Calls in progress on the call engine.", s.engine.activeCalls),
     single("siphon_media_streams", "gauge", "RTP sessions running.", m.streams),
