@@ -22,6 +22,8 @@ const NODE_IMPORTS_ALLOWED = {
   "runtimes/bun/crypto.ts": "node:crypto",
   // Deno.resolveDns asks DNS servers only; node:dns lookup goes through getaddrinfo and the hosts file.
   "runtimes/deno/dns.ts": "node:dns/promises",
+  // Deno's embedded SQLite is node:sqlite (the server's store).
+  "runtimes/deno/server.ts": "node:sqlite",
 };
 
 /** src/ files that import from runtimes/ on purpose, and what (each layer owns its interfaces otherwise). */

@@ -4,6 +4,9 @@ import { bunSrtpCrypto } from "./crypto.ts";
 import { dns } from "../node/dns.ts";
 import { streamConnect, streamListen } from "./stream.ts";
 import { udpBind } from "./udp.ts";
+// Files, environment and signals: Bun implements node:fs and process natively.
+import { env, makeDirectory, onSignal, readTextFile } from "../node/host.ts";
+import { openSqlite, serveHttp } from "./server.ts";
 
 /** The Bun (1.1+) runtime record. */
 export const bunRuntime: Runtime = {
@@ -16,6 +19,13 @@ export const bunRuntime: Runtime = {
   streamConnect,
   streamListen,
   dns,
+  wallTime: () => Date.now(),
+  openSqlite,
+  serveHttp,
+  makeDirectory,
+  readTextFile,
+  env,
+  onSignal,
   srtpCrypto: bunSrtpCrypto,
 };
 

@@ -3,6 +3,7 @@ import { denoSrtpCrypto } from "./crypto.ts";
 import { dns } from "./dns.ts";
 import { streamConnect, streamListen } from "./stream.ts";
 import { udpBind } from "./udp.ts";
+import { env, makeDirectory, onSignal, openSqlite, readTextFile, serveHttp } from "./server.ts";
 
 /** The Deno (2.x) runtime record. Needs `--allow-net` (and `--allow-sys` for host lookups). */
 export const denoRuntime: Runtime = {
@@ -15,6 +16,13 @@ export const denoRuntime: Runtime = {
   streamConnect,
   streamListen,
   dns,
+  wallTime: () => Date.now(),
+  openSqlite,
+  serveHttp,
+  makeDirectory,
+  readTextFile,
+  env,
+  onSignal,
   srtpCrypto: denoSrtpCrypto,
 };
 

@@ -5,6 +5,9 @@ import { nodeSrtpCrypto } from "./crypto.ts";
 import { dns } from "./dns.ts";
 import { streamConnect, streamListen } from "./stream.ts";
 import { udpBind } from "./udp.ts";
+import { env, makeDirectory, onSignal, readTextFile } from "./host.ts";
+import { serveHttp } from "./http.ts";
+import { openSqlite } from "./sqlite.ts";
 
 /** The Node.js (20+) runtime record. */
 export const nodeRuntime: Runtime = {
@@ -17,6 +20,13 @@ export const nodeRuntime: Runtime = {
   streamConnect,
   streamListen,
   dns,
+  wallTime: () => Date.now(),
+  openSqlite,
+  serveHttp,
+  makeDirectory,
+  readTextFile,
+  env,
+  onSignal,
   srtpCrypto: nodeSrtpCrypto,
 };
 

@@ -8,8 +8,9 @@ import { answerCommand } from "./answer.ts";
 import { callCommand } from "./call.ts";
 import { optionsCommand } from "./options.ts";
 import { registerCommand } from "./register.ts";
+import { serveCommand } from "./serve.ts";
 
 /** Every command, given what they need from the executable. */
 export function cliCommands(env: CliEnvironment): CliCommand[] {
-  return [callCommand(env), answerCommand(env), registerCommand(env), optionsCommand(env)];
+  return [serveCommand(env), callCommand(env), answerCommand(env), registerCommand(env), optionsCommand(env)];
 }

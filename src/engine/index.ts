@@ -7,3 +7,6 @@ export * from "./services/index.ts";
 export * from "./b2bua/index.ts";
 export * from "./registrar/index.ts";
 export * from "./proxy/index.ts";
+export * from "./storage/index.ts";
+export * from "./config/index.ts";
+export * from "./server/index.ts";

@@ -1,0 +1,125 @@
+import { afterAll, describe, expect, it } from "vitest";
+import { createDigestClient } from "../../src/auth/index.ts";
+import { createSessionEndpoint, rtpMediaHandlers } from "../../src/driver/index.ts";
+import type { SessionEndpoint } from "../../src/driver/index.ts";
+import { AddressLimiter, createSiphonServer, resolveConfig } from "../../src/engine/index.ts";
+import type { SiphonServer } from "../../src/engine/index.ts";
+import { PCMU } from "../../src/media/index.ts";
+import type { SessionEvent } from "../../src/session/index.ts";
+import type { Flow } from "../../src/transport/index.ts";
+import { until } from "../runtimes/helpers.ts";
+import { closeAll, mediaDriver, medianSnr, rtpOf, runtime, toneAndRecord } from "./loopback.ts";
+
+// createSiphonServer on loopback (memory storage, free ports) and siphon's own session endpoints as
+// softphones: digest REGISTER, a call to the echo service through the proxy, the HTTP status API.
+
+const lines: string[] = [];
+const rtpBase = 30000 + 2 * Math.floor(Math.random() * 2000);
+let server: SiphonServer;
+const phones: SessionEndpoint[] = [];
+afterAll(async () => {
+  for (const p of phones) await p.close();
+  await server?.stop({ graceMs: 0 });
+  await closeAll();
+});
+
+async function start(): Promise<SiphonServer> {
+  server ??= await createSiphonServer(
+    resolveConfig({
+      file: {
+        path: "test.yaml",
+        text: `sip: {port: 0, wsPort: null}\nhttp: {port: 0}\nstorage: {kind: memory}\nmedia: {rtpPorts: "${rtpBase}-${rtpBase + 99}"}\nlog: {level: debug}\n` +
+          "users:\n  - {username: alice, password: wonderland}\n  - {username: bob, password: builder}\n",
+      },
+    }),
+    { runtime, write: (l) => lines.push(l) },
+  );
+  return server;
+}
+
+async function softphone(user: string, password: string, events: SessionEvent<Flow>[] = []): Promise<SessionEndpoint> {
+  const media = await mediaDriver();
+  const ep = await createSessionEndpoint({
+    runtime,
+    listen: [{ transport: "UDP", host: "127.0.0.1", port: 0 }],
+    contactUser: user,
+    authenticator: createDigestClient({ credentials: { username: user, password } }),
+    media: rtpMediaHandlers(media, { codecs: [PCMU], srtp: false, session: { sampleRate: 16000 } }),
+    onSessionEvent: (e) => void events.push(e),
+  });
+  phones.push(ep);
+  return ep;
+}
+
+const finalOf = (events: SessionEvent<Flow>[]) =>
+  (events.find((e) => e.type === "response") as Extract<SessionEvent<Flow>, { type: "response" }> | undefined)?.status;
+
+describe(`siphon server on ${runtime.name}`, () => {
+  it("RFC 3261 §10.2 / §22: a softphone registers with digest; a wrong password is refused", async () => {
+    const s = await start();
+    const route = [`<sip:127.0.0.1:${s.addresses.sip.port};lr>`];
+    const events: SessionEvent<Flow>[] = [];
+    const alice = await softphone("alice", "wonderland", events);
+    await alice.request({ method: "REGISTER", uri: "sip:siphon.local", from: "<sip:alice@siphon.local>", to: "<sip:alice@siphon.local>", route, contact: true });
+    await until(() => finalOf(events) !== undefined);
+    expect(finalOf(events)).toBe(200);
+    expect(s.registrar.location.lookup("sip:alice@siphon.local", runtime.wallTime()).map((b) => b.contact)).toEqual([alice.contact()]);
+
+    const wrong: SessionEvent<Flow>[] = [];
+    const mallory = await softphone("bob", "guess", wrong);
+    await mallory.request({ method: "REGISTER", uri: "sip:siphon.local", from: "<sip:bob@siphon.local>", to: "<sip:bob@siphon.local>", route, contact: true });
+    await until(() => finalOf(wrong) !== undefined);
+    expect(finalOf(wrong)).toBe(401);
+    expect(s.registrar.location.lookup("sip:bob@siphon.local", runtime.wallTime())).toEqual([]);
+  });
+
+  it("RFC 3261 §16: a call to sip:echo@ goes through the proxy (407 answered) to the echo service, and the tone comes back", async () => {
+    const s = await start();
+    const route = [`<sip:127.0.0.1:${s.addresses.sip.port};lr>`];
+    const alice = await softphone("alice", "wonderland");
+    const call = await alice.invite({ from: "<sip:alice@siphon.local>", to: "<sip:echo@siphon.local>", route });
+    await until(() => call.state === "confirmed" || call.state === "terminated");
+    expect(call.state).toBe("confirmed");
+    const { heard, stop } = toneAndRecord(rtpOf(call), 1000);
+    await until(() => heard.length >= 100);
+    stop();
+    call.bye(alice.now());
+    expect(medianSnr(heard.slice(50, 100), 1000)).toBeGreaterThan(20);
+    await until(() => s.calls().length === 0);
+    expect(s.registrar.counters.registers).toBeGreaterThan(0);
+  });
+
+  it("HTTP: /api/registrations lists the bindings, /metrics is Prometheus text, unknown paths are 404", async () => {
+    const s = await start();
+    const base = `http://127.0.0.1:${s.addresses.http!.port}`;
+    const regs = (await (await fetch(`${base}/api/registrations`)).json()) as { registrations: { aor: string }[] };
+    expect(regs.registrations.map((r) => r.aor)).toContain("sip:alice@siphon.local");
+    const metrics = await (await fetch(`${base}/metrics`)).text();
+    expect(metrics).toMatch(/^# HELP siphon_registrations /m);
+    expect(metrics).toMatch(/^siphon_registrations 1$/m);
+    expect(metrics).toMatch(/^siphon_register_total\{outcome="accepted"\} 1$/m);
+    // The call to echo was challenged by the proxy first (RFC 3261 §22.3).
+    expect(metrics).toMatch(/^siphon_proxy_local_responses_total\{status="407"\} [1-9]/m);
+    expect((await fetch(`${base}/nothing`)).status).toBe(404);
+    expect((await fetch(`${base}/api/cdrs?limit=x`)).status).toBe(400);
+  });
+});
+
+describe("per-address limit (pike-like)", () => {
+  it("an address over its limit is ignored for the ban time, then let back; the ban list always; trusted never", () => {
+    const l = new AddressLimiter({ limit: 3, windowMs: 1000, banMs: 5000, trusted: ["10.0.0.9"], banned: ["10.0.0.66"] });
+    const sent = (a: string, now: number, n: number) => Array.from({ length: n }, () => l.allow(a, now));
+    expect(sent("10.0.0.1", 0, 4)).toEqual([true, true, true, false]);
+    expect(l.allow("10.0.0.1", 4999)).toBe(false);
+    expect(l.allow("10.0.0.1", 5001)).toBe(true);
+    expect(sent("10.0.0.9", 0, 10).every(Boolean)).toBe(true);
+    expect(l.allow("10.0.0.66", 0)).toBe(false);
+    expect(l.counters).toEqual({ dropped: 3, bans: 1, droppedBanList: 1 });
+  });
+
+  it("tracks a bounded number of addresses", () => {
+    const l = new AddressLimiter({ limit: 10, maxAddresses: 100 });
+    for (let i = 0; i < 10_000; i++) l.allow(`198.51.${i >> 8}.${i & 255}`, i);
+    expect(l.tracked).toBeLessThanOrEqual(100);
+  });
+});
