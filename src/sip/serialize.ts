@@ -65,7 +65,7 @@ function headText(m: SipMessage): string {
       wroteLength = true;
       if (runA >= 0) {
         s += text!.substring(runA, runB);
-        runA = -1;
+        runA = runB = -1;
       }
       s += f.name + ": " + m._body.length + "\r\n";
       continue;
@@ -80,8 +80,9 @@ function headText(m: SipMessage): string {
       continue;
     }
     if (runA >= 0) {
+      // A run ends here: the next untouched line starts a new one even where this run left off.
       s += text!.substring(runA, runB);
-      runA = -1;
+      runA = runB = -1;
     }
     s += f.name + ": " + f.value + "\r\n";
   }

@@ -472,3 +472,35 @@ describe("proxy core: state is released", () => {
     expect(net.proxy.pollTimeout()).toBeUndefined();
   });
 });
+
+describe("proxy core: caller authentication with digest (RFC 3261 §22.3, RFC 3665 §3.2)", () => {
+  it("RFC 3261 §22.3: 407 with a Proxy-Authenticate challenge; the INVITE sent again with Proxy-Authorization is forwarded", async () => {
+    const { createDigestClient, createDigestServer, digestHa1 } = await import("../../src/auth/index.ts");
+    const { digestChallenger } = await import("../../src/session/index.ts");
+    const server = createDigestServer({ realm: "example.com", proxy: true });
+    const net = new Net({
+      authenticate: digestChallenger(server, (id) => (id.username === "alice" ? digestHa1("alice", id.realm, "secret", id.hash) : undefined)),
+    });
+    net.location.set("sip:bob@example.com", ["sip:bob@192.0.2.2"]);
+    const bob = net.ua("bob1", answers(200));
+    const alice = net.ua("alice");
+    const first = invite();
+    alice.send(first);
+    const challenge = alice.responses.find((r) => r.status === 407)!;
+    expect(challenge.header("Proxy-Authenticate")).toMatch(/^Digest realm="example.com"/);
+    expect(bob.requests.length).toBe(0);
+    const client = createDigestClient({ credentials: { username: "alice", password: "secret" } });
+    const again = invite();
+    for (const [n, v] of client.authorize(again, challenge)!) again.addHeader(n, v);
+    alice.send(again);
+    expect(bob.requests.length).toBe(1);
+    expect(alice.finals()).toEqual([407, 200]);
+    // A wrong password is challenged again.
+    const mallory = createDigestClient({ credentials: { username: "alice", password: "wrong" } });
+    const third = invite();
+    for (const [n, v] of mallory.authorize(third, challenge)!) third.addHeader(n, v);
+    alice.send(third);
+    expect(alice.finals()).toEqual([407, 200, 407]);
+    expect(bob.requests.length).toBe(1);
+  });
+});

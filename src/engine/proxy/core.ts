@@ -305,6 +305,9 @@ export class ProxyCore<F extends TransactionFlow = TransactionFlow> {
   /** §16.3 step 4: a Via of ours whose branch carries this request's loop hash. */
   private looped(request: SipRequest, loop: string): boolean {
     const mark = `${this.prefix}.${loop}.`;
+    // The field text first: parsing every Via of every request only to find none of ours is the
+    // common case's whole cost.
+    if (!request.headers("Via").some((f) => f.includes(mark))) return false;
     for (const v of request.via) if (v.branch?.startsWith(mark) === true) return true;
     return false;
   }

@@ -8,3 +8,5 @@ export type { ProxyEvent } from "./events.ts";
 export { addressOfRecord, createStaticLocation } from "./location.ts";
 export type { ProxyBinding, ProxyLocation } from "./location.ts";
 export type { ForkingMode, ProxyCoreOptions, ProxyTransport } from "./options.ts";
+export { attachProxy, createProxyEndpoint } from "./endpoint.ts";
+export type { AttachProxyOptions, ProxyAttachment, ProxyEndpoint, ProxyEndpointOptions } from "./endpoint.ts";

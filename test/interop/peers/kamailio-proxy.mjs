@@ -1,0 +1,192 @@
+/**
+ * Kamailio (Debian's package) as a stateful proxy for the proxy interop tests and the proxy
+ * benchmark: a configuration written to a temporary directory (loopback only, UDP and TCP, no DNS,
+ * tm + rr + maxfwd + sl), Request-URIs rewritten by user part to the next hop given, the process
+ * started in the foreground (`-DD`, its children with it) and stopped by its PID.
+ *
+ * Plain JavaScript so that `bench/proxy.mjs` (Node, no build step) and the interop tests share it.
+ */
+import { spawn } from "node:child_process";
+import { mkdtempSync, readFileSync, readdirSync, writeFileSync } from "node:fs";
+import { createSocket } from "node:dgram";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+
+const MODULES = "/usr/lib/x86_64-linux-gnu/kamailio/modules/";
+
+/**
+ * The routing script: requests inside a dialog follow their Route (loose_route), CANCEL and
+ * retransmissions go to their transaction, INVITE and SUBSCRIBE are record-routed, and a new
+ * request's Request-URI becomes `routes[user]` (or the request goes to `otherwise` as its
+ * destination, Request-URI kept), then t_relay.
+ */
+function config(o) {
+  const rewrite = Object.entries(o.routes ?? {})
+    .map(([user, uri], i) => `\t${i === 0 ? "" : "} else "}if ($rU == "${user}") {\n\t\t$ru = "${uri}";\n`)
+    .join("");
+  const otherwise = o.otherwise === undefined ? `\t\tsl_send_reply("404", "Not Found");\n\t\texit;\n` : `\t\t$du = "${o.otherwise}";\n`;
+  const routing = rewrite === "" ? otherwise.replace(/^\t/gm, "") : `${rewrite}\t} else {\n${otherwise}\t}\n`;
+  return `#!KAMAILIO
+debug=${o.quiet ? 1 : 2}
+log_stderror=yes
+children=${o.children ?? 2}
+tcp_children=${o.children ?? 2}
+auto_aliases=no
+dns=no
+rev_dns=no
+use_dns_cache=no
+mpath="${MODULES}"
+loadmodule "kex.so"
+loadmodule "corex.so"
+loadmodule "tm.so"
+loadmodule "tmx.so"
+loadmodule "sl.so"
+loadmodule "rr.so"
+loadmodule "pv.so"
+loadmodule "maxfwd.so"
+loadmodule "siputils.so"
+loadmodule "textops.so"
+loadmodule "xlog.so"
+modparam("rr", "enable_full_lr", 1)
+modparam("tm", "fr_timer", 10000)
+modparam("tm", "fr_inv_timer", 60000)
+
+request_route {
+${o.quiet ? "" : '\txlog("L_INFO", "REQ $rm $ru from $si:$sp/$proto\\n");\n'}\tif (!mf_process_maxfwd_header("10")) {
+\t\tsl_send_reply("483", "Too Many Hops");
+\t\texit;
+\t}
+\tforce_rport();
+\tif (is_method("CANCEL")) {
+\t\tif (t_check_trans()) t_relay();
+\t\texit;
+\t}
+\tif (!is_method("ACK")) {
+\t\tif (t_precheck_trans()) {
+\t\t\tt_check_trans();
+\t\t\texit;
+\t\t}
+\t\tt_check_trans();
+\t}
+\tif (has_totag()) {
+\t\tif (loose_route()) {
+\t\t\tt_relay();
+\t\t\texit;
+\t\t}
+\t\tif (is_method("ACK")) {
+\t\t\tif (t_check_trans()) t_relay();
+\t\t\texit;
+\t\t}
+\t\tsl_send_reply("404", "Not here");
+\t\texit;
+\t}
+\tif (is_method("INVITE|SUBSCRIBE")) record_route();
+${routing}\tif (!t_relay()) sl_reply_error();
+\texit;
+}
+`;
+}
+
+/**
+ * Starts Kamailio on 127.0.0.1:`port` (UDP and TCP) and waits until it answers an OPTIONS.
+ * Options: `port`, `routes` ({ user: next Request-URI }), `otherwise` (a destination URI for any
+ * other user), `quiet` (warnings only), `children` (worker processes per transport), `shm` (MB).
+ */
+export async function startKamailioProxy(o) {
+  const dir = mkdtempSync(join(tmpdir(), "siphon-kamailio-"));
+  writeFileSync(join(dir, "kamailio.cfg"), config(o));
+  let log = "";
+  const child = spawn(
+    "kamailio",
+    ["-f", join(dir, "kamailio.cfg"), "-DD", "-E", "-m", String(o.shm ?? 64), "-M", "8", "-Y", dir, "-P", join(dir, "kamailio.pid"),
+      "-l", `udp:127.0.0.1:${o.port}`, "-l", `tcp:127.0.0.1:${o.port}`, `--alias=127.0.0.1:${o.port}`],
+    { stdio: ["ignore", "pipe", "pipe"] },
+  );
+  child.stdout.on("data", (d) => (log += d));
+  child.stderr.on("data", (d) => (log += d));
+  const up = await waitForOptions(o.port, 10_000, () => child.exitCode !== null);
+  if (!up) {
+    child.kill("SIGKILL");
+    throw new Error(`kamailio did not start:\n${log.slice(-3000)}`);
+  }
+  return {
+    pid: child.pid,
+    dir,
+    log: () => log,
+    /** Resident memory of Kamailio's processes (the main one and its children), bytes. */
+    rss: () => processTree(child.pid).reduce((sum, pid) => sum + rssOf(pid), 0),
+    /** CPU time of Kamailio's processes (user + system), ms. */
+    cpu: () => processTree(child.pid).reduce((sum, pid) => sum + cpuOf(pid), 0),
+    async stop() {
+      if (child.exitCode !== null || child.signalCode !== null) return;
+      const exited = new Promise((r) => child.once("exit", r));
+      child.kill("SIGTERM");
+      const t = setTimeout(() => child.kill("SIGKILL"), 5000);
+      await exited;
+      clearTimeout(t);
+    },
+  };
+}
+
+/** An OPTIONS to 127.0.0.1:`port` until anything answers. */
+async function waitForOptions(port, timeoutMs, dead) {
+  const until = Date.now() + timeoutMs;
+  const sock = createSocket("udp4");
+  await new Promise((r) => sock.bind(0, "127.0.0.1", r));
+  let answered = false;
+  sock.on("message", () => (answered = true));
+  const lport = sock.address().port;
+  for (let i = 0; Date.now() < until && !answered && !dead(); i++) {
+    const msg =
+      `OPTIONS sip:127.0.0.1:${port} SIP/2.0\r\nVia: SIP/2.0/UDP 127.0.0.1:${lport};branch=z9hG4bKkamwait${i}\r\nMax-Forwards: 70\r\n` +
+      `From: <sip:wait@127.0.0.1>;tag=w${i}\r\nTo: <sip:127.0.0.1:${port}>\r\nCall-ID: kamwait-${i}-${process.pid}\r\nCSeq: 1 OPTIONS\r\nContent-Length: 0\r\n\r\n`;
+    sock.send(msg, port, "127.0.0.1");
+    await new Promise((r) => setTimeout(r, 200));
+  }
+  sock.close();
+  return answered;
+}
+
+/** `pid` and every process below it (Linux /proc). */
+export function processTree(pid) {
+  const children = new Map();
+  for (const d of readdirSync("/proc")) {
+    if (!/^\d+$/.test(d)) continue;
+    try {
+      const stat = readFileSync(`/proc/${d}/stat`, "utf8");
+      const ppid = Number(stat.slice(stat.lastIndexOf(")") + 2).split(" ")[1]);
+      if (!children.has(ppid)) children.set(ppid, []);
+      children.get(ppid).push(Number(d));
+    } catch {
+      // gone meanwhile
+    }
+  }
+  const out = [];
+  const walk = (p) => {
+    out.push(p);
+    for (const c of children.get(p) ?? []) walk(c);
+  };
+  walk(pid);
+  return out;
+}
+
+/** Resident set size of a process, bytes (0 when it is gone). */
+export function rssOf(pid) {
+  try {
+    const m = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, "utf8"));
+    return m ? Number(m[1]) * 1024 : 0;
+  } catch {
+    return 0;
+  }
+}
+
+/** User + system CPU time of a process, ms (clock ticks of 10 ms). */
+export function cpuOf(pid) {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
+    const f = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+    return (Number(f[11]) + Number(f[12])) * 10;
+  } catch {
+    return 0;
+  }
+}
