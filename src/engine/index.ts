@@ -5,3 +5,4 @@
  */
 export * from "./services/index.ts";
 export * from "./b2bua/index.ts";
+export * from "./routing/index.ts";
