@@ -6,3 +6,5 @@
 export * from "./services/index.ts";
 export * from "./b2bua/index.ts";
 export * from "./routing/index.ts";
+export * from "./registrar/index.ts";
+export * from "./proxy/index.ts";

@@ -17,10 +17,13 @@ import type { SrtpKeying } from "./srtp-keying.ts";
 
 /** Where a datagram that passed the gate goes. */
 export interface MediaInputSink {
-  /** An RTP packet, header in `h`, payload at `data[h.headerLength, +h.payloadLength)`; true when taken. */
-  rtp(h: RtpHeaderReader, data: Uint8Array, now: number): boolean;
-  /** A valid RTCP compound of `length` octets. */
-  rtcp(packets: readonly RtcpPacket[], length: number, now: number): void;
+  /**
+   * An RTP packet from `from`, header in `h`, payload at `data[h.headerLength, +h.payloadLength)`;
+   * true when taken.
+   */
+  rtp(h: RtpHeaderReader, data: Uint8Array, from: MediaAddress, now: number): boolean;
+  /** A valid RTCP compound of `length` octets from `from`. */
+  rtcp(packets: readonly RtcpPacket[], length: number, from: MediaAddress, now: number): void;
   emit(event: RtpSessionEvent): void;
 }
 
@@ -89,7 +92,7 @@ export class MediaInput {
       c.malformed++;
       return;
     }
-    if (!this.#sink.rtp(h, data, now)) return;
+    if (!this.#sink.rtp(h, data, from, now)) return;
     this.#latch(latch, from, false);
   }
 
@@ -125,7 +128,7 @@ export class MediaInput {
     }
     c.rtcpReceived++;
     this.#latch(latch, from, latch === this.rtcpLatch && !this.rtcpMux);
-    this.#sink.rtcp(parsed.value, length, now);
+    this.#sink.rtcp(parsed.value, length, from, now);
   }
 
   #refused(r: string): void {

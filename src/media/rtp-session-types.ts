@@ -163,6 +163,13 @@ export interface RtpSessionCounters {
   /** RTP packets received while the negotiated direction has the peer not sending. */
   unexpectedDirection: number;
   ssrcChanges: number;
+  /**
+   * The peer's packets carried our own SSRC (RFC 3550 §8.2): each time from a new address we left
+   * that SSRC with a BYE and took a new random one.
+   */
+  ssrcCollisions: number;
+  /** Packets with our SSRC from an address that already collided with us: a loop, dropped (RFC 3550 §8.2). */
+  ssrcLoops: number;
   timestampJumps: number;
   codecChanges: number;
   /** Rekeys (new SDES keys on a renegotiation, RFC 4568 §7.1.4). */

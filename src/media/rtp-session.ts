@@ -8,7 +8,7 @@ import { BoundedQueue } from "./bounded-queue.ts";
 import { callQuality } from "./call-quality.ts";
 import type { CallQuality } from "./call-quality.ts";
 import { MediaError } from "./errors.ts";
-import { sameAddress } from "./latching.ts";
+import { normalizeHost, sameAddress } from "./latching.ts";
 import type { MediaAddress } from "./latching.ts";
 import { MediaInput } from "./media-input.ts";
 import { RtpTimeout } from "./rtp-timeout.ts";
@@ -49,6 +49,9 @@ import type { SendPlan, StreamPlan } from "./stream-config.ts";
 /** The session's states: open until {@link RtpSession.close}. */
 export type RtpSessionState = "open" | "closed";
 
+/** Source addresses kept in the SSRC conflict list (RFC 3550 §8.2). */
+const MAX_CONFLICTS = 8;
+
 /** Catch-up limit: ticks sent late at once before the rest are skipped. */
 const MAX_CATCHUP = 10;
 
@@ -78,10 +81,12 @@ export class RtpSession {
   #ptime: number;
   #nextTick: number;
   readonly #timeout: RtpTimeout;
+  /** Source addresses whose packets carried our SSRC (RFC 3550 §8.2's conflict list). */
+  readonly #conflicts: string[] = [];
   readonly #counters: RtpSessionCounters = {
     rtpSent: 0, rtcpSent: 0, rtpReceived: 0, rtcpReceived: 0, unexpectedSource: 0, notRtp: 0, malformed: 0,
     oversized: 0, unknownPayloadType: 0, wrongSsrc: 0, authFailed: 0, replayed: 0, srtpFailed: 0, rtcpMalformed: 0,
-    unexpectedDirection: 0, ssrcChanges: 0, timestampJumps: 0, codecChanges: 0, rekeys: 0, lateTicks: 0,
+    unexpectedDirection: 0, ssrcChanges: 0, ssrcCollisions: 0, ssrcLoops: 0, timestampJumps: 0, codecChanges: 0, rekeys: 0, lateTicks: 0,
     audioDropped: 0, eventsDropped: 0,
   };
 
@@ -109,8 +114,11 @@ export class RtpSession {
       this.#keying,
       this.#counters,
       {
-        rtp: (h, data, now) => this.#receiveRtp(h, data, now),
-        rtcp: (packets, length, now) => this.#rtcp.receive(packets, length, now),
+        rtp: (h, data, from, now) => this.#receiveRtp(h, data, from, now),
+        rtcp: (packets, length, from, now) => {
+          for (const p of packets) if ((p.type === "sr" || p.type === "rr") && p.ssrc === this.ssrc) return this.#collision(from, now);
+          this.#rtcp.receive(packets, length, now);
+        },
         emit: (e) => this.#emit(e),
       },
     );
@@ -274,7 +282,11 @@ export class RtpSession {
   }
 
   // An RTP packet past the gate (source, SRTP, header): to the receiver, if we take media now.
-  #receiveRtp(h: RtpHeaderReader, data: Uint8Array, now: number): boolean {
+  #receiveRtp(h: RtpHeaderReader, data: Uint8Array, from: MediaAddress, now: number): boolean {
+    if (h.ssrc === this.#rtcp.reporter.ssrc) {
+      this.#collision(from, now);
+      return false;
+    }
     if (!canReceive(this.#stream.direction)) {
       this.#counters.unexpectedDirection++;
       return false;
@@ -384,12 +396,35 @@ export class RtpSession {
     }
     sender.format.encoder.close?.();
     sender.setFormat(sendFormat(plan), plan.sampleRate);
-    if (old !== undefined && old.codec.clockRate !== plan.codec.clockRate) {
-      if (sender.packetsSent > 0) this.#rtcp.report(now, { reason: "clock rate change" });
-      const r = this.#randomBytes(10);
-      this.#rtcp.reporter.ssrc = u32(r);
-      sender.restart(u32(r), (r[4]! << 8) | r[5]!, u32(r.subarray(6)));
+    if (old !== undefined && old.codec.clockRate !== plan.codec.clockRate) this.#newSsrc(now, "clock rate change");
+  }
+
+  // Leaves our SSRC for a new random one: a BYE for the old one when it was in use (RFC 3550 §6.6,
+  // §8.2), a new sequence number and timestamp for the new one (§5.1).
+  #newSsrc(now: number, reason: string): void {
+    if ((this.#sender?.packetsSent ?? 0) > 0 || this.#rtcp.reporter.sent > 0) this.#rtcp.report(now, { reason });
+    const r = this.#randomBytes(10);
+    this.#rtcp.reporter.ssrc = u32(r);
+    this.#sender?.restart(u32(r), (r[4]! << 8) | r[5]!, u32(r.subarray(6)));
+  }
+
+  /*
+   * RFC 3550 §8.2: a packet of the peer carries our SSRC. When its source address is one that
+   * collided with us before, our own packets are coming back (a loop): "abort processing of the
+   * data packet or control element". Otherwise the identifiers collided: "send an RTCP BYE packet
+   * for the old identifier and choose another random one". The list of conflicting addresses is
+   * bounded (the oldest forgotten first), where §8.2 times entries out.
+   */
+  #collision(from: MediaAddress, now: number): void {
+    const key = `${normalizeHost(from.host)} ${from.port}`;
+    if (this.#conflicts.includes(key)) {
+      this.#counters.ssrcLoops++;
+      return;
     }
+    if (this.#conflicts.length >= MAX_CONFLICTS) this.#conflicts.shift();
+    this.#conflicts.push(key);
+    this.#counters.ssrcCollisions++;
+    this.#newSsrc(now, "SSRC collision");
   }
 
   /**

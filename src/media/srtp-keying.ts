@@ -11,6 +11,10 @@ import type { SrtpContext, SrtpCrypto, SrtpErrorCode } from "../srtp/index.ts";
  * receive context stays usable for `graceMs`, so packets the peer sent under its old key before
  * our answer reached it still authenticate. Both sides start a new context from scratch (ROC 0,
  * new replay window), which is what a fresh SRTP context means (RFC 3711 §3.2.3).
+ *
+ * A key's lifetime (RFC 4568 §6.1, `inline:<key>|2^20`) is "the maximum number of SRTP or SRTCP
+ * packets using this master key": packets past the peer's are refused (`LIMIT`) until a
+ * renegotiation brings a new key. Ours are offered without one (RFC 3711's own limits apply).
  */
 
 /** What {@link SrtpKeying.apply} did. */
@@ -46,6 +50,9 @@ export class SrtpKeying {
   #rx: SrtpContext | undefined;
   #oldRx: SrtpContext | undefined;
   #oldUntil = 0;
+  /** Packets authenticated under the peer's current key, and how many its lifetime allows. */
+  #rxUsed = 0;
+  #rxLifetime = Infinity;
 
   constructor(crypto: SrtpCrypto | undefined, graceMs: number) {
     this.#crypto = crypto;
@@ -89,6 +96,7 @@ export class SrtpKeying {
     const sameSuite = old !== undefined && old.suite === keys.suite;
     const txSame = sameSuite && sameKey(old.localKey, keys.localKey);
     const rxSame = sameSuite && sameKey(old.remoteKey, keys.remoteKey);
+    this.#rxLifetime = keys.remoteLifetime ?? Infinity;
     if (txSame && rxSame) return "unchanged";
     if (!txSame) {
       this.#tx?.close();
@@ -100,6 +108,7 @@ export class SrtpKeying {
       this.#oldRx = this.#rx;
       this.#oldUntil = now + this.#graceMs;
       this.#rx = contextFor(keys.suite, keys.remoteKey, this.#crypto);
+      this.#rxUsed = 0;
     }
     this.#keys = { ...keys, localKey: keys.localKey.slice(), remoteKey: keys.remoteKey.slice() };
     this.#suite = keys.suite;
@@ -133,16 +142,27 @@ export class SrtpKeying {
    * key too while its grace period lasts.
    */
   unprotectRtp(buffer: Uint8Array, length: number, now: number): SrtpOutcome {
-    const r = tryUnprotect(this.#rx!, buffer, length, false);
-    if (r !== "AUTH_FAILED" || this.#oldRx === undefined || now >= this.#oldUntil) return r;
-    return tryUnprotect(this.#oldRx, buffer, length, false);
+    return this.#unprotect(buffer, length, now, false);
   }
 
   /** {@link SrtpKeying.unprotectRtp} for SRTCP. */
   unprotectRtcp(buffer: Uint8Array, length: number, now: number): SrtpOutcome {
-    const r = tryUnprotect(this.#rx!, buffer, length, true);
+    return this.#unprotect(buffer, length, now, true);
+  }
+
+  #unprotect(buffer: Uint8Array, length: number, now: number, rtcp: boolean): SrtpOutcome {
+    if (this.#rxUsed >= this.#rxLifetime) {
+      // The key's lifetime is used up; the old key's packets may still be in its grace period.
+      if (this.#oldRx === undefined || now >= this.#oldUntil) return "LIMIT";
+      return tryUnprotect(this.#oldRx, buffer, length, rtcp);
+    }
+    const r = tryUnprotect(this.#rx!, buffer, length, rtcp);
+    if (typeof r === "number") {
+      this.#rxUsed++;
+      return r;
+    }
     if (r !== "AUTH_FAILED" || this.#oldRx === undefined || now >= this.#oldUntil) return r;
-    return tryUnprotect(this.#oldRx, buffer, length, true);
+    return tryUnprotect(this.#oldRx, buffer, length, rtcp);
   }
 
   /** When the previous receive context should be dropped, if one is kept. */

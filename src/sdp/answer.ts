@@ -98,7 +98,8 @@ function answerStream(
   if (chosen) {
     const localKey = createSdesKey(chosen.suite, random);
     a.addAttribute("crypto", formatCrypto(sdesCrypto(chosen.crypto.tag, chosen.suite, localKey)));
-    crypto = { suite: chosen.suite, tag: chosen.crypto.tag, localKey, remoteKey: chosen.key };
+    const lifetime = chosen.crypto.keys[0]!.lifetime;
+    crypto = { suite: chosen.suite, tag: chosen.crypto.tag, localKey, remoteKey: chosen.key, ...(lifetime !== undefined ? { remoteLifetime: lifetime } : {}) };
   }
   const rtcpMux = m.rtcpMux && cap.rtcpMux !== false;
   const offeredDir = effectiveDirection(offer, m);

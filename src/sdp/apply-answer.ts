@@ -34,7 +34,9 @@ function answeredCrypto(o: MediaDescription, a: MediaDescription): NegotiatedCry
   const ours = o.cryptos().find((c) => c.tag === theirs.tag && c.suite === theirs.suite);
   const localKey = ours && sdesKeyOf(ours, theirs.suite);
   const remoteKey = sdesKeyOf(theirs, theirs.suite);
-  return localKey && remoteKey ? { suite: theirs.suite, tag: theirs.tag, localKey, remoteKey } : undefined;
+  if (!localKey || !remoteKey) return undefined;
+  const lifetime = theirs.keys[0]!.lifetime;
+  return { suite: theirs.suite, tag: theirs.tag, localKey, remoteKey, ...(lifetime !== undefined ? { remoteLifetime: lifetime } : {}) };
 }
 
 /**

@@ -29,6 +29,11 @@ export interface NegotiatedCrypto {
   localKey: Uint8Array;
   /** The peer's master key||salt. */
   remoteKey: Uint8Array;
+  /**
+   * The lifetime the peer gave its key (RFC 4568 §6.1: "the maximum number of SRTP or SRTCP
+   * packets using this master key"), when it gave one.
+   */
+  remoteLifetime?: number | undefined;
 }
 
 /**

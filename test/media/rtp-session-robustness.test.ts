@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { analyseTone } from "../../src/media/index.ts";
 import type { MediaAddress, RtpSessionCounters } from "../../src/media/index.ts";
+import { parseRtcpCompound } from "../../src/rtcp/index.ts";
 import type { SdpCodec } from "../../src/sdp/index.ts";
 import { prng } from "../prng.ts";
 import { MediaNetwork, received } from "./media-network.ts";
@@ -161,6 +162,39 @@ describe("RTP session: sources", () => {
     expect(analyseTone(received(net.a, 3000, 20), 8000, 700).snrDb).toBeGreaterThan(35);
     // The call's figures cover both sources.
     expect(net.a.session.quality.packetsReceived).toBeGreaterThan(220);
+  });
+
+  it("RFC 3550 §8.2: both ends picked the same SSRC: each sends a BYE for it and takes a new one; the call carries on", () => {
+    const SAME = 0x12345678;
+    const path = { delayMs: 20, jitterSpanMs: 10 };
+    const net = new MediaNetwork(
+      { codecs: [PCMU], toneHz: 1000, session: { ssrc: SAME } },
+      { codecs: [PCMU], toneHz: 700, session: { ssrc: SAME } },
+      { ab: path, ba: path },
+    );
+    net.run(3000);
+    for (const e of [net.a, net.b]) {
+      expect(e.session.ssrc).not.toBe(SAME);
+      // (The peer's packets still in flight under the old SSRC may be played before its new one
+      // takes over: an ordinary SSRC change, RFC 3550 §8.)
+      expect(e.session.counters).toMatchObject({ ssrcCollisions: 1, ssrcLoops: 0 });
+      // "send an RTCP BYE packet for the old identifier"
+      const byes = e.sent.filter((s) => s.t.rtcp).flatMap((s) => parseRtcpCompound(s.t.data)).filter((p) => p.type === "bye");
+      expect(byes.map((p) => p.type === "bye" && [p.ssrcs, new TextDecoder().decode(p.reason)])).toEqual([[[SAME], "SSRC collision"]]);
+    }
+    expect(net.a.session.ssrc).not.toBe(net.b.session.ssrc);
+    expect(analyseTone(received(net.a, 1500, 20), 8000, 700).snrDb).toBeGreaterThan(35);
+    expect(analyseTone(received(net.b, 1500, 20), 8000, 1000).snrDb).toBeGreaterThan(35);
+  });
+
+  it("RFC 3550 §8.2: our own packets coming back from an address that collided before are a loop: dropped, SSRC kept", () => {
+    const net = new MediaNetwork({ codecs: [PCMU], toneHz: 1000, session: { ssrc: 7 } }, { codecs: [PCMU], toneHz: 700, session: { ssrc: 7 } });
+    net.run(1000);
+    const ssrc = net.a.session.ssrc;
+    const before = net.a.session.counters;
+    net.inject(net.a, lastRtp(net.a), { host: "198.51.100.2", port: 50000 });
+    expect(delta(before, net.a.session.counters)).toEqual({ ssrcLoops: 1 });
+    expect(net.a.session.ssrc).toBe(ssrc);
   });
 
   it("RFC 3550 §5.1: an RTP timestamp that jumps against the arrival clock restarts the playout (counted)", () => {

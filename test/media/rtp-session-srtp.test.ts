@@ -145,4 +145,23 @@ describe("RTP session: SRTP with SDES keys", () => {
     expect(net.b.session.counters.authFailed).toBe(after.authFailed + 1);
     expect(net.b.session.counters.rtpReceived).toBe(after.rtpReceived);
   });
+
+  it("RFC 4568 §6.1: packets past the lifetime of the peer's key are refused until a re-INVITE brings a new key", () => {
+    const net = srtpCall();
+    net.run(1000);
+    const stream = net.negotiators.b.streams[0]!;
+    // As if a had written `inline:<key>|100`: 100 packets (RTP and RTCP) under that key.
+    net.b.session.update({ ...stream, crypto: { ...stream.crypto!, remoteLifetime: 100 } }, net.now);
+    net.run(4000);
+    const used = net.b.session.counters;
+    expect(used.rtpReceived + used.rtcpReceived).toBe(100);
+    expect(used.srtpFailed).toBeGreaterThan(40);
+    expect(used.authFailed).toBe(0);
+    net.reinvite();
+    net.run(7000);
+    const after = net.b.session.counters;
+    expect(after.rekeys).toBe(1);
+    expect(after.rtpReceived - used.rtpReceived).toBeGreaterThan(130);
+    expect(analyseTone(received(net.b, 5000, 20), 8000, 1000).snrDb).toBeGreaterThan(35);
+  });
 });

@@ -234,7 +234,8 @@ describe("SDES (RFC 4568)", () => {
   it("RFC 4568 §7.1.2: lifetime is allowed, unknown session parameters are not", () => {
     const key = "WVNfX19zZW1jdGwgKCkgewkyMjA7fQp9CnVubGVz";
     const offer = (c: string) => parseSdp(`v=0\r\no=- 1 1 IN IP4 198.51.100.7\r\ns=-\r\nc=IN IP4 198.51.100.7\r\nt=0 0\r\nm=audio 30000 RTP/SAVP 0\r\na=crypto:${c}\r\n`);
-    expect(createAnswer(offer(`5 AES_CM_128_HMAC_SHA1_80 inline:${key}|2^20`), local([srtp(true)])).ok).toBe(true);
+    const withLifetime = createAnswer(offer(`5 AES_CM_128_HMAC_SHA1_80 inline:${key}|2^20`), local([srtp(true)]));
+    expect(withLifetime.ok && withLifetime.streams[0]!.crypto?.remoteLifetime).toBe(2 ** 20);
     expect(createAnswer(offer(`5 AES_CM_128_HMAC_SHA1_80 inline:${key} FEC_ORDER=FEC_SRTP`), local([srtp(true)])).ok).toBe(true);
     expect(createAnswer(offer(`5 AES_CM_128_HMAC_SHA1_80 inline:${key} UNENCRYPTED_SRTCP`), local([srtp(true)])).ok).toBe(false);
     // A key of the wrong length for its suite.
