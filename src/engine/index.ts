@@ -5,6 +5,7 @@
  */
 export * from "./services/index.ts";
 export * from "./b2bua/index.ts";
+export * from "./routing/index.ts";
 export * from "./registrar/index.ts";
 export * from "./proxy/index.ts";
 export * from "./storage/index.ts";
