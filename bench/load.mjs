@@ -16,6 +16,11 @@
 // generators, e.g. -5 on a machine shared with other work: the figures then describe the server with
 // the CPU it asks for; say so with them).
 //
+// --calls: whole calls instead of OPTIONS (bench/load-calls.mjs): each generator is a caller user agent
+// (siphon's session core) and the servers are examples/answer-server.ts on Node, Deno and Bun (a real
+// media session per call) and a user agent server on the `sip` npm stack; --hold-ms H keeps each call
+// up for H ms before its BYE (default 0). Default ramp 500:500:6000, hold 0 (no 60 s hold).
+//
 // Each request is a new client transaction of the worker's createSipEndpoint (transactions on: Timer E
 // retransmits over UDP, Timer F times out after 32 s) unless --stateless. Latency is from the send to
 // the final response. A step passes when non-200 answers, timeouts and requests unanswered after the
@@ -28,6 +33,8 @@ import { createServer } from "node:net";
 import { setPriority } from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
+import { callsWorker, callsRow, callsHeader, callsPass } from "./load-calls.mjs";
+import { bucket, COARSE, FINE, fmt, histogramPairs, int, percentile } from "./latency.mjs";
 
 const here = dirname(fileURLToPath(import.meta.url));
 const root = join(here, "..");
@@ -37,29 +44,7 @@ const flag = (name, fallback) => {
   return i >= 0 ? args[i + 1] : fallback;
 };
 const has = (name) => args.includes(`--${name}`);
-
-// ------------------------------------------------------------------ latency histogram
-
-/** 10 µs buckets to 100 ms, then 10 ms buckets to 60 s. */
-const FINE = 10_000;
-const COARSE = 6_000;
-function bucket(ms) {
-  if (ms < 100) return Math.floor(ms * 100);
-  return FINE + Math.min(COARSE - 1, Math.floor((ms - 100) / 10));
-}
-function bucketValue(i) {
-  return i < FINE ? (i + 0.5) / 100 : 100 + (i - FINE + 0.5) * 10;
-}
-function percentile(hist, total, p) {
-  if (total === 0) return NaN;
-  const want = Math.ceil((total * p) / 100);
-  let seen = 0;
-  for (let i = 0; i < hist.length; i++) {
-    seen += hist[i];
-    if (seen >= want) return bucketValue(i);
-  }
-  return Infinity;
-}
+const callsMode = has("calls");
 
 // ------------------------------------------------------------------ worker (a generator process)
 
@@ -171,8 +156,7 @@ async function worker() {
       const s = stepOf(m.id);
       let unanswered = 0;
       for (const [, o] of outstanding) if (o[0] === m.id) unanswered++;
-      const hist = [];
-      for (let i = 0; i < s.hist.length; i++) if (s.hist[i]) hist.push([i, s.hist[i]]);
+      const hist = histogramPairs(s.hist);
       const retransmissions = ep.transactions?.counters.retransmissionsSent ?? 0;
       process.send({ type: "result", id: m.id, sent: s.sent, status: s.status, timeouts: s.timeouts, failed: s.failed, unanswered, hist, retransmissions });
       steps.delete(m.id);
@@ -188,10 +172,19 @@ async function worker() {
 
 async function sipServer(port) {
   const { default: sip } = await import("sip");
+  const sdp = "v=0\r\no=uas 1 1 IN IP4 127.0.0.1\r\ns=-\r\nc=IN IP4 127.0.0.1\r\nt=0 0\r\nm=audio 30000 RTP/AVP 0\r\na=rtpmap:0 PCMU/8000\r\na=sendrecv\r\n";
   sip.start({ port, address: "127.0.0.1", udp: true, tcp: true, logger: {} }, (rq) => {
     if (rq.method === "ACK") return;
-    const rs = sip.makeResponse(rq, rq.method === "OPTIONS" ? 200 : 405, rq.method === "OPTIONS" ? "OK" : "Method Not Allowed");
-    rs.headers.to.params = { ...(rs.headers.to.params ?? {}), tag: Math.random().toString(16).slice(2, 10) };
+    // OPTIONS, and the calls mode's INVITE (answered at once with SDP) and BYE: 200; others 405.
+    const ok = rq.method === "OPTIONS" || rq.method === "INVITE" || rq.method === "BYE";
+    const rs = sip.makeResponse(rq, ok ? 200 : 405, ok ? "OK" : "Method Not Allowed");
+    if (rs.headers.to.params?.tag === undefined) rs.headers.to.params = { ...(rs.headers.to.params ?? {}), tag: Math.random().toString(16).slice(2, 10) };
+    if (rq.method === "INVITE") {
+      const tcp = /TCP/i.test(rq.headers.via?.[0]?.protocol ?? "");
+      rs.headers.contact = [{ uri: `sip:uas@127.0.0.1:${port}${tcp ? ";transport=tcp" : ""}` }];
+      rs.headers["content-type"] = "application/sdp";
+      rs.content = sdp;
+    }
     sip.send(rs);
   });
   console.log(`sip npm server: UDP 127.0.0.1:${port}`);
@@ -267,7 +260,7 @@ function prioritize(pid) {
 
 async function freePort() {
   for (;;) {
-    const port = 20000 + Math.floor(Math.random() * 30000);
+    const port = 20000 + Math.floor(Math.random() * 20000);
     const free = await new Promise((r) => {
       const s = createServer();
       s.once("error", () => r(false));
@@ -281,10 +274,14 @@ async function freePort() {
 async function startServer(kind) {
   const port = await freePort();
   const bin = join(root, "node_modules/.bin");
+  // The calls mode's server answers INVITEs with a media session each, its ports held 2 s after the BYE:
+  // 10 000 RTP/RTCP pairs, away from freePort's range.
+  const example = callsMode ? "answer-server" : "options-server";
+  const flags = ["--port", String(port), "--transport", "udp,tcp", "--quiet", ...(callsMode ? ["--rtp-ports", "40000-59999"] : [])];
   const commands = {
-    node: [process.execPath, [join(root, "dist/examples/options-server.js"), "--port", String(port), "--transport", "udp,tcp", "--quiet"]],
-    deno: [join(bin, "deno"), ["run", "-A", join(root, "examples/options-server.ts"), "--port", String(port), "--transport", "udp,tcp", "--quiet"]],
-    bun: [join(bin, "bun"), [join(root, "examples/options-server.ts"), "--port", String(port), "--transport", "udp,tcp", "--quiet"]],
+    node: [process.execPath, [join(root, `dist/examples/${example}.js`), ...flags]],
+    deno: [join(bin, "deno"), ["run", "-A", join(root, `examples/${example}.ts`), ...flags]],
+    bun: [join(bin, "bun"), [join(root, `examples/${example}.ts`), ...flags]],
     sip: [process.execPath, [fileURLToPath(import.meta.url), "--sip-server", String(port)]],
   };
   if (kind === "kamailio") return startKamailio();
@@ -331,7 +328,7 @@ async function startKamailio() {
 async function startWorkers(n, setup) {
   const workers = [];
   for (let i = 0; i < n; i++) {
-    const w = fork(fileURLToPath(import.meta.url), ["--worker"], { stdio: ["ignore", "inherit", "inherit", "ipc"] });
+    const w = fork(fileURLToPath(import.meta.url), ["--worker", ...(callsMode ? ["--calls"] : [])], { stdio: ["ignore", "inherit", "inherit", "ipc"] });
     prioritize(w.pid);
     await new Promise((r) => w.once("message", r));
     w.send({ type: "setup", ...setup });
@@ -397,7 +394,16 @@ async function step(workers, server, rate, seconds, grace) {
   let timeouts = 0;
   let unanswered = 0;
   let failed = 0;
+  const extra = { completed: 0, provisional: {}, bye: {}, why: {}, byeUnanswered: 0 };
+  const add = (into, from) => {
+    for (const [k, c] of Object.entries(from ?? {})) into[k] = (into[k] ?? 0) + c;
+  };
   for (const r of results) {
+    extra.completed += r.completed ?? 0;
+    extra.byeUnanswered += r.byeUnanswered ?? 0;
+    add(extra.provisional, r.provisional);
+    add(extra.bye, r.bye);
+    add(extra.why, r.why);
     sent += r.sent;
     timeouts += r.timeouts;
     unanswered += r.unanswered;
@@ -414,6 +420,7 @@ async function step(workers, server, rate, seconds, grace) {
   const bad = sent - ok;
   const cpu = (b, a) => (100 * (a.cpu - b.cpu)) / wall;
   return {
+    ...extra,
     rate,
     seconds,
     sent,
@@ -435,11 +442,10 @@ async function step(workers, server, rate, seconds, grace) {
   };
 }
 
-const passes = (r) => r.badShare < 0.001 && r.p99 < 50;
-const fmt = (x, d = 1) => (Number.isFinite(x) ? x.toFixed(d) : "–");
-const int = (x) => (Number.isFinite(x) ? Math.round(x).toLocaleString("en-US") : "–");
+const passes = (r) => (callsMode ? callsPass(r) : r.badShare < 0.001 && r.p99 < 50);
 
 function row(label, r) {
+  if (callsMode) return callsRow(label, r);
   const others = Object.entries(r.status)
     .filter(([s]) => s !== "200")
     .map(([s, c]) => `${c}×${s}`)
@@ -456,6 +462,7 @@ function row(label, r) {
 }
 
 function header() {
+  if (callsMode) return callsHeader();
   console.log(
     "| server, transport | offered/s | 200/s | not 200 | p50 ms | p99 ms | p99.9 ms | CPU % server / generators / other processes (of 200) | server RSS MB | step |",
   );
@@ -493,11 +500,14 @@ async function main() {
   const stepSeconds = Number(flag("step", 5));
   const fixed = flag("rate");
   const duration = Number(flag("duration", 60));
-  const [from, by, max] = flag("ramp", "2000:2000:30000").split(":").map(Number);
-  const hold = Number(flag("hold", fixed ? 0 : 10000));
+  const [from, by, max] = flag("ramp", callsMode ? "500:500:6000" : "2000:2000:30000").split(":").map(Number);
+  const hold = Number(flag("hold", fixed || callsMode ? 0 : 10000));
+  const holdMs = Number(flag("hold-ms", 0));
   const stateless = has("stateless");
   console.log(
-    `load: OPTIONS from ${nWorkers} siphon generator process(es) (Node ${process.versions.node}, ${stateless ? "stateless" : "client transactions"}), ` +
+    (callsMode
+      ? `load: calls (INVITE/200/ACK, ${holdMs} ms, BYE/200) from ${nWorkers} siphon caller process(es) (Node ${process.versions.node}), `
+      : `load: OPTIONS from ${nWorkers} siphon generator process(es) (Node ${process.versions.node}, ${stateless ? "stateless" : "client transactions"}), `) +
       `2-core machine shared by server and generators${flag("nice") !== undefined ? ` (both at nice ${flag("nice")})` : ""}; ` +
       `${fixed ? `${fixed}/s for ${duration} s` : `ramp ${from}:${by}:${max}, ${stepSeconds} s steps`}`,
   );
@@ -509,7 +519,7 @@ async function main() {
     try {
       for (const transport of transports) {
         // Kamailio's recipe answers OPTIONS itself only for a Request-URI without a user part.
-        const workers = await startWorkers(nWorkers, { transport, host, port, stateless, user: kind === "kamailio" ? "" : "load" });
+        const workers = await startWorkers(nWorkers, { transport, host, port, stateless, holdMs, user: kind === "kamailio" ? "" : "load" });
         const label = `${kind}, ${transport.toUpperCase()}`;
         try {
           if (fixed) {
@@ -528,12 +538,12 @@ async function main() {
     }
   }
   if (knees.length) {
-    console.log("\n| server, transport | knee (offered/s with < 0.1 % not 200 and p99 < 50 ms) | CPU % server / generators there |");
+    console.log(`\n| server, transport | knee (${callsMode ? "calls/s with every call complete" : "offered/s with < 0.1 % not 200"} and p99 < 50 ms) | CPU % server / generators there |`);
     console.log("|---|---:|---:|");
     for (const { label, knee } of knees) console.log(`| ${label} | ${knee ? int(knee.rate) : "none"} | ${knee ? `${fmt(knee.serverCpu, 0)} / ${fmt(knee.genCpu, 0)}` : "–"} |`);
   }
 }
 
-if (has("worker")) await worker();
+if (has("worker")) await (callsMode ? callsWorker(root) : worker());
 else if (has("sip-server")) await sipServer(Number(flag("sip-server")));
 else await main();

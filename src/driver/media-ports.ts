@@ -4,8 +4,10 @@ import type { DatagramSocket, DriverRuntime, SocketAddress } from "./runtime.ts"
  * UDP port pairs for RTP and RTCP, bound ahead of need. RFC 3550 §11: RTP on an even port, RTCP on
  * the next (odd) one. An INVITE's media handler must answer synchronously, so pairs are bound in the
  * background and handed out at once; each handed-out pair is replaced by a new one. Ports come from
- * a configurable range, tried in turn (a port busy elsewhere is skipped), so a pair just released
- * is not handed out again at once: a late packet of the previous call cannot land in the next one.
+ * a configurable range, tried in turn (a port busy elsewhere is skipped). A released pair stays
+ * bound and queues behind the ready ones (up to `keep` of them): binding two sockets per call is
+ * what limits calls per second, and the owner releases a pair only once its late packets are past
+ * (the media driver waits two seconds), so they cannot land in the next call.
  */
 
 /** Where a pair's datagrams go once a stream owns it. */
@@ -37,6 +39,8 @@ export interface MediaPortOptions {
   readonly maxPort?: number;
   /** Pairs kept bound and ready. Default 16. */
   readonly spare?: number;
+  /** Most released pairs kept bound for the next calls (beyond them, sockets close). Default 1024. */
+  readonly keep?: number;
 }
 
 /** The pool of bound pairs; see the module comment. */
@@ -45,6 +49,7 @@ export class MediaPortPool {
   readonly minPort: number;
   readonly maxPort: number;
   readonly spare: number;
+  readonly keep: number;
   readonly #rt: MediaSocketRuntime;
   readonly #ready: PortPair[] = [];
   readonly #held = new Set<number>();
@@ -65,6 +70,7 @@ export class MediaPortPool {
     this.maxPort = o.maxPort ?? 29999;
     if (!(this.minPort >= 1024 && this.maxPort <= 65535 && this.maxPort > this.minPort)) throw new RangeError("media ports: need 1024 ≤ min < max ≤ 65535");
     this.spare = o.spare ?? 16;
+    this.keep = Math.max(this.spare, o.keep ?? 1024);
     this.#pairs = (this.maxPort - this.minPort + 1) >> 1;
     this.#want = this.spare;
     this.#next = this.minPort;
@@ -112,9 +118,16 @@ export class MediaPortPool {
     return pair;
   }
 
-  /** Gives a pair back: its sockets close and its ports return to the range (bound again when needed). */
+  /**
+   * Gives a pair back: it joins the ready pairs, behind the others, while fewer than `keep` are
+   * ready; else its sockets close and its ports return to the range (bound again when needed).
+   */
   release(pair: PortPair): void {
     pair.sink = undefined;
+    if (!this.#closed && this.#ready.length < this.keep) {
+      this.#ready.push(pair);
+      return;
+    }
     pair.rtp.close();
     pair.rtcp.close();
     this.#held.delete(pair.port);

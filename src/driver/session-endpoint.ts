@@ -46,6 +46,12 @@ export interface SessionEndpointOptions extends Omit<SessionCoreOptions<Flow>, "
   /** How host names are located (RFC 3263): transports in order of preference, IPv6 first. */
   locate?: LocateOptions;
   /**
+   * Sees every event of the transaction layer before the session core takes it — for counters and
+   * traces (a load generator counting the final responses to its BYEs). It must not answer requests
+   * or change messages: the core does that.
+   */
+  observeTransactions?: (event: TransactionEvent<Flow>, now: number) => void;
+  /**
    * Every session event, in order, with the runtime's `now`: call session methods (`answer(now)`,
    * `bye(now)`, …) from here or from anywhere later; what they send goes out within the same turn
    * of the event loop.
@@ -119,6 +125,7 @@ export async function createSessionEndpoint(options: SessionEndpointOptions): Pr
   const rt = options.runtime;
   const user = options.contactUser ?? "siphon";
   const onSessionEvent = options.onSessionEvent;
+  const observe = options.observeTransactions;
   let core: SessionCore<Flow> | undefined;
   /** Transaction events that came before the core existed (between two listening points opening). */
   const early: TransactionEvent<Flow>[] = [];
@@ -141,7 +148,9 @@ export async function createSessionEndpoint(options: SessionEndpointOptions): Pr
         if (early.length < 1024) early.push(event);
         return;
       }
-      core.handleTransactionEvent(event, rt.now());
+      const now = rt.now();
+      observe?.(event, now);
+      core.handleTransactionEvent(event, now);
       deliver();
     },
   });
@@ -186,7 +195,7 @@ export async function createSessionEndpoint(options: SessionEndpointOptions): Pr
     return uri;
   }
 
-  const { runtime: _r, listen: _l, transactions: _t, endpoint: _e, contactUser: _u, publicAddress: _p, locate: _o, onSessionEvent: _s, ...coreOptions } =
+  const { runtime: _r, listen: _l, transactions: _t, endpoint: _e, contactUser: _u, publicAddress: _p, locate: _o, onSessionEvent: _s, observeTransactions: _x, ...coreOptions } =
     options;
   const c = createSessionCore<Flow>({
     ...coreOptions,
@@ -211,7 +220,10 @@ export async function createSessionEndpoint(options: SessionEndpointOptions): Pr
     },
   });
   core = c;
-  for (const e of early.splice(0)) c.handleTransactionEvent(e, rt.now());
+  for (const e of early.splice(0)) {
+    observe?.(e, rt.now());
+    c.handleTransactionEvent(e, rt.now());
+  }
 
   /** Hands the core's events to the application, then arms the core's deadline. */
   function deliver(): void {

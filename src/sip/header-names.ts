@@ -9,6 +9,8 @@ export { H, HEADER_NAMES };
 const BY_NAME = new Map<string, number>();
 for (let i = 1; i < HEADER_NAMES.length; i++) BY_NAME.set(HEADER_NAMES[i]!.toLowerCase(), i);
 for (const k in COMPACT_FORMS) BY_NAME.set(k, COMPACT_FORMS[k]!);
+// The canonical spellings too (what the stack itself writes), so they resolve without a lower-cased copy.
+for (let i = 1; i < HEADER_NAMES.length; i++) BY_NAME.set(HEADER_NAMES[i]!, i);
 
 /** @internal Header id of a name (case-insensitive, compact forms resolved); 0 for an unknown header. */
 export function headerId(name: string): number {

@@ -35,6 +35,12 @@ export abstract class SipHeaderStore {
   _cache: Map<number, unknown> | null = null;
   /** @internal The parsed message's text, kept for the raw line ranges of untouched fields. */
   _head: string | null = null;
+  /** @internal The From tag, To tag and top Via branch once read (null: none); undefined until then. */
+  _pFrom: string | null | undefined = undefined;
+  /** @internal */
+  _pTo: string | null | undefined = undefined;
+  /** @internal */
+  _pVia: string | null | undefined = undefined;
 
   /** @internal */
   constructor(tt: TokenTable | null, fields: Field[] | null, body: Uint8Array) {
@@ -63,6 +69,15 @@ export abstract class SipHeaderStore {
       return e < 0 ? undefined : tt.value(e);
     }
     return firstFieldValue(this._fields!, id);
+  }
+
+  /** @internal How many fields of known header `id` the message has. */
+  _count(id: number): number {
+    const tt = this._tt;
+    if (tt) return tt.count(id);
+    let n = 0;
+    for (const f of this._fields!) if (f.id === id) n++;
+    return n;
   }
 
   /** The first value of a header (name case-insensitive; compact forms such as `v` match `Via`). */
@@ -106,6 +121,7 @@ export abstract class SipHeaderStore {
     const f = this._materialize();
     this._tt = null;
     this._cache = null;
+    this._pFrom = this._pTo = this._pVia = undefined;
     return f;
   }
 

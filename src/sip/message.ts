@@ -146,11 +146,24 @@ export abstract class SipMessage extends SipHeaderStore {
     return this._param(H.VIA, "branch");
   }
 
-  /** @internal A tag / branch parameter of the first field with that id, found by a light scan. */
+  /**
+   * @internal A tag / branch parameter of the first field with that id (From, To or Via), found by a
+   * light scan and kept until the headers change: the layers ask for them many times per message.
+   */
   _param(id: number, name: string): string | undefined {
-    if (this._tt) return this._tt.param(id);
-    const v = this._first(id);
-    return v === undefined ? undefined : findHeaderParam(v, name);
+    const slot = id === H.FROM ? 0 : id === H.TO ? 1 : 2;
+    const hit = slot === 0 ? this._pFrom : slot === 1 ? this._pTo : this._pVia;
+    if (hit !== undefined) return hit ?? undefined;
+    let v: string | undefined;
+    if (this._tt) v = this._tt.param(id);
+    else {
+      const value = this._first(id);
+      v = value === undefined ? undefined : findHeaderParam(value, name);
+    }
+    if (slot === 0) this._pFrom = v ?? null;
+    else if (slot === 1) this._pTo = v ?? null;
+    else this._pVia = v ?? null;
+    return v;
   }
 
   /** Every Via value, top first (RFC 3261 §20.42); empty when there is none. */
@@ -339,6 +352,7 @@ export abstract class SipMessage extends SipHeaderStore {
     Object.assign(c, this);
     c._fields = this._fields ? this._fields.map((f) => ({ ...f })) : null;
     c._cache = null;
+    c._pFrom = c._pTo = c._pVia = undefined;
     return c;
   }
 }

@@ -273,6 +273,16 @@ export class TokenTable {
     return out;
   }
 
+  /** How many headers have id `id` (a known header). */
+  count(id: number): number {
+    const tok = this.table();
+    const tb = this.base;
+    const end = tb + T_FIXED + tok[tb + T_COUNT]! * T_ENTRY;
+    let n = 0;
+    for (let e = tb + T_FIXED; e < end; e += T_ENTRY) if (tok[e + E_ID] === id) n++;
+    return n;
+  }
+
   /** The tag / branch parameter the tokenizer located in the first field with that id. */
   param(id: number): string | undefined {
     const e = this.find(id, "");

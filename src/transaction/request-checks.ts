@@ -1,5 +1,6 @@
 import { SipParseError } from "../sip/index.ts";
 import type { SipRequest } from "../sip/index.ts";
+import { H } from "../sip/header-names.ts";
 
 /**
  * The checks a UAS runs on a new request before its core acts on it (RFC 3261 §8.2), in the layer
@@ -35,12 +36,23 @@ export interface RequestFault {
 }
 
 /** The header fields RFC 3261 §8.1.1 makes mandatory, each of which must appear once and parse. */
-const SINGLE: readonly (readonly [string, "from" | "to" | "callId" | "cseq"])[] = [
-  ["From", "from"],
-  ["To", "to"],
-  ["Call-ID", "callId"],
-  ["CSeq", "cseq"],
+const SINGLE: readonly (readonly [string, number, "from" | "to" | "callId" | "cseq"])[] = [
+  ["From", H.FROM, "from"],
+  ["To", H.TO, "to"],
+  ["Call-ID", H.CALL_ID, "callId"],
+  ["CSeq", H.CSEQ, "cseq"],
 ];
+
+/** Why reading a header of `request` throws, or undefined when it parses. */
+function unreadable(request: SipRequest, accessor: "from" | "to" | "callId" | "cseq" | "via" | "maxForwards"): string | undefined {
+  try {
+    void request[accessor];
+    return undefined;
+  } catch (e) {
+    if (e instanceof SipParseError) return e.message;
+    throw e;
+  }
+}
 
 function fault(status: RequestFault["status"], text: string, broken: string[] = [], headers: [string, string][] = []): RequestFault {
   return { status, text, headers, broken };
@@ -54,28 +66,28 @@ function fault(status: RequestFault["status"], text: string, broken: string[] = 
  * must parse when present. Every Via value must parse (a broken one would misroute the response).
  */
 export function mandatoryFault(request: SipRequest): RequestFault | undefined {
-  const broken: string[] = [];
+  let broken: string[] | undefined;
   let text = "";
-  for (const [name, accessor] of SINGLE) {
-    const n = request.headers(name).length;
+  for (const [name, id, accessor] of SINGLE) {
+    const n = request._count(id);
     if (n === 1) {
-      const problem = readable(() => request[accessor]);
+      const problem = unreadable(request, accessor);
       if (problem === undefined) continue;
       text ||= `${name}: ${problem}`;
     } else text ||= n === 0 ? `missing ${name}` : `${name} appears ${n} times`;
-    broken.push(name);
+    (broken ??= []).push(name);
   }
-  const via = readable(() => request.via);
+  const via = unreadable(request, "via");
   if (via !== undefined) {
     text ||= `Via: ${via}`;
-    broken.push("Via");
+    (broken ??= []).push("Via");
   }
-  if (text === "" && request.hasHeader("Max-Forwards")) {
-    const mf = readable(() => request.maxForwards);
+  if (text === "" && request._count(H.MAX_FORWARDS) > 0) {
+    const mf = unreadable(request, "maxForwards");
     if (mf !== undefined) text = `Max-Forwards: ${mf}`;
   }
   if (text === "" && request.cseq.method !== request.method) text = "CSeq method differs from the request method";
-  return text === "" ? undefined : fault(400, text, broken);
+  return text === "" ? undefined : fault(400, text, broken ?? []);
 }
 
 /**

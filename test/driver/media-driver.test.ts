@@ -248,4 +248,23 @@ describe("media driver and RTP media handler", () => {
     await r.f.advance(1);
     expect(make().port).toBe(30002);
   });
+
+  it("RFC 3550 §11: a released pair stays bound and is handed out again behind the ready ones, with no new bind", async () => {
+    const r = runtime();
+    let binds = 0;
+    const udpBind = r.rt.udpBind;
+    const rt = { ...r.rt, udpBind: (o: { host: string; port: number }, h: Parameters<typeof udpBind>[1]) => (binds++, udpBind(o, h)) };
+    const d = await createMediaDriver({ runtime: rt, host: "127.0.0.1", ports: { minPort: 31000, maxPort: 31999, spare: 2 } });
+    expect([d.pool.ready, binds]).toEqual([2, 4]);
+    const make = () => rtpMediaHandlers(d, { codecs: [PCMU] })(uas) as RtpMediaHandler;
+    const h1 = make();
+    await r.f.advance(1);
+    expect([h1.port, d.pool.ready, binds]).toEqual([31000, 2, 6]);
+    h1.close();
+    // Released: ready again, behind 31002 and 31004, its sockets still bound.
+    expect([d.pool.ready, d.pool.inUse]).toEqual([3, 0]);
+    const ports = [make().port, make().port, make().port];
+    expect(ports).toEqual([31002, 31004, 31000]);
+    expect(binds).toBe(6);
+  });
 });

@@ -72,6 +72,29 @@ describe("createSessionEndpoint (a session core on the driver)", () => {
     await bob.ep.close();
   });
 
+  it("RFC 3261 §15.1.1: observeTransactions sees every transaction event, the final response to the BYE among them, before the core", async () => {
+    const { rt, advance, settle } = fakeRuntime();
+    const bob = await agent(rt, "10.0.0.2", (e, now) => {
+      if (e.type === "incoming") e.session.answer(now);
+    });
+    const seen: string[] = [];
+    const alice = await agent(rt, "10.0.0.1", undefined, {
+      observeTransactions(e: { type: string; response?: SipResponse }) {
+        seen.push(e.type === "response" ? `response ${label(e.response!)}` : e.type);
+      },
+    });
+    const call = await alice.ep.invite({ from: "<sip:alice@10.0.0.1>", to: "<sip:bob@10.0.0.2>" });
+    await advance(100);
+    call.bye(alice.ep.now());
+    await settle();
+    await advance(100);
+    // The session ends as the BYE leaves (§15.1.1); only the observer sees its 200.
+    expect(seen.filter((s) => s.startsWith("response"))).toEqual(["response 100 INVITE", "response 200 INVITE", "response 200 BYE"]);
+    expect(alice.events.map((e) => e.type)).toEqual(["answered", "terminated"]);
+    await alice.ep.close();
+    await bob.ep.close();
+  });
+
   it("RFC 3261 §8.1.1.8: Contact names the listening point of the flow, or the public address once set", async () => {
     const { rt, wire, settle } = fakeRuntime();
     const alice = await agent(rt, "10.0.0.1", undefined, { contactUser: "alice" });
