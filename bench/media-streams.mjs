@@ -146,7 +146,9 @@ async function serve(mode, codec, base) {
 /** Runs N peers against a server on `serverRuntime`; returns the server's figures. */
 async function load(serverRuntime, mode, codec, n, seconds) {
   const base = 40000 + Math.floor(Math.random() * 5000) * 2;
-  const [cmd, args] = serverRuntime === "deno" ? ["npx", ["deno", "run", "-A"]] : serverRuntime === "bun" ? ["npx", ["bun"]] : [process.execPath, []];
+  // MEDIA_SERVER_FLAGS: flags for the server's runtime, e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof" on Node.
+  const flags = (process.env.MEDIA_SERVER_FLAGS ?? "").split(" ").filter(Boolean);
+  const [cmd, args] = serverRuntime === "deno" ? ["npx", ["deno", "run", "-A", ...flags]] : serverRuntime === "bun" ? ["npx", ["bun", ...flags]] : [process.execPath, flags];
   const child = spawn(cmd, [...args, new URL(import.meta.url).pathname, "server", mode, codec, String(base)], { stdio: ["pipe", "pipe", "inherit"] });
   const replies = createInterface({ input: child.stdout })[Symbol.asyncIterator]();
   const ask = async (o) => {
