@@ -17,19 +17,27 @@
  * Flags: --host 127.0.0.1  --port 5060  --transport udp|tcp|tls|ws|wss (repeatable or
  * comma-separated; default udp,tcp)  --ring-ms 0  --cert FILE --key FILE (PEM, for tls and wss)
  * --rtp-ports 20000-29999 (RTP/RTCP pairs)  --codecs opus,g722,pcmu,pcma (those to accept)
- * --srtp optional|mandatory|off (default optional: SRTP whenever the caller offers it)  --quiet.
+ * --srtp optional|mandatory|off (default optional: SRTP whenever the caller offers it)  --quiet
+ * --auth user:pass (repeatable)  --realm siphon  --nonce-ttl 300000.
  * Try it with `baresip`, a softphone, or SIPp's uac scenario.
  *
- * `--auth user:pass` (challenge INVITEs with digest, RFC 7616) needs the digest server of
- * src/auth, which is not in the tree yet: the flag is refused until it is.
+ * `--auth user:pass` (repeatable) makes it challenge every INVITE that starts a call with digest
+ * authentication (RFC 3261 §22.1, RFC 7616): 401 with an MD5 challenge for realm `--realm`
+ * (default `siphon`), nonces checked by their MAC and age (`--nonce-ttl` ms, default 300 000) with
+ * no state per nonce, an expired nonce answered `stale=true`, a replayed nonce count refused. The
+ * session core's challenger does it before any session or media is made (src/session `challenger`).
+ * Requests inside an established dialog are not challenged: they name a dialog only the caller knows.
  */
 import { readFileSync } from "node:fs";
 import { loadRuntime } from "../runtimes/index.ts";
+import { createDigestServer, digestHa1 } from "../src/auth/index.ts";
+import type { DigestIdentity } from "../src/auth/index.ts";
 import { createMediaDriver, createSessionEndpoint, rtpMediaHandlers } from "../src/driver/index.ts";
 import type { ListenOptions, RtpMediaHandler } from "../src/driver/index.ts";
 import { G722, OPUS, PCMA, PCMU } from "../src/media/index.ts";
 import type { AudioCodec } from "../src/media/index.ts";
-import type { MediaContext } from "../src/session/index.ts";
+import { digestChallenger } from "../src/session/index.ts";
+import type { MediaContext, RequestChallenger } from "../src/session/index.ts";
 import type { TransportProtocol } from "../src/transport/index.ts";
 import { intFlag, readFlags, type FlagTable } from "./cli.ts";
 
@@ -44,10 +52,14 @@ interface Options {
   rtpPorts: [number, number];
   codecs: AudioCodec[];
   srtp: "optional" | "mandatory" | "off";
+  /** Accounts callers must authenticate as (user, password); empty: no challenge. */
+  auth: [string, string][];
+  realm: string;
+  nonceTtl: number;
 }
 
 const FLAGS: FlagTable = {
-  host: "value", port: "value", transport: "list", "ring-ms": "value", cert: "value", key: "value", quiet: "switch", auth: "value",
+  host: "value", port: "value", transport: "list", "ring-ms": "value", cert: "value", key: "value", quiet: "switch", auth: "list", realm: "value", "nonce-ttl": "value",
   "rtp-ports": "value", codecs: "list", srtp: "value",
 };
 const CODECS: Record<string, AudioCodec> = { opus: OPUS, g722: G722, pcmu: PCMU, pcma: PCMA };
@@ -55,7 +67,11 @@ const TRANSPORTS: readonly string[] = ["UDP", "TCP", "TLS", "WS", "WSS"];
 
 function parseOptions(argv: string[]): Options {
   const f = readFlags(argv, FLAGS);
-  if (f["auth"] !== undefined) throw new Error("--auth needs the digest server of src/auth, not in this tree yet");
+  const auth = ((f["auth"] as string[] | undefined) ?? []).map((a): [string, string] => {
+    const colon = a.indexOf(":");
+    if (colon <= 0) throw new Error("--auth must be user:password");
+    return [a.slice(0, colon), a.slice(colon + 1)];
+  });
   const transports = ((f["transport"] as string[] | undefined) ?? ["udp", "tcp"]).map((t) => {
     const up = t.toUpperCase();
     if (!TRANSPORTS.includes(up)) throw new Error(`unknown transport ${t}`);
@@ -82,6 +98,9 @@ function parseOptions(argv: string[]): Options {
     ...(f["cert"] !== undefined ? { cert: f["cert"] as string } : {}),
     ...(f["key"] !== undefined ? { key: f["key"] as string } : {}),
     quiet: f["quiet"] === true,
+    auth,
+    realm: (f["realm"] as string | undefined) ?? "siphon",
+    nonceTtl: intFlag(f, "nonce-ttl", 300_000, 1, 86_400_000),
   };
 }
 
@@ -143,6 +162,31 @@ function echoMedia(context: MediaContext): RtpMediaHandler {
 
 // ------------------------------------------------------------------------------------------ calls
 
+/**
+ * RFC 3261 §22.1: INVITEs that start a call are challenged (401) until they carry credentials of one
+ * of the accounts; the HA1 of each account and hash is computed once (the password is not kept
+ * beyond that and never logged).
+ */
+function inviteChallenger(): RequestChallenger | undefined {
+  if (flags.auth.length === 0) return undefined;
+  const server = createDigestServer({ realm: flags.realm, nonceTtl: flags.nonceTtl });
+  const ha1s = new Map<string, string>();
+  const passwords = new Map(flags.auth);
+  const lookup = (id: DigestIdentity): string | undefined => {
+    const key = `${id.hash} ${id.username}`;
+    let ha1 = ha1s.get(key);
+    if (ha1 === undefined) {
+      const password = id.userhash ? undefined : passwords.get(id.username);
+      if (password === undefined) return undefined;
+      ha1 = digestHa1(id.username, flags.realm, password, id.hash);
+      ha1s.set(key, ha1);
+    }
+    return ha1;
+  };
+  return digestChallenger(server, lookup, { methods: ["INVITE"], outOfDialogOnly: true });
+}
+const challenger = inviteChallenger();
+
 const listen: ListenOptions[] = flags.transports.map((transport) => ({
   transport,
   host: flags.host,
@@ -157,6 +201,7 @@ const server = await createSessionEndpoint({
   // Timer J): at a few thousand calls per second that is a few hundred thousand of them.
   transactions: { maxServerTransactions: 1_000_000, maxClientTransactions: 100_000 },
   media: echoMedia,
+  ...(challenger !== undefined ? { challenger } : {}),
   // DTMF by SIP INFO (application/dtmf-relay) when the caller has no telephone-event.
   methods: ["INFO"],
   userAgent: "siphon answer-server",
@@ -205,6 +250,7 @@ const server = await createSessionEndpoint({
 for (const lp of server.endpoint.listeningPoints) {
   console.log(`siphon answer server on ${runtime.name}: ${lp.transport} ${lp.local.host}:${lp.local.port}`);
 }
+if (challenger !== undefined) console.log(`siphon answer server challenges INVITEs: digest MD5, realm "${flags.realm}", ${flags.auth.length} account(s)`);
 console.log(`siphon answer server media echo: RTP ${flags.host} ports ${flags.rtpPorts[0]}-${flags.rtpPorts[1]} (${flags.codecs.map((c) => c.name).join(", ")}; SRTP ${flags.srtp})`);
 
 proc?.on("SIGINT", () => {

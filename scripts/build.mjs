@@ -4,7 +4,7 @@
 // declarations. The generated Wasm modules are not committed: a fresh clone gets them from here. Run
 // with `npm run build`; `npm run api` then rewrites the API report (scripts/api-report.mjs).
 import { spawnSync } from "node:child_process";
-import { mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { chmodSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { dirname, join } from "node:path";
 
@@ -48,6 +48,10 @@ if (!process.argv.includes("--wasm-only")) {
   // A fresh dist/: files of deleted sources must not linger in the package.
   rmSync(join(root, "dist"), { recursive: true, force: true });
   run(bin("tsc"), ["-p", "tsconfig.json"]);
+  // package.json "bin" targets run as programs (their shebang names node): executable in dist/ and the tarball.
+  const manifest = JSON.parse(readFileSync(join(root, "package.json"), "utf8"));
+  const bins = typeof manifest.bin === "string" ? [manifest.bin] : Object.values(manifest.bin ?? {});
+  for (const target of bins) chmodSync(join(root, target), 0o755);
   // The published declarations (with @internal members stripped) must stand on their own: check
   // them from every entry point of package.json "exports", as a user's compiler would.
   const pkg = JSON.parse(readFileSync(join(root, "package.json"), "utf8"));

@@ -3,4 +3,7 @@
  * B2BUA with media anchoring, built-in services and their storage. Each part lives in its own
  * folder under `src/engine/` and is exported from here.
  */
-export {};
+export * from "./services/index.ts";
+export * from "./b2bua/index.ts";
+export * from "./registrar/index.ts";
+export * from "./proxy/index.ts";

@@ -4,6 +4,7 @@
 import { spawn, type ChildProcess } from "node:child_process";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { loadRuntime, type Runtime } from "../../runtimes/index.ts";
+import { createDigestClient } from "../../src/auth/index.ts";
 import { createSessionEndpoint, type SessionEndpoint } from "../../src/driver/index.ts";
 import type { InviteSession, MediaHandler, SessionEvent } from "../../src/session/index.ts";
 import type { Flow } from "../../src/transport/index.ts";
@@ -157,5 +158,87 @@ describe("the answer server example over loopback", () => {
     expect(ringingEvent.type === "progress" && [ringingEvent.response.status, ringingEvent.reliable]).toEqual([180, true]);
     session.bye(caller.now());
     await until("the BYE to complete", () => caller.core.sessionCount === 0);
+  }, 60000);
+});
+
+describe("the answer server example with --auth (RFC 3261 §22.1, RFC 7616) over loopback", () => {
+  let server: ChildProcess;
+  const ports: Record<string, number> = {};
+  let output: () => string = () => "";
+  const callers: SessionEndpoint[] = [];
+  const events: SessionEvent<Flow>[] = [];
+
+  /** A caller with a digest client for `password` (or none). */
+  async function caller(password: string | undefined): Promise<SessionEndpoint> {
+    const ep = await createSessionEndpoint({
+      runtime: await loadRuntime(),
+      listen: [
+        { transport: "UDP", host: "127.0.0.1", port: 0 },
+        { transport: "TCP", host: "127.0.0.1", port: 0 },
+      ],
+      contactUser: "caller",
+      ...(password !== undefined ? { authenticator: createDigestClient({ credentials: { username: "alice", password } }) } : {}),
+      media: () => new CallerMedia(),
+      onSessionEvent: (e) => events.push(e),
+    });
+    callers.push(ep);
+    return ep;
+  }
+
+  beforeAll(async () => {
+    const s = await startServer(["--auth", "alice:secret", "--realm", "answer.test", "--nonce-ttl", "1500"]);
+    server = s.proc;
+    Object.assign(ports, s.ports);
+    output = s.out;
+  }, 60000);
+
+  afterAll(async () => {
+    for (const c of callers) await c.close();
+    server?.kill("SIGKILL");
+  });
+
+  for (const transport of ["UDP", "TCP"] as const) {
+    it(`RFC 3261 §22.2: over ${transport} the INVITE is challenged (401), sent again with credentials, answered; BYE 200`, async () => {
+      expect(output()).toContain('challenges INVITEs: digest MD5, realm "answer.test"');
+      const ua = await caller("secret");
+      const uri = `sip:echo@127.0.0.1:${ports[transport]}${transport === "TCP" ? ";transport=tcp" : ""}`;
+      const session = await ua.invite({ from: "<sip:alice@127.0.0.1>", to: `<${uri}>` });
+      await until("the answer", () => session.state === "confirmed");
+      expect(ua.core.counters.authRetries).toBe(1);
+      session.bye(ua.now());
+      await until("the BYE to complete", () => ua.core.sessionCount === 0 && ua.core.dialogCount === 0);
+      const ended = events.find((e) => e.type === "terminated" && e.session === session);
+      expect(ended?.type === "terminated" && [ended.reason, ended.by]).toEqual(["bye", "local"]);
+      await until("the server to log the end", () => output().includes(`call ${session.callId} ended: bye`));
+    }, 60000);
+  }
+
+  it("RFC 3261 §22.1: a caller without credentials, and one with a wrong password, end with 401 and the server makes no call", async () => {
+    for (const password of [undefined, "wrong"]) {
+      const ua = await caller(password);
+      const session = await ua.invite({ from: "<sip:alice@127.0.0.1>", to: `<sip:echo@127.0.0.1:${ports["UDP"]}>` });
+      await until("the refusal", () => session.state === "terminated");
+      const ended = events.find((e) => e.type === "terminated" && e.session === session);
+      expect(ended?.type === "terminated" && [ended.reason, ended.status]).toEqual(["rejected", 401]);
+      expect(ended?.type === "terminated" && ended.response?.header("WWW-Authenticate")).toContain('realm="answer.test"');
+      expect(output()).not.toContain(`call ${session.callId}`);
+    }
+  }, 60000);
+
+  it("RFC 7616 §3.3: after the nonce's lifetime (--nonce-ttl) the next call is challenged again and the caller answers on its own", async () => {
+    const ua = await caller("secret");
+    const to = `<sip:echo@127.0.0.1:${ports["UDP"]}>`;
+    const first = await ua.invite({ from: "<sip:alice@127.0.0.1>", to });
+    await until("the first answer", () => first.state === "confirmed");
+    first.bye(ua.now());
+    await until("the first BYE", () => ua.core.sessionCount === 0);
+    expect(ua.core.counters.authRetries).toBe(1);
+    // --nonce-ttl 1500: the nonce the caller cached is stale by now.
+    await new Promise((r) => setTimeout(r, 1700));
+    const second = await ua.invite({ from: "<sip:alice@127.0.0.1>", to });
+    await until("the second answer", () => second.state === "confirmed");
+    expect(ua.core.counters.authRetries).toBe(2);
+    second.bye(ua.now());
+    await until("the second BYE", () => ua.core.sessionCount === 0);
   }, 60000);
 });

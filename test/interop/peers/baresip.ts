@@ -30,6 +30,10 @@ export interface BaresipOptions {
   readonly toneHz?: number;
   /** Dump what it sends and what it decodes to WAV files (sndfile module). */
   readonly dump?: boolean;
+  /** The account's SIP transport. Default "udp". */
+  readonly transport?: "udp" | "tcp";
+  /** Credentials it answers 401/407 challenges with (auth_user, auth_pass). */
+  readonly auth?: { readonly user: string; readonly password: string };
 }
 
 /** A running baresip. */
@@ -85,8 +89,9 @@ export async function startBaresip(o: BaresipOptions): Promise<Baresip> {
     `ctrl_tcp_listen 127.0.0.1:${o.ctrlPort}`,
   ].join("\n");
   writeFileSync(join(dir, "config"), config + "\n");
-  const params = `;regint=0;answermode=auto;audio_codecs=${o.codecs ?? "PCMU/8000/1,PCMA/8000/1"}${o.mediaenc ? `;mediaenc=${o.mediaenc}` : ""}`;
-  writeFileSync(join(dir, "accounts"), `<sip:interop@127.0.0.1:${o.sipPort};transport=udp>${params}\n`);
+  const auth = o.auth ? `;auth_user=${o.auth.user};auth_pass=${o.auth.password}` : "";
+  const params = `;regint=0;answermode=auto;audio_codecs=${o.codecs ?? "PCMU/8000/1,PCMA/8000/1"}${o.mediaenc ? `;mediaenc=${o.mediaenc}` : ""}${auth}`;
+  writeFileSync(join(dir, "accounts"), `<sip:interop@127.0.0.1:${o.sipPort};transport=${o.transport ?? "udp"}>${params}\n`);
   writeFileSync(join(dir, "contacts"), "");
   let log = "";
   const child = spawn("baresip", ["-f", dir, "-s"], { stdio: ["ignore", "pipe", "pipe"], detached: false });
