@@ -108,7 +108,7 @@ async function serve(mode, codec, base) {
   for await (const line of lines) {
     const msg = JSON.parse(line);
     if (msg.offers && mode === "stack") {
-      driver = await createMediaDriver({ runtime: rt, host: "127.0.0.1", ports: { minPort: base, maxPort: base + 2 * msg.offers.length + 200, spare: msg.offers.length } });
+      driver = await createMediaDriver({ runtime: rt, host: "127.0.0.1", connectSockets: msg.connect !== false, ports: { minPort: base, maxPort: base + 2 * msg.offers.length + 200, spare: msg.offers.length } });
       const handlers = rtpMediaHandlers(driver, { codecs: [codec === "opus" ? OPUS : PCMU], srtp: { mandatory: true }, session: { rtpTimeoutMs: 0 } });
       const answers = msg.offers.map((offer, i) => {
         const h = handlers({ role: "uas", callId: `bench-${i}` });
@@ -144,9 +144,11 @@ async function serve(mode, codec, base) {
 }
 
 /** Runs N peers against a server on `serverRuntime`; returns the server's figures. */
-async function load(serverRuntime, mode, codec, n, seconds) {
+async function load(serverRuntime, mode, codec, n, seconds, connect = true) {
   const base = 40000 + Math.floor(Math.random() * 5000) * 2;
-  const [cmd, args] = serverRuntime === "deno" ? ["npx", ["deno", "run", "-A"]] : serverRuntime === "bun" ? ["npx", ["bun"]] : [process.execPath, []];
+  // MEDIA_SERVER_FLAGS: flags for the server's runtime, e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof" on Node.
+  const flags = (process.env.MEDIA_SERVER_FLAGS ?? "").split(" ").filter(Boolean);
+  const [cmd, args] = serverRuntime === "deno" ? ["npx", ["deno", "run", "-A", ...flags]] : serverRuntime === "bun" ? ["npx", ["bun", ...flags]] : [process.execPath, flags];
   const child = spawn(cmd, [...args, new URL(import.meta.url).pathname, "server", mode, codec, String(base)], { stdio: ["pipe", "pipe", "inherit"] });
   const replies = createInterface({ input: child.stdout })[Symbol.asyncIterator]();
   const ask = async (o) => {
@@ -181,7 +183,7 @@ async function load(serverRuntime, mode, codec, n, seconds) {
       offers.push(neg.createOffer().body);
       negotiators.push(neg);
     }
-    const { answers } = await ask({ offers });
+    const { answers } = await ask({ offers, connect });
     for (let i = 0; i < n; i++) {
       const neg = negotiators[i];
       if (neg.receiveAnswer(answers[i]) !== true) throw new Error("answer refused");
@@ -276,7 +278,12 @@ if (only.length === 0 || only.includes("udp")) {
     const bare = row(`bare UDP echo, ${n}`, await load(server, "bare", "pcmu", n, seconds), n);
     const stack = row(`G.711+SRTP echo, ${n}`, await load(server, "stack", "pcmu", n, seconds), n);
     console.log(`  stack ÷ bare echo per packet: ${(stack / bare).toFixed(2)}× (adds ${Math.round(100 * (stack / bare - 1))} %)`);
+    if (process.env.MEDIA_UNCONNECTED) {
+      // The same with the media sockets left unconnected (connectSockets: false).
+      const loose = row(`  sockets not connected, ${n}`, await load(server, "stack", "pcmu", n, seconds, false), n);
+      console.log(`  not connected ÷ bare echo per packet: ${(loose / bare).toFixed(2)}×`);
+    }
   }
-  for (const n of opusCounts) row(`Opus+SRTP echo, ${n}`, await load(server, "stack", "opus", n, seconds), n);
+  for (const n of opusCounts.filter((x) => x > 0)) row(`Opus+SRTP echo, ${n}`, await load(server, "stack", "opus", n, seconds), n);
 }
 }

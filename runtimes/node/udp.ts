@@ -1,7 +1,7 @@
 /// <reference types="node" />
 import { createSocket } from "node:dgram";
 import { isIPv6 } from "node:net";
-import type { DatagramHandlers, DatagramSocket } from "../types.ts";
+import type { DatagramHandlers, DatagramSocket, SocketAddress } from "../types.ts";
 
 /**
  * The receive buffer asked of the kernel. Datagrams wait there while the process is busy (a garbage
@@ -31,6 +31,56 @@ function bind(options: { host: string; port: number }, handlers: DatagramHandler
     handlers.onMessage(new Uint8Array(msg.buffer, msg.byteOffset, msg.byteLength), { host: rinfo.address, port: rinfo.port });
   });
   socket.on("error", (error) => handlers.onError?.(error));
+  // The peer asked for (`want`), and the one the socket is connected to once node:dgram says so
+  // (`peer`); `busy` while a connect is under way (node:dgram allows one at a time).
+  let want: SocketAddress | undefined;
+  let peer: SocketAddress | undefined;
+  let busy = false;
+  // Datagrams sent while a connect is under way: libuv refuses an addressed send on a socket that
+  // became connected meanwhile (UV_EISCONN), so they wait for the connect's callback (a tick).
+  const held: { data: Uint8Array; host: string; port: number }[] = [];
+  const send = (data: Uint8Array, host: string, port: number) => {
+    if (busy) {
+      if (held.length < 256) held.push({ data, host, port });
+      return;
+    }
+    if (peer !== undefined) {
+      // Connected: no address lookup and no deferred callback per datagram.
+      if (peer.port === port && peer.host === host) return void socket.send(data);
+      want = undefined;
+      disconnect();
+    }
+    socket.send(data, port, host);
+  };
+  const disconnect = () => {
+    if (peer === undefined) return;
+    peer = undefined;
+    try {
+      socket.disconnect();
+    } catch {
+      // closed meanwhile
+    }
+  };
+  const follow = () => {
+    if (busy || want === peer || (want && peer && want.host === peer.host && want.port === peer.port)) return;
+    disconnect();
+    const target = want;
+    if (target === undefined) return;
+    busy = true;
+    try {
+      socket.connect(target.port, target.host, (error?: Error) => {
+        busy = false;
+        if (!error) peer = target;
+        // Asked for another peer (or none) meanwhile.
+        if (want !== target) follow();
+        if (!busy) for (const h of held.splice(0)) send(h.data, h.host, h.port);
+      });
+    } catch (error) {
+      busy = false;
+      want = undefined;
+      handlers.onError?.(error);
+    }
+  };
   return new Promise((resolve, reject) => {
     socket.once("error", reject);
     socket.bind(options.port, options.host, () => {
@@ -38,10 +88,12 @@ function bind(options: { host: string; port: number }, handlers: DatagramHandler
       const a = socket.address();
       resolve({
         local: { host: a.address, port: a.port },
-        send(data, host, port) {
-          // No per-send callback: it costs a closure and a tick per datagram, and without one
-          // node:dgram reports send errors as "error" events, which go to onError above.
-          socket.send(data, port, host);
+        // No per-send callback: it costs a closure and a tick per datagram, and without one
+        // node:dgram reports send errors as "error" events, which go to onError above.
+        send,
+        connect(target) {
+          want = target === undefined ? undefined : { host: target.host, port: target.port };
+          follow();
         },
         close() {
           try {

@@ -12,7 +12,8 @@ import type { DriverRuntime } from "./runtime.ts";
  * ptime, playing out one frame, RTCP, timeouts — so a thousand calls cost one timer, not a
  * thousand. Sessions start on the clock's grid, so their packets leave together on its ticks.
  * Datagrams go to their session as they arrive. SRTP always takes the runtime's native AES when the
- * runtime has one.
+ * runtime has one. A stream's RTP socket is connected to the peer once its address is proven,
+ * where the runtime can connect UDP sockets (Node).
  */
 
 /** What the media driver needs from a runtime (the driver's runtime record, and its SRTP crypto). */
@@ -35,6 +36,12 @@ export interface MediaDriverOptions {
   readonly tickMs?: number;
   /** A datagram sent more than this after it was due counts as late, ms. Default 20 (one ptime). */
   readonly lateAfterMs?: number;
+  /**
+   * Connect each stream's RTP socket to the peer once its address is proven, where the runtime
+   * can (Node): cheaper sends, and the kernel drops other sources. Default true; false keeps the
+   * sockets open to every source, so the sessions count every stray datagram (`unexpectedSource`).
+   */
+  readonly connectSockets?: boolean;
 }
 
 /** What the driver counted. */
@@ -65,7 +72,12 @@ export interface RunningStream {
   readonly session: RtpSession;
   readonly pair: PortPair;
   readonly owner: MediaStreamOwner;
+  /** The peer the RTP socket is connected to, if it is. */
+  connected: MediaAddress | undefined;
 }
+
+/** Ticks a stream catches up one by one after a late timer (the session's own limit). */
+const MAX_CATCHUP_TICKS = 10;
 
 /** How long a closed stream's ports stay bound, so its BYE leaves and late packets are absorbed. */
 const RELEASE_AFTER_MS = 2000;
@@ -80,9 +92,11 @@ export class MediaDriver {
   readonly sessionDefaults: MediaDriverOptions["session"];
   readonly tickMs: number;
   readonly lateAfterMs: number;
+  readonly #connectSockets: boolean;
   readonly #streams = new Set<RunningStream>();
   #timer: unknown;
   #due = 0;
+  #deferred = false;
   #closed = false;
   #ticks = 0;
   #lateTicks = 0;
@@ -101,6 +115,7 @@ export class MediaDriver {
     this.sessionDefaults = o.session;
     this.tickMs = o.tickMs ?? 10;
     this.lateAfterMs = o.lateAfterMs ?? 20;
+    this.#connectSockets = o.connectSockets ?? true;
   }
 
   get stats(): MediaDriverStats {
@@ -128,7 +143,7 @@ export class MediaDriver {
       // The first tick is the clock's next one: every session sends on the same ticks.
       now: this.#timer === undefined ? now : Math.max(now, this.#due),
     });
-    const running: RunningStream = { session, pair, owner };
+    const running: RunningStream = { session, pair, owner, connected: undefined };
     pair.sink = {
       rtp: (data, from) => this.#input(running, data, from, false),
       rtcp: (data, from) => this.#input(running, data, from, true),
@@ -175,7 +190,21 @@ export class MediaDriver {
     this.#due = this.#timer === undefined ? now + this.tickMs : this.#due + this.tickMs;
     // After a stall, start again from now rather than firing a burst of ticks.
     if (now - this.#due > 5 * this.tickMs) this.#due = now + this.tickMs;
-    this.#timer = this.runtime.setTimer(Math.max(0, this.#due - now), () => this.#tick());
+    this.#timer = this.runtime.setTimer(Math.max(0, this.#due - now), () => this.#fire());
+  }
+
+  // A timer that fires late means the process was held up, and the peers' datagrams of that time
+  // wait in the sockets: the runtime hands them over after its timers. The tick then waits one
+  // more turn of the event loop, so the playout sees them instead of concealing frames that have
+  // arrived (and the echo of an application does not go silent with every stall).
+  #fire(): void {
+    if (this.runtime.now() - this.#due > this.tickMs / 2 && !this.#deferred) {
+      this.#deferred = true;
+      this.#timer = this.runtime.setTimer(0, () => this.#fire());
+      return;
+    }
+    this.#deferred = false;
+    this.#tick();
   }
 
   // The media clock: every session whose deadline has come moves, then its outputs go out.
@@ -186,14 +215,22 @@ export class MediaDriver {
     if (late > this.tickMs / 2) this.#lateTicks++;
     if (late > this.#maxLate) this.#maxLate = late;
     for (const s of this.#streams) {
-      const due = s.session.pollTimeout();
+      const session = s.session;
+      let due = session.pollTimeout();
       if (due === undefined) {
         this.#streams.delete(s);
         continue;
       }
-      if (due > now) continue;
-      s.session.handleTimeout(now);
-      this.#flush(s, now - due);
+      // One deadline at a time, the outputs drained after each: a frame played out at one tick is
+      // in the application's hands (an echo, a bridge, a recorder) before the next tick sends, so a
+      // late timer does not leave the send queue empty for the ticks it caught up. Further behind
+      // than the session's catch-up limit, the session skips (RTP timestamps jump) instead.
+      while (due !== undefined && due <= now) {
+        session.handleTimeout(now - due > MAX_CATCHUP_TICKS * session.ptimeMs ? now : due);
+        this.#flush(s, now - due);
+        due = session.pollTimeout();
+      }
+      if (due === undefined) this.#streams.delete(s);
     }
     if (this.#streams.size === 0) {
       this.#timer = undefined;
@@ -213,6 +250,20 @@ export class MediaDriver {
     const audio = s.owner.audio;
     for (let f; (f = session.pollAudio()); ) audio?.(f);
     for (let e; (e = session.pollEvent()); ) s.owner.event(e);
+    if (this.#connectSockets && s.pair.rtp.connect !== undefined) this.#connect(s);
+  }
+
+  // Once the peer's RTP address is proven (latched), the RTP socket is connected to it where the
+  // runtime can: the kernel then filters other sources (which the session would refuse anyway),
+  // and each send skips the runtime's address handling. A new negotiation frees it again, so that
+  // packets from a new address can reach the latch.
+  #connect(s: RunningStream): void {
+    const session = s.session;
+    const target = session.state === "open" && session.remoteLatched ? session.remoteAddress : undefined;
+    const c = s.connected;
+    if (c === target || (c !== undefined && target !== undefined && c.host === target.host && c.port === target.port)) return;
+    s.connected = target;
+    s.pair.rtp.connect!(target);
   }
 }
 

@@ -25,6 +25,13 @@ export interface DatagramSocket {
   readonly local: SocketAddress;
   /** Sends one datagram; failures are reported to `onError`, never thrown. */
   send(data: Uint8Array, host: string, port: number): void;
+  /**
+   * Where the runtime has it: fixes the socket's peer (a connected UDP socket), or frees it again
+   * with `undefined`. The kernel then drops datagrams from any other address, and sends to the
+   * peer skip the runtime's per-datagram address handling. A send to another address frees the
+   * socket first. Until the runtime has connected it, sends go as before.
+   */
+  connect?(peer: SocketAddress | undefined): void;
   close(): void;
 }
 

@@ -198,6 +198,14 @@ export class RtpSession {
     return this.#input.rtpLatch.target;
   }
 
+  /**
+   * Whether a packet of the peer proved its RTP address since the last negotiation (the latch
+   * closed): from then on only that address is taken, so a driver may connect the RTP socket to it.
+   */
+  get remoteLatched(): boolean {
+    return this.#input.rtpLatch.state === "latched";
+  }
+
   /** Where RTCP goes. */
   get remoteRtcpAddress(): MediaAddress {
     return this.#input.rtcpTarget;

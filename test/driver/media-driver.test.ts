@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { createMediaDriver, rtpMediaHandlers } from "../../src/driver/index.ts";
 import type { MediaDriver, RtpMediaEvent, RtpMediaHandler, RtpMediaOptions } from "../../src/driver/index.ts";
-import { analyseTone, concatPcm, PCMA, PCMU, ToneGenerator } from "../../src/media/index.ts";
+import { analyseTone, concatPcm, OPUS, PCMA, PCMU, ToneGenerator } from "../../src/media/index.ts";
 import type { MediaError } from "../../src/media/index.ts";
 import { thrown } from "../thrown.ts";
 import type { MediaContext, SessionBody } from "../../src/session/index.ts";
@@ -77,6 +77,32 @@ describe("media driver and RTP media handler", () => {
     expect(c.b.stats.sent).toBeGreaterThan(190);
     expect(c.a.stats.sentLate).toBe(0);
   });
+
+  for (const [codec, snrDb] of [[PCMU, 30], [OPUS, 15]] as const) {
+    it(`${codec.name}: an echo through a driver whose timer fires late stays clean; caught-up ticks go one by one, so the echo sends what was played out, never silence, and adds no delay`, async () => {
+      const o = { codecs: [codec], session: { sampleRate: 8000 } };
+      const c = await call(o, o);
+      exchange(c.ha, c.hb);
+      c.hb.onAudio = (frame) => c.hb.writeAudio(frame.samples);
+      const tone = new ToneGenerator({ sampleRate: 8000, frequencies: [1000], levelDbm0: -10 });
+      for (let t = 0; t < 6000; t += 20) {
+        // a's source keeps its send queue ahead (as `play` does), so a sends the tone throughout.
+        while (c.ha.session!.queuedAudioMs < 100) c.ha.writeAudio(tone.next(160));
+        // The process is held up for 70 ms every half second (a collection, a busy neighbour).
+        if (t % 500 === 0) c.f.stall(70);
+        await c.f.advance(20);
+      }
+      expect(c.b.stats.lateTicks).toBeGreaterThan(5);
+      // Each frame b played out went back at the next tick: b's send queue did not run dry on the
+      // ticks it caught up (which would have sent silence and left the queue a few frames longer,
+      // adding to the echo's delay with every stall).
+      expect(c.hb.session!.queuedAudioMs).toBeLessThanOrEqual(20);
+      expect(c.hb.session!.counters.lateTicks).toBe(0);
+      expect(c.hb.session!.codec).toBe(codec.name);
+      const back = concatPcm(c.heard.a.slice(100));
+      expect(analyseTone(back, 8000, 1000).snrDb).toBeGreaterThan(snrDb);
+    });
+  }
 
   it("one media clock: twenty calls run on one timer", async () => {
     const r = runtime();

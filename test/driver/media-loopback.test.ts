@@ -2,7 +2,7 @@ import { afterAll, describe, expect, it } from "vitest";
 import { loadRuntime } from "../../runtimes/index.ts";
 import { createMediaDriver, rtpMediaHandlers } from "../../src/driver/index.ts";
 import type { MediaDriver, RtpMediaHandler } from "../../src/driver/index.ts";
-import { analyseTone, concatPcm, detectFrequency, OPUS, PCMU, ToneGenerator } from "../../src/media/index.ts";
+import { analyseTone, detectFrequency, OPUS, PCMU, ToneGenerator } from "../../src/media/index.ts";
 import type { AudioCodec } from "../../src/media/index.ts";
 import { until } from "../runtimes/helpers.ts";
 
@@ -48,8 +48,17 @@ async function call(codec: AudioCodec, seconds: number) {
  * (real sockets and clock) spoil a few frames, not the median; a wrong or missing signal spoils all.
  */
 function medianFrameSnr(frames: Int16Array[]): number {
-  const snr = frames.map((f) => analyseTone(f, 16000, 1000).snrDb).sort((a, b) => a - b);
-  return snr[snr.length >> 1]!;
+  return median(frames.map((f) => analyseTone(f, 16000, 1000).snrDb));
+}
+
+/** The frequency of the median 20 ms frame, for the same reason (a glitch shifts a long window's). */
+function medianFrameFrequency(frames: Int16Array[]): number {
+  return median(frames.map((f) => detectFrequency(f, 16000)));
+}
+
+function median(values: number[]): number {
+  const v = values.slice().sort((a, b) => a - b);
+  return v[v.length >> 1]!;
 }
 
 describe(`media over loopback UDP on ${runtime.name}`, () => {
@@ -57,8 +66,7 @@ describe(`media over loopback UDP on ${runtime.name}`, () => {
     const { ha, hb, heard, a } = await call(PCMU, 3);
     expect(ha.session!.srtpNative).toBe(true);
     // From 1 s in (buffers settled) to before the tone's end came back.
-    const rx = concatPcm(heard.slice(50, 140));
-    expect(Math.abs(detectFrequency(rx, 16000) - 1000)).toBeLessThan(2);
+    expect(Math.abs(medianFrameFrequency(heard.slice(50, 140)) - 1000)).toBeLessThan(2);
     // PCMU at 8 kHz between 16 kHz resamplers: the bound of the narrowband round trip, in the median
     // frame (real sockets and clock: on a loaded machine a few late packets are concealed).
     expect(medianFrameSnr(heard.slice(50, 140))).toBeGreaterThan(25);
@@ -68,10 +76,10 @@ describe(`media over loopback UDP on ${runtime.name}`, () => {
   });
 
   it("RFC 7587: Opus with SDES-SRTP both ways, real sockets and clock", async () => {
-    const { hb, heard } = await call(OPUS, 2);
-    const rx = concatPcm(heard.slice(50, 90));
-    expect(Math.abs(detectFrequency(rx, 16000) - 1000)).toBeLessThan(2);
-    expect(medianFrameSnr(heard.slice(50, 90))).toBeGreaterThan(15);
+    // As long as the G.711 call, so the jitter buffers have settled in the window judged.
+    const { hb, heard } = await call(OPUS, 3);
+    expect(Math.abs(medianFrameFrequency(heard.slice(50, 140)) - 1000)).toBeLessThan(2);
+    expect(medianFrameSnr(heard.slice(50, 140))).toBeGreaterThan(15);
     expect(hb.session!.codec).toBe("opus");
   });
 });
