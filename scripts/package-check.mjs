@@ -70,8 +70,11 @@ export function checkManifest(pkg, deno) {
   if (deno.version !== pkg.version) problems.push(`deno.json version ${deno.version} differs from package.json's ${pkg.version}`);
   if (deno.license !== pkg.license) problems.push(`deno.json license ${deno.license} differs from package.json's ${pkg.license}`);
   if (!/\bnpm run build\b|scripts\/build\.mjs/.test(pkg.scripts?.prepack ?? "")) problems.push(`scripts.prepack does not build (${pkg.scripts?.prepack})`);
-  for (const dep of Object.keys(pkg.dependencies ?? {})) {
+  for (const [dep, range] of Object.entries(pkg.dependencies ?? {})) {
     if (pkg.devDependencies?.[dep]) problems.push(`${dep} is both a dependency and a devDependency`);
+    // JSR resolves a bare import only through deno.json's import map.
+    const mapped = deno.imports?.[dep];
+    if (mapped !== `npm:${dep}@${range}`) problems.push(`deno.json imports["${dep}"]: ${mapped}, want npm:${dep}@${range} (package.json's dependency)`);
   }
   return problems;
 }

@@ -1,5 +1,3 @@
-// @ts-ignore: Deno's embedded SQLite (Deno 2.2+); the repository's Node 20 types do not declare node:sqlite.
-import { DatabaseSync } from "node:sqlite";
 import { wrapSqlite } from "../node/sqlite.ts";
 import { StorageError } from "../../src/engine/storage/errors.ts";
 import type { SqliteDatabase } from "../../src/engine/storage/sqlite.ts";
@@ -20,10 +18,15 @@ interface DenoServerApi {
 
 const d = (): DenoServerApi => (globalThis as unknown as { Deno: DenoServerApi }).Deno;
 
-/** Opens an SQLite file with Deno's node:sqlite. */
+/**
+ * Opens an SQLite file with Deno's node:sqlite (Deno 2.2+). Loaded here, on first use, so that importing
+ * this adapter elsewhere (Node 20 has no node:sqlite) does not fail.
+ */
 export async function openSqlite(path: string): Promise<SqliteDatabase> {
   try {
-    return wrapSqlite(new (DatabaseSync as new (path: string) => Parameters<typeof wrapSqlite>[0])(path));
+    // @ts-ignore: the repository's Node 20 types do not declare node:sqlite.
+    const mod = (await import("node:sqlite")) as { DatabaseSync: new (path: string) => Parameters<typeof wrapSqlite>[0] };
+    return wrapSqlite(new mod.DatabaseSync(path));
   } catch (e) {
     throw new StorageError("UNAVAILABLE", `cannot open ${path} with node:sqlite: ${(e as Error).message}`, { cause: e });
   }

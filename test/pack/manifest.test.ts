@@ -42,6 +42,11 @@ describe("package.json and deno.json", () => {
 
     expect(has(checkManifest(pkg, { ...deno, version: "9.9.9" }), "deno.json version 9.9.9")).toBe(true);
     expect(has(checkManifest({ ...pkg, scripts: {} }, deno), "scripts.prepack does not build")).toBe(true);
+
+    // A dependency JSR could not resolve: deno.json's import map must name it as package.json does.
+    const unmapped = clone(deno) as typeof deno & { imports?: Record<string, string> };
+    delete unmapped.imports?.zod;
+    expect(has(checkManifest(pkg, unmapped), `deno.json imports["zod"]: undefined, want npm:zod@`)).toBe(true);
   });
 });
 
