@@ -48,7 +48,7 @@ import type { HttpListener, ServerRuntime } from "./runtime.ts";
 
 /** Options of {@link createSiphonServer} besides the configuration. */
 export interface SiphonServerOptions {
-  /** The runtime record (`await loadRuntime()` from `siphon/runtimes`). */
+  /** The runtime record (`await loadRuntime()` from `@siphon/siphon/runtimes`). */
   runtime: ServerRuntime & { readonly srtpCrypto?: SrtpCrypto };
   /** Where log lines go. Default `console.error`. */
   write?: (line: string) => void;
