@@ -228,7 +228,15 @@ export async function createSiphonServer(config: ServerConfig, options: SiphonSe
     });
     const sessions: SessionEndpoint = await createSessionEndpoint({
       runtime: rt,
-      listen: [{ transport: "UDP", host: "127.0.0.1", port: 0 }],
+      // The proxy reaches the engine over TCP: an INVITE over 1300 bytes (several codecs, SRTP keys)
+      // must not go over UDP (RFC 3261 §18.1.1), and would otherwise move to TCP at a port with no
+      // listener. The engine's own requests to the proxy stay on UDP (loopback carries 64 KiB), so the
+      // proxy knows them by their source address.
+      listen: [
+        { transport: "UDP", host: "127.0.0.1", port: 0 },
+        { transport: "TCP", host: "127.0.0.1", port: 0 },
+      ],
+      endpoint: { pathMtu: 65_535 },
       contactUser: "siphon",
       media: engine.media,
       authenticator: engine.authenticator,
@@ -238,7 +246,8 @@ export async function createSiphonServer(config: ServerConfig, options: SiphonSe
     });
     engine.attach(sessions);
     closers.push(() => sessions.close());
-    const enginePoint = sessions.listeningPoints[0]!.local;
+    const enginePoint = sessions.listeningPoints.find((p) => p.transport === "UDP")!.local;
+    const engineTcp = sessions.listeningPoints.find((p) => p.transport === "TCP")!.local;
 
     // ------------------------------------------------------------------ front endpoint
     const limiter = new AddressLimiter({
@@ -300,7 +309,7 @@ export async function createSiphonServer(config: ServerConfig, options: SiphonSe
         if (m === null) return [];
         const user = m[1];
         // Services live on the call engine, one hop behind the proxy.
-        if (user !== undefined && serviceNames.has(user)) return [{ contact: `sip:${user}@127.0.0.1:${enginePoint.port}` }];
+        if (user !== undefined && serviceNames.has(user)) return [{ contact: `sip:${user}@127.0.0.1:${engineTcp.port};transport=tcp` }];
         if (!isLocal(m[2]!)) return [];
         return registrar.location.lookup(canonicalAor(user, config.realm), rt.wallTime()).map(toProxyBinding);
       },
