@@ -28,7 +28,8 @@ import type { Flow } from "../../transport/index.ts";
 import { createCallEngine } from "../b2bua/index.ts";
 import type { CallEngine, CallRecord } from "../b2bua/index.ts";
 import type { ServerConfig } from "../config/index.ts";
-import type { ProxyBinding, ProxyLocation } from "../proxy/index.ts";
+import { attachProxy } from "../proxy/index.ts";
+import type { ProxyAttachment, ProxyBinding, ProxyLocation } from "../proxy/index.ts";
 import { canonicalAor, createRegistrar, createUserDirectory } from "../registrar/index.ts";
 import type { Binding, BindingChange, Registrar, RegisterResult, UserDirectory } from "../registrar/index.ts";
 import { echoService, parkService, playbackService } from "../services/index.ts";
@@ -41,8 +42,6 @@ import { httpApi } from "./http-api.ts";
 import { createLogger } from "./logger.ts";
 import type { Logger } from "./logger.ts";
 import { serverMetrics } from "./server-metrics.ts";
-import { frontProxy } from "./proxy-glue.ts";
-import type { FrontProxy } from "./proxy-glue.ts";
 import { AddressLimiter } from "./rate-limit.ts";
 import type { HttpListener, ServerRuntime } from "./runtime.ts";
 
@@ -260,7 +259,7 @@ export async function createSiphonServer(config: ServerConfig, options: SiphonSe
     });
     const responses: ResponseCounters = { "1xx": 0, "2xx": 0, "3xx": 0, "4xx": 0, "5xx": 0, "6xx": 0 };
     const guarded = guardRuntime(rt, limiter, responses);
-    let proxy: FrontProxy | undefined;
+    let proxy: ProxyAttachment | undefined;
     let stopping = false;
     let stopped = false;
     /** Set while the proxy handles a request from the call engine, which is not challenged. */
@@ -317,8 +316,8 @@ export async function createSiphonServer(config: ServerConfig, options: SiphonSe
     const proxyDigest = createDigestServer({ realm: config.realm, proxy: true, algorithms: config.registrar.algorithms });
     const challenger = digestChallenger(proxyDigest, users.ha1, { methods: ["INVITE", "MESSAGE", "SUBSCRIBE", "REFER"], outOfDialogOnly: true });
     const authenticate: RequestChallenger = { verify: (request, now) => (fromEngine ? undefined : challenger.verify(request, now)) };
-    proxy = frontProxy(front, { location, domains: [...localNames], aliases: [...localNames], authenticate });
-    closers.push(() => proxy?.close());
+    proxy = attachProxy(front, { location, domains: [...localNames], aliases: [...localNames], authenticate });
+    closers.push(() => proxy?.detach());
 
     // ------------------------------------------------------------------ registrar on the front endpoint
     function persist(changes: readonly BindingChange[], why: string): void {
