@@ -1,0 +1,166 @@
+// Interop: siphon's user agent (createUserAgent, siphon/client, in this process on Node) with
+// Kamailio (Debian's package) as registrar and proxy, digest authentication against its db_text
+// subscriber table. (1) The user agent REGISTERs (401, then 200) and calls baresip bob, registered
+// there too, through Kamailio: 440 Hz one way, 700 Hz the other, for 5 s, each side's received
+// audio checked by its frequency. (2) Two siphon user agents register over TCP and call each other
+// through Kamailio. Each call is captured with tshark on lo and the capture must hold nothing
+// malformed. Run by `npm run test:interop` (CI installs kamailio, baresip-core and tshark).
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { createUserAgent } from "../../src/client/index.ts";
+import type { Call, UserAgent } from "../../src/client/index.ts";
+import { heardByBaresip, heardBySiphon, toneOf } from "./peers/audio.ts";
+import { startBaresip } from "./peers/baresip.ts";
+import type { Baresip } from "./peers/baresip.ts";
+import { startKamailioProxy } from "./peers/kamailio-proxy.mjs";
+import { checkCapture, startCapture } from "./peers/tshark.ts";
+
+// A random base per run: SIP and control ports at BASE..BASE+9, RTP above (BASE+10..BASE+199).
+// baresip also listens for SIP over TLS on its SIP port + 1, so its ctrl_tcp port is further off.
+const BASE = 11000 + 200 * Math.floor(Math.random() * 40);
+const KAM = BASE;
+const BOB = BASE + 2;
+const ALICE = BASE + 4;
+const CAROL = BASE + 6;
+const BOB_CTRL = BASE + 8;
+const BOB_RTP = `${BASE + 10}-${BASE + 59}`;
+const FILTER = `udp portrange ${BASE}-${BASE + 9} or tcp portrange ${BASE}-${BASE + 9} or udp portrange ${BASE + 10}-${BASE + 199}`;
+const USERS = { alice: "alicepw", bob: "bobpw", carol: "carolpw" };
+
+type Kamailio = Awaited<ReturnType<typeof startKamailioProxy>>;
+
+describe("siphon's user agent with Kamailio as registrar and proxy (RFC 3261 §10, §22.2, §16)", () => {
+  let kamailio: Kamailio;
+  beforeAll(async () => {
+    kamailio = await startKamailioProxy({ port: KAM, registrar: { users: USERS } });
+  });
+  afterAll(async () => {
+    await kamailio?.stop();
+  });
+
+  it("RFC 3261 §10.2, §22.2, §13: alice REGISTERs with digest (401, 200), calls bob (baresip, registered) through Kamailio; 440 Hz and 700 Hz flow both ways for 5 s", async () => {
+    const pcap = join(tmpdir(), `siphon-client-kamailio-${BASE}-1.pcap`);
+    const capture = await startCapture(pcap, FILTER);
+    let bob: Baresip | undefined;
+    let ua: UserAgent | undefined;
+    let heard: Awaited<ReturnType<typeof heardBySiphon>> | undefined;
+    let call: Call | undefined;
+    const states: string[] = [];
+    try {
+      bob = await startBaresip({ sipPort: BOB, ctrlPort: BOB_CTRL, rtpPorts: BOB_RTP, user: "bob", registrar: `127.0.0.1:${KAM}`, auth: { user: "bob", password: "bobpw" }, toneHz: 700, dump: true, codecs: "PCMU/8000/1" });
+      await bob.registered();
+      ua = await createUserAgent({
+        aor: `sip:alice@127.0.0.1:${KAM}`,
+        credentials: { username: "alice", password: "alicepw" },
+        transports: [{ transport: "UDP", port: ALICE }],
+        media: { codecs: ["pcmu"], ports: { min: BASE + 100, max: BASE + 149 } },
+      });
+      ua.on("registration", (e) => states.push(e.state));
+      const info = await ua.register({ timeoutMs: 10_000 });
+      expect(info.expires).toBeGreaterThan(0);
+      const established = bob.event("CALL_ESTABLISHED");
+      call = await ua.call(`sip:bob@127.0.0.1:${KAM}`, { timeoutMs: 15_000 });
+      await established;
+      expect(call.codec).toBe("PCMU");
+      const tone = call.audio.playTone(440, { durationMs: 5000 });
+      heard = await heardBySiphon(call, 5000);
+      await tone;
+      await call.hangup({ timeoutMs: 5000 });
+      await bob.event("CALL_CLOSED");
+      await ua.unregister({ timeoutMs: 5000 });
+    } finally {
+      await ua?.close({ timeoutMs: 2000 });
+      await bob?.stop();
+      await new Promise((r) => setTimeout(r, 300));
+      await capture.stop();
+    }
+    expect(states).toContain("registered");
+    expect(call!.endReason).toBe("bye");
+    // What siphon heard: baresip's 700 Hz.
+    const atSiphon = toneOf(heard!, 700);
+    expect(Math.abs(atSiphon.hz - 700), JSON.stringify(atSiphon)).toBeLessThan(3);
+    expect(atSiphon.snrDb).toBeGreaterThan(25);
+    expect(atSiphon.seconds).toBeGreaterThan(3.5);
+    // What baresip heard: siphon's 440 Hz.
+    const atBob = toneOf(heardByBaresip(bob!), 440);
+    expect(Math.abs(atBob.hz - 440), JSON.stringify(atBob)).toBeLessThan(3);
+    expect(atBob.snrDb).toBeGreaterThan(25);
+    expect(atBob.seconds).toBeGreaterThan(3.5);
+    const check = checkCapture(pcap, { sipPort: KAM, rtpPorts: [] });
+    expect(check.malformed, check.problems).toBe(0);
+    expect(check.expertErrors, check.problems).toBe(0);
+    // Two 5 s streams of 50 packets a second, both legs of the proxy's SIP on the capture.
+    expect(check.rtp).toBeGreaterThan(400);
+    const count = (m: string) => check.ladder.filter((l) => l === m).length;
+    // REGISTER challenged and accepted for alice and bob; the un-REGISTERs at the end too.
+    expect(count("401 REGISTER"), check.ladder.join(", ")).toBeGreaterThanOrEqual(2);
+    expect(count("200 REGISTER"), check.ladder.join(", ")).toBeGreaterThanOrEqual(4);
+    // INVITE, 200, ACK and BYE, 200 each on both legs (alice–Kamailio, Kamailio–bob).
+    for (const m of ["INVITE", "200 INVITE", "ACK", "BYE", "200 BYE"]) expect(count(m), `${m}: ${check.ladder.join(", ")}`).toBe(2);
+    console.log(JSON.stringify({ test: "ua-kamailio-baresip", atSiphon, atBob, rtp: check.rtp, rtcp: check.rtcp, sip: check.sip, malformed: check.malformed, ladder: check.ladder.join(",") }));
+  });
+
+  it("RFC 3261 §10.2, §16, §18: two siphon user agents register over TCP and call each other through Kamailio; 440 Hz and 1000 Hz both ways", async () => {
+    const pcap = join(tmpdir(), `siphon-client-kamailio-${BASE}-2.pcap`);
+    const capture = await startCapture(pcap, FILTER);
+    const agents: UserAgent[] = [];
+    let heardByAlice: Awaited<ReturnType<typeof heardBySiphon>> | undefined;
+    let heardByCarol: Awaited<ReturnType<typeof heardBySiphon>> | undefined;
+    let aliceCall: Call | undefined;
+    let carolCall: Call | undefined;
+    try {
+      const make = (user: "alice" | "carol", port: number, rtp: number) =>
+        createUserAgent({
+          aor: `sip:${user}@127.0.0.1:${KAM}`,
+          registrar: `sip:127.0.0.1:${KAM};transport=tcp`,
+          credentials: { username: user, password: USERS[user] },
+          transports: [{ transport: "TCP", port }],
+          media: { codecs: ["pcmu"], ports: { min: rtp, max: rtp + 49 } },
+        });
+      const alice = await make("alice", ALICE, BASE + 100);
+      agents.push(alice);
+      const carol = await make("carol", CAROL, BASE + 150);
+      agents.push(carol);
+      const [ra, rc] = await Promise.all([alice.register({ timeoutMs: 10_000 }), carol.register({ timeoutMs: 10_000 })]);
+      expect(ra.contact).toContain("transport=tcp");
+      expect(rc.contact).toContain("transport=tcp");
+      const answered = (async () => {
+        for await (const inc of carol.incoming()) return inc.answer({ timeoutMs: 10_000 });
+        throw new Error("carol: no incoming call");
+      })();
+      aliceCall = await alice.call(`sip:carol@127.0.0.1:${KAM};transport=tcp`, { timeoutMs: 15_000 });
+      carolCall = await answered;
+      const tones = [aliceCall.audio.playTone(440, { durationMs: 5000 }), carolCall.audio.playTone(1000, { durationMs: 5000 })];
+      [heardByAlice, heardByCarol] = await Promise.all([heardBySiphon(aliceCall, 5000), heardBySiphon(carolCall, 5000)]);
+      await Promise.all(tones);
+      const ended = carolCall.waitFor("ended", { timeoutMs: 5000 });
+      await aliceCall.hangup({ timeoutMs: 5000 });
+      await ended;
+    } finally {
+      for (const ua of agents) await ua.close({ timeoutMs: 2000 });
+      await new Promise((r) => setTimeout(r, 300));
+      await capture.stop();
+    }
+    expect(aliceCall!.endReason).toBe("bye");
+    expect(carolCall!.endReason).toBe("bye");
+    const atAlice = toneOf(heardByAlice!, 1000);
+    const atCarol = toneOf(heardByCarol!, 440);
+    for (const [got, hz] of [[atAlice, 1000], [atCarol, 440]] as const) {
+      expect(Math.abs(got.hz - hz), JSON.stringify(got)).toBeLessThan(3);
+      expect(got.snrDb).toBeGreaterThan(25);
+      expect(got.seconds).toBeGreaterThan(3.5);
+    }
+    const check = checkCapture(pcap, { sipPort: [KAM, ALICE, CAROL], rtpPorts: [] });
+    expect(check.malformed, check.problems).toBe(0);
+    expect(check.expertErrors, check.problems).toBe(0);
+    expect(check.rtp).toBeGreaterThan(400);
+    // Every SIP message went over TCP.
+    expect(check.sipTcp).toBe(check.sip);
+    const count = (m: string) => check.ladder.filter((l) => l === m).length;
+    expect(count("401 REGISTER"), check.ladder.join(", ")).toBeGreaterThanOrEqual(2);
+    expect(count("200 REGISTER"), check.ladder.join(", ")).toBeGreaterThanOrEqual(4);
+    for (const m of ["INVITE", "200 INVITE", "ACK", "BYE", "200 BYE"]) expect(count(m), `${m}: ${check.ladder.join(", ")}`).toBeGreaterThanOrEqual(2);
+    console.log(JSON.stringify({ test: "ua-kamailio-ua-tcp", atAlice, atCarol, rtp: check.rtp, rtcp: check.rtcp, sip: check.sip, sipTcp: check.sipTcp, malformed: check.malformed, ladder: check.ladder.join(",") }));
+  });
+});
