@@ -1,6 +1,6 @@
 // Interop: siphon's user agent (createUserAgent, siphon/client, in this process on Node) with
 // Kamailio (Debian's package) as registrar and proxy, digest authentication against its db_text
-// subscriber table. (1) The user agent REGISTERs (401, then 200) and calls baresip bob, registered
+// subscriber table, for REGISTER (401) and INVITE (407). (1) The user agent REGISTERs (401, then 200) and calls baresip bob, registered
 // there too, through Kamailio: 440 Hz one way, 700 Hz the other, for 5 s, each side's received
 // audio checked by its frequency. (2) Two siphon user agents register over TCP and call each other
 // through Kamailio. Each call is captured with tshark on lo and the capture must hold nothing
@@ -33,13 +33,13 @@ type Kamailio = Awaited<ReturnType<typeof startKamailioProxy>>;
 describe("siphon's user agent with Kamailio as registrar and proxy (RFC 3261 §10, §22.2, §16)", () => {
   let kamailio: Kamailio;
   beforeAll(async () => {
-    kamailio = await startKamailioProxy({ port: KAM, registrar: { users: USERS } });
+    kamailio = await startKamailioProxy({ port: KAM, registrar: { users: USERS, inviteAuth: true } });
   });
   afterAll(async () => {
     await kamailio?.stop();
   });
 
-  it("RFC 3261 §10.2, §22.2, §13: alice REGISTERs with digest (401, 200), calls bob (baresip, registered) through Kamailio; 440 Hz and 700 Hz flow both ways for 5 s", async () => {
+  it("RFC 3261 §10.2, §22.2, §13: alice REGISTERs with digest (401, 200), calls bob (407 answered) (baresip, registered) through Kamailio; 440 Hz and 700 Hz flow both ways for 5 s", async () => {
     const pcap = join(tmpdir(), `siphon-client-kamailio-${BASE}-1.pcap`);
     const capture = await startCapture(pcap, FILTER);
     let bob: Baresip | undefined;
@@ -96,8 +96,10 @@ describe("siphon's user agent with Kamailio as registrar and proxy (RFC 3261 §1
     // REGISTER challenged and accepted for alice and bob; the un-REGISTERs at the end too.
     expect(count("401 REGISTER"), check.ladder.join(", ")).toBeGreaterThanOrEqual(2);
     expect(count("200 REGISTER"), check.ladder.join(", ")).toBeGreaterThanOrEqual(4);
-    // INVITE, 200, ACK and BYE, 200 each on both legs (alice–Kamailio, Kamailio–bob).
-    for (const m of ["INVITE", "200 INVITE", "ACK", "BYE", "200 BYE"]) expect(count(m), `${m}: ${check.ladder.join(", ")}`).toBe(2);
+    // The INVITE challenged (407, ACKed by alice's transaction, RFC 3261 §17.1.1.3) and sent again
+    // with credentials; then INVITE, 200, ACK and BYE, 200 on both legs (alice–Kamailio, Kamailio–bob).
+    expect(count("407 INVITE"), check.ladder.join(", ")).toBe(1);
+    for (const [m, n] of [["INVITE", 3], ["200 INVITE", 2], ["ACK", 3], ["BYE", 2], ["200 BYE", 2]] as const) expect(count(m), `${m}: ${check.ladder.join(", ")}`).toBe(n);
     console.log(JSON.stringify({ test: "ua-kamailio-baresip", atSiphon, atBob, rtp: check.rtp, rtcp: check.rtcp, sip: check.sip, malformed: check.malformed, ladder: check.ladder.join(",") }));
   });
 
@@ -160,7 +162,8 @@ describe("siphon's user agent with Kamailio as registrar and proxy (RFC 3261 §1
     const count = (m: string) => check.ladder.filter((l) => l === m).length;
     expect(count("401 REGISTER"), check.ladder.join(", ")).toBeGreaterThanOrEqual(2);
     expect(count("200 REGISTER"), check.ladder.join(", ")).toBeGreaterThanOrEqual(4);
-    for (const m of ["INVITE", "200 INVITE", "ACK", "BYE", "200 BYE"]) expect(count(m), `${m}: ${check.ladder.join(", ")}`).toBeGreaterThanOrEqual(2);
+    expect(count("407 INVITE"), check.ladder.join(", ")).toBe(1);
+    for (const [m, n] of [["INVITE", 3], ["200 INVITE", 2], ["ACK", 3], ["BYE", 2], ["200 BYE", 2]] as const) expect(count(m), `${m}: ${check.ladder.join(", ")}`).toBe(n);
     console.log(JSON.stringify({ test: "ua-kamailio-ua-tcp", atAlice, atCarol, rtp: check.rtp, rtcp: check.rtcp, sip: check.sip, sipTcp: check.sipTcp, malformed: check.malformed, ladder: check.ladder.join(",") }));
   });
 });
