@@ -158,7 +158,8 @@ describe("siphon's user agent and baresip, direct calls (RFC 3261 §13, RFC 3264
       const atBob = toneOf(heardByBaresip(bob!), 440);
       for (const [got, hz] of [[atSiphon, 700], [atBob, 440]] as const) {
         expect(Math.abs(got.hz - hz), JSON.stringify(got)).toBeLessThan(3);
-        expect(got.snrDb).toBeGreaterThan(25);
+        expect(got.snrDb, JSON.stringify(got)).toBeGreaterThan(30);
+        expect(got.clean, JSON.stringify(got)).toBeGreaterThanOrEqual(0.8);
         expect(got.seconds).toBeGreaterThan(3.5);
       }
       const check = checkCapture(pcap, { sipPort: [UA, BOB], rtpPorts: [] });

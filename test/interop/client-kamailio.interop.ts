@@ -81,12 +81,14 @@ describe("siphon's user agent with Kamailio as registrar and proxy (RFC 3261 §1
     // What siphon heard: baresip's 700 Hz.
     const atSiphon = toneOf(heard!, 700);
     expect(Math.abs(atSiphon.hz - 700), JSON.stringify(atSiphon)).toBeLessThan(3);
-    expect(atSiphon.snrDb).toBeGreaterThan(25);
+    expect(atSiphon.snrDb, JSON.stringify(atSiphon)).toBeGreaterThan(30);
+    expect(atSiphon.clean, JSON.stringify(atSiphon)).toBeGreaterThanOrEqual(0.8);
     expect(atSiphon.seconds).toBeGreaterThan(3.5);
     // What baresip heard: siphon's 440 Hz.
     const atBob = toneOf(heardByBaresip(bob!), 440);
     expect(Math.abs(atBob.hz - 440), JSON.stringify(atBob)).toBeLessThan(3);
-    expect(atBob.snrDb).toBeGreaterThan(25);
+    expect(atBob.snrDb, JSON.stringify(atBob)).toBeGreaterThan(30);
+    expect(atBob.clean, JSON.stringify(atBob)).toBeGreaterThanOrEqual(0.8);
     expect(atBob.seconds).toBeGreaterThan(3.5);
     const check = checkCapture(pcap, { sipPort: KAM, rtpPorts: [] });
     expect(check.malformed, check.problems).toBe(0);
@@ -151,7 +153,8 @@ describe("siphon's user agent with Kamailio as registrar and proxy (RFC 3261 §1
     const atCarol = toneOf(heardByCarol!, 440);
     for (const [got, hz] of [[atAlice, 1000], [atCarol, 440]] as const) {
       expect(Math.abs(got.hz - hz), JSON.stringify(got)).toBeLessThan(3);
-      expect(got.snrDb).toBeGreaterThan(25);
+      expect(got.snrDb, JSON.stringify(got)).toBeGreaterThan(30);
+      expect(got.clean, JSON.stringify(got)).toBeGreaterThanOrEqual(0.8);
       expect(got.seconds).toBeGreaterThan(3.5);
     }
     const check = checkCapture(pcap, { sipPort: [KAM, ALICE, CAROL], rtpPorts: [] });
