@@ -106,6 +106,81 @@ describe("siphon's user agent with Kamailio as registrar and proxy (RFC 3261 §1
     console.log(JSON.stringify({ test: "ua-kamailio-baresip", atSiphon, atBob, rtp: check.rtp, rtcp: check.rtcp, sip: check.sip, malformed: check.malformed, ladder: check.ladder.join(",") }));
   });
 
+  it("RFC 3261 §12.1.1, §16.12, RFC 3264 §8.4: bob (baresip) calls alice (the user agent, registered) through Kamailio; alice holds and resumes, then hangs up: re-INVITEs and BYE follow the Record-Route", async () => {
+    const pcap = join(tmpdir(), `siphon-client-kamailio-${BASE}-3.pcap`);
+    const capture = await startCapture(pcap, FILTER);
+    let bob: Baresip | undefined;
+    let ua: UserAgent | undefined;
+    let call: Call | undefined;
+    let from = "";
+    let routes: string[] = [];
+    const holds: string[] = [];
+    const flags: boolean[] = [];
+    let heard: Awaited<ReturnType<typeof heardBySiphon>> | undefined;
+    try {
+      ua = await createUserAgent({
+        aor: `sip:alice@127.0.0.1:${KAM}`,
+        credentials: { username: "alice", password: "alicepw" },
+        transports: [{ transport: "UDP", port: ALICE }],
+        media: { codecs: ["pcmu"], ports: { min: BASE + 100, max: BASE + 149 } },
+      });
+      await ua.register({ timeoutMs: 10_000 });
+      bob = await startBaresip({ sipPort: BOB, ctrlPort: BOB_CTRL, rtpPorts: BOB_RTP, user: "bob", registrar: `127.0.0.1:${KAM}`, auth: { user: "bob", password: "bobpw" }, toneHz: 700, dump: true, codecs: "PCMU/8000/1" });
+      await bob.registered();
+      const incoming = (async () => {
+        for await (const inc of ua!.incoming()) {
+          from = inc.fromUri;
+          routes = inc.request.headers("Record-Route");
+          return inc.answer({ timeoutMs: 10_000 });
+        }
+        throw new Error("alice: no incoming call");
+      })();
+      const established = bob.event("CALL_ESTABLISHED");
+      expect((await bob.command("dial", `sip:alice@127.0.0.1:${KAM}`)).ok).toBe(true);
+      call = await incoming;
+      await established;
+      call.on("hold", (e) => holds.push(`hold ${e.by}`));
+      call.on("resume", (e) => holds.push(`resume ${e.by}`));
+      const listening = heardBySiphon(call, 5000);
+      void call.audio.playTone(440, { durationMs: 8000 }).catch(() => undefined);
+      await new Promise((r) => setTimeout(r, 1000));
+      await call.hold({ timeoutMs: 5000 });
+      flags.push(call.localHold);
+      await new Promise((r) => setTimeout(r, 1000));
+      await call.resume({ timeoutMs: 5000 });
+      flags.push(call.localHold);
+      heard = await listening;
+      const closed = bob.event("CALL_CLOSED");
+      await call.hangup({ timeoutMs: 5000 });
+      await closed;
+    } finally {
+      await ua?.close({ timeoutMs: 2000 });
+      await bob?.stop();
+      await new Promise((r) => setTimeout(r, 300));
+      await capture.stop();
+    }
+    expect(from).toBe(`sip:bob@127.0.0.1:${KAM}`);
+    expect(routes.join(",")).toContain(`127.0.0.1:${KAM}`);
+    expect(holds).toEqual(["hold local", "resume local"]);
+    expect(flags).toEqual([true, false]);
+    expect(call!.endReason).toBe("bye");
+    // bob keeps sending while alice holds (sendonly from alice: bob's side is recvonly, RFC 3264 §6.1).
+    const atAlice = toneOf(heard!, 700);
+    expect(Math.abs(atAlice.hz - 700), JSON.stringify(atAlice)).toBeLessThan(3);
+    expect(atAlice.snrDb, JSON.stringify(atAlice)).toBeGreaterThan(30);
+    const check = checkCapture(pcap, { sipPort: KAM, rtpPorts: [] });
+    expect(check.malformed, check.problems).toBe(0);
+    expect(check.expertErrors, check.problems).toBe(0);
+    const count = (m: string) => check.ladder.filter((l) => l === m).length;
+    // bob's INVITE challenged (407) and sent again; alice's two re-INVITEs; every one on both legs.
+    expect(count("407 INVITE"), check.ladder.join(", ")).toBe(1);
+    for (const [m, n] of [["INVITE", 7], ["200 INVITE", 6], ["BYE", 2], ["200 BYE", 2]] as const) expect(count(m), `${m}: ${check.ladder.join(", ")}`).toBe(n);
+    // The offers and answers of the hold and the resume, on both legs.
+    expect(check.sdp.filter((l) => l === "INVITE sendonly").length, check.sdp.join(", ")).toBe(2);
+    expect(check.sdp.filter((l) => l === "200 INVITE recvonly").length, check.sdp.join(", ")).toBe(2);
+    console.log(JSON.stringify({ test: "baresip-calls-ua-via-kamailio-hold", atAlice, holds, rtp: check.rtp, sip: check.sip, malformed: check.malformed, ladder: check.ladder.join(","), sdp: check.sdp.join(",") }));
+  });
+
   it("RFC 3261 §10.2, §16, §18: two siphon user agents register over TCP and call each other through Kamailio; 440 Hz and 1000 Hz both ways", async () => {
     const pcap = join(tmpdir(), `siphon-client-kamailio-${BASE}-2.pcap`);
     const capture = await startCapture(pcap, FILTER);

@@ -56,6 +56,11 @@ export interface CaptureCheck {
    * response (the CSeq's), e.g. `["REGISTER", "401 REGISTER", "REGISTER", "200 REGISTER"]`.
    */
   readonly ladder: readonly string[];
+  /**
+   * The SIP messages carrying SDP, in order, each as its ladder line and the direction its audio
+   * offers or accepts (RFC 3264 §6.1; sendrecv when no attribute says), e.g. `INVITE sendonly`.
+   */
+  readonly sdp: readonly string[];
 }
 
 /**
@@ -82,8 +87,15 @@ export function checkCapture(file: string, o: { sipPort: number | readonly numbe
     const [method, status, cseq] = l.split("|");
     return method ? method : `${status} ${cseq}`;
   });
+  const withSdp = spawnSync("tshark", ["-n", "-r", file, ...decode, "-Y", "sip and sdp", "-T", "fields", "-E", "separator=|", "-E", "occurrence=a", "-E", "aggregator=,", "-e", "sip.Method", "-e", "sip.Status-Code", "-e", "sip.CSeq.method", "-e", "sdp.media_attr"], { encoding: "utf8", maxBuffer: 64 << 20 }).stdout;
+  const sdp = withSdp.split("\n").filter((l) => l.trim() !== "").map((l) => {
+    const [method, status, cseq, attrs] = l.split("|");
+    const direction = (attrs ?? "").split(",").find((a) => /^(sendrecv|sendonly|recvonly|inactive)$/.test(a)) ?? "sendrecv";
+    return `${method ? method : `${status} ${cseq}`} ${direction}`;
+  });
   return {
     ladder,
+    sdp,
     frames: count("frame"),
     sip: count("sip"),
     sipTcp: count("sip and tcp"),
