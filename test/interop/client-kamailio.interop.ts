@@ -9,7 +9,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createUserAgent } from "../../src/client/index.ts";
-import type { Call, UserAgent } from "../../src/client/index.ts";
+import type { Call, ClientError, UserAgent } from "../../src/client/index.ts";
 import { heardByBaresip, heardBySiphon, toneOf } from "./peers/audio.ts";
 import { startBaresip } from "./peers/baresip.ts";
 import type { Baresip } from "./peers/baresip.ts";
@@ -179,6 +179,89 @@ describe("siphon's user agent with Kamailio as registrar and proxy (RFC 3261 §1
     expect(check.sdp.filter((l) => l === "INVITE sendonly").length, check.sdp.join(", ")).toBe(2);
     expect(check.sdp.filter((l) => l === "200 INVITE recvonly").length, check.sdp.join(", ")).toBe(2);
     console.log(JSON.stringify({ test: "baresip-calls-ua-via-kamailio-hold", atAlice, holds, rtp: check.rtp, sip: check.sip, malformed: check.malformed, ladder: check.ladder.join(","), sdp: check.sdp.join(",") }));
+  });
+
+  it("RFC 3261 §10.2.4: a registration for 10 s is refreshed at half its expiry, again and again, each refresh answered 200", async () => {
+    const pcap = join(tmpdir(), `siphon-client-kamailio-${BASE}-4.pcap`);
+    const capture = await startCapture(pcap, FILTER);
+    let ua: UserAgent | undefined;
+    const states: string[] = [];
+    let granted = 0;
+    try {
+      ua = await createUserAgent({ aor: `sip:alice@127.0.0.1:${KAM}`, credentials: { username: "alice", password: "alicepw" }, expires: 10, transports: [{ transport: "UDP", port: ALICE }] });
+      ua.on("registration", (e) => states.push(e.state));
+      granted = (await ua.register({ timeoutMs: 10_000 })).expires;
+      await new Promise((r) => setTimeout(r, 11_000));
+      expect(ua.accounts[0]!.registration.state).toBe("registered");
+    } finally {
+      await ua?.close({ timeoutMs: 2000 });
+      await new Promise((r) => setTimeout(r, 300));
+      await capture.stop();
+    }
+    expect(granted).toBe(10);
+    // The first registration and refreshes after about 5 and 10 s.
+    expect(states.filter((s) => s === "registered").length, states.join(", ")).toBeGreaterThanOrEqual(3);
+    const check = checkCapture(pcap, { sipPort: KAM, rtpPorts: [] });
+    expect(check.malformed, check.problems).toBe(0);
+    expect(check.expertErrors, check.problems).toBe(0);
+    const count = (m: string) => check.ladder.filter((l) => l === m).length;
+    // Each refresh is answered 200 (the nonce still good, or challenged again and answered).
+    expect(count("200 REGISTER"), check.ladder.join(", ")).toBeGreaterThanOrEqual(4);
+    expect(check.ladder.filter((l) => /^[3-6]\d\d REGISTER$/.test(l) && l !== "401 REGISTER"), check.ladder.join(", ")).toEqual([]);
+    console.log(JSON.stringify({ test: "register-refresh", granted, states: states.join(","), ladder: check.ladder.join(",") }));
+  });
+
+  it("RFC 3261 §22.2, §21.4.5, §9.1: a wrong password fails with AUTH_FAILED after one retry; an unknown user is REJECTED 404; a call CANCELled while it rings ends with 487 on both legs", async () => {
+    const pcap = join(tmpdir(), `siphon-client-kamailio-${BASE}-5.pcap`);
+    const capture = await startCapture(pcap, FILTER);
+    const agents: UserAgent[] = [];
+    let bob: Baresip | undefined;
+    const errors: Record<string, { code: string; status: number | undefined }> = {};
+    let incomingSeen = 0;
+    try {
+      const wrong = await createUserAgent({ aor: `sip:carol@127.0.0.1:${KAM}`, credentials: { username: "carol", password: "not-carols" }, transports: [{ transport: "UDP", port: CAROL }] });
+      agents.push(wrong);
+      const failed = await wrong.register({ timeoutMs: 10_000 }).catch((e: ClientError) => e);
+      errors["register"] = { code: (failed as ClientError).code, status: (failed as ClientError).status };
+      const alice = await createUserAgent({ aor: `sip:alice@127.0.0.1:${KAM}`, credentials: { username: "alice", password: "alicepw" }, transports: [{ transport: "UDP", port: ALICE }], media: { codecs: ["pcmu"], ports: { min: BASE + 100, max: BASE + 149 } } });
+      agents.push(alice);
+      await alice.register({ timeoutMs: 10_000 });
+      const unknown = await alice.call("nobody", { timeoutMs: 10_000 }).catch((e: ClientError) => e);
+      errors["unknown"] = { code: (unknown as ClientError).code, status: (unknown as ClientError).status };
+      bob = await startBaresip({ sipPort: BOB, ctrlPort: BOB_CTRL, rtpPorts: BOB_RTP, user: "bob", registrar: `127.0.0.1:${KAM}`, auth: { user: "bob", password: "bobpw" }, answer: "manual", codecs: "PCMU/8000/1" });
+      await bob.registered();
+      const ringing = bob.event("CALL_INCOMING").then(() => incomingSeen++);
+      const controller = new AbortController();
+      const calling = alice.call("bob", { timeoutMs: 15_000, signal: controller.signal }).catch((e: ClientError) => e);
+      await ringing;
+      await new Promise((r) => setTimeout(r, 500));
+      const closed = bob.event("CALL_CLOSED");
+      controller.abort();
+      const cancelled = (await calling) as ClientError;
+      errors["cancelled"] = { code: cancelled.code, status: cancelled.status };
+      await closed;
+      await new Promise((r) => setTimeout(r, 500));
+    } finally {
+      for (const ua of agents) await ua.close({ timeoutMs: 2000 });
+      await bob?.stop();
+      await new Promise((r) => setTimeout(r, 300));
+      await capture.stop();
+    }
+    expect(errors["register"]).toEqual({ code: "AUTH_FAILED", status: 401 });
+    expect(errors["unknown"]).toEqual({ code: "REJECTED", status: 404 });
+    expect(errors["cancelled"]?.code).toBe("ABORTED");
+    expect(incomingSeen).toBe(1);
+    const check = checkCapture(pcap, { sipPort: KAM, rtpPorts: [] });
+    expect(check.malformed, check.problems).toBe(0);
+    expect(check.expertErrors, check.problems).toBe(0);
+    const count = (m: string) => check.ladder.filter((l) => l === m).length;
+    // The wrong password: REGISTER, 401, REGISTER with credentials, 401 — and no endless retries.
+    // alice: REGISTER, 401, REGISTER, 200 (and her un-REGISTER at the end); bob likewise.
+    expect(count("401 REGISTER"), check.ladder.join(", ")).toBeLessThanOrEqual(5);
+    expect(count("404 INVITE"), check.ladder.join(", ")).toBe(1);
+    // CANCEL hop by hop (alice–Kamailio, Kamailio–bob), each answered 200; the INVITE ends 487 on both legs.
+    for (const [m, n] of [["CANCEL", 2], ["200 CANCEL", 2], ["487 INVITE", 2]] as const) expect(count(m), `${m}: ${check.ladder.join(", ")}`).toBe(n);
+    console.log(JSON.stringify({ test: "failures-via-kamailio", errors, ladder: check.ladder.join(",") }));
   });
 
   it("RFC 3261 §10.2, §16, §18: two siphon user agents register over TCP and call each other through Kamailio; 440 Hz and 1000 Hz both ways", async () => {
