@@ -3,7 +3,8 @@
 // agent answers from `ua.incoming()`; baresip puts the call on hold and takes it off (re-INVITEs,
 // RFC 3264 §8.4), which the Call reports as hold and resume events; DTMF both ways as RFC 4733
 // telephone-events. (2) SDES-SRTP made mandatory (RTP/SAVP, RFC 4568) on both sides, baresip
-// calling and the user agent calling; the tone each side sends is checked by frequency at the other.
+// calling and the user agent calling; (3) SIP over TCP with Opus and G.722, the callee hanging up.
+// The tone each side sends is checked by frequency at the other.
 // Each call is captured with tshark on lo and the capture must hold nothing malformed. Run by
 // `npm run test:interop` (CI installs baresip-core and tshark).
 import { tmpdir } from "node:os";
@@ -171,6 +172,69 @@ describe("siphon's user agent and baresip, direct calls (RFC 3261 §13, RFC 3264
       expect(check.ladder.filter((l) => l === "200 INVITE").length, check.ladder.join(", ")).toBe(1);
       expect(check.ladder.filter((l) => l === "200 BYE").length, check.ladder.join(", ")).toBe(1);
       console.log(JSON.stringify({ test: `srtp-mandatory-${caller}-calls`, atSiphon, atBob, rtp: check.rtp, srtp: check.srtp, srtcp: check.srtcp, sip: check.sip, malformed: check.malformed, ladder: check.ladder.join(",") }));
+    });
+  }
+  const overTcp = [
+    { caller: "siphon", codec: "opus", baresipCodec: "opus/48000/2", module: "opus.so", rate: 48000 },
+    { caller: "baresip", codec: "g722", baresipCodec: "G722/16000/1", module: "g722.so", rate: 16000 },
+  ] as const;
+  for (const c of overTcp) {
+    it(`RFC 3261 §18, RFC 3551: over TCP, ${c.caller} calling, ${c.codec}: the tones heard both ways; the callee hangs up`, async () => {
+      const pcap = join(tmpdir(), `siphon-client-baresip-${BASE}-tcp-${c.caller}.pcap`);
+      const capture = await startCapture(pcap, `tcp portrange ${BASE}-${BASE + 9} or udp portrange ${BASE + 10}-${BASE + 199}`);
+      let bob: Baresip | undefined;
+      let ua: UserAgent | undefined;
+      let call: Call | undefined;
+      let heard: Awaited<ReturnType<typeof heardBySiphon>> | undefined;
+      try {
+        ua = await createUserAgent({ transports: [{ transport: "TCP", port: UA }], media: { codecs: [c.codec], ports: UA_RTP } });
+        bob = await startBaresip({ sipPort: BOB, ctrlPort: BOB_CTRL, rtpPorts: BOB_RTP, user: "bob", toneHz: 700, dump: true, codecs: c.baresipCodec, modules: [c.module], transport: "tcp" });
+        const established = bob.event("CALL_ESTABLISHED");
+        if (c.caller === "baresip") {
+          const answered = answerNext(ua);
+          expect((await bob.command("dial", `sip:alice@127.0.0.1:${UA};transport=tcp`)).ok).toBe(true);
+          call = await answered;
+        } else {
+          call = await ua.call(`sip:bob@127.0.0.1:${BOB};transport=tcp`, { timeoutMs: 10_000 });
+        }
+        await established;
+        expect(call.codec?.toLowerCase()).toBe(c.codec);
+        expect(call.audio.sampleRate).toBe(c.rate);
+        const tone = call.audio.playTone(440, { durationMs: 5000 });
+        heard = await heardBySiphon(call, 5000);
+        await tone;
+        // The callee hangs up: a BYE from the side that did not send the INVITE.
+        const closed = bob.event("CALL_CLOSED");
+        if (c.caller === "baresip") await call.hangup({ timeoutMs: 5000 });
+        else {
+          const ended = call.waitFor("ended", { timeoutMs: 5000 });
+          await bob.command("hangup");
+          await ended;
+        }
+        await closed;
+      } finally {
+        await ua?.close({ timeoutMs: 2000 });
+        await bob?.stop();
+        await sleep(300);
+        await capture.stop();
+      }
+      expect(call!.endReason).toBe("bye");
+      const atSiphon = toneOf(heard!, 700);
+      const atBob = toneOf(heardByBaresip(bob!), 440);
+      for (const [got, hz] of [[atSiphon, 700], [atBob, 440]] as const) {
+        expect(Math.abs(got.hz - hz), JSON.stringify(got)).toBeLessThan(3);
+        expect(got.snrDb, JSON.stringify(got)).toBeGreaterThan(30);
+        expect(got.clean, JSON.stringify(got)).toBeGreaterThanOrEqual(0.8);
+        expect(got.seconds).toBeGreaterThan(3.5);
+      }
+      const check = checkCapture(pcap, { sipPort: [UA, BOB], rtpPorts: [] });
+      expect(check.malformed, check.problems).toBe(0);
+      expect(check.expertErrors, check.problems).toBe(0);
+      expect(check.sip).toBeGreaterThanOrEqual(5);
+      expect(check.sipTcp).toBe(check.sip);
+      expect(check.rtp).toBeGreaterThan(400);
+      for (const m of ["INVITE", "200 INVITE", "ACK", "BYE", "200 BYE"]) expect(check.ladder.filter((l) => l === m).length, `${m}: ${check.ladder.join(", ")}`).toBe(1);
+      console.log(JSON.stringify({ test: `tcp-${c.caller}-calls-${c.codec}`, atSiphon, atBob, rtp: check.rtp, rtcp: check.rtcp, sip: check.sip, sipTcp: check.sipTcp, malformed: check.malformed, ladder: check.ladder.join(",") }));
     });
   }
 });
