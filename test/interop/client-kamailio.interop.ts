@@ -1,14 +1,20 @@
 // Interop: siphon's user agent (createUserAgent, siphon/client, in this process on Node) with
 // Kamailio (Debian's package) as registrar and proxy, digest authentication against its db_text
-// subscriber table, for REGISTER (401) and INVITE (407). (1) The user agent REGISTERs (401, then 200) and calls baresip bob, registered
-// there too, through Kamailio: 440 Hz one way, 700 Hz the other, for 5 s, each side's received
-// audio checked by its frequency. (2) Two siphon user agents register over TCP and call each other
-// through Kamailio. Each call is captured with tshark on lo and the capture must hold nothing
+// subscriber table, for REGISTER (401) and INVITE (407). (1) The user agent REGISTERs and calls
+// baresip bob, registered there too, through Kamailio: 440 Hz one way, 700 Hz the other, for 5 s,
+// each side's received audio checked by its frequency. (2) bob calls the user agent through
+// Kamailio; it holds, resumes and hangs up along the Record-Route. (3) A registration refreshed.
+// (4) A wrong password, an unknown user, a CANCEL through the proxy. (5) Two siphon user agents
+// register over TCP and call each other through Kamailio. (6) The siphon CLI, a process, registers
+// and calls bob. Each call is captured with tshark on lo and the capture must hold nothing
 // malformed. Run by `npm run test:interop` (CI installs kamailio, baresip-core and tshark).
+import { spawn } from "node:child_process";
+import { readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createUserAgent } from "../../src/client/index.ts";
+import { parseWav } from "../../src/media/index.ts";
 import type { Call, ClientError, UserAgent } from "../../src/client/index.ts";
 import { heardByBaresip, heardBySiphon, toneOf } from "./peers/audio.ts";
 import { startBaresip } from "./peers/baresip.ts";
@@ -327,5 +333,59 @@ describe("siphon's user agent with Kamailio as registrar and proxy (RFC 3261 §1
     expect(count("407 INVITE"), check.ladder.join(", ")).toBe(1);
     for (const [m, n] of [["INVITE", 3], ["200 INVITE", 2], ["ACK", 3], ["BYE", 2], ["200 BYE", 2]] as const) expect(count(m), `${m}: ${check.ladder.join(", ")}`).toBe(n);
     console.log(JSON.stringify({ test: "ua-kamailio-ua-tcp", atAlice, atCarol, rtp: check.rtp, rtcp: check.rtcp, sip: check.sip, sipTcp: check.sipTcp, malformed: check.malformed, ladder: check.ladder.join(",") }));
+  });
+
+  it("RFC 3261 §10.2, §22.2: the siphon CLI (siphon call bob --from … --registrar …, a process) registers with Kamailio, calls bob through it and records his tone; exit 0", async () => {
+    const pcap = join(tmpdir(), `siphon-client-kamailio-${BASE}-6.pcap`);
+    const capture = await startCapture(pcap, FILTER);
+    const wav = join(tmpdir(), `siphon-client-kamailio-${BASE}-6.wav`);
+    let bob: Baresip | undefined;
+    let run: { status: number | null; stdout: string; stderr: string } | undefined;
+    try {
+      bob = await startBaresip({ sipPort: BOB, ctrlPort: BOB_CTRL, rtpPorts: BOB_RTP, user: "bob", registrar: `127.0.0.1:${KAM}`, auth: { user: "bob", password: "bobpw" }, toneHz: 700, dump: true, codecs: "PCMU/8000/1" });
+      await bob.registered();
+      const args = ["dist/src/cli/main.js", "call", "bob", "--from", `sip:alice@127.0.0.1:${KAM}`, "--registrar", `127.0.0.1:${KAM}`, "--port", String(ALICE), "--rtp-ports", `${BASE + 100}-${BASE + 149}`, "--tone", "440", "--duration", "4", "--record", wav, "--json"];
+      run = await new Promise((resolve) => {
+        // The password from the environment, as a user would keep it off the command line.
+        const p = spawn(process.execPath, args, { stdio: ["ignore", "pipe", "pipe"], env: { ...process.env, SIPHON_PASSWORD: "alicepw" } });
+        let stdout = "";
+        let stderr = "";
+        p.stdout!.on("data", (d) => (stdout += d));
+        p.stderr!.on("data", (d) => (stderr += d));
+        const timer = setTimeout(() => p.kill("SIGKILL"), 30_000);
+        p.on("close", (status) => {
+          clearTimeout(timer);
+          resolve({ status, stdout, stderr });
+        });
+      });
+      await bob.event("CALL_CLOSED");
+    } finally {
+      await bob?.stop();
+      await new Promise((r) => setTimeout(r, 300));
+      await capture.stop();
+    }
+    expect(run!.status, `${run!.stdout}${run!.stderr}`).toBe(0);
+    const lines = run!.stdout.split("\n").filter((l) => l.trim() !== "").map((l) => JSON.parse(l) as Record<string, unknown>);
+    expect(lines.map((l) => l["event"])).toEqual(["registered", "answered", "ended", "quality"]);
+    expect(lines[0]).toMatchObject({ aor: `sip:alice@127.0.0.1:${KAM}` });
+    expect(lines[1]).toMatchObject({ codec: "PCMU", srtp: false });
+    expect(lines[3]!["packetsReceived"]).toBeGreaterThan(150);
+    expect(lines[3]!["packetsSent"]).toBeGreaterThan(150);
+    const recorded = parseWav(readFileSync(wav));
+    const atCli = toneOf({ mono: recorded.samples.subarray(recorded.sampleRate), rate: recorded.sampleRate }, 700);
+    const atBob = toneOf(heardByBaresip(bob!), 440);
+    for (const [got, hz] of [[atCli, 700], [atBob, 440]] as const) {
+      expect(Math.abs(got.hz - hz), JSON.stringify(got)).toBeLessThan(3);
+      expect(got.snrDb, JSON.stringify(got)).toBeGreaterThan(30);
+      expect(got.clean, JSON.stringify(got)).toBeGreaterThanOrEqual(0.8);
+      expect(got.seconds).toBeGreaterThan(2.5);
+    }
+    const check = checkCapture(pcap, { sipPort: KAM, rtpPorts: [] });
+    expect(check.malformed, check.problems).toBe(0);
+    expect(check.expertErrors, check.problems).toBe(0);
+    const count = (m: string) => check.ladder.filter((l) => l === m).length;
+    expect(count("407 INVITE"), check.ladder.join(", ")).toBe(1);
+    for (const [m, n] of [["200 INVITE", 2], ["BYE", 2], ["200 BYE", 2]] as const) expect(count(m), `${m}: ${check.ladder.join(", ")}`).toBe(n);
+    console.log(JSON.stringify({ test: "cli-via-kamailio", atCli, atBob, quality: lines[3], rtp: check.rtp, sip: check.sip, malformed: check.malformed, ladder: check.ladder.join(",") }));
   });
 });
