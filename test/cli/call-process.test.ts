@@ -5,6 +5,7 @@
 // the exit status is 0. A call the server refuses (488: no codec in common) and a call nobody
 // answers exit 1 with a `failed` line.
 import { spawn, type ChildProcess } from "node:child_process";
+import { createSocket } from "node:dgram";
 import { mkdtempSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -92,8 +93,13 @@ describe("siphon call, as a process, against the answer server", () => {
   });
 
   it("RFC 3261 §17.1.1.2: a call nobody answers gives up after --timeout, prints a failed line and exits 1", async () => {
-    // Port 9 (discard): nothing listens there on loopback.
-    const r = await siphon(["call", "sip:echo@127.0.0.1:9", "--json", "--timeout", "2"]);
+    // A socket that takes the INVITE and never answers.
+    const hole = createSocket("udp4");
+    let invites = 0;
+    hole.on("message", (m) => (invites += m.subarray(0, 7).toString() === "INVITE " ? 1 : 0));
+    await new Promise<void>((r) => hole.bind(0, "127.0.0.1", () => r()));
+    const r = await siphon(["call", `sip:echo@127.0.0.1:${hole.address().port}`, "--json", "--timeout", "2"]).finally(() => hole.close());
+    expect(invites).toBeGreaterThanOrEqual(1);
     expect(r.status, `${r.stdout}${r.stderr}`).toBe(1);
     expect(events(r.stdout)).toEqual([{ event: "failed", code: "TIMEOUT", status: null, reason: null }]);
   });
