@@ -115,7 +115,7 @@ export class CallAudio {
 
   /**
    * Records the received audio into a WAV file until the call ends, `durationMs` of audio were
-   * written, or `signal` fires; resolves with the samples written.
+   * written, or `signal` fires, then closes the file; resolves with the samples written.
    */
   async record(file: AudioFileWriter, options: RecordOptions = {}): Promise<number> {
     const frames = this.frames();
