@@ -16,6 +16,9 @@ import { headerId } from "./header-names.ts";
 import type { TokenTable } from "./token-table.ts";
 import type { HeaderField } from "./types.ts";
 
+/** @internal What {@link SipHeaderStore._cached} returns for a header whose value is not cached. */
+export const MISS: unique symbol = Symbol("not cached");
+
 // ignoreBOM: a body may begin with U+FEFF, which must be kept.
 const utf8 = new TextDecoder("utf-8", { ignoreBOM: true });
 
@@ -31,8 +34,11 @@ export abstract class SipHeaderStore {
   _fields: Field[] | null;
   /** @internal */
   _body: Uint8Array;
-  /** @internal Parsed accessor values by header id. */
-  _cache: Map<number, unknown> | null = null;
+  /**
+   * @internal Parsed accessor values by header id, as pairs (id, value): a message caches a handful
+   * of values, and a flat array costs a fraction of a Map's allocation and probe.
+   */
+  _cache: unknown[] | null = null;
   /** @internal The parsed message's text, kept for the raw line ranges of untouched fields. */
   _head: string | null = null;
   /** @internal The From tag, To tag and top Via branch once read (null: none); undefined until then. */
@@ -47,6 +53,28 @@ export abstract class SipHeaderStore {
     this._tt = tt;
     this._fields = fields;
     this._body = body;
+  }
+
+  /** @internal The cached value of header `id` (possibly undefined), or {@link MISS}. */
+  _cached(id: number): unknown {
+    const c = this._cache;
+    if (c !== null) for (let i = 0; i < c.length; i += 2) if (c[i] === id) return c[i + 1];
+    return MISS;
+  }
+
+  /** @internal Caches the parsed value of header `id`. */
+  _store(id: number, value: unknown): void {
+    const c = this._cache;
+    if (c === null) this._cache = [id, value];
+    else {
+      for (let i = 0; i < c.length; i += 2) {
+        if (c[i] === id) {
+          c[i + 1] = value;
+          return;
+        }
+      }
+      c.push(id, value);
+    }
   }
 
   /** @internal Whether the parsed bytes still serialize this message exactly. */
