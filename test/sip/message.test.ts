@@ -268,7 +268,7 @@ describe("changing and serializing", () => {
     m.setBody("v=1\r\n", "text/plain");
     expect(m.contentType?.type).toBe("text/plain");
     expect(m.branch).toBe("z9hG4bKtop");
-    expect(m.removeHeader("Via")).toBe(2);
+    expect(m.removeHeader("Via")).toBe(3);
     expect(m.branch).toBeUndefined();
     expect(m.via).toEqual([]);
   });
