@@ -13,6 +13,7 @@ import {
 } from "./fields.ts";
 import type { Field } from "./fields.ts";
 import { H, headerId } from "./header-names.ts";
+import { encodeBody } from "./pool.ts";
 import type { TokenTable } from "./token-table.ts";
 import type { HeaderField } from "./types.ts";
 
@@ -221,7 +222,7 @@ export abstract class SipHeaderStore {
 
   /** Sets the body (a string is UTF-8 encoded) and, when given, the Content-Type. */
   setBody(body: Uint8Array | string, contentType?: string): this {
-    this.body = typeof body === "string" ? new TextEncoder().encode(body) : body;
+    this.body = typeof body === "string" ? encodeBody(body) : body;
     if (contentType !== undefined) this.setHeader("Content-Type", contentType);
     return this;
   }

@@ -91,79 +91,6 @@ function headText(m: SipMessage): string {
   return s + "\r\n";
 }
 
-/**
- * Where {@link writeHead} assembles a head before it is copied out: one static array instead of a
- * string built piece by piece (each `+=` of a header line is a rope node to flatten) and then
- * encoded. A head that does not fit falls back to the string path.
- */
-const scratch = new Uint8Array(65536);
-
-/** Writes `s[a, b)` at `at` as ASCII; the new offset, or -1 on a non-ASCII character or no room. */
-function put(s: string, a: number, b: number, at: number): number {
-  if (at < 0 || at + (b - a) > scratch.length) return -1;
-  for (let i = a; i < b; i++) {
-    const c = s.charCodeAt(i);
-    if (c > 0x7f) return -1;
-    scratch[at++] = c;
-  }
-  return at;
-}
-
-/** Writes a header line `name: value` CRLF at `at`; the new offset or -1. */
-function putLine(name: string, value: string, at: number): number {
-  at = put(name, 0, name.length, at);
-  at = put(": ", 0, 2, at);
-  at = put(value, 0, value.length, at);
-  return put("\r\n", 0, 2, at);
-}
-
-/**
- * The head (start line + headers + empty line) of a built or changed message written into
- * `scratch` as ASCII, the same bytes {@link headText} gives; its length, or -1 when a character is
- * not ASCII or the head does not fit (the caller then takes the string path).
- */
-function writeHead(m: SipMessage): number {
-  const fields = m._fields ?? m._materialize();
-  const text = m._head;
-  const bodyLength = String(m._body.length);
-  const start = m.startLine();
-  let at = put(start, 0, start.length, 0);
-  at = put("\r\n", 0, 2, at);
-  let runA = -1;
-  let runB = -1;
-  let wroteLength = false;
-  for (let i = 0; i < fields.length && at >= 0; i++) {
-    const f = fields[i]!;
-    if (f.id === H.CONTENT_LENGTH) {
-      if (wroteLength) continue;
-      wroteLength = true;
-      if (runA >= 0) {
-        at = put(text!, runA, runB, at);
-        runA = runB = -1;
-      }
-      at = putLine(f.name, bodyLength, at);
-      continue;
-    }
-    if (f.raw >= 0 && text !== null) {
-      if (f.raw === runB) runB = f.rawEnd;
-      else {
-        if (runA >= 0) at = put(text, runA, runB, at);
-        runA = f.raw;
-        runB = f.rawEnd;
-      }
-      continue;
-    }
-    if (runA >= 0) {
-      at = put(text!, runA, runB, at);
-      runA = runB = -1;
-    }
-    at = putLine(f.name, f.value, at);
-  }
-  if (runA >= 0) at = put(text!, runA, runB, at);
-  if (!wroteLength) at = putLine("Content-Length", bodyLength, at);
-  return put("\r\n", 0, 2, at);
-}
-
 /** @internal Serializes to a new array (a view of the parsed bytes while the message is pristine). */
 export function serializeBytes(m: SipMessage): Uint8Array {
   const tt = m._pristine ? m._tt! : null;
@@ -172,15 +99,8 @@ export function serializeBytes(m: SipMessage): Uint8Array {
     const [a, b] = tt.range();
     return tt.src.subarray(a, b);
   }
-  const body = m._body;
-  const n = writeHead(m);
-  if (n >= 0) {
-    const out = allocBytes(n + body.length);
-    out.set(scratch.subarray(0, n));
-    out.set(body, n);
-    return out;
-  }
   const text = headText(m);
+  const body = m._body;
   // One allocation: ASCII text is as many bytes as characters; otherwise encode and join.
   const out = allocBytes(text.length + body.length);
   const r = encoder.encodeInto(text, out);
