@@ -38,6 +38,8 @@ export interface SrtpEngine {
   readonly owners: (KeyHandle | undefined)[];
   /** Next slot to evict (round robin over slots; free slots first). */
   hand: number;
+  /** Slots no context holds. */
+  free: number;
 }
 
 let engine: SrtpEngine | undefined;
@@ -66,6 +68,7 @@ export function srtpEngine(): SrtpEngine {
     slotCount: x.srtp_slot_count(),
     owners: new Array<KeyHandle | undefined>(x.srtp_slot_count()).fill(undefined),
     hand: 0,
+    free: x.srtp_slot_count(),
   };
   return engine;
 }
@@ -73,13 +76,14 @@ export function srtpEngine(): SrtpEngine {
 /** Makes `h` resident and returns its slot pointer. */
 export function residentSlot(e: SrtpEngine, h: KeyHandle): number {
   if (h.slot >= 0) return e.slots + h.slot * e.slotSize;
-  let slot = e.owners.indexOf(undefined);
+  // With more contexts than slots every slot stays taken: no search for a free one then.
+  let slot = e.free > 0 ? e.owners.indexOf(undefined) : -1;
   if (slot < 0) {
     slot = e.hand;
     e.hand = (e.hand + 1) % e.slotCount;
     const victim = e.owners[slot]!;
     victim.slot = -1;
-  }
+  } else e.free--;
   e.owners[slot] = h;
   h.slot = slot;
   const ptr = e.slots + slot * e.slotSize;
@@ -93,6 +97,7 @@ export function releaseHandle(e: SrtpEngine, h: KeyHandle): void {
     const ptr = e.slots + h.slot * e.slotSize;
     e.u8.fill(0, ptr, ptr + e.slotSize);
     e.owners[h.slot] = undefined;
+    e.free++;
   }
   h.slot = -1;
   h.image.fill(0);
