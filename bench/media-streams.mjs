@@ -6,8 +6,13 @@
 // socket sending every call a 20 ms SRTP packet every 20 ms and counting what comes back. Measured
 // in the server, after a warm-up: CPU per stream, CPU per packet (received + sent), datagrams sent
 // more than one ptime (20 ms) after they were due. The baseline is the same traffic against a
-// bare UDP echo on the same runtime (N sockets sending each datagram back): the stack's cost per
-// packet against the runtime's own receive + send.
+// bare UDP echo on the same runtime (N sockets sending each datagram back; unconnected, and
+// connected to the first sender as the driver connects media sockets): the stack's cost per
+// packet against the runtime's own receive + send. The relay rows run N legs as N / 2 relayed
+// calls (the driver's RtpRelay: SRTP authenticated and decrypted under one leg's key, encrypted
+// under the other's, never decoded, as a B2BUA's anchored leg would), the peers sending on both
+// legs of each call: the same datagrams per second as N echoed streams. The generator column is
+// this process's CPU over the same seconds: near 100 % it, not the server, is what saturated.
 //
 // core: pairs of RTP sessions (src/media) in one process, no sockets: each tick every session
 // writes a 20 ms frame, moves its media clock (encode, SRTP, RTCP, playout, decode, PLC) and hands
@@ -17,11 +22,13 @@
 //
 //   npm run build && node bench/media-streams.mjs [core] [udp]
 //   MEDIA_STREAMS=1000 MEDIA_SERVER=deno node bench/media-streams.mjs udp   (server on Deno; or bun)
+//   MEDIA_MODES=bare-connected,relay MEDIA_OPUS_STREAMS=0 node bench/media-streams.mjs udp
 //   npx deno run -A bench/media-streams.mjs core
 import { spawn } from "node:child_process";
 import { createSocket } from "node:dgram";
 import { createInterface } from "node:readline";
 import process from "node:process";
+import { loadavg as osLoadavg } from "node:os";
 import { createMediaDriver, rtpMediaHandlers } from "../dist/src/driver/index.js";
 import { createRtpSession, OPUS, PCMU, ToneGenerator } from "../dist/src/media/index.js";
 import { createSdpNegotiator } from "../dist/src/sdp/index.js";
@@ -34,6 +41,7 @@ const adapter = await import(`../dist/runtimes/${runtime}/crypto.js`);
 const native = adapter.nodeSrtpCrypto ?? adapter.denoSrtpCrypto ?? adapter.bunSrtpCrypto;
 const only = process.argv.slice(2);
 const SECONDS = Number(process.env.MEDIA_BENCH_SECONDS ?? 4);
+const loadavg = () => osLoadavg().map((x) => x.toFixed(2)).join(" ");
 const cpu = () => {
   const u = process.cpuUsage();
   return (u.user + u.system) / 1000;
@@ -105,6 +113,8 @@ async function serve(mode, codec, base) {
   let driver;
   const sockets = [];
   let mark;
+  // The bare echo's own count of datagrams received and sent (the driver keeps its own).
+  const bareStats = { received: 0, sent: 0 };
   for await (const line of lines) {
     const msg = JSON.parse(line);
     if (msg.offers && mode === "stack") {
@@ -118,14 +128,43 @@ async function serve(mode, codec, base) {
         return a.body;
       });
       send({ answers });
-    } else if (msg.ports && mode === "bare") {
+    } else if (msg.offers && mode === "relay") {
+      // Two offers per call, one per leg: each leg answered on its own port pair with its own keys.
+      driver = await createMediaDriver({ runtime: rt, host: "127.0.0.1", connectSockets: msg.connect !== false, ports: { minPort: base, maxPort: base + 2 * msg.offers.length + 200, spare: msg.offers.length } });
+      const answers = [];
+      for (let i = 0; i < msg.offers.length; i += 2) {
+        const legs = [0, 1].map((j) => {
+          const pair = driver.pool.take();
+          const neg = createSdpNegotiator({ address: "127.0.0.1", media: [{ port: pair.port, codecs: [{ name: "PCMU", clockRate: 8000 }], srtp: { mandatory: true } }] });
+          const a = neg.receiveOffer({ contentType: "application/sdp", body: msg.offers[i + j] });
+          if (!("body" in a)) throw new Error(a.reason);
+          answers.push(a.body);
+          return { pair, stream: neg.streams[0] };
+        });
+        driver.relay(legs[0], legs[1]);
+      }
+      send({ answers });
+    } else if (msg.ports && (mode === "bare" || mode === "bare-connected")) {
       for (let i = 0; i < msg.ports; i++) {
-        const s = await rt.udpBind({ host: "127.0.0.1", port: 0 }, { onMessage: (d, from) => s.send(d, from.host, from.port) });
+        // bare-connected: the socket is connected to the first sender, as the media driver does
+        // once a peer is proven, so each send takes the runtime's cheapest path.
+        let peer;
+        const s = await rt.udpBind({ host: "127.0.0.1", port: 0 }, {
+          onMessage: (d, from) => {
+            if (peer === undefined && mode === "bare-connected") {
+              peer = from;
+              s.connect?.(from);
+            }
+            bareStats.received++;
+            s.send(d, from.host, from.port);
+            bareStats.sent++;
+          },
+        });
         sockets.push(s);
       }
       send({ ports: sockets.map((s) => s.local.port) });
     } else if (msg.mark) {
-      mark = { cpu: cpu(), at: performance.now(), stats: driver?.stats };
+      mark = { cpu: cpu(), at: performance.now(), stats: driver?.stats, bare: { ...bareStats } };
       send({ marked: true });
     } else if (msg.stop) {
       const used = cpu() - mark.cpu;
@@ -134,7 +173,9 @@ async function serve(mode, codec, base) {
       send({
         cpuMs: used,
         wallMs: wall,
-        ...(st ? { sent: st.sent - mark.stats.sent, sentLate: st.sentLate - mark.stats.sentLate, received: st.received - mark.stats.received, lateTicks: st.lateTicks - mark.stats.lateTicks, maxLateMs: st.maxLateMs } : {}),
+        ...(st
+          ? { sent: st.sent - mark.stats.sent, sentLate: st.sentLate - mark.stats.sentLate, received: st.received - mark.stats.received, lateTicks: st.lateTicks - mark.stats.lateTicks, maxLateMs: st.maxLateMs }
+          : { sent: bareStats.sent - mark.bare.sent, received: bareStats.received - mark.bare.received }),
       });
       driver?.close();
       for (const s of sockets) s.close();
@@ -163,7 +204,8 @@ async function load(serverRuntime, mode, codec, n, seconds, connect = true) {
       }
     }
   };
-  const sock = createSocket("udp4");
+  // A large receive buffer: the replies to a tick's burst arrive while this process is still sending.
+  const sock = createSocket({ type: "udp4", recvBufferSize: 4 * 1024 * 1024, sendBufferSize: 4 * 1024 * 1024 });
   await new Promise((r) => sock.bind(0, "127.0.0.1", r));
   const port = sock.address().port;
   let back = 0;
@@ -174,7 +216,8 @@ async function load(serverRuntime, mode, codec, n, seconds, connect = true) {
   const peers = [];
   const rate = codec === "opus" ? 48000 : 8000;
   const payloads = codec === "opus" ? opusFrames() : ulawFrames();
-  if (mode === "stack") {
+  if (mode === "stack" || mode === "relay") {
+    // relay: n legs, two per call (n / 2 calls), each leg one of the peers.
     const negotiators = [];
     const offers = [];
     for (let i = 0; i < n; i++) {
@@ -193,7 +236,7 @@ async function load(serverRuntime, mode, codec, n, seconds, connect = true) {
       peers.push({ port: st.remotePort, ctx, pt: st.sendPayloadType, ssrc: (0x10000 + i) >>> 0 });
     }
   } else {
-    const { ports } = await ask({ ports: n });
+    const { ports } = await ask({ ports: n, connect });
     for (let i = 0; i < n; i++) {
       const ctx = createSrtpContext({ profile: "AES_CM_128_HMAC_SHA1_80", masterKey: new Uint8Array(16).fill(i), masterSalt: new Uint8Array(14), crypto: native });
       peers.push({ port: ports[i], ctx, pt: codec === "opus" ? 111 : 0, ssrc: (0x10000 + i) >>> 0 });
@@ -224,13 +267,15 @@ async function load(serverRuntime, mode, codec, n, seconds, connect = true) {
   tick();
   await new Promise((r) => setTimeout(r, 3000));
   const backAtMark = back;
+  const genAtMark = cpu();
   await ask({ mark: true });
   await new Promise((r) => setTimeout(r, seconds * 1000));
   const res = await ask({ stop: true });
+  const genCpuMs = cpu() - genAtMark;
   const backs = back - backAtMark;
   clearTimeout(timer);
   sock.close();
-  return { ...res, back: backs, expected: n * 50 * (res.wallMs / 1000) };
+  return { ...res, genCpuMs, back: backs, expected: n * 50 * (res.wallMs / 1000) };
 }
 
 function ulawFrames() {
@@ -264,24 +309,34 @@ if (only.length === 0 || only.includes("udp")) {
   const seconds = SECONDS;
   const counts = (process.env.MEDIA_STREAMS ?? "1000").split(",").map(Number);
   const opusCounts = (process.env.MEDIA_OPUS_STREAMS ?? "100").split(",").map(Number);
-  console.log(`\nudp: N calls echoed by a ${server} server over loopback, SRTP, 20 ms; ${seconds} s measured after 3 s`);
-  console.log(`  ${"case".padEnd(28)} ${"CPU".padStart(6)} ${"per stream".padStart(12)} ${"per packet".padStart(11)} ${"late".padStart(8)} ${"returned".padStart(9)}`);
-  const row = (label, r, n) => {
+  // MEDIA_MODES: which rows, of bare (unconnected echo), bare-connected, relay, echo.
+  const modes = (process.env.MEDIA_MODES ?? "bare,bare-connected,relay,echo").split(",");
+  console.log(`\nudp: N streams through a ${server} server over loopback, SRTP, 20 ms; ${seconds} s measured after 3 s (load average ${loadavg()})`);
+  console.log(`  ${"case".padEnd(32)} ${"CPU".padStart(6)} ${"per stream".padStart(12)} ${"per packet".padStart(11)} ${"late".padStart(8)} ${"returned".padStart(9)} ${"generator".padStart(9)}`);
+  const row = (label, r, n, clocked = true) => {
     const packets = r.received !== undefined ? r.received + r.sent : 2 * r.back;
     const cpuPct = (100 * r.cpuMs) / r.wallMs;
-    const late = r.sent ? `${((100 * r.sentLate) / r.sent).toFixed(2)} %` : "-";
-    console.log(`  ${label.padEnd(28)} ${cpuPct.toFixed(0).padStart(5)}% ${((1000 * r.cpuMs) / r.wallMs / n).toFixed(2).padStart(6)} ms CPU/s ${((1000 * r.cpuMs) / packets).toFixed(2).padStart(7)} µs ${late.padStart(8)} ${((100 * r.back) / r.expected).toFixed(1).padStart(7)} %`);
+    const late = !clocked ? "none" : r.sentLate !== undefined ? `${((100 * r.sentLate) / r.sent).toFixed(2)} %` : "-";
+    console.log(`  ${label.padEnd(32)} ${cpuPct.toFixed(0).padStart(5)}% ${((1000 * r.cpuMs) / r.wallMs / n).toFixed(2).padStart(6)} ms CPU/s ${((1000 * r.cpuMs) / packets).toFixed(2).padStart(7)} µs ${late.padStart(8)} ${((100 * r.back) / r.expected).toFixed(1).padStart(7)} % ${((100 * r.genCpuMs) / r.wallMs).toFixed(0).padStart(8)}%`);
     if (process.env.MEDIA_BENCH_DEBUG) console.log(r);
     return (1000 * r.cpuMs) / packets;
   };
+  const ratio = (what, x, base, baseName) => console.log(`  ${what} ÷ ${baseName} per packet: ${(x / base).toFixed(2)}× (adds ${Math.round(100 * (x / base - 1))} %)`);
   for (const n of counts) {
-    const bare = row(`bare UDP echo, ${n}`, await load(server, "bare", "pcmu", n, seconds), n);
-    const stack = row(`G.711+SRTP echo, ${n}`, await load(server, "stack", "pcmu", n, seconds), n);
-    console.log(`  stack ÷ bare echo per packet: ${(stack / bare).toFixed(2)}× (adds ${Math.round(100 * (stack / bare - 1))} %)`);
+    const has = (m) => modes.includes(m);
+    const bare = has("bare") ? row(`bare UDP echo, ${n}`, await load(server, "bare", "pcmu", n, seconds, false), n) : undefined;
+    const bareC = has("bare-connected") ? row(`bare echo, connected, ${n}`, await load(server, "bare-connected", "pcmu", n, seconds), n) : undefined;
+    const relay = has("relay") ? row(`G.711+SRTP relay, ${n} legs`, await load(server, "relay", "pcmu", n, seconds), n, false) : undefined;
+    const stack = has("echo") ? row(`G.711+SRTP echo, ${n}`, await load(server, "stack", "pcmu", n, seconds), n) : undefined;
+    for (const [name, base] of [["bare echo, connected", bareC], ["bare echo", bare]]) {
+      if (base === undefined) continue;
+      if (relay !== undefined) ratio("relay", relay, base, name);
+      if (stack !== undefined) ratio("echo", stack, base, name);
+    }
     if (process.env.MEDIA_UNCONNECTED) {
       // The same with the media sockets left unconnected (connectSockets: false).
       const loose = row(`  sockets not connected, ${n}`, await load(server, "stack", "pcmu", n, seconds, false), n);
-      console.log(`  not connected ÷ bare echo per packet: ${(loose / bare).toFixed(2)}×`);
+      if (bare !== undefined) console.log(`  not connected ÷ bare echo per packet: ${(loose / bare).toFixed(2)}×`);
     }
   }
   for (const n of opusCounts.filter((x) => x > 0)) row(`Opus+SRTP echo, ${n}`, await load(server, "stack", "opus", n, seconds), n);
