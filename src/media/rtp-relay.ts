@@ -250,8 +250,14 @@ export class RtpRelay {
     }
     const length = h.headerLength + h.payloadLength + h.paddingLength;
     // The datagram is the runtime's and may be reused after this call: the copy is what leaves.
-    const out = new Uint8Array(length + to.keying.rtpOverhead);
-    out.set(length === data.length ? data : data.subarray(0, length));
+    // Most often the old tag's room is the new tag's: one slice then, the tag overwritten.
+    const size = length + to.keying.rtpOverhead;
+    let out: Uint8Array;
+    if (data.length >= size) out = data.slice(0, size);
+    else {
+      out = new Uint8Array(size);
+      out.set(data.subarray(0, length));
+    }
     if (pt !== h.payloadType) out[1] = (out[1]! & 0x80) | pt;
     let n = length;
     if (to.keying.active) {

@@ -40,6 +40,8 @@ export interface SrtpEngine {
   hand: number;
   /** Slots no context holds. */
   free: number;
+  /** Views of the IO region's first n bytes, by n (made once each: no view per packet). */
+  readonly ioViews: (Uint8Array | undefined)[];
 }
 
 let engine: SrtpEngine | undefined;
@@ -69,8 +71,23 @@ export function srtpEngine(): SrtpEngine {
     owners: new Array<KeyHandle | undefined>(x.srtp_slot_count()).fill(undefined),
     hand: 0,
     free: x.srtp_slot_count(),
+    ioViews: [],
   };
   return engine;
+}
+
+/** Views kept per length up to this many bytes (a media packet's sizes); longer ones are made each time. */
+const MAX_CACHED_VIEW = 2048;
+
+/**
+ * The IO region's first `n` bytes as a view. A stream's packets come in one or two sizes, so the
+ * views of those sizes are made once; memory never grows, so they never go stale.
+ */
+export function ioView(e: SrtpEngine, n: number): Uint8Array {
+  if (n > MAX_CACHED_VIEW) return e.u8.subarray(e.io, e.io + n);
+  let v = e.ioViews[n];
+  if (v === undefined) e.ioViews[n] = v = e.u8.subarray(e.io, e.io + n);
+  return v;
 }
 
 /** Makes `h` resident and returns its slot pointer. */
