@@ -16,8 +16,9 @@
 // status, the server's CPU per registration (/proc, so CPU-time figures hold on a shared machine),
 // the load average, and the ratios against Kamailio.
 //
-//   node bench/register.mjs     (after `npm run build`; USERS=20000 WINDOW=200 SECONDS=10,
-//                                SERVERS=node,deno,bun,node-full,kamailio-mem,kamailio-sqlite)
+//   node bench/register.mjs     (after `npm run build`; USERS=20000 WARM=2000 WINDOW=200 SECONDS=10,
+//                                SERVERS=node,deno,bun,node-full,kamailio-mem,kamailio-sqlite;
+//                                PROFILE=dir writes a CPU profile of the Node server there)
 //
 // Kamailio runs two UDP workers with the location in memory; written through to SQLite it runs one,
 // since db_sqlite sets no busy timeout and two workers writing the file answer 500 ("database is
@@ -107,7 +108,7 @@ async function startSiphon(runtime, port, synchronous) {
       ? [join(root, "node_modules/.bin/deno"), ["run", "-A", join(root, "src/cli/main.ts"), ...args]]
       : runtime === "bun"
         ? [join(root, "node_modules/.bin/bun"), [join(root, "src/cli/main.ts"), ...args]]
-        : [process.execPath, [join(root, "dist/src/cli/main.js"), ...args]];
+        : [process.execPath, [...(process.env.PROFILE ? ["--cpu-prof", `--cpu-prof-dir=${process.env.PROFILE}`] : []), join(root, "dist/src/cli/main.js"), ...args]];
   let out = "";
   const child = spawn(cmd, argv, { stdio: ["ignore", "pipe", "pipe"] });
   child.stdout.on("data", (d) => (out += d));
