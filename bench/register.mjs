@@ -32,7 +32,7 @@ import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "no
 import { loadavg, tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { cpuOf, processTree, rssOf } from "../test/interop/peers/kamailio-proxy.mjs";
+import { cpuOf, processTree, pssOf, rssOf } from "../test/interop/peers/kamailio-proxy.mjs";
 
 const root = join(dirname(fileURLToPath(import.meta.url)), "..");
 const USERS = Number(process.env.USERS ?? 20_000);
@@ -52,16 +52,6 @@ const md5 = (s) => createHash("md5").update(s).digest("hex");
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 
 // ------------------------------------------------------------------ servers
-
-/** Proportional set size of a process, bytes (its shared pages divided among their users). */
-function pssOf(pid) {
-  try {
-    const m = /^Pss:\s+(\d+) kB/m.exec(readFileSync(`/proc/${pid}/smaps_rollup`, "utf8"));
-    return m ? Number(m[1]) * 1024 : 0;
-  } catch {
-    return 0;
-  }
-}
 
 /** Waits until something answers an OPTIONS on 127.0.0.1:`port`. */
 async function waitForSip(port, dead, timeoutMs = 60_000) {
