@@ -6,8 +6,9 @@
 //
 // The generator (this process, one UDP socket, no library in the path) keeps WINDOW AORs in flight
 // out of USERS: each registration is REGISTER → 401 (RFC 3261 §22.4, a fresh nonce) → REGISTER with
-// Authorization (qop=auth, MD5) → 200. A registration that gets anything else, or no final answer
-// within 5 s, counts under that status ("timeout"), and its AOR goes on with the next one.
+// Authorization (qop=auth, MD5) → 200, each REGISTER retransmitted on Timer E like a UA's over UDP
+// (counted). A registration that gets anything else, or no final answer before Timer F (32 s), counts
+// under that status ("timeout"), and its AOR goes on with the next one.
 //
 // Phases per server: "fill" registers every AOR once (new bindings: an INSERT each); the server's
 // memory is read before and after (the bytes per registration); then "refresh" registers the AORs
@@ -23,8 +24,9 @@
 // Kamailio runs two UDP workers with the location in memory; written through to SQLite it runs one,
 // since db_sqlite sets no busy timeout and two workers writing the file answer 500 ("database is
 // locked") to most REGISTERs. "node-full" is the Node server with `synchronous: full` (an fsync per commit, as Kamailio's
-// db_sqlite leaves SQLite's default). Siphon's memory is its RSS (one process); Kamailio's the sum of
-// the proportional set sizes (PSS) of its processes, so that its shared memory counts once.
+// db_sqlite leaves SQLite's default). Siphon's memory is its RSS (one process) and on Node also its heap
+// after a full collection (bench/heap-probe.mjs preloaded); Kamailio's the sum of the proportional
+// set sizes (PSS) of its processes, so that its shared memory counts once.
 import { spawn, spawnSync } from "node:child_process";
 import { createHash } from "node:crypto";
 import { createSocket } from "node:dgram";
@@ -43,7 +45,10 @@ const BASE = Number(process.env.PORT ?? 41000 + 2 * Math.floor(Math.random() * 4
 const SERVERS = (process.env.SERVERS ?? "node,deno,bun,node-full,kamailio-mem,kamailio-sqlite").split(",");
 const MODULES = "/usr/lib/x86_64-linux-gnu/kamailio/modules/";
 const SQLITE_SCHEMA = "/usr/share/kamailio/db_sqlite/";
-const TIMEOUT_MS = 5000;
+/** RFC 3261 §17.1.2.2 over UDP: Timer E from T1 = 500 ms doubling to T2 = 4 s; Timer F = 64*T1. */
+const T1 = 500;
+const T2 = 4000;
+const TIMEOUT_MS = 64 * T1;
 /** AORs past USERS registered once before the measured phases, so that the servers run warm. */
 const WARM = Number(process.env.WARM ?? 2000);
 const ALL = USERS + WARM;
@@ -98,7 +103,7 @@ async function startSiphon(runtime, port, synchronous) {
       ? [join(root, "node_modules/.bin/deno"), ["run", "-A", join(root, "src/cli/main.ts"), ...args]]
       : runtime === "bun"
         ? [join(root, "node_modules/.bin/bun"), [join(root, "src/cli/main.ts"), ...args]]
-        : [process.execPath, [...(process.env.PROFILE ? ["--cpu-prof", `--cpu-prof-dir=${process.env.PROFILE}`] : []), join(root, "dist/src/cli/main.js"), ...args]];
+        : [process.execPath, ["--expose-gc", "--import", join(root, "bench/heap-probe.mjs"), ...(process.env.PROFILE ? ["--cpu-prof", `--cpu-prof-dir=${process.env.PROFILE}`] : []), join(root, "dist/src/cli/main.js"), ...args]];
   let out = "";
   const child = spawn(cmd, argv, { stdio: ["ignore", "pipe", "pipe"] });
   child.stdout.on("data", (d) => (out += d));
@@ -111,9 +116,21 @@ async function startSiphon(runtime, port, synchronous) {
   }
   // The runtime's own process (npx-free paths above; Deno's and Bun's launchers exec the binary).
   const pid = child.pid;
+  /** Node: the heap and array buffers after a full collection (bench/heap-probe.mjs, on SIGUSR2). */
+  const heap = async () => {
+    if (runtime !== "node") return undefined;
+    const seen = out.length;
+    child.kill("SIGUSR2");
+    for (let i = 0; i < 200 && !/heap-probe \{.*\}\n/.test(out.slice(seen)); i++) await sleep(10);
+    const m = /heap-probe (\{.*\})\n/.exec(out.slice(seen));
+    if (m === null) return undefined;
+    const u = JSON.parse(m[1]);
+    return u.heapUsed + u.arrayBuffers;
+  };
   return {
     pid,
     memory: () => rssOf(pid),
+    heap,
     cpu: () => processTree(pid).reduce((s, p) => s + cpuOf(p), 0),
     log: () => out,
     async stop() {
@@ -233,6 +250,7 @@ async function startKamailio(port, dbMode) {
   return {
     pid: child.pid,
     memory: () => processTree(child.pid).reduce((s, p) => s + pssOf(p), 0),
+    heap: async () => undefined,
     cpu: () => processTree(child.pid).reduce((s, p) => s + cpuOf(p), 0),
     log: () => log,
     async stop() {
@@ -288,8 +306,25 @@ async function createGenerator() {
   };
   const send = (text) => sock.send(text, target, "127.0.0.1");
 
+  let retransmissions = 0;
+  /** Sends a request and retransmits it on Timer E until an answer comes (a 1xx would stop it too). */
+  const transmit = (p, text) => {
+    clearTimeout(p.rtx);
+    p.last = text;
+    send(text);
+    const again = (interval) => {
+      p.rtx = setTimeout(() => {
+        if (p.last !== text) return;
+        retransmissions++;
+        send(text);
+        again(Math.min(2 * interval, T2));
+      }, interval);
+    };
+    again(T1);
+  };
   const finish = (callId, p, status) => {
     clearTimeout(p.timer);
+    clearTimeout(p.rtx);
     pending.delete(callId);
     counts[status] = (counts[status] ?? 0) + 1;
     done++;
@@ -302,9 +337,9 @@ async function createGenerator() {
       nextUser = (nextUser + 1) % span;
       started++;
       const callId = callIds[user];
-      const p = { user, authed: false, timer: setTimeout(() => pending.get(callId) === p && finish(callId, p, "timeout"), TIMEOUT_MS) };
+      const p = { user, authed: false, last: "", rtx: undefined, timer: setTimeout(() => pending.get(callId) === p && finish(callId, p, "timeout"), TIMEOUT_MS) };
       pending.set(callId, p);
-      send(request(user));
+      transmit(p, request(user));
     }
     if (pending.size === 0 && onIdle !== undefined) {
       const f = onIdle;
@@ -318,7 +353,11 @@ async function createGenerator() {
     const status = Number(text.slice(8, 11));
     const callId = /\r\n(?:Call-ID|i):\s*([^\r\n]+)/i.exec(text)?.[1]?.trim();
     const p = callId === undefined ? undefined : pending.get(callId);
-    if (p === undefined || status < 200) return;
+    if (p === undefined) return;
+    // A provisional answer stops Timer E; none of these servers sends one to REGISTER.
+    if (status < 200) return void clearTimeout(p.rtx);
+    // Answers to an earlier REGISTER of this Call-ID (a retransmission's second answer): handled.
+    if (Number(/\r\nCSeq:\s*(\d+)/i.exec(text)?.[1]) !== cseq[p.user]) return;
     if (status === 401 && !p.authed) {
       const h = /\r\nWWW-Authenticate:\s*Digest\s+([^\r\n]+)/i.exec(text)?.[1] ?? "";
       const param = (name) => new RegExp(`(?:^|,)\\s*${name}="?([^",]*)"?`, "i").exec(h)?.[1];
@@ -338,7 +377,7 @@ async function createGenerator() {
         (opaque !== undefined ? `, opaque="${opaque}"` : "") +
         "\r\n";
       p.authed = true;
-      send(request(p.user, auth));
+      transmit(p, request(p.user, auth));
       return;
     }
     finish(callId, p, status);
@@ -359,6 +398,7 @@ async function createGenerator() {
       nextUser = from % aors;
       limit = count;
       running = true;
+      const rtx0 = retransmissions;
       const t0 = performance.now();
       const idle = new Promise((r) => (onIdle = r));
       pump();
@@ -369,7 +409,7 @@ async function createGenerator() {
       await idle;
       running = false;
       const secs = (performance.now() - t0) / 1000;
-      return { secs, done, ok, counts: { ...counts }, rate: ok / secs, next: nextUser };
+      return { secs, done, ok, counts: { ...counts }, rate: ok / secs, next: nextUser, retransmissions: retransmissions - rtx0 };
     },
     close: () => sock.close(),
   };
@@ -393,12 +433,14 @@ for (const [i, name] of SERVERS.entries()) {
     // Warm-up: the WARM AORs past USERS, once.
     const warm = await gen.run(port, { count: WARM, from: USERS, aors: ALL });
     await sleep(1000);
+    const heap0 = await server.heap();
     const mem0 = server.memory();
     const load0 = loadavg()[0];
     const cpuFill0 = server.cpu();
     const fill = await gen.run(port, { count: USERS });
     const fillCpu = server.cpu() - cpuFill0;
     await sleep(500);
+    const heap1 = await server.heap();
     const mem1 = server.memory();
     const cpu0 = server.cpu();
     const gen0 = process.cpuUsage();
@@ -409,7 +451,7 @@ for (const [i, name] of SERVERS.entries()) {
     const log = server.log();
     const stored = await server.stop();
     server = undefined;
-    rows.push({ name, warm, fill, refresh, mem0, mem1, fillCpu, serverMs, genMs, load: (load0 + load1) / 2, stored });
+    rows.push({ name, warm, fill, refresh, mem0, mem1, heap0, heap1, fillCpu, serverMs, genMs, load: (load0 + load1) / 2, stored });
     if (process.env.VERBOSE) console.error(name, JSON.stringify(rows.at(-1)), log.slice(-1500));
   } catch (e) {
     console.log(`${name}: failed (${e.message})`);
@@ -426,14 +468,15 @@ const statuses = (c) =>
     .map(([s, n]) => `${s}: ${n}`)
     .join(", ");
 console.log(`REGISTER with digest (401 → REGISTER with Authorization → 200), ${USERS} AORs, ${WINDOW} in flight, UDP loopback (node ${process.version})`);
-console.log("| server | fill: registrations/s (new bindings) | refresh: registrations/s | answers (refresh) | server CPU µs/registration (fill / refresh) | server cores (refresh) | generator cores | memory before → after fill | bytes/registration | load avg | rows stored at stop |");
-console.log("|---|---:|---:|---|---:|---:|---:|---:|---:|---:|---:|");
+console.log("| server | fill: registrations/s (new bindings) | refresh: registrations/s | answers (refresh) | server CPU µs/registration (fill / refresh) | server cores (refresh) | generator cores | memory before → after fill | bytes/registration | heap after GC before → after fill, bytes/registration | load avg | rows stored at stop |");
+console.log("|---|---:|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|");
 for (const r of rows) {
   const perReg = (r.mem1 - r.mem0) / Math.max(1, r.fill.ok);
   console.log(
-    `| ${r.name} | ${k(r.fill.rate)} (${r.fill.ok}/${r.fill.done} in ${r.fill.secs.toFixed(1)} s${r.fill.ok === r.fill.done ? "" : `; ${statuses(r.fill.counts)}`}) | ${k(r.refresh.rate)} | ${statuses(r.refresh.counts)} | ` +
+    `| ${r.name} | ${k(r.fill.rate)} (${r.fill.ok}/${r.fill.done} in ${r.fill.secs.toFixed(1)} s${r.fill.ok === r.fill.done ? "" : `; ${statuses(r.fill.counts)}`}) | ${k(r.refresh.rate)} | ${statuses(r.refresh.counts)}${r.fill.retransmissions + r.refresh.retransmissions ? `; REGISTERs retransmitted: ${r.fill.retransmissions} fill, ${r.refresh.retransmissions} refresh` : ""} | ` +
       `${Math.round((r.fillCpu * 1000) / Math.max(1, r.fill.ok))} / ${Math.round((r.serverMs * 1000) / Math.max(1, r.refresh.ok))} | ${(r.serverMs / 1000 / r.refresh.secs).toFixed(2)} | ${(r.genMs / 1000 / r.refresh.secs).toFixed(2)} | ` +
-      `${(r.mem0 / 2 ** 20).toFixed(0)} → ${(r.mem1 / 2 ** 20).toFixed(0)} MB | ${Math.round(perReg)} | ${r.load.toFixed(1)} | ${r.stored ?? "–"} |`,
+      `${(r.mem0 / 2 ** 20).toFixed(0)} → ${(r.mem1 / 2 ** 20).toFixed(0)} MB | ${Math.round(perReg)} | ` +
+      `${r.heap0 === undefined || r.heap1 === undefined ? "–" : `${(r.heap0 / 2 ** 20).toFixed(1)} → ${(r.heap1 / 2 ** 20).toFixed(1)} MB, ${Math.round((r.heap1 - r.heap0) / Math.max(1, r.fill.ok))}`} | ${r.load.toFixed(1)} | ${r.stored ?? "–"} |`,
   );
 }
 const by = Object.fromEntries(rows.map((r) => [r.name, r]));
