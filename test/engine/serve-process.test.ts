@@ -73,8 +73,9 @@ interface Served {
   exited: Promise<{ code: number | null; signal: string | null }>;
 }
 
-async function serve(): Promise<Served> {
-  const [cmd, args] = serveCommand(["--config", config, "--port", "0", "--http-port", "0", "--data", dir, "--user", "ann:secret", "--user", "ben:other"]);
+/** `siphon serve` with the configuration file and the flags, its SQLite file under `data`. */
+async function serve(data: string): Promise<Served> {
+  const [cmd, args] = serveCommand(["--config", config, "--port", "0", "--http-port", "0", "--data", data, "--user", "ann:secret", "--user", "ben:other"]);
   const child = spawn(cmd, args, { stdio: ["ignore", "pipe", "pipe"] });
   children.push(child);
   let out = "";
@@ -141,67 +142,87 @@ async function register(port: number, user: string, password: string, callId: st
   }
 }
 
+/** A phone of user ben that calls sip:echo@ through the server at `port`; resolves once the call is up. */
+async function callEcho(port: number, events: SessionEvent<Flow>[]) {
+  const media = await mediaDriver();
+  const phone = await createSessionEndpoint({
+    runtime,
+    listen: [{ transport: "UDP", host: "127.0.0.1", port: 0 }],
+    contactUser: "ben",
+    authenticator: createDigestClient({ credentials: { username: "ben", password: "other" } }),
+    media: rtpMediaHandlers(media, { codecs: [PCMU], srtp: false }),
+    endpoint: { overload: false },
+    onSessionEvent: (e) => void events.push(e),
+  });
+  phones.push(phone);
+  const call = await phone.invite({ from: `<sip:ben@${REALM}>`, to: `<sip:echo@${REALM}>`, route: [`<sip:127.0.0.1:${port};lr>`] });
+  await until(() => call.state === "confirmed" || call.state === "terminated");
+  expect(call.state).toBe("confirmed");
+  return call;
+}
+
+/** Stops a server with `signal` and waits for its exit. */
+async function stop(s: Served, signal: "SIGTERM" | "SIGINT") {
+  s.child.kill(signal);
+  return s.exited;
+}
+
 const metric = (text: string, name: string) => Number(new RegExp(`^${name.replace(/[{}"]/g, (ch) => `\\${ch}`)} (\\S+)$`, "m").exec(text)?.[1] ?? NaN);
 
-let first: Served;
-let call: ReturnType<SessionEndpoint["invite"]> extends Promise<infer T> ? T : never;
-const phoneEvents: SessionEvent<Flow>[] = [];
 
 describe(`siphon serve as a process on ${runtime.name}`, { timeout: 90_000 }, () => {
-  it("RFC 3261 §10.3 / §22: --user replaces the demo users; the flag's user registers with digest, a demo user is refused", async () => {
-    first = await serve();
-    expect(first.out()).toMatch(/users\s+ann, ben/);
-    expect(first.out()).not.toMatch(/demo users/);
-    const ok = await register(first.sip, "ann", "secret", "reg-ann");
+  it("RFC 3261 §10.3 / §22, §16: --user replaces the demo users; REGISTER with digest and a call to echo show in /api and /metrics", async () => {
+    const s = await serve(mkdtempSync(join(dir, "api-")));
+    expect(s.out()).toMatch(/users\s+ann, ben\n/);
+    expect(s.out()).not.toMatch(/demo users/);
+    const ok = await register(s.sip, "ann", "secret", "reg-ann");
     expect(ok.status).toBe(200);
     expect(ok.header("Contact")).toMatch(/^<sip:ann@127\.0\.0\.1:\d+>;expires=(3600|3599)$/);
-    const refused = await register(first.sip, "alice", "alice-demo", "reg-alice");
+    const refused = await register(s.sip, "alice", "alice-demo", "reg-alice");
     expect(refused.status).toBe(401);
-  });
 
-  it("RFC 3261 §16: a call to sip:echo@ through the server shows in /api/calls and /metrics while it lasts", async () => {
-    const media = await mediaDriver();
-    const phone = await createSessionEndpoint({
-      runtime,
-      listen: [{ transport: "UDP", host: "127.0.0.1", port: 0 }],
-      contactUser: "ben",
-      authenticator: createDigestClient({ credentials: { username: "ben", password: "other" } }),
-      media: rtpMediaHandlers(media, { codecs: [PCMU], srtp: false }),
-      endpoint: { overload: false },
-      onSessionEvent: (e) => void phoneEvents.push(e),
-    });
-    phones.push(phone);
-    call = await phone.invite({ from: `<sip:ben@${REALM}>`, to: `<sip:echo@${REALM}>`, route: [`<sip:127.0.0.1:${first.sip};lr>`] });
-    await until(() => call.state === "confirmed" || call.state === "terminated");
-    expect(call.state).toBe("confirmed");
-
-    const calls = (await (await fetch(`${first.http}/api/calls`)).json()) as { calls: { to: string }[] };
+    const events: SessionEvent<Flow>[] = [];
+    const call = await callEcho(s.sip, events);
+    const calls = (await (await fetch(`${s.http}/api/calls`)).json()) as { calls: { to: string }[] };
     expect(calls.calls.map((c) => c.to)).toEqual([expect.stringContaining("echo@")]);
-    const regs = (await (await fetch(`${first.http}/api/registrations`)).json()) as { registrations: { aor: string; expires: number }[] };
+    const regs = (await (await fetch(`${s.http}/api/registrations`)).json()) as { registrations: { aor: string; expires: number }[] };
     expect(regs.registrations.map((r) => r.aor)).toEqual([`sip:ann@${REALM}`]);
     expect(regs.registrations[0]!.expires).toBeGreaterThan(3500);
 
-    const m = await (await fetch(`${first.http}/metrics`)).text();
+    const m = await (await fetch(`${s.http}/metrics`)).text();
     expect(metric(m, "siphon_registrations")).toBe(1);
     expect(metric(m, 'siphon_register_total{outcome="accepted"}')).toBe(1);
     expect(metric(m, "siphon_calls_active")).toBe(1);
     expect(metric(m, 'siphon_calls_total{kind="service"}')).toBe(1);
     // The echo service's leg; the phone's own stream is in this process.
     expect(metric(m, "siphon_media_streams")).toBe(1);
-    expect(metric(m, "siphon_transactions_total{side=\"server\"}")).toBeGreaterThanOrEqual(5);
-    // 401 to each REGISTER without credentials and to the demo user, 407 to the INVITE.
+    // REGISTER twice for ann and for alice, INVITE twice (407, then with credentials).
+    expect(metric(m, 'siphon_transactions_total{side="server"}')).toBeGreaterThanOrEqual(6);
+    // 401 to each REGISTER without credentials and to alice's credentials, 407 to the first INVITE.
     expect(metric(m, 'siphon_responses_sent_total{class="4xx"}')).toBeGreaterThanOrEqual(4);
     expect(metric(m, 'siphon_responses_sent_total{class="5xx"}')).toBe(0);
     expect(metric(m, 'siphon_shed_total{reason="overload"}')).toBe(0);
+
+    call.bye(phones.at(-1)!.now());
+    await until(() => call.state === "terminated");
+    // The record is written once the BYE's transaction ends; the API shows what is committed.
+    let cdrs: unknown[] = [];
+    for (let i = 0; i < 100 && cdrs.length === 0; i++) {
+      cdrs = ((await (await fetch(`${s.http}/api/cdrs`)).json()) as { cdrs: unknown[] }).cdrs;
+      if (cdrs.length === 0) await sleep(50);
+    }
+    expect(cdrs.map((c) => JSON.stringify(c))).toEqual([expect.stringContaining("echo@")]);
+    expect(await stop(s, "SIGTERM")).toEqual({ code: 0, signal: null });
   });
 
   it("pike-like limit: an address past its limit gets no answer and is counted; the ban list never; 127.0.0.1 always", async () => {
+    const s = await serve(mkdtempSync(join(dir, "limit-")));
     const flood = await client("127.0.0.2");
-    for (let i = 0; i < LIMIT + 10; i++) flood.send(options(flood, first.sip, `flood-${i}`), first.sip);
+    for (let i = 0; i < LIMIT + 10; i++) flood.send(options(flood, s.sip, `flood-${i}`), s.sip);
     const banned = await client("127.0.0.3");
-    for (let i = 0; i < 3; i++) banned.send(options(banned, first.sip, `banned-${i}`), first.sip);
+    for (let i = 0; i < 3; i++) banned.send(options(banned, s.sip, `banned-${i}`), s.sip);
     const local = await client("127.0.0.1");
-    local.send(options(local, first.sip, "local-0"), first.sip);
+    local.send(options(local, s.sip, "local-0"), s.sip);
     await until(() => local.answers("local-0").length > 0);
     // Answers to what passed have had as long as the one from 127.0.0.1 and more.
     await sleep(500);
@@ -214,38 +235,40 @@ describe(`siphon serve as a process on ${runtime.name}`, { timeout: 90_000 }, ()
     expect(Array.from({ length: 3 }, (_, i) => banned.answers(`banned-${i}`).length)).toEqual([0, 0, 0]);
     expect(local.answers("local-0")[0]!.status).toBe(200);
 
-    const m = await (await fetch(`${first.http}/metrics`)).text();
+    const m = await (await fetch(`${s.http}/metrics`)).text();
     expect(metric(m, 'siphon_shed_total{reason="rate_limit"}')).toBe(10);
     expect(metric(m, 'siphon_shed_total{reason="ban_list"}')).toBe(3);
     expect(metric(m, "siphon_rate_limit_bans_total")).toBe(1);
+    expect(await stop(s, "SIGTERM")).toEqual({ code: 0, signal: null });
   });
 
-  it("SIGTERM: new requests get 503 during the grace time, the call left is hung up with BYE, exit 0", async () => {
-    first.child.kill("SIGTERM");
-    await until(() => /stopping/.test(first.err()));
-    // §21.5.4: the server is there but will not take new work.
-    const late = await register(first.sip, "ann", "secret", "reg-late");
+  it("SIGTERM with a call up: 503 to new requests during the grace time, then BYE, exit 0; a restart keeps the binding and the call record; SIGINT exits 0", async () => {
+    const data = mkdtempSync(join(dir, "stop-"));
+    const s = await serve(data);
+    expect((await register(s.sip, "ann", "secret", "reg-ann")).status).toBe(200);
+    const events: SessionEvent<Flow>[] = [];
+    const call = await callEcho(s.sip, events);
+
+    s.child.kill("SIGTERM");
+    await until(() => /stopping/.test(s.err()));
+    // RFC 3261 §21.5.4: the server is there but takes no new work, and says when to come back.
+    const late = await register(s.sip, "ann", "secret", "reg-late");
     expect(late.status).toBe(503);
     expect(late.header("Retry-After")).toBeDefined();
-    // The grace time (3 s) passes with the call up: the server ends it (RFC 3261 §15.1.1).
-    await until(() => call.state === "terminated", 20_000);
-    const ended = phoneEvents.find((e) => e.type === "terminated") as Extract<SessionEvent<Flow>, { type: "terminated" }>;
+    // The grace time (3 s) passes with the call up: the server ends it with a BYE (RFC 3261 §15.1.1).
+    await until(() => call.state === "terminated" || s.child.exitCode !== null, 20_000);
+    expect(call.state, s.err()).toBe("terminated");
+    const ended = events.find((e) => e.type === "terminated") as Extract<SessionEvent<Flow>, { type: "terminated" }>;
     expect([ended.reason, ended.by]).toEqual(["bye", "remote"]);
-    const { code, signal } = await first.exited;
-    expect([code, signal]).toEqual([0, null]);
-    expect(first.err()).toMatch(/hanging up the calls left/);
-  });
+    expect(await s.exited).toEqual({ code: 0, signal: null });
+    expect(s.err()).toMatch(/hanging up the calls left/);
 
-  it("restart on the same data: the binding and the call record survived; SIGINT stops it, exit 0", async () => {
-    const again = await serve();
+    const again = await serve(data);
     expect(again.out()).toMatch(/SQLite .*siphon\.sqlite, 1 registration\(s\) restored/);
     const regs = (await (await fetch(`${again.http}/api/registrations`)).json()) as { registrations: { aor: string }[] };
     expect(regs.registrations.map((r) => r.aor)).toEqual([`sip:ann@${REALM}`]);
-    const cdrs = (await (await fetch(`${again.http}/api/cdrs`)).json()) as { cdrs: { to?: string; callee?: string; disposition?: string }[] };
-    expect(cdrs.cdrs).toHaveLength(1);
-    expect(JSON.stringify(cdrs.cdrs[0])).toContain("echo@");
-    again.child.kill("SIGINT");
-    const { code, signal } = await again.exited;
-    expect([code, signal]).toEqual([0, null]);
+    const cdrs = (await (await fetch(`${again.http}/api/cdrs`)).json()) as { cdrs: unknown[] };
+    expect(cdrs.cdrs.map((c) => JSON.stringify(c))).toEqual([expect.stringContaining("echo@")]);
+    expect(await stop(again, "SIGINT")).toEqual({ code: 0, signal: null });
   });
 });

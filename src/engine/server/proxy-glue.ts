@@ -33,6 +33,7 @@ export function frontProxy(
   const names = new Set(o.aliases.map((a) => unbracket(a.toLowerCase())));
   const own = new Set<string>();
   for (const p of points) for (const h of [p.sentByHost, p.local.host]) own.add(`${unbracket(h.toLowerCase())}:${p.sentByPort}`);
+  const ports = new Set(points.map((p) => p.sentByPort));
   const rr = new Map<number | undefined, string>();
 
   const prepare = (request: SipRequest, target: Target): Flow | undefined => {
@@ -71,7 +72,11 @@ export function frontProxy(
       },
       isLocal(uri: SipUri) {
         const host = unbracket(uri.host.toLowerCase());
-        return names.has(host) || own.has(`${host}:${uri.port ?? defaultPort(uri.scheme === "sips" ? "TLS" : "UDP")}`);
+        // A port that is none of ours names another SIP entity on one of our addresses — the call
+        // engine on 127.0.0.1, a phone on this host — and requests for it (an ACK for its 2xx, a
+        // BYE) must go on to it (RFC 3261 §16.4, §19.1.4: URIs with different ports differ).
+        if (uri.port !== undefined) return own.has(`${host}:${uri.port}`) || (names.has(host) && ports.has(uri.port));
+        return names.has(host) || own.has(`${host}:${defaultPort(uri.scheme === "sips" ? "TLS" : "UDP")}`);
       },
     },
   });
