@@ -36,7 +36,8 @@ afterAll(async () => {
 
 const REALM = "siphon.local";
 const LIMIT = 20;
-const rtpBase = 30000 + 2 * Math.floor(Math.random() * 2000);
+// Clear of the ranges of the other engine tests, which may run at the same time.
+const rtpBase = 50000 + 2 * Math.floor(Math.random() * 2000);
 const config = join(dir, "siphon.json");
 writeFileSync(
   config,
@@ -161,9 +162,13 @@ async function callEcho(port: number, events: SessionEvent<Flow>[]) {
   return call;
 }
 
-/** Stops a server with `signal` and waits for its exit. */
+/**
+ * Sends `signal` to a server and waits for its exit. `process.kill` rather than `child.kill`: Deno's
+ * node:child_process reports the signal `child.kill` sent as the cause of exit even when the child
+ * handled it and exited with 0.
+ */
 async function stop(s: Served, signal: "SIGTERM" | "SIGINT") {
-  s.child.kill(signal);
+  process.kill(s.child.pid!, signal);
   return s.exited;
 }
 
@@ -231,7 +236,7 @@ describe(`siphon serve as a process on ${runtime.name}`, { timeout: 90_000 }, ()
     banned.socket.close();
     local.socket.close();
     expect(answered.filter((n) => n > 0).length).toBe(LIMIT);
-    expect(answered.slice(0, LIMIT).every((n) => n === 1)).toBe(true);
+    expect(answered.every((n) => n <= 1)).toBe(true);
     expect(Array.from({ length: 3 }, (_, i) => banned.answers(`banned-${i}`).length)).toEqual([0, 0, 0]);
     expect(local.answers("local-0")[0]!.status).toBe(200);
 
@@ -249,7 +254,7 @@ describe(`siphon serve as a process on ${runtime.name}`, { timeout: 90_000 }, ()
     const events: SessionEvent<Flow>[] = [];
     const call = await callEcho(s.sip, events);
 
-    s.child.kill("SIGTERM");
+    process.kill(s.child.pid!, "SIGTERM");
     await until(() => /stopping/.test(s.err()));
     // RFC 3261 §21.5.4: the server is there but takes no new work, and says when to come back.
     const late = await register(s.sip, "ann", "secret", "reg-late");

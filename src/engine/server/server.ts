@@ -451,8 +451,13 @@ export async function createSiphonServer(config: ServerConfig, options: SiphonSe
           // CANCELs now, then give them until the far ends answer (and the call records are
           // written), a few T1 at most.
           sessions.flush();
+          // A session is over the moment its BYE is handed to a transaction (RFC 3261 §15.1.1),
+          // so wait for the BYEs' transactions themselves: their answers come back through the
+          // proxy, so once they are answered the BYEs have reached the phones.
+          const t = sessions.endpoint.transactions!.counters.active;
+          const byes = () => t["non-invite-client"]["Trying"]! + t["non-invite-client"]["Proceeding"]! + t["invite-client"]["Calling"]! + t["invite-client"]["Proceeding"]!;
           const byeDeadline = rt.now() + HANGUP_WAIT_MS;
-          while (engine.activeCalls > 0 && rt.now() < byeDeadline) await new Promise<void>((r) => rt.setTimer(50, r));
+          while ((engine.activeCalls > 0 || byes() > 0) && rt.now() < byeDeadline) await new Promise<void>((r) => rt.setTimer(20, r));
         }
         stopped = true;
         if (expiryTimer !== undefined) rt.clearTimer(expiryTimer);
