@@ -206,6 +206,8 @@ describe("siphon's user agent and baresip, direct calls (RFC 3261 §13, RFC 3264
         await tone;
         const closed = bob.event("CALL_CLOSED");
         await call.hangup({ timeoutMs: 5000 });
+        // Closing the user agent at once must not swallow the BYE (it left on a later tick).
+        await ua.close({ timeoutMs: 2000 });
         await closed;
       } finally {
         await ua?.close({ timeoutMs: 2000 });
