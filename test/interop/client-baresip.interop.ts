@@ -18,9 +18,10 @@ import { startBaresip } from "./peers/baresip.ts";
 import type { Baresip } from "./peers/baresip.ts";
 import { checkCapture, startCapture } from "./peers/tshark.ts";
 
-// A random base per run: SIP and control ports at BASE..BASE+9, RTP above (BASE+10..BASE+199).
+// A random base per run (15000-18999 here, 11000-14999 for client-kamailio, so that the two never
+// meet when run together): SIP and control ports at BASE..BASE+9, RTP above (BASE+10..BASE+199).
 // baresip also listens for SIP over TLS on its SIP port + 1, so its ctrl_tcp port is further off.
-const BASE = 11000 + 200 * Math.floor(Math.random() * 40);
+const BASE = 15000 + 200 * Math.floor(Math.random() * 20);
 const UA = BASE + 4;
 const BOB = BASE + 6;
 const BOB_CTRL = BASE + 8;

@@ -22,9 +22,10 @@ import type { Baresip } from "./peers/baresip.ts";
 import { startKamailioProxy } from "./peers/kamailio-proxy.mjs";
 import { checkCapture, startCapture } from "./peers/tshark.ts";
 
-// A random base per run: SIP and control ports at BASE..BASE+9, RTP above (BASE+10..BASE+199).
+// A random base per run (11000-14999 here, 15000-18999 for client-baresip, so that the two never
+// meet when run together): SIP and control ports at BASE..BASE+9, RTP above (BASE+10..BASE+199).
 // baresip also listens for SIP over TLS on its SIP port + 1, so its ctrl_tcp port is further off.
-const BASE = 11000 + 200 * Math.floor(Math.random() * 40);
+const BASE = 11000 + 200 * Math.floor(Math.random() * 20);
 const KAM = BASE;
 const BOB = BASE + 2;
 const ALICE = BASE + 4;
