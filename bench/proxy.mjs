@@ -225,7 +225,7 @@ async function main() {
   let kamailio;
   if (process.env.PROXIES !== "siphon") try {
     kamailio = await startKamailioProxy({ port: KAMAILIO, routes: { answer: `sip:answer@127.0.0.1:${ANSWER}` }, quiet: true, children: 2, shm: 256 });
-    rows.push(await measure("kamailio", KAMAILIO, () => kamailio.cpu(), async () => kamailio.rss()));
+    rows.push(await measure("kamailio", KAMAILIO, () => kamailio.cpu(), async () => kamailio.pss()));
   } catch (error) {
     console.log(`kamailio: not measured (${error.message.split("\n")[0]})`);
   } finally {
@@ -234,7 +234,7 @@ async function main() {
   await caller.close();
   answer.kill("SIGTERM");
 
-  console.log("held: siphon's heap + array buffers after a full GC; Kamailio's RSS (its shared memory is touched as used)");
+  console.log("held: siphon's heap + array buffers after a full GC; Kamailio's PSS summed over its processes (shared memory counted once; touched as used)");
   console.log(`calls proxied over UDP loopback: caller -> proxy -> ${DOWNSTREAM}, ${WINDOW} in flight, ${SECONDS} s each (node ${process.version})`);
   console.log("| proxy | calls/s | failed | proxy CPU (cores) | proxy CPU µs/call | answer server / caller (cores) | load avg | held before → after " + CALLS + " calls | bytes per proxied call |");
   console.log("|---|---:|---:|---:|---:|---:|---:|---:|---:|");

@@ -626,6 +626,13 @@ export async function createUserAgent(options: UserAgentOptions = {}): Promise<U
     }
     await Promise.all(waits);
     for (const a of accounts) a.registration.stop();
+    // Requests still in progress — the BYE of a call hung up just before, an un-REGISTER — go out
+    // and get their answers before the sockets close (a runtime may still hold a datagram handed
+    // to it), within the same timeout.
+    const layer = endpoint.endpoint.transactions!;
+    const deadline = rt.now() + timeoutMs;
+    endpoint.flush();
+    while (layer.clientsInProgress > 0 && rt.now() < deadline) await new Promise<void>((r) => rt.setTimer(20, () => r()));
     media.close();
     await endpoint.close();
   }

@@ -48,6 +48,7 @@ export function programFor(name: string): string {
 const here = new URL("./", import.meta.url);
 const tmp = new URL(`.readme-${runtime.name}-${Math.random().toString(36).slice(2)}/`, here);
 let server: SiphonServer | undefined;
+const logLines: string[] = [];
 
 afterAll(async () => {
   await server?.stop({ graceMs: 0 });
@@ -79,7 +80,7 @@ describe(`README.md: the user agent program for ${runtime.name}`, () => {
           text: `sip: {port: 0, wsPort: null}\nhttp: {port: null}\nstorage: {kind: memory}\nmedia: {rtpPorts: "${rtpBase}-${rtpBase + 49}"}\nlog: {level: warn}\n`,
         },
       }),
-      { runtime, write: () => {} },
+      { runtime, write: (l) => void logLines.push(l) },
     );
     expect(server.demoUsers?.map((u) => `${u.username}/${u.password}`)).toContain("alice/alice-demo");
     mkdirSync(tmp, { recursive: true });
@@ -106,6 +107,8 @@ describe(`README.md: the user agent program for ${runtime.name}`, () => {
     }
     snr.sort((a, b) => a - b);
     expect(snr[snr.length >> 1]).toBeGreaterThan(15);
-    await until(() => server!.calls().length === 0);
+    await until(() => server!.calls().length === 0).catch((e: unknown) => {
+      throw new Error(`calls left: ${JSON.stringify(server!.calls())}\n${logLines.join("")}`, { cause: e });
+    });
   });
 });

@@ -136,6 +136,35 @@ describe(`siphon server on ${runtime.name}`, () => {
   });
 });
 
+describe(`siphon server stopping on ${runtime.name}`, () => {
+  it("RFC 3261 §16.11 / §15.1.1: the ACK of the echo service's 2xx reaches it (another port of 127.0.0.1), so stop() ends the call left with a BYE the phone gets", async () => {
+    const log: string[] = [];
+    // Clear of the other server's range here and of the phones' (loopback.ts, from 36000).
+    const base = 46000 + 2 * Math.floor(Math.random() * 1500);
+    const own = await createSiphonServer(
+      resolveConfig({
+        file: {
+          path: "stop.yaml",
+          text: `sip: {port: 0, wsPort: null}\nhttp: {port: null}\nstorage: {kind: memory}\nmedia: {rtpPorts: "${base}-${base + 99}"}\nlog: {level: debug}\n` +
+            "users:\n  - {username: ben, password: builder}\n",
+        },
+      }),
+      { runtime, write: (l) => void log.push(l) },
+    );
+    const events: SessionEvent<Flow>[] = [];
+    const ben = await softphone("ben", "builder", events);
+    const call = await ben.invite({ from: "<sip:ben@siphon.local>", to: "<sip:echo@siphon.local>", route: [`<sip:127.0.0.1:${own.addresses.sip.port};lr>`] });
+    await until(() => call.state === "confirmed" || call.state === "terminated");
+    expect(call.state).toBe("confirmed");
+    await own.stop({ graceMs: 0 });
+    await until(() => call.state === "terminated").catch(() => {});
+    expect(call.state, log.join("\n")).toBe("terminated");
+    const ended = events.find((e) => e.type === "terminated") as Extract<SessionEvent<Flow>, { type: "terminated" }>;
+    expect([ended.reason, ended.by]).toEqual(["bye", "remote"]);
+    expect(own.calls()).toEqual([]);
+  });
+});
+
 describe("per-address limit (pike-like)", () => {
   it("an address over its limit is ignored for the ban time, then let back; the ban list always; trusted never", () => {
     const l = new AddressLimiter({ limit: 3, windowMs: 1000, banMs: 5000, trusted: ["10.0.0.9"], banned: ["10.0.0.66"] });

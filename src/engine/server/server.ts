@@ -100,6 +100,9 @@ export interface SiphonServer {
   stop(options?: { graceMs?: number }): Promise<void>;
 }
 
+/** How long a stopping server waits for the answers to the BYEs of the calls it hangs up, ms. */
+const HANGUP_WAIT_MS = 2000;
+
 /** Demo users: a fixed set so that a softphone configured once keeps working across restarts. */
 export const DEMO_USERS: readonly DemoUser[] = [
   { username: "alice", password: "alice-demo" },
@@ -452,8 +455,17 @@ export async function createSiphonServer(config: ServerConfig, options: SiphonSe
         if (engine.activeCalls > 0) {
           log.warn("stopping: hanging up the calls left", { calls: engine.activeCalls });
           engine.endAll();
-          // Let the BYEs and CANCELs leave.
-          await new Promise<void>((r) => rt.setTimer(500, r));
+          // The sessions were ended outside any input the endpoint handles: send their BYEs and
+          // CANCELs now, then give them until the far ends answer (and the call records are
+          // written), a few T1 at most.
+          sessions.flush();
+          // A session is over the moment its BYE is handed to a transaction (RFC 3261 §15.1.1),
+          // so wait for the BYEs' transactions themselves: their answers come back through the
+          // proxy, so once they are answered the BYEs have reached the phones.
+          const t = sessions.endpoint.transactions!.counters.active;
+          const byes = () => t["non-invite-client"]["Trying"]! + t["non-invite-client"]["Proceeding"]! + t["invite-client"]["Calling"]! + t["invite-client"]["Proceeding"]!;
+          const byeDeadline = rt.now() + HANGUP_WAIT_MS;
+          while ((engine.activeCalls > 0 || byes() > 0) && rt.now() < byeDeadline) await new Promise<void>((r) => rt.setTimer(20, r));
         }
         stopped = true;
         if (expiryTimer !== undefined) rt.clearTimer(expiryTimer);

@@ -253,6 +253,8 @@ export async function startKamailioProxy(o) {
     log: () => log,
     /** Resident memory of Kamailio's processes (the main one and its children), bytes. */
     rss: () => processTree(child.pid).reduce((sum, pid) => sum + rssOf(pid), 0),
+    /** Proportional set size of Kamailio's processes, bytes: shared memory counted once, split among them. */
+    pss: () => processTree(child.pid).reduce((sum, pid) => sum + pssOf(pid), 0),
     /** CPU time of Kamailio's processes (user + system), ms. */
     cpu: () => processTree(child.pid).reduce((sum, pid) => sum + cpuOf(pid), 0),
     async stop() {
@@ -312,6 +314,16 @@ export function processTree(pid) {
 export function rssOf(pid) {
   try {
     const m = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, "utf8"));
+    return m ? Number(m[1]) * 1024 : 0;
+  } catch {
+    return 0;
+  }
+}
+
+/** Proportional set size of a process (its shared pages divided among the processes mapping them), bytes. */
+export function pssOf(pid) {
+  try {
+    const m = /^Pss:\s+(\d+) kB/m.exec(readFileSync(`/proc/${pid}/smaps_rollup`, "utf8"));
     return m ? Number(m[1]) * 1024 : 0;
   } catch {
     return 0;
