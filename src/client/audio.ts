@@ -80,7 +80,7 @@ export class CallAudio {
     });
   }
 
-  /** Sends `source`'s frames as the call takes them; resolves when the source ends or the call does. */
+  /** Sends `source`'s frames as the call takes them; resolves when the last of them has been sent, or when the call ends. */
   async play(source: AsyncIterable<PcmFrame> | Iterable<PcmFrame>, signal?: AbortSignal): Promise<void> {
     const rate = this.sampleRate;
     const media = this.#media;

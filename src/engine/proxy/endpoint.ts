@@ -155,7 +155,7 @@ export function attachProxy(endpoint: SipEndpoint, options: AttachProxyOptions):
 
 /** Options of {@link createProxyEndpoint}: the proxy's and the endpoint's. */
 export interface ProxyEndpointOptions extends AttachProxyOptions {
-  /** The runtime record (`await loadRuntime()` from `siphon/runtimes`, or any {@link DriverRuntime}). */
+  /** The runtime record (`await loadRuntime()` from `@siphon/siphon/runtimes`, or any {@link DriverRuntime}). */
   runtime: DriverRuntime;
   /** The listening points to open (UDP, TCP, TLS, WS, WSS). */
   listen: ListenOptions[];
