@@ -273,6 +273,21 @@ describe("changing and serializing", () => {
     expect(m.via).toEqual([]);
   });
 
+  it("§7.4.1: a body given as text is its UTF-8 encoding, whatever its characters and length", () => {
+    const m = parseMessage(INVITE);
+    const enc = (t: string) => Array.from(new TextEncoder().encode(t));
+    for (const text of ["v=0\r\n", "", "s=caf\u00e9 \u{1F600}\r\n", "a=x\r\n".repeat(400), "\u00e9".repeat(700)]) {
+      m.setBody(text, "application/sdp");
+      expect(Array.from(m.body)).toEqual(enc(text));
+      expect(m.bodyText).toBe(text);
+      const again = parseMessage(serializeMessage(m));
+      expect(again.bodyText).toBe(text);
+      expect(again.header("Content-Length")).toBe(String(enc(text).length));
+    }
+    const r = createResponse(m as SipRequest, 200, undefined, { toTag: "t", body: "o=- 1 1 IN IP4 h\u00f6st\r\n", contentType: "application/sdp" });
+    expect(Array.from(r.body)).toEqual(enc("o=- 1 1 IN IP4 h\u00f6st\r\n"));
+  });
+
   it("parse -> serialize -> parse gives the same message, with a correct Content-Length", () => {
     const m = parseMessage(INVITE);
     m.setHeader("Subject", "changed");
