@@ -361,6 +361,37 @@ describe("building (RFC 3261 §8.1.1, §8.2.6)", () => {
   });
 });
 
+describe("tags and branch of a built response (RFC 3261 §8.2.6.2)", () => {
+  it("§8.2.6.2: a response's From tag, To tag and top Via branch read as a fresh scan of its fields reads them", () => {
+    const parsed = parseMessage(INVITE) as SipRequest;
+    const inDialog = parseMessage(INVITE.replace("To: Bob <sip:bob@biloxi.example.com>", "To: Bob <sip:bob@biloxi.example.com>;tag=b0b")) as SipRequest;
+    const built = createRequest({
+      method: "BYE",
+      uri: "sip:bob@192.0.2.4",
+      from: "<sip:alice@atlanta.example.com>;tag=a1",
+      to: "<sip:bob@biloxi.example.com>;tag=b2",
+      callId: "c",
+      cseq: 2,
+      via: "SIP/2.0/UDP 192.0.2.1;branch=z9hG4bKb1",
+    });
+    const noVia = createRequest({ method: "OPTIONS", uri: "sip:x@y", from: "<sip:a@b>", to: "<sip:x@y>", callId: "n", cseq: 1 });
+    const cases: [SipRequest, number, string | undefined, [string, string][]][] = [
+      [parsed, 200, "t0", []],
+      [parsed, 100, "t1", []],
+      [inDialog, 200, "other", []],
+      [built, 200, undefined, []],
+      [noVia, 200, "t3", [["Via", "SIP/2.0/UDP h;branch=z9hG4bKadded"], ["From", "<sip:c@d>;tag=late"]]],
+    ];
+    for (const [req, status, toTag, headers] of cases) {
+      const res = createResponse(req, status, undefined, { ...(toTag !== undefined ? { toTag } : {}), headers });
+      const fresh = parseMessage(serializeMessage(res)) as SipResponse;
+      expect([res.fromTag, res.toTag, res.branch]).toEqual([fresh.fromTag, fresh.toTag, fresh.branch]);
+    }
+    expect(createResponse(inDialog, 200, undefined, { toTag: "other" }).toTag).toBe("b0b");
+    expect(createResponse(noVia, 200, undefined, { headers: [["Via", "SIP/2.0/UDP h;branch=z9hG4bKadded"]] }).branch).toBe("z9hG4bKadded");
+  });
+});
+
 describe("tag and branch fast paths", () => {
   it("RFC 3261 §19.3, §8.1.1.7: the Wasm scan and the JS scan agree on every fixture", async () => {
     const { readdirSync, readFileSync } = await import("node:fs");
