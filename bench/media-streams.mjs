@@ -182,6 +182,15 @@ async function serve(mode, codec, base) {
   const { loadRuntime } = await import("../dist/runtimes/index.js");
   const rt = await loadRuntime();
   const lines = createInterface({ input: process.stdin });
+  // A runaway server (Deno 2.9's node:dgram once held 10 GB at 500 bare sockets) must not take the
+  // machine's memory: past 2 GiB it gives up.
+  setInterval(() => {
+    const rss = process.memoryUsage.rss();
+    if (rss > 2 ** 31) {
+      process.stderr.write(`server: ${Math.round(rss / 2 ** 20)} MiB resident, giving up\n`);
+      process.exit(3);
+    }
+  }, 500).unref?.();
   const send = (o) => process.stdout.write(JSON.stringify(o) + "\n");
   let driver;
   const sockets = [];
