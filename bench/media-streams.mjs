@@ -200,7 +200,7 @@ async function serve(mode, codec, base) {
   for await (const line of lines) {
     const msg = JSON.parse(line);
     if (msg.offers && mode === "stack") {
-      driver = await createMediaDriver({ runtime: rt, host: "127.0.0.1", connectSockets: msg.connect !== false, ports: { minPort: base, maxPort: base + 2 * msg.offers.length + 200, spare: msg.offers.length } });
+      driver = await createMediaDriver({ runtime: rt, host: "127.0.0.1", connectSockets: msg.connect !== false, ports: { minPort: base, maxPort: base + 4 * msg.offers.length + 200, spare: msg.offers.length } });
       const handlers = rtpMediaHandlers(driver, { codecs: [codec === "opus" ? OPUS : PCMU], srtp: { mandatory: true }, session: { rtpTimeoutMs: 0 } });
       const answers = msg.offers.map((offer, i) => {
         const h = handlers({ role: "uas", callId: `bench-${i}` });
@@ -212,7 +212,7 @@ async function serve(mode, codec, base) {
       send({ answers });
     } else if (msg.offers && mode === "relay") {
       // Two offers per call, one per leg: each leg answered on its own port pair with its own keys.
-      driver = await createMediaDriver({ runtime: rt, host: "127.0.0.1", connectSockets: msg.connect !== false, ports: { minPort: base, maxPort: base + 2 * msg.offers.length + 200, spare: msg.offers.length } });
+      driver = await createMediaDriver({ runtime: rt, host: "127.0.0.1", connectSockets: msg.connect !== false, ports: { minPort: base, maxPort: base + 4 * msg.offers.length + 200, spare: msg.offers.length } });
       const answers = [];
       for (let i = 0; i < msg.offers.length; i += 2) {
         const legs = [0, 1].map((j) => {
