@@ -116,9 +116,19 @@ function bind(options: { host: string; port: number }, handlers: DatagramHandler
     }
   };
   return new Promise((resolve, reject) => {
-    socket.once("error", reject);
+    // A failed bind (the port is taken) must not leave its descriptor open: a port pool that tries
+    // a range of busy ports would otherwise run the process out of descriptors.
+    const failed = (error: Error) => {
+      try {
+        socket.close();
+      } catch {
+        // already closed
+      }
+      reject(error);
+    };
+    socket.once("error", failed);
     socket.bind(options.port, options.host, () => {
-      socket.off("error", reject);
+      socket.off("error", failed);
       const a = socket.address();
       resolve({
         local: { host: a.address, port: a.port },

@@ -1,3 +1,4 @@
+import { readdirSync } from "node:fs";
 import { afterAll, describe, expect, it } from "vitest";
 import { detectRuntime, loadRuntime } from "../../runtimes/index.ts";
 import type { Runtime, StreamConnection } from "../../runtimes/types.ts";
@@ -154,6 +155,17 @@ describe("runtime adapter", () => {
     const udp = await rt.udpBind({ host: "127.0.0.1", port: 0 }, { onMessage: () => {} });
     cleanups.push(() => udp.close());
     await expect(rt.udpBind({ host: "127.0.0.1", port: udp.local.port }, { onMessage: () => {} })).rejects.toBeTruthy();
+  });
+
+  it("UDP: a bind that fails leaves no descriptor open (a media port pool walks ranges of busy ports)", async () => {
+    const rt = await runtime;
+    const udp = await rt.udpBind({ host: "127.0.0.1", port: 0 }, { onMessage: () => {} });
+    cleanups.push(() => udp.close());
+    const open = () => readdirSync("/proc/self/fd").length;
+    const before = open();
+    for (let i = 0; i < 50; i++) await expect(rt.udpBind({ host: "127.0.0.1", port: udp.local.port }, { onMessage: () => {} })).rejects.toBeTruthy();
+    // A few descriptors may come and go with the runtime's own work; fifty leaked ones may not.
+    expect(open() - before).toBeLessThan(10);
   });
 
   it("DNS: lookup of localhost and of an IP literal", async () => {
