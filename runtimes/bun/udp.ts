@@ -1,4 +1,4 @@
-import type { DatagramHandlers, DatagramSocket } from "../types.ts";
+import type { DatagramHandlers, DatagramSocket, SocketAddress } from "../types.ts";
 import { bun } from "./bun-api.ts";
 
 /*
@@ -8,12 +8,17 @@ import { bun } from "./bun-api.ts";
 
 /** UDP via `Bun.udpSocket`. */
 export async function udpBind(options: { host: string; port: number }, handlers: DatagramHandlers): Promise<DatagramSocket> {
+  // The sender's address object is reused while datagrams keep coming from it (never mutated).
+  let last: SocketAddress = { host: "", port: 0 };
   const socket = await bun().udpSocket({
     hostname: options.host,
     port: options.port,
     binaryType: "uint8array",
     socket: {
-      data: (_s, data, port, address) => handlers.onMessage(data, { host: address, port }),
+      data: (_s, data, port, address) => {
+        if (port !== last.port || address !== last.host) last = { host: address, port };
+        handlers.onMessage(data, last);
+      },
       error: (_s, error) => handlers.onError?.(error),
     },
   });

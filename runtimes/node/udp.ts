@@ -27,8 +27,13 @@ export function nodeDgramBind(
 function bind(options: { host: string; port: number }, handlers: DatagramHandlers, receiveBuffer: number | undefined): Promise<DatagramSocket> {
   const v6 = isIPv6(options.host);
   const socket = createSocket({ type: v6 ? "udp6" : "udp4", ipv6Only: v6, ...(receiveBuffer ? { recvBufferSize: receiveBuffer } : {}) });
+  // A media or signalling socket hears from one peer nearly always: its address object is made
+  // once and handed out again while datagrams keep coming from it (never mutated, so a receiver
+  // may keep it), instead of one object per datagram.
+  let last: SocketAddress = { host: "", port: 0 };
   socket.on("message", (msg, rinfo) => {
-    handlers.onMessage(new Uint8Array(msg.buffer, msg.byteOffset, msg.byteLength), { host: rinfo.address, port: rinfo.port });
+    if (rinfo.port !== last.port || rinfo.address !== last.host) last = { host: rinfo.address, port: rinfo.port };
+    handlers.onMessage(new Uint8Array(msg.buffer, msg.byteOffset, msg.byteLength), last);
   });
   socket.on("error", (error) => handlers.onError?.(error));
   // The peer asked for (`want`), and the one the socket is connected to once node:dgram says so

@@ -80,7 +80,7 @@ export class CallAudio {
     });
   }
 
-  /** Sends `source`'s frames as the call takes them; resolves when the source ends or the call does. */
+  /** Sends `source`'s frames as the call takes them; resolves when the last of them has been sent, or when the call ends. */
   async play(source: AsyncIterable<PcmFrame> | Iterable<PcmFrame>, signal?: AbortSignal): Promise<void> {
     const rate = this.sampleRate;
     const media = this.#media;
@@ -115,7 +115,7 @@ export class CallAudio {
 
   /**
    * Records the received audio into a WAV file until the call ends, `durationMs` of audio were
-   * written, or `signal` fires; resolves with the samples written.
+   * written, or `signal` fires, then closes the file; resolves with the samples written.
    */
   async record(file: AudioFileWriter, options: RecordOptions = {}): Promise<number> {
     const frames = this.frames();

@@ -1,5 +1,5 @@
-import type { AudioCodec, MediaAddress, PcmFrame, RtpSession, RtpSessionEvent, RtpSessionOptions } from "../media/index.ts";
-import { createRtpSession } from "../media/index.ts";
+import type { AudioCodec, MediaAddress, PcmFrame, RelayLatchedEvent, RelayLeg, RtpRelay, RtpRelayOptions, RtpSession, RtpSessionEvent, RtpSessionOptions } from "../media/index.ts";
+import { createRtpRelay, createRtpSession } from "../media/index.ts";
 import type { NegotiatedStream } from "../sdp/index.ts";
 import type { SrtpCrypto } from "../srtp/index.ts";
 import { MediaPortPool } from "./media-ports.ts";
@@ -48,6 +48,8 @@ export interface MediaDriverOptions {
 export interface MediaDriverStats {
   /** Sessions running now. */
   readonly streams: number;
+  /** Relays running now. */
+  readonly relays: number;
   readonly ticks: number;
   /** Ticks that fired more than half a tick late. */
   readonly lateTicks: number;
@@ -76,6 +78,28 @@ export interface RunningStream {
   connected: MediaAddress | undefined;
 }
 
+/** One leg of a relay: the port pair and the m= line negotiated with that leg's peer. */
+export interface RelayLegSetup {
+  readonly pair: PortPair;
+  readonly stream: NegotiatedStream;
+}
+
+/** Who a running relay reports to. */
+export interface MediaRelayOwner {
+  event(e: RelayLatchedEvent): void;
+}
+
+/** A relay on its two port pairs, made by {@link MediaDriver.relay}. */
+export interface RunningRelay {
+  readonly relay: RtpRelay;
+  readonly a: PortPair;
+  readonly b: PortPair;
+  /** @internal The peers leg a's and leg b's RTP sockets are connected to, if they are. */
+  connectedA: MediaAddress | undefined;
+  /** @internal */
+  connectedB: MediaAddress | undefined;
+}
+
 /** Ticks a stream catches up one by one after a late timer (the session's own limit). */
 const MAX_CATCHUP_TICKS = 10;
 
@@ -94,6 +118,7 @@ export class MediaDriver {
   readonly lateAfterMs: number;
   readonly #connectSockets: boolean;
   readonly #streams = new Set<RunningStream>();
+  readonly #relays = new Set<RunningRelay>();
   #timer: unknown;
   #due = 0;
   #deferred = false;
@@ -121,6 +146,7 @@ export class MediaDriver {
   get stats(): MediaDriverStats {
     return {
       streams: this.#streams.size,
+      relays: this.#relays.size,
       ticks: this.#ticks,
       lateTicks: this.#lateTicks,
       maxLateMs: this.#maxLate,
@@ -168,10 +194,50 @@ export class MediaDriver {
     this.#flush(running, 0);
   }
 
-  /** Stops every stream and closes the pool. */
+  /**
+   * Starts forwarding between two legs, each on a port pair taken from {@link MediaDriver.pool}
+   * and negotiated with its own peer (see src/media's `createRtpRelay`). Datagrams are forwarded
+   * as they arrive; the relay needs no media clock.
+   */
+  relay(a: RelayLegSetup, b: RelayLegSetup, owner?: MediaRelayOwner, options: Omit<Partial<RtpRelayOptions>, "a" | "b" | "now" | "crypto"> = {}): RunningRelay {
+    const crypto = this.runtime.srtpCrypto;
+    const relay = createRtpRelay({
+      ...(this.sessionDefaults?.latching !== undefined ? { latching: this.sessionDefaults.latching } : {}),
+      ...options,
+      ...(crypto ? { crypto } : {}),
+      a: a.stream,
+      b: b.stream,
+      now: this.runtime.now(),
+    });
+    const running: RunningRelay = { relay, a: a.pair, b: b.pair, connectedA: undefined, connectedB: undefined };
+    const sink = (leg: RelayLeg) => ({
+      rtp: (data: Uint8Array, from: MediaAddress) => this.#relayInput(running, leg, data, from, false, owner),
+      rtcp: (data: Uint8Array, from: MediaAddress) => this.#relayInput(running, leg, data, from, true, owner),
+    });
+    a.pair.sink = sink("a");
+    b.pair.sink = sink("b");
+    this.#relays.add(running);
+    return running;
+  }
+
+  /** Stops a relay; its port pairs are released a little later (late packets are absorbed). */
+  stopRelay(running: RunningRelay): void {
+    if (!this.#relays.delete(running)) return;
+    running.relay.close();
+    this.#relayFlush(running, undefined);
+    running.a.sink = undefined;
+    running.b.sink = undefined;
+    this.runtime.setTimer(RELEASE_AFTER_MS, () => {
+      this.pool.release(running.a);
+      this.pool.release(running.b);
+    });
+  }
+
+  /** Stops every stream and relay and closes the pool. */
   close(): void {
     this.#closed = true;
     for (const s of [...this.#streams]) this.stop(s, "shutdown");
+    for (const r of [...this.#relays]) this.stopRelay(r);
     if (this.#timer !== undefined) this.runtime.clearTimer(this.#timer);
     this.#timer = undefined;
     this.pool.close();
@@ -183,6 +249,44 @@ export class MediaDriver {
     if (rtcp) running.session.handleRtcp(data, from, now);
     else running.session.handleRtp(data, from, now);
     this.#flush(running, 0);
+  }
+
+  #relayInput(running: RunningRelay, leg: RelayLeg, data: Uint8Array, from: MediaAddress, rtcp: boolean, owner: MediaRelayOwner | undefined): void {
+    this.#received++;
+    const now = this.runtime.now();
+    const relay = running.relay;
+    if (rtcp) relay.handleRtcp(leg, data, from, now);
+    else relay.handleRtp(leg, data, from, now);
+    const due = relay.pollTimeout();
+    if (due !== undefined && due <= now) relay.handleTimeout(now);
+    this.#relayFlush(running, owner);
+  }
+
+  #relayFlush(r: RunningRelay, owner: MediaRelayOwner | undefined): void {
+    const relay = r.relay;
+    for (let t; (t = relay.pollTransmit()); ) {
+      const pair = t.leg === "a" ? r.a : r.b;
+      const socket = t.rtcp && !relay.rtcpMux(t.leg) ? pair.rtcp : pair.rtp;
+      socket.send(t.data, t.to.host, t.to.port);
+      this.#sent++;
+    }
+    for (let e; (e = relay.pollEvent()); ) owner?.event(e);
+    if (!this.#connectSockets || relay.state !== "open") return;
+    // As for a stream: each leg's RTP socket follows its proven peer.
+    this.#connectLeg(r, "a");
+    this.#connectLeg(r, "b");
+  }
+
+  #connectLeg(r: RunningRelay, leg: RelayLeg): void {
+    const pair = leg === "a" ? r.a : r.b;
+    if (pair.rtp.connect === undefined) return;
+    const relay = r.relay;
+    const target = relay.remoteLatched(leg) ? relay.remoteAddress(leg) : undefined;
+    const c = leg === "a" ? r.connectedA : r.connectedB;
+    if (c === target || (c !== undefined && target !== undefined && c.host === target.host && c.port === target.port)) return;
+    if (leg === "a") r.connectedA = target;
+    else r.connectedB = target;
+    pair.rtp.connect(target);
   }
 
   #arm(now: number): void {

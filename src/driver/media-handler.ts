@@ -235,9 +235,10 @@ export class RtpMediaHandler implements MediaHandler {
 
   /**
    * Sends `source`'s frames as they are taken (waiting while the send queue is full); resolves
-   * when the source ends or the call does.
+   * once the last of them has been sent, or when the call ends.
    */
   async play(source: AsyncIterable<PcmFrame> | Iterable<PcmFrame>): Promise<void> {
+    const wait = (ms: number) => new Promise((r) => this.#driver.runtime.setTimer(ms, () => r(undefined)));
     for await (const f of source) {
       let rest = f.samples;
       while (rest.length > 0) {
@@ -245,8 +246,13 @@ export class RtpMediaHandler implements MediaHandler {
         if (this.#closed || s === undefined || s.state === "closed") return;
         const n = s.writeAudio(rest);
         rest = rest.subarray(n);
-        if (rest.length > 0) await new Promise((r) => this.#driver.runtime.setTimer(s.ptimeMs, () => r(undefined)));
+        if (rest.length > 0) await wait(s.ptimeMs);
       }
+    }
+    // The queue holds up to its capacity (2 s by default) ahead of the media clock: what was played
+    // has been played when that has gone out.
+    for (let s = this.#running?.session; !this.#closed && s !== undefined && s.state !== "closed" && s.queuedAudioMs > 0; s = this.#running?.session) {
+      await wait(Math.min(s.ptimeMs, s.queuedAudioMs));
     }
   }
 

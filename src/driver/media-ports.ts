@@ -63,6 +63,7 @@ export class MediaPortPool {
   /** Ports that could not be bound (busy elsewhere). */
   busy = 0;
 
+  /** @internal The media driver makes its pool. */
   constructor(rt: MediaSocketRuntime, o: MediaPortOptions) {
     this.#rt = rt;
     this.host = o.host;

@@ -6,7 +6,8 @@
  * building blocks: the adaptive jitter buffer with packet-loss concealment and comfort noise, RFC
  * 4733 DTMF reception and the SIP INFO `application/dtmf-relay` body, PCM frames as async
  * iterables, tone generation and analysis, WAV files, resampling, echo, and the ITU-T G.107
- * E-model.
+ * E-model. And the RTP relay (`createRtpRelay`): two legs' SRTP forwarded without decoding, each
+ * under its own leg's keys.
  * @module
  */
 export { MediaError } from "./errors.ts";
@@ -76,3 +77,5 @@ export type { AudioCodec, AudioCodecParameters, AudioDecoder, AudioEncoder } fro
 export type { CallQuality, RemoteReception } from "./call-quality.ts";
 export type { BurstGapMetrics } from "./voip-metrics.ts";
 export type { MediaAddress } from "./latching.ts";
+export { createRtpRelay } from "./rtp-relay.ts";
+export type { RtpRelay, RelayLatchedEvent, RelayLeg, RelayTransmit, RtpRelayCounters, RtpRelayOptions, RtpRelayState } from "./rtp-relay.ts";

@@ -3,6 +3,7 @@
  */
 import { field } from "./fields.ts";
 import { H } from "./header-names.ts";
+import { encodeBody } from "./pool.ts";
 import { formatFromTo, formatNameAddr } from "./name-addr.ts";
 import { SipRequest } from "./request.ts";
 import { SipResponse } from "./response.ts";
@@ -10,7 +11,6 @@ import type { FromTo, NameAddr, Uri, Via } from "./types.ts";
 import { formatUri } from "./uri.ts";
 import { formatVia } from "./via.ts";
 
-const encoder = new TextEncoder();
 
 /** Reason phrases of RFC 3261 §21 and the extensions siphon speaks. */
 export const REASON_PHRASES: Readonly<Record<number, string>> = {
@@ -119,5 +119,5 @@ export function createResponse(request: SipRequest, status: number, reason?: str
 }
 
 function toBytes(b: Uint8Array | string | undefined): Uint8Array | undefined {
-  return typeof b === "string" ? encoder.encode(b) : b;
+  return typeof b === "string" ? encodeBody(b) : b;
 }

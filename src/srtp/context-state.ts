@@ -98,7 +98,10 @@ export class ContextState {
   /** Places `src[0, len)` in the IO region as descriptor 0 with `arg` (ROC or SRTCP index). */
   load(src: Uint8Array, len: number, arg: number): void {
     const e = this.e;
-    e.u8.set(len === src.length ? src : src.subarray(0, len), e.io);
+    // A buffer with a little room after the packet (the tag's, in place) is copied whole: a copy of
+    // a few more bytes is cheaper than a view made per packet. The core reads only `len` of them.
+    if (src.length - len <= 64 && src.length <= e.ioSize) e.u8.set(src, e.io);
+    else e.u8.set(src.subarray(0, len), e.io);
     const d = e.desc >>> 2;
     e.u32[d + DESC_PTR] = e.io;
     e.u32[d + DESC_LEN] = len;

@@ -27,7 +27,7 @@ import { be32, rtcpIndexOf, runBatch } from "./batch.ts";
 import { ContextState } from "./context-state.ts";
 import type { ContextStateOptions } from "./context-state.ts";
 import type { SrtpCrypto } from "./crypto.ts";
-import { releaseHandle, residentSlot, srtpEngine } from "./engine.ts";
+import { ioView, releaseHandle, residentSlot, srtpEngine } from "./engine.ts";
 import type { KeyHandle, SrtpEngine } from "./engine.ts";
 import { SrtpPacketError, srtpErrorFor } from "./errors.ts";
 import { deriveIntoKeyRegion, loadSessionKeys } from "./kdf.ts";
@@ -195,14 +195,12 @@ export class SrtpContext {
 
   /** A new array with the `n` bytes the core left in its IO region. */
   #copyOut(n: number): Uint8Array {
-    const e = this.#c.e;
-    return e.u8.slice(e.io, e.io + n);
+    return ioView(this.#c.e, n).slice();
   }
 
   /** Copies the `n` bytes the core left in its IO region back into `buffer`; returns n. */
   #copyBack(buffer: Uint8Array, n: number): number {
-    const e = this.#c.e;
-    buffer.set(e.u8.subarray(e.io, e.io + n));
+    buffer.set(ioView(this.#c.e, n));
     return n;
   }
 

@@ -38,6 +38,10 @@ export interface SrtpEngine {
   readonly owners: (KeyHandle | undefined)[];
   /** Next slot to evict (round robin over slots; free slots first). */
   hand: number;
+  /** Slots no context holds. */
+  free: number;
+  /** Views of the IO region's first n bytes, by n (made once each: no view per packet). */
+  readonly ioViews: (Uint8Array | undefined)[];
 }
 
 let engine: SrtpEngine | undefined;
@@ -66,20 +70,37 @@ export function srtpEngine(): SrtpEngine {
     slotCount: x.srtp_slot_count(),
     owners: new Array<KeyHandle | undefined>(x.srtp_slot_count()).fill(undefined),
     hand: 0,
+    free: x.srtp_slot_count(),
+    ioViews: [],
   };
   return engine;
+}
+
+/** Views kept per length up to this many bytes (a media packet's sizes); longer ones are made each time. */
+const MAX_CACHED_VIEW = 2048;
+
+/**
+ * The IO region's first `n` bytes as a view. A stream's packets come in one or two sizes, so the
+ * views of those sizes are made once; memory never grows, so they never go stale.
+ */
+export function ioView(e: SrtpEngine, n: number): Uint8Array {
+  if (n > MAX_CACHED_VIEW) return e.u8.subarray(e.io, e.io + n);
+  let v = e.ioViews[n];
+  if (v === undefined) e.ioViews[n] = v = e.u8.subarray(e.io, e.io + n);
+  return v;
 }
 
 /** Makes `h` resident and returns its slot pointer. */
 export function residentSlot(e: SrtpEngine, h: KeyHandle): number {
   if (h.slot >= 0) return e.slots + h.slot * e.slotSize;
-  let slot = e.owners.indexOf(undefined);
+  // With more contexts than slots every slot stays taken: no search for a free one then.
+  let slot = e.free > 0 ? e.owners.indexOf(undefined) : -1;
   if (slot < 0) {
     slot = e.hand;
     e.hand = (e.hand + 1) % e.slotCount;
     const victim = e.owners[slot]!;
     victim.slot = -1;
-  }
+  } else e.free--;
   e.owners[slot] = h;
   h.slot = slot;
   const ptr = e.slots + slot * e.slotSize;
@@ -93,6 +114,7 @@ export function releaseHandle(e: SrtpEngine, h: KeyHandle): void {
     const ptr = e.slots + h.slot * e.slotSize;
     e.u8.fill(0, ptr, ptr + e.slotSize);
     e.owners[h.slot] = undefined;
+    e.free++;
   }
   h.slot = -1;
   h.image.fill(0);

@@ -99,6 +99,22 @@ describe("user agent calls", () => {
     await bob.close();
   });
 
+  it("RFC 3261 §19.1.1, §10.2.6: a bare user name is called at the account's domain, its port included (sip:alice@10.0.0.2:5070 calls bob at 10.0.0.2:5070)", async () => {
+    const f = fakeRuntime();
+    const alice = await agent(f, "10.0.0.1", { aor: "sip:alice@10.0.0.2:5070" });
+    const bob = await agent(f, "10.0.0.2", { transports: [{ transport: "UDP", port: 5070 }] });
+    const incoming = nextIncoming(bob);
+    const calling = alice.call("bob", { timeoutMs: 5000 }).catch((e: unknown) => e);
+    await f.advance(200);
+    const inc = await incoming;
+    expect(String(inc.request.uri)).toBe("sip:bob@10.0.0.2:5070");
+    inc.reject(486);
+    await f.advance(200);
+    expect(((await calling) as ClientError).status).toBe(486);
+    await alice.close();
+    await bob.close();
+  });
+
   it("every wait has a timeout: an INVITE nobody answers rejects with TIMEOUT and is CANCELled", async () => {
     const f = fakeRuntime();
     const alice = await agent(f, "10.0.0.1");

@@ -8,6 +8,8 @@ import { PCMU } from "../../src/media/index.ts";
 import type { SessionEvent } from "../../src/session/index.ts";
 import type { Flow } from "../../src/transport/index.ts";
 import { until } from "../runtimes/helpers.ts";
+import { createUserAgent } from "../../src/client/index.ts";
+import { analyseTone } from "../../src/media/index.ts";
 import { closeAll, mediaDriver, medianSnr, rtpOf, runtime, toneAndRecord } from "./loopback.ts";
 
 // createSiphonServer on loopback (memory storage, free ports) and siphon's own session endpoints as
@@ -87,6 +89,35 @@ describe(`siphon server on ${runtime.name}`, () => {
     expect(medianSnr(heard.slice(50, 100), 1000)).toBeGreaterThan(20);
     await until(() => s.calls().length === 0);
     expect(s.registrar.counters.registers).toBeGreaterThan(0);
+  });
+
+  it("RFC 3261 §18.1.1: the user agent's default offer (Opus, G.722, G.711, SDES keys; an INVITE over 1300 bytes) reaches echo, and the tone comes back", async () => {
+    const s = await start();
+    const ua = await createUserAgent({
+      runtime,
+      transports: [{ transport: "UDP", host: "127.0.0.1", port: 0 }],
+      aor: "sip:alice@siphon.local",
+      credentials: { username: "alice", password: "wonderland" },
+      outboundProxy: `sip:127.0.0.1:${s.addresses.sip.port}`,
+    });
+    try {
+      const call = await ua.call("sip:echo@siphon.local", { timeoutMs: 10_000 });
+      // Over UDP such an INVITE must move to a congestion-controlled transport: the proxy forwards it
+      // to the engine over TCP, where it used to find no listener (503, sent upstream as 500).
+      expect(call.state).toBe("active");
+      const rate = call.audio.sampleRate;
+      const heard: Int16Array[] = [];
+      const reading = (async () => {
+        for await (const f of call.audio.frames()) if (heard.push(f.samples.slice()) >= 60) return;
+      })();
+      await call.audio.playTone(1000, { durationMs: 2000 });
+      await reading;
+      await call.hangup();
+      const snr = heard.slice(30, 60).map((f) => analyseTone(f, rate, 1000).snrDb).sort((a, b) => a - b);
+      expect(snr[snr.length >> 1]).toBeGreaterThan(15);
+    } finally {
+      await ua.close();
+    }
   });
 
   it("HTTP: /api/registrations lists the bindings, /metrics is Prometheus text, unknown paths are 404", async () => {

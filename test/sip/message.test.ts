@@ -247,6 +247,32 @@ describe("changing and serializing", () => {
     expect(m.headerFields().at(-1)).toEqual({ name: "X-New", value: "1" });
   });
 
+  it("§7.3: a change to one header field re-reads that header and keeps the values read from the others", () => {
+    const m = parseMessage(INVITE);
+    const from = m.from;
+    expect(m.fromTag).toBe("1928301774");
+    expect(m.toTag).toBeUndefined();
+    expect(m.maxForwards).toBe(70);
+    m.setHeader("To", "Bob <sip:bob@biloxi.example.com>;tag=314159");
+    expect(m.toTag).toBe("314159");
+    expect(m.to.params).toEqual({ tag: "314159" });
+    expect(m.from).toBe(from);
+    m.setHeader("f", "<sip:carol@chicago.example.com>;tag=abc");
+    expect(m.fromTag).toBe("abc");
+    expect(String(m.from.uri)).toBe("sip:carol@chicago.example.com");
+    m.setHeader("Max-Forwards", "10");
+    expect(m.maxForwards).toBe(10);
+    m.addHeader("v", "SIP/2.0/UDP proxy.example.com;branch=z9hG4bKtop", { prepend: true });
+    expect(m.branch).toBe("z9hG4bKtop");
+    expect(m.topVia?.host).toBe("proxy.example.com");
+    m.setBody("v=1\r\n", "text/plain");
+    expect(m.contentType?.type).toBe("text/plain");
+    expect(m.branch).toBe("z9hG4bKtop");
+    expect(m.removeHeader("Via")).toBe(3);
+    expect(m.branch).toBeUndefined();
+    expect(m.via).toEqual([]);
+  });
+
   it("parse -> serialize -> parse gives the same message, with a correct Content-Length", () => {
     const m = parseMessage(INVITE);
     m.setHeader("Subject", "changed");
