@@ -19,7 +19,8 @@
 //
 //   node bench/register.mjs     (after `npm run build`; USERS=20000 WARM=2000 WINDOW=200 SECONDS=10,
 //                                SERVERS=node,deno,bun,node-full,kamailio-mem,kamailio-sqlite;
-//                                PROFILE=dir writes a CPU profile of the Node server there)
+//                                PROFILE=dir writes a CPU profile of the Node server there; SETTLE=1
+//                                reads the Node server's heap again 33 s after the fill)
 //
 // Kamailio runs two UDP workers with the location in memory; written through to SQLite it runs one,
 // since db_sqlite sets no busy timeout and two workers writing the file answer 500 ("database is
@@ -52,6 +53,8 @@ const TIMEOUT_MS = 64 * T1;
 /** AORs past USERS registered once before the measured phases, so that the servers run warm. */
 const WARM = Number(process.env.WARM ?? 2000);
 const ALL = USERS + WARM;
+/** SETTLE=1: on Node, the heap once more 33 s after the fill (Timer J's records gone). */
+const SETTLE = process.env.SETTLE === "1";
 
 const md5 = (s) => createHash("md5").update(s).digest("hex");
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
@@ -442,6 +445,13 @@ for (const [i, name] of SERVERS.entries()) {
     await sleep(500);
     const heap1 = await server.heap();
     const mem1 = server.memory();
+    // Node: the heap again once Timer J (32 s) has let go of the REGISTER transactions' records,
+    // so that what is left is the bindings (and the nonces' replay window).
+    let heapSettled;
+    if (heap1 !== undefined && SETTLE) {
+      await sleep(33_000);
+      heapSettled = await server.heap();
+    }
     const cpu0 = server.cpu();
     const gen0 = process.cpuUsage();
     const refresh = await gen.run(port, { seconds: SECONDS, from: fill.next });
@@ -451,7 +461,7 @@ for (const [i, name] of SERVERS.entries()) {
     const log = server.log();
     const stored = await server.stop();
     server = undefined;
-    rows.push({ name, warm, fill, refresh, mem0, mem1, heap0, heap1, fillCpu, serverMs, genMs, load: (load0 + load1) / 2, stored });
+    rows.push({ name, warm, fill, refresh, mem0, mem1, heap0, heap1, heapSettled, fillCpu, serverMs, genMs, load: (load0 + load1) / 2, stored });
     if (process.env.VERBOSE) console.error(name, JSON.stringify(rows.at(-1)), log.slice(-1500));
   } catch (e) {
     console.log(`${name}: failed (${e.message})`);
@@ -476,7 +486,8 @@ for (const r of rows) {
     `| ${r.name} | ${k(r.fill.rate)} (${r.fill.ok}/${r.fill.done} in ${r.fill.secs.toFixed(1)} s${r.fill.ok === r.fill.done ? "" : `; ${statuses(r.fill.counts)}`}) | ${k(r.refresh.rate)} | ${statuses(r.refresh.counts)}${r.fill.retransmissions + r.refresh.retransmissions ? `; REGISTERs retransmitted: ${r.fill.retransmissions} fill, ${r.refresh.retransmissions} refresh` : ""} | ` +
       `${Math.round((r.fillCpu * 1000) / Math.max(1, r.fill.ok))} / ${Math.round((r.serverMs * 1000) / Math.max(1, r.refresh.ok))} | ${(r.serverMs / 1000 / r.refresh.secs).toFixed(2)} | ${(r.genMs / 1000 / r.refresh.secs).toFixed(2)} | ` +
       `${(r.mem0 / 2 ** 20).toFixed(0)} → ${(r.mem1 / 2 ** 20).toFixed(0)} MB | ${Math.round(perReg)} | ` +
-      `${r.heap0 === undefined || r.heap1 === undefined ? "–" : `${(r.heap0 / 2 ** 20).toFixed(1)} → ${(r.heap1 / 2 ** 20).toFixed(1)} MB, ${Math.round((r.heap1 - r.heap0) / Math.max(1, r.fill.ok))}`} | ${r.load.toFixed(1)} | ${r.stored ?? "–"} |`,
+      `${r.heap0 === undefined || r.heap1 === undefined ? "–" : `${(r.heap0 / 2 ** 20).toFixed(1)} → ${(r.heap1 / 2 ** 20).toFixed(1)} MB, ${Math.round((r.heap1 - r.heap0) / Math.max(1, r.fill.ok))}`}` +
+      `${r.heapSettled === undefined ? "" : `; 33 s later ${(r.heapSettled / 2 ** 20).toFixed(1)} MB, ${Math.round((r.heapSettled - r.heap0) / Math.max(1, r.fill.ok))}`} | ${r.load.toFixed(1)} | ${r.stored ?? "–"} |`,
   );
 }
 const by = Object.fromEntries(rows.map((r) => [r.name, r]));

@@ -57,7 +57,8 @@ export function banner(server: SiphonServer, runtime: string): string {
     lines.push(`  users      ${names.slice(0, BANNER_USERS).join(", ")}${names.length > BANNER_USERS ? `, … (${names.length} in all)` : ""}`);
   }
   lines.push(`  services   ${server.services.map((s) => `sip:${s}@${c.realm}`).join("  ")}`);
-  lines.push(`  softphone: register as sip:alice@${c.realm} via ${host}:${a.sip.port} (user alice), then call sip:echo@${c.realm}`);
+  const user = server.demoUsers?.[0]?.username ?? server.users.usernames()[0] ?? "alice";
+  lines.push(`  softphone: register as sip:${user}@${c.realm} via ${host}:${a.sip.port} (user ${user}), then call sip:echo@${c.realm}`);
   return lines.join("\n") + "\n";
 }
 

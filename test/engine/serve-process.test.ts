@@ -180,6 +180,7 @@ describe(`siphon serve as a process on ${runtime.name}`, { timeout: 90_000 }, ()
     const s = await serve(mkdtempSync(join(dir, "api-")));
     expect(s.out()).toMatch(/users\s+ann, ben\n/);
     expect(s.out()).not.toMatch(/demo users/);
+    expect(s.out()).toMatch(/softphone: register as sip:ann@siphon\.local via 127\.0\.0\.1:\d+ \(user ann\)/);
     const ok = await register(s.sip, "ann", "secret", "reg-ann");
     expect(ok.status).toBe(200);
     expect(ok.header("Contact")).toMatch(/^<sip:ann@127\.0\.0\.1:\d+>;expires=(3600|3599)$/);
