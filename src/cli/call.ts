@@ -145,5 +145,6 @@ export function qualityLine(q: CallStats | undefined): string {
 /** A call's final figures for `--json`. */
 export function qualityData(q: CallStats | undefined): Record<string, unknown> {
   if (q === undefined) return { codec: null };
-  return { codec: q.codec ?? null, packetsSent: q.packetsSent, packetsReceived: q.packetsReceived, packetsLost: q.packetsLost, lossPercent: q.lossPercent, jitterMs: q.jitterMs, rttMs: q.rttMs ?? null, mos: q.mos };
+  return { codec: q.codec ?? null, packetsSent: q.packetsSent, packetsReceived: q.packetsReceived, packetsLost: q.packetsLost, lossPercent: q.lossPercent, jitterMs: q.jitterMs, rttMs: q.rttMs ?? null, mos: q.mos,
+    jitterBufferMs: q.jitterBufferMs, concealedMs: q.concealedMs, lateDiscarded: q.lateDiscarded };
 }

@@ -22,7 +22,9 @@ export type { JitterBufferStats, JitterFrame, JitterPacket } from "./jitter-fram
  *   to the fastest recent packet, plus one frame, within [`minDelayMs`, `maxDelayMs`].
  * - **Shrinking** (target fell, or the sender's clock runs fast): when the buffered audio stays
  *   above target + 1 frame, one frame is dropped — a comfort-noise or silence frame when there
- *   is one, else an audio frame once the excess reaches 2 frames. **Growing** (target rose, delay
+ *   is one, else an audio frame once the excess reaches 2 frames — at most one every 8 frames;
+ *   an excess of more than 4 frames (a burst: the sender or this process stalled, then caught
+ *   up) goes at one frame every 2, so 400 ms of burst are gone in about a second. **Growing** (target rose, delay
  *   spike, the sender's clock runs slow): when the buffer runs dry, playout stops and the
  *   concealment frames inserted meanwhile become delay; playout resumes once the target depth is
  *   buffered. Frames are dropped and inserted whole: no time-scale modification.
@@ -72,6 +74,8 @@ interface Entry {
 export type JitterBufferState = "buffering" | "playing" | "stalled";
 
 const HISTORY = 1024;
+/** Excess depth, in frames, beyond which the buffer shrinks at the fast pace (a burst). */
+const BURST_FRAMES = 4;
 const NO_EVENTS: readonly JitterPacket[] = Object.freeze([]);
 const TWO32 = 4294967296;
 
@@ -243,8 +247,13 @@ export class JitterBuffer {
       const silent = next.packet.payloadType === this.#cnPt;
       const deep = Math.min(excess, level - this.targetDelayMs);
       if (after && after.seq === next.seq + 1 && now >= this.#noDropUntil && deep > this.ptimeMs && (silent || deep > 2 * this.ptimeMs)) {
-        // One frame at a time, then let the level settle.
-        this.#noDropUntil = now + 8 * this.ptimeMs;
+        // One frame at a time, then let the level settle. A burst (a stalled sender catching
+        // up, the packets of a stall of our own process read at once) leaves far more than
+        // the drift of two clocks: that excess goes at one frame in two ticks, not in eight,
+        // so the call does not carry its delay for seconds (RFC 3550 §6.4.1's jitter is of
+        // arrival times; a delay the burst added is not jitter to keep).
+        const burst = deep > BURST_FRAMES * this.ptimeMs;
+        this.#noDropUntil = now + (burst ? 2 : 8) * this.ptimeMs;
         this.#queue.shift();
         this.#countGap(next.seq);
         this.#lastSeq = next.seq;

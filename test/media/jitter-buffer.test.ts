@@ -122,6 +122,50 @@ describe("jitter buffer on a simulated lossy path", () => {
     // The delay stays near the target instead of growing by 400 ms.
     expect(fast.stats.currentDelayMs).toBeLessThan(fast.stats.targetDelayMs + 60);
   });
+
+  it("RFC 3550 §6.4.1: a burst at the start (400 ms of packets at once, then steady) leaves the buffer within 1.5 s", () => {
+    // The sender (or this process) stalled for the first 400 ms, then the 21 packets of that time
+    // came at once; from then on one packet per 20 ms. The delay the burst added is not jitter.
+    const jb = new JitterBuffer({ clockRate: 8000 });
+    const depth: number[] = [];
+    const kinds: string[] = [];
+    for (let t = 0; t <= 4000; t += 20) {
+      if (t === 400) for (let k = 0; k <= 20; k++) jb.push({ sequenceNumber: k, timestamp: k * 160, payloadType: 0, payload: new Uint8Array(160) }, t);
+      else if (t > 400) jb.push({ sequenceNumber: t / 20, timestamp: (t / 20) * 160, payloadType: 0, payload: new Uint8Array(160) }, t);
+      kinds.push(jb.pull(t).kind);
+      depth[t / 20] = jb.stats.currentDelayMs;
+    }
+    expect(Math.max(...depth)).toBeGreaterThanOrEqual(380);
+    // 1.5 s after the burst, and from then on, the depth is back at the steady target + 1 frame.
+    const after = depth.slice((400 + 1500) / 20);
+    expect(Math.max(...after)).toBeLessThanOrEqual(jb.stats.targetDelayMs + 20);
+    // Shrinking dropped whole frames of the burst; nothing was lost, concealed or late.
+    expect(jb.stats.dropped).toBeGreaterThanOrEqual(15);
+    expect(kinds.slice(kinds.indexOf("audio")).filter((k) => k !== "audio")).toEqual([]);
+    expect([jb.stats.lost, jb.stats.late, jb.stats.concealedFrames]).toEqual([0, 0, 0]);
+  });
+
+  it("clock drift: an excess of a frame or two still goes at one frame in eight (no fast pace below a burst)", () => {
+    // Two seconds in, four packets are held back 80 ms and come with the fifth at once: the
+    // excess (≤ 4 frames) is drift-sized, so the drops stay 160 ms apart.
+    const jb = new JitterBuffer({ clockRate: 8000 });
+    const dropsAt: number[] = [];
+    let dropped = 0;
+    for (let t = 0; t <= 4000; t += 20) {
+      const k = t / 20;
+      const held = k >= 100 && k < 104;
+      if (k === 104) {
+        for (let j = 100; j <= 104; j++) jb.push({ sequenceNumber: j, timestamp: j * 160, payloadType: 0, payload: new Uint8Array(160) }, t);
+      } else if (!held) {
+        jb.push({ sequenceNumber: k, timestamp: k * 160, payloadType: 0, payload: new Uint8Array(160) }, t);
+      }
+      jb.pull(t);
+      if (jb.stats.dropped > dropped) dropsAt.push(t);
+      dropped = jb.stats.dropped;
+    }
+    expect(dropsAt.length).toBeGreaterThanOrEqual(2);
+    for (let i = 1; i < dropsAt.length; i++) expect(dropsAt[i]! - dropsAt[i - 1]!).toBeGreaterThanOrEqual(160);
+  });
 });
 
 describe("jitter buffer: order, events, comfort noise", () => {
