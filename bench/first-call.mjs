@@ -14,7 +14,8 @@ import { join } from "node:path";
 const calls = Number(process.argv[2] ?? 5);
 const codecs = process.argv[3] ?? "opus";
 const seconds = Number(process.argv[4] ?? 6);
-const main = new URL("../dist/src/cli/main.js", import.meta.url).pathname;
+// FIRST_CALL_CLI: another build's dist/src/cli/main.js, to compare builds in one run.
+const main = process.env.FIRST_CALL_CLI ?? new URL("../dist/src/cli/main.js", import.meta.url).pathname;
 const base = 20000 + Math.floor(Math.random() * 20000);
 const data = mkdtempSync(join(tmpdir(), "siphon-first-call-"));
 const server = spawn(process.execPath, [main, "serve", "--port", String(base), "--ws-port", String(base + 1), "--http-port", String(base + 2), "--data", data], { stdio: ["ignore", "pipe", "ignore"] });

@@ -1,5 +1,5 @@
 import { DTMF_RELAY_CONTENT_TYPE, formatDtmfInfo, MediaError, PcmQueue, tryParseDtmfInfo } from "../media/index.ts";
-import { DEFAULT_AUDIO_CODECS } from "../media/index.ts";
+import { DEFAULT_AUDIO_CODECS, warmUpAudioCodecs } from "../media/index.ts";
 import type { AudioCodec, CallQuality, PcmFrame, RtpSession, RtpSessionEvent, RtpSessionOptions } from "../media/index.ts";
 import { createSdpNegotiator, tryParseSdp } from "../sdp/index.ts";
 import type { NegotiatedStream, SdpCodec, SdpMediaCapabilities, SdpNegotiator, SdpSrtpOptions } from "../sdp/index.ts";
@@ -147,6 +147,9 @@ export class RtpMediaHandler implements MediaHandler {
   createOffer(options: OfferOptions): SessionBody {
     const n = this.#usable();
     if (n === undefined) throw new MediaError(this.#closed ? "BAD_OPTION" : "NO_RESOURCES", this.#closed ? "RTP media: the handler is closed" : "RTP media: no media port pair is free");
+    // The codecs' first frames in this process are slow (Wasm compiled, code optimized): paid
+    // now, while the peer considers the offer, they make no tick of the media clock late.
+    if (this.#running === undefined) warmUpAudioCodecs(this.#codecs);
     return n.createOffer({ ...(options.direction ? { direction: options.direction } : {}), ...(options.restart ? { restart: true } : {}) });
   }
 
@@ -158,6 +161,8 @@ export class RtpMediaHandler implements MediaHandler {
     if (this.#options.codecOrder === "offer") n.setMedia([this.#capabilities(this.#pair!.port, offerOrder(offer, this.#codecs))]);
     const r = n.receiveOffer(offer);
     if ("ok" in r) return r;
+    // Before the session's clock starts: the first frames of the codec find it warm.
+    if (this.#running === undefined) warmUpAudioCodecs(this.#codecs);
     this.#apply();
     return r;
   }

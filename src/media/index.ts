@@ -74,6 +74,7 @@ export type {
 } from "./rtp-session-types.ts";
 export { codecPtime, DEFAULT_AUDIO_CODECS, findAudioCodec, G722, OPUS, PCMA, PCMU } from "./audio-codec.ts";
 export type { AudioCodec, AudioCodecParameters, AudioDecoder, AudioEncoder } from "./audio-codec.ts";
+export { warmUpAudioCodec, warmUpAudioCodecs } from "./codec-warm-up.ts";
 export type { CallQuality, RemoteReception } from "./call-quality.ts";
 export type { BurstGapMetrics } from "./voip-metrics.ts";
 export type { MediaAddress } from "./latching.ts";
