@@ -104,6 +104,29 @@ describe("media driver and RTP media handler", () => {
     });
   }
 
+  it("RFC 3550 §5.1: after a late tick the frames behind are sent late, none dropped, up to 10; past that the rest are skipped (timestamp jump)", async () => {
+    const c = await call();
+    exchange(c.ha, c.hb);
+    const sent = () => c.ha.session!.quality.packetsSent;
+    const skipped = () => c.ha.session!.counters.lateTicks;
+    await c.run(1000);
+    // A stall of 160 ms (a first frame's compile, a collection): 8 ticks behind, all caught up,
+    // so the second holds 58 ticks' frames (±1 for where the clock's grid falls).
+    let before = sent();
+    c.f.stall(160);
+    await c.run(1000);
+    expect(skipped()).toBe(0);
+    expect(Math.abs(sent() - before - 1160 / 20)).toBeLessThanOrEqual(1);
+    // A stall of 1 s: 10 ticks are caught up, the other 40 skipped; the count stays the clock's.
+    before = sent();
+    c.f.stall(1000);
+    await c.run(1000);
+    const late = skipped();
+    expect(late).toBeGreaterThanOrEqual(38);
+    expect(late).toBeLessThanOrEqual(42);
+    expect(Math.abs(sent() - before + late - 2000 / 20)).toBeLessThanOrEqual(1);
+  });
+
   it("one media clock: twenty calls run on one timer", async () => {
     const r = runtime();
     const a = await createMediaDriver({ runtime: r.rt, host: "127.0.0.1", ports: { minPort: 30000, maxPort: 30999, spare: 4 } });
