@@ -47,7 +47,10 @@ export interface CallQuality {
   readonly concealedMs: number;
   /** RFC 3550 A.8 interarrival jitter of the source, ms. */
   readonly jitterMs: number;
-  /** Audio buffered ahead of playout now, ms. */
+  /**
+   * Audio buffered ahead of playout, averaged over the last frames played, ms (the delay the
+   * E-model counts; packets read at once after a stall of the process and not yet played are not).
+   */
   readonly jitterBufferMs: number;
   /** Round-trip time from RTCP (RFC 3550 §6.4.1: A − LSR − DLSR), ms; undefined until measured. */
   readonly rttMs: number | undefined;

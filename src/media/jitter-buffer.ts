@@ -132,7 +132,7 @@ export class JitterBuffer {
     this.#estimator = new DelayEstimator({ maxDelayMs: this.#maxDelay, quantile: options.quantile ?? 0.95 });
     this.#stats = {
       received: 0, late: 0, lost: 0, duplicates: 0, overflow: 0, dropped: 0, inserted: 0,
-      concealedFrames: 0, concealedSamples: 0, currentDelayMs: 0, targetDelayMs: this.#initialDelay, jitterMs: 0,
+      concealedFrames: 0, concealedSamples: 0, currentDelayMs: 0, averageDelayMs: 0, targetDelayMs: this.#initialDelay, jitterMs: 0,
     };
   }
 
@@ -143,7 +143,7 @@ export class JitterBuffer {
 
   /** A snapshot of the counters. */
   get stats(): JitterBufferStats {
-    return { ...this.#stats, currentDelayMs: this.#bufferedMs(), targetDelayMs: this.targetDelayMs, jitterMs: this.#estimator.jitterMs };
+    return { ...this.#stats, currentDelayMs: this.#bufferedMs(), averageDelayMs: Math.max(0, this.#level), targetDelayMs: this.targetDelayMs, jitterMs: this.#estimator.jitterMs };
   }
 
   /** The delay the buffer aims at now, ms. */

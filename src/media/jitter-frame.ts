@@ -54,6 +54,11 @@ export interface JitterBufferStats {
   concealedSamples: number;
   /** Buffered audio ahead of playout now, ms. */
   currentDelayMs: number;
+  /**
+   * Buffered audio ahead of playout as the last frames were played, ms: averaged over about 8
+   * frames, so a burst read after a stall of the process, and not yet played, does not count.
+   */
+  averageDelayMs: number;
   /** Target delay now, ms. */
   targetDelayMs: number;
   /** RFC 3550 A.8 interarrival jitter, ms. */

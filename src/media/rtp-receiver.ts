@@ -249,7 +249,9 @@ export class RtpReceiver {
       duplicates: r.duplicates + (s?.duplicates ?? 0),
       concealedMs: r.concealedMs + (s ? (s.concealedSamples * 1000) / clock : 0),
       jitterMs: src ? (src.stats.jitter * 1000) / src.stats.clockRate : 0,
-      jitterBufferMs: s?.currentDelayMs ?? 0,
+      // The E-model's delay is what playout runs at (ITU-T G.107 Ta is a mean one-way delay),
+      // not a burst just read after a stall of the process and not yet played.
+      jitterBufferMs: s?.averageDelayMs ?? 0,
       burstGap: this.metrics.metrics(),
     };
   }

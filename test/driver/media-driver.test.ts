@@ -127,6 +127,34 @@ describe("media driver and RTP media handler", () => {
     expect(Math.abs(sent() - before + late - 2000 / 20)).toBeLessThanOrEqual(1);
   });
 
+  it("RFC 3264 §5: making the offer warms the codecs up before the answer (each once per process), so the first media ticks are not the codec's first frames", async () => {
+    const encoded: string[] = [];
+    // PCMU under another name, counting what its encoder does and when.
+    const counted = { ...PCMU, name: "PCMU", createEncoder: (p: Parameters<typeof PCMU.createEncoder>[0]) => {
+      const e = PCMU.createEncoder(p);
+      return { ...e, encode: (pcm: Int16Array, dst: Uint8Array, offset: number) => (encoded.push(c.ha.session ? "session" : "warm-up"), e.encode(pcm, dst, offset)) };
+    } };
+    const c = await call({ codecs: [counted] }, { codecs: [PCMU] });
+    const offer = c.ha.createOffer({});
+    // Before any answer: the codec has run, and no session exists yet.
+    expect(c.ha.session).toBeUndefined();
+    const warm = encoded.length;
+    expect(warm).toBeGreaterThanOrEqual(10);
+    expect(encoded.every((e) => e === "warm-up")).toBe(true);
+    const answer = c.hb.receiveOffer(offer);
+    if (!("body" in answer)) throw new Error(`offer refused: ${answer.reason}`);
+    expect(c.ha.receiveAnswer(answer)).toBe(true);
+    await c.run(400);
+    expect(encoded.slice(warm).every((e) => e === "session")).toBe(true);
+    expect(encoded.length - warm).toBeGreaterThanOrEqual(15);
+    // A second offer (and a second handler with the same plug) does not warm it again.
+    const h2 = rtpMediaHandlers(c.a, { codecs: [counted] })(uac) as RtpMediaHandler;
+    const n = encoded.length;
+    h2.createOffer({});
+    expect(encoded.length).toBe(n);
+    h2.close();
+  });
+
   it("one media clock: twenty calls run on one timer", async () => {
     const r = runtime();
     const a = await createMediaDriver({ runtime: r.rt, host: "127.0.0.1", ports: { minPort: 30000, maxPort: 30999, spare: 4 } });

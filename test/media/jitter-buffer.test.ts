@@ -145,6 +145,30 @@ describe("jitter buffer on a simulated lossy path", () => {
     expect([jb.stats.lost, jb.stats.late, jb.stats.concealedFrames]).toEqual([0, 0, 0]);
   });
 
+  it("RFC 3550 §6.4.1: packets read at once after a stall of the process raise the depth now, not the average playout ran at", () => {
+    const jb = new JitterBuffer({ clockRate: 8000 });
+    const pkt = (k: number): JitterPacket => ({ sequenceNumber: k, timestamp: k * 160, payloadType: 0, payload: new Uint8Array(160) });
+    for (let t = 0; t < 2000; t += 20) {
+      jb.push(pkt(t / 20), t);
+      jb.pull(t);
+    }
+    const steady = jb.stats.averageDelayMs;
+    expect(steady).toBeGreaterThan(0);
+    expect(steady).toBeLessThanOrEqual(60);
+    // The process was held 200 ms: ten packets wait in the socket and are read before the
+    // ticks they were due at are caught up.
+    for (let k = 100; k < 110; k++) jb.push(pkt(k), 2200);
+    expect(jb.stats.currentDelayMs).toBeGreaterThanOrEqual(200);
+    expect(jb.stats.averageDelayMs).toBe(steady);
+    // Caught up, the average is back within a frame of where it was.
+    for (let t = 2000; t < 2200; t += 20) jb.pull(t);
+    for (let t = 2200; t < 3000; t += 20) {
+      jb.push(pkt(t / 20), t);
+      jb.pull(t);
+    }
+    expect(jb.stats.averageDelayMs).toBeLessThanOrEqual(steady + 20);
+  });
+
   it("clock drift: an excess of a frame or two still goes at one frame in eight (no fast pace below a burst)", () => {
     // Two seconds in, four packets are held back 80 ms and come with the fifth at once: the
     // excess (≤ 4 frames) is drift-sized, so the drops stay 160 ms apart.
