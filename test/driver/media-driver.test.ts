@@ -145,8 +145,8 @@ describe("media driver and RTP media handler", () => {
     if (!("body" in answer)) throw new Error(`offer refused: ${answer.reason}`);
     expect(c.ha.receiveAnswer(answer)).toBe(true);
     await c.run(400);
+    expect(c.ha.session!.quality.packetsSent).toBeGreaterThanOrEqual(15);
     expect(encoded.slice(warm).every((e) => e === "session")).toBe(true);
-    expect(encoded.length - warm).toBeGreaterThanOrEqual(15);
     // A second offer (and a second handler with the same plug) does not warm it again.
     const h2 = rtpMediaHandlers(c.a, { codecs: [counted] })(uac) as RtpMediaHandler;
     const n = encoded.length;
