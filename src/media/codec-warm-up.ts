@@ -20,8 +20,8 @@ const warmed = new WeakSet<AudioCodec>();
  * Runs `codec`'s encoder and decoder over a short tone at its default ptime, once per codec
  * object per process (later calls return at once); returns whether this call did the work.
  * Errors of a codec plug are not the warm-up's concern: they are left for the stream itself to
- * meet, and the codec counts as warmed.
- * @internal
+ * meet, and the codec counts as warmed. The RTP media handler calls it when an offer is made or
+ * received; an application that runs sessions itself may call it before starting one.
  */
 export function warmUpAudioCodec(codec: AudioCodec): boolean {
   if (warmed.has(codec)) return false;
@@ -46,7 +46,7 @@ export function warmUpAudioCodec(codec: AudioCodec): boolean {
   return true;
 }
 
-/** Warms each codec of `codecs` (see {@link warmUpAudioCodec}). @internal */
+/** Warms each codec of `codecs` (see {@link warmUpAudioCodec}). */
 export function warmUpAudioCodecs(codecs: readonly AudioCodec[]): void {
   for (const c of codecs) warmUpAudioCodec(c);
 }
