@@ -5,7 +5,10 @@
 // skipped), the jitter buffer's depth at the end, and concealed audio. The load average is printed
 // with the figures: the machine is shared.
 //
-//   npm run build && node bench/first-call.mjs [calls=5] [codecs=opus] [seconds=6]
+//   npm run build && node bench/first-call.mjs [calls=5] [codecs=opus] [seconds=6] [cli|ua]
+//
+// `ua`: each fresh process makes two calls through createUserAgent (bench/first-call-ua.mjs),
+// the second one in a process whose codec and media path already ran.
 import { spawn, spawnSync } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";
 import { loadavg, tmpdir } from "node:os";
@@ -14,6 +17,7 @@ import { join } from "node:path";
 const calls = Number(process.argv[2] ?? 5);
 const codecs = process.argv[3] ?? "opus";
 const seconds = Number(process.argv[4] ?? 6);
+const mode = process.argv[5] ?? "cli";
 // FIRST_CALL_CLI: another build's dist/src/cli/main.js, to compare builds in one run.
 const main = process.env.FIRST_CALL_CLI ?? new URL("../dist/src/cli/main.js", import.meta.url).pathname;
 const base = 20000 + Math.floor(Math.random() * 20000);
@@ -24,7 +28,18 @@ await new Promise((resolve) => server.stdout.on("data", (d) => String(d).include
 const load = () => loadavg().map((x) => x.toFixed(2)).join(" ");
 console.log(`first-call quality (${codecs}, ${seconds} s, node ${process.version}), load ${load()}`);
 const rows = [];
-for (let i = 0; i < calls; i++) {
+if (mode === "ua") {
+  const second = [];
+  for (let i = 0; i < calls; i++) {
+    const r = spawnSync(process.execPath, [new URL("./first-call-ua.mjs", import.meta.url).pathname, String(base), codecs, String(seconds)], { encoding: "utf8" });
+    const [a, b] = r.stdout.split("\n").filter((l) => l.startsWith("{")).map((l) => JSON.parse(l));
+    console.log(`process ${i + 1}: first call MOS ${a?.mos} buffer ${a?.jitterBufferMs} ms concealed ${a?.concealedMs} ms; second call MOS ${b?.mos} buffer ${b?.jitterBufferMs} ms concealed ${b?.concealedMs} ms  load ${load()}`);
+    if (a && b) second.push([a.mos, b.mos]);
+  }
+  const med = (xs) => xs.sort((x, y) => x - y)[xs.length >> 1];
+  if (second.length > 0) console.log(`median MOS of ${second.length}: first ${med(second.map((x) => x[0]))}, second ${med(second.map((x) => x[1]))}, load ${load()}`);
+}
+for (let i = 0; mode === "cli" && i < calls; i++) {
   const r = spawnSync(process.execPath, [main, "call", `sip:echo@127.0.0.1:${base}`, "--from", "sip:alice@siphon.local", "--user", "alice", "--password", "alice-demo",
     "--codecs", codecs, "--tone", "440", "--duration", String(seconds), "--json"], { encoding: "utf8" });
   const q = r.stdout.split("\n").filter(Boolean).map((l) => JSON.parse(l)).find((e) => e.event === "quality");
