@@ -1,4 +1,5 @@
-// Runs every benchmark in bench/ on Node, one after the other (npm run bench builds first).
+// Runs every benchmark in bench/ on Node, one after the other (npm run bench builds first);
+// first-call-ua.mjs is the child process of first-call.mjs, not a bench of its own.
 // Each bench prints its own table with ratios to the peer libraries.
 import { spawnSync } from "node:child_process";
 import { readdirSync } from "node:fs";
@@ -8,7 +9,7 @@ import { fileURLToPath } from "node:url";
 const here = dirname(fileURLToPath(import.meta.url));
 const only = process.argv.slice(2);
 const files = readdirSync(here)
-  .filter((f) => f.endsWith(".mjs") && f !== "run.mjs" && f !== "lib.mjs" && f !== "heap-probe.mjs")
+  .filter((f) => f.endsWith(".mjs") && f !== "run.mjs" && f !== "lib.mjs" && f !== "heap-probe.mjs" && f !== "first-call-ua.mjs")
   .filter((f) => only.length === 0 || only.some((o) => f.includes(o)))
   .sort();
 let failed = 0;
