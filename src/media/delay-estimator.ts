@@ -38,6 +38,11 @@ export class DelayEstimator {
     return this.#count;
   }
 
+  /** The lowest transit time of the recent window, ms (NaN before any packet). */
+  get minTransitMs(): number {
+    return this.#dqHead === this.#dqTail ? NaN : this.#dqValue[this.#dqHead]!;
+  }
+
   /** RFC 3550 A.8 interarrival jitter, in ms. */
   get jitterMs(): number {
     return this.#jitter;

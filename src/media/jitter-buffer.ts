@@ -28,6 +28,10 @@ export type { JitterBufferStats, JitterFrame, JitterPacket } from "./jitter-fram
  *   spike, the sender's clock runs slow): when the buffer runs dry, playout stops and the
  *   concealment frames inserted meanwhile become delay; playout resumes once the target depth is
  *   buffered. Frames are dropped and inserted whole: no time-scale modification.
+ * - **Stalls of this process**: packets pushed more than two frames after the last pull were
+ *   read after the process was held; their delay is estimated from the fastest recent transit,
+ *   within the hold, not from when they were read, and pulls for ticks being caught up (more than
+ *   a frame before the last push) neither drop frames nor move the average depth.
  * - **Talk spurts**: a packet that follows the last one played without a gap in sequence numbers
  *   but later in time (silence suppression, DTX) is played once it has waited its target delay;
  *   until then the gap is comfort noise (after an RFC 3389 packet) or silence, never loss.
@@ -112,6 +116,8 @@ export class JitterBuffer {
   #level = 0; // filtered buffered delay, ms
   #noDropUntil = 0;
   #eventEnd = -Infinity;
+  #lastPullAt = -1;
+  #lastPushAt = -Infinity;
 
   constructor(options: JitterBufferOptions) {
     const ptime = options.ptimeMs ?? 20;
@@ -195,12 +201,14 @@ export class JitterBuffer {
       return "late";
     }
     const duration = isEvent || packet.payloadType === this.#cnPt ? this.#frame : (this.#duration?.(packet) ?? this.#frame);
-    const entry: Entry = { seq, ts, arrival: now, duration, packet };
+    const arrival = this.#arrival(ts, now);
+    if (now > this.#lastPushAt) this.#lastPushAt = now;
+    const entry: Entry = { seq, ts, arrival, duration, packet };
     if (isEvent) {
       insertSorted(this.#events, entry);
       return "event";
     }
-    this.#estimator.observe(now - (ts * 1000) / this.clockRate);
+    this.#estimator.observe(arrival - (ts * 1000) / this.clockRate);
     insertSorted(this.#queue, entry);
     if (this.#queue.length > this.#maxPackets) {
       // Oldest first: it would be played first, but the newest audio matters more.
@@ -214,6 +222,7 @@ export class JitterBuffer {
 
   /** The frame to play at `now` (call once per ptime); see {@link JitterFrame}. */
   pull(now: number): JitterFrame {
+    this.#lastPullAt = now;
     const state = this.#state;
     switch (state) {
       case "buffering":
@@ -237,7 +246,11 @@ export class JitterBuffer {
     }
     const events = this.#dueEvents();
     const level = this.#bufferedMs();
-    this.#level += (level - this.#level) / 8;
+    // A pull for a tick more than a frame in the past (the media clock catching up after this
+    // process was held) sees packets read after the hold, ahead of their time: depth that the
+    // catching up itself plays out. It neither moves the level nor drops a frame.
+    const catchingUp = now + this.ptimeMs < this.#lastPushAt;
+    if (!catchingUp) this.#level += (level - this.#level) / 8;
     const next = this.#queue[0];
     const half = this.#frame / 2;
     if (next && next.ts < this.#playTs + half) {
@@ -246,7 +259,7 @@ export class JitterBuffer {
       const after = this.#queue[1];
       const silent = next.packet.payloadType === this.#cnPt;
       const deep = Math.min(excess, level - this.targetDelayMs);
-      if (after && after.seq === next.seq + 1 && now >= this.#noDropUntil && deep > this.ptimeMs && (silent || deep > 2 * this.ptimeMs)) {
+      if (!catchingUp && after && after.seq === next.seq + 1 && now >= this.#noDropUntil && deep > this.ptimeMs && (silent || deep > 2 * this.ptimeMs)) {
         // One frame at a time, then let the level settle. A burst (a stalled sender catching
         // up, the packets of a stall of our own process read at once) leaves far more than
         // the drift of two clocks: that excess goes at one frame in two ticks, not in eight,
@@ -297,6 +310,8 @@ export class JitterBuffer {
     this.#cn = undefined;
     this.#level = 0;
     this.#eventEnd = -Infinity;
+    this.#lastPullAt = -1;
+    this.#lastPushAt = -Infinity;
     this.#estimator.reset();
   }
 
@@ -336,6 +351,18 @@ export class JitterBuffer {
   #restart(packet: JitterPacket, now: number): "queued" | "event" | "duplicate" | "late" {
     this.reset();
     return this.push(packet, now);
+  }
+
+  // When the packet arrived. Pushed more than two frames after the last pull, it was read after
+  // this process was held (playout had stopped too): it waited in the socket for an unknown part
+  // of the hold, which is not network jitter (RFC 3550 §6.4.1 measures the path's). It is taken
+  // to have come when the recent fastest transit says it could have, within the hold.
+  #arrival(ts: number, now: number): number {
+    const last = this.#lastPullAt;
+    if (last < 0 || now - last <= 2 * this.ptimeMs) return now;
+    const fastest = this.#estimator.minTransitMs;
+    if (Number.isNaN(fastest)) return now;
+    return Math.min(now, Math.max(last, (ts * 1000) / this.clockRate + fastest));
   }
 
   #mayStart(now: number): boolean {

@@ -169,6 +169,27 @@ describe("jitter buffer on a simulated lossy path", () => {
     expect(jb.stats.averageDelayMs).toBeLessThanOrEqual(steady + 20);
   });
 
+  it("RFC 3550 §6.4.1: stalls of this process (200 ms every second) are not taken for network jitter: the target stays, nothing is dropped or concealed", () => {
+    const jb = new JitterBuffer({ clockRate: 8000 });
+    // The process is held [T, T + 200) for T = 1 s, 2 s, …: packets that came meanwhile are read
+    // at its end, and the ticks of that time are caught up after them (pulls for past times).
+    const held = (t: number) => t >= 1000 && t % 1000 < 200;
+    const readAt = (t: number) => (held(t) ? t - (t % 1000) + 200 : t);
+    let k = 0;
+    for (let t = 0; t <= 6000; t += 20) {
+      while (readAt(20 * k + 5) <= readAt(t)) {
+        jb.push({ sequenceNumber: k, timestamp: k * 160, payloadType: 0, payload: new Uint8Array(160) }, readAt(20 * k + 5));
+        k++;
+      }
+      jb.pull(t);
+    }
+    expect(jb.stats.targetDelayMs).toBeLessThanOrEqual(40);
+    expect(jb.stats.averageDelayMs).toBeLessThanOrEqual(60);
+    expect(jb.stats.concealedFrames).toBe(0);
+    expect(jb.stats.dropped).toBeLessThanOrEqual(2);
+    expect([jb.stats.lost, jb.stats.late]).toEqual([0, 0]);
+  });
+
   it("clock drift: an excess of a frame or two still goes at one frame in eight (no fast pace below a burst)", () => {
     // Two seconds in, four packets are held back 80 ms and come with the fifth at once: the
     // excess (≤ 4 frames) is drift-sized, so the drops stay 160 ms apart.
