@@ -10,8 +10,9 @@
 //
 // Prints calls/s, failures, each process's CPU (cores) and the proxy's CPU per call, and the ratios.
 // The machine has 2 cores: Kamailio runs two UDP workers (it may use both), the siphon proxy one
-// thread. Node only; run after `npm run build`: node bench/proxy.mjs  (SECONDS=10 WINDOW=128 CALLS=10000;
-// DOWNSTREAM=uas puts a light answerer without media behind the proxy instead of the answer server)
+// thread. Run after `npm run build`: node bench/proxy.mjs  (SECONDS=10 WINDOW=128 CALLS=10000;
+// DOWNSTREAM=uas puts a light answerer without media behind the proxy instead of the answer server;
+// PROXY_RUNTIME=bun runs the siphon proxy on Bun, the rest staying on Node; PROXIES=siphon skips Kamailio)
 import { fork, spawn } from "node:child_process";
 import { loadavg } from "node:os";
 import { fileURLToPath } from "node:url";
@@ -72,8 +73,9 @@ if (process.argv[2] === "--uas") {
   // The memory the proxy holds: heap and array buffers after a full collection, and the RSS.
   process.on("message", (m) => {
     if (m !== "mem") return;
-    globalThis.gc?.();
-    globalThis.gc?.();
+    const gc = globalThis.gc ?? (typeof Bun !== "undefined" ? () => Bun.gc(true) : undefined);
+    gc?.();
+    gc?.();
     const u = process.memoryUsage();
     const t = proxy.endpoint.transactions.counters;
     process.send?.({ held: u.heapUsed + u.arrayBuffers, rss: u.rss, counters: { ...proxy.core.counters, retransmissions: t.retransmissionsSent, absorbed: t.retransmissionsAbsorbed } });
@@ -191,7 +193,7 @@ async function main() {
       load: load0,
     };
     // Memory: the proxy's RSS after the throughput run's state is gone, then right after CALLS calls.
-    await sleep(name === "siphon" ? 34_000 : 6_000);
+    await sleep(name.startsWith("siphon") ? 34_000 : 6_000);
     const before = await held();
     const m = await run(port, { calls: CALLS });
     const after = await held();
@@ -206,7 +208,13 @@ async function main() {
 
   const rows = [];
   // The siphon proxy.
-  const child = fork(fileURLToPath(import.meta.url), ["--serve", String(SIPHON), String(ANSWER)], { stdio: ["ignore", "inherit", "inherit", "ipc"], execArgv: ["--expose-gc", ...(process.env.PROFILE ? ["--cpu-prof", `--cpu-prof-dir=${process.env.PROFILE}`] : [])] });
+  // PROXY_RUNTIME=bun runs the siphon proxy on Bun (Node's IPC channel, Bun.gc for the collection).
+  const onBun = process.env.PROXY_RUNTIME === "bun";
+  const child = fork(fileURLToPath(import.meta.url), ["--serve", String(SIPHON), String(ANSWER)], {
+    stdio: ["ignore", "inherit", "inherit", "ipc"],
+    ...(onBun ? { execPath: new URL("../node_modules/.bin/bun", import.meta.url).pathname, execArgv: [] } : {}),
+    ...(onBun ? {} : { execArgv: ["--expose-gc", ...(process.env.PROFILE ? ["--cpu-prof", `--cpu-prof-dir=${process.env.PROFILE}`] : [])] }),
+  });
   await new Promise((resolve, reject) => {
     child.once("message", resolve);
     child.once("exit", (code) => reject(new Error(`the siphon proxy exited (${code})`)));
@@ -219,13 +227,13 @@ async function main() {
       });
       child.send("mem");
     });
-  rows.push(await measure("siphon", SIPHON, () => procCpu(child.pid) * 1000, siphonHeld));
+  rows.push(await measure(onBun ? "siphon (Bun)" : "siphon", SIPHON, () => procCpu(child.pid) * 1000, siphonHeld));
   child.kill("SIGTERM");
   // Kamailio.
   let kamailio;
   if (process.env.PROXIES !== "siphon") try {
     kamailio = await startKamailioProxy({ port: KAMAILIO, routes: { answer: `sip:answer@127.0.0.1:${ANSWER}` }, quiet: true, children: 2, shm: 256 });
-    rows.push(await measure("kamailio", KAMAILIO, () => kamailio.cpu(), async () => kamailio.rss()));
+    rows.push(await measure("kamailio", KAMAILIO, () => kamailio.cpu(), async () => kamailio.pss()));
   } catch (error) {
     console.log(`kamailio: not measured (${error.message.split("\n")[0]})`);
   } finally {
@@ -234,7 +242,7 @@ async function main() {
   await caller.close();
   answer.kill("SIGTERM");
 
-  console.log("held: siphon's heap + array buffers after a full GC; Kamailio's RSS (its shared memory is touched as used)");
+  console.log("held: siphon's heap + array buffers after a full GC; Kamailio's PSS summed over its processes (shared memory counted once; touched as used)");
   console.log(`calls proxied over UDP loopback: caller -> proxy -> ${DOWNSTREAM}, ${WINDOW} in flight, ${SECONDS} s each (node ${process.version})`);
   console.log("| proxy | calls/s | failed | proxy CPU (cores) | proxy CPU µs/call | answer server / caller (cores) | load avg | held before → after " + CALLS + " calls | bytes per proxied call |");
   console.log("|---|---:|---:|---:|---:|---:|---:|---:|---:|");

@@ -1,7 +1,7 @@
 /**
  * siphon: a SIP/RTP VoIP stack for Node, Deno and Bun with a WebAssembly core. This main entry
- * re-exports every layer; each layer also has its own entry point (`siphon/sip`, `siphon/rtp`, ...).
- * The runtime adapters are separate entries (`siphon/runtimes`, `siphon/runtimes/node`, ...) so
+ * re-exports every layer; each layer also has its own entry point (`@siphon/siphon/sip`, `@siphon/siphon/rtp`, ...).
+ * The runtime adapters are separate entries (`@siphon/siphon/runtimes`, `@siphon/siphon/runtimes/node`, ...) so
  * that importing the library never loads another runtime's code.
  */
 export { SiphonError } from "./errors.ts";

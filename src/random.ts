@@ -21,12 +21,35 @@ export function pooledRandom(source: (n: number) => Uint8Array = (n) => crypto.g
   };
 }
 
-const shared = pooledRandom();
+/** Two lower-case hex digits per byte value. */
+const HEX: readonly string[] = Array.from({ length: 256 }, (_, i) => (i < 16 ? "0" : "") + i.toString(16));
+
+/**
+ * The default source's own block: {@link randomHex} reads its bytes in place, without the copy
+ * `pooledRandom` hands out (a tag, a branch and a Call-ID per call would each allocate one).
+ */
+let hexBlock: Uint8Array = new Uint8Array(0);
+let hexUsed = 0;
 
 /** `n` random bytes as lower-case hex (tags, branches). */
-export function randomHex(n: number, random: (n: number) => Uint8Array = shared): string {
-  const b = random(n);
+export function randomHex(n: number, random?: (n: number) => Uint8Array): string {
+  let b: Uint8Array;
+  let at = 0;
+  let end: number;
+  if (random !== undefined || n > BLOCK) {
+    b = random !== undefined ? random(n) : crypto.getRandomValues(new Uint8Array(n));
+    end = b.length;
+  } else {
+    if (hexUsed + n > hexBlock.length) {
+      hexBlock = crypto.getRandomValues(new Uint8Array(BLOCK));
+      hexUsed = 0;
+    }
+    b = hexBlock;
+    at = hexUsed;
+    end = at + n;
+    hexUsed = end;
+  }
   let s = "";
-  for (let i = 0; i < b.length; i++) s += (b[i]! < 16 ? "0" : "") + b[i]!.toString(16);
+  for (let i = at; i < end; i++) s += HEX[b[i]!]!;
   return s;
 }

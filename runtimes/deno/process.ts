@@ -88,6 +88,7 @@ export function denoProcess(): CliProcess {
         for (let off = 0; off < bytes.length; ) off += await file.write(bytes.subarray(off));
       };
       let end = 0;
+      let closed = false;
       return {
         async write(bytes) {
           await file.seek(end, 0);
@@ -98,7 +99,12 @@ export function denoProcess(): CliProcess {
           await file.seek(at, 0);
           await writeAll(bytes);
         },
-        close: async () => file.close(),
+        // Deno throws BadResource on a second close; a writer is closed once whoever asks.
+        close: async () => {
+          if (closed) return;
+          closed = true;
+          file.close();
+        },
       };
     },
   };

@@ -39,6 +39,7 @@ export function nodeProcess(): CliProcess {
     async createFile(path) {
       const handle = await open(path, "w");
       let position = 0;
+      let closed: Promise<void> | undefined;
       return {
         async write(bytes) {
           await handle.write(bytes, 0, bytes.length, position);
@@ -47,7 +48,7 @@ export function nodeProcess(): CliProcess {
         async writeAt(at, bytes) {
           await handle.write(bytes, 0, bytes.length, at);
         },
-        close: () => handle.close(),
+        close: () => (closed ??= handle.close()),
       };
     },
   };

@@ -102,7 +102,8 @@ async function handle(ua: UserAgent, inc: IncomingCall, n: number, flags: Flags,
   if (flags.record !== undefined) {
     const path = n === 1 ? flags.record : flags.record.replace(/(\.wav)?$/i, `-${n}$1`);
     const file = await env.createFile(path);
-    recording = call.audio.record(file, { signal: stop.signal }).finally(() => file.close());
+    // record() closes the file when the recording ends.
+    recording = call.audio.record(file, { signal: stop.signal });
   } else if (flags.echo) {
     work.push((async () => {
       for await (const f of call.audio.frames()) call.audio.write(f.samples);

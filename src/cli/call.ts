@@ -93,7 +93,8 @@ async function place(ua: UserAgent, target: string, flags: AgentFlags & { play?:
   let recorded: Promise<number> | undefined;
   if (flags.record !== undefined) {
     const file = await env.createFile(flags.record);
-    recorded = call.audio.record(file, { signal: stop.signal }).finally(() => file.close());
+    // record() closes the file when the recording ends.
+    recorded = call.audio.record(file, { signal: stop.signal });
   }
   if (flags.dtmf !== undefined) {
     const digits = flags.dtmf;

@@ -49,6 +49,7 @@ export interface CliProcess {
 export interface CliFileWriter {
   write(bytes: Uint8Array): Promise<void>;
   writeAt(position: number, bytes: Uint8Array): Promise<void>;
+  /** Closes the file; a second call does nothing. */
   close(): Promise<void>;
 }
 

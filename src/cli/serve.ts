@@ -36,6 +36,9 @@ function isServerRuntime(rt: CliRuntime): rt is CliRuntime & ServerRuntime {
   return typeof r.wallTime === "function" && typeof r.openSqlite === "function" && typeof r.serveHttp === "function";
 }
 
+/** How many user names the banner lists. */
+const BANNER_USERS = 10;
+
 /** The lines printed once the server runs: where it listens, the users, how to call echo. */
 export function banner(server: SiphonServer, runtime: string): string {
   const a = server.addresses;
@@ -49,10 +52,13 @@ export function banner(server: SiphonServer, runtime: string): string {
   if (server.demoUsers) {
     lines.push(`  demo users (configure users to replace them): ${server.demoUsers.map((u) => `${u.username}/${u.password}`).join("  ")}`);
   } else {
-    lines.push(`  users      ${server.users.usernames().join(", ")}`);
+    // A directory of thousands would bury the rest of the banner: the first few and a count.
+    const names = server.users.usernames();
+    lines.push(`  users      ${names.slice(0, BANNER_USERS).join(", ")}${names.length > BANNER_USERS ? `, … (${names.length} in all)` : ""}`);
   }
   lines.push(`  services   ${server.services.map((s) => `sip:${s}@${c.realm}`).join("  ")}`);
-  lines.push(`  softphone: register as sip:alice@${c.realm} via ${host}:${a.sip.port} (user alice), then call sip:echo@${c.realm}`);
+  const user = server.demoUsers?.[0]?.username ?? server.users.usernames()[0] ?? "alice";
+  lines.push(`  softphone: register as sip:${user}@${c.realm} via ${host}:${a.sip.port} (user ${user}), then call sip:echo@${c.realm}`);
   return lines.join("\n") + "\n";
 }
 

@@ -53,8 +53,9 @@ export class CallAudio {
 
   /**
    * The received audio as an async iterable of frames; it ends when the call does. One reader at
-   * a time (a second call returns the same stream); frames are dropped, oldest first, when the
-   * reader falls `capacity` frames behind.
+   * a time (a second call returns the same stream, unless its reader stopped: then a new stream
+   * starts, with the frames from then on); frames are dropped, oldest first, when the reader falls
+   * `capacity` frames behind.
    */
   frames(capacity = 50): AsyncIterable<PcmFrame> {
     this.#reading = true;
@@ -80,7 +81,7 @@ export class CallAudio {
     });
   }
 
-  /** Sends `source`'s frames as the call takes them; resolves when the source ends or the call does. */
+  /** Sends `source`'s frames as the call takes them; resolves when the last of them has been sent, or when the call ends. */
   async play(source: AsyncIterable<PcmFrame> | Iterable<PcmFrame>, signal?: AbortSignal): Promise<void> {
     const rate = this.sampleRate;
     const media = this.#media;
@@ -115,7 +116,7 @@ export class CallAudio {
 
   /**
    * Records the received audio into a WAV file until the call ends, `durationMs` of audio were
-   * written, or `signal` fires; resolves with the samples written.
+   * written, or `signal` fires, then closes the file; resolves with the samples written.
    */
   async record(file: AudioFileWriter, options: RecordOptions = {}): Promise<number> {
     const frames = this.frames();

@@ -5,7 +5,7 @@
  * PCM, tones and WAV files, NAT traversal with a public address or STUN — on Node, Deno and Bun.
  *
  * ```ts
- * import { createUserAgent } from "siphon/client";
+ * import { createUserAgent } from "@siphon/siphon/client";
  * const ua = await createUserAgent({ aor: "sip:alice@example.com", credentials: { username: "alice", password: "secret" } });
  * await ua.register();
  * const call = await ua.call("bob");

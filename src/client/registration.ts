@@ -1,4 +1,5 @@
 import type { OutgoingRequest, OutgoingRequestInit } from "../session/index.ts";
+import { splitHeaderValues } from "../sip/index.ts";
 import type { SipResponse } from "../sip/index.ts";
 import type { Flow } from "../transport/index.ts";
 import { Emitter } from "./emitter.ts";
@@ -248,7 +249,7 @@ export class Registration {
     const bindings: string[] = [];
     const ours = this.#host.instanceId;
     for (const value of response.headers("Contact")) {
-      for (const one of splitContacts(value)) {
+      for (const one of splitHeaderValues(value)) {
         bindings.push(one);
         // §10.2.4: the expiry of our binding is in its Contact's expires parameter.
         const mine = one.includes(ours) || one.includes(contact.slice(1, contact.indexOf(">")));
@@ -296,23 +297,3 @@ export class Registration {
   }
 }
 
-/** The Contact values of one header line, split at commas outside <> and quotes. */
-function splitContacts(value: string): string[] {
-  const out: string[] = [];
-  let depth = 0;
-  let quoted = false;
-  let start = 0;
-  for (let i = 0; i < value.length; i++) {
-    const c = value[i];
-    if (c === '"' && value[i - 1] !== "\\") quoted = !quoted;
-    else if (!quoted && c === "<") depth++;
-    else if (!quoted && c === ">") depth--;
-    else if (!quoted && depth === 0 && c === ",") {
-      out.push(value.slice(start, i).trim());
-      start = i + 1;
-    }
-  }
-  const last = value.slice(start).trim();
-  if (last !== "") out.push(last);
-  return out;
-}

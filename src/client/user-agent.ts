@@ -192,7 +192,7 @@ function codecList(choices: readonly CodecChoice[] | undefined): readonly AudioC
   });
 }
 
-/** `sip:` URI text from what a user types: a SIP URI, `user@host`, or a user name of `domain`. */
+/** `sip:` URI text from what a user types: a SIP URI, `user@host`, or a user name of `domain` (a host, with its port when it has one: `example.com:5070`). */
 export function targetUri(target: string, domain: string | undefined): string {
   let text = target.trim();
   if (!/^sips?:/i.test(text)) {
@@ -208,6 +208,15 @@ function parsedSip(text: string): SipUri {
   const r = tryParseUri(text);
   if (!r.ok || !("host" in r.value)) throw new ClientError("BAD_ARGUMENT", `not a SIP URI: ${JSON.stringify(text)}`);
   return r.value as SipUri;
+}
+
+/**
+ * The domain a bare user name is called at: the AOR's host and port (`sip:alice@10.0.0.2:5070`
+ * gives `10.0.0.2:5070`), since a port in the AOR is where its registrar and proxy listen.
+ */
+function accountDomain(aor: string): string {
+  const u = parsedSip(aor);
+  return `${bracket(u.host)}${u.port !== undefined ? `:${u.port}` : ""}`;
 }
 
 function randomHex(rt: UserAgentRuntime, n: number): string {
@@ -533,8 +542,7 @@ export async function createUserAgent(options: UserAgentOptions = {}): Promise<U
   async function call(target: string, o: CallOptions = {}): Promise<Call> {
     if (closed) throw new ClientError("CLOSED", "the user agent is closed");
     const account = o.from ?? accounts[0];
-    const domain = account === undefined ? undefined : parsedSip(account.aor).host;
-    const to = targetUri(target, domain);
+    const to = targetUri(target, account === undefined ? undefined : accountDomain(account.aor));
     const lp = points[0]!;
     const fromUri = account?.aor ?? `sip:siphon@${bracket(publicAddress?.host ?? lp.sentByHost)}`;
     const name = account?.displayName !== undefined ? `"${account.displayName.replace(/["\\]/g, "")}" ` : "";
@@ -581,7 +589,7 @@ export async function createUserAgent(options: UserAgentOptions = {}): Promise<U
 
   async function ping(target: string, o: WaitOptions = {}) {
     const account = accounts[0];
-    const to = targetUri(target, account === undefined ? undefined : parsedSip(account.aor).host);
+    const to = targetUri(target, account === undefined ? undefined : accountDomain(account.aor));
     const fromUri = account?.aor ?? `sip:siphon@${bracket(publicAddress?.host ?? points[0]!.sentByHost)}`;
     const callId = randomHex(rt, 12);
     const started = rt.now();
@@ -618,6 +626,15 @@ export async function createUserAgent(options: UserAgentOptions = {}): Promise<U
     }
     await Promise.all(waits);
     for (const a of accounts) a.registration.stop();
+    // Requests still in progress — the BYE of a call hung up just before — go out and get their
+    // answers before the sockets close (a runtime may still hold a datagram handed to it): a second
+    // at most, time for the first retransmission too. (An INVITE client transaction Accepted after
+    // its 2xx only absorbs retransmissions.)
+    const t = endpoint.endpoint.transactions!.counters.active;
+    const sending = () => t["non-invite-client"]["Trying"]! + t["non-invite-client"]["Proceeding"]! + t["invite-client"]["Calling"]! + t["invite-client"]["Proceeding"]!;
+    const deadline = rt.now() + Math.min(timeoutMs, 1000);
+    endpoint.flush();
+    while (sending() > 0 && rt.now() < deadline) await new Promise<void>((r) => rt.setTimer(20, () => r()));
     media.close();
     await endpoint.close();
   }

@@ -19,7 +19,7 @@ import type { TransportUser } from "./transport-user.ts";
 
 /** Options of {@link createSipEndpoint}: the transport core's options plus the runtime and the users. */
 export interface SipEndpointOptions extends TransportOptions {
-  /** The runtime record (`await loadRuntime()` from `siphon/runtimes`, or any {@link DriverRuntime}). */
+  /** The runtime record (`await loadRuntime()` from `@siphon/siphon/runtimes`, or any {@link DriverRuntime}). */
   runtime: DriverRuntime;
   listen: ListenOptions[];
   /** Trust settings for outbound TLS and WSS connections. */
@@ -85,8 +85,8 @@ export interface SipEndpoint {
  * Opens the listening points and returns a running endpoint.
  *
  * ```ts
- * import { loadRuntime } from "siphon/runtimes";
- * import { createSipEndpoint } from "siphon/driver";
+ * import { loadRuntime } from "@siphon/siphon/runtimes";
+ * import { createSipEndpoint } from "@siphon/siphon/driver";
  * const ep = await createSipEndpoint({
  *   runtime: await loadRuntime(),
  *   listen: [{ transport: "UDP", host: "127.0.0.1", port: 5060 }],

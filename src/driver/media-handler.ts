@@ -221,10 +221,16 @@ export class RtpMediaHandler implements MediaHandler {
 
   /**
    * The received audio as an async iterable of frames (one per ptime; the oldest dropped when the
-   * reader falls `capacity` frames behind). One reader at a time; it ends when the call does.
+   * reader falls `capacity` frames behind). One reader at a time; it ends when the call does. A
+   * reader that stopped (a `break` out of `for await`) ended its stream: the next call starts a new
+   * one, with the frames from then on (early media read, then the answered call's audio).
    */
   audio(capacity = 50): AsyncIterable<PcmFrame> {
-    this.#queue ??= new PcmQueue(capacity);
+    if (this.#queue === undefined || (this.#queue.closed && !this.#closed)) {
+      this.#queue = new PcmQueue(capacity);
+      // Asked after the session ended: a stream that ends at once rather than one that never does.
+      if (this.#closed) this.#queue.close();
+    }
     return this.#queue;
   }
 
@@ -235,9 +241,10 @@ export class RtpMediaHandler implements MediaHandler {
 
   /**
    * Sends `source`'s frames as they are taken (waiting while the send queue is full); resolves
-   * when the source ends or the call does.
+   * once the last of them has been sent, or when the call ends.
    */
   async play(source: AsyncIterable<PcmFrame> | Iterable<PcmFrame>): Promise<void> {
+    const wait = (ms: number) => new Promise((r) => this.#driver.runtime.setTimer(ms, () => r(undefined)));
     for await (const f of source) {
       let rest = f.samples;
       while (rest.length > 0) {
@@ -245,8 +252,13 @@ export class RtpMediaHandler implements MediaHandler {
         if (this.#closed || s === undefined || s.state === "closed") return;
         const n = s.writeAudio(rest);
         rest = rest.subarray(n);
-        if (rest.length > 0) await new Promise((r) => this.#driver.runtime.setTimer(s.ptimeMs, () => r(undefined)));
+        if (rest.length > 0) await wait(s.ptimeMs);
       }
+    }
+    // The queue holds up to its capacity (2 s by default) ahead of the media clock: what was played
+    // has been played when that has gone out.
+    for (let s = this.#running?.session; !this.#closed && s !== undefined && s.state !== "closed" && s.queuedAudioMs > 0; s = this.#running?.session) {
+      await wait(Math.min(s.ptimeMs, s.queuedAudioMs));
     }
   }
 

@@ -31,7 +31,7 @@ export interface PublicAddress {
  * settings).
  */
 export interface SessionEndpointOptions extends Omit<SessionCoreOptions<Flow>, "transport" | "transactions" | "onOutput"> {
-  /** The runtime record (`await loadRuntime()` from `siphon/runtimes`, or any {@link DriverRuntime}). */
+  /** The runtime record (`await loadRuntime()` from `@siphon/siphon/runtimes`, or any {@link DriverRuntime}). */
   runtime: DriverRuntime;
   /** The listening points to open. */
   listen: ListenOptions[];

@@ -2,7 +2,8 @@ import { parseFailure } from "../errors.ts";
 import type { ParseResult } from "../errors.ts";
 import { StunError } from "./errors.ts";
 import type { StunErrorCode } from "./errors.ts";
-import { crc32, hmacSha1 } from "./sha1.ts";
+import { hmacSha1 } from "../sha1.ts";
+import { crc32 } from "./crc32.ts";
 
 /**
  * STUN messages (RFC 8489 §5, §14): the header, attributes, MESSAGE-INTEGRITY and FINGERPRINT.

@@ -57,8 +57,9 @@ export interface WavSinkOptions {
 /**
  * Records a stream of frames into a WAV file: a header with sizes 0 first (a reader of the
  * unfinished file still finds its format), the frames as they come, then the header again with
- * the real sizes. Resolves with the frames written (samples per channel). The stream's first frame
- * fixes rate and channels; a later frame with others is a {@link MediaError} `BAD_OPTION`.
+ * the real sizes, and closes the file (also when the stream fails). Resolves with the frames
+ * written (samples per channel). The stream's first frame fixes rate and channels; a later frame
+ * with others is a {@link MediaError} `BAD_OPTION`.
  */
 export async function wavSink(source: AsyncIterable<PcmFrame>, file: AudioFileWriter, options: WavSinkOptions = {}): Promise<number> {
   const encoding = options.encoding ?? "pcm16";

@@ -6,7 +6,7 @@ import { newBranch } from "../transaction/index.ts";
  * Answers digest challenges for the session core (RFC 3261 §22.2, §22.3; RFC 7616, RFC 8760). On a
  * 401 or 407 to a request it sent, the core builds the request again (same Call-ID and From tag, a
  * new CSeq number and a new branch) and asks for the header fields that authorize it. A digest
- * client from `siphon/auth` (`createDigestClient`) is one.
+ * client from `@siphon/siphon/auth` (`createDigestClient`) is one.
  */
 export interface ChallengeResponder {
   /**
@@ -54,7 +54,7 @@ export interface DigestChallengerOptions {
 }
 
 /**
- * A {@link RequestChallenger} on a digest server (`createDigestServer` from `siphon/auth`):
+ * A {@link RequestChallenger} on a digest server (`createDigestServer` from `@siphon/siphon/auth`):
  * requests without valid credentials get its challenge (401, or 407 for a proxy server), with
  * `stale=true` when only the nonce was wrong — expired, replayed (a nonce count seen before,
  * RFC 7616 §3.4.6) or not this server's (RFC 7616 §3.3) — so that the client answers again without

@@ -46,7 +46,7 @@ export interface SessionCoreOptions<F extends TransactionFlow = TransactionFlow>
   transactions?: TransactionLayer<F> | TransactionLayerOptions;
   /**
    * Answers 401/407 challenges (RFC 3261 §22), and signs new requests up front with the credentials
-   * of realms it has seen (§22.3) when it has `preauthorize` (a digest client from `siphon/auth`
+   * of realms it has seen (§22.3) when it has `preauthorize` (a digest client from `@siphon/siphon/auth`
    * does); without one, challenges end the request.
    */
   authenticator?: ChallengeResponder;

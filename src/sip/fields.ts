@@ -64,10 +64,30 @@ export function addField(fields: Field[], name: string, value: string, prepend: 
   fields.push(f);
 }
 
-/** The list with every field of that name replaced by `values`, in the place of the first one. */
-export function setFields(fields: readonly Field[], name: string, values: readonly string[]): Field[] {
+/**
+ * The list with every field of that name replaced by `values`, in the place of the first one:
+ * `fields` itself, changed, or a new list.
+ */
+export function setFields(fields: Field[], name: string, values: readonly string[]): Field[] {
   const id = headerId(name);
-  const lname = name.toLowerCase();
+  const lname = id === 0 ? name.toLowerCase() : "";
+  // The usual cases (a header set once, or replaced by one value) change the list in place.
+  let first = -1;
+  let count = 0;
+  for (let i = 0; i < fields.length; i++) {
+    if (matches(fields[i]!, id, lname)) {
+      if (first < 0) first = i;
+      count++;
+    }
+  }
+  if (count === 0) {
+    for (const v of values) fields.push({ id, name, value: v, raw: -1, rawEnd: -1 });
+    return fields;
+  }
+  if (count === 1 && values.length === 1) {
+    fields[first] = { id, name, value: values[0]!, raw: -1, rawEnd: -1 };
+    return fields;
+  }
   let at = fields.findIndex((f) => matches(f, id, lname));
   if (at < 0) at = fields.length;
   const kept = fields.filter((f) => !matches(f, id, lname));

@@ -30,7 +30,7 @@ export function findHeaderParam(v: string, name: string): string | undefined {
     } else if (c === 0x3b) {
       inParams = true;
       const j = skipWsp(v, i + 1);
-      if (v.length - j >= name.length && v.slice(j, j + name.length).toLowerCase() === name) {
+      if (startsWithLower(v, j, name)) {
         let k = skipWsp(v, j + name.length);
         if (k < n && v.charCodeAt(k) === 0x3d) {
           k = skipWsp(v, k + 1);
@@ -44,6 +44,18 @@ export function findHeaderParam(v: string, name: string): string | undefined {
     }
   }
   return undefined;
+}
+
+/** Whether `v` has `lower` (lower-case ASCII) at `at`, compared case-insensitively without a copy. */
+function startsWithLower(v: string, at: number, lower: string): boolean {
+  const m = lower.length;
+  if (v.length - at < m) return false;
+  for (let i = 0; i < m; i++) {
+    const c = v.charCodeAt(at + i);
+    // ASCII upper-case letters fold to lower-case; nothing else changes.
+    if ((c >= 0x41 && c <= 0x5a ? c | 0x20 : c) !== lower.charCodeAt(i)) return false;
+  }
+  return true;
 }
 
 /** Index of the first comma outside quoted strings and angle brackets, or -1. */

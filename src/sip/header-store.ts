@@ -12,9 +12,13 @@ import {
   setFields,
 } from "./fields.ts";
 import type { Field } from "./fields.ts";
-import { headerId } from "./header-names.ts";
+import { H, headerId } from "./header-names.ts";
+import { encodeBody } from "./pool.ts";
 import type { TokenTable } from "./token-table.ts";
 import type { HeaderField } from "./types.ts";
+
+/** @internal What {@link SipHeaderStore._cached} returns for a header whose value is not cached. */
+export const MISS: unique symbol = Symbol("not cached");
 
 // ignoreBOM: a body may begin with U+FEFF, which must be kept.
 const utf8 = new TextDecoder("utf-8", { ignoreBOM: true });
@@ -31,8 +35,11 @@ export abstract class SipHeaderStore {
   _fields: Field[] | null;
   /** @internal */
   _body: Uint8Array;
-  /** @internal Parsed accessor values by header id. */
-  _cache: Map<number, unknown> | null = null;
+  /**
+   * @internal Parsed accessor values by header id, as pairs (id, value): a message caches a handful
+   * of values, and a flat array costs a fraction of a Map's allocation and probe.
+   */
+  _cache: unknown[] | null = null;
   /** @internal The parsed message's text, kept for the raw line ranges of untouched fields. */
   _head: string | null = null;
   /** @internal The From tag, To tag and top Via branch once read (null: none); undefined until then. */
@@ -47,6 +54,28 @@ export abstract class SipHeaderStore {
     this._tt = tt;
     this._fields = fields;
     this._body = body;
+  }
+
+  /** @internal The cached value of header `id` (possibly undefined), or {@link MISS}. */
+  _cached(id: number): unknown {
+    const c = this._cache;
+    if (c !== null) for (let i = 0; i < c.length; i += 2) if (c[i] === id) return c[i + 1];
+    return MISS;
+  }
+
+  /** @internal Caches the parsed value of header `id`. */
+  _store(id: number, value: unknown): void {
+    const c = this._cache;
+    if (c === null) this._cache = [id, value];
+    else {
+      for (let i = 0; i < c.length; i += 2) {
+        if (c[i] === id) {
+          c[i + 1] = value;
+          return;
+        }
+      }
+      c.push(id, value);
+    }
   }
 
   /** @internal Whether the parsed bytes still serialize this message exactly. */
@@ -115,13 +144,32 @@ export abstract class SipHeaderStore {
   /** @internal Decodes the lazily read parts of the start line before the token table goes. */
   abstract _decodeStartLine(): void;
 
-  /** @internal Called before any change: header list materialized, caches and the token table dropped. */
-  _change(): Field[] {
+  /**
+   * @internal Called before any change: header list materialized, the token table dropped, and the
+   * cached values of header `id` forgotten (of every header when `id` is -1; of none for 0, an
+   * unknown header or the body): a value parsed from an unchanged header stays valid.
+   */
+  _change(id = -1): Field[] {
     this._decodeStartLine();
     const f = this._materialize();
     this._tt = null;
-    this._cache = null;
-    this._pFrom = this._pTo = this._pVia = undefined;
+    if (id < 0) {
+      this._cache = null;
+      this._pFrom = this._pTo = this._pVia = undefined;
+    } else if (id > 0) {
+      const c = this._cache;
+      if (c !== null) {
+        for (let i = 0; i < c.length; i += 2) {
+          if (c[i] === id) {
+            c.splice(i, 2);
+            break;
+          }
+        }
+      }
+      if (id === H.FROM) this._pFrom = undefined;
+      else if (id === H.TO) this._pTo = undefined;
+      else if (id === H.VIA) this._pVia = undefined;
+    }
     return f;
   }
 
@@ -130,19 +178,19 @@ export abstract class SipHeaderStore {
    * place for a new top Via or Record-Route, RFC 3261 §16.6).
    */
   addHeader(name: string, value: string, opts?: { prepend?: boolean }): this {
-    addField(this._change(), name, value, opts?.prepend === true);
+    addField(this._change(headerId(name)), name, value, opts?.prepend === true);
     return this;
   }
 
   /** Replaces every field of that name with the given value(s), in the place of the first one. */
   setHeader(name: string, value: string | string[]): this {
-    this._fields = setFields(this._change(), name, typeof value === "string" ? [value] : value);
+    this._fields = setFields(this._change(headerId(name)), name, typeof value === "string" ? [value] : value);
     return this;
   }
 
   /** Removes every field of that name; returns how many were removed. */
   removeHeader(name: string): number {
-    const fields = this._change();
+    const fields = this._change(headerId(name));
     this._fields = removeFields(fields, name);
     return fields.length - this._fields.length;
   }
@@ -152,7 +200,7 @@ export abstract class SipHeaderStore {
    * response at a proxy, RFC 3261 §16.7; the top Route, §16.4). Returns false when there is none.
    */
   removeFirstValue(name: string): boolean {
-    return removeFirstFieldValue(this._change(), name);
+    return removeFirstFieldValue(this._change(headerId(name)), name);
   }
 
   // ---- body --------------------------------------------------------------------------------------
@@ -163,9 +211,7 @@ export abstract class SipHeaderStore {
   }
 
   set body(b: Uint8Array) {
-    const cache = this._cache;
-    this._change();
-    this._cache = cache;
+    this._change(0);
     this._body = b;
   }
 
@@ -176,7 +222,7 @@ export abstract class SipHeaderStore {
 
   /** Sets the body (a string is UTF-8 encoded) and, when given, the Content-Type. */
   setBody(body: Uint8Array | string, contentType?: string): this {
-    this.body = typeof body === "string" ? new TextEncoder().encode(body) : body;
+    this.body = typeof body === "string" ? encodeBody(body) : body;
     if (contentType !== undefined) this.setHeader("Content-Type", contentType);
     return this;
   }

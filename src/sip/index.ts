@@ -35,6 +35,7 @@ export {
   parseNameAddrList,
   tryParseNameAddr,
 } from "./name-addr.ts";
+export { splitHeaderValues } from "./split.ts";
 export { formatVia, parseVia, tryParseVia } from "./via.ts";
 export {
   parseCSeq,

@@ -6,7 +6,7 @@
 import { SipParseError } from "./errors.ts";
 import { failureError } from "./failure.ts";
 import { H, HEADER_NAMES } from "./header-names.ts";
-import { SipHeaderStore } from "./header-store.ts";
+import { MISS, SipHeaderStore } from "./header-store.ts";
 import { findHeaderParam } from "./header-scan.ts";
 import { authValues, scanAuthItems } from "./auth-value.ts";
 import {
@@ -62,8 +62,8 @@ export abstract class SipMessage extends SipHeaderStore {
 
   /** @internal Parses the first value of a header once and caches the result. */
   _typed<T>(id: number, read: (v: string) => T): T | undefined {
-    const cache = (this._cache ??= new Map());
-    if (cache.has(id)) return cache.get(id) as T | undefined;
+    const hit = this._cached(id);
+    if (hit !== MISS) return hit as T | undefined;
     const v = this._first(id);
     let result: T | undefined;
     try {
@@ -71,22 +71,21 @@ export abstract class SipMessage extends SipHeaderStore {
     } catch (e) {
       throw failureError(e, HEADER_NAMES[id]!);
     }
-    cache.set(id, result);
+    this._store(id, result);
     return result;
   }
 
   /** @internal Parses every value of a list header (all fields, in order) once and caches the result. */
   _list<T>(id: number, read: (v: string) => T[]): T[] {
-    const cache = (this._cache ??= new Map());
-    const hit = cache.get(id) as T[] | undefined;
-    if (hit) return hit;
+    const hit = this._cached(id);
+    if (hit !== MISS) return hit as T[];
     const out: T[] = [];
     try {
       for (const v of this._values(id, "")) for (const x of read(v)) out.push(x);
     } catch (e) {
       throw failureError(e, HEADER_NAMES[id]!);
     }
-    cache.set(id, out);
+    this._store(id, out);
     return out;
   }
 
@@ -109,12 +108,11 @@ export abstract class SipMessage extends SipHeaderStore {
     const tt = this._tt;
     if (tt) {
       // The tokenizer read the number and located the method of a well-formed CSeq.
-      const cache = (this._cache ??= new Map());
-      const hit = cache.get(H.CSEQ) as CSeq | undefined;
-      if (hit) return hit;
+      const hit = this._cached(H.CSEQ);
+      if (hit !== MISS && hit !== undefined) return hit as CSeq;
       const v = tt.cseq(H.CSEQ);
       if (v !== undefined) {
-        cache.set(H.CSEQ, v);
+        this._store(H.CSEQ, v);
         return v;
       }
     }
@@ -243,15 +241,14 @@ export abstract class SipMessage extends SipHeaderStore {
    * (RFC 3261 §16.3). `validateMessage` reports such a field.
    */
   _auth(id: number): AuthValue[] {
-    const cache = (this._cache ??= new Map());
-    const hit = cache.get(id) as AuthValue[] | undefined;
-    if (hit) return hit;
+    const hit = this._cached(id);
+    if (hit !== MISS) return hit as AuthValue[];
     const out: AuthValue[] = [];
     for (const v of this._values(id, "")) {
       const r = scanAuthItems(v);
       if (r.ok) for (const a of authValues(r.value)) out.push(a);
     }
-    cache.set(id, out);
+    this._store(id, out);
     return out;
   }
 
@@ -321,6 +318,14 @@ export abstract class SipMessage extends SipHeaderStore {
   /** Min-SE (RFC 4028 §5), seconds. */
   get minSE(): number | undefined {
     return this._typed(H.MIN_SE, readMinSE);
+  }
+
+  /**
+   * @internal Lets go of the parsed values cached by the typed accessors (they are parsed again on
+   * the next read): for a message a transaction keeps long after the layers last read it.
+   */
+  _shed(): void {
+    this._cache = null;
   }
 
   // ---- start line, printing, copying ---------------------------------------------------------------

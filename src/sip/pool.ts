@@ -22,3 +22,30 @@ export function allocBytes(n: number): Uint8Array {
   used = (used + n + 7) & ~7;
   return out;
 }
+
+const encoder = new TextEncoder();
+const BODY_BLOCK = 8192;
+const MAX_POOLED_BODY = 1024;
+let bodyBlock = new Uint8Array(BODY_BLOCK);
+let bodyUsed = 0;
+
+/**
+ * `s` encoded as UTF-8, for a message body given as text. A short body is a view into a block of
+ * its own kind (bodies live as long as their messages, so they share blocks with each other, not
+ * with the serializer's short-lived arrays); `TextEncoder.encode` would give each one an off-heap
+ * backing store.
+ */
+export function encodeBody(s: string): Uint8Array {
+  const n = s.length;
+  // A UTF-8 encoding is at least as many bytes as UTF-16 code units: only ASCII fits in `n`.
+  if (n > MAX_POOLED_BODY) return encoder.encode(s);
+  if (bodyUsed + n > BODY_BLOCK) {
+    bodyBlock = new Uint8Array(BODY_BLOCK);
+    bodyUsed = 0;
+  }
+  const out = bodyBlock.subarray(bodyUsed, bodyUsed + n);
+  const r = encoder.encodeInto(s, out);
+  if (r.read !== n) return encoder.encode(s);
+  bodyUsed += n;
+  return out;
+}

@@ -70,6 +70,12 @@ export class SipRequest extends SipMessage {
     this._uri = typeof u === "string" ? undefined : u;
   }
 
+  /** @internal */
+  override _shed(): void {
+    super._shed();
+    this._uri = undefined;
+  }
+
   startLine(): string {
     return `${this.method} ${this.uriText} SIP/2.0`;
   }

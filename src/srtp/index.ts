@@ -18,7 +18,7 @@
  *
  * Crypto: AES, HMAC-SHA1 and GHASH run in Wasm (T-table AES and 8-bit-table GHASH are not
  * cache-timing safe; tag comparison is constant-time). The `crypto` option takes a runtime adapter's
- * {@link SrtpCrypto} (`runtime.srtpCrypto` from `siphon/runtimes`), whose native AES-ECB then
+ * {@link SrtpCrypto} (`runtime.srtpCrypto` from `@siphon/siphon/runtimes`), whose native AES-ECB then
  * produces keystream.
  */
 export { createSrtpContext } from "./context.ts";

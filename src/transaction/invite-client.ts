@@ -226,11 +226,16 @@ export class InviteClientTransaction<F extends TransactionFlow = TransactionFlow
         this.disarm("B");
         // RFC 6026 §7.2: "[...] and set Timer M to 64*T1." The request stays: the TU ACKs every
         // 2xx passed up in Accepted (§13.2.2.4) and may build those ACKs from it.
-        // Timer M runs on every transport; the 2xx is kept as bytes only.
+        // Timer M runs on every transport; the 2xx is kept as bytes only, and the INVITE without
+        // the values the layers parsed from it (32 s of them per call add up).
+        this.request?._shed();
         this.retain(this.response!, true);
         this.response = undefined;
-        this.arm("M", sixtyFourT1(this.host.timers), now);
-        break;
+        // Accepted passes further 2xx up and absorbs everything else: like the server's Accepted
+        // (Timer L), it waits as an absorbing record, expired first-in first-out, not on the heap.
+        this.host.entered(this, from, to, now);
+        this.absorb("M", sixtyFourT1(this.host.timers), now);
+        return;
       case "Completed": {
         this.disarm("A");
         this.disarm("B");

@@ -1,5 +1,6 @@
 import { createResponse } from "../sip/index.ts";
 import type { SipRequest, SipResponse } from "../sip/index.ts";
+import { ownText } from "./message-util.ts";
 import { sixtyFourT1 } from "./timers.ts";
 import type { TimerName } from "./timers.ts";
 import { assertNever, invalidTransition, Transaction } from "./transaction.ts";
@@ -77,8 +78,12 @@ export class InviteServerTransaction<F extends TransactionFlow = TransactionFlow
   private final = false;
   /** The To tag of the responses sent so far (the first response that carried one). */
   toTag: string | undefined;
-  /** @internal Secondary index keys (CANCEL, RFC 2543 ACK, merged-request detection). */
-  indexKeys: string[] | undefined;
+  /** @internal The CANCEL index key this transaction is filed under (server-index.ts). */
+  cancelKey: string | undefined;
+  /** @internal The RFC 2543 ACK index key this transaction is filed under. */
+  ackKey: string | undefined;
+  /** @internal The merged-request index key this transaction is filed under. */
+  mergeKey: string | undefined;
 
   /** @internal */
   constructor(host: TransactionHost<F>, id: string, request: SipRequest, flow: F) {
@@ -268,7 +273,7 @@ export class InviteServerTransaction<F extends TransactionFlow = TransactionFlow
   /** The final response's To tag outlives the response (RFC 2543 ACK matching, §17.2.3). */
   private noteFinal(response: SipResponse): void {
     this.final = true;
-    this.finalTag = response.toTag;
+    this.finalTag = ownText(response.toTag);
   }
 
   /**
@@ -290,7 +295,7 @@ export class InviteServerTransaction<F extends TransactionFlow = TransactionFlow
   private noteTag(response: SipResponse): void {
     if (this.toTag === undefined && response.status > 100) {
       const tag = response.toTag;
-      if (tag !== undefined) this.toTag = tag;
+      if (tag !== undefined) this.toTag = ownText(tag);
     }
   }
 

@@ -28,6 +28,15 @@ export function copyFields(msg: SipMessage, name: string): [string, string][] {
   return msg.headers(name).map((v): [string, string] => [name, v]);
 }
 
+/**
+ * A copy of `s` that shares no storage with the text it was cut from: a tag read from a message is
+ * a substring of the whole field (or of a parsed message's text), which a transaction keeping the
+ * tag for 32 s would keep alive with it.
+ */
+export function ownText(s: string | undefined): string | undefined {
+  return s === undefined || s.length < 13 ? s : (" " + s).slice(1);
+}
+
 /** A fresh random token of `bytes` random bytes, hex-encoded (tags, branches). */
 export function randomToken(bytes = 8): string {
   return randomHex(bytes);

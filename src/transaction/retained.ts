@@ -1,4 +1,4 @@
-import { DEFAULT_SIP_LIMITS, serializeMessage, tryParseMessage } from "../sip/index.ts";
+import { DEFAULT_SIP_LIMITS, serializeMessage, serializeMessageInto, tryParseMessage } from "../sip/index.ts";
 import type { SipMessage, SipRequest, SipResponse } from "../sip/index.ts";
 
 /**
@@ -35,6 +35,19 @@ export interface KeptBytes {
  * large to parse back (the caller then keeps the object).
  */
 export function keepBytes(message: SipMessage): KeptBytes | undefined {
+  // Most messages fit in the block's free space: serialized there directly, with no array of their
+  // own to copy from. One that does not fit (or fails) takes the general path below.
+  let written = -1;
+  try {
+    written = serializeMessageInto(message, block, used);
+  } catch {
+    written = -1;
+  }
+  if (written >= 0 && written <= MAX_SHARED) {
+    const kept = { block, offset: used, length: written };
+    used += written;
+    return kept;
+  }
   let bytes: Uint8Array;
   try {
     bytes = serializeMessage(message);

@@ -1,4 +1,4 @@
-import { sha1 } from "./sha1.ts";
+import { sha1 } from "../sha1.ts";
 
 /**
  * The WebSocket opening handshake (RFC 6455 §4) for SIP (RFC 7118 §4.1: the subprotocol is "sip"),

@@ -13,8 +13,8 @@ function usingItExample(): string {
 
 describe("README.md", () => {
   it("the Using it example runs against the current API and prints what its comments say", () => {
-    // `import { a, b } from "siphon"` becomes a destructuring of the package's root entry.
-    const code = usingItExample().replace(/import\s*\{([^}]*)\}\s*from\s*"siphon";/, "const {$1} = siphon;");
+    // `import { a, b } from "@siphon/siphon"` becomes a destructuring of the package's root entry.
+    const code = usingItExample().replace(/import\s*\{([^}]*)\}\s*from\s*"@siphon\/siphon";/, "const {$1} = siphon;");
     const lines: string[] = [];
     const console = { log: (...xs: unknown[]) => lines.push(xs.map(String).join(" ")) };
     new Function("siphon", "console", code)(siphon, console);

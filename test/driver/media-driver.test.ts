@@ -214,7 +214,7 @@ describe("media driver and RTP media handler", () => {
     expect(c.hb.handleInfo({ contentType: "application/dtmf-relay", body: "nothing" })).toBe(false);
   });
 
-  it("PCM in and out as async iterables: play() paces a long source through the send queue, audio() yields what plays out", async () => {
+  it("PCM in and out as async iterables: play() paces a long source through the send queue and resolves once it has been sent, audio() yields what plays out", async () => {
     const c = await call();
     exchange(c.ha, c.hb);
     c.ha.onAudio = undefined;
@@ -233,7 +233,10 @@ describe("media driver and RTP media handler", () => {
     // After 6 s, 8 s of the source are queued or sent: play() still waits for room.
     for (let t = 0; t < 6000; t += 20) await c.f.advance(20);
     expect(played).toBe(false);
+    // After 9 s all of it is queued, but a second of it has not gone out: play() resolves when it has.
     for (let t = 0; t < 3000; t += 20) await c.f.advance(20);
+    expect(played).toBe(false);
+    for (let t = 0; t < 1200; t += 20) await c.f.advance(20);
     expect(played).toBe(true);
     await reader;
     expect(analyseTone(concatPcm(frames.slice(100, 400)), 8000, 700).snrDb).toBeGreaterThan(30);

@@ -8,6 +8,8 @@ import { PCMU } from "../../src/media/index.ts";
 import type { SessionEvent } from "../../src/session/index.ts";
 import type { Flow } from "../../src/transport/index.ts";
 import { until } from "../runtimes/helpers.ts";
+import { createUserAgent } from "../../src/client/index.ts";
+import { analyseTone } from "../../src/media/index.ts";
 import { closeAll, mediaDriver, medianSnr, rtpOf, runtime, toneAndRecord } from "./loopback.ts";
 
 // createSiphonServer on loopback (memory storage, free ports) and siphon's own session endpoints as
@@ -89,6 +91,35 @@ describe(`siphon server on ${runtime.name}`, () => {
     expect(s.registrar.counters.registers).toBeGreaterThan(0);
   });
 
+  it("RFC 3261 §18.1.1: the user agent's default offer (Opus, G.722, G.711, SDES keys; an INVITE over 1300 bytes) reaches echo, and the tone comes back", async () => {
+    const s = await start();
+    const ua = await createUserAgent({
+      runtime,
+      transports: [{ transport: "UDP", host: "127.0.0.1", port: 0 }],
+      aor: "sip:alice@siphon.local",
+      credentials: { username: "alice", password: "wonderland" },
+      outboundProxy: `sip:127.0.0.1:${s.addresses.sip.port}`,
+    });
+    try {
+      const call = await ua.call("sip:echo@siphon.local", { timeoutMs: 10_000 });
+      // Over UDP such an INVITE must move to a congestion-controlled transport: the proxy forwards it
+      // to the engine over TCP, where it used to find no listener (503, sent upstream as 500).
+      expect(call.state).toBe("active");
+      const rate = call.audio.sampleRate;
+      const heard: Int16Array[] = [];
+      const reading = (async () => {
+        for await (const f of call.audio.frames()) if (heard.push(f.samples.slice()) >= 60) return;
+      })();
+      await call.audio.playTone(1000, { durationMs: 2000 });
+      await reading;
+      await call.hangup();
+      const snr = heard.slice(30, 60).map((f) => analyseTone(f, rate, 1000).snrDb).sort((a, b) => a - b);
+      expect(snr[snr.length >> 1]).toBeGreaterThan(15);
+    } finally {
+      await ua.close();
+    }
+  });
+
   it("HTTP: /api/registrations lists the bindings, /metrics is Prometheus text, unknown paths are 404", async () => {
     const s = await start();
     const base = `http://127.0.0.1:${s.addresses.http!.port}`;
@@ -102,6 +133,35 @@ describe(`siphon server on ${runtime.name}`, () => {
     expect(metrics).toMatch(/^siphon_proxy_local_responses_total\{status="407"\} [1-9]/m);
     expect((await fetch(`${base}/nothing`)).status).toBe(404);
     expect((await fetch(`${base}/api/cdrs?limit=x`)).status).toBe(400);
+  });
+});
+
+describe(`siphon server stopping on ${runtime.name}`, () => {
+  it("RFC 3261 §16.11 / §15.1.1: the ACK of the echo service's 2xx reaches it (another port of 127.0.0.1), so stop() ends the call left with a BYE the phone gets", async () => {
+    const log: string[] = [];
+    // Clear of the other server's range here and of the phones' (loopback.ts, from 36000).
+    const base = 46000 + 2 * Math.floor(Math.random() * 1500);
+    const own = await createSiphonServer(
+      resolveConfig({
+        file: {
+          path: "stop.yaml",
+          text: `sip: {port: 0, wsPort: null}\nhttp: {port: null}\nstorage: {kind: memory}\nmedia: {rtpPorts: "${base}-${base + 99}"}\nlog: {level: debug}\n` +
+            "users:\n  - {username: ben, password: builder}\n",
+        },
+      }),
+      { runtime, write: (l) => void log.push(l) },
+    );
+    const events: SessionEvent<Flow>[] = [];
+    const ben = await softphone("ben", "builder", events);
+    const call = await ben.invite({ from: "<sip:ben@siphon.local>", to: "<sip:echo@siphon.local>", route: [`<sip:127.0.0.1:${own.addresses.sip.port};lr>`] });
+    await until(() => call.state === "confirmed" || call.state === "terminated");
+    expect(call.state).toBe("confirmed");
+    await own.stop({ graceMs: 0 });
+    await until(() => call.state === "terminated").catch(() => {});
+    expect(call.state, log.join("\n")).toBe("terminated");
+    const ended = events.find((e) => e.type === "terminated") as Extract<SessionEvent<Flow>, { type: "terminated" }>;
+    expect([ended.reason, ended.by]).toEqual(["bye", "remote"]);
+    expect(own.calls()).toEqual([]);
   });
 });
 

@@ -128,7 +128,7 @@ describe("the tarball rules (scripts/package-check.mjs)", () => {
       'import "side";',
       'import * as fs from "node:fs";',
       'const m = await import("dyn");',
-      ' * import { e } from "siphon/driver";',
+      ' * import { e } from "@siphon/siphon/driver";',
       '// const n = await import("commented");',
       "const s = 'it goes from \"found\" to \"lost\"';",
     ].join("\n");

@@ -4,11 +4,11 @@
 // package's "exports" as arguments. It prints one line, `SMOKE <json>`, that run.mjs judges: what each
 // entry point exports and where it resolved, and the results of a SIP parse, an SRTP round trip,
 // an Opus frame and an OPTIONS exchange between two UDP endpoints on 127.0.0.1.
-import { createRequest, createResponse, parseMessage, serializeMessage } from "siphon/sip";
-import { createSrtpContext, SrtpAuthError } from "siphon/srtp";
-import { createOpusDecoder, createOpusEncoder } from "siphon/codec";
-import { createSipEndpoint } from "siphon/driver";
-import { loadRuntime } from "siphon/runtimes";
+import { createRequest, createResponse, parseMessage, serializeMessage } from "@siphon/siphon/sip";
+import { createSrtpContext, SrtpAuthError } from "@siphon/siphon/srtp";
+import { createOpusDecoder, createOpusEncoder } from "@siphon/siphon/codec";
+import { createSipEndpoint } from "@siphon/siphon/driver";
+import { loadRuntime } from "@siphon/siphon/runtimes";
 
 /** The runtime's globals, read without the types of any one runtime. @type {any} */
 const g = globalThis;

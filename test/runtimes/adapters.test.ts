@@ -66,6 +66,20 @@ describe("runtime adapter", () => {
     expect(await got.promise).toEqual(["hello", b.local.port]);
   });
 
+  it("UDP: datagrams sent right before close() still go out (a BYE sent as the user agent closes)", async () => {
+    const rt = await runtime;
+    const got: string[] = [];
+    const a = await rt.udpBind({ host: "127.0.0.1", port: 0 }, { onMessage: (d) => got.push(dec.decode(d)) });
+    cleanups.push(() => a.close());
+    const b = await rt.udpBind({ host: "127.0.0.1", port: 0 }, { onMessage: () => {} });
+    b.send(enc.encode("one"), "127.0.0.1", a.local.port);
+    b.send(enc.encode("two"), "127.0.0.1", a.local.port);
+    b.close();
+    await until(() => got.length === 2, 2000).catch(() => undefined);
+    // UDP keeps no order (Deno's node:dgram may swap two datagrams sent in one turn).
+    expect(got.sort()).toEqual(["one", "two"]);
+  });
+
   it.skipIf(!hasIpv6)("UDP over IPv6 loopback", async () => {
     const rt = await runtime;
     const got = deferred<string>();

@@ -46,19 +46,30 @@ async function pair(transport: TransportProtocol, host = "127.0.0.1", serverOpti
   const rt = await runtime;
   const pki = await testPki();
   const tls = transport === "TLS" || transport === "WSS" ? { tls: { cert: pki.cert, key: pki.key } } : {};
-  // With UDP, TCP listens on the same port number, as a SIP server does (5060 for both).
-  const same = transport === "UDP" ? await freePort(rt, host) : 0;
-  const server: SipEndpoint = await createSipEndpoint({
-    ...serverOptions,
-    runtime: rt,
-    listen: [{ transport, host, port: same, ...tls }, ...(transport === "UDP" ? [{ transport: "TCP" as const, host, port: same }] : [])],
-    transactions: true,
-    transactionUser: {
-      receiveRequest(request, transaction) {
-        server.respond(transaction, createResponse(request, 200, "OK", { toTag: "srv", headers: [["X-Body-Length", String(request.body.length)]] }));
+  // With UDP, TCP listens on the same port number, as a SIP server does (5060 for both). The port
+  // found free may be taken by another process before both bind: then another one.
+  const bind = async (): Promise<SipEndpoint> => {
+    const same = transport === "UDP" ? await freePort(rt, host) : 0;
+    return createSipEndpoint({
+      ...serverOptions,
+      runtime: rt,
+      listen: [{ transport, host, port: same, ...tls }, ...(transport === "UDP" ? [{ transport: "TCP" as const, host, port: same }] : [])],
+      transactions: true,
+      transactionUser: {
+        receiveRequest(request, transaction) {
+          server!.respond(transaction, createResponse(request, 200, "OK", { toTag: "srv", headers: [["X-Body-Length", String(request.body.length)]] }));
+        },
       },
-    },
-  });
+    });
+  };
+  let server: SipEndpoint | undefined;
+  for (let tries = 1; server === undefined; tries++) {
+    try {
+      server = await bind();
+    } catch (e) {
+      if (tries === 5 || !/EADDRINUSE/.test(String((e as Error).message))) throw e;
+    }
+  }
   const responses: SipResponse[] = [];
   const waiters: (() => void)[] = [];
   const client = await createSipEndpoint({

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { sha1 } from "../../src/transport/sha1.ts";
+import { sha1 } from "../../src/sha1.ts";
 import { closeFrame, encodeFrame, OP_BINARY, OP_PONG, OP_TEXT, WebSocketFramer } from "../../src/transport/websocket-frames.ts";
 import { acceptKey, readUpgradeRequest, readUpgradeResponse, upgradeRequest } from "../../src/transport/websocket-handshake.ts";
 import { WebSocketSession } from "../../src/transport/websocket.ts";

@@ -51,6 +51,7 @@ export function attachProxy(endpoint: SipEndpoint, options: AttachProxyOptions):
   for (const p of points) {
     for (const h of [p.sentByHost, p.local.host]) ours.add(`${unbracket(h.toLowerCase())}:${p.sentByPort}`).add(`${unbracket(h.toLowerCase())}:${p.local.port}`);
   }
+  const ports = new Set(points.flatMap((p) => [p.sentByPort, p.local.port]));
   const recordRoutes = new Map<string, string>();
   let timer: TimerHandle | undefined;
   let timerAt: number | undefined;
@@ -106,9 +107,11 @@ export function attachProxy(endpoint: SipEndpoint, options: AttachProxyOptions):
     },
     isLocal(uri: SipUri) {
       const host = unbracket(uri.host.toLowerCase());
-      if (aliases.has(host)) return true;
-      const port = uri.port ?? defaultPort(uri.scheme === "sips" ? "TLS" : "UDP");
-      return ours.has(`${host}:${port}`);
+      // A port that is none of ours names another SIP entity on one of our addresses — a call
+      // engine on 127.0.0.1, a phone on this host — and requests for it (an ACK for its 2xx, a
+      // BYE) must go on to it (RFC 3261 §16.4, §19.1.4: URIs with different ports differ).
+      if (uri.port !== undefined) return ours.has(`${host}:${uri.port}`) || (aliases.has(host) && ports.has(uri.port));
+      return aliases.has(host) || ours.has(`${host}:${defaultPort(uri.scheme === "sips" ? "TLS" : "UDP")}`);
     },
   };
 
@@ -155,7 +158,7 @@ export function attachProxy(endpoint: SipEndpoint, options: AttachProxyOptions):
 
 /** Options of {@link createProxyEndpoint}: the proxy's and the endpoint's. */
 export interface ProxyEndpointOptions extends AttachProxyOptions {
-  /** The runtime record (`await loadRuntime()` from `siphon/runtimes`, or any {@link DriverRuntime}). */
+  /** The runtime record (`await loadRuntime()` from `@siphon/siphon/runtimes`, or any {@link DriverRuntime}). */
   runtime: DriverRuntime;
   /** The listening points to open (UDP, TCP, TLS, WS, WSS). */
   listen: ListenOptions[];

@@ -11,7 +11,7 @@
 import { createDigestServer } from "../../auth/index.ts";
 import type { DigestAlgorithm, DigestHa1Lookup, DigestServer } from "../../auth/index.ts";
 import { randomHex } from "../../random.ts";
-import { createResponse, formatSipDate } from "../../sip/index.ts";
+import { createResponse, formatSipDate, splitHeaderValues } from "../../sip/index.ts";
 import type { Contact, ContactAddress, SipRequest, SipResponse, SipUri, Uri } from "../../sip/index.ts";
 import type { Flow } from "../../transport/index.ts";
 import { bindingKey, canonicalAor, flowSource } from "./binding.ts";
@@ -270,7 +270,7 @@ class RegistrarImpl implements Registrar {
 
     // RFC 3327 §5.3: the Path vector is stored with the bindings, and returned in the 200 when the
     // client supports it.
-    const path = request.headers("Path").flatMap(splitList);
+    const path = request.headers("Path").flatMap(splitHeaderValues);
     const supported = request.supported;
     const viaCount = request.via.length;
 
@@ -398,26 +398,6 @@ class RegistrarImpl implements Registrar {
   }
 }
 
-/** Splits a comma-separated header value outside quotes and angle brackets. */
-function splitList(value: string): string[] {
-  const out: string[] = [];
-  let depth = 0;
-  let quoted = false;
-  let start = 0;
-  for (let i = 0; i < value.length; i++) {
-    const c = value[i];
-    if (c === '"' && value[i - 1] !== "\\") quoted = !quoted;
-    else if (!quoted && c === "<") depth++;
-    else if (!quoted && c === ">") depth--;
-    else if (!quoted && depth === 0 && c === ",") {
-      out.push(value.slice(start, i).trim());
-      start = i + 1;
-    }
-  }
-  const last = value.slice(start).trim();
-  if (last !== "") out.push(last);
-  return out;
-}
 
 function unquote(s: string): string {
   return s.length >= 2 && s.startsWith('"') && s.endsWith('"') ? s.slice(1, -1) : s;

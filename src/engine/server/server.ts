@@ -28,7 +28,8 @@ import type { Flow } from "../../transport/index.ts";
 import { createCallEngine } from "../b2bua/index.ts";
 import type { CallEngine, CallRecord } from "../b2bua/index.ts";
 import type { ServerConfig } from "../config/index.ts";
-import type { ProxyBinding, ProxyLocation } from "../proxy/index.ts";
+import { attachProxy } from "../proxy/index.ts";
+import type { ProxyAttachment, ProxyBinding, ProxyLocation } from "../proxy/index.ts";
 import { canonicalAor, createRegistrar, createUserDirectory } from "../registrar/index.ts";
 import type { Binding, BindingChange, Registrar, RegisterResult, UserDirectory } from "../registrar/index.ts";
 import { echoService, parkService, playbackService } from "../services/index.ts";
@@ -41,14 +42,12 @@ import { httpApi } from "./http-api.ts";
 import { createLogger } from "./logger.ts";
 import type { Logger } from "./logger.ts";
 import { serverMetrics } from "./server-metrics.ts";
-import { frontProxy } from "./proxy-glue.ts";
-import type { FrontProxy } from "./proxy-glue.ts";
 import { AddressLimiter } from "./rate-limit.ts";
 import type { HttpListener, ServerRuntime } from "./runtime.ts";
 
 /** Options of {@link createSiphonServer} besides the configuration. */
 export interface SiphonServerOptions {
-  /** The runtime record (`await loadRuntime()` from `siphon/runtimes`). */
+  /** The runtime record (`await loadRuntime()` from `@siphon/siphon/runtimes`). */
   runtime: ServerRuntime & { readonly srtpCrypto?: SrtpCrypto };
   /** Where log lines go. Default `console.error`. */
   write?: (line: string) => void;
@@ -100,6 +99,9 @@ export interface SiphonServer {
    */
   stop(options?: { graceMs?: number }): Promise<void>;
 }
+
+/** How long a stopping server waits for the answers to the BYEs of the calls it hangs up, ms. */
+const HANGUP_WAIT_MS = 2000;
 
 /** Demo users: a fixed set so that a softphone configured once keeps working across restarts. */
 export const DEMO_USERS: readonly DemoUser[] = [
@@ -228,7 +230,15 @@ export async function createSiphonServer(config: ServerConfig, options: SiphonSe
     });
     const sessions: SessionEndpoint = await createSessionEndpoint({
       runtime: rt,
-      listen: [{ transport: "UDP", host: "127.0.0.1", port: 0 }],
+      // The proxy reaches the engine over TCP: an INVITE over 1300 bytes (several codecs, SRTP keys)
+      // must not go over UDP (RFC 3261 §18.1.1), and would otherwise move to TCP at a port with no
+      // listener. The engine's own requests to the proxy stay on UDP (loopback carries 64 KiB), so the
+      // proxy knows them by their source address.
+      listen: [
+        { transport: "UDP", host: "127.0.0.1", port: 0 },
+        { transport: "TCP", host: "127.0.0.1", port: 0 },
+      ],
+      endpoint: { pathMtu: 65_535 },
       contactUser: "siphon",
       media: engine.media,
       authenticator: engine.authenticator,
@@ -238,7 +248,8 @@ export async function createSiphonServer(config: ServerConfig, options: SiphonSe
     });
     engine.attach(sessions);
     closers.push(() => sessions.close());
-    const enginePoint = sessions.listeningPoints[0]!.local;
+    const enginePoint = sessions.listeningPoints.find((p) => p.transport === "UDP")!.local;
+    const engineTcp = sessions.listeningPoints.find((p) => p.transport === "TCP")!.local;
 
     // ------------------------------------------------------------------ front endpoint
     const limiter = new AddressLimiter({
@@ -251,7 +262,7 @@ export async function createSiphonServer(config: ServerConfig, options: SiphonSe
     });
     const responses: ResponseCounters = { "1xx": 0, "2xx": 0, "3xx": 0, "4xx": 0, "5xx": 0, "6xx": 0 };
     const guarded = guardRuntime(rt, limiter, responses);
-    let proxy: FrontProxy | undefined;
+    let proxy: ProxyAttachment | undefined;
     let stopping = false;
     let stopped = false;
     /** Set while the proxy handles a request from the call engine, which is not challenged. */
@@ -300,7 +311,7 @@ export async function createSiphonServer(config: ServerConfig, options: SiphonSe
         if (m === null) return [];
         const user = m[1];
         // Services live on the call engine, one hop behind the proxy.
-        if (user !== undefined && serviceNames.has(user)) return [{ contact: `sip:${user}@127.0.0.1:${enginePoint.port}` }];
+        if (user !== undefined && serviceNames.has(user)) return [{ contact: `sip:${user}@127.0.0.1:${engineTcp.port};transport=tcp` }];
         if (!isLocal(m[2]!)) return [];
         return registrar.location.lookup(canonicalAor(user, config.realm), rt.wallTime()).map(toProxyBinding);
       },
@@ -308,8 +319,8 @@ export async function createSiphonServer(config: ServerConfig, options: SiphonSe
     const proxyDigest = createDigestServer({ realm: config.realm, proxy: true, algorithms: config.registrar.algorithms });
     const challenger = digestChallenger(proxyDigest, users.ha1, { methods: ["INVITE", "MESSAGE", "SUBSCRIBE", "REFER"], outOfDialogOnly: true });
     const authenticate: RequestChallenger = { verify: (request, now) => (fromEngine ? undefined : challenger.verify(request, now)) };
-    proxy = frontProxy(front, { location, domains: [...localNames], aliases: [...localNames], authenticate });
-    closers.push(() => proxy?.close());
+    proxy = attachProxy(front, { location, domains: [...localNames], aliases: [...localNames], authenticate });
+    closers.push(() => proxy?.detach());
 
     // ------------------------------------------------------------------ registrar on the front endpoint
     function persist(changes: readonly BindingChange[], why: string): void {
@@ -444,8 +455,17 @@ export async function createSiphonServer(config: ServerConfig, options: SiphonSe
         if (engine.activeCalls > 0) {
           log.warn("stopping: hanging up the calls left", { calls: engine.activeCalls });
           engine.endAll();
-          // Let the BYEs and CANCELs leave.
-          await new Promise<void>((r) => rt.setTimer(500, r));
+          // The sessions were ended outside any input the endpoint handles: send their BYEs and
+          // CANCELs now, then give them until the far ends answer (and the call records are
+          // written), a few T1 at most.
+          sessions.flush();
+          // A session is over the moment its BYE is handed to a transaction (RFC 3261 §15.1.1),
+          // so wait for the BYEs' transactions themselves: their answers come back through the
+          // proxy, so once they are answered the BYEs have reached the phones.
+          const t = sessions.endpoint.transactions!.counters.active;
+          const byes = () => t["non-invite-client"]["Trying"]! + t["non-invite-client"]["Proceeding"]! + t["invite-client"]["Calling"]! + t["invite-client"]["Proceeding"]!;
+          const byeDeadline = rt.now() + HANGUP_WAIT_MS;
+          while ((engine.activeCalls > 0 || byes() > 0) && rt.now() < byeDeadline) await new Promise<void>((r) => rt.setTimer(20, r));
         }
         stopped = true;
         if (expiryTimer !== undefined) rt.clearTimer(expiryTimer);

@@ -34,6 +34,18 @@ export interface BaresipOptions {
   readonly transport?: "udp" | "tcp";
   /** Credentials it answers 401/407 challenges with (auth_user, auth_pass). */
   readonly auth?: { readonly user: string; readonly password: string };
+  /** The user part of its address. Default "interop". */
+  readonly user?: string;
+  /**
+   * A registrar, `host:port`: its address of record becomes `sip:USER@host:port` and it registers
+   * there (every 60 s) with `auth`. Without it, it does not register (regint=0).
+   */
+  readonly registrar?: string;
+  /**
+   * Incoming calls: answered at once ("auto", default), left ringing for an `accept` command
+   * ("manual"), or given a 183 with SDP and early media until `accept` ("early").
+   */
+  readonly answer?: "auto" | "manual" | "early";
 }
 
 /** A running baresip. */
@@ -46,6 +58,13 @@ export interface Baresip {
   command(command: string, params?: string): Promise<{ ok: boolean; data: string }>;
   /** Resolves with the first event of `type` (e.g. CALL_ESTABLISHED) within `timeoutMs`. */
   event(type: string, timeoutMs?: number): Promise<Record<string, unknown>>;
+  /**
+   * Resolves once its account shows registered (`reginfo` polled: baresip fires REGISTER_OK
+   * before a ctrl_tcp client can attach).
+   */
+  registered(timeoutMs?: number): Promise<void>;
+  /** Every ctrl_tcp event of `type` seen so far. */
+  events(type: string): Record<string, unknown>[];
   /** The WAV files the sndfile module wrote (`-dec.wav`: received, `-enc.wav`: sent). */
   dumps(): string[];
   stop(): Promise<void>;
@@ -90,8 +109,9 @@ export async function startBaresip(o: BaresipOptions): Promise<Baresip> {
   ].join("\n");
   writeFileSync(join(dir, "config"), config + "\n");
   const auth = o.auth ? `;auth_user=${o.auth.user};auth_pass=${o.auth.password}` : "";
-  const params = `;regint=0;answermode=auto;audio_codecs=${o.codecs ?? "PCMU/8000/1,PCMA/8000/1"}${o.mediaenc ? `;mediaenc=${o.mediaenc}` : ""}${auth}`;
-  writeFileSync(join(dir, "accounts"), `<sip:interop@127.0.0.1:${o.sipPort};transport=${o.transport ?? "udp"}>${params}\n`);
+  const user = o.user ?? "interop";
+  const params = `;regint=${o.registrar !== undefined ? 60 : 0};answermode=${o.answer ?? "auto"};audio_codecs=${o.codecs ?? "PCMU/8000/1,PCMA/8000/1"}${o.mediaenc ? `;mediaenc=${o.mediaenc}` : ""}${auth}`;
+  writeFileSync(join(dir, "accounts"), `<sip:${user}@${o.registrar ?? `127.0.0.1:${o.sipPort}`};transport=${o.transport ?? "udp"}>${params}\n`);
   writeFileSync(join(dir, "contacts"), "");
   let log = "";
   const child = spawn("baresip", ["-f", dir, "-s"], { stdio: ["ignore", "pipe", "pipe"], detached: false });
@@ -169,6 +189,19 @@ function controller(dir: string, child: ChildProcess, sock: Socket, log: () => s
     },
     event(type, timeoutMs = 15_000) {
       return wait((m) => m["event"] === true && m["type"] === type, timeoutMs, `event ${type}`);
+    },
+    async registered(timeoutMs = 10_000) {
+      const until = Date.now() + timeoutMs;
+      for (;;) {
+        const r = await this.command("reginfo");
+        // The status is coloured: `\x1b[32mOK \x1b[;m`.
+        if (/\bOK\b/.test(r.data.replace(/\x1b\[[0-9;]*m/g, " "))) return;
+        if (Date.now() > until) throw new Error(`baresip: not registered within ${timeoutMs} ms: ${r.data}\n${log().slice(-3000)}`);
+        await new Promise((r) => setTimeout(r, 250));
+      }
+    },
+    events(type) {
+      return messages.filter((m) => m["event"] === true && m["type"] === type);
     },
     dumps() {
       return readdirSafe(dir).filter((f) => f.endsWith(".wav")).map((f) => join(dir, f));

@@ -2,12 +2,16 @@
  * Kamailio (Debian's package) as a stateful proxy for the proxy interop tests and the proxy
  * benchmark: a configuration written to a temporary directory (loopback only, UDP and TCP, no DNS,
  * tm + rr + maxfwd + sl), Request-URIs rewritten by user part to the next hop given, the process
- * started in the foreground (`-DD`, its children with it) and stopped by its PID.
+ * started in the foreground (`-DD`, its children with it) and stopped by its PID. With `registrar`,
+ * it is a registrar and proxy instead: REGISTER challenged with digest (auth_db over a db_text
+ * subscriber table of plain-text passwords), bindings in memory (usrloc), requests to a registered
+ * AOR forwarded to its Contact.
  *
  * Plain JavaScript so that `bench/proxy.mjs` (Node, no build step) and the interop tests share it.
  */
 import { spawn } from "node:child_process";
-import { mkdtempSync, readFileSync, readdirSync, writeFileSync } from "node:fs";
+import { createHash } from "node:crypto";
+import { mkdirSync, mkdtempSync, readFileSync, readdirSync, writeFileSync } from "node:fs";
 import { createSocket } from "node:dgram";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -88,13 +92,147 @@ ${routing}\tif (!t_relay()) sl_reply_error();
 }
 
 /**
+ * The registrar script: REGISTER answered by `auth_check` (401 with a digest challenge until the
+ * credentials match the subscriber table) then `save("location")`; INVITE (and MESSAGE, SUBSCRIBE)
+ * challenged with 407 as well when `inviteAuth`; requests to a registered AOR go to its bindings
+ * (`lookup`), record-routed; in-dialog requests follow their Route. GRUU is off: a pub-gruu without
+ * a port (`sip:alice@127.0.0.1;gr=…`) taken as a dialog Contact would send in-dialog requests to 5060.
+ */
+function registrarConfig(o, db) {
+  return `#!KAMAILIO
+debug=${o.quiet ? 1 : 2}
+log_stderror=yes
+children=${o.children ?? 2}
+tcp_children=${o.children ?? 2}
+auto_aliases=no
+dns=no
+rev_dns=no
+use_dns_cache=no
+mpath="${MODULES}"
+loadmodule "kex.so"
+loadmodule "corex.so"
+loadmodule "tm.so"
+loadmodule "tmx.so"
+loadmodule "sl.so"
+loadmodule "rr.so"
+loadmodule "pv.so"
+loadmodule "maxfwd.so"
+loadmodule "usrloc.so"
+loadmodule "registrar.so"
+loadmodule "textops.so"
+loadmodule "siputils.so"
+loadmodule "xlog.so"
+loadmodule "sanity.so"
+loadmodule "db_text.so"
+loadmodule "auth.so"
+loadmodule "auth_db.so"
+modparam("tm", "fr_timer", 10000)
+modparam("tm", "fr_inv_timer", 60000)
+modparam("rr", "enable_full_lr", 1)
+modparam("rr", "append_fromtag", 1)
+modparam("usrloc", "db_mode", 0)
+modparam("registrar", "max_expires", 3600)
+modparam("registrar", "min_expires", 10)
+modparam("registrar", "gruu_enabled", 0)
+modparam("auth", "nonce_expire", 300)
+modparam("auth_db", "db_url", "text://${db}")
+modparam("auth_db", "calculate_ha1", yes)
+modparam("auth_db", "password_column", "password")
+modparam("auth_db", "use_domain", 0)
+modparam("auth_db", "load_credentials", "")
+
+request_route {
+${o.quiet ? "" : '\txlog("L_INFO", "REQ $rm $ru from $si:$sp/$proto cid=$ci\\n");\n'}\tif (!mf_process_maxfwd_header("10")) {
+\t\tsl_send_reply("483", "Too Many Hops");
+\t\texit;
+\t}
+\tif (!sanity_check("17895", "7")) {
+\t\txlog("L_WARN", "malformed request from $si:$sp\\n");
+\t\texit;
+\t}
+\tforce_rport();
+\tif (is_method("CANCEL")) {
+\t\tif (t_check_trans()) t_relay();
+\t\texit;
+\t}
+\tif (!is_method("ACK")) {
+\t\tif (t_precheck_trans()) {
+\t\t\tt_check_trans();
+\t\t\texit;
+\t\t}
+\t\tt_check_trans();
+\t}
+\tif (has_totag()) {
+\t\tif (loose_route()) {
+\t\t\tt_relay();
+\t\t\texit;
+\t\t}
+\t\tif (is_method("ACK")) {
+\t\t\tif (t_check_trans()) t_relay();
+\t\t\texit;
+\t\t}
+\t\tsl_send_reply("404", "Not here");
+\t\texit;
+\t}
+\tif (is_method("OPTIONS") && uri == myself && $rU == $null) {
+\t\tsl_send_reply("200", "Keepalive");
+\t\texit;
+\t}
+\tif (is_method("REGISTER")) {
+\t\tif (!auth_check("$fd", "subscriber", "1")) {
+\t\t\tauth_challenge("$fd", "1");
+\t\t\texit;
+\t\t}
+\t\tconsume_credentials();
+\t\tif (!save("location")) sl_reply_error();
+\t\texit;
+\t}
+${o.registrar.inviteAuth ? `\tif (is_method("INVITE|MESSAGE|SUBSCRIBE")) {
+\t\tif (!auth_check("$fd", "subscriber", "1")) {
+\t\t\tauth_challenge("$fd", "1");
+\t\t\texit;
+\t\t}
+\t\tconsume_credentials();
+\t}
+` : ""}\tif (is_method("INVITE|SUBSCRIBE")) record_route();
+\tif (uri == myself) {
+\t\tif ($rU == $null) {
+\t\t\tsl_send_reply("484", "Address Incomplete");
+\t\t\texit;
+\t\t}
+\t\tif (!lookup("location")) {
+\t\t\tsend_reply("404", "Not Found");
+\t\t\texit;
+\t\t}
+\t}
+\tif (!t_relay()) sl_reply_error();
+\texit;
+}
+${o.quiet ? "" : 'onreply_route {\n\txlog("L_INFO", "RPL $rs $rr for $rm cid=$ci\\n");\n}\n'}`;
+}
+
+/**
+ * The db_text tables of the registrar: `version` and `subscriber` (plain-text passwords; db_text
+ * refuses empty columns, so ha1 and ha1b are filled too, though calculate_ha1 ignores them).
+ */
+function writeSubscribers(db, users) {
+  mkdirSync(db, { recursive: true });
+  writeFileSync(join(db, "version"), "id(int,auto) table_name(string) table_version(int)\n0:version:1\n0:subscriber:7\n");
+  const md5 = (s) => createHash("md5").update(s).digest("hex");
+  const rows = Object.entries(users).map(([u, p], i) => `${i + 1}:${u}:127.0.0.1:${p}:${md5(`${u}:127.0.0.1:${p}`)}:${md5(`${u}@127.0.0.1:127.0.0.1:${p}`)}`);
+  writeFileSync(join(db, "subscriber"), ["id(int,auto) username(string) domain(string) password(string) ha1(string) ha1b(string) ", ...rows, ""].join("\n"));
+}
+
+/**
  * Starts Kamailio on 127.0.0.1:`port` (UDP and TCP) and waits until it answers an OPTIONS.
  * Options: `port`, `routes` ({ user: next Request-URI }), `otherwise` (a destination URI for any
- * other user), `quiet` (warnings only), `children` (worker processes per transport), `shm` (MB).
+ * other user), `quiet` (warnings only), `children` (worker processes per transport), `shm` (MB);
+ * or `registrar: { users: { name: password }, inviteAuth }` for the registrar script instead.
  */
 export async function startKamailioProxy(o) {
   const dir = mkdtempSync(join(tmpdir(), "siphon-kamailio-"));
-  writeFileSync(join(dir, "kamailio.cfg"), config(o));
+  if (o.registrar !== undefined) writeSubscribers(join(dir, "db"), o.registrar.users);
+  writeFileSync(join(dir, "kamailio.cfg"), o.registrar !== undefined ? registrarConfig(o, join(dir, "db")) : config(o));
   let log = "";
   const child = spawn(
     "kamailio",
@@ -115,6 +253,8 @@ export async function startKamailioProxy(o) {
     log: () => log,
     /** Resident memory of Kamailio's processes (the main one and its children), bytes. */
     rss: () => processTree(child.pid).reduce((sum, pid) => sum + rssOf(pid), 0),
+    /** Proportional set size of Kamailio's processes, bytes: shared memory counted once, split among them. */
+    pss: () => processTree(child.pid).reduce((sum, pid) => sum + pssOf(pid), 0),
     /** CPU time of Kamailio's processes (user + system), ms. */
     cpu: () => processTree(child.pid).reduce((sum, pid) => sum + cpuOf(pid), 0),
     async stop() {
@@ -174,6 +314,16 @@ export function processTree(pid) {
 export function rssOf(pid) {
   try {
     const m = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, "utf8"));
+    return m ? Number(m[1]) * 1024 : 0;
+  } catch {
+    return 0;
+  }
+}
+
+/** Proportional set size of a process (its shared pages divided among the processes mapping them), bytes. */
+export function pssOf(pid) {
+  try {
+    const m = /^Pss:\s+(\d+) kB/m.exec(readFileSync(`/proc/${pid}/smaps_rollup`, "utf8"));
     return m ? Number(m[1]) * 1024 : 0;
   } catch {
     return 0;

@@ -39,6 +39,8 @@ export async function startCapture(file: string, filter: string): Promise<Captur
 export interface CaptureCheck {
   readonly frames: number;
   readonly sip: number;
+  /** SIP frames over TCP. */
+  readonly sipTcp: number;
   readonly rtp: number;
   /** RTCP, SRTCP included. */
   readonly rtcp: number;
@@ -49,15 +51,27 @@ export interface CaptureCheck {
   readonly expertErrors: number;
   /** The frames in trouble, for the failure message. */
   readonly problems: string;
+  /**
+   * The SIP messages in order, one line each: `METHOD` of a request or `STATUS METHOD` of a
+   * response (the CSeq's), e.g. `["REGISTER", "401 REGISTER", "REGISTER", "200 REGISTER"]`.
+   */
+  readonly ladder: readonly string[];
+  /**
+   * The SIP messages carrying SDP, in order, each as its ladder line and the direction its audio
+   * offers or accepts (RFC 3264 §6.1; sendrecv when no attribute says), e.g. `INVITE sendonly`.
+   */
+  readonly sdp: readonly string[];
 }
 
 /**
- * Reads `file` with SIP decoded on `sipPort` (UDP) and RTP on the even ports of `rtpPorts`, RTCP on
- * the odd ones (RFC 3550 §11 pairs); RTP that SDP announces is found by Wireshark itself too.
+ * Reads `file` with SIP decoded on `sipPort` (UDP and TCP; one port or several) and RTP on the even
+ * ports of `rtpPorts`, RTCP on the odd ones (RFC 3550 §11 pairs); RTP that SDP announces is found by
+ * Wireshark itself too.
  */
-export function checkCapture(file: string, o: { sipPort: number; rtpPorts: readonly number[] }): CaptureCheck {
+export function checkCapture(file: string, o: { sipPort: number | readonly number[]; rtpPorts: readonly number[] }): CaptureCheck {
   if (!existsSync(file)) throw new Error(`no capture ${file}`);
-  const decode = [`-d`, `udp.port==${o.sipPort},sip`];
+  const decode: string[] = [];
+  for (const p of typeof o.sipPort === "number" ? [o.sipPort] : o.sipPort) decode.push("-d", `udp.port==${p},sip`, "-d", `tcp.port==${p},sip`);
   for (const p of o.rtpPorts) decode.push("-d", `udp.port==${p},${p % 2 === 0 ? "rtp" : "rtcp"}`);
   const count = (filter: string) => {
     const r = spawnSync("tshark", ["-n", "-r", file, ...decode, "-Y", filter, "-T", "fields", "-e", "frame.number"], { encoding: "utf8", maxBuffer: 64 << 20 });
@@ -66,9 +80,25 @@ export function checkCapture(file: string, o: { sipPort: number; rtpPorts: reado
   };
   const bad = "_ws.malformed or _ws.expert.severity == 0x800000";
   const problems = spawnSync("tshark", ["-n", "-r", file, ...decode, "-Y", bad, "-T", "fields", "-e", "frame.number", "-e", "frame.protocols", "-e", "_ws.expert.message"], { encoding: "utf8" }).stdout;
+  const sip = spawnSync("tshark", ["-n", "-r", file, ...decode, "-Y", "sip", "-T", "fields", "-E", "separator=|", "-E", "occurrence=f", "-e", "sip.Method", "-e", "sip.Status-Code", "-e", "sip.CSeq.method"], { encoding: "utf8", maxBuffer: 64 << 20 }).stdout;
+  // One TCP segment may carry several messages: tshark lists each field once per frame then
+  // (occurrence=f), so such a frame counts as one line.
+  const ladder = sip.split("\n").filter((l) => l.trim() !== "").map((l) => {
+    const [method, status, cseq] = l.split("|");
+    return method ? method : `${status} ${cseq}`;
+  });
+  const withSdp = spawnSync("tshark", ["-n", "-r", file, ...decode, "-Y", "sip and sdp", "-T", "fields", "-E", "separator=|", "-E", "occurrence=a", "-E", "aggregator=,", "-e", "sip.Method", "-e", "sip.Status-Code", "-e", "sip.CSeq.method", "-e", "sdp.media_attr"], { encoding: "utf8", maxBuffer: 64 << 20 }).stdout;
+  const sdp = withSdp.split("\n").filter((l) => l.trim() !== "").map((l) => {
+    const [method, status, cseq, attrs] = l.split("|");
+    const direction = (attrs ?? "").split(",").find((a) => /^(sendrecv|sendonly|recvonly|inactive)$/.test(a)) ?? "sendrecv";
+    return `${method ? method : `${status} ${cseq}`} ${direction}`;
+  });
   return {
+    ladder,
+    sdp,
     frames: count("frame"),
     sip: count("sip"),
+    sipTcp: count("sip and tcp"),
     rtp: count("rtp"),
     rtcp: count("rtcp or srtcp"),
     srtp: count("srtp.auth_tag"),

@@ -1,6 +1,7 @@
 /**
- * SHA-1 (FIPS 180-4) and HMAC-SHA1 (RFC 2104), synchronous, for STUN's MESSAGE-INTEGRITY
- * (RFC 8489 §14.5) — Web Crypto is asynchronous, and a sans-I/O core answers in the same call.
+ * SHA-1 (FIPS 180-4) and HMAC-SHA1 (RFC 2104) of short inputs, synchronously, for the WebSocket
+ * opening handshake (RFC 6455 §4.2.2, `Sec-WebSocket-Accept`) and STUN's MESSAGE-INTEGRITY
+ * (RFC 8489 §14.5): Web Crypto is asynchronous, and a sans-I/O core answers in the same call.
  * Not for anything secret beyond what STUN's short-term credentials need.
  * @internal
  */
@@ -59,21 +60,4 @@ export function hmacSha1(key: Uint8Array, data: Uint8Array): Uint8Array {
   inner.set(data, 64);
   outer.set(sha1(inner), 64);
   return sha1(outer);
-}
-
-let table: Uint32Array | undefined;
-
-/** CRC-32 (ISO 3309, as RFC 8489 §14.7's FINGERPRINT uses it). @internal */
-export function crc32(data: Uint8Array): number {
-  if (table === undefined) {
-    table = new Uint32Array(256);
-    for (let n = 0; n < 256; n++) {
-      let c = n;
-      for (let k = 0; k < 8; k++) c = c & 1 ? 0xedb88320 ^ (c >>> 1) : c >>> 1;
-      table[n] = c >>> 0;
-    }
-  }
-  let crc = 0xffffffff;
-  for (let i = 0; i < data.length; i++) crc = table[(crc ^ data[i]!) & 0xff]! ^ (crc >>> 8);
-  return (crc ^ 0xffffffff) >>> 0;
 }
