@@ -202,6 +202,7 @@ describe(`siphon serve as a process on ${runtime.name}`, { timeout: 90_000 }, ()
     expect(metric(m, 'siphon_calls_total{kind="service"}')).toBe(1);
     // The echo service's leg; the phone's own stream is in this process.
     expect(metric(m, "siphon_media_streams")).toBe(1);
+    expect(metric(m, 'siphon_media_packets_total{direction="sent"}')).toBeGreaterThanOrEqual(metric(m, "siphon_media_packets_late_total"));
     // REGISTER twice for ann and for alice, INVITE twice (407, then with credentials).
     expect(metric(m, 'siphon_transactions_total{side="server"}')).toBeGreaterThanOrEqual(6);
     // 401 to each REGISTER without credentials and to alice's credentials, 407 to the first INVITE.
