@@ -75,7 +75,7 @@ const metrics = async () => {
 };
 
 // ------------------------------------------------------------------ the callers
-const media = await createMediaDriver({ runtime: rt, host: "127.0.0.1", ports: { minPort: CALLER_RTP[0], maxPort: CALLER_RTP[1], spare: 4 } });
+const media = await createMediaDriver({ runtime: rt, host: "127.0.0.1", ports: { minPort: CALLER_RTP[0], maxPort: CALLER_RTP[1], spare: 32 } });
 const ep = await createSessionEndpoint({
   runtime: rt,
   listen: [{ transport: "UDP", host: "127.0.0.1", port: 0 }],
@@ -84,8 +84,13 @@ const ep = await createSessionEndpoint({
   media: rtpMediaHandlers(media, { codecs: [PCMU], srtp: false, session: { sampleRate: 8000 } }),
   endpoint: { overload: false },
   transactions: { maxClientTransactions: 100_000, maxServerTransactions: 100_000 },
+  onSessionEvent(e) {
+    if (e.type === "terminated") ended[`${e.reason} ${e.status ?? ""}`.trim()] = (ended[`${e.reason} ${e.status ?? ""}`.trim()] ?? 0) + 1;
+  },
 });
 const calls = [];
+/** Calls that ended, by reason and status. */
+const ended = {};
 let played = 0;
 const tones = new Map();
 // One timer feeds every call: frames queued up to 100 ms ahead, the media clock sends them.
@@ -110,7 +115,7 @@ async function addCalls(n) {
   for (let i = 0; i < n; i++) {
     started.push(ep.invite({ from: "<sip:load@siphon.local>", to: "<sip:echo@siphon.local>", route }).then((c) => calls.push(c)));
     // A few at a time: a burst of INVITEs is not what is measured.
-    if (i % 10 === 9) await sleep(50);
+    if (i % 10 === 9) await sleep(100);
   }
   await Promise.all(started);
   for (let i = 0; i < 200 && calls.some((c) => c.state !== "confirmed" && c.state !== "terminated"); i++) await sleep(50);
@@ -137,7 +142,7 @@ try {
     const back = (media.stats.received - r0) / Math.max(1, sent);
     const row = { target, up, streams: m1.streams, cpu, sentPerS: sent / secs, latePct: (100 * late) / Math.max(1, sent), back, load: (load0 + loadavg()[0]) / 2 };
     rows.push(row);
-    if (process.env.VERBOSE) console.error(JSON.stringify(row));
+    if (process.env.VERBOSE) console.error(JSON.stringify(row), JSON.stringify(ended), out.slice(-600));
     if (up < target || row.latePct >= 1 || back < 0.99) break;
   }
 } finally {

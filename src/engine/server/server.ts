@@ -100,6 +100,9 @@ export interface SiphonServer {
   stop(options?: { graceMs?: number }): Promise<void>;
 }
 
+/** RTP/RTCP port pairs the call engine keeps bound ahead: the new calls one burst may bring. */
+const MEDIA_SPARE_PAIRS = 64;
+
 /** How long a stopping server waits for the answers to the BYEs of the calls it hangs up, ms. */
 const HANGUP_WAIT_MS = 2000;
 
@@ -207,7 +210,9 @@ export async function createSiphonServer(config: ServerConfig, options: SiphonSe
       runtime: rt,
       host: config.host,
       ...(advertised !== undefined ? { advertisedHost: advertised } : {}),
-      ports: { minPort: lo, maxPort: hi, spare: 8 },
+      // A call's media answer is synchronous, so it takes a pair bound ahead: with 8 ready, a burst of
+      // more new calls than that within one binding round answered the rest 500.
+      ports: { minPort: lo, maxPort: hi, spare: MEDIA_SPARE_PAIRS },
       session: { latching: true, rtpTimeoutMs: 60_000 },
     });
     closers.push(() => media.close());
