@@ -11,7 +11,8 @@
 // server's RTP late and under 1 % of the callers' packets not coming back. Prints per step: calls up, server CPU (cores, /proc), RTP sent by the server,
 // late %, the share of it the callers' sockets received, the load average.
 //
-//   node bench/b2bua-media.mjs      (after `npm run build`; CALLS=50,100,200,300 SECONDS=8)
+//   node bench/b2bua-media.mjs      (after `npm run build`; CALLS=50,100,200,300 SECONDS=8;
+//                                    PROFILE=dir for a CPU profile of the server)
 import { spawn } from "node:child_process";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { loadavg, tmpdir } from "node:os";
@@ -55,7 +56,9 @@ writeFileSync(
   }),
 );
 let out = "";
-const server = spawn(process.execPath, [join(root, "dist/src/cli/main.js"), "serve", "--config", config], { stdio: ["ignore", "pipe", "pipe"] });
+// PROFILE=dir: a CPU profile of the server, written when it stops.
+const profile = process.env.PROFILE ? ["--cpu-prof", `--cpu-prof-dir=${process.env.PROFILE}`] : [];
+const server = spawn(process.execPath, [...profile, join(root, "dist/src/cli/main.js"), "serve", "--config", config], { stdio: ["ignore", "pipe", "pipe"] });
 // Never leave the server behind, whatever ends this process.
 process.on("exit", () => server.exitCode === null && server.signalCode === null && server.kill("SIGKILL"));
 server.stdout.on("data", (d) => (out += d));
