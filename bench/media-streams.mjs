@@ -182,6 +182,15 @@ async function serve(mode, codec, base) {
   const { loadRuntime } = await import("../dist/runtimes/index.js");
   const rt = await loadRuntime();
   const lines = createInterface({ input: process.stdin });
+  // A runaway server (Deno 2.9's node:dgram once held 10 GB at 500 bare sockets) must not take the
+  // machine's memory: past 2 GiB it gives up.
+  setInterval(() => {
+    const rss = process.memoryUsage.rss();
+    if (rss > 2 ** 31) {
+      process.stderr.write(`server: ${Math.round(rss / 2 ** 20)} MiB resident, giving up\n`);
+      process.exit(3);
+    }
+  }, 500).unref?.();
   const send = (o) => process.stdout.write(JSON.stringify(o) + "\n");
   let driver;
   const sockets = [];
@@ -191,7 +200,7 @@ async function serve(mode, codec, base) {
   for await (const line of lines) {
     const msg = JSON.parse(line);
     if (msg.offers && mode === "stack") {
-      driver = await createMediaDriver({ runtime: rt, host: "127.0.0.1", connectSockets: msg.connect !== false, ports: { minPort: base, maxPort: base + 2 * msg.offers.length + 200, spare: msg.offers.length } });
+      driver = await createMediaDriver({ runtime: rt, host: "127.0.0.1", connectSockets: msg.connect !== false, ports: { minPort: base, maxPort: base + 4 * msg.offers.length + 200, spare: msg.offers.length } });
       const handlers = rtpMediaHandlers(driver, { codecs: [codec === "opus" ? OPUS : PCMU], srtp: { mandatory: true }, session: { rtpTimeoutMs: 0 } });
       const answers = msg.offers.map((offer, i) => {
         const h = handlers({ role: "uas", callId: `bench-${i}` });
@@ -203,7 +212,7 @@ async function serve(mode, codec, base) {
       send({ answers });
     } else if (msg.offers && mode === "relay") {
       // Two offers per call, one per leg: each leg answered on its own port pair with its own keys.
-      driver = await createMediaDriver({ runtime: rt, host: "127.0.0.1", connectSockets: msg.connect !== false, ports: { minPort: base, maxPort: base + 2 * msg.offers.length + 200, spare: msg.offers.length } });
+      driver = await createMediaDriver({ runtime: rt, host: "127.0.0.1", connectSockets: msg.connect !== false, ports: { minPort: base, maxPort: base + 4 * msg.offers.length + 200, spare: msg.offers.length } });
       const answers = [];
       for (let i = 0; i < msg.offers.length; i += 2) {
         const legs = [0, 1].map((j) => {

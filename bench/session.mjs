@@ -18,7 +18,8 @@
 // Memory (needs a callable GC: node --expose-gc, deno run -A --v8-flags=--expose-gc, bun): N calls
 // established with the clock then moved past 64*T1 (no transaction left, only the dialogs and their
 // sessions), heap + array buffers after a full GC, minus the same before; per call (a UAC and a UAS
-// dialog) and per dialog.
+// dialog) and per dialog; then N calls set up and ended at one instant (every completed transaction
+// still live, as during the throughput rows), heap per call.
 //
 // Run: node --expose-gc bench/session.mjs | deno run -A --v8-flags=--expose-gc bench/session.mjs | bun bench/session.mjs
 // SECONDS (default 2), WINDOW (default 64), MEM_N (default 10000); SIPHON_DIST=path/to/dist.
@@ -148,6 +149,30 @@ function memory() {
   const dialogs = a.dialogCount + b.dialogCount;
   const txns = a.transactions.clientCount + a.transactions.serverCount + b.transactions.clientCount + b.transactions.serverCount;
   return { perCall: (held - base) / MEM_N, perDialog: (held - base) / dialogs, dialogs, txns, established: sessions.length };
+}
+
+/**
+ * Heap per completed call while its transactions are still live (the 64*T1 = 32 s a completed
+ * INVITE or BYE transaction lives on UDP): N calls set up and ended at one instant, GC. What the
+ * throughput rows keep per call, and what the collector copies and marks for each.
+ */
+function completedMemory() {
+  const { a, b, pump } = pairOfCores((m) => m);
+  const base = heapBytes();
+  if (base === undefined) return undefined;
+  let ended = 0;
+  const caller = (e, t) => {
+    if (e.type === "answered") e.session.bye(t);
+    else if (e.type === "terminated") ended++;
+  };
+  for (let i = 0; i < MEM_N; i++) {
+    a.invite({ from: `<sip:a${i}@192.0.2.1>`, to: "<sip:b@192.0.2.2:5060>" }, 1);
+    if (i % WINDOW === WINDOW - 1) pump(1, caller, callee);
+  }
+  pump(1, caller, callee);
+  const held = heapBytes();
+  const txns = a.transactions.clientCount + a.transactions.serverCount + b.transactions.clientCount + b.transactions.serverCount;
+  return { perCall: (held - base) / MEM_N, ended, txns };
 }
 
 // ---------------------------------------------------------------- sip.js (the peer)
@@ -281,5 +306,9 @@ else {
   console.log(
     `memory per idle established call (UAC + UAS dialog and session, ${mem.established} calls, ${mem.txns} transactions left): ` +
       `${fmt(mem.perCall)}B per call, ${fmt(mem.perDialog)}B per dialog (${mem.dialogs} dialogs)`,
+  );
+  const done = completedMemory();
+  console.log(
+    `memory per completed call with its transactions still live (${done.ended} calls ended, ${done.txns} transactions): ${fmt(done.perCall)}B per call`,
   );
 }

@@ -1,6 +1,7 @@
 /// <reference types="node" />
 import { createSocket } from "node:dgram";
 import { isIPv6 } from "node:net";
+import { setImmediate } from "node:timers";
 import type { DatagramHandlers, DatagramSocket, SocketAddress } from "../types.ts";
 
 /**
@@ -16,15 +17,21 @@ export const udpBind = nodeDgramBind(RECEIVE_BUFFER);
 
 /**
  * `udpBind` over `node:dgram`, asking for `receiveBuffer` bytes of kernel receive buffer (the
- * system default when undefined).
+ * system default when undefined). With `settleSends`, every send takes a callback and `close()`
+ * waits for the sends in flight (for a `node:dgram` whose sends finish later than a tick, as
+ * Deno's do).
  */
 export function nodeDgramBind(
   receiveBuffer: number | undefined,
+  settleSends = false,
 ): (options: { host: string; port: number }, handlers: DatagramHandlers) => Promise<DatagramSocket> {
-  return (options, handlers) => bind(options, handlers, receiveBuffer);
+  return (options, handlers) => bind(options, handlers, receiveBuffer, settleSends);
 }
 
-function bind(options: { host: string; port: number }, handlers: DatagramHandlers, receiveBuffer: number | undefined): Promise<DatagramSocket> {
+/** The longest `close()` waits for sends in flight, ms. */
+const SETTLE_MS = 1000;
+
+function bind(options: { host: string; port: number }, handlers: DatagramHandlers, receiveBuffer: number | undefined, settleSends: boolean): Promise<DatagramSocket> {
   const v6 = isIPv6(options.host);
   const socket = createSocket({ type: v6 ? "udp6" : "udp4", ipv6Only: v6, ...(receiveBuffer ? { recvBufferSize: receiveBuffer } : {}) });
   // A media or signalling socket hears from one peer nearly always: its address object is made
@@ -44,6 +51,22 @@ function bind(options: { host: string; port: number }, handlers: DatagramHandler
   // Datagrams sent while a connect is under way: libuv refuses an addressed send on a socket that
   // became connected meanwhile (UV_EISCONN), so they wait for the connect's callback (a tick).
   const held: { data: Uint8Array; host: string; port: number }[] = [];
+  let inflight = 0;
+  let closing = false;
+  const closeNow = () => {
+    try {
+      socket.close();
+    } catch {
+      // already closed
+    }
+  };
+  // One callback for every send (no closure per datagram); with a callback, node:dgram reports a
+  // send's failure to it instead of as an "error" event.
+  const settled = !settleSends ? undefined : (error: Error | null) => {
+    inflight--;
+    if (error) handlers.onError?.(error);
+    if (closing && inflight === 0) closeNow();
+  };
   const send = (data: Uint8Array, host: string, port: number) => {
     if (busy) {
       if (held.length < 256) held.push({ data, host, port });
@@ -51,11 +74,17 @@ function bind(options: { host: string; port: number }, handlers: DatagramHandler
     }
     if (peer !== undefined) {
       // Connected: no address lookup and no deferred callback per datagram.
-      if (peer.port === port && peer.host === host) return void socket.send(data);
+      if (peer.port === port && peer.host === host) {
+        if (settled === undefined) return void socket.send(data);
+        inflight++;
+        return void socket.send(data, settled);
+      }
       want = undefined;
       disconnect();
     }
-    socket.send(data, port, host);
+    if (settled === undefined) return void socket.send(data, port, host);
+    inflight++;
+    socket.send(data, port, host, settled);
   };
   const disconnect = () => {
     if (peer === undefined) return;
@@ -87,9 +116,19 @@ function bind(options: { host: string; port: number }, handlers: DatagramHandler
     }
   };
   return new Promise((resolve, reject) => {
-    socket.once("error", reject);
+    // A failed bind (the port is taken) must not leave its descriptor open: a port pool that tries
+    // a range of busy ports would otherwise run the process out of descriptors.
+    const failed = (error: Error) => {
+      try {
+        socket.close();
+      } catch {
+        // already closed
+      }
+      reject(error);
+    };
+    socket.once("error", failed);
     socket.bind(options.port, options.host, () => {
-      socket.off("error", reject);
+      socket.off("error", failed);
       const a = socket.address();
       resolve({
         local: { host: a.address, port: a.port },
@@ -101,11 +140,12 @@ function bind(options: { host: string; port: number }, handlers: DatagramHandler
           follow();
         },
         close() {
-          try {
-            socket.close();
-          } catch {
-            // already closed
-          }
+          // node:dgram sends a datagram to an address after a lookup, on a later tick (even for an
+          // IP literal): closing now would drop what was just sent (the BYE of a call hung up as
+          // the user agent closes). Close once those ticks have run, or the sends have settled.
+          closing = true;
+          if (settled !== undefined && inflight > 0) setTimeout(closeNow, SETTLE_MS);
+          else setImmediate(closeNow);
         },
       });
     });

@@ -53,8 +53,9 @@ export class CallAudio {
 
   /**
    * The received audio as an async iterable of frames; it ends when the call does. One reader at
-   * a time (a second call returns the same stream); frames are dropped, oldest first, when the
-   * reader falls `capacity` frames behind.
+   * a time (a second call returns the same stream, unless its reader stopped: then a new stream
+   * starts, with the frames from then on); frames are dropped, oldest first, when the reader falls
+   * `capacity` frames behind.
    */
   frames(capacity = 50): AsyncIterable<PcmFrame> {
     this.#reading = true;

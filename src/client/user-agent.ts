@@ -626,13 +626,15 @@ export async function createUserAgent(options: UserAgentOptions = {}): Promise<U
     }
     await Promise.all(waits);
     for (const a of accounts) a.registration.stop();
-    // Requests still in progress — the BYE of a call hung up just before, an un-REGISTER — go out
-    // and get their answers before the sockets close (a runtime may still hold a datagram handed
-    // to it), within the same timeout.
-    const layer = endpoint.endpoint.transactions!;
-    const deadline = rt.now() + timeoutMs;
+    // Requests still in progress — the BYE of a call hung up just before — go out and get their
+    // answers before the sockets close (a runtime may still hold a datagram handed to it): a second
+    // at most, time for the first retransmission too. (An INVITE client transaction Accepted after
+    // its 2xx only absorbs retransmissions.)
+    const t = endpoint.endpoint.transactions!.counters.active;
+    const sending = () => t["non-invite-client"]["Trying"]! + t["non-invite-client"]["Proceeding"]! + t["invite-client"]["Calling"]! + t["invite-client"]["Proceeding"]!;
+    const deadline = rt.now() + Math.min(timeoutMs, 1000);
     endpoint.flush();
-    while (layer.clientsInProgress > 0 && rt.now() < deadline) await new Promise<void>((r) => rt.setTimer(20, () => r()));
+    while (sending() > 0 && rt.now() < deadline) await new Promise<void>((r) => rt.setTimer(20, () => r()));
     media.close();
     await endpoint.close();
   }

@@ -17,6 +17,9 @@ interface CodecWasm {
   readonly capacity: number;
   readonly pcm: Int16Array;
   readonly bytes: Uint8Array;
+  /** Views of the first n elements of `pcm` and `bytes`, by n, made once each (no view per frame). */
+  readonly pcmHeads: (Int16Array | undefined)[];
+  readonly byteHeads: (Uint8Array | undefined)[];
 }
 
 let cached: CodecWasm | undefined;
@@ -36,6 +39,8 @@ function core(): CodecWasm {
     capacity,
     pcm: new Int16Array(c.u8.buffer, pcmPtr, capacity),
     bytes: new Uint8Array(c.u8.buffer, bytePtr, capacity * 2),
+    pcmHeads: [],
+    byteHeads: [],
   };
   return cached;
 }
@@ -108,18 +113,35 @@ export function g711DecodeAt(law: G711Law, src: number, n: number, dst: number):
 export function encodeG711(law: G711Law, samples: Int16Array, dst: Uint8Array = new Uint8Array(samples.length)): Uint8Array {
   if (dst.length < samples.length) throw new CodecError("TOO_LONG", "G.711 destination too small");
   const w = core();
-  const encode = law === "ulaw" ? w.e.codec_ulaw_encode : w.e.codec_alaw_encode;
-  throughScratch(samples, w.pcm, w.bytes, dst, w.capacity, encode, w.pcmPtr, w.bytePtr);
-  return dst.length === samples.length ? dst : dst.subarray(0, samples.length);
+  const n = samples.length;
+  if (n <= w.capacity) {
+    // One frame: straight through the scratch regions, with views made once.
+    w.pcm.set(samples);
+    if (law === "ulaw") w.e.codec_ulaw_encode(w.pcmPtr, n, w.bytePtr);
+    else w.e.codec_alaw_encode(w.pcmPtr, n, w.bytePtr);
+    dst.set(byteHead(w, n));
+  } else {
+    const encode = law === "ulaw" ? w.e.codec_ulaw_encode : w.e.codec_alaw_encode;
+    throughScratch(samples, w.pcm, w.bytes, dst, w.capacity, encode, w.pcmPtr, w.bytePtr);
+  }
+  return dst.length === n ? dst : dst.subarray(0, n);
 }
 
 /** Decodes G.711 code words to 16-bit linear samples, into `dst` (a new array by default). */
 export function decodeG711(law: G711Law, bytes: Uint8Array, dst: Int16Array = new Int16Array(bytes.length)): Int16Array {
   if (dst.length < bytes.length) throw new CodecError("TOO_LONG", "G.711 destination too small");
   const w = core();
-  const decode = law === "ulaw" ? w.e.codec_ulaw_decode : w.e.codec_alaw_decode;
-  throughScratch(bytes, w.bytes, w.pcm, dst, w.capacity, decode, w.bytePtr, w.pcmPtr);
-  return dst.length === bytes.length ? dst : dst.subarray(0, bytes.length);
+  const n = bytes.length;
+  if (n <= w.capacity) {
+    w.bytes.set(bytes);
+    if (law === "ulaw") w.e.codec_ulaw_decode(w.bytePtr, n, w.pcmPtr);
+    else w.e.codec_alaw_decode(w.bytePtr, n, w.pcmPtr);
+    dst.set(pcmHead(w, n));
+  } else {
+    const decode = law === "ulaw" ? w.e.codec_ulaw_decode : w.e.codec_alaw_decode;
+    throughScratch(bytes, w.bytes, w.pcm, dst, w.capacity, decode, w.bytePtr, w.pcmPtr);
+  }
+  return dst.length === n ? dst : dst.subarray(0, n);
 }
 
 /** μ-law (PCMU) encode; see {@link encodeG711}. */
@@ -160,6 +182,18 @@ function throughScratch<I extends Int16Array | Uint8Array, O extends Int16Array 
     convert(inPtr, n, outPtr);
     dst.set(scratchOut.subarray(0, n), done);
   }
+}
+
+function byteHead(w: CodecWasm, n: number): Uint8Array {
+  let v = w.byteHeads[n];
+  if (v === undefined) w.byteHeads[n] = v = w.bytes.subarray(0, n);
+  return v;
+}
+
+function pcmHead(w: CodecWasm, n: number): Int16Array {
+  let v = w.pcmHeads[n];
+  if (v === undefined) w.pcmHeads[n] = v = w.pcm.subarray(0, n);
+  return v;
 }
 
 /** @internal L16 helpers need the same scratch; for l16.ts only. */

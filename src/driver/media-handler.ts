@@ -221,10 +221,16 @@ export class RtpMediaHandler implements MediaHandler {
 
   /**
    * The received audio as an async iterable of frames (one per ptime; the oldest dropped when the
-   * reader falls `capacity` frames behind). One reader at a time; it ends when the call does.
+   * reader falls `capacity` frames behind). One reader at a time; it ends when the call does. A
+   * reader that stopped (a `break` out of `for await`) ended its stream: the next call starts a new
+   * one, with the frames from then on (early media read, then the answered call's audio).
    */
   audio(capacity = 50): AsyncIterable<PcmFrame> {
-    this.#queue ??= new PcmQueue(capacity);
+    if (this.#queue === undefined || (this.#queue.closed && !this.#closed)) {
+      this.#queue = new PcmQueue(capacity);
+      // Asked after the session ended: a stream that ends at once rather than one that never does.
+      if (this.#closed) this.#queue.close();
+    }
     return this.#queue;
   }
 

@@ -32,6 +32,7 @@ export interface DatagramSocket {
    * socket first. Until the runtime has connected it, sends go as before.
    */
   connect?(peer: SocketAddress | undefined): void;
+  /** Closes the socket; the datagrams sent before still go out. */
   close(): void;
 }
 

@@ -2,11 +2,15 @@
  * A first-in first-out queue with a size limit, for the outputs of a sans-I/O engine that its
  * driver drains (`pollTransmit`, `pollEvent`, `pollAudio`): when nobody drains it, the oldest entry
  * gives way to the newest and is counted, so memory stays bounded whatever the caller does.
+ *
+ * A ring over one array that doubles up to the limit: a queue filled and drained every media tick
+ * allocates nothing once it has its size.
  */
 export class BoundedQueue<T> {
   readonly #limit: number;
-  #items: (T | undefined)[] = [];
+  #ring: (T | undefined)[] = new Array<T | undefined>(4);
   #head = 0;
+  #size = 0;
   /** Entries dropped to make room. */
   dropped = 0;
 
@@ -15,30 +19,39 @@ export class BoundedQueue<T> {
   }
 
   get length(): number {
-    return this.#items.length - this.#head;
+    return this.#size;
   }
 
   /** Appends `item`, dropping the oldest entry when the queue is full. */
   push(item: T): void {
-    if (this.length >= this.#limit) {
-      this.#items[this.#head++] = undefined;
+    if (this.#size >= this.#limit) {
+      this.shift();
       this.dropped++;
     }
-    this.#items.push(item);
+    let ring = this.#ring;
+    if (this.#size === ring.length) ring = this.#grow();
+    ring[(this.#head + this.#size) % ring.length] = item;
+    this.#size++;
   }
 
   /** Removes and returns the oldest entry. */
   shift(): T | undefined {
-    if (this.#head >= this.#items.length) return undefined;
-    const item = this.#items[this.#head];
-    this.#items[this.#head++] = undefined;
-    if (this.#head === this.#items.length) {
-      this.#items = [];
-      this.#head = 0;
-    } else if (this.#head >= 64 && this.#head * 2 >= this.#items.length) {
-      this.#items = this.#items.slice(this.#head);
-      this.#head = 0;
-    }
+    if (this.#size === 0) return undefined;
+    const ring = this.#ring;
+    const item = ring[this.#head];
+    ring[this.#head] = undefined;
+    this.#head = (this.#head + 1) % ring.length;
+    this.#size--;
     return item;
+  }
+
+  // Twice the room (never more than the limit needs), the entries moved to the start in order.
+  #grow(): (T | undefined)[] {
+    const old = this.#ring;
+    const ring = new Array<T | undefined>(Math.min(this.#limit, old.length * 2));
+    for (let i = 0; i < this.#size; i++) ring[i] = old[(this.#head + i) % old.length];
+    this.#ring = ring;
+    this.#head = 0;
+    return ring;
   }
 }

@@ -135,6 +135,11 @@ export class PcmQueue implements AsyncIterable<PcmFrame> {
     return this.#frames.length - this.#head;
   }
 
+  /** Whether the stream was ended: by {@link PcmQueue.close}, or by its reader stopping (`return()`, a `break` out of `for await`). */
+  get closed(): boolean {
+    return this.#closed;
+  }
+
   /** Queues a frame (ignored after {@link PcmQueue.close}). */
   push(frame: PcmFrame): void {
     if (this.#closed) return;

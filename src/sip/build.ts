@@ -98,8 +98,12 @@ export function createResponse(request: SipRequest, status: number, reason?: str
   const from = request._first(H.FROM);
   if (from !== undefined) fields.push(field("From", from));
   let to = request._first(H.TO);
+  let tagged = false;
   if (to !== undefined) {
-    if (init?.toTag !== undefined && status !== 100 && request.toTag === undefined) to += `;tag=${init.toTag}`;
+    if (init?.toTag !== undefined && status !== 100 && request.toTag === undefined) {
+      to += `;tag=${init.toTag}`;
+      tagged = true;
+    }
     fields.push(field("To", to));
   }
   const callId = request._first(H.CALL_ID);
@@ -115,7 +119,13 @@ export function createResponse(request: SipRequest, status: number, reason?: str
   }
   if (init?.headers) for (const [n, v] of init.headers) fields.push(field(n, v));
   if (init?.contentType !== undefined) fields.push(field("Content-Type", init.contentType));
-  return SipResponse.built(status, reason ?? REASON_PHRASES[status] ?? "", fields, toBytes(init?.body));
+  const response = SipResponse.built(status, reason ?? REASON_PHRASES[status] ?? "", fields, toBytes(init?.body));
+  // From, the top Via and an unchanged To are the request's own field values: their tag and branch
+  // are the request's, already read there, and need no second scan.
+  if (fields.length > 0 && fields[0]!.id === H.VIA) response._pVia = request.branch ?? null;
+  if (from !== undefined) response._pFrom = request.fromTag ?? null;
+  if (to !== undefined && !tagged) response._pTo = request.toTag ?? null;
+  return response;
 }
 
 function toBytes(b: Uint8Array | string | undefined): Uint8Array | undefined {

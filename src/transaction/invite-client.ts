@@ -231,8 +231,11 @@ export class InviteClientTransaction<F extends TransactionFlow = TransactionFlow
         this.request?._shed();
         this.retain(this.response!, true);
         this.response = undefined;
-        this.arm("M", sixtyFourT1(this.host.timers), now);
-        break;
+        // Accepted passes further 2xx up and absorbs everything else: like the server's Accepted
+        // (Timer L), it waits as an absorbing record, expired first-in first-out, not on the heap.
+        this.host.entered(this, from, to, now);
+        this.absorb("M", sixtyFourT1(this.host.timers), now);
+        return;
       case "Completed": {
         this.disarm("A");
         this.disarm("B");

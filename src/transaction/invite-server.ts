@@ -78,8 +78,12 @@ export class InviteServerTransaction<F extends TransactionFlow = TransactionFlow
   private final = false;
   /** The To tag of the responses sent so far (the first response that carried one). */
   toTag: string | undefined;
-  /** @internal Secondary index keys (CANCEL, RFC 2543 ACK, merged-request detection). */
-  indexKeys: string[] | undefined;
+  /** @internal The CANCEL index key this transaction is filed under (server-index.ts). */
+  cancelKey: string | undefined;
+  /** @internal The RFC 2543 ACK index key this transaction is filed under. */
+  ackKey: string | undefined;
+  /** @internal The merged-request index key this transaction is filed under. */
+  mergeKey: string | undefined;
 
   /** @internal */
   constructor(host: TransactionHost<F>, id: string, request: SipRequest, flow: F) {

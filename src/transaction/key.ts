@@ -27,7 +27,8 @@ export function clientKey(branch: string, method: string): string {
 export function responseKey(response: SipResponse): string | undefined {
   const branch = response.branch;
   if (branch === undefined) return undefined;
-  return clientKey(branch, response.cseq.method);
+  // Only looked up, never kept: concatenated rather than joined (no array per response).
+  return "c" + SEP + branch + SEP + response.cseq.method;
 }
 
 /** sent-by of a Via (`host[:port]`, host lower-cased: RFC 3261 §19.1.4 compares hosts case-insensitively). */

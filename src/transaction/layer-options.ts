@@ -16,14 +16,16 @@ export interface TransactionLayerOptions {
   maxServerTransactions?: number;
   /**
    * Most client transactions in progress; `sendRequest` beyond it throws TOO_MANY_TRANSACTIONS.
-   * Completed ones that only absorb retransmissions do not count. Default 10000.
+   * Completed ones that only absorb retransmissions, and INVITE ones in Accepted (RFC 6026 §7.2),
+   * do not count. Default 10000.
    */
   maxClientTransactions?: number;
   /**
    * Memory budget, in estimated bytes, of the transactions that only absorb retransmissions
    * (non-INVITE server Completed for 64*T1 on UDP, INVITE server Accepted and Confirmed, client
-   * Completed). Over it the oldest expire early, counted in `absorbingDropped`: a retransmission
-   * reaching an expired one is then taken as a new request. Default 256 MiB: 10 000 non-INVITE
+   * Completed, INVITE client Accepted). Over it the oldest expire early, counted in
+   * `absorbingDropped`: a retransmission reaching an expired one is then taken as a new request
+   * (a 2xx reaching an expired INVITE client goes to the TU as a stray response). Default 256 MiB: 10 000 non-INVITE
    * requests per second over UDP for the 32 s of Timer J take about 200 MB.
    */
   absorbingMemory?: number;

@@ -75,8 +75,12 @@ export class NonInviteServerTransaction<F extends TransactionFlow = TransactionF
    * in Completed, where a CANCEL no longer finds the transaction.
    */
   toTag: string | undefined;
-  /** @internal Secondary index keys (CANCEL, merged-request detection). */
-  indexKeys: string[] | undefined;
+  /** @internal The CANCEL index key this transaction is filed under (server-index.ts). */
+  cancelKey: string | undefined;
+  /** @internal The RFC 2543 ACK index key this transaction is filed under. */
+  ackKey: string | undefined;
+  /** @internal The merged-request index key this transaction is filed under. */
+  mergeKey: string | undefined;
 
   /** @internal */
   constructor(host: TransactionHost<F>, id: string, request: SipRequest, flow: F) {

@@ -7,7 +7,8 @@ import type { TransactionFlow } from "./types.ts";
  * The secondary lookups of server transactions, besides their §17.2.3 match key: the transaction a
  * CANCEL targets (RFC 3261 §9.2), the INVITE an RFC 2543 ACK belongs to (§17.2.3), and the
  * From tag / Call-ID / CSeq of ongoing requests for merged-request detection (§8.2.2.2). Each
- * transaction remembers the keys it was filed under, so that it is unfiled in one pass.
+ * transaction remembers the key it was filed under in each map, so that it is unfiled with one
+ * probe per map.
  */
 export class ServerIndex<F extends TransactionFlow> {
   private readonly cancel = new Map<string, ServerTransaction<F>>();
@@ -16,9 +17,18 @@ export class ServerIndex<F extends TransactionFlow> {
 
   /** Files a new transaction: under its CANCEL key (not a CANCEL itself), RFC 2543 ACK key (INVITE), merge key. */
   file(txn: ServerTransaction<F>, request: SipRequest, keys: ServerKeys, mergeKey: string | undefined): void {
-    if (request.method !== "CANCEL" && !this.cancel.has(keys.cancel)) this.put(this.cancel, keys.cancel, txn);
-    if (keys.ack2543 !== undefined && request.method === "INVITE") this.put(this.ack, keys.ack2543, txn);
-    if (mergeKey !== undefined && !this.merge.has(mergeKey)) this.put(this.merge, mergeKey, txn);
+    if (request.method !== "CANCEL" && !this.cancel.has(keys.cancel)) {
+      this.cancel.set(keys.cancel, txn);
+      txn.cancelKey = keys.cancel;
+    }
+    if (keys.ack2543 !== undefined && request.method === "INVITE") {
+      this.ack.set(keys.ack2543, txn);
+      txn.ackKey = keys.ack2543;
+    }
+    if (mergeKey !== undefined && !this.merge.has(mergeKey)) {
+      this.merge.set(mergeKey, txn);
+      txn.mergeKey = mergeKey;
+    }
   }
 
   /** §9.2: the transaction a CANCEL with these keys cancels. */
@@ -40,17 +50,18 @@ export class ServerIndex<F extends TransactionFlow> {
 
   /** Removes every entry of `txn`. */
   unfile(txn: ServerTransaction<F>): void {
-    if (txn.indexKeys === undefined) return;
-    for (const k of txn.indexKeys) {
-      if (this.cancel.get(k) === txn) this.cancel.delete(k);
-      if (this.ack.get(k) === txn) this.ack.delete(k);
-      if (this.merge.get(k) === txn) this.merge.delete(k);
+    const { cancelKey, ackKey, mergeKey } = txn;
+    if (cancelKey !== undefined) {
+      if (this.cancel.get(cancelKey) === txn) this.cancel.delete(cancelKey);
+      txn.cancelKey = undefined;
     }
-    txn.indexKeys = undefined;
-  }
-
-  private put(map: Map<string, ServerTransaction<F>>, key: string, txn: ServerTransaction<F>): void {
-    map.set(key, txn);
-    (txn.indexKeys ??= []).push(key);
+    if (ackKey !== undefined) {
+      if (this.ack.get(ackKey) === txn) this.ack.delete(ackKey);
+      txn.ackKey = undefined;
+    }
+    if (mergeKey !== undefined) {
+      if (this.merge.get(mergeKey) === txn) this.merge.delete(mergeKey);
+      txn.mergeKey = undefined;
+    }
   }
 }

@@ -1,5 +1,5 @@
 import type { SipRequest } from "../sip/index.ts";
-import { AbsorbingRecords, RECORD_OVERHEAD } from "./absorbing.ts";
+import { AbsorbingRecords, KEPT_REQUEST_OVERHEAD, RECORD_OVERHEAD } from "./absorbing.ts";
 import type { TransactionCounters } from "./counters.ts";
 import type { ServerKeys } from "./key.ts";
 import { ServerIndex } from "./server-index.ts";
@@ -85,7 +85,8 @@ export class TransactionTable<F extends TransactionFlow> {
   absorb(txn: AnyTransaction<F>, name: TimerName, delay: number, now: number): void {
     txn.absorbTimer = name;
     txn.absorbAt = now + delay;
-    txn.absorbCost = RECORD_OVERHEAD + txn.id.length + txn.retainedLength;
+    const request = txn.request;
+    txn.absorbCost = RECORD_OVERHEAD + txn.id.length + txn.retainedLength + (request === undefined ? 0 : KEPT_REQUEST_OVERHEAD + request.body.length);
     if (isClient(txn)) this.absorbingClients++;
     else if (txn.kind === "non-invite-server") this.index.unfile(txn);
     for (const old of this.absorbing.add(txn, delay)) {

@@ -221,8 +221,9 @@ export abstract class Transaction<F extends TransactionFlow = TransactionFlow> {
 
   /**
    * Waits in an absorbing state until timer `name` fires `delay` ms from `now` (RFC 3261 Timers D,
-   * I, J, K; RFC 6026 Timer L): the state only absorbs retransmissions, so the layer keeps the
-   * transaction as a small record outside the transactions in progress.
+   * I, J, K; RFC 6026 Timers L and M): the state only absorbs retransmissions (or, in Accepted,
+   * passes them up), so the layer keeps the transaction as a small record outside the transactions
+   * in progress.
    */
   protected absorb(name: TimerName, delay: number, now: number): void {
     this.host.absorb(this, name, delay, now);

@@ -244,6 +244,36 @@ describe("user agent calls", () => {
     await alice.close();
   });
 
+  it("the received audio: a reader that stops reading ends its stream; the next frames() reads on from then on; after the call, frames() ends at once", async () => {
+    const f = fakeRuntime();
+    const alice = await agent(f, "10.0.0.1");
+    const bob = await agent(f, "10.0.0.2", { transports: [{ transport: "UDP", port: 5060 }] });
+    const bobSide = nextIncoming(bob).then((inc) => inc.answer());
+    const calling = alice.call("sip:bob@10.0.0.2");
+    await f.advance(200);
+    const [a, b] = await Promise.all([calling, bobSide]);
+    void b.audio.playTone(1000, { durationMs: 4000 });
+    // The first reader takes 25 frames (as one reads early media, say) and stops.
+    const first = hear(a, 25);
+    await f.advance(1000);
+    expect((await first).length).toBe(25 * 160);
+    // A second reader gets frames again, the tone in them.
+    const second = hear(a, 50);
+    await f.advance(1500);
+    const again = await second;
+    expect(again.length).toBe(50 * 160);
+    expect(Math.abs(detectFrequency(again.subarray(1600), 8000) - 1000)).toBeLessThan(20);
+    const hangup = a.hangup();
+    await f.advance(200);
+    await hangup;
+    // The call has ended: a reader now gets no frame and is done, rather than waiting for ever.
+    let after = 0;
+    for await (const _ of a.audio.frames()) after++;
+    expect(after).toBe(0);
+    await alice.close();
+    await bob.close();
+  });
+
   it("RFC 4733: DTMF sent as telephone-events reaches the peer as dtmf events", async () => {
     const f = fakeRuntime();
     const alice = await agent(f, "10.0.0.1");

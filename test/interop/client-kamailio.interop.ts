@@ -22,9 +22,10 @@ import type { Baresip } from "./peers/baresip.ts";
 import { startKamailioProxy } from "./peers/kamailio-proxy.mjs";
 import { checkCapture, startCapture } from "./peers/tshark.ts";
 
-// A random base per run: SIP and control ports at BASE..BASE+9, RTP above (BASE+10..BASE+199).
+// A random base per run (11000-14999 here, 15000-18999 for client-baresip, so that the two never
+// meet when run together): SIP and control ports at BASE..BASE+9, RTP above (BASE+10..BASE+199).
 // baresip also listens for SIP over TLS on its SIP port + 1, so its ctrl_tcp port is further off.
-const BASE = 11000 + 200 * Math.floor(Math.random() * 40);
+const BASE = 11000 + 200 * Math.floor(Math.random() * 20);
 const KAM = BASE;
 const BOB = BASE + 2;
 const ALICE = BASE + 4;
@@ -270,7 +271,7 @@ describe("siphon's user agent with Kamailio as registrar and proxy (RFC 3261 §1
     console.log(JSON.stringify({ test: "failures-via-kamailio", errors, ladder: check.ladder.join(",") }));
   });
 
-  it("RFC 3261 §10.2, §16, §18: two siphon user agents register over TCP and call each other through Kamailio; 440 Hz and 1000 Hz both ways", async () => {
+  it("RFC 3261 §10.2, §16, §18, RFC 4568: two siphon user agents register over TCP and call each other through Kamailio, SRTP mandatory; 440 Hz and 1000 Hz both ways", async () => {
     const pcap = join(tmpdir(), `siphon-client-kamailio-${BASE}-2.pcap`);
     const capture = await startCapture(pcap, FILTER);
     const agents: UserAgent[] = [];
@@ -285,7 +286,10 @@ describe("siphon's user agent with Kamailio as registrar and proxy (RFC 3261 §1
           registrar: `sip:127.0.0.1:${KAM};transport=tcp`,
           credentials: { username: user, password: USERS[user] },
           transports: [{ transport: "TCP", port }],
-          media: { codecs: ["pcmu"], ports: { min: rtp, max: rtp + 49 } },
+          // SRTP made mandatory (RTP/SAVP): with the default best-effort SRTP (RTP/AVP with
+          // a=crypto) Wireshark takes the packets for plain RTP and RTCP, and an encrypted SRTCP
+          // compound packet then reads as a malformed RTCP one.
+          media: { codecs: ["pcmu"], srtp: "mandatory", ports: { min: rtp, max: rtp + 49 } },
         });
       const alice = await make("alice", ALICE, BASE + 100);
       agents.push(alice);
@@ -313,6 +317,7 @@ describe("siphon's user agent with Kamailio as registrar and proxy (RFC 3261 §1
     }
     expect(aliceCall!.endReason).toBe("bye");
     expect(carolCall!.endReason).toBe("bye");
+    expect([aliceCall!.secure, carolCall!.secure]).toEqual([true, true]);
     const atAlice = toneOf(heardByAlice!, 1000);
     const atCarol = toneOf(heardByCarol!, 440);
     for (const [got, hz] of [[atAlice, 1000], [atCarol, 440]] as const) {
@@ -325,14 +330,15 @@ describe("siphon's user agent with Kamailio as registrar and proxy (RFC 3261 §1
     expect(check.malformed, check.problems).toBe(0);
     expect(check.expertErrors, check.problems).toBe(0);
     expect(check.rtp).toBeGreaterThan(400);
-    // Every SIP message went over TCP.
+    // Every SIP message went over TCP; every RTP packet carried an SRTP authentication tag.
     expect(check.sipTcp).toBe(check.sip);
+    expect(check.srtp).toBe(check.rtp);
     const count = (m: string) => check.ladder.filter((l) => l === m).length;
     expect(count("401 REGISTER"), check.ladder.join(", ")).toBeGreaterThanOrEqual(2);
     expect(count("200 REGISTER"), check.ladder.join(", ")).toBeGreaterThanOrEqual(4);
     expect(count("407 INVITE"), check.ladder.join(", ")).toBe(1);
     for (const [m, n] of [["INVITE", 3], ["200 INVITE", 2], ["ACK", 3], ["BYE", 2], ["200 BYE", 2]] as const) expect(count(m), `${m}: ${check.ladder.join(", ")}`).toBe(n);
-    console.log(JSON.stringify({ test: "ua-kamailio-ua-tcp", atAlice, atCarol, rtp: check.rtp, rtcp: check.rtcp, sip: check.sip, sipTcp: check.sipTcp, malformed: check.malformed, ladder: check.ladder.join(",") }));
+    console.log(JSON.stringify({ test: "ua-kamailio-ua-tcp", atAlice, atCarol, rtp: check.rtp, rtcp: check.rtcp, srtp: check.srtp, srtcp: check.srtcp, sip: check.sip, sipTcp: check.sipTcp, malformed: check.malformed, ladder: check.ladder.join(",") }));
   });
 
   it("RFC 3261 §10.2, §22.2: the siphon CLI (siphon call bob --from … --registrar …, a process) registers with Kamailio, calls bob through it and records his tone; exit 0", async () => {

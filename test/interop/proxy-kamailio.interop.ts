@@ -12,7 +12,8 @@ import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { loadRuntime } from "../../runtimes/index.ts";
 import { createProxyEndpoint, createStaticLocation, type ProxyEndpoint, type ProxyEvent } from "../../src/engine/index.ts";
-import { analyseTone, detectFrequency, parseWav } from "../../src/media/index.ts";
+import { detectFrequency, parseWav } from "../../src/media/index.ts";
+import { toneOf } from "./peers/audio.ts";
 import type { Flow } from "../../src/transport/index.ts";
 import { startBaresip, type Baresip } from "./peers/baresip.ts";
 import { startKamailioProxy } from "./peers/kamailio-proxy.mjs";
@@ -62,7 +63,10 @@ function checkMedia(alice: Baresip, bob: Baresip): void {
   for (const [peer, hz] of [[bob, 700], [alice, 500]] as const) {
     const { mono, rate } = received(peer);
     expect(Math.abs(detectFrequency(mono, rate) - hz)).toBeLessThan(2);
-    expect(analyseTone(mono, rate, hz).snrDb).toBeGreaterThan(30);
+    // One 20 ms frame at a time: a frame a jitter buffer drops or inserts shifts the phase after it.
+    const tone = toneOf({ mono, rate }, hz);
+    expect(tone.snrDb).toBeGreaterThan(30);
+    expect(tone.clean).toBeGreaterThan(0.8);
   }
 }
 

@@ -111,6 +111,16 @@ describe("PCM frames as async iterables", () => {
     q.push(f(6));
     expect(await reading).toEqual([2, 3, 4, 5]);
   });
+
+  it("PcmQueue: closed once closed, and once its reader stops (a break out of for await)", async () => {
+    const q = new PcmQueue(3);
+    q.push({ samples: Int16Array.of(1), sampleRate: 8000, channels: 1 });
+    q.push({ samples: Int16Array.of(2), sampleRate: 8000, channels: 1 });
+    expect(q.closed).toBe(false);
+    for await (const x of q) if (x.samples[0] === 1) break;
+    expect(q.closed).toBe(true);
+    expect(new PcmQueue(1).closed).toBe(false);
+  });
 });
 
 describe("echo", () => {

@@ -1,3 +1,4 @@
+import { readdirSync } from "node:fs";
 import { afterAll, describe, expect, it } from "vitest";
 import { detectRuntime, loadRuntime } from "../../runtimes/index.ts";
 import type { Runtime, StreamConnection } from "../../runtimes/types.ts";
@@ -63,6 +64,20 @@ describe("runtime adapter", () => {
     expect(a.local.port).toBeGreaterThan(0);
     b.send(enc.encode("hello"), "127.0.0.1", a.local.port);
     expect(await got.promise).toEqual(["hello", b.local.port]);
+  });
+
+  it("UDP: datagrams sent right before close() still go out (a BYE sent as the user agent closes)", async () => {
+    const rt = await runtime;
+    const got: string[] = [];
+    const a = await rt.udpBind({ host: "127.0.0.1", port: 0 }, { onMessage: (d) => got.push(dec.decode(d)) });
+    cleanups.push(() => a.close());
+    const b = await rt.udpBind({ host: "127.0.0.1", port: 0 }, { onMessage: () => {} });
+    b.send(enc.encode("one"), "127.0.0.1", a.local.port);
+    b.send(enc.encode("two"), "127.0.0.1", a.local.port);
+    b.close();
+    await until(() => got.length === 2, 2000).catch(() => undefined);
+    // UDP keeps no order (Deno's node:dgram may swap two datagrams sent in one turn).
+    expect(got.sort()).toEqual(["one", "two"]);
   });
 
   it.skipIf(!hasIpv6)("UDP over IPv6 loopback", async () => {
@@ -140,6 +155,17 @@ describe("runtime adapter", () => {
     const udp = await rt.udpBind({ host: "127.0.0.1", port: 0 }, { onMessage: () => {} });
     cleanups.push(() => udp.close());
     await expect(rt.udpBind({ host: "127.0.0.1", port: udp.local.port }, { onMessage: () => {} })).rejects.toBeTruthy();
+  });
+
+  it("UDP: a bind that fails leaves no descriptor open (a media port pool walks ranges of busy ports)", async () => {
+    const rt = await runtime;
+    const udp = await rt.udpBind({ host: "127.0.0.1", port: 0 }, { onMessage: () => {} });
+    cleanups.push(() => udp.close());
+    const open = () => readdirSync("/proc/self/fd").length;
+    const before = open();
+    for (let i = 0; i < 50; i++) await expect(rt.udpBind({ host: "127.0.0.1", port: udp.local.port }, { onMessage: () => {} })).rejects.toBeTruthy();
+    // A few descriptors may come and go with the runtime's own work; fifty leaked ones may not.
+    expect(open() - before).toBeLessThan(10);
   });
 
   it("DNS: lookup of localhost and of an IP literal", async () => {

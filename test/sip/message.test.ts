@@ -273,6 +273,21 @@ describe("changing and serializing", () => {
     expect(m.via).toEqual([]);
   });
 
+  it("§7.4.1: a body given as text is its UTF-8 encoding, whatever its characters and length", () => {
+    const m = parseMessage(INVITE);
+    const enc = (t: string) => Array.from(new TextEncoder().encode(t));
+    for (const text of ["v=0\r\n", "", "s=caf\u00e9 \u{1F600}\r\n", "a=x\r\n".repeat(400), "\u00e9".repeat(700)]) {
+      m.setBody(text, "application/sdp");
+      expect(Array.from(m.body)).toEqual(enc(text));
+      expect(m.bodyText).toBe(text);
+      const again = parseMessage(serializeMessage(m));
+      expect(again.bodyText).toBe(text);
+      expect(again.header("Content-Length")).toBe(String(enc(text).length));
+    }
+    const r = createResponse(m as SipRequest, 200, undefined, { toTag: "t", body: "o=- 1 1 IN IP4 h\u00f6st\r\n", contentType: "application/sdp" });
+    expect(Array.from(r.body)).toEqual(enc("o=- 1 1 IN IP4 h\u00f6st\r\n"));
+  });
+
   it("parse -> serialize -> parse gives the same message, with a correct Content-Length", () => {
     const m = parseMessage(INVITE);
     m.setHeader("Subject", "changed");
@@ -343,6 +358,37 @@ describe("building (RFC 3261 §8.1.1, §8.2.6)", () => {
     expect(p.bodyText).toBe("v=0\r\n");
     const trying = createResponse(req, 100, undefined, { toTag: "x" });
     expect(trying.toTag).toBeUndefined();
+  });
+});
+
+describe("tags and branch of a built response (RFC 3261 §8.2.6.2)", () => {
+  it("§8.2.6.2: a response's From tag, To tag and top Via branch read as a fresh scan of its fields reads them", () => {
+    const parsed = parseMessage(INVITE) as SipRequest;
+    const inDialog = parseMessage(INVITE.replace("To: Bob <sip:bob@biloxi.example.com>", "To: Bob <sip:bob@biloxi.example.com>;tag=b0b")) as SipRequest;
+    const built = createRequest({
+      method: "BYE",
+      uri: "sip:bob@192.0.2.4",
+      from: "<sip:alice@atlanta.example.com>;tag=a1",
+      to: "<sip:bob@biloxi.example.com>;tag=b2",
+      callId: "c",
+      cseq: 2,
+      via: "SIP/2.0/UDP 192.0.2.1;branch=z9hG4bKb1",
+    });
+    const noVia = createRequest({ method: "OPTIONS", uri: "sip:x@y", from: "<sip:a@b>", to: "<sip:x@y>", callId: "n", cseq: 1 });
+    const cases: [SipRequest, number, string | undefined, [string, string][]][] = [
+      [parsed, 200, "t0", []],
+      [parsed, 100, "t1", []],
+      [inDialog, 200, "other", []],
+      [built, 200, undefined, []],
+      [noVia, 200, "t3", [["Via", "SIP/2.0/UDP h;branch=z9hG4bKadded"], ["From", "<sip:c@d>;tag=late"]]],
+    ];
+    for (const [req, status, toTag, headers] of cases) {
+      const res = createResponse(req, status, undefined, { ...(toTag !== undefined ? { toTag } : {}), headers });
+      const fresh = parseMessage(serializeMessage(res)) as SipResponse;
+      expect([res.fromTag, res.toTag, res.branch]).toEqual([fresh.fromTag, fresh.toTag, fresh.branch]);
+    }
+    expect(createResponse(inDialog, 200, undefined, { toTag: "other" }).toTag).toBe("b0b");
+    expect(createResponse(noVia, 200, undefined, { headers: [["Via", "SIP/2.0/UDP h;branch=z9hG4bKadded"]] }).branch).toBe("z9hG4bKadded");
   });
 });
 

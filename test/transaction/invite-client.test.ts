@@ -151,6 +151,31 @@ describe("INVITE client transaction (RFC 3261 §17.1.1, RFC 6026 §7.2)", () => 
     expect(types(drain(layer).events)).toEqual(["terminated"]);
   });
 
+  it("RFC 6026 §7.2: an Accepted INVITE client waits as an absorbing record (no heap timer, outside the transactions in progress) until Timer M", () => {
+    const { layer, invite, txn } = client();
+    drain(layer);
+    expect(layer.clientsInProgress).toBe(1);
+    layer.handleResponse(wire(respondTo(invite, 200)), UDP, 100);
+    expect(txn.state).toBe("Accepted");
+    expect(layer.clientsInProgress).toBe(0);
+    expect(layer.clientCount).toBe(1);
+    expect(layer.timerCount).toBe(0);
+    expect(layer.absorbingRecords.count).toBe(1);
+    expect(txn.isArmed("M")).toBe(true);
+    expect(layer.pollTimeout()).toBe(100 + 32_000);
+    expect(layer.counters.active["invite-client"]).toEqual({ Calling: 0, Proceeding: 0, Accepted: 1, Completed: 0 });
+    runClock(layer, 100, 32_099);
+    expect(txn.state).toBe("Accepted");
+    runClock(layer, 32_099, 32_100);
+    expect(txn.state).toBe("Terminated");
+    expect(layer.absorbingRecords).toEqual({ count: 0, bytes: 0 });
+    expect(layer.clientCount).toBe(0);
+    drain(layer);
+    // After Timer M a 2xx matches no transaction: the core gets it as a stray response (§18.1.2).
+    layer.handleResponse(wire(respondTo(invite, 200)), UDP, 32_200);
+    expect(types(drain(layer).events)).toEqual(["stray-response"]);
+  });
+
   it("RFC 6026 §7.2: Timer M is 64*T1 on reliable transports too", () => {
     const { layer, invite, txn } = client(TCP);
     layer.handleResponse(wire(respondTo(invite, 200)), TCP, 0);

@@ -196,6 +196,29 @@ describe("completed transactions keep only what the RFC still needs", () => {
     expect((ev[1] as Extract<TransactionEvent<TestFlow>, { type: "response" }>).response).toBe(ok2);
   });
 
+  it("§17.2.2: final responses kept as bytes across several shared blocks re-send byte for byte, built and parsed alike", () => {
+    const layer = new TransactionLayer<TestFlow>();
+    const kept: { req: SipRequest; text: string }[] = [];
+    const first: string[] = [];
+    // Some 120 responses of 300–700 bytes fill several 16 KiB blocks: some are written where a
+    // block ends and go to the next one.
+    for (let i = 0; i < 120; i++) {
+      const req = wire(makeRequest("OPTIONS"));
+      const { txn, request } = serverTxn(layer, req);
+      const ok = respondTo(request, 200);
+      ok.setHeader("X-Pad", "p".repeat((i * 37) % 400));
+      const final = i % 2 === 0 ? ok : wire(ok);
+      kept.push({ req, text: text(final) });
+      txn.respond(final, 10);
+      for (const t of drain(layer).transmits) first.push(new TextDecoder().decode(t.bytes));
+    }
+    expect(first).toEqual(kept.map((k) => k.text));
+    for (const { req } of kept) layer.handleRequest(wire(req), UDP, 500);
+    const again = drain(layer).transmits;
+    expect(again.every((t) => t.retransmission)).toBe(true);
+    expect(again.map((t) => text(t.message))).toEqual(kept.map((k) => k.text));
+  });
+
   it("§17.2.4: a kept final response that no longer parses ends the transaction with a transport error, never an exception", () => {
     const layer = new TransactionLayer<TestFlow>();
     const req = wire(makeRequest("OPTIONS"));

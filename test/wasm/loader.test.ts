@@ -46,4 +46,18 @@ describe("pooled randomness", () => {
     expect(random(5000)).toHaveLength(5000);
     expect(randomHex(4)).toMatch(/^[0-9a-f]{8}$/);
   });
+
+  it("RFC 3261 §19.3: default tags and branches are lower-case hex of fresh bytes, distinct across the 4 KiB blocks they are read from", async () => {
+    const { randomHex } = await import("../../src/random.ts");
+    const seen = new Set<string>();
+    // 1200 draws of 8 bytes cross two block boundaries; no draw reuses bytes of another.
+    for (let i = 0; i < 1200; i++) {
+      const t = randomHex(8);
+      expect(t).toMatch(/^[0-9a-f]{16}$/);
+      seen.add(t);
+    }
+    expect(seen.size).toBe(1200);
+    expect(randomHex(5000)).toMatch(/^[0-9a-f]{10000}$/);
+    expect(randomHex(0)).toBe("");
+  });
 });

@@ -14,11 +14,15 @@ export interface Heard {
   readonly rate: number;
 }
 
-/** What baresip decoded (its `-dec.wav` dump), the first `skipS` seconds left out (call setup, jitter buffers). */
+/**
+ * What baresip decoded (its `-dec.wav` dump), the first `skipS` seconds left out (call setup, jitter
+ * buffers). baresip starts a new dump whenever a re-INVITE restarts its audio (hold, resume): the
+ * longest one is taken.
+ */
 export function heardByBaresip(peer: Baresip, skipS = 1): Heard {
-  const dec = peer.dumps().find((f) => f.endsWith("-dec.wav"));
-  if (dec === undefined) throw new Error(`baresip wrote no -dec.wav dump\n${peer.log().slice(-2000)}`);
-  const wav = parseWav(readFileSync(dec));
+  const decs = peer.dumps().filter((f) => f.endsWith("-dec.wav")).map((f) => readFileSync(f));
+  if (decs.length === 0) throw new Error(`baresip wrote no -dec.wav dump\n${peer.log().slice(-2000)}`);
+  const wav = parseWav(decs.reduce((a, b) => (b.length > a.length ? b : a)));
   const rx = wav.samples.subarray(Math.min(wav.samples.length, Math.round(skipS * wav.sampleRate) * wav.channels));
   return { mono: wav.channels === 1 ? rx : rx.filter((_, k) => k % wav.channels === 0), rate: wav.sampleRate };
 }

@@ -41,8 +41,11 @@ export interface BaresipOptions {
    * there (every 60 s) with `auth`. Without it, it does not register (regint=0).
    */
   readonly registrar?: string;
-  /** Incoming calls: answered at once ("auto", default) or left ringing for an `accept` command. */
-  readonly answer?: "auto" | "manual";
+  /**
+   * Incoming calls: answered at once ("auto", default), left ringing for an `accept` command
+   * ("manual"), or given a 183 with SDP and early media until `accept` ("early").
+   */
+  readonly answer?: "auto" | "manual" | "early";
 }
 
 /** A running baresip. */
