@@ -48,7 +48,7 @@ writeFileSync(
     sip: { wsPort: null },
     // A window longer than the test: every datagram from 127.0.0.2 counts against one window.
     limits: { perAddress: LIMIT, windowMs: 600_000, banMs: 600_000, banned: ["127.0.0.3"] },
-    media: { rtpPorts: `${rtpBase}-${rtpBase + 99}` },
+    media: { rtpPorts: `${rtpBase}-${rtpBase + 399}` },
     shutdownGraceMs: 3000,
     log: { level: "info" },
   }),
@@ -146,7 +146,7 @@ async function register(port: number, user: string, password: string, callId: st
 }
 
 /** A phone of user ben that calls sip:echo@ through the server at `port`; resolves once the call is up. */
-let phoneBase = rtpBase + 200;
+let phoneBase = rtpBase + 400;
 async function callEcho(port: number, events: SessionEvent<Flow>[]) {
   // The phone's ports next to the server's range, away from the other tests' (loopback.ts).
   const media = await createMediaDriver({ runtime, host: "127.0.0.1", ports: { minPort: phoneBase, maxPort: phoneBase + 59, spare: 4 } });

@@ -16,7 +16,7 @@ import { closeAll, mediaDriver, medianSnr, rtpOf, runtime, toneAndRecord } from 
 // softphones: digest REGISTER, a call to the echo service through the proxy, the HTTP status API.
 
 const lines: string[] = [];
-const rtpBase = 30000 + 2 * Math.floor(Math.random() * 2000);
+const rtpBase = 30000 + 2 * Math.floor(Math.random() * 1500);
 let server: SiphonServer;
 const phones: SessionEndpoint[] = [];
 afterAll(async () => {
@@ -30,7 +30,7 @@ async function start(): Promise<SiphonServer> {
     resolveConfig({
       file: {
         path: "test.yaml",
-        text: `sip: {port: 0, wsPort: null}\nhttp: {port: 0}\nstorage: {kind: memory}\nmedia: {rtpPorts: "${rtpBase}-${rtpBase + 99}"}\nlog: {level: debug}\n` +
+        text: `sip: {port: 0, wsPort: null}\nhttp: {port: 0}\nstorage: {kind: memory}\nmedia: {rtpPorts: "${rtpBase}-${rtpBase + 399}"}\nlog: {level: debug}\n` +
           "users:\n  - {username: alice, password: wonderland}\n  - {username: bob, password: builder}\n",
       },
     }),
