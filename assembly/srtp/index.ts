@@ -9,7 +9,7 @@ import {
   KEY_RTP_AUTH, KEY_RTP_KEY, KEY_RTP_SALT, KEYS, KS, KS_SIZE, MAX_PACKET, PROFILE_AEAD_AES_128_GCM,
   PROFILE_AEAD_AES_256_GCM, PROFILE_AES_256_CM_HMAC_SHA1_32, PROFILE_AES_256_CM_HMAC_SHA1_80,
   PROFILE_AES_CM_128_HMAC_SHA1_32, PROFILE_AES_CM_128_HMAC_SHA1_80, S_GCM, S_GHASH_RTCP, S_GHASH_RTP, S_KEYLEN,
-  S_PROFILE, S_RTCP, S_RTCPTAG, S_RTP, S_RTPTAG, S_SALTLEN, SLOT_CM_SIZE, SLOT_COUNT, SLOT_SIZE, SLOTS, DIR_SIZE,
+  S_PROFILE, S_RTCP, S_RTCPTAG, S_RTP, S_RTPTAG, S_SALTLEN, SLOT_CM_SIZE, SLOT_COUNT, SLOT_SIZE, SLOTS, DIR_SIZE, CM_SLOT_COUNT, CM_SLOTS,
   DESC_ARG, DESC_LEN, DESC_PTR, DESC_RESULT, DESC_WORDS,
 } from "./layout";
 
@@ -26,6 +26,13 @@ export function srtp_slot_cm_size(): i32 {
 }
 export function srtp_slot_count(): i32 {
   return SLOT_COUNT;
+}
+/** Base of the AES-CM-only slots (srtp_slot_cm_size() bytes each). */
+export function srtp_cm_slots(): usize {
+  return CM_SLOTS;
+}
+export function srtp_cm_slot_count(): i32 {
+  return CM_SLOT_COUNT;
 }
 /** Packet region (IO_SIZE bytes). */
 export function srtp_io(): usize {
@@ -130,7 +137,8 @@ function setupDir(dir: usize, table: usize, src: usize, keyLen: i32, saltLen: i3
 }
 
 /**
- * Fills `slot` (a pointer returned from srtp_slots() + i * srtp_slot_size()) for `profile` from session
+ * Fills `slot` (srtp_slots() + i * srtp_slot_size(), or for an AES-CM profile srtp_cm_slots() + i *
+ * srtp_slot_cm_size()) for `profile` from session
  * keys in the KEYS region (KEY_* offsets: SRTP keys from 0, SRTCP keys from KEY_RTCP). Returns 0 or
  * ERR_BAD_PROFILE. Clears the KEYS region afterwards.
  */

@@ -17,6 +17,8 @@ export class RtpStream {
   readonly window: ReplayWindow | undefined;
   /** Prefetched keystream: `ksCount` packets from index `ksBase`, `ksBlocks` blocks each. */
   ks: Uint8Array | undefined;
+  /** The same bytes as 32-bit words (the core's keystream region is 16-byte aligned). */
+  ks32: Uint32Array | undefined;
   ksBase = 0;
   ksCount = 0;
   ksBlocks = 0;

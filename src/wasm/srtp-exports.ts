@@ -11,6 +11,10 @@ export interface SrtpCoreExports {
   srtp_slot_cm_size(): number;
   /** Number of resident slots. */
   srtp_slot_count(): number;
+  /** Base of the AES-CM-only slots (`srtp_slot_cm_size()` bytes each). */
+  srtp_cm_slots(): number;
+  /** Number of AES-CM-only slots. */
+  srtp_cm_slot_count(): number;
   /** Packet region (single packet or packed batch). */
   srtp_io(): number;
   srtp_io_size(): number;

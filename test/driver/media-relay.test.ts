@@ -66,7 +66,7 @@ describe("media driver: relays", () => {
     expect(c.relay.relay.remoteLatched("a") && c.relay.relay.remoteLatched("b")).toBe(true);
   });
 
-  it("stopping a relay stops forwarding; its ports go back to the pool later", async () => {
+  it("RFC 3550 §11: stopping a relay stops forwarding; its RTP/RTCP port pairs go back to the pool later", async () => {
     const c = await relayedCall();
     await c.run(500);
     const ready = c.anchor.pool.ready;

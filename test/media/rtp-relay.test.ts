@@ -223,7 +223,7 @@ describe("RTP relay: SRTP in, SRTP out, no decoding", () => {
     for (const s of [b.x, b.y]) expect(s.counters.authFailed + s.counters.rtcpMalformed).toBe(0);
   });
 
-  it("a rejected stream cannot be relayed; a closed relay forwards nothing", () => {
+  it("RFC 3264 §6: a rejected stream (port 0) cannot be relayed; a closed relay forwards nothing", () => {
     const b = bridge();
     const e = thrown(() => createRtpRelay({ a: b.legA.relay, b: { ...b.legB.relay, accepted: false }, now: 0 }));
     expect((e as { code?: string }).code).toBe("BAD_OPTION");

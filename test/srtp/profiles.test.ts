@@ -9,7 +9,7 @@ describe("SRTP profiles: the TypeScript table and the Wasm core agree", () => {
   for (const p of Object.values(SRTP_PROFILES)) {
     it(`RFC 4568 §6.2, RFC 6188 §4, RFC 7714 §14: ${p.name} has the same sizes on both sides`, () => {
       const e = srtpEngine();
-      const slot = e.slots + (e.slotCount - 1) * e.slotSize;
+      const slot = e.general.base + (e.general.count - 1) * e.general.stride;
       const saved = e.u8.slice(slot, slot + e.slotSize);
       try {
         e.u8.fill(1, e.keys, e.keys + 256);
@@ -26,7 +26,7 @@ describe("SRTP profiles: the TypeScript table and the Wasm core agree", () => {
 
   it("an id the core does not know is refused (BAD_PROFILE)", () => {
     const e = srtpEngine();
-    const slot = e.slots + (e.slotCount - 1) * e.slotSize;
+    const slot = e.general.base + (e.general.count - 1) * e.general.stride;
     const saved = e.u8.slice(slot, slot + e.slotSize);
     expect(srtpErrorCode(e.x.srtp_setup(slot, 99))).toBe("BAD_PROFILE");
     e.u8.set(saved, slot);

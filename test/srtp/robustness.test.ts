@@ -93,26 +93,30 @@ describe.each(PATHS)("bad input gives typed errors only ($name)", ({ crypto }) =
     expect(thrown(() => createSrtpContext({ profile: "NULL" as SrtpProfileName, masterKey: new Uint8Array(16), masterSalt: new Uint8Array(14) }))).toBeInstanceOf(SrtpError);
   });
 
-  it("more contexts than core slots keep working (slots are reloaded on use)", () => {
-    const e = srtpEngine();
-    const n = e.slotCount + 20;
-    const info = SRTP_PROFILES.AES_CM_128_HMAC_SHA1_80;
-    const pairs = Array.from({ length: n }, (_, i) => {
-      const masterKey = new Uint8Array(info.keyLength).fill(i);
-      const masterSalt = new Uint8Array(info.saltLength).fill(i + 1);
-      return [createSrtpContext({ profile: info.name, masterKey, masterSalt, crypto }), createSrtpContext({ profile: info.name, masterKey, masterSalt, crypto })] as const;
-    });
-    const p = new Uint8Array(50);
-    p[0] = 0x80;
-    for (let round = 0; round < 2; round++) {
-      for (const [tx, rx] of pairs) {
-        p[3] = round;
-        expect(Array.from(rx.unprotectRtp(tx.protectRtp(p)))).toEqual(Array.from(p));
+  for (const [name, pool] of [["AES_CM_128_HMAC_SHA1_80", "cm"], ["AEAD_AES_128_GCM", "general"]] as const) {
+    it(`more ${name} contexts than core slots of their kind keep working (slots are reloaded on use)`, () => {
+      const e = srtpEngine();
+      // Each pair is two contexts: twice the pool's slots and more.
+      const n = e[pool].count + 20;
+      expect(n).toBeGreaterThan(20);
+      const info = SRTP_PROFILES[name];
+      const pairs = Array.from({ length: n }, (_, i) => {
+        const masterKey = new Uint8Array(info.keyLength).fill(i);
+        const masterSalt = new Uint8Array(info.saltLength).fill(i + 1);
+        return [createSrtpContext({ profile: info.name, masterKey, masterSalt, crypto }), createSrtpContext({ profile: info.name, masterKey, masterSalt, crypto })] as const;
+      });
+      const p = new Uint8Array(50);
+      p[0] = 0x80;
+      for (let round = 0; round < 2; round++) {
+        for (const [tx, rx] of pairs) {
+          p[3] = round;
+          expect(Array.from(rx.unprotectRtp(tx.protectRtp(p)))).toEqual(Array.from(p));
+        }
       }
-    }
-    for (const [tx, rx] of pairs) {
-      tx.close();
-      rx.close();
-    }
-  });
+      for (const [tx, rx] of pairs) {
+        tx.close();
+        rx.close();
+      }
+    });
+  }
 });

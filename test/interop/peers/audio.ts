@@ -1,3 +1,4 @@
+import { expect } from "vitest";
 /**
  * What a peer heard, for the interop tests: the received side of a call as mono PCM — from
  * baresip's sndfile dump (`-dec.wav`) or from a siphon call's `audio.frames()` — and the tone in it
@@ -80,4 +81,15 @@ export function toneOf(h: Heard, hz: number): ToneHeard {
     clean: snrs.length === 0 ? 0 : Math.round((100 * snrs.filter((x) => x > 20).length) / snrs.length) / 100,
     seconds: h.mono.length / h.rate,
   };
+}
+
+/**
+ * Asserts that `got` is the tone at `hz`: within 3 Hz, a median SNR over 30 dB per 20 ms frame, 80 %
+ * of its frames clean, and more than `minSeconds` of it.
+ */
+export function expectTone(got: ToneHeard, hz: number, minSeconds: number): void {
+  expect(Math.abs(got.hz - hz), JSON.stringify(got)).toBeLessThan(3);
+  expect(got.snrDb, JSON.stringify(got)).toBeGreaterThan(30);
+  expect(got.clean, JSON.stringify(got)).toBeGreaterThanOrEqual(0.8);
+  expect(got.seconds, JSON.stringify(got)).toBeGreaterThan(minSeconds);
 }

@@ -60,31 +60,7 @@ ${o.quiet ? "" : '\txlog("L_INFO", "REQ $rm $ru from $si:$sp/$proto\\n");\n'}\ti
 \t\tsl_send_reply("483", "Too Many Hops");
 \t\texit;
 \t}
-\tforce_rport();
-\tif (is_method("CANCEL")) {
-\t\tif (t_check_trans()) t_relay();
-\t\texit;
-\t}
-\tif (!is_method("ACK")) {
-\t\tif (t_precheck_trans()) {
-\t\t\tt_check_trans();
-\t\t\texit;
-\t\t}
-\t\tt_check_trans();
-\t}
-\tif (has_totag()) {
-\t\tif (loose_route()) {
-\t\t\tt_relay();
-\t\t\texit;
-\t\t}
-\t\tif (is_method("ACK")) {
-\t\t\tif (t_check_trans()) t_relay();
-\t\t\texit;
-\t\t}
-\t\tsl_send_reply("404", "Not here");
-\t\texit;
-\t}
-\tif (is_method("INVITE|SUBSCRIBE")) record_route();
+${SEQUENTIAL}\tif (is_method("INVITE|SUBSCRIBE")) record_route();
 ${routing}\tif (!t_relay()) sl_reply_error();
 \texit;
 }
@@ -150,31 +126,7 @@ ${o.quiet ? "" : '\txlog("L_INFO", "REQ $rm $ru from $si:$sp/$proto cid=$ci\\n")
 \t\txlog("L_WARN", "malformed request from $si:$sp\\n");
 \t\texit;
 \t}
-\tforce_rport();
-\tif (is_method("CANCEL")) {
-\t\tif (t_check_trans()) t_relay();
-\t\texit;
-\t}
-\tif (!is_method("ACK")) {
-\t\tif (t_precheck_trans()) {
-\t\t\tt_check_trans();
-\t\t\texit;
-\t\t}
-\t\tt_check_trans();
-\t}
-\tif (has_totag()) {
-\t\tif (loose_route()) {
-\t\t\tt_relay();
-\t\t\texit;
-\t\t}
-\t\tif (is_method("ACK")) {
-\t\t\tif (t_check_trans()) t_relay();
-\t\t\texit;
-\t\t}
-\t\tsl_send_reply("404", "Not here");
-\t\texit;
-\t}
-\tif (is_method("OPTIONS") && uri == myself && $rU == $null) {
+${SEQUENTIAL}\tif (is_method("OPTIONS") && uri == myself && $rU == $null) {
 \t\tsl_send_reply("200", "Keepalive");
 \t\texit;
 \t}
@@ -229,6 +181,37 @@ function writeSubscribers(db, users) {
  * other user), `quiet` (warnings only), `children` (worker processes per transport), `shm` (MB);
  * or `registrar: { users: { name: password }, inviteAuth }` for the registrar script instead.
  */
+
+/**
+ * The start of both routing scripts: CANCEL and retransmissions to tm, then requests inside a dialog
+ * along their Route (loose routing), ACKs of their transactions, and 404 for the rest.
+ */
+const SEQUENTIAL = `\tforce_rport();
+\tif (is_method("CANCEL")) {
+\t\tif (t_check_trans()) t_relay();
+\t\texit;
+\t}
+\tif (!is_method("ACK")) {
+\t\tif (t_precheck_trans()) {
+\t\t\tt_check_trans();
+\t\t\texit;
+\t\t}
+\t\tt_check_trans();
+\t}
+\tif (has_totag()) {
+\t\tif (loose_route()) {
+\t\t\tt_relay();
+\t\t\texit;
+\t\t}
+\t\tif (is_method("ACK")) {
+\t\t\tif (t_check_trans()) t_relay();
+\t\t\texit;
+\t\t}
+\t\tsl_send_reply("404", "Not here");
+\t\texit;
+\t}
+`;
+
 export async function startKamailioProxy(o) {
   const dir = mkdtempSync(join(tmpdir(), "siphon-kamailio-"));
   if (o.registrar !== undefined) writeSubscribers(join(dir, "db"), o.registrar.users);
