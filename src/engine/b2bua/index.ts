@@ -7,4 +7,4 @@ export { createCallEngine } from "./call-engine.ts";
 export type { CallAction, CallEngine, CallEngineCounters, CallEngineOptions, IncomingCall } from "./call-engine.ts";
 export { callerStatus } from "./bridge.ts";
 export { dispositionOf } from "./cdr.ts";
-export type { CallDisposition, CallRecord, CdrEvent, LegMediaRecord } from "./cdr.ts";
+export type { CallDisposition, CallRecord, CdrEvent, LegMediaRecord, RelayLegRecord } from "./cdr.ts";
