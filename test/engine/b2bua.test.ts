@@ -268,6 +268,8 @@ describe(`B2BUA over loopback on ${runtime.name}`, () => {
     const call = await alice.ep.invite({ from: "<sip:alice@127.0.0.1>", to: via("hold") });
     await until(() => call.state === "confirmed" && incomingOf(bob)?.state === "confirmed");
     const callee = incomingOf(bob)!;
+    // One codec on both legs: the hold and resume below cross the relay, not two RTP sessions.
+    await until(() => engineMedia.stats.relays === 1 && engineMedia.stats.streams === 0);
     call.hold(alice.ep.now());
     await until(() => callee.remoteHold);
     const holdEvents = bob.events.filter((e) => e.type === "hold") as Ev<"hold">[];
