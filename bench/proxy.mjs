@@ -12,7 +12,8 @@
 // The machine has 2 cores: Kamailio runs two UDP workers (it may use both), the siphon proxy one
 // thread. Run after `npm run build`: node bench/proxy.mjs  (SECONDS=10 WINDOW=128 CALLS=10000;
 // DOWNSTREAM=uas puts a light answerer without media behind the proxy instead of the answer server;
-// PROXY_RUNTIME=bun runs the siphon proxy on Bun, the rest staying on Node; PROXIES=siphon skips Kamailio)
+// PROXY_RUNTIME=bun runs the siphon proxy on Bun, the rest staying on Node; PROXIES=siphon skips Kamailio;
+// KAMAILIO_FIRST=1 measures Kamailio first)
 import { fork, spawn } from "node:child_process";
 import { loadavg } from "node:os";
 import { fileURLToPath } from "node:url";
@@ -210,34 +211,47 @@ async function main() {
   // The siphon proxy.
   // PROXY_RUNTIME=bun runs the siphon proxy on Bun (Node's IPC channel, Bun.gc for the collection).
   const onBun = process.env.PROXY_RUNTIME === "bun";
-  const child = fork(fileURLToPath(import.meta.url), ["--serve", String(SIPHON), String(ANSWER)], {
-    stdio: ["ignore", "inherit", "inherit", "ipc"],
-    ...(onBun ? { execPath: new URL("../node_modules/.bin/bun", import.meta.url).pathname, execArgv: [] } : {}),
-    ...(onBun ? {} : { execArgv: ["--expose-gc", ...(process.env.PROFILE ? ["--cpu-prof", `--cpu-prof-dir=${process.env.PROFILE}`] : [])] }),
-  });
-  await new Promise((resolve, reject) => {
-    child.once("message", resolve);
-    child.once("exit", (code) => reject(new Error(`the siphon proxy exited (${code})`)));
-  });
-  const siphonHeld = () =>
-    new Promise((resolve) => {
-      child.once("message", (m) => {
-        if (process.env.VERBOSE) console.error(JSON.stringify(m.counters));
-        resolve(m.held);
-      });
-      child.send("mem");
+  async function siphonRow() {
+    const child = fork(fileURLToPath(import.meta.url), ["--serve", String(SIPHON), String(ANSWER)], {
+      stdio: ["ignore", "inherit", "inherit", "ipc"],
+      ...(onBun ? { execPath: new URL("../node_modules/.bin/bun", import.meta.url).pathname, execArgv: [] } : {}),
+      ...(onBun ? {} : { execArgv: ["--expose-gc", ...(process.env.PROFILE ? ["--cpu-prof", `--cpu-prof-dir=${process.env.PROFILE}`] : [])] }),
     });
-  rows.push(await measure(onBun ? "siphon (Bun)" : "siphon", SIPHON, () => procCpu(child.pid) * 1000, siphonHeld));
-  child.kill("SIGTERM");
-  // Kamailio.
-  let kamailio;
-  if (process.env.PROXIES !== "siphon") try {
-    kamailio = await startKamailioProxy({ port: KAMAILIO, routes: { answer: `sip:answer@127.0.0.1:${ANSWER}` }, quiet: true, children: 2, shm: 256 });
-    rows.push(await measure("kamailio", KAMAILIO, () => kamailio.cpu(), async () => kamailio.pss()));
-  } catch (error) {
-    console.log(`kamailio: not measured (${error.message.split("\n")[0]})`);
-  } finally {
-    await kamailio?.stop();
+    await new Promise((resolve, reject) => {
+      child.once("message", resolve);
+      child.once("exit", (code) => reject(new Error(`the siphon proxy exited (${code})`)));
+    });
+    const siphonHeld = () =>
+      new Promise((resolve) => {
+        child.once("message", (m) => {
+          if (process.env.VERBOSE) console.error(JSON.stringify(m.counters));
+          resolve(m.held);
+        });
+        child.send("mem");
+      });
+    rows.push(await measure(onBun ? "siphon (Bun)" : "siphon", SIPHON, () => procCpu(child.pid) * 1000, siphonHeld));
+    child.kill("SIGTERM");
+  }
+  async function kamailioRow() {
+    let kamailio;
+    if (process.env.PROXIES !== "siphon") try {
+      kamailio = await startKamailioProxy({ port: KAMAILIO, routes: { answer: `sip:answer@127.0.0.1:${ANSWER}` }, quiet: true, children: 2, shm: 256 });
+      rows.push(await measure("kamailio", KAMAILIO, () => kamailio.cpu(), async () => kamailio.pss()));
+    } catch (error) {
+      console.log(`kamailio: not measured (${error.message.split("\n")[0]})`);
+    } finally {
+      await kamailio?.stop();
+    }
+  }
+  // KAMAILIO_FIRST=1: Kamailio's run first, so that the answer server is warm for siphon's (the
+  // proxy measured first meets a cold downstream).
+  if (process.env.KAMAILIO_FIRST === "1") {
+    await kamailioRow();
+    await siphonRow();
+    rows.reverse();
+  } else {
+    await siphonRow();
+    await kamailioRow();
   }
   await caller.close();
   answer.kill("SIGTERM");

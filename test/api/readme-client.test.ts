@@ -72,12 +72,12 @@ describe(`README.md: the user agent program for ${runtime.name}`, () => {
   });
 
   it("RFC 3261 §13, RFC 3550: it calls echo through the server, and the WAV file it writes holds its 440 Hz tone", async () => {
-    const rtpBase = 32000 + 2 * Math.floor(Math.random() * 4000);
+    const rtpBase = 34000 + 2 * Math.floor(Math.random() * 1500);
     server = await createSiphonServer(
       resolveConfig({
         file: {
           path: "readme.yaml",
-          text: `sip: {port: 0, wsPort: null}\nhttp: {port: null}\nstorage: {kind: memory}\nmedia: {rtpPorts: "${rtpBase}-${rtpBase + 49}"}\nlog: {level: warn}\n`,
+          text: `sip: {port: 0, wsPort: null}\nhttp: {port: null}\nstorage: {kind: memory}\nmedia: {rtpPorts: "${rtpBase}-${rtpBase + 399}"}\nlog: {level: warn}\n`,
         },
       }),
       { runtime, write: (l) => void logLines.push(l) },

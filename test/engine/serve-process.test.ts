@@ -7,15 +7,15 @@ import { afterAll, describe, expect, it } from "vitest";
 import { detectRuntime } from "../../runtimes/index.ts";
 import type { DatagramSocket } from "../../runtimes/index.ts";
 import { createDigestClient } from "../../src/auth/index.ts";
-import { createSessionEndpoint, rtpMediaHandlers } from "../../src/driver/index.ts";
-import type { SessionEndpoint } from "../../src/driver/index.ts";
+import { createMediaDriver, createSessionEndpoint, rtpMediaHandlers } from "../../src/driver/index.ts";
+import type { MediaDriver, SessionEndpoint } from "../../src/driver/index.ts";
 import { PCMU } from "../../src/media/index.ts";
 import { createRequest, parseMessage, serializeMessage } from "../../src/sip/index.ts";
 import type { SipRequest, SipResponse } from "../../src/sip/index.ts";
 import type { SessionEvent } from "../../src/session/index.ts";
 import type { Flow } from "../../src/transport/index.ts";
 import { until } from "../runtimes/helpers.ts";
-import { closeAll, mediaDriver, runtime, sleep } from "./loopback.ts";
+import { closeAll, runtime, sleep } from "./loopback.ts";
 
 // `siphon serve` as a user runs it: a child process of this test's runtime, started with the
 // `--port`, `--http-port`, `--data` and `--user` flags over a configuration file, talked to over
@@ -27,8 +27,10 @@ import { closeAll, mediaDriver, runtime, sleep } from "./loopback.ts";
 const dir = mkdtempSync(join(tmpdir(), "siphon-serve-"));
 const children: ChildProcess[] = [];
 const phones: SessionEndpoint[] = [];
+const drivers: MediaDriver[] = [];
 afterAll(async () => {
   for (const p of phones) await p.close();
+  for (const d of drivers) await d.close();
   await closeAll();
   for (const c of children) if (c.exitCode === null && c.signalCode === null) c.kill("SIGKILL");
   rmSync(dir, { recursive: true, force: true });
@@ -46,7 +48,7 @@ writeFileSync(
     sip: { wsPort: null },
     // A window longer than the test: every datagram from 127.0.0.2 counts against one window.
     limits: { perAddress: LIMIT, windowMs: 600_000, banMs: 600_000, banned: ["127.0.0.3"] },
-    media: { rtpPorts: `${rtpBase}-${rtpBase + 99}` },
+    media: { rtpPorts: `${rtpBase}-${rtpBase + 399}` },
     shutdownGraceMs: 3000,
     log: { level: "info" },
   }),
@@ -144,8 +146,12 @@ async function register(port: number, user: string, password: string, callId: st
 }
 
 /** A phone of user ben that calls sip:echo@ through the server at `port`; resolves once the call is up. */
+let phoneBase = rtpBase + 400;
 async function callEcho(port: number, events: SessionEvent<Flow>[]) {
-  const media = await mediaDriver();
+  // The phone's ports next to the server's range, away from the other tests' (loopback.ts).
+  const media = await createMediaDriver({ runtime, host: "127.0.0.1", ports: { minPort: phoneBase, maxPort: phoneBase + 59, spare: 4 } });
+  phoneBase += 60;
+  drivers.push(media);
   const phone = await createSessionEndpoint({
     runtime,
     listen: [{ transport: "UDP", host: "127.0.0.1", port: 0 }],
@@ -202,6 +208,7 @@ describe(`siphon serve as a process on ${runtime.name}`, { timeout: 90_000 }, ()
     expect(metric(m, 'siphon_calls_total{kind="service"}')).toBe(1);
     // The echo service's leg; the phone's own stream is in this process.
     expect(metric(m, "siphon_media_streams")).toBe(1);
+    expect(metric(m, 'siphon_media_packets_total{direction="sent"}')).toBeGreaterThanOrEqual(metric(m, "siphon_media_packets_late_total"));
     // REGISTER twice for ann and for alice, INVITE twice (407, then with credentials).
     expect(metric(m, 'siphon_transactions_total{side="server"}')).toBeGreaterThanOrEqual(6);
     // 401 to each REGISTER without credentials and to alice's credentials, 407 to the first INVITE.

@@ -75,6 +75,7 @@ export function serverMetrics(s: MetricSources): string {
     single("siphon_media_streams", "gauge", "RTP sessions running.", m.streams),
     labelled("siphon_media_packets_total", "counter", "RTP and RTCP datagrams.", "direction", { sent: m.sent, received: m.received }),
     single("siphon_media_late_ticks_total", "counter", "Media clock ticks that fired more than half a tick late.", m.lateTicks),
+    single("siphon_media_packets_late_total", "counter", "RTP and RTCP datagrams sent more than a packet time after they were due.", m.sentLate),
     single("siphon_call_mos_average", "gauge", "Average MOS (ITU-T G.107 estimate) of the calls in progress; NaN when none.", mos.length === 0 ? NaN : mos.reduce((a, b) => a + b, 0) / mos.length),
     labelled("siphon_storage_info", "gauge", "The store in use.", "kind", { [s.storage.kind]: 1 }),
   ];

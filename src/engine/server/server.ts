@@ -100,6 +100,9 @@ export interface SiphonServer {
   stop(options?: { graceMs?: number }): Promise<void>;
 }
 
+/** RTP/RTCP port pairs the call engine keeps bound ahead: the new calls one burst may bring. */
+const MEDIA_SPARE_PAIRS = 64;
+
 /** How long a stopping server waits for the answers to the BYEs of the calls it hangs up, ms. */
 const HANGUP_WAIT_MS = 2000;
 
@@ -207,7 +210,9 @@ export async function createSiphonServer(config: ServerConfig, options: SiphonSe
       runtime: rt,
       host: config.host,
       ...(advertised !== undefined ? { advertisedHost: advertised } : {}),
-      ports: { minPort: lo, maxPort: hi, spare: 8 },
+      // A call's media answer is synchronous, so it takes a pair bound ahead: with 8 ready, a burst of
+      // more new calls than that within one binding round answered the rest 500.
+      ports: { minPort: lo, maxPort: hi, spare: MEDIA_SPARE_PAIRS },
       session: { latching: true, rtpTimeoutMs: 60_000 },
     });
     closers.push(() => media.close());
@@ -460,12 +465,13 @@ export async function createSiphonServer(config: ServerConfig, options: SiphonSe
           // written), a few T1 at most.
           sessions.flush();
           // A session is over the moment its BYE is handed to a transaction (RFC 3261 §15.1.1),
-          // so wait for the BYEs' transactions themselves: their answers come back through the
-          // proxy, so once they are answered the BYEs have reached the phones.
+          // so wait for the engine's client transactions still unanswered (the BYEs, and the
+          // INVITEs of bridged legs being cancelled): their answers come back through the proxy,
+          // so once they are answered the BYEs have reached the phones.
           const t = sessions.endpoint.transactions!.counters.active;
-          const byes = () => t["non-invite-client"]["Trying"]! + t["non-invite-client"]["Proceeding"]! + t["invite-client"]["Calling"]! + t["invite-client"]["Proceeding"]!;
+          const unanswered = () => t["non-invite-client"]["Trying"]! + t["non-invite-client"]["Proceeding"]! + t["invite-client"]["Calling"]! + t["invite-client"]["Proceeding"]!;
           const byeDeadline = rt.now() + HANGUP_WAIT_MS;
-          while ((engine.activeCalls > 0 || byes() > 0) && rt.now() < byeDeadline) await new Promise<void>((r) => rt.setTimer(20, r));
+          while ((engine.activeCalls > 0 || unanswered() > 0) && rt.now() < byeDeadline) await new Promise<void>((r) => rt.setTimer(20, r));
         }
         stopped = true;
         if (expiryTimer !== undefined) rt.clearTimer(expiryTimer);
