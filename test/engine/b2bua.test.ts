@@ -118,6 +118,23 @@ describe(`B2BUA over loopback on ${runtime.name}`, () => {
     expect(r.calleeMedia!.quality).toBeUndefined();
   });
 
+  it("RFC 3264 §6.1: the callee leg is offered the caller's codec first, so a callee that answers in the offer's order agrees with the caller and the call is relayed", async () => {
+    const bob = await phone({ codecs: [PCMU, PCMA], codecOrder: "offer", srtp: false }, answerer);
+    table.set("prefer", { type: "bridge", uri: at(bob) });
+    const alice = await phone({ codecs: [PCMA], srtp: false });
+    const call = await alice.ep.invite({ from: "<sip:alice@127.0.0.1>", to: via("prefer") });
+    await until(() => call.state === "confirmed" && incomingOf(bob)?.state === "confirmed");
+    const callee = incomingOf(bob)!;
+    // The engine's own order would put PCMU before PCMA: bob saw PCMA first.
+    const offered = parseSdp(first(bob, "incoming")!.request.body).media[0]!.formats;
+    expect(offered[0]).toBe("8");
+    await until(() => engineMedia.stats.relays === 1 && engineMedia.stats.streams === 0);
+    call.bye(alice.ep.now());
+    await until(() => callee.state === "terminated" && endOf(call.callId) !== undefined);
+    const r = endOf(call.callId)!;
+    expect([r.callerMedia?.codec, r.calleeMedia?.codec]).toEqual(["PCMA", "PCMA"]);
+  });
+
   it("RFC 3264 §8.3.2, RFC 3550 §7.1: a re-INVITE that changes the caller's codec switches the bridge from relaying to transcoding, and one that changes it back relays again; tones pass throughout", async () => {
     const bob = await phone({ codecs: [PCMU], srtp: false }, answerer);
     table.set("switch", { type: "bridge", uri: at(bob), calleeMedia: { srtp: false, codecs: [PCMU] } });
