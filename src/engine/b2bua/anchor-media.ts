@@ -72,6 +72,12 @@ export class AnchorMedia {
       this.#stop();
       return;
     }
+    if (this.#enabled && sa !== undefined && sb === undefined && this.#relay === undefined) {
+      // The callee has not answered: nothing to pass the caller's packets to yet, and its answer
+      // may allow a relay — no session decodes the caller meanwhile.
+      a.lend(true);
+      return;
+    }
     if (this.#enabled && sa !== undefined && sb !== undefined && sameCodec(sa, sb)) {
       if (this.#relay === undefined) {
         a.lend(true);

@@ -14,8 +14,8 @@ export interface LegMediaRecord {
   /** The SRTP suite, or undefined for plain RTP. */
   readonly srtp: string | undefined;
   /**
-   * The leg's quality figures (loss, jitter, RTT, MOS) from its RTP session: while the leg was
-   * transcoded. For a leg relayed throughout, undefined (see `relay`).
+   * The leg's quality figures (loss, jitter, RTT, MOS) from its last RTP session: the last stretch
+   * the leg was transcoded. For a leg relayed throughout, undefined (see `relay`).
    */
   readonly quality: CallQuality | undefined;
   /** What the RTP relay counted of the leg's peer, when the leg was relayed (same codec on both legs). */
