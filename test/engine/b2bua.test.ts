@@ -145,10 +145,12 @@ describe(`B2BUA over loopback on ${runtime.name}`, () => {
     await until(() => engineMedia.stats.relays === 1 && engineMedia.stats.streams === 0);
     const a = toneAndRecord(rtpOf(call), 1000);
     const b = toneAndRecord(rtpOf(callee), 600);
+    // The median frame of a second after each switch (a loaded machine conceals a few frames
+    // around it; a missing or wrong signal spoils them all).
     const hears = async (from: number) => {
-      await until(() => a.heard.length >= from + 60 && b.heard.length >= from + 60);
-      expect(Math.abs(detectFrequency(concatPcm(a.heard.slice(from + 30, from + 60)), 16000) - 600)).toBeLessThan(3);
-      expect(Math.abs(detectFrequency(concatPcm(b.heard.slice(from + 30, from + 60)), 16000) - 1000)).toBeLessThan(3);
+      await until(() => a.heard.length >= from + 80 && b.heard.length >= from + 80);
+      expect(medianSnr(a.heard.slice(from + 30, from + 80), 600)).toBeGreaterThan(18);
+      expect(medianSnr(b.heard.slice(from + 30, from + 80), 1000)).toBeGreaterThan(18);
     };
     await hears(0);
     // Alice now wants PCMA only: the engine's caller leg answers PCMA, the callee's stays PCMU.
