@@ -25,6 +25,8 @@
 //   npm run build && node bench/media-streams.mjs [core] [udp]
 //   MEDIA_STREAMS=1000 MEDIA_SERVER=deno node bench/media-streams.mjs udp   (server on Deno; or bun)
 //   MEDIA_MODES=bare-connected,relay MEDIA_OPUS_STREAMS=0 node bench/media-streams.mjs udp
+//   MEDIA_MODES=relay,anchor MEDIA_STREAMS=200 MEDIA_OPUS_STREAMS=0 node bench/media-streams.mjs udp   (a B2BUA's
+//     anchored call, relayed against transcoded: N legs as N / 2 calls either way)
 //   npx deno run -A bench/media-streams.mjs core
 import { spawn } from "node:child_process";
 import { createSocket } from "node:dgram";
@@ -227,6 +229,25 @@ async function serve(mode, codec, base) {
         driver.relay(legs[0], legs[1]);
       }
       send({ answers });
+    } else if (msg.offers && mode === "anchor") {
+      // A B2BUA's anchored call whose legs are transcoded: two RTP media handlers per call, each
+      // answering its own leg, what one plays out written to the other (decode, jitter buffer,
+      // re-encode) — the path the call engine keeps when the legs' codecs differ.
+      driver = await createMediaDriver({ runtime: rt, host: "127.0.0.1", connectSockets: msg.connect !== false, ports: { minPort: base, maxPort: base + 4 * msg.offers.length + 200, spare: msg.offers.length } });
+      const handlers = rtpMediaHandlers(driver, { codecs: [PCMU], srtp: { mandatory: true }, session: { rtpTimeoutMs: 0 } });
+      const answers = [];
+      for (let i = 0; i < msg.offers.length; i += 2) {
+        const [x, y] = [0, 1].map((j) => {
+          const h = handlers({ role: "uas", callId: `bench-${i + j}` });
+          const a = h.receiveOffer({ contentType: "application/sdp", body: msg.offers[i + j] });
+          if (!("body" in a)) throw new Error(a.reason);
+          answers.push(a.body);
+          return h;
+        });
+        x.onAudio = (f) => y.writeAudio(f.samples);
+        y.onAudio = (f) => x.writeAudio(f.samples);
+      }
+      send({ answers });
     } else if (msg.ports && (mode === "bare" || mode === "bare-connected")) {
       for (let i = 0; i < msg.ports; i++) {
         // bare-connected: the socket is connected to the first sender, as the media driver does
@@ -306,7 +327,7 @@ async function load(serverRuntime, mode, codec, n, seconds, connect = true) {
   const peers = [];
   const rate = codec === "opus" ? 48000 : 8000;
   const payloads = codec === "opus" ? opusFrames() : ulawFrames();
-  if (mode === "stack" || mode === "relay") {
+  if (mode === "stack" || mode === "relay" || mode === "anchor") {
     // relay: n legs, two per call (n / 2 calls), each leg one of the peers.
     const negotiators = [];
     const offers = [];
@@ -414,7 +435,8 @@ if (only.length === 0 || only.includes("udp")) {
   const seconds = SECONDS;
   const counts = (process.env.MEDIA_STREAMS ?? "1000").split(",").map(Number);
   const opusCounts = (process.env.MEDIA_OPUS_STREAMS ?? "100").split(",").map(Number);
-  // MEDIA_MODES: which rows, of bare (unconnected echo), bare-connected, relay, echo.
+  // MEDIA_MODES: which rows, of bare (unconnected echo), bare-connected, relay, anchor (a B2BUA's
+  // transcoded legs; not in the default set), echo.
   const modes = (process.env.MEDIA_MODES ?? "bare,bare-connected,relay,echo").split(",");
   console.log(`\nudp: N streams through a ${server} server over loopback, SRTP, 20 ms; ${seconds} s measured after 3 s (load average ${loadavg()})`);
   console.log(`  ${"case".padEnd(32)} ${"CPU".padStart(6)} ${"per stream".padStart(12)} ${"per packet".padStart(11)} ${"late".padStart(8)} ${"returned".padStart(9)} ${"generator".padStart(9)} ${"offered".padStart(8)}`);
@@ -432,6 +454,8 @@ if (only.length === 0 || only.includes("udp")) {
     const bare = has("bare") ? row(`bare UDP echo, ${n}`, await load(server, "bare", "pcmu", n, seconds, false), n) : undefined;
     const bareC = has("bare-connected") ? row(`bare echo, connected, ${n}`, await load(server, "bare-connected", "pcmu", n, seconds), n) : undefined;
     const relay = has("relay") ? row(`G.711+SRTP relay, ${n} legs`, await load(server, "relay", "pcmu", n, seconds), n, false) : undefined;
+    const anchor = has("anchor") ? row(`G.711+SRTP anchored, transcoded, ${n} legs`, await load(server, "anchor", "pcmu", n, seconds), n) : undefined;
+    if (anchor !== undefined && relay !== undefined) ratio("anchored transcoded", anchor, relay, "relay");
     const stack = has("echo") ? row(`G.711+SRTP echo, ${n}`, await load(server, "stack", "pcmu", n, seconds), n) : undefined;
     for (const [name, base] of [["bare echo, connected", bareC], ["bare echo", bare]]) {
       if (base === undefined) continue;

@@ -179,14 +179,23 @@ export class MediaDriver {
     return running;
   }
 
-  /** @internal Stops a stream: its RTCP BYE goes out, its ports are released a little later. */
-  stop(running: RunningStream, reason?: string): void {
+  /**
+   * @internal Stops a stream: its RTCP BYE goes out, its ports are released a little later — or
+   * kept, with `keepPorts`, for a relay that takes the stream's place on them.
+   */
+  stop(running: RunningStream, reason?: string, keepPorts = false): void {
     if (!this.#streams.delete(running)) return;
     const now = this.runtime.now();
     running.session.close(now, reason);
     this.#flush(running, 0);
     running.pair.sink = undefined;
-    this.runtime.setTimer(RELEASE_AFTER_MS, () => this.pool.release(running.pair));
+    if (running.connected !== undefined && running.pair.rtp.connect !== undefined) running.pair.rtp.connect(undefined);
+    if (!keepPorts) this.releaseLater(running.pair);
+  }
+
+  /** @internal Releases a port pair a little later (late packets are absorbed meanwhile). */
+  releaseLater(pair: PortPair): void {
+    this.runtime.setTimer(RELEASE_AFTER_MS, () => this.pool.release(pair));
   }
 
   /** @internal Drains a stream's outputs (after an input from the application). */
@@ -220,17 +229,22 @@ export class MediaDriver {
     return running;
   }
 
-  /** Stops a relay; its port pairs are released a little later (late packets are absorbed). */
-  stopRelay(running: RunningRelay): void {
+  /**
+   * Stops a relay; its port pairs are released a little later (late packets are absorbed), unless
+   * `keepPorts` is set: then they stay taken, for RTP sessions that take the relay's place.
+   */
+  stopRelay(running: RunningRelay, keepPorts = false): void {
     if (!this.#relays.delete(running)) return;
     running.relay.close();
     this.#relayFlush(running, undefined);
     running.a.sink = undefined;
     running.b.sink = undefined;
-    this.runtime.setTimer(RELEASE_AFTER_MS, () => {
-      this.pool.release(running.a);
-      this.pool.release(running.b);
-    });
+    for (const [pair, c] of [[running.a, running.connectedA], [running.b, running.connectedB]] as const) {
+      if (c !== undefined && pair.rtp.connect !== undefined) pair.rtp.connect(undefined);
+    }
+    if (keepPorts) return;
+    this.releaseLater(running.a);
+    this.releaseLater(running.b);
   }
 
   /** Stops every stream and relay and closes the pool. */

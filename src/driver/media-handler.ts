@@ -83,6 +83,16 @@ export class RtpMediaHandler implements MediaHandler {
   onEvent: ((event: RtpMediaEvent) => void) | undefined;
   /** Sends a SIP INFO in the session's dialog: DTMF goes this way when telephone-event is not negotiated. */
   sendInfo: ((body: SessionBody) => void) | undefined;
+  /**
+   * @internal Called after each completed exchange (the stream started, updated or removed) and
+   * when the handler closes: a B2BUA anchor chooses between relaying and transcoding there.
+   */
+  onNegotiated: (() => void) | undefined;
+  /** The stream's ports are lent to a relay: no RTP session runs on them meanwhile. */
+  #lent = false;
+  /** The last session that ran, kept readable after it stopped. */
+  #last: RtpSession | undefined;
+  #applying = false;
 
   /** @internal Made by {@link MediaDriver.mediaHandlers}. */
   constructor(driver: MediaDriver, context: MediaContext, options: RtpMediaOptions) {
@@ -107,9 +117,44 @@ export class RtpMediaHandler implements MediaHandler {
     };
   }
 
-  /** The RTP session (after the first completed offer/answer; closed with the handler). */
+  /**
+   * The RTP session (after the first completed offer/answer; closed with the handler). While the
+   * ports are lent to a relay, the last session that ran, stopped.
+   */
   get session(): RtpSession | undefined {
-    return this.#running?.session;
+    return this.#running?.session ?? this.#last;
+  }
+
+  /** @internal The port pair (for a relay the handler's ports are lent to). */
+  get pair(): PortPair | undefined {
+    return this.#closed ? undefined : this.#pair;
+  }
+
+  /** @internal Whether the ports are lent to a relay (no RTP session runs). */
+  get lent(): boolean {
+    return this.#lent;
+  }
+
+  /**
+   * @internal Lends the ports to a relay (`true`): the RTP session stops (its RTCP BYE goes, RFC
+   * 3550 §6.6: its SSRC leaves) and none runs until the ports come back (`false`), when a new
+   * session starts on the stream in force. Exchanges meanwhile still negotiate; the relay's owner
+   * follows them through {@link RtpMediaHandler.onNegotiated}.
+   */
+  lend(lent: boolean): void {
+    if (this.#closed || lent === this.#lent) return;
+    this.#lent = lent;
+    if (lent) {
+      const running = this.#running;
+      this.#running = undefined;
+      if (running) {
+        this.#last = running.session;
+        this.#driver.stop(running, "relayed", true);
+      }
+      return;
+    }
+    // Within an exchange the stream is applied right after the owner's call.
+    if (!this.#applying) this.#applyStream();
   }
 
   /** Our RTP port (RTCP on the next one unless muxed); undefined when no port pair was free. */
@@ -129,7 +174,7 @@ export class RtpMediaHandler implements MediaHandler {
 
   /** The call's quality now (after close: the final figures). */
   get quality(): CallQuality | undefined {
-    return this.#running?.session.quality;
+    return this.session?.quality;
   }
 
   /**
@@ -189,8 +234,11 @@ export class RtpMediaHandler implements MediaHandler {
     this.#negotiator?.close();
     // The session stays readable (final quality, counters) after it stopped.
     if (this.#running) this.#driver.stop(this.#running);
+    // Lent ports: the relay's owner stops it (on the call below) before they go back to the pool.
+    else if (this.#pair && this.#lent) this.#driver.releaseLater(this.#pair);
     else if (this.#pair) this.#driver.pool.release(this.#pair);
     this.#queue?.close();
+    this.onNegotiated?.();
   }
 
   #usable(): SdpNegotiator | undefined {
@@ -198,7 +246,19 @@ export class RtpMediaHandler implements MediaHandler {
   }
 
   // Starts, updates or stops the RTP session after a completed exchange.
+  // The owner hears of the exchange first, so that a stream it relays never starts a session.
   #apply(): void {
+    this.#applying = true;
+    try {
+      this.onNegotiated?.();
+    } finally {
+      this.#applying = false;
+    }
+    this.#applyStream();
+  }
+
+  #applyStream(): void {
+    if (this.#lent) return;
     const stream = this.stream;
     const running = this.#running;
     if (stream === undefined) {
@@ -207,6 +267,7 @@ export class RtpMediaHandler implements MediaHandler {
       return;
     }
     if (running === undefined) {
+      this.#last = undefined;
       this.#running = this.#driver.start(this.#pair!, stream, {
         audio: (f) => this.#audioOut(f),
         event: (e) => this.onEvent?.(e),

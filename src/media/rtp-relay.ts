@@ -65,6 +65,13 @@ export interface RtpRelayCounters {
   rtpForwarded: number;
   /** RTCP compounds forwarded to the other leg. */
   rtcpForwarded: number;
+  /**
+   * Packets expected from the sequence numbers of the packets forwarded (RFC 3550 A.3: highest
+   * extended sequence number less the first, plus one), summed over each source the peer sent from.
+   */
+  packetsExpected: number;
+  /** Expected less forwarded (RFC 3550 A.3 cumulative loss, not below 0): lost before the relay. */
+  packetsLost: number;
   /** Packets in a payload type the other leg did not negotiate. */
   unknownPayloadType: number;
   /** RTP packets that arrived while this leg's peer should not send, or the other leg's peer holds. */
@@ -99,6 +106,12 @@ class Side {
   readonly counters = newCounters();
   /** Payload types as this leg receives them -> as the other leg sends them. */
   payloadTypes = new Map<number, number>();
+  /** RFC 3550 A.1 sequence state of the peer's current source: first and highest extended number. */
+  ssrc: number | undefined;
+  baseSeq = 0;
+  maxSeq = 0;
+  /** Packets expected from the sources before the current one. */
+  expectedBefore = 0;
 
   constructor(stream: NegotiatedStream, o: RtpRelayOptions, sink: ConstructorParameters<typeof MediaInput>[3]) {
     this.stream = stream;
@@ -138,6 +151,23 @@ function payloadTypeMap(from: NegotiatedStream, to: NegotiatedStream): Map<numbe
   const te2 = to.telephoneEvent;
   if (te && te2 && te.clockRate === te2.clockRate) m.set(te.receivePayloadType, te2.sendPayloadType);
   return m;
+}
+
+/**
+ * RFC 3550 A.1's extended highest sequence number, kept per leg for the peer's current source: a
+ * forward jump of less than half the space (a wrap counted) moves it, anything else is a late or
+ * repeated packet. A new SSRC starts a new count (A.1 re-initialises on a new source).
+ */
+function countSequence(s: Side, ssrc: number, seq: number): void {
+  if (s.ssrc !== ssrc) {
+    if (s.ssrc !== undefined) s.expectedBefore += s.maxSeq - s.baseSeq + 1;
+    s.ssrc = ssrc;
+    s.baseSeq = seq;
+    s.maxSeq = seq;
+    return;
+  }
+  const delta = (seq - (s.maxSeq & 0xffff) + 0x10000) & 0xffff;
+  if (delta !== 0 && delta < 0x8000) s.maxSeq += delta;
 }
 
 /** The relay; see the module comment and {@link createRtpRelay}. */
@@ -198,10 +228,14 @@ export class RtpRelay {
 
   /** A snapshot of `leg`'s counters. */
   counters(leg: RelayLeg): RtpRelayCounters {
-    const c = this.#side(leg).counters;
+    const side = this.#side(leg);
+    const c = side.counters;
+    const expected = side.expectedBefore + (side.ssrc === undefined ? 0 : side.maxSeq - side.baseSeq + 1);
     return {
       rtpForwarded: c.rtpReceived,
       rtcpForwarded: c.rtcpSent,
+      packetsExpected: expected,
+      packetsLost: Math.max(0, expected - c.rtpReceived),
       unknownPayloadType: c.unknownPayloadType,
       notForwarded: c.unexpectedDirection,
       unexpectedSource: c.unexpectedSource,
@@ -269,6 +303,7 @@ export class RtpRelay {
       n = r;
     }
     from.counters.rtpReceived++;
+    countSequence(from, h.ssrc, h.sequenceNumber);
     this.#transmits.push({ leg: leg === "a" ? "b" : "a", data: n === out.length ? out : out.subarray(0, n), to: to.input.rtpLatch.target, rtcp: false });
     return true;
   }

@@ -43,7 +43,7 @@ async function relayedCall() {
       await f.advance(20);
     }
   };
-  return { f, caller, anchor, callee, hx, hy, relay, heard, run };
+  return { f, caller, anchor, callee, hx, hy, relay, heard, run, streamA: legA.streams[0]! };
 }
 
 describe("media driver: relays", () => {
@@ -77,5 +77,20 @@ describe("media driver: relays", () => {
     expect(c.anchor.stats.sent).toBe(sent);
     await c.run(1500);
     expect(c.anchor.pool.ready).toBe(ready + 2);
+  });
+  it("RFC 3550 §7.1: a relay stopped with its ports kept leaves them taken, and an RTP session takes over on one of them (a bridge going from relaying to transcoding)", async () => {
+    const c = await relayedCall();
+    await c.run(500);
+    const ready = c.anchor.pool.ready;
+    c.anchor.stopRelay(c.relay, true);
+    await c.run(2500);
+    // Not released: still in use, nothing gone back to the pool.
+    expect(c.anchor.pool.ready).toBe(ready);
+    const heard: Int16Array[] = [];
+    const running = c.anchor.start(c.relay.a, c.streamA, { event: () => undefined, audio: (fr) => heard.push(fr.samples) });
+    await c.run(1500);
+    // The caller's tone now reaches a session decoding it on leg a's ports.
+    expect(analyseTone(concatPcm(heard.slice(25)), running.session.sampleRate, 1000).snrDb).toBeGreaterThan(30);
+    c.anchor.stop(running);
   });
 });

@@ -44,10 +44,13 @@ describe(`B2BUA over loopback on ${runtime.name}`, () => {
     const bob = await phone({ codecs: [PCMA], srtp: false }, answerer);
     table.set("anchor", { type: "bridge", uri: at(bob), anchorMedia: true, calleeMedia: { srtp: false, codecs: [PCMA, PCMU] } });
     const alice = await phone({ codecs: [PCMU], srtp: { mandatory: true } });
+    const relayedBefore = engine.counters.relayed;
     const call = await alice.ep.invite({ from: "<sip:alice@127.0.0.1>", to: via("anchor") });
     await until(() => call.state === "confirmed");
     const callee = incomingOf(bob)!;
     await until(() => callee.state === "confirmed");
+    // Two codecs: no relay, one RTP session per leg.
+    expect([engineMedia.stats.relays, engineMedia.stats.streams, engine.counters.relayed]).toEqual([0, 2, relayedBefore]);
     const a = toneAndRecord(rtpOf(call), 1000);
     const b = toneAndRecord(rtpOf(callee), 600);
     await until(() => a.heard.length >= 150 && b.heard.length >= 150);
@@ -72,6 +75,103 @@ describe(`B2BUA over loopback on ${runtime.name}`, () => {
     expect(r.calleeMedia!.quality!.packetsReceived).toBeGreaterThan(100);
     expect(r.answeredAt! >= r.startedAt && r.endedAt! >= r.answeredAt!).toBe(true);
     expect(r.calleeCallId).not.toBe(r.callId);
+    expect([r.callerMedia?.relay, r.calleeMedia?.relay]).toEqual([undefined, undefined]);
+  });
+
+  it("RFC 3550 §7.1, RFC 3711: the same codec on both legs is relayed — SRTP on the caller's leg, plain RTP on the callee's, no RTP session on the server; each hears the other's tone; CDR with the relay's counts", async () => {
+    const relayedBefore = engine.counters.relayed;
+    const bob = await phone({ codecs: [PCMU], srtp: false }, answerer);
+    table.set("same", { type: "bridge", uri: at(bob), calleeMedia: { srtp: false } });
+    const alice = await phone({ codecs: [PCMU], srtp: { mandatory: true } });
+    const call = await alice.ep.invite({ from: "<sip:alice@127.0.0.1>", to: via("same") });
+    await until(() => call.state === "confirmed" && incomingOf(bob)?.state === "confirmed");
+    const callee = incomingOf(bob)!;
+    // The translator took both legs' ports: one relay, and no session decoding on the server.
+    await until(() => engineMedia.stats.relays === 1 && engineMedia.stats.streams === 0);
+    expect(engine.counters.relayed).toBe(relayedBefore + 1);
+    const a = toneAndRecord(rtpOf(call), 1000);
+    const b = toneAndRecord(rtpOf(callee), 600);
+    await until(() => a.heard.length >= 150 && b.heard.length >= 150);
+    a.stop();
+    b.stop();
+    expect(Math.abs(detectFrequency(concatPcm(a.heard.slice(80, 150)), 16000) - 600)).toBeLessThan(3);
+    expect(Math.abs(detectFrequency(concatPcm(b.heard.slice(80, 150)), 16000) - 1000)).toBeLessThan(3);
+    expect(medianSnr(a.heard.slice(80, 150), 600)).toBeGreaterThan(18);
+    expect(medianSnr(b.heard.slice(80, 150), 1000)).toBeGreaterThan(18);
+    // RFC 4568: each leg keyed with its own peer — SRTP towards alice, plain RTP towards bob.
+    expect(rtpOf(call).session!.srtpSuite).toMatch(/AES/);
+    expect(rtpOf(callee).session!.srtpSuite).toBeUndefined();
+    call.bye(alice.ep.now());
+    await until(() => callee.state === "terminated" && endOf(call.callId) !== undefined);
+    expect(engineMedia.stats.relays).toBe(0);
+    const r = endOf(call.callId)!;
+    expect([r.anchored, r.callerMedia?.codec, r.calleeMedia?.codec, r.calleeMedia?.srtp]).toEqual([true, "PCMU", "PCMU", undefined]);
+    expect(r.callerMedia?.srtp).toMatch(/AES/);
+    // What the relay counted of each peer's packets; neither leg ran a session on the server, so
+    // there are no decoded figures (jitter, MOS) at all.
+    const ra = r.callerMedia!.relay!;
+    const rb = r.calleeMedia!.relay!;
+    expect(ra.packetsForwarded).toBeGreaterThan(100);
+    expect(rb.packetsForwarded).toBeGreaterThan(100);
+    expect(ra.packetsExpected).toBeGreaterThanOrEqual(ra.packetsForwarded);
+    expect([ra.packetsLost, rb.packetsLost, ra.packetsRefused, rb.packetsRefused]).toEqual([0, 0, 0, 0]);
+    expect([r.callerMedia!.quality, r.calleeMedia!.quality]).toEqual([undefined, undefined]);
+  });
+
+  it("RFC 3264 §6.1: the callee leg is offered the caller's codec first, so a callee that answers in the offer's order agrees with the caller and the call is relayed", async () => {
+    const bob = await phone({ codecs: [PCMU, PCMA], codecOrder: "offer", srtp: false }, answerer);
+    table.set("prefer", { type: "bridge", uri: at(bob) });
+    const alice = await phone({ codecs: [PCMA], srtp: false });
+    const call = await alice.ep.invite({ from: "<sip:alice@127.0.0.1>", to: via("prefer") });
+    await until(() => call.state === "confirmed" && incomingOf(bob)?.state === "confirmed");
+    const callee = incomingOf(bob)!;
+    // The engine's own order would put PCMU before PCMA: bob saw PCMA first.
+    const offered = parseSdp(first(bob, "incoming")!.request.body).media[0]!.formats;
+    expect(offered[0]).toBe("8");
+    await until(() => engineMedia.stats.relays === 1 && engineMedia.stats.streams === 0);
+    call.bye(alice.ep.now());
+    await until(() => callee.state === "terminated" && endOf(call.callId) !== undefined);
+    const r = endOf(call.callId)!;
+    expect([r.callerMedia?.codec, r.calleeMedia?.codec]).toEqual(["PCMA", "PCMA"]);
+  });
+
+  it("RFC 3264 §8.3.2, RFC 3550 §7.1: a re-INVITE that changes the caller's codec switches the bridge from relaying to transcoding, and one that changes it back relays again; tones pass throughout", async () => {
+    const bob = await phone({ codecs: [PCMU], srtp: false }, answerer);
+    table.set("switch", { type: "bridge", uri: at(bob), calleeMedia: { srtp: false, codecs: [PCMU] } });
+    const alice = await phone({ codecs: [PCMU, PCMA], srtp: false });
+    const call = await alice.ep.invite({ from: "<sip:alice@127.0.0.1>", to: via("switch") });
+    await until(() => call.state === "confirmed" && incomingOf(bob)?.state === "confirmed");
+    const callee = incomingOf(bob)!;
+    await until(() => engineMedia.stats.relays === 1 && engineMedia.stats.streams === 0);
+    const a = toneAndRecord(rtpOf(call), 1000);
+    const b = toneAndRecord(rtpOf(callee), 600);
+    // The median frame of a second after each switch (a loaded machine conceals a few frames
+    // around it; a missing or wrong signal spoils them all).
+    const hears = async (from: number) => {
+      await until(() => a.heard.length >= from + 80 && b.heard.length >= from + 80);
+      expect(medianSnr(a.heard.slice(from + 30, from + 80), 600)).toBeGreaterThan(18);
+      expect(medianSnr(b.heard.slice(from + 30, from + 80), 1000)).toBeGreaterThan(18);
+    };
+    await hears(0);
+    // Alice now wants PCMA only: the engine's caller leg answers PCMA, the callee's stays PCMU.
+    rtpOf(call).setCodecs([PCMA]);
+    call.reinvite(alice.ep.now());
+    await until(() => engineMedia.stats.relays === 0 && engineMedia.stats.streams === 2);
+    expect(rtpOf(call).session!.codec).toBe("PCMA");
+    await hears(Math.max(a.heard.length, b.heard.length));
+    // And back to PCMU: relayed again.
+    rtpOf(call).setCodecs([PCMU]);
+    call.reinvite(alice.ep.now());
+    await until(() => engineMedia.stats.relays === 1 && engineMedia.stats.streams === 0);
+    await hears(Math.max(a.heard.length, b.heard.length));
+    a.stop();
+    b.stop();
+    call.bye(alice.ep.now());
+    await until(() => callee.state === "terminated" && endOf(call.callId) !== undefined);
+    const r = endOf(call.callId)!;
+    // The relay's counts add up over both relayed stretches; the transcoded stretch has its session's figures.
+    expect(r.calleeMedia!.relay!.packetsForwarded).toBeGreaterThan(60);
+    expect(r.calleeMedia!.quality!.packetsReceived).toBeGreaterThan(20);
   });
 
   it("RFC 3264: without anchoring the session descriptions pass through — the caller's RTP goes straight to the callee", async () => {
@@ -187,6 +287,8 @@ describe(`B2BUA over loopback on ${runtime.name}`, () => {
     const call = await alice.ep.invite({ from: "<sip:alice@127.0.0.1>", to: via("hold") });
     await until(() => call.state === "confirmed" && incomingOf(bob)?.state === "confirmed");
     const callee = incomingOf(bob)!;
+    // One codec on both legs: the hold and resume below cross the relay, not two RTP sessions.
+    await until(() => engineMedia.stats.relays === 1 && engineMedia.stats.streams === 0);
     call.hold(alice.ep.now());
     await until(() => callee.remoteHold);
     const holdEvents = bob.events.filter((e) => e.type === "hold") as Ev<"hold">[];

@@ -1,8 +1,8 @@
 // Interop: baresip (Debian's baresip-core) against siphon's call engine, run in this process on
 // Node: baresip calls the echo service (G.711 in plain RTP, and with SDES-SRTP made mandatory by
 // baresip) and its tone must come back; two baresip user agents call each other through the B2BUA
-// with media anchored — SDES-SRTP on the caller's leg, plain RTP on the callee's — and each must
-// hear the other's tone. tshark's dissectors must find nothing malformed in any capture.
+// with media anchored — SDES-SRTP on the caller's leg, plain RTP on the callee's; transcoded when
+// their codecs differ, relayed when they agree — and each must hear the other's tone. tshark's dissectors must find nothing malformed in any capture.
 // Run by `npm run test:interop` (CI installs baresip-core and tshark).
 import { readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -117,17 +117,24 @@ describe("baresip and siphon's call engine (services, B2BUA with media anchoring
     });
   }
 
-  it("RFC 3264 / RFC 4568: two baresip user agents call through the B2BUA with media anchored, SRTP on the caller's leg and RTP on the callee's: each hears the other's tone", async () => {
+  const bridges = [
+    { name: "PCMU on the caller's leg, PCMA on the callee's: transcoded", bob: "PCMA", relayed: false },
+    { name: "PCMU on both legs: relayed without decoding (RFC 3550 §7.1 translator)", bob: "PCMU", relayed: true },
+  ];
+  for (const c of bridges) it(`RFC 3264 / RFC 4568: two baresip user agents call through the B2BUA with media anchored, SRTP on the caller's leg and RTP on the callee's, ${c.name}: each hears the other's tone`, async () => {
     const pcap = join(tmpdir(), `siphon-engine-bridge-${Date.now()}.pcap`);
     const capture = await startCapture(pcap, `udp port ${SIP} or udp port ${BOB} or udp portrange ${RTP[0]}-${RTP[1]} or udp portrange ${PEER_RTP[0]} or udp portrange ${PEER_RTP[1]}`);
-    const bob = await startBaresip({ sipPort: BOB, ctrlPort: 27466, rtpPorts: PEER_RTP[1], codecs: "PCMA/8000/1", toneHz: 1100, dump: true });
+    const bob = await startBaresip({ sipPort: BOB, ctrlPort: 27466, rtpPorts: PEER_RTP[1], codecs: `${c.bob}/8000/1`, toneHz: 1100, dump: true });
     const alice = await startBaresip({ sipPort: ALICE, ctrlPort: 27464, rtpPorts: PEER_RTP[0], codecs: "PCMU/8000/1", toneHz: 700, dump: true, mediaenc: "srtp-mand" });
+    const relayedBefore = engine.counters.relayed;
+    let during = { relays: -1, streams: -1 };
     try {
       const established = alice.event("CALL_ESTABLISHED");
       const bobEstablished = bob.event("CALL_ESTABLISHED");
       expect((await alice.command("dial", `sip:bob@127.0.0.1:${SIP}`)).ok).toBe(true);
       await Promise.all([established, bobEstablished]);
       await new Promise((r) => setTimeout(r, 4000));
+      during = { relays: media.stats.relays, streams: media.stats.streams };
       const closed = bob.event("CALL_CLOSED");
       await alice.command("hangup");
       await closed;
@@ -149,11 +156,22 @@ describe("baresip and siphon's call engine (services, B2BUA with media anchoring
     // Both legs carry media: SRTP on alice's, plain RTP on bob's.
     expect(check.srtp).toBeGreaterThan(300);
     expect(check.rtp - check.srtp).toBeGreaterThan(300);
-    const end = cdrs.find((e) => e.type === "end" && e.record.target === `sip:interop@127.0.0.1:${BOB}`)?.record;
+    const end = cdrs.filter((e) => e.type === "end" && e.record.target === `sip:interop@127.0.0.1:${BOB}`).at(-1)?.record;
     expect([end?.anchored, end?.disposition, end?.endedBy]).toEqual([true, "answered", "caller"]);
-    expect([end?.callerMedia?.codec, end?.calleeMedia?.codec, end?.calleeMedia?.srtp]).toEqual(["PCMU", "PCMA", undefined]);
+    expect([end?.callerMedia?.codec, end?.calleeMedia?.codec, end?.calleeMedia?.srtp]).toEqual(["PCMU", c.bob, undefined]);
     expect(end?.callerMedia?.srtp).toBeDefined();
-    expect(end!.callerMedia!.quality!.packetsReceived).toBeGreaterThan(150);
-    expect(end!.calleeMedia!.quality!.packetsReceived).toBeGreaterThan(150);
+    if (!c.relayed) {
+      expect([during, engine.counters.relayed]).toEqual([{ relays: 0, streams: 2 }, relayedBefore]);
+      expect(end!.callerMedia!.quality!.packetsReceived).toBeGreaterThan(150);
+      expect(end!.calleeMedia!.quality!.packetsReceived).toBeGreaterThan(150);
+      return;
+    }
+    // Relayed: no RTP session on the server while the call ran; the relay counted each peer's packets.
+    expect([during, engine.counters.relayed]).toEqual([{ relays: 1, streams: 0 }, relayedBefore + 1]);
+    expect(end!.callerMedia!.relay!.packetsForwarded).toBeGreaterThan(150);
+    expect(end!.calleeMedia!.relay!.packetsForwarded).toBeGreaterThan(150);
+    expect([end!.callerMedia!.relay!.packetsLost, end!.calleeMedia!.relay!.packetsLost]).toEqual([0, 0]);
+    // The callee leg never ran a session: its figures are the relay's alone.
+    expect(end!.calleeMedia!.quality).toBeUndefined();
   });
 });

@@ -234,6 +234,26 @@ describe("RTP relay: SRTP in, SRTP out, no decoding", () => {
     b.run(100);
     expect(b.forwarded.length).toBe(n);
   });
+  it("RFC 3550 A.1 / A.3: the relay counts the packets each leg's peer sent from their sequence numbers — a wrap, a gap, a late packet and a new source", () => {
+    const b = bridge({ srtp: false });
+    const packet = (ssrc: number, seq: number) => {
+      const p = new Uint8Array(12 + 160);
+      p[0] = 0x80;
+      new DataView(p.buffer).setUint16(2, seq);
+      new DataView(p.buffer).setUint32(4, seq * 160);
+      new DataView(p.buffer).setUint32(8, ssrc);
+      return p;
+    };
+    // 65534, 65535, (0 lost), 1, (2 lost), 3, then 1 again late: 6 expected, 5 forwarded.
+    for (const seq of [65534, 65535, 1, 3, 2]) b.relay.handleRtp("a", packet(0x1234, seq), X, 0);
+    const c = b.relay.counters("a");
+    expect([c.rtpForwarded, c.packetsExpected, c.packetsLost]).toEqual([5, 6, 1]);
+    // A new SSRC starts a count of its own, added to the first.
+    for (const seq of [100, 101, 103]) b.relay.handleRtp("a", packet(0x5678, seq), X, 0);
+    const d = b.relay.counters("a");
+    expect([d.rtpForwarded, d.packetsExpected, d.packetsLost]).toEqual([8, 10, 2]);
+    expect(b.relay.counters("b").packetsExpected).toBe(0);
+  });
 });
 
 

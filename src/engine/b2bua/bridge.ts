@@ -65,12 +65,8 @@ export class Bridge {
     this.callerMedia = callerMedia;
     this.media = media;
     this.#host = host;
-    if (media.kind === "anchored") {
-      // The media anchor: what each leg plays out is sent on the other, re-encoded for its codec
-      // and keyed for its SRTP (or none), both legs at one PCM rate.
-      media.caller.onAudio = (f) => media.callee.writeAudio(f.samples);
-      media.callee.onAudio = (f) => media.caller.writeAudio(f.samples);
-    } else {
+    // An anchored bridge's media (relay or transcoding) is the engine's AnchorMedia.
+    if (media.kind === "relay") {
       media.callee.onAnswer = (answer) => this.#calleeAnswer(answer);
       media.callee.onOffer = (offer) => {
         const r = this.media.kind === "relay" ? this.media.caller : undefined;

@@ -1,12 +1,14 @@
 import { createDigestClient } from "../../auth/index.ts";
 import type { DigestAccount, DigestClient } from "../../auth/index.ts";
 import { rtpMediaHandlers } from "../../driver/index.ts";
+import { DEFAULT_AUDIO_CODECS } from "../../media/index.ts";
 import type { MediaDriver, RtpMediaHandler, RtpMediaOptions, SessionEndpoint } from "../../driver/index.ts";
 import type { ChallengeResponder, InviteSession, MediaContext, MediaHandler, SessionBody, SessionEvent } from "../../session/index.ts";
 import type { SipRequest, SipResponse } from "../../sip/index.ts";
 import type { Flow } from "../../transport/index.ts";
 import type { CallService, ServiceCall, ServiceClock } from "../services/index.ts";
 import { Bridge, type BridgeHost, type BridgeMedia } from "./bridge.ts";
+import { AnchorMedia, preferCodec } from "./anchor-media.ts";
 import { dispositionOf } from "./cdr.ts";
 import type { CallRecord, CdrEvent, LegMediaRecord } from "./cdr.ts";
 import { LegMedia } from "./leg-media.ts";
@@ -63,6 +65,13 @@ export interface CallEngineOptions {
   route(call: IncomingCall): CallAction | undefined | Promise<CallAction | undefined>;
   /** Whether bridges anchor media by default. Default true. */
   readonly anchorMedia?: boolean;
+  /**
+   * Whether an anchored bridge whose legs send the same codec forwards their packets through the
+   * media driver's RTP relay (RFC 3550 §7.1 translator: SRTP keys changed, no decoding) rather
+   * than decoding and re-encoding them. Legs with different codecs are always transcoded. Default
+   * true.
+   */
+  readonly relayMedia?: boolean;
   /** CDR events, for the CDR store. */
   onCdr?(event: CdrEvent): void;
   /** Wall-clock milliseconds for CDR times. Default the host's `Date`. */
@@ -84,6 +93,8 @@ export interface CallEngineCounters {
   refused: number;
   /** Callee legs that could not be sent (no route, DNS failure). */
   failedLegs: number;
+  /** Anchored bridges whose media went through the RTP relay (same codec on both legs) at some time. */
+  relayed: number;
 }
 
 /**
@@ -123,6 +134,7 @@ interface CallEntry {
   ends: (() => void)[];
   callerRtp: RtpMediaHandler | undefined;
   calleeRtp: RtpMediaHandler | undefined;
+  anchor: AnchorMedia | undefined;
 }
 
 type MutableRecord = { -readonly [K in keyof CallRecord]: CallRecord[K] };
@@ -144,7 +156,7 @@ class Engine implements CallEngine, BridgeHost {
   #endpoint: Pick<SessionEndpoint, "invite" | "respond"> | undefined;
   #nextId = 1;
   #live = 0;
-  readonly counters: CallEngineCounters = { calls: 0, services: 0, bridges: 0, answered: 0, rejected: 0, refused: 0, failedLegs: 0 };
+  readonly counters: CallEngineCounters = { calls: 0, services: 0, bridges: 0, answered: 0, rejected: 0, refused: 0, failedLegs: 0, relayed: 0 };
   readonly #rtpOptions: RtpMediaOptions;
   readonly #wall: () => number;
   readonly media: (context: MediaContext) => MediaHandler;
@@ -330,7 +342,7 @@ class Engine implements CallEngine, BridgeHost {
     record.service = service.name;
     record.target = `service:${service.name}`;
     record.anchored = true;
-    const entry: CallEntry = { record, bridge: undefined, service: undefined, ends: [], callerRtp: rtp, calleeRtp: undefined };
+    const entry: CallEntry = { record, bridge: undefined, service: undefined, ends: [], callerRtp: rtp, calleeRtp: undefined, anchor: undefined };
     const call: ServiceCall = {
       session,
       request,
@@ -395,20 +407,28 @@ class Engine implements CallEngine, BridgeHost {
     let media: BridgeMedia;
     let callerRtp: RtpMediaHandler | undefined;
     let calleeRtp: RtpMediaHandler | undefined;
+    let anchorMedia: AnchorMedia | undefined;
     if (anchor) {
       callerRtp = this.#rtp(leg.context, undefined);
+      calleeRtp = this.#rtp({ role: "uac", callId: calleeCallId }, action.calleeMedia);
+      anchorMedia = new AnchorMedia(this.#o.media, callerRtp, calleeRtp, this.#o.relayMedia ?? true, () => this.counters.relayed++);
       const bound = leg.bind(callerRtp);
       if (bound !== true) {
+        calleeRtp.close();
         this.counters.refused++;
         session.reject(bound.status ?? 488, now);
         return;
       }
-      calleeRtp = this.#rtp({ role: "uac", callId: calleeCallId }, action.calleeMedia);
       if (calleeRtp.port === undefined) {
         calleeRtp.close();
         this.counters.refused++;
         session.reject(503, now, { reason: "No Media Ports", headers: [["Retry-After", "5"]] });
         return;
+      }
+      // The callee is offered the caller's codec first: when it takes it, the legs are relayed.
+      if (action.calleeMedia?.codecs === undefined && (this.#o.relayMedia ?? true)) {
+        const codecs = this.#rtpOptions.codecs ?? this.#o.media.codecs ?? DEFAULT_AUDIO_CODECS;
+        calleeRtp.setCodecs(preferCodec(codecs, callerRtp.stream?.codecs[0]));
       }
       media = { kind: "anchored", caller: callerRtp, callee: calleeRtp };
     } else {
@@ -420,7 +440,7 @@ class Engine implements CallEngine, BridgeHost {
     record.calleeCallId = calleeCallId;
     record.anchored = anchor;
     const bridge = new Bridge(record.id, session, leg, media, this);
-    const entry: CallEntry = { record, bridge, service: undefined, ends: [], callerRtp, calleeRtp };
+    const entry: CallEntry = { record, bridge, service: undefined, ends: [], callerRtp, calleeRtp, anchor: anchorMedia };
     this.#track(session, entry);
     this.#live++;
     this.counters.calls++;
@@ -473,16 +493,36 @@ class Engine implements CallEngine, BridgeHost {
     r.status = answered ? 200 : status;
     r.disposition = dispositionOf(r.status, answered, !answered && by === "caller");
     r.endedBy = answered ? by : undefined;
-    r.callerMedia = legRecord(entry.callerRtp);
-    r.calleeMedia = legRecord(entry.calleeRtp);
+    // The relay stops with the first leg's end; its counts are final by the bridge's.
+    entry.anchor?.close();
+    r.callerMedia = legRecord(entry.callerRtp, entry.anchor, "caller");
+    r.calleeMedia = legRecord(entry.calleeRtp, entry.anchor, "callee");
     this.#o.onCdr?.({ type: "end", record: { ...r } });
   }
 }
 
-function legRecord(h: RtpMediaHandler | undefined): LegMediaRecord | undefined {
+function legRecord(h: RtpMediaHandler | undefined, anchor?: AnchorMedia, leg?: "caller" | "callee"): LegMediaRecord | undefined {
   if (h === undefined) return undefined;
   const s = h.session;
-  return { codec: s?.codec, srtp: s?.srtpSuite, quality: h.quality };
+  const stream = h.stream;
+  const c = anchor !== undefined && leg !== undefined ? anchor.relayCounters(leg) : undefined;
+  return {
+    // A leg relayed from the start never ran a session: its codec and suite are the negotiated ones.
+    codec: s?.codec ?? stream?.codecs[0]?.name,
+    srtp: s?.srtpSuite ?? stream?.crypto?.suite,
+    quality: h.quality,
+    ...(c !== undefined
+      ? {
+        relay: {
+          packetsForwarded: c.rtpForwarded,
+          rtcpForwarded: c.rtcpForwarded,
+          packetsExpected: c.packetsExpected,
+          packetsLost: c.packetsLost,
+          packetsRefused: c.authFailed + c.replayed + c.malformed + c.unknownPayloadType + c.unexpectedSource + c.notRtp + c.oversized + c.srtpFailed,
+        },
+      }
+      : {}),
+  };
 }
 
 function randomCallId(): string {

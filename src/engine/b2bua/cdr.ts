@@ -13,8 +13,31 @@ export interface LegMediaRecord {
   readonly codec: string | undefined;
   /** The SRTP suite, or undefined for plain RTP. */
   readonly srtp: string | undefined;
-  /** The leg's quality figures (loss, jitter, RTT, MOS). */
+  /**
+   * The leg's quality figures (loss, jitter, RTT, MOS) from its last RTP session: the last stretch
+   * the leg was transcoded. For a leg relayed throughout, undefined (see `relay`).
+   */
   readonly quality: CallQuality | undefined;
+  /** What the RTP relay counted of the leg's peer, when the leg was relayed (same codec on both legs). */
+  readonly relay?: RelayLegRecord | undefined;
+}
+
+/**
+ * A relayed leg's figures: what the translator counted of the packets the leg's peer sent. A relay
+ * does not decode, so jitter, concealment, round-trip time and MOS are not measured; loss is the
+ * RFC 3550 A.3 count from the sequence numbers of the packets that reached the relay.
+ */
+export interface RelayLegRecord {
+  /** RTP packets from the leg's peer forwarded to the other leg. */
+  readonly packetsForwarded: number;
+  /** RTCP compounds from the leg's peer forwarded to the other leg. */
+  readonly rtcpForwarded: number;
+  /** Packets expected from the sequence numbers (RFC 3550 A.3). */
+  readonly packetsExpected: number;
+  /** Expected less forwarded, not below 0. */
+  readonly packetsLost: number;
+  /** Packets refused: SRTP authentication or replay, malformed, unknown payload type, or from a stranger. */
+  readonly packetsRefused: number;
 }
 
 /** A call-detail record: what the CDR store keeps of a call (B2BUA bridge or service call). */
