@@ -13,7 +13,9 @@ import { startBaresip } from "./peers/baresip.ts";
 
 const PLAIN = 27060;
 const AUTH = 27062;
+// Apart, since each server binds pairs of its range ahead of the calls (as many as it may need at once).
 const RTP = [27100, 27199] as const;
+const AUTH_RTP = [27600, 27699] as const;
 const PEER_RTP = "27200-27299";
 const have = (tool: string) => spawnSync("sh", ["-c", `command -v ${tool}`]).status === 0;
 
@@ -57,7 +59,7 @@ describe.skipIf(!have("baresip"))("baresip calls the siphon answer server (Node)
   let auth: { proc: ChildProcess; out: () => string };
   beforeAll(async () => {
     plain = await startServer(PLAIN, RTP, []);
-    auth = await startServer(AUTH, [RTP[0] + 50, RTP[1]], ["--auth", "interop:secret", "--realm", "interop.test"]);
+    auth = await startServer(AUTH, AUTH_RTP, ["--auth", "interop:secret", "--realm", "interop.test"]);
     expect(plain.out()).toContain(`TCP 127.0.0.1:${PLAIN}`);
     expect(auth.out()).toContain('challenges INVITEs: digest MD5, realm "interop.test"');
   });
