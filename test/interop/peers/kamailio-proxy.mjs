@@ -18,6 +18,21 @@ import { join } from "node:path";
 
 const MODULES = "/usr/lib/x86_64-linux-gnu/kamailio/modules/";
 
+/** The first lines of both scripts: core settings (no DNS), the module path and these modules. */
+function head(o, modules) {
+  return `#!KAMAILIO
+debug=${o.quiet ? 1 : 2}
+log_stderror=yes
+children=${o.children ?? 2}
+tcp_children=${o.children ?? 2}
+auto_aliases=no
+dns=no
+rev_dns=no
+use_dns_cache=no
+mpath="${MODULES}"
+${modules.map((m) => `loadmodule "${m}.so"\n`).join("")}`;
+}
+
 /**
  * The routing script: requests inside a dialog follow their Route (loose_route), CANCEL and
  * retransmissions go to their transaction, INVITE and SUBSCRIBE are record-routed, and a new
@@ -30,28 +45,7 @@ function config(o) {
     .join("");
   const otherwise = o.otherwise === undefined ? `\t\tsl_send_reply("404", "Not Found");\n\t\texit;\n` : `\t\t$du = "${o.otherwise}";\n`;
   const routing = rewrite === "" ? otherwise.replace(/^\t/gm, "") : `${rewrite}\t} else {\n${otherwise}\t}\n`;
-  return `#!KAMAILIO
-debug=${o.quiet ? 1 : 2}
-log_stderror=yes
-children=${o.children ?? 2}
-tcp_children=${o.children ?? 2}
-auto_aliases=no
-dns=no
-rev_dns=no
-use_dns_cache=no
-mpath="${MODULES}"
-loadmodule "kex.so"
-loadmodule "corex.so"
-loadmodule "tm.so"
-loadmodule "tmx.so"
-loadmodule "sl.so"
-loadmodule "rr.so"
-loadmodule "pv.so"
-loadmodule "maxfwd.so"
-loadmodule "siputils.so"
-loadmodule "textops.so"
-loadmodule "xlog.so"
-modparam("rr", "enable_full_lr", 1)
+  return `${head(o, ["kex", "corex", "tm", "tmx", "sl", "rr", "pv", "maxfwd", "siputils", "textops", "xlog"])}modparam("rr", "enable_full_lr", 1)
 modparam("tm", "fr_timer", 10000)
 modparam("tm", "fr_inv_timer", 60000)
 
@@ -75,34 +69,7 @@ ${routing}\tif (!t_relay()) sl_reply_error();
  * a port (`sip:alice@127.0.0.1;gr=…`) taken as a dialog Contact would send in-dialog requests to 5060.
  */
 function registrarConfig(o, db) {
-  return `#!KAMAILIO
-debug=${o.quiet ? 1 : 2}
-log_stderror=yes
-children=${o.children ?? 2}
-tcp_children=${o.children ?? 2}
-auto_aliases=no
-dns=no
-rev_dns=no
-use_dns_cache=no
-mpath="${MODULES}"
-loadmodule "kex.so"
-loadmodule "corex.so"
-loadmodule "tm.so"
-loadmodule "tmx.so"
-loadmodule "sl.so"
-loadmodule "rr.so"
-loadmodule "pv.so"
-loadmodule "maxfwd.so"
-loadmodule "usrloc.so"
-loadmodule "registrar.so"
-loadmodule "textops.so"
-loadmodule "siputils.so"
-loadmodule "xlog.so"
-loadmodule "sanity.so"
-loadmodule "db_text.so"
-loadmodule "auth.so"
-loadmodule "auth_db.so"
-modparam("tm", "fr_timer", 10000)
+  return `${head(o, ["kex", "corex", "tm", "tmx", "sl", "rr", "pv", "maxfwd", "usrloc", "registrar", "textops", "siputils", "xlog", "sanity", "db_text", "auth", "auth_db"])}modparam("tm", "fr_timer", 10000)
 modparam("tm", "fr_inv_timer", 60000)
 modparam("rr", "enable_full_lr", 1)
 modparam("rr", "append_fromtag", 1)
