@@ -2,7 +2,7 @@
  * The user agent (siphon/client): what an application imports to make and take calls — accounts
  * that register (digest, refresh, recovery, RFC 5626 outbound), outgoing and incoming calls with
  * real RTP audio (G.711, G.722, Opus, SDES-SRTP, RFC 4733 DTMF), hold and resume, call quality,
- * PCM, tones and WAV files, NAT traversal with a public address or STUN — on Node, Deno and Bun.
+ * PCM, tones and WAV files, NAT traversal with a public address or STUN — on each of Node, Deno and Bun (the same code).
  *
  * ```ts
  * import { createUserAgent } from "@siphon/siphon/client";

@@ -234,7 +234,7 @@ function instanceUrn(rt: UserAgentRuntime): string {
 
 /**
  * A SIP user agent: accounts that register, outgoing and incoming calls with real RTP audio
- * (G.711, G.722, Opus; SDES-SRTP; RFC 4733 DTMF), on shared transports, on Node, Deno or Bun.
+ * (G.711, G.722, Opus; SDES-SRTP; RFC 4733 DTMF), on shared transports, on any of Node, Deno or Bun (the same code).
  *
  * ```ts
  * const ua = await createUserAgent({ aor: "sip:alice@example.com", credentials: { username: "alice", password: "secret" } });

@@ -1,7 +1,7 @@
 /**
  * Opus (RFC 6716) for RTP (RFC 7587): encoder, decoder with PLC and in-band FEC, the packet's
  * TOC byte, and the SDP format parameters. libopus runs in WebAssembly, embedded, so it loads the
- * same way on Node, Deno and Bun.
+ * same way on Node, Deno and Bun (no file access, fetch or bundler).
  * @module
  */
 export { createOpusDecoder, createOpusEncoder, OpusDecoder, OpusEncoder } from "./opus-codec.ts";

@@ -7,7 +7,7 @@ import type { WavEncoding } from "./wav.ts";
 /**
  * WAV files as a source and a sink of PCM frames. File access is the runtime's business, so it
  * comes through two small interfaces that the runtime adapters implement (Node `fs/promises`,
- * `Deno.open`, `Bun.file`); anything else that stores bytes (memory, object storage) fits too.
+ * Deno's file handles, Bun's file API); anything else that stores bytes (memory, object storage) fits too.
  */
 
 /** Reads a whole file. */
