@@ -119,11 +119,7 @@ function bind(options: { host: string; port: number }, handlers: DatagramHandler
     // A failed bind (the port is taken) must not leave its descriptor open: a port pool that tries
     // a range of busy ports would otherwise run the process out of descriptors.
     const failed = (error: Error) => {
-      try {
-        socket.close();
-      } catch {
-        // already closed
-      }
+      closeNow();
       reject(error);
     };
     socket.once("error", failed);

@@ -630,11 +630,10 @@ export async function createUserAgent(options: UserAgentOptions = {}): Promise<U
     // answers before the sockets close (a runtime may still hold a datagram handed to it): a second
     // at most, time for the first retransmission too. (An INVITE client transaction Accepted after
     // its 2xx only absorbs retransmissions.)
-    const t = endpoint.endpoint.transactions!.counters.active;
-    const sending = () => t["non-invite-client"]["Trying"]! + t["non-invite-client"]["Proceeding"]! + t["invite-client"]["Calling"]! + t["invite-client"]["Proceeding"]!;
+    const layer = endpoint.endpoint.transactions!;
     const deadline = rt.now() + Math.min(timeoutMs, 1000);
     endpoint.flush();
-    while (sending() > 0 && rt.now() < deadline) await new Promise<void>((r) => rt.setTimer(20, () => r()));
+    while (layer.clientsUnanswered > 0 && rt.now() < deadline) await new Promise<void>((r) => rt.setTimer(20, () => r()));
     media.close();
     await endpoint.close();
   }

@@ -97,6 +97,15 @@ export class TransactionLayer<F extends TransactionFlow = TransactionFlow> {
     return this.table.clientsInProgress;
   }
 
+  /**
+   * Client transactions whose request has no final response yet (Trying, Proceeding, Calling):
+   * what a TU shutting down waits for so that its BYEs and CANCELs reach the peer (RFC 3261 §17.1).
+   */
+  get clientsUnanswered(): number {
+    const a = this.counters.active;
+    return a["non-invite-client"]["Trying"]! + a["non-invite-client"]["Proceeding"]! + a["invite-client"]["Calling"]! + a["invite-client"]["Proceeding"]!;
+  }
+
   /** Transactions that only absorb retransmissions, and their estimated bytes. */
   get absorbingRecords(): { readonly count: number; readonly bytes: number } {
     return this.table.absorbingRecords;

@@ -155,9 +155,12 @@ describe("INVITE client transaction (RFC 3261 §17.1.1, RFC 6026 §7.2)", () => 
     const { layer, invite, txn } = client();
     drain(layer);
     expect(layer.clientsInProgress).toBe(1);
+    expect(layer.clientsUnanswered).toBe(1);
     layer.handleResponse(wire(respondTo(invite, 200)), UDP, 100);
     expect(txn.state).toBe("Accepted");
     expect(layer.clientsInProgress).toBe(0);
+    // §17.1.1.2: answered — nothing left for a TU shutting down to wait for.
+    expect(layer.clientsUnanswered).toBe(0);
     expect(layer.clientCount).toBe(1);
     expect(layer.timerCount).toBe(0);
     expect(layer.absorbingRecords.count).toBe(1);

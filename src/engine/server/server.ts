@@ -468,10 +468,9 @@ export async function createSiphonServer(config: ServerConfig, options: SiphonSe
           // so wait for the engine's client transactions still unanswered (the BYEs, and the
           // INVITEs of bridged legs being cancelled): their answers come back through the proxy,
           // so once they are answered the BYEs have reached the phones.
-          const t = sessions.endpoint.transactions!.counters.active;
-          const unanswered = () => t["non-invite-client"]["Trying"]! + t["non-invite-client"]["Proceeding"]! + t["invite-client"]["Calling"]! + t["invite-client"]["Proceeding"]!;
+          const layer = sessions.endpoint.transactions!;
           const byeDeadline = rt.now() + HANGUP_WAIT_MS;
-          while ((engine.activeCalls > 0 || unanswered() > 0) && rt.now() < byeDeadline) await new Promise<void>((r) => rt.setTimer(20, r));
+          while ((engine.activeCalls > 0 || layer.clientsUnanswered > 0) && rt.now() < byeDeadline) await new Promise<void>((r) => rt.setTimer(20, r));
         }
         stopped = true;
         if (expiryTimer !== undefined) rt.clearTimer(expiryTimer);
