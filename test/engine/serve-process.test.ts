@@ -201,7 +201,14 @@ describe(`siphon serve as a process on ${runtime.name}`, { timeout: 90_000 }, ()
     expect(regs.registrations.map((r) => r.aor)).toEqual([`sip:ann@${REALM}`]);
     expect(regs.registrations[0]!.expires).toBeGreaterThan(3500);
 
-    const m = await (await fetch(`${s.http}/metrics`)).text();
+    // The echo service's leg sends from its answer on (20 ms frames): wait until some have gone out.
+    let m = "";
+    for (let tries = 0; tries < 50; tries++) {
+      m = await (await fetch(`${s.http}/metrics`)).text();
+      if (metric(m, 'siphon_media_packets_total{direction="sent"}') > 0) break;
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    expect(metric(m, 'siphon_media_packets_total{direction="sent"}')).toBeGreaterThan(0);
     expect(metric(m, "siphon_registrations")).toBe(1);
     expect(metric(m, 'siphon_register_total{outcome="accepted"}')).toBe(1);
     expect(metric(m, "siphon_calls_active")).toBe(1);
