@@ -10,7 +10,7 @@ import type {
 import { TargetList, TransportLayer, locateServer } from "../transport/index.ts";
 import type { Flow, ListeningPoint, LocateOptions, Target, TransportEvent, TransportOptions } from "../transport/index.ts";
 import { pooledRandom } from "../random.ts";
-import { OverloadMonitor } from "./overload.ts";
+import { INPUT_FIRST_AFTER_MS, OverloadMonitor } from "./overload.ts";
 import type { OverloadOptions, OverloadState } from "./overload.ts";
 import type { DriverRuntime, TimerHandle, TlsClientOptions } from "./runtime.ts";
 import { Sockets } from "./sockets.ts";
@@ -125,6 +125,8 @@ export async function createSipEndpoint(options: SipEndpointOptions): Promise<Si
   const user = options.transportUser;
   let timer: TimerHandle | undefined;
   let timerAt: number | undefined;
+  /** The timer fired late and was put back one turn, behind the input already received. */
+  let yielded = false;
   /** Input arrived since the last timer fired: keep a probe timer armed (overload.ts). */
   let active = false;
   let pumping = false;
@@ -185,9 +187,20 @@ export async function createSipEndpoint(options: SipEndpointOptions): Promise<Si
   const fire = () => {
     const due = timerAt!;
     timer = undefined;
-    timerAt = undefined;
     const now = rt.now();
-    if (overloadControl && monitor.observe(due, now)) txl!.setOverloaded(monitor.overloaded);
+    if (!yielded) {
+      if (overloadControl && monitor.observe(due, now)) txl!.setOverloaded(monitor.overloaded);
+      if (now - due > INPUT_FIRST_AFTER_MS) {
+        // Held past the deadline: what arrived meanwhile (the 100 that stops Timer A, the response
+        // that completes a transaction) is read first, one turn of the event loop later, so that
+        // a busy moment does not retransmit what was already answered.
+        yielded = true;
+        timer = rt.setTimer(0, fire);
+        return;
+      }
+    }
+    yielded = false;
+    timerAt = undefined;
     active = false;
     const a = core.pollTimeout();
     if (a !== undefined && a <= now) core.handleTimeout(now);

@@ -54,3 +54,12 @@ export class OverloadMonitor implements OverloadState {
     return true;
   }
 }
+
+/**
+ * A driver's timer that fires more than this many milliseconds after its deadline was held by a
+ * busy event loop, and input may be waiting behind it: the driver lets that input be read first
+ * (one more turn of the loop) before it acts on the timer. Otherwise a loop held past T1 wakes to
+ * retransmit requests and 2xx whose answers and ACKs are already in its socket buffers — work that
+ * feeds the very delay that caused it.
+ */
+export const INPUT_FIRST_AFTER_MS = 2;

@@ -15,6 +15,7 @@ import type { Flow, ListeningPoint, LocateOptions, Target, TransportProtocol } f
 import { createSipEndpoint } from "./endpoint.ts";
 import type { SipEndpoint, SipEndpointOptions } from "./endpoint.ts";
 import { NextHops } from "./next-hops.ts";
+import { INPUT_FIRST_AFTER_MS } from "./overload.ts";
 import type { DriverRuntime, TimerHandle } from "./runtime.ts";
 import type { ListenOptions } from "./sockets.ts";
 
@@ -131,6 +132,8 @@ export async function createSessionEndpoint(options: SessionEndpointOptions): Pr
   const early: TransactionEvent<Flow>[] = [];
   let timer: TimerHandle | undefined;
   let timerAt: number | undefined;
+  /** The timer fired late and was put back one turn, behind the input already received. */
+  let yielded = false;
   let delivering = false;
   let scheduled = false;
   let closed = false;
@@ -254,13 +257,24 @@ export async function createSessionEndpoint(options: SessionEndpointOptions): Pr
     timer = undefined;
     timerAt = at;
     if (at === undefined) return;
-    timer = rt.setTimer(Math.max(0, at - rt.now()), () => {
-      timer = undefined;
-      timerAt = undefined;
-      if (closed) return;
-      c.handleTimeout(rt.now());
-      flush();
-    });
+    timer = rt.setTimer(Math.max(0, at - rt.now()), fire);
+  }
+
+  function fire(): void {
+    timer = undefined;
+    if (closed) return;
+    const now = rt.now();
+    if (!yielded && timerAt !== undefined && now - timerAt > INPUT_FIRST_AFTER_MS) {
+      // Held past the deadline: read what arrived meanwhile first (an ACK that stops the 2xx's
+      // retransmission, §13.3.1.4), one turn of the event loop later.
+      yielded = true;
+      timer = rt.setTimer(0, fire);
+      return;
+    }
+    yielded = false;
+    timerAt = undefined;
+    c.handleTimeout(now);
+    flush();
   }
 
   /** The core made output outside the endpoint's loop (a session call after an await): drain it this turn. */

@@ -13,6 +13,9 @@ afterAll(closeAll);
 
 const cdrs: CdrEvent[] = [];
 const media = await mediaDriver();
+/** The PCM rate of each echo call's media session, read when the service starts. */
+const echoRates: number[] = [];
+const echo = echoService();
 const wav = encodeWav({ sampleRate: 8000, channels: 1, samples: generateTone({ sampleRate: 8000, frequencies: [800], durationMs: 1200 }) });
 const routes: Record<string, CallAction> = {
   echo: { type: "service", service: "echo" },
@@ -26,7 +29,7 @@ const engine = createCallEngine({
   clock: runtime,
   media,
   services: [
-    echoService(),
+    { ...echo, start: (call) => (echoRates.push(call.media.session?.sampleRate ?? 0), echo.start(call)) },
     echoService({ name: "echo-srtp", media: { srtp: { mandatory: true } } }),
     playbackService({ source: { tone: { frequencies: [600] } }, durationMs: 1500 }),
     playbackService({ name: "wav", source: { wav } }),
@@ -60,6 +63,8 @@ describe(`engine services over loopback on ${runtime.name}`, () => {
     const r = endOf(call.callId)!;
     expect([r.service, r.disposition, r.endedBy, r.callerMedia?.codec]).toEqual(["echo", "answered", "caller", "PCMA"]);
     expect(r.callerMedia!.quality!.packetsReceived).toBeGreaterThan(100);
+    // A service's call runs at its codec's rate (G.711: 8 kHz), not the bridges' 16 kHz: no resampling.
+    expect(echoRates).toEqual([8000]);
   });
 
   it("RFC 4568 / RFC 3711: echo with SDES-SRTP mandatory: a plain RTP offer is refused 488, an RTP/SAVP one answered and echoed", async () => {

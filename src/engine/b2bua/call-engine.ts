@@ -54,9 +54,11 @@ export interface CallEngineOptions {
   /** The media driver whose RTP sessions services and anchored legs run on. */
   readonly media: MediaDriver;
   /**
-   * Options of every RTP handler the engine makes (codecs, SRTP, session options). The engine
-   * runs every leg at one PCM rate (`session.sampleRate`, default 16 000 Hz) so that an anchored
-   * bridge passes frames between two codecs as they are.
+   * Options of every RTP handler the engine makes (codecs, SRTP, session options). The two legs
+   * of an anchored bridge run at one PCM rate (`session.sampleRate`, default 16 000 Hz) so that it
+   * passes frames between two codecs as they are; a service's call runs at `session.sampleRate`
+   * when it is set, else at its codec's own rate (8 000 Hz for G.711: an echo then neither
+   * resamples nor decodes into a rate the codec cannot carry).
    */
   readonly rtp?: RtpMediaOptions;
   /** The services by name. */
@@ -158,6 +160,8 @@ class Engine implements CallEngine, BridgeHost {
   #live = 0;
   readonly counters: CallEngineCounters = { calls: 0, services: 0, bridges: 0, answered: 0, rejected: 0, refused: 0, failedLegs: 0, relayed: 0 };
   readonly #rtpOptions: RtpMediaOptions;
+  /** The PCM rate of both legs of an anchored bridge. */
+  readonly #bridgeRate: number;
   readonly #wall: () => number;
   readonly media: (context: MediaContext) => MediaHandler;
   readonly authenticator: ChallengeResponder;
@@ -165,7 +169,8 @@ class Engine implements CallEngine, BridgeHost {
   constructor(o: CallEngineOptions) {
     this.#o = o;
     for (const s of o.services ?? []) this.#services.set(s.name, s);
-    this.#rtpOptions = { ...o.rtp, session: { sampleRate: DEFAULT_RATE, ...o.rtp?.session } };
+    this.#rtpOptions = o.rtp ?? {};
+    this.#bridgeRate = o.rtp?.session?.sampleRate ?? DEFAULT_RATE;
     this.#wall = o.wallClock ?? (() => new Date().getTime());
     this.media = (context) => {
       if (context.role === "uac") {
@@ -321,9 +326,11 @@ class Engine implements CallEngine, BridgeHost {
     }
   }
 
-  #rtp(context: MediaContext, extra: RtpMediaOptions | undefined): RtpMediaHandler {
+  /** An RTP handler; `bridged` for the legs of an anchored bridge, which share one PCM rate. */
+  #rtp(context: MediaContext, extra: RtpMediaOptions | undefined, bridged = false): RtpMediaHandler {
     const base = this.#rtpOptions;
-    const merged: RtpMediaOptions = { ...base, ...extra, session: { ...base.session, ...extra?.session } };
+    const session = { ...base.session, ...extra?.session };
+    const merged: RtpMediaOptions = { ...base, ...extra, session: bridged ? { ...session, sampleRate: this.#bridgeRate } : session };
     return rtpMediaHandlers(this.#o.media, merged)(context) as RtpMediaHandler;
   }
 
@@ -409,8 +416,8 @@ class Engine implements CallEngine, BridgeHost {
     let calleeRtp: RtpMediaHandler | undefined;
     let anchorMedia: AnchorMedia | undefined;
     if (anchor) {
-      callerRtp = this.#rtp(leg.context, undefined);
-      calleeRtp = this.#rtp({ role: "uac", callId: calleeCallId }, action.calleeMedia);
+      callerRtp = this.#rtp(leg.context, undefined, true);
+      calleeRtp = this.#rtp({ role: "uac", callId: calleeCallId }, action.calleeMedia, true);
       anchorMedia = new AnchorMedia(this.#o.media, callerRtp, calleeRtp, this.#o.relayMedia ?? true, () => this.counters.relayed++);
       const bound = leg.bind(callerRtp);
       if (bound !== true) {
