@@ -1,5 +1,5 @@
 import { DTMF_RELAY_CONTENT_TYPE, formatDtmfInfo, MediaError, PcmQueue, tryParseDtmfInfo } from "../media/index.ts";
-import { DEFAULT_AUDIO_CODECS, warmUpAudioCodecs } from "../media/index.ts";
+import { DEFAULT_AUDIO_CODECS, findAudioCodec, warmUpAudioCodecs } from "../media/index.ts";
 import type { AudioCodec, CallQuality, PcmFrame, RtpSession, RtpSessionEvent, RtpSessionOptions } from "../media/index.ts";
 import { createSdpNegotiator, tryParseSdp } from "../sdp/index.ts";
 import type { NegotiatedStream, SdpCodec, SdpMediaCapabilities, SdpNegotiator, SdpSrtpOptions } from "../sdp/index.ts";
@@ -206,8 +206,10 @@ export class RtpMediaHandler implements MediaHandler {
     if (this.#options.codecOrder === "offer") n.setMedia([this.#capabilities(this.#pair!.port, offerOrder(offer, this.#codecs))]);
     const r = n.receiveOffer(offer);
     if ("ok" in r) return r;
-    // Before the session's clock starts: the first frames of the codec find it warm.
-    if (this.#running === undefined) warmUpAudioCodecs(this.#codecs);
+    // Before the session's clock starts: the first frames of the codec find it warm. Only the
+    // codecs this answer chose: warming one the call will not use (libopus is compiled on first
+    // use) would hold the event loop for nothing.
+    if (this.#running === undefined) warmUpAudioCodecs(chosenCodecs(this.stream, this.#codecs));
     this.#apply();
     return r;
   }
@@ -378,4 +380,14 @@ function offerOrder(offer: SessionBody, codecs: readonly AudioCodec[]): readonly
 /** The factory the session layer takes (`media:`): one RTP media handler per session. */
 export function rtpMediaHandlers(driver: MediaDriver, options: RtpMediaOptions = {}): MediaHandlerFactory {
   return (context) => new RtpMediaHandler(driver, context, options);
+}
+
+/** The codecs of `codecs` that a negotiated stream carries (telephone-event and CN have none). */
+function chosenCodecs(stream: NegotiatedStream | undefined, codecs: readonly AudioCodec[]): AudioCodec[] {
+  const out: AudioCodec[] = [];
+  for (const c of stream?.codecs ?? []) {
+    const codec = findAudioCodec(codecs, c.name, c.clockRate);
+    if (codec !== undefined && !out.includes(codec)) out.push(codec);
+  }
+  return out;
 }

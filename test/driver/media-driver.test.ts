@@ -155,6 +155,27 @@ describe("media driver and RTP media handler", () => {
     h2.close();
   });
 
+  it("RFC 3264 §6: answering warms up only the codec the answer chose, not every codec the answerer has", async () => {
+    const ran = new Set<string>();
+    // PCMA under its own name, but a fresh codec object (never warmed in this process): counts its frames.
+    const countedA = { ...PCMA, createEncoder: (p: Parameters<typeof PCMA.createEncoder>[0]) => {
+      const e = PCMA.createEncoder(p);
+      return { ...e, encode: (pcm: Int16Array, dst: Uint8Array, offset: number) => (ran.add("PCMA"), e.encode(pcm, dst, offset)) };
+    } };
+    const countedU = { ...PCMU, createEncoder: (p: Parameters<typeof PCMU.createEncoder>[0]) => {
+      const e = PCMU.createEncoder(p);
+      return { ...e, encode: (pcm: Int16Array, dst: Uint8Array, offset: number) => (ran.add("PCMU"), e.encode(pcm, dst, offset)) };
+    } };
+    // The caller offers PCMU only; the answerer has PCMA first, then PCMU.
+    const c = await call({ codecs: [PCMU] }, { codecs: [countedA, countedU] });
+    const answer = c.hb.receiveOffer(c.ha.createOffer({}));
+    if (!("body" in answer)) throw new Error(`offer refused: ${answer.reason}`);
+    expect(c.hb.session?.codec).toBe("PCMU");
+    expect([...ran]).toEqual(["PCMU"]);
+    c.ha.close();
+    c.hb.close();
+  });
+
   it("one media clock: twenty calls run on one timer", async () => {
     const r = runtime();
     const a = await createMediaDriver({ runtime: r.rt, host: "127.0.0.1", ports: { minPort: 30000, maxPort: 30999, spare: 4 } });
