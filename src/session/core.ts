@@ -1,4 +1,5 @@
 import { createRequest, createResponse } from "../sip/index.ts";
+import { H } from "../sip/header-names.ts";
 import type { SipRequest, SipResponse } from "../sip/index.ts";
 import { SiphonError } from "../errors.ts";
 import { newBranch, TransactionLayer } from "../transaction/index.ts";
@@ -554,6 +555,6 @@ export function createSessionCore<F extends TransactionFlow = TransactionFlow>(o
 
 /** Whether a response has the fields a UAC core needs from every response (RFC 3261 §20, Table 2). */
 function hasResponseFields(response: SipResponse): boolean {
-  return response.header("To") !== undefined && response.header("From") !== undefined &&
-    response.header("Call-ID") !== undefined && response.header("CSeq") !== undefined;
+  return response._first(H.TO) !== undefined && response._first(H.FROM) !== undefined &&
+    response._first(H.CALL_ID) !== undefined && response._first(H.CSEQ) !== undefined;
 }

@@ -2,15 +2,19 @@
  * Building messages (RFC 3261 §8.1.1 requests, §8.2.6 responses) and the reason phrases of §21.
  */
 import { field } from "./fields.ts";
+import { isToken } from "./grammar.ts";
 import { H } from "./header-names.ts";
+import { MISS } from "./header-store.ts";
 import { encodeBody } from "./pool.ts";
 import { formatFromTo, formatNameAddr } from "./name-addr.ts";
 import { SipRequest } from "./request.ts";
 import { SipResponse } from "./response.ts";
-import type { FromTo, NameAddr, Uri, Via } from "./types.ts";
+import type { CSeq, FromTo, NameAddr, Uri, Via } from "./types.ts";
 import { formatUri } from "./uri.ts";
 import { formatVia } from "./via.ts";
 
+/** 2^31 - 1: the largest CSeq number (RFC 3261 §8.1.1.5). */
+const MAX_SEQ = 0x7fffffff;
 
 /** Reason phrases of RFC 3261 §21 and the extensions siphon speaks. */
 export const REASON_PHRASES: Readonly<Record<number, string>> = {
@@ -71,7 +75,12 @@ export function createRequest(init: RequestInit): SipRequest {
   }
   if (init.headers) for (const [n, v] of init.headers) fields.push(field(n, v));
   if (init.contentType !== undefined) fields.push(field("Content-Type", init.contentType));
-  return SipRequest.built(init.method, uri, fields, toBytes(init.body));
+  const request = SipRequest.built(init.method, uri, fields, toBytes(init.body));
+  // The CSeq as the accessor would parse it from `${cseq} ${method}`, when that text is a valid CSeq.
+  if (Number.isInteger(init.cseq) && init.cseq >= 0 && init.cseq <= MAX_SEQ && isToken(init.method)) {
+    request._store(H.CSEQ, { seq: init.cseq | 0, method: init.method });
+  }
+  return request;
 }
 
 /** Options of createResponse. */
@@ -120,6 +129,12 @@ export function createResponse(request: SipRequest, status: number, reason?: str
   if (init?.headers) for (const [n, v] of init.headers) fields.push(field(n, v));
   if (init?.contentType !== undefined) fields.push(field("Content-Type", init.contentType));
   const response = SipResponse.built(status, reason ?? REASON_PHRASES[status] ?? "", fields, toBytes(init?.body));
+  // The CSeq is the request's first one: its parsed value, when the request has it, is this one's too.
+  const parsed = cseq === undefined ? undefined : request._cached(H.CSEQ);
+  if (parsed !== undefined && parsed !== MISS) {
+    const c = parsed as CSeq;
+    response._store(H.CSEQ, { seq: c.seq, method: c.method });
+  }
   // From, the top Via and an unchanged To are the request's own field values: their tag and branch
   // are the request's, already read there, and need no second scan.
   if (fields.length > 0 && fields[0]!.id === H.VIA) response._pVia = request.branch ?? null;

@@ -78,6 +78,16 @@ export abstract class SipHeaderStore {
     }
   }
 
+  /**
+   * @internal Notes the From and To tags of a message built from values whose tags the builder
+   * knows (a dialog's local and remote URI), so that no scan reads them again. Undefined leaves a
+   * tag to be scanned for.
+   */
+  _knownTags(fromTag: string | undefined, toTag: string | undefined): void {
+    if (fromTag !== undefined) this._pFrom = fromTag;
+    if (toTag !== undefined) this._pTo = toTag;
+  }
+
   /** @internal Whether the parsed bytes still serialize this message exactly. */
   get _pristine(): boolean {
     return this._tt !== null && this._tt.exact;

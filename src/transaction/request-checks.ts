@@ -1,6 +1,7 @@
 import { SipParseError } from "../sip/index.ts";
 import type { SipRequest } from "../sip/index.ts";
 import { H } from "../sip/header-names.ts";
+import { ownText } from "./message-util.ts";
 
 /**
  * The checks a UAS runs on a new request before its core acts on it (RFC 3261 §8.2), in the layer
@@ -54,6 +55,24 @@ function unreadable(request: SipRequest, accessor: "from" | "to" | "callId" | "c
   }
 }
 
+/**
+ * From and To values known to parse (the grammar is fixed, so a value that parsed once always
+ * does), so that requests repeating them skip the parse. Bounded: emptied when full; long values are
+ * not kept. Each is kept as a copy of its own, not as a substring of a message's text.
+ */
+const PARSED_ADDRESSES = new Set<string>();
+const MAX_PARSED_ADDRESSES = 4096;
+const MAX_PARSED_ADDRESS_LENGTH = 256;
+
+/** Request-URIs known to parse, with their scheme (lower-cased), bounded like {@link PARSED_ADDRESSES}. */
+const PARSED_URIS = new Map<string, string>();
+
+function remember(address: string): void {
+  if (address.length > MAX_PARSED_ADDRESS_LENGTH) return;
+  if (PARSED_ADDRESSES.size >= MAX_PARSED_ADDRESSES) PARSED_ADDRESSES.clear();
+  PARSED_ADDRESSES.add(ownText(address)!);
+}
+
 function fault(status: RequestFault["status"], text: string, broken: string[] = [], headers: [string, string][] = []): RequestFault {
   return { status, text, headers, broken };
 }
@@ -71,8 +90,15 @@ export function mandatoryFault(request: SipRequest): RequestFault | undefined {
   for (const [name, id, accessor] of SINGLE) {
     const n = request._count(id);
     if (n === 1) {
+      // A From or To value that parsed before parses again: the ACK and BYE of a call repeat the
+      // INVITE's, and a callee sees the same To on every call.
+      const address = id === H.FROM || id === H.TO ? request._first(id)! : undefined;
+      if (address !== undefined && PARSED_ADDRESSES.has(address)) continue;
       const problem = unreadable(request, accessor);
-      if (problem === undefined) continue;
+      if (problem === undefined) {
+        if (address !== undefined) remember(address);
+        continue;
+      }
       text ||= `${name}: ${problem}`;
     } else text ||= n === 0 ? `missing ${name}` : `${name} appears ${n} times`;
     (broken ??= []).push(name);
@@ -99,9 +125,17 @@ export function mandatoryFault(request: SipRequest): RequestFault | undefined {
  * Neither applies to ACK (never answered) nor CANCEL (§8.2.2.3: "Require is not meaningful" there).
  */
 export function policyFault(request: SipRequest, schemes: ReadonlySet<string>, supported: ReadonlySet<string>): RequestFault | undefined {
-  const uriProblem = readable(() => request.uri);
-  if (uriProblem !== undefined) return fault(400, `Request-URI: ${uriProblem}`);
-  const scheme = request.uri.scheme.toLowerCase();
+  const text = request.uriText;
+  let scheme = PARSED_URIS.get(text);
+  if (scheme === undefined) {
+    const uriProblem = readable(() => request.uri);
+    if (uriProblem !== undefined) return fault(400, `Request-URI: ${uriProblem}`);
+    scheme = request.uri.scheme.toLowerCase();
+    if (text.length <= MAX_PARSED_ADDRESS_LENGTH) {
+      if (PARSED_URIS.size >= MAX_PARSED_ADDRESSES) PARSED_URIS.clear();
+      PARSED_URIS.set(ownText(text)!, scheme);
+    }
+  }
   if (!schemes.has(scheme)) return fault(416, `URI scheme ${scheme} is not served here`);
   if (!request.hasHeader("Require")) return undefined;
   const requireProblem = readable(() => request.require);
