@@ -1,5 +1,6 @@
 import { createRequest } from "../sip/index.ts";
 import type { SipMessage, SipRequest, SipResponse } from "../sip/index.ts";
+import { H } from "../sip/header-names.ts";
 import { findHeaderParam } from "../sip/header-scan.ts";
 import { newBranch } from "../transaction/index.ts";
 import { isLooseRoute, planRoute, routeSetFrom } from "./route-set.ts";
@@ -210,8 +211,9 @@ export class Dialog {
 
   /** Notes what the peer's Allow says it can take (RFC 3311 §5.1: UPDATE only when it is allowed). */
   learnPeer(message: SipMessage): void {
-    const fields = message.headers("Allow");
-    if (fields.length > 0) this.peerAllowsUpdate = fields.some((f) => listed(f, "UPDATE"));
+    const n = message._count(H.ALLOW);
+    if (n === 1) this.peerAllowsUpdate = listed(message._first(H.ALLOW)!, "UPDATE");
+    else if (n > 1) this.peerAllowsUpdate = message._values(H.ALLOW, "").some((f) => listed(f, "UPDATE"));
   }
 
   /**

@@ -103,7 +103,10 @@ const DIALOG_CREATING = new Set(["INVITE", "SUBSCRIBE", "REFER", "NOTIFY"]);
  */
 export function createResponse(request: SipRequest, status: number, reason?: string, init?: ResponseInit): SipResponse {
   const fields = [];
-  for (const v of request._values(H.VIA, "")) fields.push(field("Via", v));
+  // One Via (the usual case) without a list of its values.
+  const vias = request._count(H.VIA);
+  if (vias === 1) fields.push(field("Via", request._first(H.VIA)!));
+  else if (vias > 1) for (const v of request._values(H.VIA, "")) fields.push(field("Via", v));
   const from = request._first(H.FROM);
   if (from !== undefined) fields.push(field("From", from));
   let to = request._first(H.TO);
@@ -123,7 +126,7 @@ export function createResponse(request: SipRequest, status: number, reason?: str
     const ts = request.header("Timestamp");
     if (ts !== undefined) fields.push(field("Timestamp", ts));
   }
-  if (status > 100 && status < 300 && DIALOG_CREATING.has(request.method)) {
+  if (status > 100 && status < 300 && DIALOG_CREATING.has(request.method) && request._count(H.RECORD_ROUTE) > 0) {
     for (const v of request._values(H.RECORD_ROUTE, "")) fields.push(field("Record-Route", v));
   }
   if (init?.headers) for (const [n, v] of init.headers) fields.push(field(n, v));
