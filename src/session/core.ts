@@ -234,6 +234,7 @@ export class SessionCore<F extends TransactionFlow = TransactionFlow> {
     if (timer !== undefined) headers.push(...timerRequestHeaders(timer.expires, timer.minSE, timer.refresher));
     if (this.opts.userAgent !== undefined) headers.push(["User-Agent", this.opts.userAgent]);
     if (init.headers !== undefined) headers.push(...init.headers);
+    const branch = newBranch();
     const request = createRequest({
       method: "INVITE",
       uri: requestUri,
@@ -241,9 +242,10 @@ export class SessionCore<F extends TransactionFlow = TransactionFlow> {
       to: init.to,
       callId,
       cseq: 1,
-      via: `SIP/2.0/UDP invalid;branch=${newBranch()}`,
+      via: `SIP/2.0/UDP invalid;branch=${branch}`,
       headers,
     });
+    request._knownTags(undefined, undefined, branch);
     const session = new InviteSession<F>(this.host, "uac", callId, tag, this.makeMedia({ role: "uac", callId }));
     this.live++;
     this.counters.outgoing++;

@@ -119,8 +119,9 @@ export class Dialog {
     this.remoteTarget = "";
     this.routeSet = [];
     this.strict = false;
-    this.plainTags = localTag !== "" && remoteTag !== "" && findHeaderParam(this.localUri, "tag") === this.localTag &&
-      findHeaderParam(this.remoteUri, "tag") === this.remoteTag;
+    // The UAC's local URI and remote URI, and the UAS's remote URI, are the fields their tags were
+    // read from; the UAS's local URI is the To with the tag appended, which a malformed To could hide.
+    this.plainTags = localTag !== "" && remoteTag !== "" && (role === "uac" || findHeaderParam(this.localUri, "tag") === this.localTag);
   }
 
   /**
@@ -257,6 +258,7 @@ export class Dialog {
     const headers: [string, string][] = [];
     for (const r of plan.routes) headers.push(["Route", r]);
     if (init.headers !== undefined) for (const h of init.headers) headers.push(h);
+    const branch = newBranch();
     const request = createRequest({
       method,
       uri: plan.requestUri,
@@ -264,12 +266,13 @@ export class Dialog {
       to: this.remoteUri,
       callId: this.callId,
       cseq: init.cseq ?? this.nextLocalSeq(),
-      via: `SIP/2.0/UDP invalid;branch=${newBranch()}`,
+      via: `SIP/2.0/UDP invalid;branch=${branch}`,
       ...(init.contact !== undefined ? { contact: `<${init.contact}>` } : {}),
       headers,
       ...(init.body !== undefined ? { body: init.body, contentType: init.contentType ?? "application/sdp" } : {}),
     });
-    if (this.plainTags) request._knownTags(this.localTag, this.remoteTag);
+    if (this.plainTags) request._knownTags(this.localTag, this.remoteTag, branch);
+    else request._knownTags(undefined, undefined, branch);
     return { request, nextHop: plan.nextHop };
   }
 

@@ -79,13 +79,14 @@ export abstract class SipHeaderStore {
   }
 
   /**
-   * @internal Notes the From and To tags of a message built from values whose tags the builder
-   * knows (a dialog's local and remote URI), so that no scan reads them again. Undefined leaves a
-   * tag to be scanned for.
+   * @internal Notes the From and To tags and the top Via branch of a message built from values the
+   * builder knows them of (a dialog's local and remote URI, a Via it made with a new branch), so
+   * that no scan reads them again. Undefined leaves a value to be scanned for.
    */
-  _knownTags(fromTag: string | undefined, toTag: string | undefined): void {
+  _knownTags(fromTag: string | undefined, toTag: string | undefined, branch?: string): void {
     if (fromTag !== undefined) this._pFrom = fromTag;
     if (toTag !== undefined) this._pTo = toTag;
+    if (branch !== undefined) this._pVia = branch;
   }
 
   /** @internal Whether the parsed bytes still serialize this message exactly. */

@@ -30,16 +30,6 @@ export function serializeMessageInto(msg: SipMessage, dst: Uint8Array, offset = 
     dst.set(tt.src.subarray(a, b), offset);
     return b - a;
   }
-  const start = msg.startLine();
-  const n = headLength(msg, start);
-  const body = msg._body;
-  // Every character is at least one byte: a head longer than the room left never fits.
-  if (offset + n + body.length > dst.length) throw new RangeError("serializeMessageInto: buffer too small");
-  if (writeHead(msg, start, dst, offset) === offset + n) {
-    dst.set(body, offset + n);
-    return n + body.length;
-  }
-  // Not ASCII: through the encoder.
   const text = headText(msg);
   const r = encoder.encodeInto(text, dst.subarray(offset));
   if (r.read < text.length || offset + r.written + msg._body.length > dst.length) {
@@ -101,105 +91,6 @@ function headText(m: SipMessage): string {
   return s + "\r\n";
 }
 
-/**
- * The length in characters of the head {@link headText} makes (its length in bytes when it is all
- * ASCII), counted from the fields without building it.
- */
-function headLength(m: SipMessage, start: string): number {
-  const fields = m._fields ?? m._materialize();
-  const text = m._head;
-  let n = start.length + 2;
-  let wroteLength = false;
-  for (let i = 0; i < fields.length; i++) {
-    const f = fields[i]!;
-    if (f.id === H.CONTENT_LENGTH) {
-      if (wroteLength) continue;
-      wroteLength = true;
-      n += f.name.length + 4 + digits(m._body.length);
-    } else if (f.raw >= 0 && text !== null) n += f.rawEnd - f.raw;
-    else n += f.name.length + f.value.length + 4;
-  }
-  if (!wroteLength) n += 18 + digits(m._body.length);
-  return n + 2;
-}
-
-/**
- * Writes the head {@link headText} makes straight into `dst` at `at` when it is all ASCII (one byte
- * per character, no intermediate string); returns the index after it, or -1 at the first character
- * that is not ASCII (the caller then encodes the text). The caller checked the room.
- */
-function writeHead(m: SipMessage, start: string, dst: Uint8Array, at: number): number {
-  const fields = m._fields!;
-  const text = m._head;
-  let p = putAscii(dst, at, start, 0, start.length);
-  if (p < 0) return -1;
-  dst[p++] = 0x0d;
-  dst[p++] = 0x0a;
-  let wroteLength = false;
-  for (let i = 0; i < fields.length && p >= 0; i++) {
-    const f = fields[i]!;
-    if (f.id === H.CONTENT_LENGTH) {
-      if (wroteLength) continue;
-      wroteLength = true;
-      p = putLength(dst, putAscii(dst, p, f.name, 0, f.name.length), m._body.length);
-    } else if (f.raw >= 0 && text !== null) {
-      // An untouched parsed line, with its line end, copied from the message text.
-      p = putAscii(dst, p, text, f.raw, f.rawEnd);
-    } else {
-      p = putAscii(dst, p, f.name, 0, f.name.length);
-      if (p < 0) return -1;
-      dst[p++] = 0x3a;
-      dst[p++] = 0x20;
-      p = putAscii(dst, p, f.value, 0, f.value.length);
-      if (p < 0) return -1;
-      dst[p++] = 0x0d;
-      dst[p++] = 0x0a;
-    }
-  }
-  if (p < 0) return -1;
-  if (!wroteLength) p = putLength(dst, putAscii(dst, p, "Content-Length", 0, 14), m._body.length);
-  dst[p++] = 0x0d;
-  dst[p++] = 0x0a;
-  return p;
-}
-
-/** Copies s[from, to) into `dst` at `at` if it is ASCII; returns the index after it, or -1. */
-function putAscii(dst: Uint8Array, at: number, s: string, from: number, to: number): number {
-  if (at < 0) return -1;
-  for (let i = from; i < to; i++) {
-    const c = s.charCodeAt(i);
-    if (c > 0x7f) return -1;
-    dst[at++] = c;
-  }
-  return at;
-}
-
-/** `: <n>` CRLF after a Content-Length name written up to `at` (-1: not written). */
-function putLength(dst: Uint8Array, at: number, n: number): number {
-  if (at < 0) return -1;
-  dst[at++] = 0x3a;
-  dst[at++] = 0x20;
-  const d = digits(n);
-  for (let i = at + d - 1; i >= at; i--) {
-    dst[i] = 0x30 + (n % 10);
-    n = Math.floor(n / 10);
-  }
-  at += d;
-  dst[at++] = 0x0d;
-  dst[at++] = 0x0a;
-  return at;
-}
-
-/** Decimal digits of a non-negative integer. */
-function digits(n: number): number {
-  let d = 1;
-  while (n >= 10) {
-    n = Math.floor(n / 10);
-    d++;
-  }
-  return d;
-}
-
 /** @internal Serializes to a new array (a view of the parsed bytes while the message is pristine). */
 export function serializeBytes(m: SipMessage): Uint8Array {
   const tt = m._pristine ? m._tt! : null;
@@ -208,17 +99,10 @@ export function serializeBytes(m: SipMessage): Uint8Array {
     const [a, b] = tt.range();
     return tt.src.subarray(a, b);
   }
-  const start = m.startLine();
-  const n = headLength(m, start);
-  const body = m._body;
-  // One allocation: an ASCII head is as many bytes as characters, written in place; otherwise the
-  // text is encoded and joined.
-  const out = allocBytes(n + body.length);
-  if (writeHead(m, start, out, 0) === n) {
-    out.set(body, n);
-    return out;
-  }
   const text = headText(m);
+  const body = m._body;
+  // One allocation: ASCII text is as many bytes as characters; otherwise encode and join.
+  const out = allocBytes(text.length + body.length);
   const r = encoder.encodeInto(text, out);
   if (r.read === text.length && r.written === text.length) {
     out.set(body, text.length);

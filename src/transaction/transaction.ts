@@ -1,6 +1,8 @@
-import type { SipMessage, SipRequest, SipResponse } from "../sip/index.ts";
+import { SipRequest } from "../sip/index.ts";
+import type { SipMessage, SipResponse } from "../sip/index.ts";
 import { TransactionError, TransactionTimeoutError, TransactionTransportError } from "./errors.ts";
 import { keepBytes, reviveBytes } from "./retained.ts";
+import type { KeptBytes } from "./retained.ts";
 import type { TimerConfig, TimerName } from "./timers.ts";
 import type { TimerEntry } from "./timer-heap.ts";
 import type { TransactionEvent, TransactionFlow } from "./types.ts";
@@ -88,10 +90,11 @@ export abstract class Transaction<F extends TransactionFlow = TransactionFlow> {
   protected readonly host: TransactionHost<F>;
   private retransmitTimer: TimerEntry<TimerRef> | undefined = undefined;
   private lifetimeTimer: TimerEntry<TimerRef> | undefined = undefined;
-  /** The request: the object, or the block its bytes were kept in (see `keepRequestAsBytes`). */
-  private req: SipRequest | Uint8Array | undefined;
-  private reqAt = 0;
-  private reqLength = 0;
+  /**
+   * The request: the object, or where its bytes were kept (see `keepRequestAsBytes`; one record for
+   * the one transaction per call that keeps them, rather than two fields on every transaction).
+   */
+  private req: SipRequest | KeptBytes | undefined;
   /** The message the transaction may send again: an object, or the block its bytes were kept in. */
   private kept: SipMessage | Uint8Array | undefined = undefined;
   private keptAt = 0;
@@ -126,21 +129,19 @@ export abstract class Transaction<F extends TransactionFlow = TransactionFlow> {
    */
   get request(): SipRequest | undefined {
     const r = this.req;
-    if (!(r instanceof Uint8Array)) return r;
-    return reviveBytes<SipRequest>(r.subarray(this.reqAt, this.reqAt + this.reqLength));
+    if (r === undefined || r instanceof SipRequest) return r;
+    return reviveBytes<SipRequest>(r.block.subarray(r.offset, r.offset + r.length));
   }
 
   /** @internal Whether the request is kept as an object (what the layer charges as a message object). */
   get requestObject(): SipRequest | undefined {
     const r = this.req;
-    return r instanceof Uint8Array ? undefined : r;
+    return r instanceof SipRequest ? r : undefined;
   }
 
   /** Lets go of the request (entry action of the states that no longer use it). */
   protected releaseRequest(): void {
     this.req = undefined;
-    this.reqAt = 0;
-    this.reqLength = 0;
   }
 
   /**
@@ -150,12 +151,9 @@ export abstract class Transaction<F extends TransactionFlow = TransactionFlow> {
    */
   protected keepRequestAsBytes(): void {
     const r = this.req;
-    if (r === undefined || r instanceof Uint8Array) return;
+    if (!(r instanceof SipRequest)) return;
     const k = keepBytes(r);
-    if (k === undefined) return;
-    this.req = k.block;
-    this.reqAt = k.offset;
-    this.reqLength = k.length;
+    if (k !== undefined) this.req = k;
   }
 
   /**
@@ -203,7 +201,8 @@ export abstract class Transaction<F extends TransactionFlow = TransactionFlow> {
 
   /** @internal Bytes the kept message occupies (0 for none or an object): the layer's memory budget. */
   get retainedLength(): number {
-    return (this.kept instanceof Uint8Array ? this.keptLength : 0) + this.reqLength;
+    const r = this.req;
+    return (this.kept instanceof Uint8Array ? this.keptLength : 0) + (r === undefined || r instanceof SipRequest ? 0 : r.length);
   }
 
   private keptBytes(): Uint8Array | undefined {
