@@ -120,6 +120,24 @@ export abstract class SipHeaderStore {
     return n;
   }
 
+  /**
+   * @internal How many fields each known header id of `ids` has, into `out` (same order), in one
+   * pass over the fields (the §8.1.1 checks count five headers of every new request).
+   */
+  _countEach(ids: readonly number[], out: number[]): void {
+    const tt = this._tt;
+    if (tt) {
+      tt.countEach(ids, out);
+      return;
+    }
+    for (let k = 0; k < ids.length; k++) out[k] = 0;
+    const fields = this._fields!;
+    for (let i = 0; i < fields.length; i++) {
+      const id = fields[i]!.id;
+      for (let k = 0; k < ids.length; k++) if (ids[k] === id) out[k]!++;
+    }
+  }
+
   /** The first value of a header (name case-insensitive; compact forms such as `v` match `Via`). */
   header(name: string): string | undefined {
     const id = headerId(name);

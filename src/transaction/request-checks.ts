@@ -44,10 +44,35 @@ const SINGLE: readonly (readonly [string, number, "from" | "to" | "callId" | "cs
   ["CSeq", H.CSEQ, "cseq"],
 ];
 
+/** The headers the checks count, in one pass: those of {@link SINGLE}, then Max-Forwards. */
+const COUNTED: readonly number[] = [...SINGLE.map((s) => s[1]), H.MAX_FORWARDS];
+/** Their counts, reused by every check (the checks do not nest). */
+const COUNTS: number[] = COUNTED.map(() => 0);
+
 /** Why reading a header of `request` throws, or undefined when it parses. */
 function unreadable(request: SipRequest, accessor: "from" | "to" | "callId" | "cseq" | "via" | "maxForwards"): string | undefined {
   try {
-    void request[accessor];
+    // One call site per accessor (a computed property read here would be a megamorphic load).
+    switch (accessor) {
+      case "from":
+        void request.from;
+        break;
+      case "to":
+        void request.to;
+        break;
+      case "callId":
+        void request.callId;
+        break;
+      case "cseq":
+        void request.cseq;
+        break;
+      case "via":
+        void request.via;
+        break;
+      case "maxForwards":
+        void request.maxForwards;
+        break;
+    }
     return undefined;
   } catch (e) {
     if (e instanceof SipParseError) return e.message;
@@ -87,8 +112,11 @@ function fault(status: RequestFault["status"], text: string, broken: string[] = 
 export function mandatoryFault(request: SipRequest): RequestFault | undefined {
   let broken: string[] | undefined;
   let text = "";
-  for (const [name, id, accessor] of SINGLE) {
-    const n = request._count(id);
+  const counts = COUNTS;
+  request._countEach(COUNTED, counts);
+  for (let k = 0; k < SINGLE.length; k++) {
+    const [name, id, accessor] = SINGLE[k]!;
+    const n = counts[k]!;
     if (n === 1) {
       // A From or To value that parsed before parses again: the ACK and BYE of a call repeat the
       // INVITE's, and a callee sees the same To on every call.
@@ -108,7 +136,7 @@ export function mandatoryFault(request: SipRequest): RequestFault | undefined {
     text ||= `Via: ${via}`;
     (broken ??= []).push("Via");
   }
-  if (text === "" && request._count(H.MAX_FORWARDS) > 0) {
+  if (text === "" && counts[SINGLE.length]! > 0) {
     const mf = unreadable(request, "maxForwards");
     if (mf !== undefined) text = `Max-Forwards: ${mf}`;
   }
