@@ -26,6 +26,11 @@ export function field(name: string, value: string): Field {
   return { id: headerId(name), name, value, raw: -1, rawEnd: -1 };
 }
 
+/** A new field of known header `id` whose canonical name is `name` (no name lookup). */
+export function fieldOf(id: number, name: string, value: string): Field {
+  return { id, name, value, raw: -1, rawEnd: -1 };
+}
+
 /** Whether `f` is a field of header `id` (or, for an unknown header, of lower-cased name `lname`). */
 function matches(f: Field, id: number, lname: string): boolean {
   return f.id === id && (id !== 0 || f.name.toLowerCase() === lname);
