@@ -1,4 +1,5 @@
 import { createRequest, createResponse } from "../sip/index.ts";
+import { H } from "../sip/header-names.ts";
 import type { SipRequest, SipResponse } from "../sip/index.ts";
 import { SiphonError } from "../errors.ts";
 import { newBranch, TransactionLayer } from "../transaction/index.ts";
@@ -233,6 +234,7 @@ export class SessionCore<F extends TransactionFlow = TransactionFlow> {
     if (timer !== undefined) headers.push(...timerRequestHeaders(timer.expires, timer.minSE, timer.refresher));
     if (this.opts.userAgent !== undefined) headers.push(["User-Agent", this.opts.userAgent]);
     if (init.headers !== undefined) headers.push(...init.headers);
+    const branch = newBranch();
     const request = createRequest({
       method: "INVITE",
       uri: requestUri,
@@ -240,9 +242,10 @@ export class SessionCore<F extends TransactionFlow = TransactionFlow> {
       to: init.to,
       callId,
       cseq: 1,
-      via: `SIP/2.0/UDP invalid;branch=${newBranch()}`,
+      via: `SIP/2.0/UDP invalid;branch=${branch}`,
       headers,
     });
+    request._knownTags(undefined, undefined, branch);
     const session = new InviteSession<F>(this.host, "uac", callId, tag, this.makeMedia({ role: "uac", callId }));
     this.live++;
     this.counters.outgoing++;
@@ -554,6 +557,6 @@ export function createSessionCore<F extends TransactionFlow = TransactionFlow>(o
 
 /** Whether a response has the fields a UAC core needs from every response (RFC 3261 §20, Table 2). */
 function hasResponseFields(response: SipResponse): boolean {
-  return response.header("To") !== undefined && response.header("From") !== undefined &&
-    response.header("Call-ID") !== undefined && response.header("CSeq") !== undefined;
+  return response._first(H.TO) !== undefined && response._first(H.FROM) !== undefined &&
+    response._first(H.CALL_ID) !== undefined && response._first(H.CSEQ) !== undefined;
 }

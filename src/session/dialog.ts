@@ -1,5 +1,7 @@
 import { createRequest } from "../sip/index.ts";
 import type { SipMessage, SipRequest, SipResponse } from "../sip/index.ts";
+import { H } from "../sip/header-names.ts";
+import { findHeaderParam } from "../sip/header-scan.ts";
 import { newBranch } from "../transaction/index.ts";
 import { isLooseRoute, planRoute, routeSetFrom } from "./route-set.ts";
 import { assertNever, listed, own } from "./strings.ts";
@@ -87,6 +89,11 @@ export class Dialog {
   readonly usages: DialogUsage[] = [];
   private current: DialogState;
   private strict: boolean;
+  /**
+   * Whether the local and remote URI carry exactly the local and remote tag (as a scan of them
+   * finds): requests built here then know their From and To tags without scanning for them.
+   */
+  private readonly plainTags: boolean;
 
   private constructor(
     role: "uac" | "uas",
@@ -112,6 +119,9 @@ export class Dialog {
     this.remoteTarget = "";
     this.routeSet = [];
     this.strict = false;
+    // The UAC's local URI and remote URI, and the UAS's remote URI, are the fields their tags were
+    // read from; the UAS's local URI is the To with the tag appended, which a malformed To could hide.
+    this.plainTags = localTag !== "" && remoteTag !== "" && (role === "uac" || findHeaderParam(this.localUri, "tag") === this.localTag);
   }
 
   /**
@@ -202,8 +212,9 @@ export class Dialog {
 
   /** Notes what the peer's Allow says it can take (RFC 3311 §5.1: UPDATE only when it is allowed). */
   learnPeer(message: SipMessage): void {
-    const fields = message.headers("Allow");
-    if (fields.length > 0) this.peerAllowsUpdate = fields.some((f) => listed(f, "UPDATE"));
+    const n = message._count(H.ALLOW);
+    if (n === 1) this.peerAllowsUpdate = listed(message._first(H.ALLOW)!, "UPDATE");
+    else if (n > 1) this.peerAllowsUpdate = message._values(H.ALLOW, "").some((f) => listed(f, "UPDATE"));
   }
 
   /**
@@ -247,6 +258,7 @@ export class Dialog {
     const headers: [string, string][] = [];
     for (const r of plan.routes) headers.push(["Route", r]);
     if (init.headers !== undefined) for (const h of init.headers) headers.push(h);
+    const branch = newBranch();
     const request = createRequest({
       method,
       uri: plan.requestUri,
@@ -254,11 +266,13 @@ export class Dialog {
       to: this.remoteUri,
       callId: this.callId,
       cseq: init.cseq ?? this.nextLocalSeq(),
-      via: `SIP/2.0/UDP invalid;branch=${newBranch()}`,
+      via: `SIP/2.0/UDP invalid;branch=${branch}`,
       ...(init.contact !== undefined ? { contact: `<${init.contact}>` } : {}),
       headers,
       ...(init.body !== undefined ? { body: init.body, contentType: init.contentType ?? "application/sdp" } : {}),
     });
+    if (this.plainTags) request._knownTags(this.localTag, this.remoteTag, branch);
+    else request._knownTags(undefined, undefined, branch);
     return { request, nextHop: plan.nextHop };
   }
 
@@ -333,9 +347,35 @@ export function contactUri(message: SipMessage): string | undefined {
       }
     }
   }
-  const uri = value.slice(start, end).trim();
+  // Trimmed as String.prototype.trim would, with no whitespace left inside.
+  while (start < end && isSpace(value.charCodeAt(start))) start++;
+  while (end > start && isSpace(value.charCodeAt(end - 1))) end--;
   // An absolute URI: a scheme of letters, then a colon (`*` and garbage are not remote targets).
-  const colon = uri.indexOf(":");
-  if (colon < 1 || !/^[A-Za-z][A-Za-z0-9+.-]*$/.test(uri.slice(0, colon)) || /\s/.test(uri)) return undefined;
-  return own(uri);
+  let colon = -1;
+  let scheme = true;
+  for (let i = start; i < end; i++) {
+    const c = value.charCodeAt(i);
+    if (isSpace(c)) return undefined;
+    if (colon >= 0 || !scheme) continue;
+    if (c === 0x3a) colon = i;
+    else scheme = isAlpha(c) || (i > start && (isDigit(c) || c === 0x2b || c === 0x2e || c === 0x2d));
+  }
+  if (!scheme || colon <= start) return undefined;
+  return own(value.slice(start, end));
+}
+
+function isAlpha(c: number): boolean {
+  return (c >= 0x41 && c <= 0x5a) || (c >= 0x61 && c <= 0x7a);
+}
+
+function isDigit(c: number): boolean {
+  return c >= 0x30 && c <= 0x39;
+}
+
+/** What `\s` matches in a JavaScript regular expression (and `trim` removes): WhiteSpace and LineTerminator. */
+function isSpace(c: number): boolean {
+  if (c <= 0x20) return c === 0x20 || (c >= 0x09 && c <= 0x0d);
+  if (c < 0xa0) return false;
+  return c === 0xa0 || c === 0x1680 || (c >= 0x2000 && c <= 0x200a) || c === 0x2028 || c === 0x2029 ||
+    c === 0x202f || c === 0x205f || c === 0x3000 || c === 0xfeff;
 }

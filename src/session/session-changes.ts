@@ -1,4 +1,5 @@
 import type { SipRequest, SipResponse } from "../sip/index.ts";
+import { H } from "../sip/header-names.ts";
 import type { TransactionFlow } from "../transaction/index.ts";
 import { Dialog } from "./dialog.ts";
 import { SessionError } from "./errors.ts";
@@ -291,8 +292,9 @@ export abstract class SessionChanges<F extends TransactionFlow = TransactionFlow
     const headers: [string, string][] = [];
     const source = invite ?? this.invite;
     if (source !== undefined) {
-      for (const v of source.headers("Authorization")) headers.push(["Authorization", v]);
-      for (const v of source.headers("Proxy-Authorization")) headers.push(["Proxy-Authorization", v]);
+      // §22.1: the ACK carries the INVITE's credentials (usually none: no list made then).
+      if (source._count(H.AUTHORIZATION) > 0) for (const v of source.headers("Authorization")) headers.push(["Authorization", v]);
+      if (source._count(H.PROXY_AUTHORIZATION) > 0) for (const v of source.headers("Proxy-Authorization")) headers.push(["Proxy-Authorization", v]);
     }
     const { request, nextHop } = dialog.buildRequest("ACK", {
       cseq: response.cseq.seq,

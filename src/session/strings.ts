@@ -1,4 +1,5 @@
 import type { SipMessage } from "../sip/index.ts";
+import { headerId } from "../sip/header-names.ts";
 
 /**
  * Small text helpers of the session layer.
@@ -20,7 +21,16 @@ export function own(s: string): string {
  * of a message list `tag` (lower-case), read from the fields' text without parsing or caching them.
  */
 export function hasOption(message: SipMessage, name: string, tag: string): boolean {
-  for (const field of message.headers(name)) if (listed(field.toLowerCase(), tag)) return true;
+  const id = headerId(name);
+  if (id === 0) {
+    for (const field of message.headers(name)) if (listed(field.toLowerCase(), tag)) return true;
+    return false;
+  }
+  const n = message._count(id);
+  // One field (the usual case) is read without a list of the values.
+  if (n === 1) return listed(message._first(id)!.toLowerCase(), tag);
+  if (n === 0) return false;
+  for (const field of message._values(id, "")) if (listed(field.toLowerCase(), tag)) return true;
   return false;
 }
 

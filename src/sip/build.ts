@@ -1,16 +1,20 @@
 /**
  * Building messages (RFC 3261 §8.1.1 requests, §8.2.6 responses) and the reason phrases of §21.
  */
-import { field } from "./fields.ts";
+import { field, fieldOf } from "./fields.ts";
+import { isToken } from "./grammar.ts";
 import { H } from "./header-names.ts";
+import { MISS } from "./header-store.ts";
 import { encodeBody } from "./pool.ts";
 import { formatFromTo, formatNameAddr } from "./name-addr.ts";
 import { SipRequest } from "./request.ts";
 import { SipResponse } from "./response.ts";
-import type { FromTo, NameAddr, Uri, Via } from "./types.ts";
+import type { CSeq, FromTo, NameAddr, Uri, Via } from "./types.ts";
 import { formatUri } from "./uri.ts";
 import { formatVia } from "./via.ts";
 
+/** 2^31 - 1: the largest CSeq number (RFC 3261 §8.1.1.5). */
+const MAX_SEQ = 0x7fffffff;
 
 /** Reason phrases of RFC 3261 §21 and the extensions siphon speaks. */
 export const REASON_PHRASES: Readonly<Record<number, string>> = {
@@ -60,18 +64,23 @@ export interface RequestInit {
 export function createRequest(init: RequestInit): SipRequest {
   const uri = typeof init.uri === "string" ? init.uri : formatUri(init.uri);
   const fields = [];
-  if (init.via !== undefined) fields.push(field("Via", typeof init.via === "string" ? init.via : formatVia(init.via)));
-  fields.push(field("Max-Forwards", String(init.maxForwards ?? 70)));
-  fields.push(field("From", typeof init.from === "string" ? init.from : formatFromTo(init.from)));
-  fields.push(field("To", typeof init.to === "string" ? init.to : formatFromTo(init.to)));
-  fields.push(field("Call-ID", init.callId));
-  fields.push(field("CSeq", `${init.cseq} ${init.method}`));
+  if (init.via !== undefined) fields.push(fieldOf(H.VIA, "Via", typeof init.via === "string" ? init.via : formatVia(init.via)));
+  fields.push(fieldOf(H.MAX_FORWARDS, "Max-Forwards", String(init.maxForwards ?? 70)));
+  fields.push(fieldOf(H.FROM, "From", typeof init.from === "string" ? init.from : formatFromTo(init.from)));
+  fields.push(fieldOf(H.TO, "To", typeof init.to === "string" ? init.to : formatFromTo(init.to)));
+  fields.push(fieldOf(H.CALL_ID, "Call-ID", init.callId));
+  fields.push(fieldOf(H.CSEQ, "CSeq", `${init.cseq} ${init.method}`));
   if (init.contact !== undefined) {
-    fields.push(field("Contact", typeof init.contact === "string" ? init.contact : formatNameAddr(init.contact)));
+    fields.push(fieldOf(H.CONTACT, "Contact", typeof init.contact === "string" ? init.contact : formatNameAddr(init.contact)));
   }
   if (init.headers) for (const [n, v] of init.headers) fields.push(field(n, v));
-  if (init.contentType !== undefined) fields.push(field("Content-Type", init.contentType));
-  return SipRequest.built(init.method, uri, fields, toBytes(init.body));
+  if (init.contentType !== undefined) fields.push(fieldOf(H.CONTENT_TYPE, "Content-Type", init.contentType));
+  const request = SipRequest.built(init.method, uri, fields, toBytes(init.body));
+  // The CSeq as the accessor would parse it from `${cseq} ${method}`, when that text is a valid CSeq.
+  if (Number.isInteger(init.cseq) && init.cseq >= 0 && init.cseq <= MAX_SEQ && isToken(init.method)) {
+    request._store(H.CSEQ, { seq: init.cseq | 0, method: init.method });
+  }
+  return request;
 }
 
 /** Options of createResponse. */
@@ -94,9 +103,12 @@ const DIALOG_CREATING = new Set(["INVITE", "SUBSCRIBE", "REFER", "NOTIFY"]);
  */
 export function createResponse(request: SipRequest, status: number, reason?: string, init?: ResponseInit): SipResponse {
   const fields = [];
-  for (const v of request._values(H.VIA, "")) fields.push(field("Via", v));
+  // One Via (the usual case) without a list of its values.
+  const vias = request._count(H.VIA);
+  if (vias === 1) fields.push(fieldOf(H.VIA, "Via", request._first(H.VIA)!));
+  else if (vias > 1) for (const v of request._values(H.VIA, "")) fields.push(fieldOf(H.VIA, "Via", v));
   const from = request._first(H.FROM);
-  if (from !== undefined) fields.push(field("From", from));
+  if (from !== undefined) fields.push(fieldOf(H.FROM, "From", from));
   let to = request._first(H.TO);
   let tagged = false;
   if (to !== undefined) {
@@ -104,22 +116,28 @@ export function createResponse(request: SipRequest, status: number, reason?: str
       to += `;tag=${init.toTag}`;
       tagged = true;
     }
-    fields.push(field("To", to));
+    fields.push(fieldOf(H.TO, "To", to));
   }
   const callId = request._first(H.CALL_ID);
-  if (callId !== undefined) fields.push(field("Call-ID", callId));
+  if (callId !== undefined) fields.push(fieldOf(H.CALL_ID, "Call-ID", callId));
   const cseq = request._first(H.CSEQ);
-  if (cseq !== undefined) fields.push(field("CSeq", cseq));
+  if (cseq !== undefined) fields.push(fieldOf(H.CSEQ, "CSeq", cseq));
   if (status === 100) {
     const ts = request.header("Timestamp");
     if (ts !== undefined) fields.push(field("Timestamp", ts));
   }
-  if (status > 100 && status < 300 && DIALOG_CREATING.has(request.method)) {
+  if (status > 100 && status < 300 && DIALOG_CREATING.has(request.method) && request._count(H.RECORD_ROUTE) > 0) {
     for (const v of request._values(H.RECORD_ROUTE, "")) fields.push(field("Record-Route", v));
   }
   if (init?.headers) for (const [n, v] of init.headers) fields.push(field(n, v));
-  if (init?.contentType !== undefined) fields.push(field("Content-Type", init.contentType));
+  if (init?.contentType !== undefined) fields.push(fieldOf(H.CONTENT_TYPE, "Content-Type", init.contentType));
   const response = SipResponse.built(status, reason ?? REASON_PHRASES[status] ?? "", fields, toBytes(init?.body));
+  // The CSeq is the request's first one: its parsed value, when the request has it, is this one's too.
+  const parsed = cseq === undefined ? undefined : request._cached(H.CSEQ);
+  if (parsed !== undefined && parsed !== MISS) {
+    const c = parsed as CSeq;
+    response._store(H.CSEQ, { seq: c.seq, method: c.method });
+  }
   // From, the top Via and an unchanged To are the request's own field values: their tag and branch
   // are the request's, already read there, and need no second scan.
   if (fields.length > 0 && fields[0]!.id === H.VIA) response._pVia = request.branch ?? null;

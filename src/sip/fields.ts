@@ -26,9 +26,24 @@ export function field(name: string, value: string): Field {
   return { id: headerId(name), name, value, raw: -1, rawEnd: -1 };
 }
 
+/** A new field of known header `id` whose canonical name is `name` (no name lookup). */
+export function fieldOf(id: number, name: string, value: string): Field {
+  return { id, name, value, raw: -1, rawEnd: -1 };
+}
+
 /** Whether `f` is a field of header `id` (or, for an unknown header, of lower-cased name `lname`). */
 function matches(f: Field, id: number, lname: string): boolean {
   return f.id === id && (id !== 0 || f.name.toLowerCase() === lname);
+}
+
+/**
+ * The index of the first field of header `id` (an unknown header by `name`, compared
+ * case-insensitively), or -1. A known header needs no lower-cased copy of its name.
+ */
+function indexOfField(fields: readonly Field[], id: number, name: string): number {
+  const lname = id === 0 ? name.toLowerCase() : "";
+  for (let i = 0; i < fields.length; i++) if (matches(fields[i]!, id, lname)) return i;
+  return -1;
 }
 
 /** The values of every field of header `id` (or unknown `lname`), in order. */
@@ -50,8 +65,7 @@ export function firstFieldValue(fields: readonly Field[], id: number): string | 
 export function addField(fields: Field[], name: string, value: string, prepend: boolean): void {
   const f = field(name, value);
   if (prepend) {
-    const lname = name.toLowerCase();
-    const i = fields.findIndex((x) => matches(x, f.id, lname));
+    const i = indexOfField(fields, f.id, name);
     if (i >= 0) {
       fields.splice(i, 0, f);
       return;
@@ -108,9 +122,7 @@ export function removeFields(fields: readonly Field[], name: string): Field[] {
  * response at a proxy, RFC 3261 §16.7; the top Route, §16.4). Returns false when there is none.
  */
 export function removeFirstFieldValue(fields: Field[], name: string): boolean {
-  const id = headerId(name);
-  const lname = name.toLowerCase();
-  const i = fields.findIndex((f) => matches(f, id, lname));
+  const i = indexOfField(fields, headerId(name), name);
   if (i < 0) return false;
   const f = fields[i]!;
   const comma = topLevelComma(f.value);

@@ -78,6 +78,17 @@ export abstract class SipHeaderStore {
     }
   }
 
+  /**
+   * @internal Notes the From and To tags and the top Via branch of a message built from values the
+   * builder knows them of (a dialog's local and remote URI, a Via it made with a new branch), so
+   * that no scan reads them again. Undefined leaves a value to be scanned for.
+   */
+  _knownTags(fromTag: string | undefined, toTag: string | undefined, branch?: string): void {
+    if (fromTag !== undefined) this._pFrom = fromTag;
+    if (toTag !== undefined) this._pTo = toTag;
+    if (branch !== undefined) this._pVia = branch;
+  }
+
   /** @internal Whether the parsed bytes still serialize this message exactly. */
   get _pristine(): boolean {
     return this._tt !== null && this._tt.exact;
@@ -107,6 +118,24 @@ export abstract class SipHeaderStore {
     let n = 0;
     for (const f of this._fields!) if (f.id === id) n++;
     return n;
+  }
+
+  /**
+   * @internal How many fields each known header id of `ids` has, into `out` (same order), in one
+   * pass over the fields (the §8.1.1 checks count five headers of every new request).
+   */
+  _countEach(ids: readonly number[], out: number[]): void {
+    const tt = this._tt;
+    if (tt) {
+      tt.countEach(ids, out);
+      return;
+    }
+    for (let k = 0; k < ids.length; k++) out[k] = 0;
+    const fields = this._fields!;
+    for (let i = 0; i < fields.length; i++) {
+      const id = fields[i]!.id;
+      for (let k = 0; k < ids.length; k++) if (ids[k] === id) out[k]!++;
+    }
   }
 
   /** The first value of a header (name case-insensitive; compact forms such as `v` match `Via`). */

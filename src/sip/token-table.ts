@@ -283,6 +283,18 @@ export class TokenTable {
     return n;
   }
 
+  /** How many headers have each id of `ids` (known headers), into `out` (same order), in one pass. */
+  countEach(ids: readonly number[], out: number[]): void {
+    const tok = this.table();
+    const tb = this.base;
+    const end = tb + T_FIXED + tok[tb + T_COUNT]! * T_ENTRY;
+    for (let k = 0; k < ids.length; k++) out[k] = 0;
+    for (let e = tb + T_FIXED; e < end; e += T_ENTRY) {
+      const id = tok[e + E_ID]!;
+      for (let k = 0; k < ids.length; k++) if (ids[k] === id) out[k]!++;
+    }
+  }
+
   /** The tag / branch parameter the tokenizer located in the first field with that id. */
   param(id: number): string | undefined {
     const e = this.find(id, "");

@@ -273,7 +273,9 @@ export class InviteServerTransaction<F extends TransactionFlow = TransactionFlow
   /** The final response's To tag outlives the response (RFC 2543 ACK matching, §17.2.3). */
   private noteFinal(response: SipResponse): void {
     this.final = true;
-    this.finalTag = ownText(response.toTag);
+    // Usually the tag of the responses before it: one copy serves both.
+    const tag = response.toTag;
+    this.finalTag = tag !== undefined && tag === this.toTag ? this.toTag : ownText(tag);
   }
 
   /**

@@ -63,7 +63,8 @@ export interface ServerKeys {
   readonly id: string;
   /**
    * The key a CANCEL would use to find this request's transaction (§9.2: the CANCEL matching
-   * procedure is §17.2.3's with the method ignored). For a CANCEL request, the key of its target.
+   * procedure is §17.2.3's with the method ignored). For a CANCEL request, the key of its target;
+   * empty for an ACK matched by RFC 3261 rules (an ACK is neither filed nor cancelled).
    */
   readonly cancel: string;
   /** RFC 2543 requests only: the key an ACK for a non-2xx uses (no To tag, method INVITE). */
@@ -93,8 +94,9 @@ export function serverKeys(request: SipRequest): ServerKeys | undefined {
   if (hasMagicCookie(via)) {
     const branch = via.branch!;
     const by = sentBy(via);
-    const m = method === "ACK" ? "INVITE" : method;
-    return { id: key(["s", branch, by, m]), cancel: key(["s", branch, by]), ack2543: undefined, rfc3261: true };
+    // An ACK never creates a transaction nor is cancelled: it needs no CANCEL key.
+    if (method === "ACK") return { id: key(["s", branch, by, "INVITE"]), cancel: "", ack2543: undefined, rfc3261: true };
+    return { id: key(["s", branch, by, method]), cancel: key(["s", branch, by]), ack2543: undefined, rfc3261: true };
   }
   const cseq = request.cseq;
   const fromTag = request.fromTag ?? "";

@@ -1,6 +1,7 @@
 import { SipParseError } from "../sip/index.ts";
 import type { SipRequest } from "../sip/index.ts";
 import { H } from "../sip/header-names.ts";
+import { ownText } from "./message-util.ts";
 
 /**
  * The checks a UAS runs on a new request before its core acts on it (RFC 3261 §8.2), in the layer
@@ -43,15 +44,58 @@ const SINGLE: readonly (readonly [string, number, "from" | "to" | "callId" | "cs
   ["CSeq", H.CSEQ, "cseq"],
 ];
 
+/** The headers the checks count, in one pass: those of {@link SINGLE}, then Max-Forwards. */
+const COUNTED: readonly number[] = [...SINGLE.map((s) => s[1]), H.MAX_FORWARDS];
+/** Their counts, reused by every check (the checks do not nest). */
+const COUNTS: number[] = COUNTED.map(() => 0);
+
 /** Why reading a header of `request` throws, or undefined when it parses. */
 function unreadable(request: SipRequest, accessor: "from" | "to" | "callId" | "cseq" | "via" | "maxForwards"): string | undefined {
   try {
-    void request[accessor];
+    // One call site per accessor (a computed property read here would be a megamorphic load).
+    switch (accessor) {
+      case "from":
+        void request.from;
+        break;
+      case "to":
+        void request.to;
+        break;
+      case "callId":
+        void request.callId;
+        break;
+      case "cseq":
+        void request.cseq;
+        break;
+      case "via":
+        void request.via;
+        break;
+      case "maxForwards":
+        void request.maxForwards;
+        break;
+    }
     return undefined;
   } catch (e) {
     if (e instanceof SipParseError) return e.message;
     throw e;
   }
+}
+
+/**
+ * From and To values known to parse (the grammar is fixed, so a value that parsed once always
+ * does), so that requests repeating them skip the parse. Bounded: emptied when full; long values are
+ * not kept. Each is kept as a copy of its own, not as a substring of a message's text.
+ */
+const PARSED_ADDRESSES = new Set<string>();
+const MAX_PARSED_ADDRESSES = 4096;
+const MAX_PARSED_ADDRESS_LENGTH = 256;
+
+/** Request-URIs known to parse, with their scheme (lower-cased), bounded like {@link PARSED_ADDRESSES}. */
+const PARSED_URIS = new Map<string, string>();
+
+function remember(address: string): void {
+  if (address.length > MAX_PARSED_ADDRESS_LENGTH) return;
+  if (PARSED_ADDRESSES.size >= MAX_PARSED_ADDRESSES) PARSED_ADDRESSES.clear();
+  PARSED_ADDRESSES.add(ownText(address)!);
 }
 
 function fault(status: RequestFault["status"], text: string, broken: string[] = [], headers: [string, string][] = []): RequestFault {
@@ -68,11 +112,21 @@ function fault(status: RequestFault["status"], text: string, broken: string[] = 
 export function mandatoryFault(request: SipRequest): RequestFault | undefined {
   let broken: string[] | undefined;
   let text = "";
-  for (const [name, id, accessor] of SINGLE) {
-    const n = request._count(id);
+  const counts = COUNTS;
+  request._countEach(COUNTED, counts);
+  for (let k = 0; k < SINGLE.length; k++) {
+    const [name, id, accessor] = SINGLE[k]!;
+    const n = counts[k]!;
     if (n === 1) {
+      // A From or To value that parsed before parses again: the ACK and BYE of a call repeat the
+      // INVITE's, and a callee sees the same To on every call.
+      const address = id === H.FROM || id === H.TO ? request._first(id)! : undefined;
+      if (address !== undefined && PARSED_ADDRESSES.has(address)) continue;
       const problem = unreadable(request, accessor);
-      if (problem === undefined) continue;
+      if (problem === undefined) {
+        if (address !== undefined) remember(address);
+        continue;
+      }
       text ||= `${name}: ${problem}`;
     } else text ||= n === 0 ? `missing ${name}` : `${name} appears ${n} times`;
     (broken ??= []).push(name);
@@ -82,7 +136,7 @@ export function mandatoryFault(request: SipRequest): RequestFault | undefined {
     text ||= `Via: ${via}`;
     (broken ??= []).push("Via");
   }
-  if (text === "" && request._count(H.MAX_FORWARDS) > 0) {
+  if (text === "" && counts[SINGLE.length]! > 0) {
     const mf = unreadable(request, "maxForwards");
     if (mf !== undefined) text = `Max-Forwards: ${mf}`;
   }
@@ -99,9 +153,17 @@ export function mandatoryFault(request: SipRequest): RequestFault | undefined {
  * Neither applies to ACK (never answered) nor CANCEL (§8.2.2.3: "Require is not meaningful" there).
  */
 export function policyFault(request: SipRequest, schemes: ReadonlySet<string>, supported: ReadonlySet<string>): RequestFault | undefined {
-  const uriProblem = readable(() => request.uri);
-  if (uriProblem !== undefined) return fault(400, `Request-URI: ${uriProblem}`);
-  const scheme = request.uri.scheme.toLowerCase();
+  const text = request.uriText;
+  let scheme = PARSED_URIS.get(text);
+  if (scheme === undefined) {
+    const uriProblem = readable(() => request.uri);
+    if (uriProblem !== undefined) return fault(400, `Request-URI: ${uriProblem}`);
+    scheme = request.uri.scheme.toLowerCase();
+    if (text.length <= MAX_PARSED_ADDRESS_LENGTH) {
+      if (PARSED_URIS.size >= MAX_PARSED_ADDRESSES) PARSED_URIS.clear();
+      PARSED_URIS.set(ownText(text)!, scheme);
+    }
+  }
   if (!schemes.has(scheme)) return fault(416, `URI scheme ${scheme} is not served here`);
   if (!request.hasHeader("Require")) return undefined;
   const requireProblem = readable(() => request.require);

@@ -25,7 +25,8 @@ export class ServerIndex<F extends TransactionFlow> {
       this.ack.set(keys.ack2543, txn);
       txn.ackKey = keys.ack2543;
     }
-    if (mergeKey !== undefined && !this.merge.has(mergeKey)) {
+    // The layer files a merge key only after `merged` found none: no second probe.
+    if (mergeKey !== undefined) {
       this.merge.set(mergeKey, txn);
       txn.mergeKey = mergeKey;
     }

@@ -99,6 +99,45 @@ describe("route sets (RFC 3261 §12.2.1.1)", () => {
     expect(nextHop).toBe("<sip:p1.example.com;lr>");
   });
 
+  it("RFC 3261 §12.2.1.1: a request built in a dialog reports the From and To tags and the branch a scan of its text finds", () => {
+    const uas = Dialog.asUas(invite(), "b1", false, false);
+    const ok = createResponse(invite(), 200, "OK", { toTag: "b1", headers: [["Contact", "<sip:bob@client.biloxi.example.com>"]] });
+    const uac = Dialog.asUac(invite(), parseMessage(ok.toString()) as never, false);
+    for (const d of [uas, uac]) {
+      const { request } = d.buildRequest("BYE");
+      const reparsed = parseMessage(request.toString()) as SipRequest;
+      expect([request.fromTag, request.toTag, request.branch]).toEqual([reparsed.fromTag, reparsed.toTag, reparsed.branch]);
+      expect(request.fromTag).toBe(d.localTag);
+      expect(request.toTag).toBe(d.remoteTag);
+    }
+    // A To whose tag parameter has no value hides the tag appended to it: the UAS's requests then
+    // report what their From really says.
+    const odd = invite();
+    odd.setHeader("To", "Bob <sip:bob@biloxi.example.com>;tag");
+    const hidden = Dialog.asUas(odd, "b2", false, false).buildRequest("BYE").request;
+    expect(hidden.fromTag).toBe((parseMessage(hidden.toString()) as SipRequest).fromTag);
+  });
+
+  it("RFC 3261 §20.10: the remote target is the first Contact's absolute URI; whitespace in it, a bad scheme or `*` give none", () => {
+    const one = (contact: string) => {
+      const req = invite();
+      req.setHeader("Contact", contact);
+      return Dialog.asUas(req, "b1", false, false).remoteTarget;
+    };
+    expect(one("<sip:alice@client.atlanta.example.com;transport=tcp>;expires=60")).toBe("sip:alice@client.atlanta.example.com;transport=tcp");
+    expect(one("sip:alice@client.atlanta.example.com;expires=60")).toBe("sip:alice@client.atlanta.example.com");
+    expect(one("Alice < sip:alice@a.example.com >")).toBe("sip:alice@a.example.com");
+    expect(one("tel+x.y-z:+15551234")).toBe("tel+x.y-z:+15551234");
+    expect(one("<sip:alice@a.example.com\u00a0x>")).toBe("");
+    expect(one("<sip:alice@a.example.com>\u00a0")).toBe("sip:alice@a.example.com");
+    expect(one("<sip:alice @a.example.com>")).toBe("");
+    expect(one("<1sip:alice@a.example.com>")).toBe("");
+    expect(one("<si_p:alice@a.example.com>")).toBe("");
+    expect(one("<:alice@a.example.com>")).toBe("");
+    expect(one("*")).toBe("");
+    expect(one("<sip:alice@a.example.com")).toBe("");
+  });
+
   it("RFC 3261 §12.2.2: CSeq order of requests inside a dialog; §12.2.1.1: the first local CSeq of a UAS", () => {
     const d = Dialog.asUas(invite(), "b1", false, false);
     expect(d.acceptRemoteSeq(5)).toBe(true);

@@ -344,6 +344,21 @@ describe("building (RFC 3261 §8.1.1, §8.2.6)", () => {
     expect(p.header("accept")).toBe("application/sdp");
   });
 
+  it("§8.1.1.5: a built request's CSeq is what its text parses to; a method that is no token still fails to parse", () => {
+    const init = { uri: "sip:carol@chicago.example.com", from: "<sip:a@a.example.com>;tag=1", to: "<sip:c@c.example.com>", callId: "c1" };
+    const r = createRequest({ ...init, method: "INFO", cseq: 2147483647 });
+    expect(r.cseq).toEqual({ seq: 2147483647, method: "INFO" });
+    expect(r.cseq).toEqual((parseMessage(serializeMessage(r)) as SipRequest).cseq);
+    const res = createResponse(r, 200);
+    expect(res.cseq).toEqual({ seq: 2147483647, method: "INFO" });
+    // The response's CSeq is its own value: changing it leaves the request's alone.
+    res.cseq.seq = 1;
+    expect(r.cseq.seq).toBe(2147483647);
+    expect(() => createRequest({ ...init, method: "IN FO", cseq: 1 }).cseq).toThrow(SipParseError);
+    expect(() => createRequest({ ...init, method: "INFO", cseq: 2147483648 }).cseq).toThrow(SipParseError);
+    expect(() => createRequest({ ...init, method: "INFO", cseq: 1.5 }).cseq).toThrow(SipParseError);
+  });
+
   it("§8.2.6.2: createResponse copies Via, From, Call-ID, CSeq and adds the To tag", () => {
     const req = parseMessage(INVITE) as SipRequest;
     const res = createResponse(req, 200, undefined, { toTag: "a6c85cf", body: "v=0\r\n", contentType: "application/sdp" });

@@ -18,6 +18,32 @@ function answer(request: SipRequest, options: ConstructorParameters<typeof Trans
   return { layer, response, events: types(out.events), transmits: out.transmits.length };
 }
 
+describe("RFC 3261 §8.1.1 checks on requests repeating values that parsed before", () => {
+  it("§8.1.1: a From or To that parsed before passes again, a broken one next to it still gets 400, and the count rules still hold", () => {
+    const good = makeRequest("OPTIONS");
+    expect(answer(good).events).toEqual(["request"]);
+    // The same From and To on a new request: accepted.
+    expect(answer(makeRequest("OPTIONS")).events).toEqual(["request"]);
+    // The same To with a From that does not parse.
+    const badFrom = makeRequest("OPTIONS");
+    badFrom.setHeader("From", "Alice <sip:alice@atlanta.example.com;tag=1");
+    const r1 = answer(badFrom);
+    expect(r1.events).toEqual([]);
+    expect(r1.response!.status).toBe(400);
+    expect(r1.response!.header("Warning")).toMatch(/^399 siphon "From: /);
+    // A From that parsed before, given twice.
+    const twice = makeRequest("OPTIONS");
+    twice.addHeader("From", twice.header("From")!);
+    const r2 = answer(twice);
+    expect(r2.response!.status).toBe(400);
+    expect(r2.response!.header("Warning")).toBe('399 siphon "From appears 2 times"');
+    // A Request-URI that parsed before, then one with an unknown scheme.
+    expect(answer(makeRequest("OPTIONS", { uri: "sip:bob@biloxi.example.com" })).events).toEqual(["request"]);
+    expect(answer(makeRequest("OPTIONS", { uri: "xyz:bob@biloxi.example.com" })).response!.status).toBe(416);
+    expect(answer(makeRequest("OPTIONS", { uri: "xyz:bob@biloxi.example.com" })).response!.status).toBe(416);
+  });
+});
+
 describe("RFC 3261 §8.2 checks on new requests (RFC 4475 torture messages)", () => {
   it("RFC 4475 §3.3.1 insuf: no Call-ID, From or To: 400, with none of them made up", () => {
     const { response, events, layer } = answer(vector("insuf"));
