@@ -11,6 +11,7 @@ import { MediaError } from "./errors.ts";
 import { normalizeHost, sameAddress } from "./latching.ts";
 import type { MediaAddress } from "./latching.ts";
 import { MediaInput } from "./media-input.ts";
+import { packetCopy } from "./packet-slab.ts";
 import { RtpTimeout } from "./rtp-timeout.ts";
 import type { PcmFrame } from "./pcm-stream.ts";
 import { RtcpExchange } from "./rtcp-exchange.ts";
@@ -301,7 +302,7 @@ export class RtpSession {
     }
     // The payload outlives the call in the jitter buffer: a copy of it.
     const hl = h.headerLength;
-    if (!this.#receiver.receive(h, data.slice(hl, hl + h.payloadLength), now)) return false;
+    if (!this.#receiver.receive(h, packetCopy(data, hl, hl + h.payloadLength), now)) return false;
     this.#counters.rtpReceived++;
     this.#rtcp.reporter.remoteSeen(true);
     const resumed = this.#timeout.received(now);
@@ -496,7 +497,7 @@ export class RtpSession {
       }
       n = r;
     }
-    this.#transmits.push({ data: packet.subarray(0, n), to: this.#input.rtpLatch.target, rtcp: false });
+    this.#transmits.push({ data: n === packet.length ? packet : packet.subarray(0, n), to: this.#input.rtpLatch.target, rtcp: false });
     this.#counters.rtpSent++;
     this.#rtcp.reporter.rtpSent();
   }
