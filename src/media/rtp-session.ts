@@ -56,6 +56,9 @@ const MAX_CONFLICTS = 8;
 /** Catch-up limit: ticks sent late at once before the rest are skipped. */
 const MAX_CATCHUP = 10;
 
+/** Datagrams {@link RtpSession.deferRtp} holds at most; one more has them all taken at once. */
+const MAX_DEFERRED = 64;
+
 const defaultRandomBytes = (n: number) => crypto.getRandomValues(new Uint8Array(n));
 
 function u32(b: Uint8Array): number {
@@ -84,6 +87,11 @@ export class RtpSession {
   readonly #timeout: RtpTimeout;
   /** Source addresses whose packets carried our SSRC (RFC 3550 §8.2's conflict list). */
   readonly #conflicts: string[] = [];
+  // Datagrams taken by deferRtp and not yet processed: copies, sources, arrival times.
+  readonly #deferredData: (Uint8Array | undefined)[] = [];
+  readonly #deferredFrom: (MediaAddress | undefined)[] = [];
+  readonly #deferredAt: number[] = [];
+  #deferred = 0;
   readonly #counters: RtpSessionCounters = {
     rtpSent: 0, rtcpSent: 0, rtpReceived: 0, rtcpReceived: 0, unexpectedSource: 0, notRtp: 0, malformed: 0,
     oversized: 0, unknownPayloadType: 0, wrongSsrc: 0, authFailed: 0, replayed: 0, srtpFailed: 0, rtcpMalformed: 0,
@@ -281,12 +289,57 @@ export class RtpSession {
    */
   handleRtp(data: Uint8Array, from: MediaAddress, now: number): void {
     if (this.#state === "closed") return;
+    if (this.#deferred > 0) this.#takeDeferred(Infinity);
     this.#input.rtp(data, from, now);
+  }
+
+  /**
+   * {@link RtpSession.handleRtp}, later: the datagram (copied; `data` is not kept) is processed at
+   * the start of the next {@link RtpSession.handleTimeout} whose `now` has reached `now`, with `now`
+   * as its arrival time — or before any other input. What it changes (the jitter buffer, the
+   * statistics, the latch, its events) is the same, only seen up to one ptime later, before the
+   * frame of that tick is played out. A driver that ticks every session each ptime anyway works on
+   * each session's state once per tick this way instead of once per datagram and once per tick.
+   */
+  deferRtp(data: Uint8Array, from: MediaAddress, now: number): void {
+    if (this.#state === "closed") return;
+    if (this.#deferred >= MAX_DEFERRED) this.#takeDeferred(Infinity);
+    const i = this.#deferred++;
+    this.#deferredData[i] = packetCopy(data, 0, data.length);
+    this.#deferredFrom[i] = from;
+    this.#deferredAt[i] = now;
+  }
+
+  // The deferred datagrams that arrived by `until`, in arrival order.
+  #takeDeferred(until: number): void {
+    const n = this.#deferred;
+    const data = this.#deferredData;
+    const from = this.#deferredFrom;
+    const at = this.#deferredAt;
+    let i = 0;
+    for (; i < n && at[i]! <= until; i++) {
+      const d = data[i]!;
+      const f = from[i]!;
+      data[i] = undefined;
+      from[i] = undefined;
+      if (this.#state === "open") this.#input.rtp(d, f, at[i]!);
+    }
+    if (i === 0) return;
+    // The rest (arrived after `until`) move to the front.
+    for (let j = i; j < n; j++) {
+      data[j - i] = data[j];
+      from[j - i] = from[j];
+      at[j - i] = at[j]!;
+      data[j] = undefined;
+      from[j] = undefined;
+    }
+    this.#deferred = n - i;
   }
 
   /** A datagram that arrived on our RTCP port (without rtcp-mux) from `from` at `now`. */
   handleRtcp(data: Uint8Array, from: MediaAddress, now: number): void {
     if (this.#state === "closed") return;
+    if (this.#deferred > 0) this.#takeDeferred(Infinity);
     this.#input.rtcp(data, from, now);
   }
 
@@ -340,6 +393,7 @@ export class RtpSession {
   /** The media clock, RTCP, RTP timeout and key expiry at `now`. */
   handleTimeout(now: number): void {
     if (this.#state === "closed") return;
+    if (this.#deferred > 0) this.#takeDeferred(now);
     while (now >= this.#nextTick) {
       const behind = Math.floor((now - this.#nextTick) / this.#ptime);
       if (behind > MAX_CATCHUP) {
@@ -370,6 +424,8 @@ export class RtpSession {
    */
   update(stream: NegotiatedStream, now: number): void {
     if (this.#state === "closed") return;
+    // What arrived before the renegotiation is taken under the old one.
+    if (this.#deferred > 0) this.#takeDeferred(Infinity);
     if (!stream.accepted) {
       this.close(now);
       return;
@@ -443,6 +499,7 @@ export class RtpSession {
    */
   close(now: number, reason?: string): void {
     if (this.#state === "closed") return;
+    if (this.#deferred > 0) this.#takeDeferred(Infinity);
     if ((this.#sender?.packetsSent ?? 0) > 0 || this.#rtcp.reporter.sent > 0) this.#rtcp.report(now, reason === undefined ? {} : { reason });
     this.#state = "closed";
     this.#emit({ type: "closed", quality: this.quality });
