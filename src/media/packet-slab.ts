@@ -34,9 +34,15 @@ export function packetBuffer(n: number): Uint8Array {
 
 /** A zero-filled frame of `n` 16-bit samples (a view into a shared block when small). */
 export function pcmBuffer(n: number): Int16Array {
-  if (2 * n > MAX_SLAB_BYTES) return new Int16Array(n);
-  const b = packetBuffer(2 * n);
-  return new Int16Array(b.buffer, b.byteOffset, n);
+  const bytes = 2 * n;
+  if (bytes > MAX_SLAB_BYTES) return new Int16Array(n);
+  if (used + bytes > BLOCK_BYTES) {
+    block = new ArrayBuffer(BLOCK_BYTES);
+    used = 0;
+  }
+  const b = new Int16Array(block, used, n);
+  used += (bytes + 7) & ~7;
+  return b;
 }
 
 /** A copy of `src[start, end)` in a {@link packetBuffer}. */

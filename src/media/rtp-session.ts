@@ -123,7 +123,7 @@ export class RtpSession {
       this.#keying,
       this.#counters,
       {
-        rtp: (h, data, from, now) => this.#receiveRtp(h, data, from, now),
+        rtp: (h, data, from, now, owned) => this.#receiveRtp(h, data, from, now, owned),
         rtcp: (packets, length, from, now) => {
           for (const p of packets) if ((p.type === "sr" || p.type === "rr") && p.ssrc === this.ssrc) return this.#collision(from, now);
           this.#rtcp.receive(packets, length, now);
@@ -322,7 +322,7 @@ export class RtpSession {
       const f = from[i]!;
       data[i] = undefined;
       from[i] = undefined;
-      if (this.#state === "open") this.#input.rtp(d, f, at[i]!);
+      if (this.#state === "open") this.#input.rtp(d, f, at[i]!, true);
     }
     if (i === 0) return;
     // The rest (arrived after `until`) move to the front.
@@ -344,7 +344,7 @@ export class RtpSession {
   }
 
   // An RTP packet past the gate (source, SRTP, header): to the receiver, if we take media now.
-  #receiveRtp(h: RtpHeaderReader, data: Uint8Array, from: MediaAddress, now: number): boolean {
+  #receiveRtp(h: RtpHeaderReader, data: Uint8Array, from: MediaAddress, now: number, owned: boolean): boolean {
     if (h.ssrc === this.#rtcp.reporter.ssrc) {
       this.#collision(from, now);
       return false;
@@ -353,9 +353,11 @@ export class RtpSession {
       this.#counters.unexpectedDirection++;
       return false;
     }
-    // The payload outlives the call in the jitter buffer: a copy of it.
+    // The payload outlives the call in the jitter buffer: a copy of it, unless the datagram is
+    // already the session's own copy (deferRtp).
     const hl = h.headerLength;
-    if (!this.#receiver.receive(h, packetCopy(data, hl, hl + h.payloadLength), now)) return false;
+    const end = hl + h.payloadLength;
+    if (!this.#receiver.receive(h, owned ? data.subarray(hl, end) : packetCopy(data, hl, end), now)) return false;
     this.#counters.rtpReceived++;
     this.#rtcp.reporter.remoteSeen(true);
     const resumed = this.#timeout.received(now);
