@@ -289,57 +289,50 @@ export class RtpSession {
    */
   handleRtp(data: Uint8Array, from: MediaAddress, now: number): void {
     if (this.#state === "closed") return;
-    if (this.#deferred > 0) this.#takeDeferred(Infinity);
+    if (this.#deferred > 0) this.#takeDeferred();
     this.#input.rtp(data, from, now);
   }
 
   /**
    * {@link RtpSession.handleRtp}, later: the datagram (copied; `data` is not kept) is processed at
-   * the start of the next {@link RtpSession.handleTimeout} whose `now` has reached `now`, with `now`
-   * as its arrival time — or before any other input. What it changes (the jitter buffer, the
-   * statistics, the latch, its events) is the same, only seen up to one ptime later, before the
-   * frame of that tick is played out. A driver that ticks every session each ptime anyway works on
-   * each session's state once per tick this way instead of once per datagram and once per tick.
+   * the start of the next {@link RtpSession.handleTimeout}, or before any other input, with `now`
+   * as its arrival time — as if handleRtp had been called then. What it changes (the jitter buffer,
+   * the statistics, the latch, its events) is the same, only seen up to one ptime later, before
+   * the frame of that tick is played out. A driver that ticks every session each ptime anyway
+   * works on each session's state once per tick this way instead of once per datagram and once
+   * per tick.
    */
   deferRtp(data: Uint8Array, from: MediaAddress, now: number): void {
     if (this.#state === "closed") return;
-    if (this.#deferred >= MAX_DEFERRED) this.#takeDeferred(Infinity);
+    if (this.#deferred >= MAX_DEFERRED) this.#takeDeferred();
     const i = this.#deferred++;
     this.#deferredData[i] = packetCopy(data, 0, data.length);
     this.#deferredFrom[i] = from;
     this.#deferredAt[i] = now;
   }
 
-  // The deferred datagrams that arrived by `until`, in arrival order.
-  #takeDeferred(until: number): void {
+  // The deferred datagrams, in arrival order, each with its arrival time. Taken at the next tick
+  // whatever its deadline: one that arrived after the deadline, before the tick ran (a timer a
+  // little late), goes first, as it would have through handleRtp.
+  #takeDeferred(): void {
     const n = this.#deferred;
     const data = this.#deferredData;
     const from = this.#deferredFrom;
     const at = this.#deferredAt;
-    let i = 0;
-    for (; i < n && at[i]! <= until; i++) {
+    this.#deferred = 0;
+    for (let i = 0; i < n; i++) {
       const d = data[i]!;
       const f = from[i]!;
       data[i] = undefined;
       from[i] = undefined;
       if (this.#state === "open") this.#input.rtp(d, f, at[i]!, true);
     }
-    if (i === 0) return;
-    // The rest (arrived after `until`) move to the front.
-    for (let j = i; j < n; j++) {
-      data[j - i] = data[j];
-      from[j - i] = from[j];
-      at[j - i] = at[j]!;
-      data[j] = undefined;
-      from[j] = undefined;
-    }
-    this.#deferred = n - i;
   }
 
   /** A datagram that arrived on our RTCP port (without rtcp-mux) from `from` at `now`. */
   handleRtcp(data: Uint8Array, from: MediaAddress, now: number): void {
     if (this.#state === "closed") return;
-    if (this.#deferred > 0) this.#takeDeferred(Infinity);
+    if (this.#deferred > 0) this.#takeDeferred();
     this.#input.rtcp(data, from, now);
   }
 
@@ -395,7 +388,7 @@ export class RtpSession {
   /** The media clock, RTCP, RTP timeout and key expiry at `now`. */
   handleTimeout(now: number): void {
     if (this.#state === "closed") return;
-    if (this.#deferred > 0) this.#takeDeferred(now);
+    if (this.#deferred > 0) this.#takeDeferred();
     while (now >= this.#nextTick) {
       const behind = Math.floor((now - this.#nextTick) / this.#ptime);
       if (behind > MAX_CATCHUP) {
@@ -427,7 +420,7 @@ export class RtpSession {
   update(stream: NegotiatedStream, now: number): void {
     if (this.#state === "closed") return;
     // What arrived before the renegotiation is taken under the old one.
-    if (this.#deferred > 0) this.#takeDeferred(Infinity);
+    if (this.#deferred > 0) this.#takeDeferred();
     if (!stream.accepted) {
       this.close(now);
       return;
@@ -501,7 +494,7 @@ export class RtpSession {
    */
   close(now: number, reason?: string): void {
     if (this.#state === "closed") return;
-    if (this.#deferred > 0) this.#takeDeferred(Infinity);
+    if (this.#deferred > 0) this.#takeDeferred();
     if ((this.#sender?.packetsSent ?? 0) > 0 || this.#rtcp.reporter.sent > 0) this.#rtcp.report(now, reason === undefined ? {} : { reason });
     this.#state = "closed";
     this.#emit({ type: "closed", quality: this.quality });
