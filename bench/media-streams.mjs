@@ -28,20 +28,24 @@
 //   MEDIA_MODES=relay,anchor MEDIA_STREAMS=200 MEDIA_OPUS_STREAMS=0 node bench/media-streams.mjs udp   (a B2BUA's
 //     anchored call, relayed against transcoded: N legs as N / 2 calls either way)
 //   npx deno run -A bench/media-streams.mjs core
+//   SIPHON_DIST=/tmp/dist-before node bench/media-streams.mjs udp   (another build, for A/B runs)
 import { spawn } from "node:child_process";
 import { createSocket } from "node:dgram";
 import { createInterface } from "node:readline";
 import process from "node:process";
 import { loadavg as osLoadavg } from "node:os";
-import { createMediaDriver, rtpMediaHandlers } from "../dist/src/driver/index.js";
-import { createRtpRelay, createRtpSession, OPUS, PCMU, ToneGenerator } from "../dist/src/media/index.js";
-import { createSdpNegotiator } from "../dist/src/sdp/index.js";
-import { createSrtpContext } from "../dist/src/srtp/index.js";
-import { createOpusEncoder, encodeUlaw } from "../dist/src/codec/index.js";
+
+// SIPHON_DIST=path/to/dist measures another build (the server process inherits it).
+const DIST = process.env.SIPHON_DIST ?? new URL("../dist", import.meta.url).pathname;
+const { createMediaDriver, rtpMediaHandlers } = await import(`${DIST}/src/driver/index.js`);
+const { createRtpRelay, createRtpSession, OPUS, PCMU, ToneGenerator } = await import(`${DIST}/src/media/index.js`);
+const { createSdpNegotiator } = await import(`${DIST}/src/sdp/index.js`);
+const { createSrtpContext } = await import(`${DIST}/src/srtp/index.js`);
+const { createOpusEncoder, encodeUlaw } = await import(`${DIST}/src/codec/index.js`);
 
 const runtime = globalThis.Bun ? "bun" : globalThis.Deno ? "deno" : "node";
 const version = globalThis.Bun ? globalThis.Bun.version : globalThis.Deno ? globalThis.Deno.version.deno : process.version;
-const adapter = await import(`../dist/runtimes/${runtime}/crypto.js`);
+const adapter = await import(`${DIST}/runtimes/${runtime}/crypto.js`);
 const native = adapter.nodeSrtpCrypto ?? adapter.denoSrtpCrypto ?? adapter.bunSrtpCrypto;
 const only = process.argv.slice(2);
 const SECONDS = Number(process.env.MEDIA_BENCH_SECONDS ?? 4);
@@ -182,7 +186,7 @@ function coreRelay(label, n) {
 
 /** The server process: `server <mode> <codec> <port base>`, driven by JSON lines on stdin. */
 async function serve(mode, codec, base) {
-  const { loadRuntime } = await import("../dist/runtimes/index.js");
+  const { loadRuntime } = await import(`${DIST}/runtimes/index.js`);
   const rt = await loadRuntime();
   const lines = createInterface({ input: process.stdin });
   // A runaway server (Deno 2.9's node:dgram once held 10 GB at 500 bare sockets) must not take the

@@ -257,11 +257,14 @@ export class MediaDriver {
     this.pool.close();
   }
 
+  // An RTP-port datagram waits in its session for the session's next tick (at most a ptime; its
+  // arrival time kept): the session's state is then worked on once per tick, not once more per
+  // datagram, and the tick flushes what it changed. RTCP-port datagrams are taken at once.
   #input(running: RunningStream, data: Uint8Array, from: MediaAddress, rtcp: boolean): void {
     this.#received++;
     const now = this.runtime.now();
-    if (rtcp) running.session.handleRtcp(data, from, now);
-    else running.session.handleRtp(data, from, now);
+    if (!rtcp) return running.session.deferRtp(data, from, now);
+    running.session.handleRtcp(data, from, now);
     this.#flush(running, 0);
   }
 

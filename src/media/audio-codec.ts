@@ -11,6 +11,7 @@ import {
 } from "../codec/index.ts";
 import type { G711Law, OpusSampleRate } from "../codec/index.ts";
 import { createG722PlayoutDecoder } from "./g722-decoder.ts";
+import { pcmBuffer } from "./packet-slab.ts";
 import type { PlayoutDecoder } from "./playout.ts";
 import type { CodecImpairment, CodecName } from "./quality.ts";
 
@@ -116,7 +117,7 @@ function g711(name: "PCMU" | "PCMA", law: G711Law, payloadType: 0 | 8, impairmen
       };
     },
     createDecoder() {
-      return { sampleRate: 8000, decode: (payload) => decodeG711(law, payload) };
+      return { sampleRate: 8000, decode: (payload) => decodeG711(law, payload, pcmBuffer(payload.length)) };
     },
     // RFC 3551 §4.5.14: one octet per sample.
     packetDuration: (payload) => payload.length,

@@ -460,6 +460,10 @@ function wrap(ts: number): number {
 // Packets mostly arrive in order: search from the end.
 function insertSorted(list: Entry[], e: Entry): void {
   let i = list.length;
+  if (i === 0 || list[i - 1]!.seq < e.seq) {
+    list.push(e);
+    return;
+  }
   while (i > 0 && list[i - 1]!.seq > e.seq) i--;
   list.splice(i, 0, e);
 }

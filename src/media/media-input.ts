@@ -19,9 +19,9 @@ import type { SrtpKeying } from "./srtp-keying.ts";
 export interface MediaInputSink {
   /**
    * An RTP packet from `from`, header in `h`, payload at `data[h.headerLength, +h.payloadLength)`;
-   * true when taken.
+   * true when taken. `owned`: `data` is the gate's caller's own copy, which the sink may keep.
    */
-  rtp(h: RtpHeaderReader, data: Uint8Array, from: MediaAddress, now: number): boolean;
+  rtp(h: RtpHeaderReader, data: Uint8Array, from: MediaAddress, now: number, owned: boolean): boolean;
   /** A valid RTCP compound of `length` octets from `from`. */
   rtcp(packets: readonly RtcpPacket[], length: number, from: MediaAddress, now: number): void;
   emit(event: RtpSessionEvent): void;
@@ -59,8 +59,11 @@ export class MediaInput {
     return this.rtcpMux ? this.rtpLatch.target : this.rtcpLatch.target;
   }
 
-  /** A datagram on the RTP port. `data` may be decrypted in place. */
-  rtp(data: Uint8Array, from: MediaAddress, now: number): void {
+  /**
+   * A datagram on the RTP port. `data` may be decrypted in place; `owned`: it is a copy nobody
+   * else holds, which the sink may keep rather than copy again.
+   */
+  rtp(data: Uint8Array, from: MediaAddress, now: number, owned = false): void {
     const c = this.#counters;
     if (data.length > this.#maxPacket) {
       c.oversized++;
@@ -92,7 +95,7 @@ export class MediaInput {
       c.malformed++;
       return;
     }
-    if (!this.#sink.rtp(h, data, from, now)) return;
+    if (!this.#sink.rtp(h, data, from, now, owned)) return;
     this.#latch(latch, from, false);
   }
 

@@ -9,7 +9,11 @@ import { Resampler } from "./resample.ts";
 
 /** One frame of interleaved 16-bit PCM. */
 export interface PcmFrame {
-  /** Interleaved samples: `channels` per instant. */
+  /**
+   * Interleaved samples: `channels` per instant. A played-out frame's samples may be a view into
+   * an ArrayBuffer shared with other frames (`byteOffset` not 0): keep or copy them, never
+   * transfer their `.buffer`.
+   */
   readonly samples: Int16Array;
   readonly sampleRate: number;
   readonly channels: number;

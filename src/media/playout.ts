@@ -1,6 +1,7 @@
 import { tryParseComfortNoise } from "../codec/index.ts";
 import { ComfortNoiseGenerator } from "./comfort-noise.ts";
 import { JitterBuffer } from "./jitter-buffer.ts";
+import { pcmBuffer } from "./packet-slab.ts";
 import type { JitterBufferOptions, JitterFrame, JitterPacket } from "./jitter-buffer.ts";
 import { PacketLossConcealer } from "./plc.ts";
 
@@ -78,13 +79,18 @@ export class AudioPlayout {
           const cn = tryParseComfortNoise(frame.packet!.payload);
           if (cn.ok) this.#noise.update(cn.value);
         }
-        const pcm = this.#noise.fill(new Int16Array(n));
-        this.#plc?.good(pcm.slice());
+        const pcm = this.#noise.fill(pcmBuffer(n));
+        // The concealer works on its own copy (it modifies what it is given).
+        if (this.#plc) {
+          const copy = pcmBuffer(n);
+          copy.set(pcm);
+          this.#plc.good(copy);
+        }
         return { samples: pcm, frame };
       }
       case "silence": {
-        const pcm = new Int16Array(n);
-        if (this.#plc?.concealing) this.#plc.good(pcm.slice());
+        const pcm = pcmBuffer(n);
+        if (this.#plc?.concealing) this.#plc.good(pcmBuffer(n));
         return { samples: pcm, frame };
       }
       default:
@@ -93,7 +99,7 @@ export class AudioPlayout {
   }
 
   #conceal(n: number, next: Uint8Array | undefined): Int16Array {
-    if (this.#plc) return this.#plc.conceal(new Int16Array(n));
+    if (this.#plc) return this.#plc.conceal(pcmBuffer(n));
     return this.decoder.conceal!(n, next);
   }
 }

@@ -8,6 +8,7 @@ import { MediaError } from "./errors.ts";
 import { sameAddress } from "./latching.ts";
 import type { MediaAddress } from "./latching.ts";
 import { MediaInput } from "./media-input.ts";
+import { packetBuffer } from "./packet-slab.ts";
 import type { MediaTransmit, RtpSessionCounters, SourceLatchedEvent } from "./rtp-session-types.ts";
 import { SrtpKeying } from "./srtp-keying.ts";
 
@@ -283,15 +284,10 @@ export class RtpRelay {
       return false;
     }
     const length = h.headerLength + h.payloadLength + h.paddingLength;
-    // The datagram is the runtime's and may be reused after this call: the copy is what leaves.
-    // Most often the old tag's room is the new tag's: one slice then, the tag overwritten.
-    const size = length + to.keying.rtpOverhead;
-    let out: Uint8Array;
-    if (data.length >= size) out = data.slice(0, size);
-    else {
-      out = new Uint8Array(size);
-      out.set(data.subarray(0, length));
-    }
+    // The datagram is the runtime's and may be reused after this call: the copy is what leaves,
+    // with room for the other leg's tag.
+    const out = packetBuffer(length + to.keying.rtpOverhead);
+    out.set(data.subarray(0, length));
     if (pt !== h.payloadType) out[1] = (out[1]! & 0x80) | pt;
     let n = length;
     if (to.keying.active) {
@@ -314,7 +310,7 @@ export class RtpRelay {
     if (data === undefined) return;
     const from = this.#side(leg);
     const to = leg === "a" ? this.#b : this.#a;
-    const out = new Uint8Array(length + to.keying.rtcpOverhead);
+    const out = packetBuffer(length + to.keying.rtcpOverhead);
     out.set(data.subarray(0, length));
     let n = length;
     if (to.keying.active) {

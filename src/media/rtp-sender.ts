@@ -3,6 +3,7 @@ import type { TelephoneEventPacket } from "../codec/index.ts";
 import { writeRtpHeader } from "../rtp/index.ts";
 import type { RtpHeader } from "../rtp/index.ts";
 import type { AudioEncoder } from "./audio-codec.ts";
+import { packetBuffer } from "./packet-slab.ts";
 import { PcmFifo } from "./pcm-fifo.ts";
 import { Resampler } from "./resample.ts";
 import { rms } from "./tone-analysis.ts";
@@ -221,7 +222,7 @@ export class RtpSender {
       return;
     }
     this.#silentSince = -1;
-    const buf = new Uint8Array(12 + f.encoder.maxPayload + this.overhead);
+    const buf = packetBuffer(12 + f.encoder.maxPayload + this.overhead);
     const n = f.encoder.encode(frame, buf, 12);
     if (n > 0) {
       h.marker = this.#marker;
@@ -274,7 +275,7 @@ export class RtpSender {
     const savedTs = h.timestamp;
     while (this.#eventAt < packets.length && packets[this.#eventAt]!.offsetMs <= now - this.#eventStart + f.ptimeMs / 2) {
       const p = packets[this.#eventAt++]!;
-      const buf = new Uint8Array(12 + 4 + this.overhead);
+      const buf = packetBuffer(12 + 4 + this.overhead);
       h.payloadType = te!.payloadType;
       h.marker = p.marker;
       // RFC 4733 §2.5.1: every packet of an event carries the event's start timestamp.
@@ -309,7 +310,7 @@ export class RtpSender {
     // §3: the noise level in −dBov, 0..127 (127 for digital silence).
     const dbov = level > 0 ? Math.min(127, Math.max(0, Math.round(-20 * Math.log10(level / 32768)))) : 127;
     const payload = encodeComfortNoise({ level: dbov, coefficients: NO_COEFFICIENTS });
-    const buf = new Uint8Array(12 + payload.length + this.overhead);
+    const buf = packetBuffer(12 + payload.length + this.overhead);
     buf.set(payload, 12);
     const h = this.#header;
     const pt = h.payloadType;

@@ -70,6 +70,10 @@ export interface RtpSessionOptions {
 
 /** A datagram to send: from our RTP port, or our RTCP port when `rtcp` is set and RTCP is not muxed. */
 export interface MediaTransmit {
+  /**
+   * The datagram; the caller's to keep. It may be a view into an ArrayBuffer shared with other
+   * packets (`byteOffset` not 0): send or copy it, never transfer its `.buffer`.
+   */
   readonly data: Uint8Array;
   readonly to: MediaAddress;
   /** An RTCP packet (sent from the RTP port with rtcp-mux, RFC 5761). */

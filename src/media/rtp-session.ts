@@ -11,6 +11,7 @@ import { MediaError } from "./errors.ts";
 import { normalizeHost, sameAddress } from "./latching.ts";
 import type { MediaAddress } from "./latching.ts";
 import { MediaInput } from "./media-input.ts";
+import { packetCopy } from "./packet-slab.ts";
 import { RtpTimeout } from "./rtp-timeout.ts";
 import type { PcmFrame } from "./pcm-stream.ts";
 import { RtcpExchange } from "./rtcp-exchange.ts";
@@ -55,6 +56,9 @@ const MAX_CONFLICTS = 8;
 /** Catch-up limit: ticks sent late at once before the rest are skipped. */
 const MAX_CATCHUP = 10;
 
+/** Datagrams {@link RtpSession.deferRtp} holds at most; one more has them all taken at once. */
+const MAX_DEFERRED = 64;
+
 const defaultRandomBytes = (n: number) => crypto.getRandomValues(new Uint8Array(n));
 
 function u32(b: Uint8Array): number {
@@ -83,6 +87,11 @@ export class RtpSession {
   readonly #timeout: RtpTimeout;
   /** Source addresses whose packets carried our SSRC (RFC 3550 §8.2's conflict list). */
   readonly #conflicts: string[] = [];
+  // Datagrams taken by deferRtp and not yet processed: copies, sources, arrival times.
+  readonly #deferredData: (Uint8Array | undefined)[] = [];
+  readonly #deferredFrom: (MediaAddress | undefined)[] = [];
+  readonly #deferredAt: number[] = [];
+  #deferred = 0;
   readonly #counters: RtpSessionCounters = {
     rtpSent: 0, rtcpSent: 0, rtpReceived: 0, rtcpReceived: 0, unexpectedSource: 0, notRtp: 0, malformed: 0,
     oversized: 0, unknownPayloadType: 0, wrongSsrc: 0, authFailed: 0, replayed: 0, srtpFailed: 0, rtcpMalformed: 0,
@@ -114,7 +123,7 @@ export class RtpSession {
       this.#keying,
       this.#counters,
       {
-        rtp: (h, data, from, now) => this.#receiveRtp(h, data, from, now),
+        rtp: (h, data, from, now, owned) => this.#receiveRtp(h, data, from, now, owned),
         rtcp: (packets, length, from, now) => {
           for (const p of packets) if ((p.type === "sr" || p.type === "rr") && p.ssrc === this.ssrc) return this.#collision(from, now);
           this.#rtcp.receive(packets, length, now);
@@ -280,17 +289,55 @@ export class RtpSession {
    */
   handleRtp(data: Uint8Array, from: MediaAddress, now: number): void {
     if (this.#state === "closed") return;
+    if (this.#deferred > 0) this.#takeDeferred();
     this.#input.rtp(data, from, now);
+  }
+
+  /**
+   * {@link RtpSession.handleRtp}, later: the datagram (copied; `data` is not kept) is processed at
+   * the start of the next {@link RtpSession.handleTimeout}, or before any other input, with `now`
+   * as its arrival time — as if handleRtp had been called then. What it changes (the jitter buffer,
+   * the statistics, the latch, its events) is the same, only seen up to one ptime later, before
+   * the frame of that tick is played out. A driver that ticks every session each ptime anyway
+   * works on each session's state once per tick this way instead of once per datagram and once
+   * per tick.
+   */
+  deferRtp(data: Uint8Array, from: MediaAddress, now: number): void {
+    if (this.#state === "closed") return;
+    if (this.#deferred >= MAX_DEFERRED) this.#takeDeferred();
+    const i = this.#deferred++;
+    this.#deferredData[i] = packetCopy(data, 0, data.length);
+    this.#deferredFrom[i] = from;
+    this.#deferredAt[i] = now;
+  }
+
+  // The deferred datagrams, in arrival order, each with its arrival time. Taken at the next tick
+  // whatever its deadline: one that arrived after the deadline, before the tick ran (a timer a
+  // little late), goes first, as it would have through handleRtp.
+  #takeDeferred(): void {
+    const n = this.#deferred;
+    const data = this.#deferredData;
+    const from = this.#deferredFrom;
+    const at = this.#deferredAt;
+    this.#deferred = 0;
+    for (let i = 0; i < n; i++) {
+      const d = data[i]!;
+      const f = from[i]!;
+      data[i] = undefined;
+      from[i] = undefined;
+      if (this.#state === "open") this.#input.rtp(d, f, at[i]!, true);
+    }
   }
 
   /** A datagram that arrived on our RTCP port (without rtcp-mux) from `from` at `now`. */
   handleRtcp(data: Uint8Array, from: MediaAddress, now: number): void {
     if (this.#state === "closed") return;
+    if (this.#deferred > 0) this.#takeDeferred();
     this.#input.rtcp(data, from, now);
   }
 
   // An RTP packet past the gate (source, SRTP, header): to the receiver, if we take media now.
-  #receiveRtp(h: RtpHeaderReader, data: Uint8Array, from: MediaAddress, now: number): boolean {
+  #receiveRtp(h: RtpHeaderReader, data: Uint8Array, from: MediaAddress, now: number, owned: boolean): boolean {
     if (h.ssrc === this.#rtcp.reporter.ssrc) {
       this.#collision(from, now);
       return false;
@@ -299,9 +346,11 @@ export class RtpSession {
       this.#counters.unexpectedDirection++;
       return false;
     }
-    // The payload outlives the call in the jitter buffer: a copy of it.
+    // The payload outlives the call in the jitter buffer: a copy of it, unless the datagram is
+    // already the session's own copy (deferRtp).
     const hl = h.headerLength;
-    if (!this.#receiver.receive(h, data.slice(hl, hl + h.payloadLength), now)) return false;
+    const end = hl + h.payloadLength;
+    if (!this.#receiver.receive(h, owned ? data.subarray(hl, end) : packetCopy(data, hl, end), now)) return false;
     this.#counters.rtpReceived++;
     this.#rtcp.reporter.remoteSeen(true);
     const resumed = this.#timeout.received(now);
@@ -339,6 +388,7 @@ export class RtpSession {
   /** The media clock, RTCP, RTP timeout and key expiry at `now`. */
   handleTimeout(now: number): void {
     if (this.#state === "closed") return;
+    if (this.#deferred > 0) this.#takeDeferred();
     while (now >= this.#nextTick) {
       const behind = Math.floor((now - this.#nextTick) / this.#ptime);
       if (behind > MAX_CATCHUP) {
@@ -369,6 +419,8 @@ export class RtpSession {
    */
   update(stream: NegotiatedStream, now: number): void {
     if (this.#state === "closed") return;
+    // What arrived before the renegotiation is taken under the old one.
+    if (this.#deferred > 0) this.#takeDeferred();
     if (!stream.accepted) {
       this.close(now);
       return;
@@ -442,6 +494,7 @@ export class RtpSession {
    */
   close(now: number, reason?: string): void {
     if (this.#state === "closed") return;
+    if (this.#deferred > 0) this.#takeDeferred();
     if ((this.#sender?.packetsSent ?? 0) > 0 || this.#rtcp.reporter.sent > 0) this.#rtcp.report(now, reason === undefined ? {} : { reason });
     this.#state = "closed";
     this.#emit({ type: "closed", quality: this.quality });
@@ -496,7 +549,7 @@ export class RtpSession {
       }
       n = r;
     }
-    this.#transmits.push({ data: packet.subarray(0, n), to: this.#input.rtpLatch.target, rtcp: false });
+    this.#transmits.push({ data: n === packet.length ? packet : packet.subarray(0, n), to: this.#input.rtpLatch.target, rtcp: false });
     this.#counters.rtpSent++;
     this.#rtcp.reporter.rtpSent();
   }
