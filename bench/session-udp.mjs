@@ -5,6 +5,8 @@
 // Prints calls/s and the CPU each process used (cores). Node only (the server is started with node).
 //
 // Run after `npm run build`: node bench/session-udp.mjs   (SECONDS=5, WINDOW=128, PORT=25090)
+// SERVER_NODE_ARGS: extra Node flags for the answer server (e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof");
+// SERVER_ARGS: extra answer-server flags.
 import { spawn } from "node:child_process";
 import { readFileSync } from "node:fs";
 
@@ -27,7 +29,8 @@ function procCpu(pid) {
   }
 }
 
-const server = spawn(process.execPath, [`${DIST}/examples/answer-server.js`, "--port", String(PORT), "--transport", "udp", "--quiet"], {
+const words = (v) => (v ?? "").split(/\s+/).filter((w) => w !== "");
+const server = spawn(process.execPath, [...words(process.env.SERVER_NODE_ARGS), `${DIST}/examples/answer-server.js`, "--port", String(PORT), "--transport", "udp", "--quiet", ...words(process.env.SERVER_ARGS)], {
   stdio: ["ignore", "pipe", "inherit"],
 });
 let banner = "";
@@ -89,11 +92,16 @@ const cpu = process.cpuUsage(cpu0);
 const serverCpu1 = procCpu(server.pid);
 for (let i = 0; i < 100 && inflight > 0; i++) await new Promise((r) => setTimeout(r, 50));
 await caller.close();
+const exited = new Promise((r) => server.once("exit", r));
 server.kill("SIGTERM");
+// The server writes its profile (SERVER_NODE_ARGS=--cpu-prof) as it exits.
+await Promise.race([exited, new Promise((r) => setTimeout(r, 5000))]);
 
 const cores = (s) => (s / secs).toFixed(2);
 console.log(`real calls over UDP loopback (node, ${WINDOW} in flight, ${SECONDS} s):`);
 console.log(`  ${Math.round(counted / secs)} calls/s, ${counted} completed, ${failed} failed${failed ? ` ${JSON.stringify(why)}` : ""}`);
+const perCall = (s) => (counted > 0 ? `${((s * 1000) / counted).toFixed(3)} ms/call` : "-");
+const callerCpu = (cpu.user + cpu.system) / 1e6;
 console.log(
-  `  caller ${cores((cpu.user + cpu.system) / 1e6)} cores, answer server ${serverCpu0 === undefined ? "n/a" : cores(serverCpu1 - serverCpu0)} cores`,
+  `  caller ${cores(callerCpu)} cores (${perCall(callerCpu)}), answer server ${serverCpu0 === undefined ? "n/a" : `${cores(serverCpu1 - serverCpu0)} cores (${perCall(serverCpu1 - serverCpu0)})`}`,
 );

@@ -34,7 +34,7 @@ import { createDigestServer, digestHa1 } from "../src/auth/index.ts";
 import type { DigestIdentity } from "../src/auth/index.ts";
 import { createMediaDriver, createSessionEndpoint, rtpMediaHandlers } from "../src/driver/index.ts";
 import type { ListenOptions, RtpMediaHandler } from "../src/driver/index.ts";
-import { G722, OPUS, PCMA, PCMU } from "../src/media/index.ts";
+import { G722, OPUS, PCMA, PCMU, warmUpAudioCodecs } from "../src/media/index.ts";
 import type { AudioCodec } from "../src/media/index.ts";
 import { digestChallenger } from "../src/session/index.ts";
 import type { MediaContext, RequestChallenger } from "../src/session/index.ts";
@@ -137,9 +137,14 @@ const media = await createMediaDriver({
   // Pairs bound ahead: an INVITE's answer takes one at once, so a burst of new calls larger than
   // this within one binding round is answered 500 (a load generator's first window of 128 was).
   ports: { minPort: flags.rtpPorts[0], maxPort: flags.rtpPorts[1], spare: 160 },
-  // Callers behind a NAT: send to where their packets come from (RFC 7362 latching).
-  session: { latching: true, rtpTimeoutMs: 60_000 },
+  // Callers behind a NAT: send to where their packets come from (RFC 7362 latching). The echo
+  // writes each frame as it is played out, one per ptime, so its send queue needs a few frames, not
+  // the default two seconds (a ring allocated per call: 192 kB at Opus's 48 kHz).
+  session: { latching: true, rtpTimeoutMs: 60_000, sendQueueMs: 200 },
 });
+// The codecs' first frames in the process (libopus compiled from its Wasm bytes, the engine's
+// optimizing of each codec's functions) are paid now rather than by the first call.
+warmUpAudioCodecs(flags.codecs);
 const handlers = rtpMediaHandlers(media, {
   codecs: flags.codecs,
   // The echo answers in the caller's order of preference: it sends back with the codec offered first.
@@ -154,7 +159,7 @@ function echoMedia(context: MediaContext): RtpMediaHandler {
   h.onEvent = (e) => {
     if (e.type === "dtmf" || e.type === "info-dtmf") log(`call ${context.callId} DTMF ${e.digit ?? "?"}${e.type === "info-dtmf" ? " (INFO)" : ""}`);
     else if (e.type === "rtp-timeout") log(`call ${context.callId} no RTP for ${e.silentMs} ms`);
-    else if (e.type === "closed") {
+    else if (e.type === "closed" && !flags.quiet) {
       const q = e.quality;
       log(`call ${context.callId} media ${q.codec ?? "-"}: ${q.packetsReceived} packets in, ${q.packetsSent} out, loss ${q.lossPercent} %, jitter ${q.jitterMs} ms, MOS ${q.mos}`);
     }

@@ -66,6 +66,18 @@ function sdpCodec(c: AudioCodec): SdpCodec {
   };
 }
 
+/** The SDP form of each list of codec plugs, made once per list (every call offers the same few lists). */
+const sdpCodecLists = new WeakMap<readonly AudioCodec[], readonly SdpCodec[]>();
+
+function sdpCodecs(codecs: readonly AudioCodec[]): readonly SdpCodec[] {
+  let list = sdpCodecLists.get(codecs);
+  if (list === undefined) {
+    list = codecs.map(sdpCodec);
+    sdpCodecLists.set(codecs, list);
+  }
+  return list;
+}
+
 /** The RTP media of one session; see the module comment. */
 export class RtpMediaHandler implements MediaHandler {
   readonly context: MediaContext;
@@ -100,8 +112,8 @@ export class RtpMediaHandler implements MediaHandler {
     this.context = context;
     this.#options = options;
     this.#codecs = options.codecs ?? driver.codecs ?? DEFAULT_AUDIO_CODECS;
-    this.#pair = driver.pool.take();
-    this.#negotiator = this.#pair === undefined ? undefined : createSdpNegotiator({ address: driver.advertisedHost, media: [this.#capabilities(this.#pair.port)] });
+    this.#pair = driver.takePair();
+    this.#negotiator = this.#pair === undefined ? undefined : createSdpNegotiator({ address: driver.advertisedHost, media: [this.#capabilities(this.#pair.port)], random: driver.randomBytes });
   }
 
   #capabilities(port: number, codecs: readonly AudioCodec[] = this.#codecs): SdpMediaCapabilities {
@@ -109,7 +121,7 @@ export class RtpMediaHandler implements MediaHandler {
     const srtp = o.srtp === false ? undefined : (o.srtp ?? {});
     return {
       port,
-      codecs: codecs.map(sdpCodec),
+      codecs: sdpCodecs(codecs),
       ...(o.telephoneEvent === false ? { telephoneEvent: false } : {}),
       ...(o.ptime !== undefined ? { ptime: o.ptime } : {}),
       rtcpMux: o.rtcpMux ?? true,
@@ -359,8 +371,17 @@ export class RtpMediaHandler implements MediaHandler {
   }
 }
 
-/** `codecs` sorted by where the offer's first audio stream lists them (those it lacks last). */
+/**
+ * `codecs` sorted by where the offer's first audio stream lists them (those it lacks last). The
+ * order depends only on that stream's format list and a=rtpmap lines, which stay the same from
+ * call to call where ports, addresses and keys do not: it is worked out once per codec list and
+ * such key, the same array handed out again.
+ */
 function offerOrder(offer: SessionBody, codecs: readonly AudioCodec[]): readonly AudioCodec[] {
+  const key = typeof offer.body === "string" ? orderKey(offer.body) : undefined;
+  let known = key === undefined ? undefined : offerOrders.get(codecs);
+  const hit = key === undefined ? undefined : known?.get(key);
+  if (hit !== undefined) return hit;
   const r = tryParseSdp(offer.body);
   const m = r.ok ? r.value.media.find((x) => x.type === "audio" && x.port !== 0) : undefined;
   if (m === undefined) return codecs;
@@ -372,9 +393,44 @@ function offerOrder(offer: SessionBody, codecs: readonly AudioCodec[]): readonly
     });
     return i < 0 ? pts.length : i;
   };
-  return [...codecs].sort((a, b) => rank(a) - rank(b));
+  const order = [...codecs].sort((a, b) => rank(a) - rank(b));
+  if (key !== undefined) {
+    if (known === undefined) offerOrders.set(codecs, (known = new Map()));
+    // Bounded: a peer that varies its formats call after call only costs the parse.
+    if (known.size >= MAX_OFFER_ORDERS) known.clear();
+    known.set(key, order);
+  }
+  return order;
 }
 
+/** Orders worked out by {@link offerOrder}, per codec list, by {@link orderKey}. */
+const offerOrders = new WeakMap<readonly AudioCodec[], Map<string, readonly AudioCodec[]>>();
+const MAX_OFFER_ORDERS = 64;
+
+/**
+ * The format list and a=rtpmap lines of the first audio m= line with a port other than 0 — what
+ * {@link offerOrder} reads of an offer — or undefined when there is none (the offer is parsed).
+ */
+function orderKey(sdp: string): string | undefined {
+  for (let at = 0; ; ) {
+    const m = sdp.indexOf("m=audio ", at);
+    if (m < 0) return undefined;
+    at = m + 8;
+    if (m > 0 && sdp.charCodeAt(m - 1) !== 10) continue;
+    let next = sdp.indexOf("\nm=", m);
+    if (next < 0) next = sdp.length;
+    const lines = sdp.slice(m, next).split("\n");
+    const fields = lines[0]!.trim().split(" ");
+    // m=<media> <port>[/<count>] <proto> <fmt> ... (RFC 8866 §5.14)
+    if (fields.length < 4 || Number.parseInt(fields[1]!, 10) === 0) continue;
+    let key = fields.slice(3).join(" ");
+    for (let i = 1; i < lines.length; i++) {
+      const line = lines[i]!;
+      if (line.startsWith("a=rtpmap:")) key += "\n" + line.trim();
+    }
+    return key;
+  }
+}
 /** The factory the session layer takes (`media:`): one RTP media handler per session. */
 export function rtpMediaHandlers(driver: MediaDriver, options: RtpMediaOptions = {}): MediaHandlerFactory {
   return (context) => new RtpMediaHandler(driver, context, options);

@@ -212,6 +212,73 @@ describe("media driver and RTP media handler", () => {
     expect(c.ha.session!.counters.codecChanges).toBe(1);
   });
 
+  it("RFC 3264 §6.1: with codecOrder offer the answer follows each offer's order, whatever the ports, addresses and keys of the calls before", async () => {
+    const r = runtime();
+    const d = await createMediaDriver({ runtime: r.rt, host: "127.0.0.1", ports: { minPort: 32000, maxPort: 32999, spare: 10 } });
+    const handlers = rtpMediaHandlers(d, { codecs: [PCMU, PCMA, OPUS], codecOrder: "offer" });
+    const offer = (port: number, pts: string, extra = "") => ({
+      contentType: "application/sdp",
+      body: `v=0\r\no=c ${port} 1 IN IP4 127.0.0.9\r\ns=-\r\nc=IN IP4 127.0.0.9\r\nt=0 0\r\n${extra}m=audio ${port} RTP/AVP ${pts}\r\n` +
+        "a=rtpmap:0 PCMU/8000\r\na=rtpmap:8 PCMA/8000\r\na=rtpmap:111 opus/48000/2\r\n",
+    });
+    /** The codecs of the answer's audio m= line, in its order. */
+    const answered = (o: SessionBody) => {
+      const h = handlers(uas) as RtpMediaHandler;
+      const a = h.receiveOffer(o);
+      if (!("body" in a)) throw new Error(`offer refused: ${a.reason}`);
+      const codecs = h.stream!.codecs.map((c) => c.name.toUpperCase());
+      h.close();
+      return codecs;
+    };
+    expect(answered(offer(40000, "8 0 111"))).toEqual(["PCMA", "PCMU", "OPUS"]);
+    // The same formats from another port and address: the same order; another order: that one.
+    expect(answered(offer(40002, "8 0 111"))).toEqual(["PCMA", "PCMU", "OPUS"]);
+    expect(answered(offer(40004, "111 0 8"))).toEqual(["OPUS", "PCMU", "PCMA"]);
+    expect(answered(offer(40006, "0 8 111"))).toEqual(["PCMU", "PCMA", "OPUS"]);
+    // A refused audio stream (port 0) first: the order is the next audio stream's.
+    expect(answered(offer(40008, "0 8 111", "m=audio 0 RTP/AVP 111 8\r\n"))).toEqual(["PCMU", "PCMA", "OPUS"]);
+    // The same format list, the a=rtpmap lines changed: PCMA's number taken by opus.
+    const swapped = { contentType: "application/sdp", body: offer(40010, "8 0").body.replace("a=rtpmap:8 PCMA/8000", "a=rtpmap:8 opus/48000/2") };
+    expect(answered(swapped)).toEqual(["OPUS", "PCMU"]);
+    expect(answered(offer(40012, "8 0"))).toEqual(["PCMA", "PCMU"]);
+  });
+
+  it("RFC 3550 §11: a closed stream's pair cools before it is handed out again; with the range used up the pair cooled longest goes out after 500 ms rather than a 503", async () => {
+    const r = runtime();
+    // Two pairs: 30000/1 and 30002/3.
+    const d = await createMediaDriver({ runtime: r.rt, host: "127.0.0.1", ports: { minPort: 30000, maxPort: 30003, spare: 2 } });
+    const make = () => rtpMediaHandlers(d, { codecs: [PCMU] })(uas) as RtpMediaHandler;
+    const peer = await createMediaDriver({ runtime: r.rt, host: "127.0.0.2", ports: { minPort: 31000, maxPort: 31999, spare: 2 } });
+    const caller = () => rtpMediaHandlers(peer, { codecs: [PCMU] })(uac) as RtpMediaHandler;
+    const h1 = make();
+    exchange(caller(), h1);
+    await r.f.advance(100);
+    h1.close();
+    expect([d.pool.cooling, d.pool.ready]).toEqual([1, 1]);
+    // The other pair is ready: it goes first, and the range is used up.
+    const h2 = make();
+    expect(h2.port).toBe(30002);
+    await r.f.advance(100);
+    expect(make().port).toBeUndefined();
+    await r.f.advance(400);
+    const h3 = make();
+    expect([h3.port, d.pool.reusedEarly, d.pool.cooling]).toEqual([30000, 1, 0]);
+    h3.close();
+    h2.close();
+    // Never negotiated: no stream ran on their pairs, they are ready at once.
+    expect([d.pool.ready, d.pool.cooling]).toEqual([2, 0]);
+    const h4 = make();
+    exchange(caller(), h4);
+    h4.close();
+    expect(d.pool.cooling).toBe(1);
+    await r.f.advance(1900);
+    expect(d.pool.cooling).toBe(1);
+    await r.f.advance(400);
+    expect([d.pool.cooling, d.pool.ready, d.pool.inUse]).toEqual([0, 2, 0]);
+    d.close();
+    peer.close();
+  });
+
   it("RFC 3264 §8.3.1: an answer to a re-offer with a new address moves where we send", async () => {
     // Without latching, so that b's packets (still from its old address) do not pull the target back.
     const c = await call({ session: { latching: false } });
