@@ -5,7 +5,7 @@
  * session: each received packet is decrypted (SDES-SRTP when the caller offers RTP/SAVP, or crypto
  * lines in RTP/AVP), decoded, played out through the jitter buffer with concealment, and what is
  * played is encoded again with the codec the caller offered first among Opus, G.722, PCMU and PCMA
- * and sent back. DTMF (RFC 4733, or SIP INFO) is logged. Re-INVITEs and UPDATEs change the media as
+ * and sent back (from the caller's first packet on: nothing is sent to a caller that sends nothing). DTMF (RFC 4733, or SIP INFO) is logged. Re-INVITEs and UPDATEs change the media as
  * RFC 3264 says (hold stops our sending, a new codec or address is taken), CANCEL, PRACK, session
  * timers (RFC 4028) and BYE are handled by the session core (src/session) on the real transport and
  * transaction layers. Runs unchanged on Node, Deno and Bun:
@@ -149,6 +149,10 @@ const handlers = rtpMediaHandlers(media, {
   codecs: flags.codecs,
   // The echo answers in the caller's order of preference: it sends back with the codec offered first.
   codecOrder: "offer",
+  // An echo has nothing to send before it hears the caller: each call's RTP session (its media
+  // clock, codec, SRTP contexts, RTCP) starts with the caller's first packet, which it plays out
+  // and echoes like the rest. A caller that never sends media costs a port pair and SDP only.
+  startOnFirstPacket: true,
   srtp: flags.srtp === "off" ? false : { mandatory: flags.srtp === "mandatory" },
 });
 

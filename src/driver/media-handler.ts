@@ -1,6 +1,6 @@
 import { DTMF_RELAY_CONTENT_TYPE, formatDtmfInfo, MediaError, PcmQueue, tryParseDtmfInfo } from "../media/index.ts";
 import { DEFAULT_AUDIO_CODECS, warmUpAudioCodecs } from "../media/index.ts";
-import type { AudioCodec, CallQuality, PcmFrame, RtpSession, RtpSessionEvent, RtpSessionOptions } from "../media/index.ts";
+import type { AudioCodec, CallQuality, MediaAddress, PcmFrame, RtpSession, RtpSessionEvent, RtpSessionOptions } from "../media/index.ts";
 import { createSdpNegotiator, tryParseSdp } from "../sdp/index.ts";
 import type { NegotiatedStream, SdpCodec, SdpMediaCapabilities, SdpNegotiator, SdpSrtpOptions } from "../sdp/index.ts";
 import type { MediaContext, MediaFailure, MediaHandler, MediaHandlerFactory, OfferOptions, SessionBody } from "../session/index.ts";
@@ -42,6 +42,14 @@ export interface RtpMediaOptions {
    * choice (an echo service answering with the codec the caller offered).
    */
   readonly codecOrder?: "ours" | "offer";
+  /**
+   * Start the RTP session with the peer's first datagram on our ports instead of when the
+   * exchange completes. Default false. For a service that only sends back what it hears (an echo):
+   * a peer that never sends media costs no session, no media clock and no packets (nor an RTP
+   * timeout or a `closed` event), and one that does has its session from its first packet on, that
+   * packet included. Nothing is sent before it, so it does not suit a peer that waits to hear first.
+   */
+  readonly startOnFirstPacket?: boolean;
   /** Options of the RTP session (latching, RTP timeout, jitter buffer, sample rate…). */
   readonly session?: Omit<Partial<RtpSessionOptions>, "stream" | "now" | "crypto" | "codecs">;
 }
@@ -102,6 +110,8 @@ export class RtpMediaHandler implements MediaHandler {
   onNegotiated: (() => void) | undefined;
   /** The stream's ports are lent to a relay: no RTP session runs on them meanwhile. */
   #lent = false;
+  /** The stream waits for the peer's first datagram to start (`startOnFirstPacket`). */
+  #waiting = false;
   /** The last session that ran, kept readable after it stopped. */
   #last: RtpSession | undefined;
   #applying = false;
@@ -157,6 +167,8 @@ export class RtpMediaHandler implements MediaHandler {
     if (this.#closed || lent === this.#lent) return;
     this.#lent = lent;
     if (lent) {
+      // The relay takes the pair's datagrams from now on.
+      this.#waiting = false;
       const running = this.#running;
       this.#running = undefined;
       if (running) {
@@ -247,7 +259,8 @@ export class RtpMediaHandler implements MediaHandler {
     // The session stays readable (final quality, counters) after it stopped.
     if (this.#running) this.#driver.stop(this.#running);
     // Lent ports: the relay's owner stops it (on the call below) before they go back to the pool.
-    else if (this.#pair && this.#lent) this.#driver.releaseLater(this.#pair);
+    // Ports the peer was told of cool as a stream's do: its first packets may be on their way.
+    else if (this.#pair && (this.#lent || this.#waiting)) this.#driver.releaseLater(this.#pair);
     else if (this.#pair) this.#driver.pool.release(this.#pair);
     this.#queue?.close();
     this.onNegotiated?.();
@@ -280,14 +293,37 @@ export class RtpMediaHandler implements MediaHandler {
     }
     if (running === undefined) {
       this.#last = undefined;
-      this.#running = this.#driver.start(this.#pair!, stream, {
-        audio: (f) => this.#audioOut(f),
-        event: (e) => this.onEvent?.(e),
-      }, this.#options.session ?? {});
+      if (this.#options.startOnFirstPacket) this.#awaitFirstPacket(this.#pair!);
+      else this.#running = this.#start(this.#pair!, stream);
       return;
     }
     running.session.update(stream, this.#driver.runtime.now());
     this.#driver.flush(running);
+  }
+
+  #start(pair: PortPair, stream: NegotiatedStream): RunningStream {
+    return this.#driver.start(pair, stream, {
+      audio: (f) => this.#audioOut(f),
+      event: (e) => this.onEvent?.(e),
+    }, this.#options.session ?? {});
+  }
+
+  // The pair's datagrams come here until the first: it starts the session on the stream then in
+  // force (the driver's sink takes over the pair) and is handed to it.
+  #awaitFirstPacket(pair: PortPair): void {
+    if (this.#waiting) return;
+    this.#waiting = true;
+    const first = (data: Uint8Array, from: MediaAddress, rtcp: boolean) => {
+      const stream = this.stream;
+      // Refused since (the stream removed): dropped, as a pool's pair drops what nobody owns.
+      if (!this.#waiting || stream === undefined) return;
+      this.#waiting = false;
+      this.#running = this.#start(pair, stream);
+      const sink = pair.sink!;
+      if (rtcp) sink.rtcp(data, from);
+      else sink.rtp(data, from);
+    };
+    pair.sink = { rtp: (data, from) => first(data, from, false), rtcp: (data, from) => first(data, from, true) };
   }
 
   #audioOut(frame: PcmFrame): void {

@@ -78,6 +78,45 @@ describe("media driver and RTP media handler", () => {
     expect(c.a.stats.sentLate).toBe(0);
   });
 
+  it("startOnFirstPacket: the answerer's session starts with the caller's first packet, which it plays out and echoes; before it nothing runs and nothing is sent", async () => {
+    const c = await call({}, { codecs: [PCMU], startOnFirstPacket: true });
+    exchange(c.ha, c.hb);
+    c.hb.onAudio = (frame) => c.hb.writeAudio(frame.samples);
+    // a's session runs (an ordinary handler); b waits, silent, with no session on the media clock.
+    expect([c.hb.session, c.b.stats.streams, c.a.stats.streams]).toEqual([undefined, 0, 1]);
+    const tone = new ToneGenerator({ sampleRate: 8000, frequencies: [1000], levelDbm0: -10 });
+    c.ha.writeAudio(tone.next(160));
+    await c.f.advance(20);
+    // a's first frame (its tone) went out on its first tick and started b's session.
+    expect(c.b.stats.streams).toBe(1);
+    await c.run(3000);
+    const a = c.ha.session!.counters;
+    const b = c.hb.session!.counters;
+    // Every packet of a's was taken by b's session, the first included.
+    expect(b.rtpReceived).toBe(a.rtpSent);
+    expect(analyseTone(concatPcm(c.heard.a.slice(50)), 8000, 1000).snrDb).toBeGreaterThan(30);
+    c.ha.close();
+    c.hb.close();
+    await c.f.advance(100);
+    expect(c.events.b.some((e) => e.type === "closed")).toBe(true);
+  });
+
+  it("startOnFirstPacket: a caller that never sends media gets no packet, and the pair cools its two seconds after the call", async () => {
+    const c = await call({}, { codecs: [PCMU], startOnFirstPacket: true });
+    exchange(c.ha, c.hb);
+    // a ends before its first tick: it never sent RTP, so not even an RTCP BYE (RFC 3550 §6.3.7).
+    c.ha.close();
+    await c.f.advance(1000);
+    expect(c.a.stats.sent).toBe(0);
+    expect([c.b.stats.sent, c.b.stats.streams, c.b.pool.cooling, c.hb.session]).toEqual([0, 0, 0, undefined]);
+    expect(c.events.b).toEqual([]);
+    await c.f.advance(2000);
+    c.hb.close();
+    expect(c.b.pool.cooling).toBe(1);
+    await c.f.advance(2500);
+    expect([c.b.pool.cooling, c.b.pool.inUse]).toEqual([0, 0]);
+  });
+
   for (const [codec, snrDb] of [[PCMU, 30], [OPUS, 15]] as const) {
     it(`${codec.name}: an echo through a driver whose timer fires late stays clean; caught-up ticks go one by one, so the echo sends what was played out, never silence, and adds no delay`, async () => {
       const o = { codecs: [codec], session: { sampleRate: 8000 } };
