@@ -55,6 +55,8 @@ let inflight = 0;
 let stop = false;
 let n = 0;
 const why = {};
+const failedAt = [];
+let t0 = 0;
 const caller = await createSessionEndpoint({
   runtime,
   listen: [{ transport: "UDP", host: "127.0.0.1", port: 0 }],
@@ -69,6 +71,10 @@ const caller = await createSessionEndpoint({
       else {
         failed++;
         why[`${e.reason} ${e.status ?? ""}`] = (why[`${e.reason} ${e.status ?? ""}`] ?? 0) + 1;
+        // When in the run the failures came (s): the first and the last.
+        const at = Math.round((performance.now() - t0) / 100) / 10;
+        failedAt[0] ??= at;
+        failedAt[1] = at;
       }
       if (!stop) startOne();
     }
@@ -81,7 +87,7 @@ const startOne = () => {
 
 const serverCpu0 = procCpu(server.pid);
 const cpu0 = process.cpuUsage();
-const t0 = performance.now();
+t0 = performance.now();
 for (let i = 0; i < WINDOW; i++) startOne();
 caller.flush();
 await new Promise((r) => setTimeout(r, SECONDS * 1000));
@@ -99,7 +105,7 @@ await Promise.race([exited, new Promise((r) => setTimeout(r, 5000))]);
 
 const cores = (s) => (s / secs).toFixed(2);
 console.log(`real calls over UDP loopback (node, ${WINDOW} in flight, ${SECONDS} s):`);
-console.log(`  ${Math.round(counted / secs)} calls/s, ${counted} completed, ${failed} failed${failed ? ` ${JSON.stringify(why)}` : ""}`);
+console.log(`  ${Math.round(counted / secs)} calls/s, ${counted} completed, ${failed} failed${failed ? ` ${JSON.stringify(why)} from ${failedAt[0]} to ${failedAt[1]} s` : ""}`);
 const perCall = (s) => (counted > 0 ? `${((s * 1000) / counted).toFixed(3)} ms/call` : "-");
 const callerCpu = (cpu.user + cpu.system) / 1e6;
 console.log(
