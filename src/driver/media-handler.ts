@@ -414,7 +414,7 @@ export class RtpMediaHandler implements MediaHandler {
  * such key, the same array handed out again.
  */
 function offerOrder(offer: SessionBody, codecs: readonly AudioCodec[]): readonly AudioCodec[] {
-  const key = typeof offer.body === "string" ? orderKey(offer.body) : undefined;
+  const key = orderKey(typeof offer.body === "string" ? offer.body : utf8.decode(offer.body));
   let known = key === undefined ? undefined : offerOrders.get(codecs);
   const hit = key === undefined ? undefined : known?.get(key);
   if (hit !== undefined) return hit;
@@ -443,6 +443,8 @@ function offerOrder(offer: SessionBody, codecs: readonly AudioCodec[]): readonly
 const offerOrders = new WeakMap<readonly AudioCodec[], Map<string, readonly AudioCodec[]>>();
 const MAX_OFFER_ORDERS = 64;
 
+const utf8 = new TextDecoder();
+
 /**
  * The format list and a=rtpmap lines of the first audio m= line with a port other than 0 — what
  * {@link offerOrder} reads of an offer — or undefined when there is none (the offer is parsed).
@@ -455,18 +457,20 @@ function orderKey(sdp: string): string | undefined {
     if (m > 0 && sdp.charCodeAt(m - 1) !== 10) continue;
     let next = sdp.indexOf("\nm=", m);
     if (next < 0) next = sdp.length;
-    const lines = sdp.slice(m, next).split("\n");
-    const fields = lines[0]!.trim().split(" ");
+    let eol = sdp.indexOf("\n", m);
+    if (eol < 0 || eol > next) eol = next;
     // m=<media> <port>[/<count>] <proto> <fmt> ... (RFC 8866 §5.14)
+    const fields = sdp.slice(m, eol).trim().split(" ");
     if (fields.length < 4 || Number.parseInt(fields[1]!, 10) === 0) continue;
     let key = fields.slice(3).join(" ");
-    for (let i = 1; i < lines.length; i++) {
-      const line = lines[i]!;
-      if (line.startsWith("a=rtpmap:")) key += "\n" + line.trim();
+    for (let i = sdp.indexOf("\na=rtpmap:", m); i >= 0 && i < next; i = sdp.indexOf("\na=rtpmap:", i + 1)) {
+      const end = sdp.indexOf("\n", i + 1);
+      key += sdp.slice(i, end < 0 || end > next ? next : end).trimEnd();
     }
     return key;
   }
 }
+
 /** The factory the session layer takes (`media:`): one RTP media handler per session. */
 export function rtpMediaHandlers(driver: MediaDriver, options: RtpMediaOptions = {}): MediaHandlerFactory {
   return (context) => new RtpMediaHandler(driver, context, options);

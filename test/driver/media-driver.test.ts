@@ -280,6 +280,10 @@ describe("media driver and RTP media handler", () => {
     const swapped = { contentType: "application/sdp", body: offer(40010, "8 0").body.replace("a=rtpmap:8 PCMA/8000", "a=rtpmap:8 opus/48000/2") };
     expect(answered(swapped)).toEqual(["OPUS", "PCMU"]);
     expect(answered(offer(40012, "8 0"))).toEqual(["PCMA", "PCMU"]);
+    // A body in bytes, as a received request carries it.
+    const bytes = (o: SessionBody) => ({ contentType: o.contentType, body: new TextEncoder().encode(o.body as string) });
+    expect(answered(bytes(offer(40014, "111 0 8")))).toEqual(["OPUS", "PCMU", "PCMA"]);
+    expect(answered(bytes(offer(40016, "0 111 8")))).toEqual(["PCMU", "OPUS", "PCMA"]);
   });
 
   it("RFC 3550 §11: a closed stream's pair cools before it is handed out again; with the range used up the pair cooled longest goes out after 500 ms rather than a 503", async () => {
