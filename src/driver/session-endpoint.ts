@@ -248,8 +248,12 @@ export async function createSessionEndpoint(options: SessionEndpointOptions): Pr
   }
 
   function arm(): void {
+    if (closed) return;
     const at = c.pollTimeout();
-    if (at === timerAt || closed) return;
+    // A timer armed for no later than the deadline stays: when it fires the core is asked again,
+    // so a deadline that moved later (the earliest of them answered) costs no clear and re-arm.
+    if (timer !== undefined && at !== undefined && timerAt! <= at) return;
+    if (at === timerAt) return;
     if (timer !== undefined) rt.clearTimer(timer);
     timer = undefined;
     timerAt = at;
