@@ -132,6 +132,8 @@ export async function createSessionEndpoint(options: SessionEndpointOptions): Pr
   let timer: TimerHandle | undefined;
   let timerAt: number | undefined;
   let delivering = false;
+  /** The core is handling an input whose outputs are drained right after (no microtask needed). */
+  let handling = false;
   let scheduled = false;
   let closed = false;
   let publicAddress = options.publicAddress;
@@ -150,7 +152,13 @@ export async function createSessionEndpoint(options: SessionEndpointOptions): Pr
       }
       const now = rt.now();
       observe?.(event, now);
-      core.handleTransactionEvent(event, now);
+      // Inside the endpoint's loop: it sends what the core queued, and deliver() follows.
+      handling = true;
+      try {
+        core.handleTransactionEvent(event, now);
+      } finally {
+        handling = false;
+      }
       deliver();
     },
   });
@@ -262,14 +270,19 @@ export async function createSessionEndpoint(options: SessionEndpointOptions): Pr
       timer = undefined;
       timerAt = undefined;
       if (closed) return;
-      c.handleTimeout(rt.now());
+      handling = true;
+      try {
+        c.handleTimeout(rt.now());
+      } finally {
+        handling = false;
+      }
       flush();
     });
   }
 
   /** The core made output outside the endpoint's loop (a session call after an await): drain it this turn. */
   function schedule(): void {
-    if (delivering || scheduled || closed) return;
+    if (delivering || handling || scheduled || closed) return;
     scheduled = true;
     queueMicrotask(() => {
       scheduled = false;
