@@ -149,7 +149,8 @@ function bind(options: { host: string; port: number }, handlers: DatagramHandler
     socket.once("error", failed);
     socket.bind(options.port, options.host, () => {
       socket.off("error", failed);
-      const a = socket.address();
+      // A port asked for on an IPv4 literal (a media pair's) is where the socket is: no getsockname.
+      const a = options.port !== 0 && isIP(options.host) === 4 ? { address: options.host, port: options.port } : socket.address();
       resolve({
         local: { host: a.address, port: a.port },
         // No per-send callback: it costs a closure and a tick per datagram, and without one
