@@ -108,7 +108,7 @@ const MAX_CATCHUP_TICKS = 10;
 const RELEASE_AFTER_MS = 2000;
 
 /** The cooling pairs are released in rounds at most this often (one timer for all of them), ms. */
-const RELEASE_ROUND_MS = 250;
+const RELEASE_ROUND_MS = 100;
 
 /** The media driver; see the module comment and {@link createMediaDriver}. */
 export class MediaDriver {
