@@ -5,6 +5,8 @@
 // Prints calls/s and the CPU each process used (cores). Node only (the server is started with node).
 //
 // Run after `npm run build`: node bench/session-udp.mjs   (SECONDS=5, WINDOW=128, PORT=25090)
+// SERVER_NODE_ARGS: extra Node flags for the answer server (e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof");
+// SERVER_ARGS: extra answer-server flags.
 import { spawn } from "node:child_process";
 import { readFileSync } from "node:fs";
 
@@ -27,7 +29,8 @@ function procCpu(pid) {
   }
 }
 
-const server = spawn(process.execPath, [`${DIST}/examples/answer-server.js`, "--port", String(PORT), "--transport", "udp", "--quiet"], {
+const words = (v) => (v ?? "").split(/\s+/).filter((w) => w !== "");
+const server = spawn(process.execPath, [...words(process.env.SERVER_NODE_ARGS), `${DIST}/examples/answer-server.js`, "--port", String(PORT), "--transport", "udp", "--quiet", ...words(process.env.SERVER_ARGS)], {
   stdio: ["ignore", "pipe", "inherit"],
 });
 let banner = "";
@@ -52,6 +55,8 @@ let inflight = 0;
 let stop = false;
 let n = 0;
 const why = {};
+const failedAt = [];
+let t0 = 0;
 const caller = await createSessionEndpoint({
   runtime,
   listen: [{ transport: "UDP", host: "127.0.0.1", port: 0 }],
@@ -66,6 +71,10 @@ const caller = await createSessionEndpoint({
       else {
         failed++;
         why[`${e.reason} ${e.status ?? ""}`] = (why[`${e.reason} ${e.status ?? ""}`] ?? 0) + 1;
+        // When in the run the failures came (s): the first and the last.
+        const at = Math.round((performance.now() - t0) / 100) / 10;
+        failedAt[0] ??= at;
+        failedAt[1] = at;
       }
       if (!stop) startOne();
     }
@@ -78,7 +87,7 @@ const startOne = () => {
 
 const serverCpu0 = procCpu(server.pid);
 const cpu0 = process.cpuUsage();
-const t0 = performance.now();
+t0 = performance.now();
 for (let i = 0; i < WINDOW; i++) startOne();
 caller.flush();
 await new Promise((r) => setTimeout(r, SECONDS * 1000));
@@ -89,11 +98,16 @@ const cpu = process.cpuUsage(cpu0);
 const serverCpu1 = procCpu(server.pid);
 for (let i = 0; i < 100 && inflight > 0; i++) await new Promise((r) => setTimeout(r, 50));
 await caller.close();
+const exited = new Promise((r) => server.once("exit", r));
 server.kill("SIGTERM");
+// The server writes its profile (SERVER_NODE_ARGS=--cpu-prof) as it exits.
+await Promise.race([exited, new Promise((r) => setTimeout(r, 5000))]);
 
 const cores = (s) => (s / secs).toFixed(2);
 console.log(`real calls over UDP loopback (node, ${WINDOW} in flight, ${SECONDS} s):`);
-console.log(`  ${Math.round(counted / secs)} calls/s, ${counted} completed, ${failed} failed${failed ? ` ${JSON.stringify(why)}` : ""}`);
+console.log(`  ${Math.round(counted / secs)} calls/s, ${counted} completed, ${failed} failed${failed ? ` ${JSON.stringify(why)} from ${failedAt[0]} to ${failedAt[1]} s` : ""}`);
+const perCall = (s) => (counted > 0 ? `${((s * 1000) / counted).toFixed(3)} ms/call` : "-");
+const callerCpu = (cpu.user + cpu.system) / 1e6;
 console.log(
-  `  caller ${cores((cpu.user + cpu.system) / 1e6)} cores, answer server ${serverCpu0 === undefined ? "n/a" : cores(serverCpu1 - serverCpu0)} cores`,
+  `  caller ${cores(callerCpu)} cores (${perCall(callerCpu)}), answer server ${serverCpu0 === undefined ? "n/a" : `${cores(serverCpu1 - serverCpu0)} cores (${perCall(serverCpu1 - serverCpu0)})`}`,
 );

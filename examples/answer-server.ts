@@ -5,7 +5,7 @@
  * session: each received packet is decrypted (SDES-SRTP when the caller offers RTP/SAVP, or crypto
  * lines in RTP/AVP), decoded, played out through the jitter buffer with concealment, and what is
  * played is encoded again with the codec the caller offered first among Opus, G.722, PCMU and PCMA
- * and sent back. DTMF (RFC 4733, or SIP INFO) is logged. Re-INVITEs and UPDATEs change the media as
+ * and sent back (from the caller's first packet on: nothing is sent to a caller that sends nothing). DTMF (RFC 4733, or SIP INFO) is logged. Re-INVITEs and UPDATEs change the media as
  * RFC 3264 says (hold stops our sending, a new codec or address is taken), CANCEL, PRACK, session
  * timers (RFC 4028) and BYE are handled by the session core (src/session) on the real transport and
  * transaction layers. Runs unchanged on Node, Deno and Bun:
@@ -34,7 +34,7 @@ import { createDigestServer, digestHa1 } from "../src/auth/index.ts";
 import type { DigestIdentity } from "../src/auth/index.ts";
 import { createMediaDriver, createSessionEndpoint, rtpMediaHandlers } from "../src/driver/index.ts";
 import type { ListenOptions, RtpMediaHandler } from "../src/driver/index.ts";
-import { G722, OPUS, PCMA, PCMU } from "../src/media/index.ts";
+import { G722, OPUS, PCMA, PCMU, warmUpAudioCodecs } from "../src/media/index.ts";
 import type { AudioCodec } from "../src/media/index.ts";
 import { digestChallenger } from "../src/session/index.ts";
 import type { MediaContext, RequestChallenger } from "../src/session/index.ts";
@@ -137,13 +137,22 @@ const media = await createMediaDriver({
   // Pairs bound ahead: an INVITE's answer takes one at once, so a burst of new calls larger than
   // this within one binding round is answered 500 (a load generator's first window of 128 was).
   ports: { minPort: flags.rtpPorts[0], maxPort: flags.rtpPorts[1], spare: 160 },
-  // Callers behind a NAT: send to where their packets come from (RFC 7362 latching).
-  session: { latching: true, rtpTimeoutMs: 60_000 },
+  // Callers behind a NAT: send to where their packets come from (RFC 7362 latching). The echo
+  // writes each frame as it is played out, one per ptime, so its send queue needs a few frames, not
+  // the default two seconds (a ring allocated per call: 192 kB at Opus's 48 kHz).
+  session: { latching: true, rtpTimeoutMs: 60_000, sendQueueMs: 200 },
 });
+// The codecs' first frames in the process (libopus compiled from its Wasm bytes, the engine's
+// optimizing of each codec's functions) are paid now rather than by the first call.
+warmUpAudioCodecs(flags.codecs);
 const handlers = rtpMediaHandlers(media, {
   codecs: flags.codecs,
   // The echo answers in the caller's order of preference: it sends back with the codec offered first.
   codecOrder: "offer",
+  // An echo has nothing to send before it hears the caller: each call's RTP session (its media
+  // clock, codec, SRTP contexts, RTCP) starts with the caller's first packet, which it plays out
+  // and echoes like the rest. A caller that never sends media costs a port pair and SDP only.
+  startOnFirstPacket: true,
   srtp: flags.srtp === "off" ? false : { mandatory: flags.srtp === "mandatory" },
 });
 
@@ -154,7 +163,7 @@ function echoMedia(context: MediaContext): RtpMediaHandler {
   h.onEvent = (e) => {
     if (e.type === "dtmf" || e.type === "info-dtmf") log(`call ${context.callId} DTMF ${e.digit ?? "?"}${e.type === "info-dtmf" ? " (INFO)" : ""}`);
     else if (e.type === "rtp-timeout") log(`call ${context.callId} no RTP for ${e.silentMs} ms`);
-    else if (e.type === "closed") {
+    else if (e.type === "closed" && !flags.quiet) {
       const q = e.quality;
       log(`call ${context.callId} media ${q.codec ?? "-"}: ${q.packetsReceived} packets in, ${q.packetsSent} out, loss ${q.lossPercent} %, jitter ${q.jitterMs} ms, MOS ${q.mos}`);
     }

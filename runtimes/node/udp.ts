@@ -1,6 +1,8 @@
 /// <reference types="node" />
 import { createSocket } from "node:dgram";
-import { isIPv6 } from "node:net";
+import { lookup as dnsLookup } from "node:dns";
+import type { LookupOneOptions } from "node:dns";
+import { isIP, isIPv6 } from "node:net";
 import { setImmediate } from "node:timers";
 import type { DatagramHandlers, DatagramSocket, SocketAddress } from "../types.ts";
 
@@ -28,12 +30,34 @@ export function nodeDgramBind(
   return (options, handlers) => bind(options, handlers, receiveBuffer, settleSends);
 }
 
+/**
+ * The address lookup of our sockets: an IP literal of the socket's family is its own address, at
+ * once. node:dgram looks up the address of every send and bind, and with the default (`dns.lookup`)
+ * even a literal is answered on a later tick: a deferred callback per datagram. Anything else goes
+ * to `dns.lookup` as before (names, and a literal of the other family, which fails as it did).
+ */
+function literalLookup(address: string, options: number | LookupOneOptions, callback: LookupCallback): void {
+  // node:dgram passes the family as a number (Node 20); an options object is taken too.
+  const f = typeof options === "number" ? options : options.family;
+  const family = f === 4 || f === "IPv4" ? 4 : f === 6 || f === "IPv6" ? 6 : 0;
+  const literal = isIP(address);
+  if (literal !== 0 && (family === 0 || literal === family)) return callback(null, address, literal);
+  dnsLookup(address, (typeof options === "number" ? { family: options } : options) as LookupOneOptions, callback);
+}
+
+type LookupCallback = (error: NodeJS.ErrnoException | null, address: string, family: number) => void;
+
 /** The longest `close()` waits for sends in flight, ms. */
 const SETTLE_MS = 1000;
 
 function bind(options: { host: string; port: number }, handlers: DatagramHandlers, receiveBuffer: number | undefined, settleSends: boolean): Promise<DatagramSocket> {
   const v6 = isIPv6(options.host);
-  const socket = createSocket({ type: v6 ? "udp6" : "udp4", ipv6Only: v6, ...(receiveBuffer ? { recvBufferSize: receiveBuffer } : {}) });
+  const socket = createSocket({
+    type: v6 ? "udp6" : "udp4",
+    ipv6Only: v6,
+    lookup: literalLookup,
+    ...(receiveBuffer ? { recvBufferSize: receiveBuffer } : {}),
+  });
   // A media or signalling socket hears from one peer nearly always: its address object is made
   // once and handed out again while datagrams keep coming from it (never mutated, so a receiver
   // may keep it), instead of one object per datagram.
@@ -125,7 +149,8 @@ function bind(options: { host: string; port: number }, handlers: DatagramHandler
     socket.once("error", failed);
     socket.bind(options.port, options.host, () => {
       socket.off("error", failed);
-      const a = socket.address();
+      // A port asked for on an IPv4 literal (a media pair's) is where the socket is: no getsockname.
+      const a = options.port !== 0 && isIP(options.host) === 4 ? { address: options.host, port: options.port } : socket.address();
       resolve({
         local: { host: a.address, port: a.port },
         // No per-send callback: it costs a closure and a tick per datagram, and without one

@@ -2,6 +2,7 @@ import type { AudioCodec, MediaAddress, PcmFrame, RelayLatchedEvent, RelayLeg, R
 import { createRtpRelay, createRtpSession } from "../media/index.ts";
 import type { NegotiatedStream } from "../sdp/index.ts";
 import type { SrtpCrypto } from "../srtp/index.ts";
+import { pooledRandom } from "../random.ts";
 import { MediaPortPool } from "./media-ports.ts";
 import type { MediaPortOptions, PortPair } from "./media-ports.ts";
 import type { DriverRuntime } from "./runtime.ts";
@@ -106,6 +107,9 @@ const MAX_CATCHUP_TICKS = 10;
 /** How long a closed stream's ports stay bound, so its BYE leaves and late packets are absorbed. */
 const RELEASE_AFTER_MS = 2000;
 
+/** The cooling pairs are released in rounds at most this often (one timer for all of them), ms. */
+const RELEASE_ROUND_MS = 100;
+
 /** The media driver; see the module comment and {@link createMediaDriver}. */
 export class MediaDriver {
   readonly runtime: MediaRuntime;
@@ -117,9 +121,16 @@ export class MediaDriver {
   readonly tickMs: number;
   readonly lateAfterMs: number;
   readonly #connectSockets: boolean;
+  /**
+   * @internal Random bytes for every call's SSRC, CNAME, sequence number and timestamp, SDP session
+   * id and SDES keys: one draw of the cryptographic source per 4 KiB instead of several per call.
+   */
+  readonly randomBytes: (n: number) => Uint8Array = pooledRandom();
   readonly #streams = new Set<RunningStream>();
   readonly #relays = new Set<RunningRelay>();
   #timer: unknown;
+  /** The timer that releases cooled port pairs, while some cool. */
+  #coolTimer: unknown;
   #due = 0;
   #deferred = false;
   #closed = false;
@@ -163,6 +174,7 @@ export class MediaDriver {
     const session = createRtpSession({
       ...this.sessionDefaults,
       ...(this.codecs ? { codecs: this.codecs } : {}),
+      randomBytes: this.randomBytes,
       ...options,
       ...(crypto ? { crypto } : {}),
       stream,
@@ -193,9 +205,28 @@ export class MediaDriver {
     if (!keepPorts) this.releaseLater(running.pair);
   }
 
-  /** @internal Releases a port pair a little later (late packets are absorbed meanwhile). */
+  /**
+   * @internal Releases a port pair a little later (late packets are absorbed meanwhile): it cools
+   * in the pool, and one timer releases the pairs that cooled long enough, in rounds.
+   */
   releaseLater(pair: PortPair): void {
-    this.runtime.setTimer(RELEASE_AFTER_MS, () => this.pool.release(pair));
+    const now = this.runtime.now();
+    this.pool.cool(pair, now);
+    if (this.#coolTimer === undefined && !this.#closed) this.#armCooling(now + RELEASE_AFTER_MS, now);
+  }
+
+  #armCooling(at: number, now: number): void {
+    this.#coolTimer = this.runtime.setTimer(Math.max(0, at - now), () => {
+      const t = this.runtime.now();
+      const oldest = this.pool.releaseCooled(t - RELEASE_AFTER_MS);
+      this.#coolTimer = undefined;
+      if (oldest !== undefined && !this.#closed) this.#armCooling(Math.max(oldest + RELEASE_AFTER_MS, t + RELEASE_ROUND_MS), t);
+    });
+  }
+
+  /** @internal A port pair for a new stream (see {@link MediaPortPool.take}). */
+  takePair(): PortPair | undefined {
+    return this.pool.take(this.runtime.now());
   }
 
   /** @internal Drains a stream's outputs (after an input from the application). */
@@ -254,6 +285,8 @@ export class MediaDriver {
     for (const r of [...this.#relays]) this.stopRelay(r);
     if (this.#timer !== undefined) this.runtime.clearTimer(this.#timer);
     this.#timer = undefined;
+    if (this.#coolTimer !== undefined) this.runtime.clearTimer(this.#coolTimer);
+    this.#coolTimer = undefined;
     this.pool.close();
   }
 

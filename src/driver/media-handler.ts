@@ -1,6 +1,6 @@
 import { DTMF_RELAY_CONTENT_TYPE, formatDtmfInfo, MediaError, PcmQueue, tryParseDtmfInfo } from "../media/index.ts";
 import { DEFAULT_AUDIO_CODECS, findAudioCodec, warmUpAudioCodecs } from "../media/index.ts";
-import type { AudioCodec, CallQuality, PcmFrame, RtpSession, RtpSessionEvent, RtpSessionOptions } from "../media/index.ts";
+import type { AudioCodec, CallQuality, MediaAddress, PcmFrame, RtpSession, RtpSessionEvent, RtpSessionOptions } from "../media/index.ts";
 import { createSdpNegotiator, tryParseSdp } from "../sdp/index.ts";
 import type { NegotiatedStream, SdpCodec, SdpMediaCapabilities, SdpNegotiator, SdpSrtpOptions } from "../sdp/index.ts";
 import type { MediaContext, MediaFailure, MediaHandler, MediaHandlerFactory, OfferOptions, SessionBody } from "../session/index.ts";
@@ -42,6 +42,14 @@ export interface RtpMediaOptions {
    * choice (an echo service answering with the codec the caller offered).
    */
   readonly codecOrder?: "ours" | "offer";
+  /**
+   * Start the RTP session with the peer's first datagram on our ports instead of when the
+   * exchange completes. Default false. For a service that only sends back what it hears (an echo):
+   * a peer that never sends media costs no session, no media clock and no packets (nor an RTP
+   * timeout or a `closed` event), and one that does has its session from its first packet on, that
+   * packet included. Nothing is sent before it, so it does not suit a peer that waits to hear first.
+   */
+  readonly startOnFirstPacket?: boolean;
   /** Options of the RTP session (latching, RTP timeout, jitter buffer, sample rate…). */
   readonly session?: Omit<Partial<RtpSessionOptions>, "stream" | "now" | "crypto" | "codecs">;
 }
@@ -64,6 +72,18 @@ function sdpCodec(c: AudioCodec): SdpCodec {
     ...(c.payloadType !== undefined ? { payloadType: c.payloadType } : {}),
     ...(c.fmtp !== undefined ? { fmtp: c.fmtp } : {}),
   };
+}
+
+/** The SDP form of each list of codec plugs, made once per list (every call offers the same few lists). */
+const sdpCodecLists = new WeakMap<readonly AudioCodec[], readonly SdpCodec[]>();
+
+function sdpCodecs(codecs: readonly AudioCodec[]): readonly SdpCodec[] {
+  let list = sdpCodecLists.get(codecs);
+  if (list === undefined) {
+    list = codecs.map(sdpCodec);
+    sdpCodecLists.set(codecs, list);
+  }
+  return list;
 }
 
 /** The RTP media of one session; see the module comment. */
@@ -90,6 +110,8 @@ export class RtpMediaHandler implements MediaHandler {
   onNegotiated: (() => void) | undefined;
   /** The stream's ports are lent to a relay: no RTP session runs on them meanwhile. */
   #lent = false;
+  /** The stream waits for the peer's first datagram to start (`startOnFirstPacket`). */
+  #waiting = false;
   /** The last session that ran, kept readable after it stopped. */
   #last: RtpSession | undefined;
   #applying = false;
@@ -100,8 +122,8 @@ export class RtpMediaHandler implements MediaHandler {
     this.context = context;
     this.#options = options;
     this.#codecs = options.codecs ?? driver.codecs ?? DEFAULT_AUDIO_CODECS;
-    this.#pair = driver.pool.take();
-    this.#negotiator = this.#pair === undefined ? undefined : createSdpNegotiator({ address: driver.advertisedHost, media: [this.#capabilities(this.#pair.port)] });
+    this.#pair = driver.takePair();
+    this.#negotiator = this.#pair === undefined ? undefined : createSdpNegotiator({ address: driver.advertisedHost, media: [this.#capabilities(this.#pair.port)], random: driver.randomBytes });
   }
 
   #capabilities(port: number, codecs: readonly AudioCodec[] = this.#codecs): SdpMediaCapabilities {
@@ -109,7 +131,7 @@ export class RtpMediaHandler implements MediaHandler {
     const srtp = o.srtp === false ? undefined : (o.srtp ?? {});
     return {
       port,
-      codecs: codecs.map(sdpCodec),
+      codecs: sdpCodecs(codecs),
       ...(o.telephoneEvent === false ? { telephoneEvent: false } : {}),
       ...(o.ptime !== undefined ? { ptime: o.ptime } : {}),
       rtcpMux: o.rtcpMux ?? true,
@@ -145,6 +167,8 @@ export class RtpMediaHandler implements MediaHandler {
     if (this.#closed || lent === this.#lent) return;
     this.#lent = lent;
     if (lent) {
+      // The relay takes the pair's datagrams from now on.
+      this.#waiting = false;
       const running = this.#running;
       this.#running = undefined;
       if (running) {
@@ -237,7 +261,8 @@ export class RtpMediaHandler implements MediaHandler {
     // The session stays readable (final quality, counters) after it stopped.
     if (this.#running) this.#driver.stop(this.#running);
     // Lent ports: the relay's owner stops it (on the call below) before they go back to the pool.
-    else if (this.#pair && this.#lent) this.#driver.releaseLater(this.#pair);
+    // Ports the peer was told of cool as a stream's do: its first packets may be on their way.
+    else if (this.#pair && (this.#lent || this.#waiting)) this.#driver.releaseLater(this.#pair);
     else if (this.#pair) this.#driver.pool.release(this.#pair);
     this.#queue?.close();
     this.onNegotiated?.();
@@ -270,14 +295,37 @@ export class RtpMediaHandler implements MediaHandler {
     }
     if (running === undefined) {
       this.#last = undefined;
-      this.#running = this.#driver.start(this.#pair!, stream, {
-        audio: (f) => this.#audioOut(f),
-        event: (e) => this.onEvent?.(e),
-      }, this.#options.session ?? {});
+      if (this.#options.startOnFirstPacket) this.#awaitFirstPacket(this.#pair!);
+      else this.#running = this.#start(this.#pair!, stream);
       return;
     }
     running.session.update(stream, this.#driver.runtime.now());
     this.#driver.flush(running);
+  }
+
+  #start(pair: PortPair, stream: NegotiatedStream): RunningStream {
+    return this.#driver.start(pair, stream, {
+      audio: (f) => this.#audioOut(f),
+      event: (e) => this.onEvent?.(e),
+    }, this.#options.session ?? {});
+  }
+
+  // The pair's datagrams come here until the first: it starts the session on the stream then in
+  // force (the driver's sink takes over the pair) and is handed to it.
+  #awaitFirstPacket(pair: PortPair): void {
+    if (this.#waiting) return;
+    this.#waiting = true;
+    const first = (data: Uint8Array, from: MediaAddress, rtcp: boolean) => {
+      const stream = this.stream;
+      // Refused since (the stream removed): dropped, as a pool's pair drops what nobody owns.
+      if (!this.#waiting || stream === undefined) return;
+      this.#waiting = false;
+      this.#running = this.#start(pair, stream);
+      const sink = pair.sink!;
+      if (rtcp) sink.rtcp(data, from);
+      else sink.rtp(data, from);
+    };
+    pair.sink = { rtp: (data, from) => first(data, from, false), rtcp: (data, from) => first(data, from, true) };
   }
 
   #audioOut(frame: PcmFrame): void {
@@ -361,8 +409,17 @@ export class RtpMediaHandler implements MediaHandler {
   }
 }
 
-/** `codecs` sorted by where the offer's first audio stream lists them (those it lacks last). */
+/**
+ * `codecs` sorted by where the offer's first audio stream lists them (those it lacks last). The
+ * order depends only on that stream's format list and a=rtpmap lines, which stay the same from
+ * call to call where ports, addresses and keys do not: it is worked out once per codec list and
+ * such key, the same array handed out again.
+ */
 function offerOrder(offer: SessionBody, codecs: readonly AudioCodec[]): readonly AudioCodec[] {
+  const key = orderKey(typeof offer.body === "string" ? offer.body : utf8.decode(offer.body));
+  let known = key === undefined ? undefined : offerOrders.get(codecs);
+  const hit = key === undefined ? undefined : known?.get(key);
+  if (hit !== undefined) return hit;
   const r = tryParseSdp(offer.body);
   const m = r.ok ? r.value.media.find((x) => x.type === "audio" && x.port !== 0) : undefined;
   if (m === undefined) return codecs;
@@ -374,7 +431,46 @@ function offerOrder(offer: SessionBody, codecs: readonly AudioCodec[]): readonly
     });
     return i < 0 ? pts.length : i;
   };
-  return [...codecs].sort((a, b) => rank(a) - rank(b));
+  const order = [...codecs].sort((a, b) => rank(a) - rank(b));
+  if (key !== undefined) {
+    if (known === undefined) offerOrders.set(codecs, (known = new Map()));
+    // Bounded: a peer that varies its formats call after call only costs the parse.
+    if (known.size >= MAX_OFFER_ORDERS) known.clear();
+    known.set(key, order);
+  }
+  return order;
+}
+
+/** Orders worked out by {@link offerOrder}, per codec list, by {@link orderKey}. */
+const offerOrders = new WeakMap<readonly AudioCodec[], Map<string, readonly AudioCodec[]>>();
+const MAX_OFFER_ORDERS = 64;
+
+const utf8 = new TextDecoder();
+
+/**
+ * The format list and a=rtpmap lines of the first audio m= line with a port other than 0 — what
+ * {@link offerOrder} reads of an offer — or undefined when there is none (the offer is parsed).
+ */
+function orderKey(sdp: string): string | undefined {
+  for (let at = 0; ; ) {
+    const m = sdp.indexOf("m=audio ", at);
+    if (m < 0) return undefined;
+    at = m + 8;
+    if (m > 0 && sdp.charCodeAt(m - 1) !== 10) continue;
+    let next = sdp.indexOf("\nm=", m);
+    if (next < 0) next = sdp.length;
+    let eol = sdp.indexOf("\n", m);
+    if (eol < 0 || eol > next) eol = next;
+    // m=<media> <port>[/<count>] <proto> <fmt> ... (RFC 8866 §5.14)
+    const fields = sdp.slice(m, eol).trim().split(" ");
+    if (fields.length < 4 || Number.parseInt(fields[1]!, 10) === 0) continue;
+    let key = fields.slice(3).join(" ");
+    for (let i = sdp.indexOf("\na=rtpmap:", m); i >= 0 && i < next; i = sdp.indexOf("\na=rtpmap:", i + 1)) {
+      const end = sdp.indexOf("\n", i + 1);
+      key += sdp.slice(i, end < 0 || end > next ? next : end).trimEnd();
+    }
+    return key;
+  }
 }
 
 /** The factory the session layer takes (`media:`): one RTP media handler per session. */

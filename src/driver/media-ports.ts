@@ -6,8 +6,11 @@ import type { DatagramSocket, DriverRuntime, SocketAddress } from "./runtime.ts"
  * background and handed out at once; each handed-out pair is replaced by a new one. Ports come from
  * a configurable range, tried in turn (a port busy elsewhere is skipped). A released pair stays
  * bound and queues behind the ready ones (up to `keep` of them): binding two sockets per call is
- * what limits calls per second, and the owner releases a pair only once its late packets are past
- * (the media driver waits two seconds), so they cannot land in the next call.
+ * what limits calls per second. A pair whose call ended first cools ({@link MediaPortPool.cool}):
+ * its late packets are absorbed there and cannot land in the next call, and the owner releases the
+ * pairs that cooled long enough (the media driver: two seconds). When no pair is ready (the range is
+ * used up), the pair that has cooled longest is handed out rather than the call refused, once it
+ * has cooled a minimum time.
  */
 
 /** Where a pair's datagrams go once a stream owns it. */
@@ -28,6 +31,9 @@ export interface PortPair {
 
 /** The runtime services the media driver needs (the driver's runtime record has them). */
 export type MediaSocketRuntime = Pick<DriverRuntime, "udpBind">;
+
+/** The least time a cooling pair is handed out after, when nothing else is left, ms. */
+const MIN_COOL_MS = 500;
 
 /** Options of {@link MediaPortPool}. */
 export interface MediaPortOptions {
@@ -52,6 +58,10 @@ export class MediaPortPool {
   readonly keep: number;
   readonly #rt: MediaSocketRuntime;
   readonly #ready: PortPair[] = [];
+  /** Pairs cooling, oldest first from `#coolHead`, with the time each began to. */
+  #cooling: PortPair[] = [];
+  #coolSince: number[] = [];
+  #coolHead = 0;
   readonly #held = new Set<number>();
   readonly #pairs: number;
   #next: number;
@@ -62,6 +72,8 @@ export class MediaPortPool {
   unowned = 0;
   /** Ports that could not be bound (busy elsewhere). */
   busy = 0;
+  /** Pairs handed out before they had cooled the owner's time, because no other was left. */
+  reusedEarly = 0;
 
   /** @internal The media driver makes its pool. */
   constructor(rt: MediaSocketRuntime, o: MediaPortOptions) {
@@ -82,9 +94,14 @@ export class MediaPortPool {
     return this.#ready.length;
   }
 
-  /** Pairs handed out and not yet released. */
+  /** Pairs handed out and not yet released (cooling ones included). */
   get inUse(): number {
     return this.#held.size - this.#ready.length;
+  }
+
+  /** Pairs cooling (see {@link MediaPortPool.cool}). */
+  get cooling(): number {
+    return this.#cooling.length - this.#coolHead;
   }
 
   /** Binds pairs until `count` (default `spare`) are ready, or the range has no free pair left. */
@@ -112,10 +129,52 @@ export class MediaPortPool {
     this.#want = this.spare;
   }
 
-  /** A ready pair, at once (undefined when none is ready); a replacement is bound in the background. */
-  take(): PortPair | undefined {
-    const pair = this.#ready.shift();
-    if (!this.#closed) void this.fill().catch(() => undefined);
+  /**
+   * A ready pair, at once (undefined when none is ready); a replacement is bound in the background.
+   * With `now`, when none is ready (the range is used up, or binding falls behind), the pair
+   * cooling longest is taken if it has cooled {@link MIN_COOL_MS} by then.
+   */
+  take(now?: number): PortPair | undefined {
+    let pair = this.#ready.shift();
+    if (pair === undefined && now !== undefined && this.#coolHead < this.#cooling.length && this.#coolSince[this.#coolHead]! + MIN_COOL_MS <= now) {
+      pair = this.#shiftCooling();
+      this.reusedEarly++;
+    }
+    // A run under way goes on while pairs are missing; none is started when the range is used up.
+    if (!this.#closed && this.#filling === undefined && this.#ready.length < this.spare && this.#held.size < this.#pairs) void this.fill().catch(() => undefined);
+    return pair;
+  }
+
+  /**
+   * A pair whose call ended: it stays bound, taking the late packets of that call (they are
+   * dropped and counted in `unowned`), until the owner releases it with {@link MediaPortPool.release}
+   * — {@link MediaPortPool.releaseCooled} releases those that began to cool by a time.
+   */
+  cool(pair: PortPair, now: number): void {
+    pair.sink = undefined;
+    if (this.#closed) return this.release(pair);
+    this.#cooling.push(pair);
+    this.#coolSince.push(now);
+  }
+
+  /**
+   * Releases the pairs that began to cool at or before `since`; returns when the oldest left began
+   * to (undefined when none is left).
+   */
+  releaseCooled(since: number): number | undefined {
+    while (this.#coolHead < this.#cooling.length && this.#coolSince[this.#coolHead]! <= since) this.release(this.#shiftCooling());
+    return this.#coolHead < this.#cooling.length ? this.#coolSince[this.#coolHead] : undefined;
+  }
+
+  #shiftCooling(): PortPair {
+    const pair = this.#cooling[this.#coolHead]!;
+    this.#cooling[this.#coolHead++] = undefined as unknown as PortPair;
+    // The queue's arrays are cut once their taken half is the larger.
+    if (this.#coolHead >= 1024 && this.#coolHead * 2 >= this.#cooling.length) {
+      this.#cooling = this.#cooling.slice(this.#coolHead);
+      this.#coolSince = this.#coolSince.slice(this.#coolHead);
+      this.#coolHead = 0;
+    }
     return pair;
   }
 
@@ -132,13 +191,14 @@ export class MediaPortPool {
     pair.rtp.close();
     pair.rtcp.close();
     this.#held.delete(pair.port);
-    if (!this.#closed && this.#ready.length < this.spare) void this.fill().catch(() => undefined);
+    if (!this.#closed && this.#filling === undefined && this.#ready.length < this.spare) void this.fill().catch(() => undefined);
   }
 
-  /** Closes every ready pair; pairs in use are released by their owners. */
+  /** Closes every ready and cooling pair; pairs in use are released by their owners. */
   close(): void {
     this.#closed = true;
     for (const p of this.#ready.splice(0)) this.release(p);
+    while (this.#coolHead < this.#cooling.length) this.release(this.#shiftCooling());
   }
 
   async #bindNext(): Promise<PortPair | undefined> {

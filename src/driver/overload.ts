@@ -2,8 +2,9 @@
 export interface OverloadOptions {
   /**
    * Shed new out-of-dialog requests (503 with Retry-After) while the driver runs more than this many
-   * milliseconds late. Default 200: well under T1 (500 ms), when clients start retransmitting, and
-   * well over the pauses of a healthy process (garbage collection, a burst of datagrams).
+   * milliseconds late, two timers in a row (one is a stall, see {@link OverloadMonitor}). Default
+   * 200: well under T1 (500 ms), when clients start retransmitting, and well over the pauses of a
+   * healthy process (garbage collection, a burst of datagrams).
    */
   maxDelay?: number;
   /** While traffic flows, measure at least this often, in milliseconds. Default 50. */
@@ -27,8 +28,11 @@ export interface OverloadState {
  * probe: it fires at its deadline on an idle event loop, and as late as the loop is busy otherwise
  * (a stalled TU, a long garbage collection, more input than the process can take). While traffic
  * flows the driver keeps a timer armed within `probeInterval`, so lateness is measured several times
- * per second; shedding starts when a timer fires more than `maxDelay` late and stops at the first
- * one that is on time again.
+ * per second; shedding starts when two timers in a row fire more than `maxDelay` late and stops at
+ * the first one that is on time again. One late timer is a stall — a collection, a scheduler that
+ * gave the core to another process, one long computation — whose backlog the next probe finds
+ * worked off: the requests that waited behind it are answered, not shed. A process that takes more
+ * than it can do stays late, and sheds from its second late probe on.
  */
 export class OverloadMonitor implements OverloadState {
   lateness = 0;
@@ -37,6 +41,8 @@ export class OverloadMonitor implements OverloadState {
   periods = 0;
   readonly maxDelay: number;
   readonly probeInterval: number;
+  /** The last timer fired more than `maxDelay` late. */
+  #lateBefore = false;
 
   constructor(options: OverloadOptions = {}) {
     this.maxDelay = options.maxDelay ?? 200;
@@ -47,7 +53,9 @@ export class OverloadMonitor implements OverloadState {
   observe(due: number, now: number): boolean {
     this.lateness = Math.max(0, now - due);
     if (this.lateness > this.maxLateness) this.maxLateness = this.lateness;
-    const over = this.lateness > this.maxDelay;
+    const late = this.lateness > this.maxDelay;
+    const over = late && (this.overloaded || this.#lateBefore);
+    this.#lateBefore = late;
     if (over === this.overloaded) return false;
     this.overloaded = over;
     if (over) this.periods++;

@@ -135,6 +135,8 @@ export async function createSessionEndpoint(options: SessionEndpointOptions): Pr
   /** The timer fired late and was put back one turn, behind the input already received. */
   let yielded = false;
   let delivering = false;
+  /** The core is handling an input whose outputs are drained right after (no microtask needed). */
+  let handling = false;
   let scheduled = false;
   let closed = false;
   let publicAddress = options.publicAddress;
@@ -153,7 +155,13 @@ export async function createSessionEndpoint(options: SessionEndpointOptions): Pr
       }
       const now = rt.now();
       observe?.(event, now);
-      core.handleTransactionEvent(event, now);
+      // Inside the endpoint's loop: it sends what the core queued, and deliver() follows.
+      handling = true;
+      try {
+        core.handleTransactionEvent(event, now);
+      } finally {
+        handling = false;
+      }
       deliver();
     },
   });
@@ -251,8 +259,12 @@ export async function createSessionEndpoint(options: SessionEndpointOptions): Pr
   }
 
   function arm(): void {
+    if (closed) return;
     const at = c.pollTimeout();
-    if (at === timerAt || closed) return;
+    // A timer armed for no later than the deadline stays: when it fires the core is asked again,
+    // so a deadline that moved later (the earliest of them answered) costs no clear and re-arm.
+    if (timer !== undefined && at !== undefined && timerAt! <= at) return;
+    if (at === timerAt) return;
     if (timer !== undefined) rt.clearTimer(timer);
     timer = undefined;
     timerAt = at;
@@ -273,13 +285,18 @@ export async function createSessionEndpoint(options: SessionEndpointOptions): Pr
     }
     yielded = false;
     timerAt = undefined;
-    c.handleTimeout(now);
+    handling = true;
+    try {
+      c.handleTimeout(now);
+    } finally {
+      handling = false;
+    }
     flush();
   }
 
   /** The core made output outside the endpoint's loop (a session call after an await): drain it this turn. */
   function schedule(): void {
-    if (delivering || scheduled || closed) return;
+    if (delivering || handling || scheduled || closed) return;
     scheduled = true;
     queueMicrotask(() => {
       scheduled = false;

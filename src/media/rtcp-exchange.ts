@@ -126,13 +126,15 @@ export class RtcpExchange {
     const src = host.receiver.source;
     const sender = host.sender();
     const valid = src !== undefined && src.stats.valid;
-    const quality = host.quality();
+    // The E-model runs only for what reads it: the XR block, and the quality event of a report
+    // that is not the last (the session's `closed` event carries the final figures).
+    const quality = (valid && this.#o.xr) || !bye ? host.quality() : undefined;
     const parts: ReportParts = {
       sender: sender && this.reporter.weSent
         ? { rtpTimestamp: sender.timestampAt(now), packetCount: sender.packetsSent, octetCount: sender.octetsSent }
         : undefined,
       block: valid ? src.stats.report(now) : undefined,
-      xr: valid && this.#o.xr ? this.#voipMetrics(src.ssrc, quality) : undefined,
+      xr: valid && this.#o.xr ? this.#voipMetrics(src.ssrc, quality!) : undefined,
       bye,
     };
     const packets = this.reporter.build(now, parts);
@@ -142,7 +144,7 @@ export class RtcpExchange {
     const n = host.send(buf, size);
     if (n === undefined) return;
     this.reporter.reported(n, now);
-    if (!bye) host.emit({ type: "quality", quality });
+    if (!bye) host.emit({ type: "quality", quality: quality! });
   }
 
   #voipMetrics(ssrc: number, quality: CallQuality): VoipMetricsBlock {

@@ -78,6 +78,45 @@ describe("media driver and RTP media handler", () => {
     expect(c.a.stats.sentLate).toBe(0);
   });
 
+  it("startOnFirstPacket: the answerer's session starts with the caller's first packet, which it plays out and echoes; before it nothing runs and nothing is sent", async () => {
+    const c = await call({}, { codecs: [PCMU], startOnFirstPacket: true });
+    exchange(c.ha, c.hb);
+    c.hb.onAudio = (frame) => c.hb.writeAudio(frame.samples);
+    // a's session runs (an ordinary handler); b waits, silent, with no session on the media clock.
+    expect([c.hb.session, c.b.stats.streams, c.a.stats.streams]).toEqual([undefined, 0, 1]);
+    const tone = new ToneGenerator({ sampleRate: 8000, frequencies: [1000], levelDbm0: -10 });
+    c.ha.writeAudio(tone.next(160));
+    await c.f.advance(20);
+    // a's first frame (its tone) went out on its first tick and started b's session.
+    expect(c.b.stats.streams).toBe(1);
+    await c.run(3000);
+    expect(analyseTone(concatPcm(c.heard.a.slice(50)), 8000, 1000).snrDb).toBeGreaterThan(30);
+    // a stops sending; b's next tick takes the datagram still waiting for it.
+    c.ha.close();
+    await c.f.advance(40);
+    // Every packet of a's was taken by b's session, the first included.
+    expect(c.hb.session!.counters.rtpReceived).toBe(c.ha.session!.counters.rtpSent);
+    c.hb.close();
+    await c.f.advance(100);
+    expect(c.events.b.some((e) => e.type === "closed")).toBe(true);
+  });
+
+  it("startOnFirstPacket: a caller that never sends media gets no packet, and the pair cools its two seconds after the call", async () => {
+    const c = await call({}, { codecs: [PCMU], startOnFirstPacket: true });
+    exchange(c.ha, c.hb);
+    // a ends before its first tick: it never sent RTP, so not even an RTCP BYE (RFC 3550 §6.3.7).
+    c.ha.close();
+    await c.f.advance(1000);
+    expect(c.a.stats.sent).toBe(0);
+    expect([c.b.stats.sent, c.b.stats.streams, c.b.pool.cooling, c.hb.session]).toEqual([0, 0, 0, undefined]);
+    expect(c.events.b).toEqual([]);
+    await c.f.advance(2000);
+    c.hb.close();
+    expect(c.b.pool.cooling).toBe(1);
+    await c.f.advance(2500);
+    expect([c.b.pool.cooling, c.b.pool.inUse]).toEqual([0, 0]);
+  });
+
   for (const [codec, snrDb] of [[PCMU, 30], [OPUS, 15]] as const) {
     it(`${codec.name}: an echo through a driver whose timer fires late stays clean; caught-up ticks go one by one, so the echo sends what was played out, never silence, and adds no delay`, async () => {
       const o = { codecs: [codec], session: { sampleRate: 8000 } };
@@ -231,6 +270,77 @@ describe("media driver and RTP media handler", () => {
     await c.run(2000);
     expect(analyseTone(concatPcm(c.heard.a.slice(before + 25)), 8000, 1000).snrDb).toBeGreaterThan(30);
     expect(c.ha.session!.counters.codecChanges).toBe(1);
+  });
+
+  it("RFC 3264 §6.1: with codecOrder offer the answer follows each offer's order, whatever the ports, addresses and keys of the calls before", async () => {
+    const r = runtime();
+    const d = await createMediaDriver({ runtime: r.rt, host: "127.0.0.1", ports: { minPort: 32000, maxPort: 32999, spare: 10 } });
+    const handlers = rtpMediaHandlers(d, { codecs: [PCMU, PCMA, OPUS], codecOrder: "offer" });
+    const offer = (port: number, pts: string, extra = "") => ({
+      contentType: "application/sdp",
+      body: `v=0\r\no=c ${port} 1 IN IP4 127.0.0.9\r\ns=-\r\nc=IN IP4 127.0.0.9\r\nt=0 0\r\n${extra}m=audio ${port} RTP/AVP ${pts}\r\n` +
+        "a=rtpmap:0 PCMU/8000\r\na=rtpmap:8 PCMA/8000\r\na=rtpmap:111 opus/48000/2\r\n",
+    });
+    /** The codecs of the answer's audio m= line, in its order. */
+    const answered = (o: SessionBody) => {
+      const h = handlers(uas) as RtpMediaHandler;
+      const a = h.receiveOffer(o);
+      if (!("body" in a)) throw new Error(`offer refused: ${a.reason}`);
+      const codecs = h.stream!.codecs.map((c) => c.name.toUpperCase());
+      h.close();
+      return codecs;
+    };
+    expect(answered(offer(40000, "8 0 111"))).toEqual(["PCMA", "PCMU", "OPUS"]);
+    // The same formats from another port and address: the same order; another order: that one.
+    expect(answered(offer(40002, "8 0 111"))).toEqual(["PCMA", "PCMU", "OPUS"]);
+    expect(answered(offer(40004, "111 0 8"))).toEqual(["OPUS", "PCMU", "PCMA"]);
+    expect(answered(offer(40006, "0 8 111"))).toEqual(["PCMU", "PCMA", "OPUS"]);
+    // A refused audio stream (port 0) first: the order is the next audio stream's.
+    expect(answered(offer(40008, "0 8 111", "m=audio 0 RTP/AVP 111 8\r\n"))).toEqual(["PCMU", "PCMA", "OPUS"]);
+    // The same format list, the a=rtpmap lines changed: PCMA's number taken by opus.
+    const swapped = { contentType: "application/sdp", body: offer(40010, "8 0").body.replace("a=rtpmap:8 PCMA/8000", "a=rtpmap:8 opus/48000/2") };
+    expect(answered(swapped)).toEqual(["OPUS", "PCMU"]);
+    expect(answered(offer(40012, "8 0"))).toEqual(["PCMA", "PCMU"]);
+    // A body in bytes, as a received request carries it.
+    const bytes = (o: SessionBody) => ({ contentType: o.contentType, body: new TextEncoder().encode(o.body as string) });
+    expect(answered(bytes(offer(40014, "111 0 8")))).toEqual(["OPUS", "PCMU", "PCMA"]);
+    expect(answered(bytes(offer(40016, "0 111 8")))).toEqual(["PCMU", "OPUS", "PCMA"]);
+  });
+
+  it("RFC 3550 §11: a closed stream's pair cools before it is handed out again; with the range used up the pair cooled longest goes out after 500 ms rather than a 503", async () => {
+    const r = runtime();
+    // Two pairs: 30000/1 and 30002/3.
+    const d = await createMediaDriver({ runtime: r.rt, host: "127.0.0.1", ports: { minPort: 30000, maxPort: 30003, spare: 2 } });
+    const make = () => rtpMediaHandlers(d, { codecs: [PCMU] })(uas) as RtpMediaHandler;
+    const peer = await createMediaDriver({ runtime: r.rt, host: "127.0.0.2", ports: { minPort: 31000, maxPort: 31999, spare: 2 } });
+    const caller = () => rtpMediaHandlers(peer, { codecs: [PCMU] })(uac) as RtpMediaHandler;
+    const h1 = make();
+    exchange(caller(), h1);
+    await r.f.advance(100);
+    h1.close();
+    expect([d.pool.cooling, d.pool.ready]).toEqual([1, 1]);
+    // The other pair is ready: it goes first, and the range is used up.
+    const h2 = make();
+    expect(h2.port).toBe(30002);
+    await r.f.advance(100);
+    expect(make().port).toBeUndefined();
+    await r.f.advance(400);
+    const h3 = make();
+    expect([h3.port, d.pool.reusedEarly, d.pool.cooling]).toEqual([30000, 1, 0]);
+    h3.close();
+    h2.close();
+    // Never negotiated: no stream ran on their pairs, they are ready at once.
+    expect([d.pool.ready, d.pool.cooling]).toEqual([2, 0]);
+    const h4 = make();
+    exchange(caller(), h4);
+    h4.close();
+    expect(d.pool.cooling).toBe(1);
+    await r.f.advance(1900);
+    expect(d.pool.cooling).toBe(1);
+    await r.f.advance(400);
+    expect([d.pool.cooling, d.pool.ready, d.pool.inUse]).toEqual([0, 2, 0]);
+    d.close();
+    peer.close();
   });
 
   it("RFC 3264 §8.3.1: an answer to a re-offer with a new address moves where we send", async () => {

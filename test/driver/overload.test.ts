@@ -46,12 +46,12 @@ async function server(extra: Partial<SipEndpointOptions> = {}, tu?: (request: im
 }
 
 describe("overload control: the driver sheds new requests while it runs late", () => {
-  it("RFC 3261 §21.5.4: a stalled loop sheds new requests with 503 and Retry-After, then recovers at the next timely timer", async () => {
-    let stallOnce = true;
+  it("RFC 3261 §21.5.4: a loop that stays late sheds new requests with 503 and Retry-After, then recovers at the next timely timer", async () => {
+    let stalls = 2;
     const { f, ep, got, send } = await server({}, (req, txn) => {
-      // The TU blocks the process for 300 ms on one request (a synchronous computation).
-      if (stallOnce && req.callId.startsWith("ov-")) {
-        stallOnce = false;
+      // The TU blocks the process for 300 ms on each of two requests (a synchronous computation).
+      if (stalls > 0 && req.callId.startsWith("ov-")) {
+        stalls--;
         f.stall(300);
       }
       ep.respond(txn, createResponse(req, 200, "OK", { toTag: "s1" }));
@@ -59,8 +59,14 @@ describe("overload control: the driver sheds new requests while it runs late", (
     send(request("OPTIONS"));
     await f.settle();
     // The probe timer armed before the stall (due at 50 ms) fires at 300 ms: 250 ms late, over
-    // maxDelay (200 ms).
+    // maxDelay (200 ms) — once, which a stall's backlog does not shed for.
     expect(f.now()).toBe(300);
+    await f.advance(1);
+    expect(ep.overload.overloaded).toBe(false);
+    expect(ep.overload.lateness).toBeGreaterThan(200);
+    // The next probe (due 50 ms on) fires late too: shedding starts.
+    send(request("OPTIONS"));
+    await f.settle();
     await f.advance(1);
     expect(ep.overload.overloaded).toBe(true);
     expect(ep.overload.lateness).toBeGreaterThan(200);
@@ -70,8 +76,8 @@ describe("overload control: the driver sheds new requests while it runs late", (
     send(request("INFO", { toTag: "dlg1" }));
     send(request("CANCEL"));
     await f.settle();
-    expect(statuses(got)).toEqual([200, 503, 503, 200, 481]);
-    expect(got[1]).toMatch(/\r\nRetry-After: 5\r\n/);
+    expect(statuses(got)).toEqual([200, 200, 503, 503, 200, 481]);
+    expect(got[2]).toMatch(/\r\nRetry-After: 5\r\n/);
     expect(ep.transactions!.counters.overloadShed).toBe(2);
     // The next probe is on time: shedding stops.
     await f.advance(60);
@@ -80,6 +86,30 @@ describe("overload control: the driver sheds new requests while it runs late", (
     await f.settle();
     expect(statuses(got).at(-1)).toBe(200);
     expect(ep.overload.periods).toBe(1);
+    await ep.close();
+  });
+
+  it("one stall (a collection, a scheduler that gave the core away) sheds nothing: the requests behind it are answered", async () => {
+    let stallOnce = true;
+    const { f, ep, got, send } = await server({}, (req, txn) => {
+      if (stallOnce) {
+        stallOnce = false;
+        f.stall(300);
+      }
+      ep.respond(txn, createResponse(req, 200, "OK", { toTag: "s1" }));
+    });
+    send(request("OPTIONS"));
+    await f.settle();
+    await f.advance(1);
+    expect(ep.overload.lateness).toBeGreaterThan(200);
+    for (let i = 0; i < 5; i++) send(request("OPTIONS"));
+    await f.settle();
+    await f.advance(60);
+    send(request("OPTIONS"));
+    await f.settle();
+    expect(statuses(got)).toEqual([200, 200, 200, 200, 200, 200, 200]);
+    expect([ep.overload.overloaded, ep.overload.periods, ep.transactions!.counters.overloadShed]).toEqual([false, 0, 0]);
+    expect(ep.overload.maxLateness).toBeGreaterThan(200);
     await ep.close();
   });
 

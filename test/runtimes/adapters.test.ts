@@ -66,6 +66,19 @@ describe("runtime adapter", () => {
     expect(await got.promise).toEqual(["hello", b.local.port]);
   });
 
+  // The node:dgram adapter (Node, Deno); Bun's native UDP socket sends to IP literals only.
+  it.skipIf(detectRuntime() === "bun")("UDP: a send to a host name is looked up as before (IP literals skip the lookup)", async () => {
+    const rt = await runtime;
+    const got: string[] = [];
+    const a = await rt.udpBind({ host: "127.0.0.1", port: 0 }, { onMessage: (d) => got.push(dec.decode(d)) });
+    const b = await rt.udpBind({ host: "127.0.0.1", port: 0 }, { onMessage: () => {} });
+    cleanups.push(() => a.close(), () => b.close());
+    b.send(enc.encode("literal"), "127.0.0.1", a.local.port);
+    b.send(enc.encode("name"), "localhost", a.local.port);
+    await until(() => got.length === 2, 2000).catch(() => undefined);
+    expect(got.sort()).toEqual(["literal", "name"]);
+  });
+
   it("UDP: datagrams sent right before close() still go out (a BYE sent as the user agent closes)", async () => {
     const rt = await runtime;
     const got: string[] = [];
