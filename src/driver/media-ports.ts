@@ -67,6 +67,8 @@ export class MediaPortPool {
   #next: number;
   #want: number;
   #filling: Promise<void> | undefined;
+  /** A run queued behind the one under way, not started yet. */
+  #queued: Promise<void> | undefined;
   #closed = false;
   /** Datagrams that arrived on a pair nobody owned (waiting in the pool, or released). */
   unowned = 0;
@@ -107,8 +109,15 @@ export class MediaPortPool {
   /** Binds pairs until `count` (default `spare`) are ready, or the range has no free pair left. */
   fill(count = this.spare): Promise<void> {
     this.#want = Math.max(this.#want, count);
-    // One run at a time; a call during a run queues another (it ends at once when nothing is needed).
-    const p: Promise<void> = (this.#filling ?? Promise.resolve()).then(() => this.#run());
+    // One run at a time; a call during a run queues another (it ends at once when nothing is
+    // needed), and at most one is queued: later calls share it, so a pair taken while a run is
+    // ending is still replaced.
+    if (this.#queued !== undefined) return this.#queued;
+    const p: Promise<void> = (this.#filling ?? Promise.resolve()).then(() => {
+      if (this.#queued === p) this.#queued = undefined;
+      return this.#run();
+    });
+    this.#queued = p;
     this.#filling = p;
     p.finally(() => {
       if (this.#filling === p) this.#filling = undefined;
@@ -140,8 +149,8 @@ export class MediaPortPool {
       pair = this.#shiftCooling();
       this.reusedEarly++;
     }
-    // A run under way goes on while pairs are missing; none is started when the range is used up.
-    if (!this.#closed && this.#filling === undefined && this.#ready.length < this.spare && this.#held.size < this.#pairs) void this.fill().catch(() => undefined);
+    // A replacement is bound (a run queued behind one under way); none when the range is used up.
+    if (!this.#closed && this.#queued === undefined && this.#ready.length < this.spare && this.#held.size < this.#pairs) void this.fill().catch(() => undefined);
     return pair;
   }
 
@@ -191,7 +200,7 @@ export class MediaPortPool {
     pair.rtp.close();
     pair.rtcp.close();
     this.#held.delete(pair.port);
-    if (!this.#closed && this.#filling === undefined && this.#ready.length < this.spare) void this.fill().catch(() => undefined);
+    if (!this.#closed && this.#queued === undefined && this.#ready.length < this.spare) void this.fill().catch(() => undefined);
   }
 
   /** Closes every ready and cooling pair; pairs in use are released by their owners. */
