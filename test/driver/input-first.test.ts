@@ -23,22 +23,32 @@ function trying(request: string): string {
   return `SIP/2.0 100 Trying\r\n${copy.join("\r\n")}\r\nContent-Length: 0\r\n\r\n`;
 }
 
+/**
+ * A raw UDP peer that records the text of what it gets; when `reply` returns an answer to it, the
+ * peer sends it back at once and then holds this process for 700 ms (past T1 = 500 ms), so that
+ * the answer waits in the other end's socket while that end's timer falls due.
+ */
+async function heldPeer(reply: (text: string, got: readonly string[]) => string | undefined) {
+  const runtime = await loadRuntime();
+  const got: string[] = [];
+  const peer: DatagramSocket = await runtime.udpBind({ host: "127.0.0.1", port: 0 }, {
+    onMessage: (data, from) => {
+      const text = decoder.decode(data);
+      got.push(text);
+      const answer = reply(text, got);
+      if (answer === undefined) return;
+      peer.send(encoder.encode(answer), from.host, from.port);
+      block(700);
+    },
+  });
+  return { runtime, got, peer };
+}
+
 describe("the driver reads input already received before it acts on a late timer", () => {
   it("RFC 3261 §17.1.1.2: a 100 that arrived while the loop was held past Timer A stops the INVITE's retransmission", async () => {
-    const runtime = await loadRuntime();
-    const got: string[] = [];
-    let peer: DatagramSocket | undefined;
-    peer = await runtime.udpBind({ host: "127.0.0.1", port: 0 }, {
-      onMessage: (data, from) => {
-        const text = decoder.decode(data);
-        got.push(text);
-        if (got.length !== 1) return;
-        // The 100 leaves at once; then the caller's process is held until Timer A (T1 = 500 ms
-        // after the INVITE) is long due, with the 100 waiting in its socket.
-        peer!.send(encoder.encode(trying(text)), from.host, from.port);
-        block(700);
-      },
-    });
+    // The 100 leaves at once; then the caller's process is held until Timer A (T1 = 500 ms after
+    // the INVITE) is long due, with the 100 waiting in its socket.
+    const { runtime, got, peer } = await heldPeer((text, got) => (got.length === 1 ? trying(text) : undefined));
     const events: TransactionEvent<Flow>[] = [];
     const ep = await createSipEndpoint({
       runtime,
@@ -68,23 +78,16 @@ describe("the driver reads input already received before it acts on a late timer
   });
 
   it("RFC 3261 §13.3.1.4: an ACK that arrived while the loop was held past the 2xx's first retransmission stops it", async () => {
-    const runtime = await loadRuntime();
-    const got: string[] = [];
-    let peer: DatagramSocket | undefined;
-    peer = await runtime.udpBind({ host: "127.0.0.1", port: 0 }, {
-      onMessage: (data, from) => {
-        const text = decoder.decode(data);
-        got.push(text);
-        if (!text.startsWith("SIP/2.0 200") || got.filter((t) => t.startsWith("SIP/2.0 200")).length !== 1) return;
-        // The ACK leaves at once (§13.2.2.4: its own branch, the 2xx's To tag); then the answerer's
-        // process is held past the 2xx's retransmission (T1 = 500 ms), the ACK waiting in its socket.
-        const ack = text
-          .split("\r\n")
-          .filter((l) => /^(From|To|Call-ID):/i.test(l))
-          .concat([`Via: SIP/2.0/UDP 127.0.0.1:${peer!.local.port};branch=z9hG4bKinputfirst-ack`, "CSeq: 1 ACK", "Max-Forwards: 70", "Content-Length: 0"]);
-        peer!.send(encoder.encode(`ACK sip:uas@127.0.0.1:${from.port} SIP/2.0\r\n${ack.join("\r\n")}\r\n\r\n`), from.host, from.port);
-        block(700);
-      },
+    // The ACK leaves at once (§13.2.2.4: its own branch, the 2xx's To tag); then the answerer's
+    // process is held past the 2xx's retransmission (T1 = 500 ms), the ACK waiting in its socket.
+    const { runtime, got, peer } = await heldPeer((text, got) => {
+      if (!text.startsWith("SIP/2.0 200") || got.filter((t) => t.startsWith("SIP/2.0 200")).length !== 1) return undefined;
+      const ack = text
+        .split("\r\n")
+        .filter((l) => /^(From|To|Call-ID):/i.test(l))
+        .concat([`Via: SIP/2.0/UDP 127.0.0.1:${peer.local.port};branch=z9hG4bKinputfirst-ack`, "CSeq: 1 ACK", "Max-Forwards: 70", "Content-Length: 0"]);
+      const port = ep.listeningPoints[0]!.local.port;
+      return `ACK sip:uas@127.0.0.1:${port} SIP/2.0\r\n${ack.join("\r\n")}\r\n\r\n`;
     });
     const ep = await createSessionEndpoint({
       runtime,
