@@ -2,6 +2,7 @@
  * Building messages (RFC 3261 §8.1.1 requests, §8.2.6 responses) and the reason phrases of §21.
  */
 import { field, fieldOf } from "./fields.ts";
+import type { Field } from "./fields.ts";
 import { isToken } from "./grammar.ts";
 import { H } from "./header-names.ts";
 import { MISS } from "./header-store.ts";
@@ -102,26 +103,34 @@ const DIALOG_CREATING = new Set(["INVITE", "SUBSCRIBE", "REFER", "NOTIFY"]);
  * (§12.1.1).
  */
 export function createResponse(request: SipRequest, status: number, reason?: string, init?: ResponseInit): SipResponse {
-  const fields = [];
-  // One Via (the usual case) without a list of its values.
-  const vias = request._count(H.VIA);
-  if (vias === 1) fields.push(fieldOf(H.VIA, "Via", request._first(H.VIA)!));
-  else if (vias > 1) for (const v of request._values(H.VIA, "")) fields.push(fieldOf(H.VIA, "Via", v));
-  const from = request._first(H.FROM);
-  if (from !== undefined) fields.push(fieldOf(H.FROM, "From", from));
-  let to = request._first(H.TO);
+  const fields: Field[] = [];
+  // A built (or changed) request's field objects are never changed in place: the response shares
+  // those it copies unchanged (spelled as the response would write them) instead of making new ones.
+  const own = request._tt === null ? request._fields : null;
+  if (own !== null) {
+    for (let i = 0; i < own.length; i++) {
+      const f = own[i]!;
+      if (f.id === H.VIA) fields.push(f.name === "Via" ? f : fieldOf(H.VIA, "Via", f.value));
+    }
+  } else {
+    // One Via (the usual case) without a list of its values.
+    const vias = request._count(H.VIA);
+    if (vias === 1) fields.push(fieldOf(H.VIA, "Via", request._first(H.VIA)!));
+    else if (vias > 1) for (const v of request._values(H.VIA, "")) fields.push(fieldOf(H.VIA, "Via", v));
+  }
+  const from = copyFirst(request, own, fields, H.FROM, "From");
+  let to: string | undefined;
   let tagged = false;
-  if (to !== undefined) {
-    if (init?.toTag !== undefined && status !== 100 && request.toTag === undefined) {
+  if (init?.toTag !== undefined && status !== 100 && request.toTag === undefined) {
+    to = request._first(H.TO);
+    if (to !== undefined) {
       to += `;tag=${init.toTag}`;
       tagged = true;
+      fields.push(fieldOf(H.TO, "To", to));
     }
-    fields.push(fieldOf(H.TO, "To", to));
-  }
-  const callId = request._first(H.CALL_ID);
-  if (callId !== undefined) fields.push(fieldOf(H.CALL_ID, "Call-ID", callId));
-  const cseq = request._first(H.CSEQ);
-  if (cseq !== undefined) fields.push(fieldOf(H.CSEQ, "CSeq", cseq));
+  } else to = copyFirst(request, own, fields, H.TO, "To");
+  copyFirst(request, own, fields, H.CALL_ID, "Call-ID");
+  const cseq = copyFirst(request, own, fields, H.CSEQ, "CSeq");
   if (status === 100) {
     const ts = request.header("Timestamp");
     if (ts !== undefined) fields.push(field("Timestamp", ts));
@@ -144,6 +153,26 @@ export function createResponse(request: SipRequest, status: number, reason?: str
   if (from !== undefined) response._pFrom = request.fromTag ?? null;
   if (to !== undefined && !tagged) response._pTo = request.toTag ?? null;
   return response;
+}
+
+/**
+ * Appends the request's first field of header `id` to `fields` (the field itself when `own` is the
+ * request's field list and the field is spelled `name`, else a new one) and returns its value.
+ */
+function copyFirst(request: SipRequest, own: Field[] | null, fields: Field[], id: number, name: string): string | undefined {
+  if (own !== null) {
+    for (let i = 0; i < own.length; i++) {
+      const f = own[i]!;
+      if (f.id === id) {
+        fields.push(f.name === name ? f : fieldOf(id, name, f.value));
+        return f.value;
+      }
+    }
+    return undefined;
+  }
+  const v = request._first(id);
+  if (v !== undefined) fields.push(fieldOf(id, name, v));
+  return v;
 }
 
 function toBytes(b: Uint8Array | string | undefined): Uint8Array | undefined {

@@ -10,10 +10,9 @@ import type { Transaction } from "./transaction.ts";
 export const RECORD_OVERHEAD = 240;
 
 /**
- * Estimated heap bytes of a request object a record still holds besides its body (an INVITE client
- * in Accepted, RFC 6026 §7.2, keeps its INVITE as bytes, charged by their length, and the object
- * only when it cannot be serialized): measured on Node 20, an INVITE of a dozen header fields held
- * 1.6 kB once its parsed values were let go of.
+ * Estimated heap bytes of a request object a record still holds (the INVITE an INVITE client keeps
+ * in Accepted, RFC 6026 §7.2, for the TU's ACKs) besides its body: measured on Node 20, an INVITE
+ * of a dozen header fields held 1.6 kB once its parsed values were let go of.
  */
 export const KEPT_REQUEST_OVERHEAD = 1600;
 

@@ -225,10 +225,10 @@ export class InviteClientTransaction<F extends TransactionFlow = TransactionFlow
         this.disarm("A");
         this.disarm("B");
         // RFC 6026 §7.2: "[...] and set Timer M to 64*T1." The request stays: the TU ACKs every
-        // 2xx passed up in Accepted (§13.2.2.4) and may build those ACKs from it. Timer M runs on
-        // every transport; the INVITE and the 2xx are kept as bytes only (32 s of message objects
-        // per call add up), `request` and `lastResponse` then copies parsed from them.
-        this.keepRequestAsBytes();
+        // 2xx passed up in Accepted (§13.2.2.4) and may build those ACKs from it.
+        // Timer M runs on every transport; the 2xx is kept as bytes only, and the INVITE without
+        // the values the layers parsed from it (32 s of them per call add up).
+        this.request?._shed();
         this.retain(this.response!, true);
         this.response = undefined;
         // Accepted passes further 2xx up and absorbs everything else: like the server's Accepted

@@ -1,8 +1,6 @@
-import { SipRequest } from "../sip/index.ts";
-import type { SipMessage, SipResponse } from "../sip/index.ts";
+import type { SipMessage, SipRequest, SipResponse } from "../sip/index.ts";
 import { TransactionError, TransactionTimeoutError, TransactionTransportError } from "./errors.ts";
 import { keepBytes, reviveBytes } from "./retained.ts";
-import type { KeptBytes } from "./retained.ts";
 import type { TimerConfig, TimerName } from "./timers.ts";
 import type { TimerEntry } from "./timer-heap.ts";
 import type { TransactionEvent, TransactionFlow } from "./types.ts";
@@ -90,11 +88,7 @@ export abstract class Transaction<F extends TransactionFlow = TransactionFlow> {
   protected readonly host: TransactionHost<F>;
   private retransmitTimer: TimerEntry<TimerRef> | undefined = undefined;
   private lifetimeTimer: TimerEntry<TimerRef> | undefined = undefined;
-  /**
-   * The request: the object, or where its bytes were kept (see `keepRequestAsBytes`; one record for
-   * the one transaction per call that keeps them, rather than two fields on every transaction).
-   */
-  private req: SipRequest | KeptBytes | undefined;
+  private req: SipRequest | undefined;
   /** The message the transaction may send again: an object, or the block its bytes were kept in. */
   private kept: SipMessage | Uint8Array | undefined = undefined;
   private keptAt = 0;
@@ -123,37 +117,16 @@ export abstract class Transaction<F extends TransactionFlow = TransactionFlow> {
    * transaction still needs it. It is let go of on entering Completed, Confirmed or (server)
    * Accepted, where the RFC needs only the match key, the timers and what is re-sent (see
    * `lastResponse`); an INVITE client keeps it in Accepted, where the TU ACKs each 2xx (RFC 6026
-   * §7.2) and may build the ACK from it, as bytes: there `request` is a copy parsed from them (equal
-   * content, a new object on each read). The TU holds its own reference from the `request` event or
-   * `sendRequest` when it needs the object itself.
+   * §7.2) and may build the ACK from it. The TU holds its own reference from the `request` event or
+   * `sendRequest` when it needs the request longer.
    */
   get request(): SipRequest | undefined {
-    const r = this.req;
-    if (r === undefined || r instanceof SipRequest) return r;
-    return reviveBytes<SipRequest>(r.block.subarray(r.offset, r.offset + r.length));
-  }
-
-  /** @internal Whether the request is kept as an object (what the layer charges as a message object). */
-  get requestObject(): SipRequest | undefined {
-    const r = this.req;
-    return r instanceof SipRequest ? r : undefined;
+    return this.req;
   }
 
   /** Lets go of the request (entry action of the states that no longer use it). */
   protected releaseRequest(): void {
     this.req = undefined;
-  }
-
-  /**
-   * Keeps the request as bytes in a shared block instead of the object (an INVITE client in
-   * Accepted, RFC 6026 §7.2, which holds it 64*T1 for the TU's ACKs and never sends it again):
-   * `request` is then a copy parsed from them. Keeps the object when it cannot be kept as bytes.
-   */
-  protected keepRequestAsBytes(): void {
-    const r = this.req;
-    if (!(r instanceof SipRequest)) return;
-    const k = keepBytes(r);
-    if (k !== undefined) this.req = k;
   }
 
   /**
@@ -201,8 +174,7 @@ export abstract class Transaction<F extends TransactionFlow = TransactionFlow> {
 
   /** @internal Bytes the kept message occupies (0 for none or an object): the layer's memory budget. */
   get retainedLength(): number {
-    const r = this.req;
-    return (this.kept instanceof Uint8Array ? this.keptLength : 0) + (r === undefined || r instanceof SipRequest ? 0 : r.length);
+    return this.kept instanceof Uint8Array ? this.keptLength : 0;
   }
 
   private keptBytes(): Uint8Array | undefined {

@@ -359,6 +359,31 @@ describe("building (RFC 3261 §8.1.1, §8.2.6)", () => {
     expect(() => createRequest({ ...init, method: "INFO", cseq: 1.5 }).cseq).toThrow(SipParseError);
   });
 
+  it("§8.2.6.2: a response to a built request copies its fields, canonically spelled, and keeps them when the request changes", () => {
+    const req = createRequest({
+      method: "INVITE",
+      uri: "sip:bob@biloxi.example.com",
+      from: "<sip:alice@atlanta.example.com>;tag=1928301774",
+      to: "<sip:bob@biloxi.example.com>",
+      callId: "a84b4c76e66710",
+      cseq: 314159,
+      via: "SIP/2.0/UDP pc33.atlanta.example.com;branch=z9hG4bK776asdhds",
+    });
+    req.addHeader("v", "SIP/2.0/UDP p1.example.com;branch=z9hG4bK1", { prepend: true });
+    req.addHeader("i", "ignored-second-call-id");
+    const res = createResponse(req, 180, undefined, { toTag: "a6c85cf" });
+    const text = res.toString();
+    expect(text).toContain("\r\nVia: SIP/2.0/UDP p1.example.com;branch=z9hG4bK1\r\nVia: SIP/2.0/UDP pc33.atlanta.example.com;branch=z9hG4bK776asdhds\r\n");
+    expect(text).toContain("\r\nCall-ID: a84b4c76e66710\r\n");
+    expect(text).not.toContain("ignored-second-call-id");
+    expect(res.header("To")).toBe("<sip:bob@biloxi.example.com>;tag=a6c85cf");
+    req.setHeader("From", "<sip:carol@chicago.example.com>;tag=2");
+    req.removeFirstValue("Via");
+    req.setHeader("Call-ID", "changed");
+    expect(res.toString()).toBe(text);
+    expect(res.fromTag).toBe("1928301774");
+  });
+
   it("§8.2.6.2: createResponse copies Via, From, Call-ID, CSeq and adds the To tag", () => {
     const req = parseMessage(INVITE) as SipRequest;
     const res = createResponse(req, 200, undefined, { toTag: "a6c85cf", body: "v=0\r\n", contentType: "application/sdp" });
