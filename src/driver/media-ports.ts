@@ -32,6 +32,9 @@ export interface PortPair {
 /** The runtime services the media driver needs (the driver's runtime record has them). */
 export type MediaSocketRuntime = Pick<DriverRuntime, "udpBind">;
 
+/** Binds that may fail in a row before a fill run stops (see `#run`). */
+const MAX_FAILURES = 64;
+
 /** The least time a cooling pair is handed out after, when nothing else is left, ms. */
 const MIN_COOL_MS = 500;
 
@@ -126,9 +129,13 @@ export class MediaPortPool {
   }
 
   async #run(): Promise<void> {
-    // A port busy elsewhere is skipped; give up once every pair of the range failed in a row.
+    // A port busy elsewhere is skipped; a run gives up after MAX_FAILURES in a row (the next take
+    // or release starts another from where it stopped). Not the whole range: the ports of pairs
+    // this pool just closed stay bound until the runtime's close completes (a later turn of the
+    // loop), and a run that walked into thousands of them paid an exception for each.
     let failures = 0;
-    while (!this.#closed && this.#ready.length < this.#want && this.#held.size < this.#pairs && failures < this.#pairs) {
+    const limit = Math.min(this.#pairs, MAX_FAILURES);
+    while (!this.#closed && this.#ready.length < this.#want && this.#held.size < this.#pairs && failures < limit) {
       const pair = await this.#bindNext();
       if (pair) {
         failures = 0;
