@@ -6,7 +6,7 @@
  * (about 0.4 µs on Node 20, more than a G.711 frame's encoding); a view into a block costs a small
  * heap object. A region is never handed out twice: a block is dropped when full and collected once
  * the last view into it is gone, so a buffer stays the caller's as long as it holds it — what the
- * runtimes that send later (Deno's `node:dgram`) need. Views share their block's ArrayBuffer:
+ * runtimes whose sends complete later (runtimes/deno/udp.ts) need. Views share their block's ArrayBuffer:
  * `byteOffset` is not 0, and transferring one's `.buffer` would detach its neighbours.
  * Internal to src/media.
  */
