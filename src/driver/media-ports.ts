@@ -129,13 +129,13 @@ export class MediaPortPool {
   }
 
   async #run(): Promise<void> {
-    // A port busy elsewhere is skipped; a run gives up after MAX_FAILURES in a row (the next take
-    // or release starts another from where it stopped). Not the whole range: the ports of pairs
-    // this pool just closed stay bound until the runtime's close completes (a later turn of the
-    // loop), and a run that walked into thousands of them paid an exception for each.
+    // A port busy elsewhere is skipped. While no pair is ready a run walks the whole range (an
+    // INVITE finds a pair if one can be bound); with pairs ready it gives up after MAX_FAILURES
+    // in a row, and the next take or release starts another from where it stopped: the ports of
+    // pairs this pool just closed stay bound until the runtime's close completes (a later turn of
+    // the loop), and a refill that walked into thousands of them paid an exception for each.
     let failures = 0;
-    const limit = Math.min(this.#pairs, MAX_FAILURES);
-    while (!this.#closed && this.#ready.length < this.#want && this.#held.size < this.#pairs && failures < limit) {
+    while (!this.#closed && this.#ready.length < this.#want && this.#held.size < this.#pairs && failures < (this.#ready.length > 0 ? MAX_FAILURES : this.#pairs)) {
       const pair = await this.#bindNext();
       if (pair) {
         failures = 0;
