@@ -1,7 +1,8 @@
 import { describe, expect, it } from "vitest";
 import { createSessionEndpoint, createSipEndpoint } from "../../src/driver/index.ts";
 import type { DatagramSocket } from "../../src/driver/index.ts";
-import { createRequest } from "../../src/sip/index.ts";
+import { createRequest, createResponse, parseMessage, serializeMessage } from "../../src/sip/index.ts";
+import type { SipRequest, SipResponse } from "../../src/sip/index.ts";
 import type { TransactionEvent } from "../../src/transaction/index.ts";
 import type { Flow } from "../../src/transport/index.ts";
 import { loadRuntime } from "../../runtimes/index.ts";
@@ -17,10 +18,9 @@ function block(ms: number): void {
   while (performance.now() < end);
 }
 
-/** A 100 (Trying) for a request's text: its Via, From, To, Call-ID and CSeq copied (§8.2.6.2). */
-function trying(request: string): string {
-  const copy = request.split("\r\n").filter((l) => /^(Via|From|To|Call-ID|CSeq):/i.test(l));
-  return `SIP/2.0 100 Trying\r\n${copy.join("\r\n")}\r\nContent-Length: 0\r\n\r\n`;
+/** A 100 (Trying) for a request's text (§8.2.6.2). */
+function trying(request: string): Uint8Array {
+  return serializeMessage(createResponse(parseMessage(request) as SipRequest, 100, "Trying"));
 }
 
 /**
@@ -28,7 +28,7 @@ function trying(request: string): string {
  * peer sends it back at once and then holds this process for 700 ms (past T1 = 500 ms), so that
  * the answer waits in the other end's socket while that end's timer falls due.
  */
-async function heldPeer(reply: (text: string, got: readonly string[]) => string | undefined) {
+async function heldPeer(reply: (text: string, got: readonly string[]) => Uint8Array | undefined) {
   const runtime = await loadRuntime();
   const got: string[] = [];
   const peer: DatagramSocket = await runtime.udpBind({ host: "127.0.0.1", port: 0 }, {
@@ -37,7 +37,7 @@ async function heldPeer(reply: (text: string, got: readonly string[]) => string 
       got.push(text);
       const answer = reply(text, got);
       if (answer === undefined) return;
-      peer.send(encoder.encode(answer), from.host, from.port);
+      peer.send(answer, from.host, from.port);
       block(700);
     },
   });
@@ -82,12 +82,17 @@ describe("the driver reads input already received before it acts on a late timer
     // process is held past the 2xx's retransmission (T1 = 500 ms), the ACK waiting in its socket.
     const { runtime, got, peer } = await heldPeer((text, got) => {
       if (!text.startsWith("SIP/2.0 200") || got.filter((t) => t.startsWith("SIP/2.0 200")).length !== 1) return undefined;
-      const ack = text
-        .split("\r\n")
-        .filter((l) => /^(From|To|Call-ID):/i.test(l))
-        .concat([`Via: SIP/2.0/UDP 127.0.0.1:${peer.local.port};branch=z9hG4bKinputfirst-ack`, "CSeq: 1 ACK", "Max-Forwards: 70", "Content-Length: 0"]);
-      const port = ep.listeningPoints[0]!.local.port;
-      return `ACK sip:uas@127.0.0.1:${port} SIP/2.0\r\n${ack.join("\r\n")}\r\n\r\n`;
+      const ok = parseMessage(text) as SipResponse;
+      const ack = createRequest({
+        method: "ACK",
+        uri: `sip:uas@127.0.0.1:${ep.listeningPoints[0]!.local.port}`,
+        from: ok.header("From")!,
+        to: ok.header("To")!,
+        callId: ok.callId,
+        cseq: 1,
+        via: `SIP/2.0/UDP 127.0.0.1:${peer.local.port};branch=z9hG4bKinputfirst-ack`,
+      });
+      return serializeMessage(ack);
     });
     const ep = await createSessionEndpoint({
       runtime,

@@ -39,6 +39,19 @@ const answerer = (e: SessionEvent<Flow>, now: number) => {
 };
 const incomingOf = (p: Phone) => first(p, "incoming")?.session as InviteSession<Flow> | undefined;
 
+/** Caller and callee send 1 kHz and 600 Hz; each must hear the other's tone (frequency and SNR of frames 80–150). */
+async function hearEachOther(call: InviteSession<Flow>, callee: InviteSession<Flow>): Promise<void> {
+  const a = toneAndRecord(rtpOf(call), 1000);
+  const b = toneAndRecord(rtpOf(callee), 600);
+  await until(() => a.heard.length >= 150 && b.heard.length >= 150);
+  a.stop();
+  b.stop();
+  expect(Math.abs(detectFrequency(concatPcm(a.heard.slice(80, 150)), 16000) - 600)).toBeLessThan(3);
+  expect(Math.abs(detectFrequency(concatPcm(b.heard.slice(80, 150)), 16000) - 1000)).toBeLessThan(3);
+  expect(medianSnr(a.heard.slice(80, 150), 600)).toBeGreaterThan(18);
+  expect(medianSnr(b.heard.slice(80, 150), 1000)).toBeGreaterThan(18);
+}
+
 describe(`B2BUA over loopback on ${runtime.name}`, () => {
   it("RFC 3711 / RFC 4568: media anchored — SRTP on the caller's leg, plain RTP and another codec on the callee's; each hears the other's tone; CDR with both legs' figures", async () => {
     const bob = await phone({ codecs: [PCMA], srtp: false }, answerer);
@@ -51,16 +64,8 @@ describe(`B2BUA over loopback on ${runtime.name}`, () => {
     await until(() => callee.state === "confirmed");
     // Two codecs: no relay, one RTP session per leg.
     expect([engineMedia.stats.relays, engineMedia.stats.streams, engine.counters.relayed]).toEqual([0, 2, relayedBefore]);
-    const a = toneAndRecord(rtpOf(call), 1000);
-    const b = toneAndRecord(rtpOf(callee), 600);
-    await until(() => a.heard.length >= 150 && b.heard.length >= 150);
-    a.stop();
-    b.stop();
     // Each side hears the other's tone through two jitter buffers and a transcoding (PCMU ↔ PCMA).
-    expect(Math.abs(detectFrequency(concatPcm(a.heard.slice(80, 150)), 16000) - 600)).toBeLessThan(3);
-    expect(Math.abs(detectFrequency(concatPcm(b.heard.slice(80, 150)), 16000) - 1000)).toBeLessThan(3);
-    expect(medianSnr(a.heard.slice(80, 150), 600)).toBeGreaterThan(18);
-    expect(medianSnr(b.heard.slice(80, 150), 1000)).toBeGreaterThan(18);
+    await hearEachOther(call, callee);
     // The caller's media goes to the engine's address, not to bob's.
     expect(rtpOf(call).session!.srtpSuite).toBeDefined();
     expect(rtpOf(callee).session!.srtpSuite).toBeUndefined();
@@ -89,15 +94,7 @@ describe(`B2BUA over loopback on ${runtime.name}`, () => {
     // The translator took both legs' ports: one relay, and no session decoding on the server.
     await until(() => engineMedia.stats.relays === 1 && engineMedia.stats.streams === 0);
     expect(engine.counters.relayed).toBe(relayedBefore + 1);
-    const a = toneAndRecord(rtpOf(call), 1000);
-    const b = toneAndRecord(rtpOf(callee), 600);
-    await until(() => a.heard.length >= 150 && b.heard.length >= 150);
-    a.stop();
-    b.stop();
-    expect(Math.abs(detectFrequency(concatPcm(a.heard.slice(80, 150)), 16000) - 600)).toBeLessThan(3);
-    expect(Math.abs(detectFrequency(concatPcm(b.heard.slice(80, 150)), 16000) - 1000)).toBeLessThan(3);
-    expect(medianSnr(a.heard.slice(80, 150), 600)).toBeGreaterThan(18);
-    expect(medianSnr(b.heard.slice(80, 150), 1000)).toBeGreaterThan(18);
+    await hearEachOther(call, callee);
     // RFC 4568: each leg keyed with its own peer — SRTP towards alice, plain RTP towards bob.
     expect(rtpOf(call).session!.srtpSuite).toMatch(/AES/);
     expect(rtpOf(callee).session!.srtpSuite).toBeUndefined();
