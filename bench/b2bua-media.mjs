@@ -14,11 +14,12 @@
 //   node bench/b2bua-media.mjs      (after `npm run build`; CALLS=50,100,200,300 SECONDS=8;
 //                                    PROFILE=dir for a CPU profile of the server)
 import { spawn } from "node:child_process";
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
-import { loadavg, tmpdir } from "node:os";
+import { rmSync } from "node:fs";
+import { loadavg } from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { cpuOf } from "../test/interop/peers/kamailio-proxy.mjs";
+import { serveConfig } from "./lib.mjs";
 
 const root = join(dirname(fileURLToPath(import.meta.url)), "..");
 const STEPS = (process.env.CALLS ?? "50,100,200,300").split(",").map(Number);
@@ -39,22 +40,12 @@ const { PCMU, ToneGenerator } = await import(join(root, "dist/src/media/index.js
 const rt = await loadRuntime();
 
 // ------------------------------------------------------------------ the server
-const dir = mkdtempSync(join(tmpdir(), "siphon-b2bua-bench-"));
-const config = join(dir, "siphon.json");
-writeFileSync(
-  config,
-  JSON.stringify({
-    realm: "siphon.local",
-    data: dir,
-    sip: { port: SIP_PORT, wsPort: null, nextFreePort: false },
-    http: { port: HTTP_PORT },
-    storage: { kind: "memory" },
-    limits: { perAddress: null },
-    media: { rtpPorts: `${SERVER_RTP[0]}-${SERVER_RTP[1]}` },
-    log: { level: "warn" },
-    users: [{ username: "load", password: "pw" }],
-  }),
-);
+const { dir, config } = serveConfig("siphon-b2bua-bench-", SIP_PORT, {
+  http: { port: HTTP_PORT },
+  storage: { kind: "memory" },
+  media: { rtpPorts: `${SERVER_RTP[0]}-${SERVER_RTP[1]}` },
+  users: [{ username: "load", password: "pw" }],
+});
 let out = "";
 // PROFILE=dir: a CPU profile of the server, written when it stops.
 const profile = process.env.PROFILE ? ["--cpu-prof", `--cpu-prof-dir=${process.env.PROFILE}`] : [];

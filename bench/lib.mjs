@@ -1,5 +1,9 @@
-// What the benches share: the runtime's name, a CPU clock, a timing loop and the heap held after a
-// full collection. Not a bench itself (bench/run.mjs skips it). Runs on Node, Deno and Bun.
+// What the benches share: the runtime's name, a CPU clock, a timing loop, the heap held after a
+// full collection, a `siphon serve` configuration file. Not a bench itself (bench/run.mjs skips
+// it). Runs on Node, Deno and Bun.
+import { mkdtempSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 
 /** "node", "deno" or "bun": the runtime running this bench. */
 export const runtime = typeof Deno !== "undefined" ? "deno" : typeof Bun !== "undefined" ? "bun" : "node";
@@ -45,4 +49,17 @@ export function heapBytes() {
   gc();
   const m = process.memoryUsage();
   return m.heapUsed + m.arrayBuffers;
+}
+
+/**
+ * A `siphon serve` configuration file in a new temporary directory (its data directory too): SIP on
+ * `port` (no WebSocket, no hunting for a free port), no per-address limit, warnings only, and
+ * `settings` over that. Returns the directory and the file's path.
+ */
+export function serveConfig(prefix, port, settings) {
+  const dir = mkdtempSync(join(tmpdir(), prefix));
+  const config = join(dir, "siphon.json");
+  const base = { realm: "siphon.local", data: dir, sip: { port, wsPort: null, nextFreePort: false }, limits: { perAddress: null }, log: { level: "warn" } };
+  writeFileSync(config, JSON.stringify({ ...base, ...settings }));
+  return { dir, config };
 }

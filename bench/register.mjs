@@ -36,6 +36,7 @@ import { loadavg, tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { cpuOf, processTree, pssOf, rssOf } from "../test/interop/peers/kamailio-proxy.mjs";
+import { serveConfig } from "./lib.mjs";
 
 const root = join(dirname(fileURLToPath(import.meta.url)), "..");
 const USERS = Number(process.env.USERS ?? 20_000);
@@ -84,22 +85,12 @@ async function waitForSip(port, dead, timeoutMs = 60_000) {
 
 /** `siphon serve` on `runtime` with USERS users and SQLite under a temporary directory. */
 async function startSiphon(runtime, port, synchronous) {
-  const dir = mkdtempSync(join(tmpdir(), "siphon-regbench-"));
-  const config = join(dir, "siphon.json");
-  writeFileSync(
-    config,
-    JSON.stringify({
-      realm: "siphon.local",
-      data: dir,
-      sip: { port, wsPort: null, nextFreePort: false },
-      http: { port: null },
-      storage: { kind: "sqlite", synchronous },
-      limits: { perAddress: null },
-      log: { level: "warn" },
-      media: { rtpPorts: `${port + 2}-${port + 101}` },
-      users: Array.from({ length: ALL }, (_, i) => ({ username: `u${i}`, password: PASSWORD })),
-    }),
-  );
+  const { dir, config } = serveConfig("siphon-regbench-", port, {
+    http: { port: null },
+    storage: { kind: "sqlite", synchronous },
+    media: { rtpPorts: `${port + 2}-${port + 101}` },
+    users: Array.from({ length: ALL }, (_, i) => ({ username: `u${i}`, password: PASSWORD })),
+  });
   const args = ["serve", "--config", config];
   const [cmd, argv] =
     runtime === "deno"
