@@ -4,7 +4,9 @@ import type { DatagramSocket, DriverRuntime, SocketAddress } from "./runtime.ts"
  * UDP port pairs for RTP and RTCP, bound ahead of need. RFC 3550 §11: RTP on an even port, RTCP on
  * the next (odd) one. An INVITE's media handler must answer synchronously, so pairs are bound in the
  * background and handed out at once; each handed-out pair is replaced by a new one. Ports come from
- * a configurable range, tried in turn (a port busy elsewhere is skipped). A released pair stays
+ * a configurable range, tried in turn, a closed pair's port last (a port busy elsewhere is set aside
+ * and tried again after five seconds, so a range used up but for a port someone else holds costs no
+ * bind per call). A released pair stays
  * bound and queues behind the ready ones (up to `keep` of them): binding two sockets per call is
  * what limits calls per second. A pair whose call ended first cools ({@link MediaPortPool.cool}):
  * its late packets are absorbed there and cannot land in the next call, and the owner releases the
@@ -30,13 +32,16 @@ export interface PortPair {
 }
 
 /** The runtime services the media driver needs (the driver's runtime record has them). */
-export type MediaSocketRuntime = Pick<DriverRuntime, "udpBind">;
+export type MediaSocketRuntime = Pick<DriverRuntime, "udpBind" | "now">;
 
 /** Binds that may fail in a row before a fill run stops (see `#run`). */
 const MAX_FAILURES = 64;
 
 /** The least time a cooling pair is handed out after, when nothing else is left, ms. */
 const MIN_COOL_MS = 500;
+
+/** How long a port that could not be bound is left out before it is tried again, ms. */
+const BUSY_RETRY_MS = 5000;
 
 /** Options of {@link MediaPortPool}. */
 export interface MediaPortOptions {
@@ -65,9 +70,20 @@ export class MediaPortPool {
   #cooling: PortPair[] = [];
   #coolSince: number[] = [];
   #coolHead = 0;
-  readonly #held = new Set<number>();
+  /** Pairs bound, in whatever state (ready, handed out, cooling). */
+  #bound = 0;
   readonly #pairs: number;
-  #next: number;
+  /**
+   * The pairs' ports not bound, as a queue (a ring): a bind takes the head, a closed pair's port
+   * joins the tail, so a port is bound again as late as possible and never while its last close
+   * may still be under way.
+   */
+  readonly #free: Int32Array;
+  #freeHead = 0;
+  #freeLen = 0;
+  /** Ports that could not be bound (busy elsewhere) and when, oldest first; retried later. */
+  #busyPorts: number[] = [];
+  #busySince: number[] = [];
   #want: number;
   #filling: Promise<void> | undefined;
   /** A run queued behind the one under way, not started yet. */
@@ -91,7 +107,8 @@ export class MediaPortPool {
     this.keep = Math.max(this.spare, o.keep ?? 1024);
     this.#pairs = (this.maxPort - this.minPort + 1) >> 1;
     this.#want = this.spare;
-    this.#next = this.minPort;
+    this.#free = new Int32Array(this.#pairs);
+    for (let port = this.minPort; this.#freeLen < this.#pairs; port += 2) this.#free[this.#freeLen++] = port;
   }
 
   /** Pairs bound and ready to hand out. */
@@ -101,7 +118,7 @@ export class MediaPortPool {
 
   /** Pairs handed out and not yet released (cooling ones included). */
   get inUse(): number {
-    return this.#held.size - this.#ready.length;
+    return this.#bound - this.#ready.length;
   }
 
   /** Pairs cooling (see {@link MediaPortPool.cool}). */
@@ -129,13 +146,12 @@ export class MediaPortPool {
   }
 
   async #run(): Promise<void> {
-    // A port busy elsewhere is skipped. While no pair is ready a run walks the whole range (an
-    // INVITE finds a pair if one can be bound); with pairs ready it gives up after MAX_FAILURES
-    // in a row, and the next take or release starts another from where it stopped: the ports of
-    // pairs this pool just closed stay bound until the runtime's close completes (a later turn of
-    // the loop), and a refill that walked into thousands of them paid an exception for each.
+    // A port busy elsewhere is set aside for BUSY_RETRY_MS. While no pair is ready a run walks
+    // every free port (an INVITE finds a pair if one can be bound); with pairs ready it gives up
+    // after MAX_FAILURES in a row, and the next take or release starts another from there.
+    this.#unpark();
     let failures = 0;
-    while (!this.#closed && this.#ready.length < this.#want && this.#held.size < this.#pairs && failures < (this.#ready.length > 0 ? MAX_FAILURES : this.#pairs)) {
+    while (!this.#closed && this.#ready.length < this.#want && this.#freeLen > 0 && (this.#ready.length === 0 || failures < MAX_FAILURES)) {
       const pair = await this.#bindNext();
       if (pair) {
         failures = 0;
@@ -157,7 +173,7 @@ export class MediaPortPool {
       this.reusedEarly++;
     }
     // A replacement is bound (a run queued behind one under way); none when the range is used up.
-    if (!this.#closed && this.#queued === undefined && this.#ready.length < this.spare && this.#held.size < this.#pairs) void this.fill().catch(() => undefined);
+    if (!this.#closed && this.#queued === undefined && this.#ready.length < this.spare && this.#canBind()) void this.fill().catch(() => undefined);
     return pair;
   }
 
@@ -206,7 +222,8 @@ export class MediaPortPool {
     }
     pair.rtp.close();
     pair.rtcp.close();
-    this.#held.delete(pair.port);
+    this.#bound--;
+    this.#pushFree(pair.port);
     if (!this.#closed && this.#queued === undefined && this.#ready.length < this.spare) void this.fill().catch(() => undefined);
   }
 
@@ -217,12 +234,39 @@ export class MediaPortPool {
     while (this.#coolHead < this.#cooling.length) this.release(this.#shiftCooling());
   }
 
+  /** Whether a fill run could bind anything: a port is free, or one set aside is due again. */
+  #canBind(): boolean {
+    return this.#freeLen > 0 || (this.#busyPorts.length > 0 && this.#busySince[0]! + BUSY_RETRY_MS <= this.#rt.now());
+  }
+
+  /** Ports set aside long enough go back to the free queue. */
+  #unpark(): void {
+    if (this.#busyPorts.length === 0) return;
+    const due = this.#rt.now() - BUSY_RETRY_MS;
+    let n = 0;
+    while (n < this.#busyPorts.length && this.#busySince[n]! <= due) this.#pushFree(this.#busyPorts[n++]!);
+    if (n > 0) {
+      this.#busyPorts.splice(0, n);
+      this.#busySince.splice(0, n);
+    }
+  }
+
+  #pushFree(port: number): void {
+    this.#free[(this.#freeHead + this.#freeLen++) % this.#pairs] = port;
+  }
+
+  #park(port: number): void {
+    this.busy++;
+    this.#bound--;
+    this.#busyPorts.push(port);
+    this.#busySince.push(this.#rt.now());
+  }
+
   async #bindNext(): Promise<PortPair | undefined> {
-    let port = this.#next;
-    for (let i = 0; this.#held.has(port) && i < this.#pairs; i++) port = this.#after(port);
-    if (this.#held.has(port)) return undefined;
-    this.#next = this.#after(port);
-    this.#held.add(port);
+    const port = this.#free[this.#freeHead]!;
+    this.#freeHead = (this.#freeHead + 1) % this.#pairs;
+    this.#freeLen--;
+    this.#bound++;
     const pair: { port: number; rtp?: DatagramSocket; rtcp?: DatagramSocket; sink: PortPairSink | undefined } = { port, sink: undefined };
     const deliver = (rtcp: boolean) => (data: Uint8Array, from: SocketAddress) => {
       const s = pair.sink;
@@ -233,23 +277,16 @@ export class MediaPortPool {
     try {
       pair.rtp = await this.#rt.udpBind({ host: this.host, port }, { onMessage: deliver(false) });
     } catch {
-      this.busy++;
-      this.#held.delete(port);
+      this.#park(port);
       return undefined;
     }
     try {
       pair.rtcp = await this.#rt.udpBind({ host: this.host, port: port + 1 }, { onMessage: deliver(true) });
     } catch {
-      this.busy++;
       pair.rtp.close();
-      this.#held.delete(port);
+      this.#park(port);
       return undefined;
     }
     return pair as PortPair;
-  }
-
-  #after(port: number): number {
-    const n = port + 2;
-    return n + 1 > this.maxPort ? this.minPort : n;
   }
 }
