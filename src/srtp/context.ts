@@ -217,7 +217,7 @@ export class SrtpContext {
     if (len < 12) packetError(ERR_TOO_SHORT);
     const seq = (src[2]! << 8) | src[3]!;
     const ssrc = be32(src, 8);
-    const st = c.streams.txRtp.get(ssrc);
+    const st = c.streams.tx(ssrc);
     const v = st === undefined ? 0 : st.started ? guessRoc(st.sl, st.roc, seq) : st.roc;
     // RFC 3711 §3.3.1/§9.2: the index must not wrap; the key is used up instead.
     if (v < 0 || v > MAX_ROC || c.streams.rtpPackets >= MAX_SRTP_PACKETS) packetError(ERR_LIMIT, ssrc, v * 65536 + seq);
@@ -236,7 +236,7 @@ export class SrtpContext {
     if (len < 12 + tag) packetError(ERR_TOO_SHORT);
     const seq = (src[2]! << 8) | src[3]!;
     const ssrc = be32(src, 8);
-    const st = c.streams.rxRtp.get(ssrc);
+    const st = c.streams.rx(ssrc);
     const v = st === undefined ? 0 : st.started ? guessRoc(st.sl, st.roc, seq) : st.roc;
     const index = v * 65536 + seq;
     // A guess below ROC 0 is older than the stream's first packet: a replay by definition.
@@ -309,7 +309,7 @@ export function createSrtpContextFromSessionKeys(
 
 function makeContext(e: SrtpEngine, profile: SrtpProfileInfo, options: ContextStateOptions, fillKeys: () => void): SrtpContext {
   // AES-CM contexts need no GHASH tables: their image (and reload copy) is the slot's first part only.
-  const handle: KeyHandle = { image: new Uint8Array(profile.aead ? e.slotSize : e.slotCmSize), slot: -1 };
+  const handle: KeyHandle = { image: new Uint8Array(profile.aead ? e.slotSize : e.slotCmSize), slot: -1, ptr: 0 };
   try {
     fillKeys();
     const slot = residentSlot(e, handle);

@@ -17,6 +17,8 @@ export interface KeyHandle {
   image: Uint8Array;
   /** Index in its pool, or -1. */
   slot: number;
+  /** The slot's address while resident (`slot` >= 0): a packet's lookup reads the handle only. */
+  ptr: number;
 }
 
 /** One pool of slots: where they are, how far apart, and who holds each. */
@@ -110,8 +112,8 @@ function poolOf(e: SrtpEngine, h: KeyHandle): SlotPool {
 
 /** Makes `h` resident and returns its slot pointer. */
 export function residentSlot(e: SrtpEngine, h: KeyHandle): number {
+  if (h.slot >= 0) return h.ptr;
   const p = poolOf(e, h);
-  if (h.slot >= 0) return p.base + h.slot * p.stride;
   // With more contexts than slots every slot stays taken: no search for a free one then.
   let slot = p.free > 0 ? p.owners.indexOf(undefined) : -1;
   if (slot < 0) {
@@ -123,6 +125,7 @@ export function residentSlot(e: SrtpEngine, h: KeyHandle): number {
   p.owners[slot] = h;
   h.slot = slot;
   const ptr = p.base + slot * p.stride;
+  h.ptr = ptr;
   e.u8.set(h.image, ptr);
   return ptr;
 }

@@ -52,10 +52,39 @@ export class StreamTable {
   rtpPackets = 0;
   readonly windowSize: number;
   readonly maxStreams: number;
+  // The SRTP stream found last in each direction, by SSRC (-1: none). A session's packets all
+  // carry one SSRC per direction, and its context's state is cold again by its next packet (every
+  // other session's ran in between): skipping the map skips its hash table's cache lines.
+  #txSsrc = -1;
+  #tx: RtpStream | undefined;
+  #rxSsrc = -1;
+  #rx: RtpStream | undefined;
 
   constructor(windowSize: number, maxStreams: number) {
     this.windowSize = windowSize;
     this.maxStreams = maxStreams;
+  }
+
+  /** The sending SRTP stream of `ssrc`, if any. */
+  tx(ssrc: number): RtpStream | undefined {
+    if (ssrc === this.#txSsrc) return this.#tx;
+    const st = this.txRtp.get(ssrc);
+    if (st !== undefined) {
+      this.#txSsrc = ssrc;
+      this.#tx = st;
+    }
+    return st;
+  }
+
+  /** The receiving SRTP stream of `ssrc`, if any. */
+  rx(ssrc: number): RtpStream | undefined {
+    if (ssrc === this.#rxSsrc) return this.#rx;
+    const st = this.rxRtp.get(ssrc);
+    if (st !== undefined) {
+      this.#rxSsrc = ssrc;
+      this.#rx = st;
+    }
+    return st;
   }
 
   private checkRoom(size: number, ssrc: number): void {
@@ -77,6 +106,7 @@ export class StreamTable {
     if (direction === "receive" || !st) {
       st = this.newRtpStream(map, ssrc, direction === "receive");
       map.set(ssrc, st);
+      this.#txSsrc = this.#rxSsrc = -1;
     }
     if (st.started) st.highest = roc * 65536 + st.sl;
     st.roc = roc;

@@ -99,6 +99,21 @@ describe.each(PATHS)("SRTP state ($name)", ({ crypto }) => {
       rx.close();
     });
 
+    it(`RFC 3711 §3.3.1: ${profile} a ROC signalled for a stream already received restarts it at that ROC`, () => {
+      const { tx, rx } = pair(profile, crypto);
+      for (let seq = 10; seq < 13; seq++) expect(rx.unprotectRtp(tx.protectRtp(rtp(seq))).length).toBe(32);
+      // The sender moves to ROC 1 out of band; so does the receiver, and its stream starts over.
+      tx.setRolloverCounter(SSRC, 1, "send");
+      rx.setRolloverCounter(SSRC, 1, "receive");
+      const s = tx.protectRtp(rtp(5));
+      // Under the old stream (s_l 12, ROC 0) seq 5 would be guessed at ROC 0 and fail authentication.
+      expect(rx.unprotectRtp(s).length).toBe(32);
+      expect(rx.rolloverCounter(SSRC, "receive")).toBe(1);
+      expect(() => rx.unprotectRtp(s)).toThrow(SrtpReplayError);
+      tx.close();
+      rx.close();
+    });
+
     it(`RFC 3711 §3.3.1: ${profile} receiver follows reordering around the wrap`, () => {
       const { tx, rx } = pair(profile, crypto);
       const pkts = [65534, 65535, 0, 1].map((s) => tx.protectRtp(rtp(s)));
