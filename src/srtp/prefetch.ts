@@ -67,13 +67,14 @@ export function onePrefetched(
     if (count < 2) return c.one(op, src, len, v);
     const bytes = e.x.srtp_ctr_run(c.slot(), ssrc, v, seq, count, blocks);
     if (bytes === 0) return c.one(op, src, len, v);
-    const view = e.u8.subarray(e.ks, e.ks + bytes);
-    c.rtpEcb!(view, view);
     if (st.ks === undefined) {
       st.ks = new Uint8Array(PREFETCH_BLOCKS * 16);
       st.ks32 = new Uint32Array(st.ks.buffer);
     }
-    st.ks.set(view);
+    // The cipher writes the keystream straight into the store (not into the core's region first:
+    // one copy of a few KiB less per fetch). The store is invalid until it has.
+    st.ksCount = 0;
+    c.rtpEcb!(e.u8.subarray(e.ks, e.ks + bytes), bytes === st.ks.length ? st.ks : st.ks.subarray(0, bytes));
     st.ksBase = index;
     st.ksCount = count;
     st.ksBlocks = blocks;
