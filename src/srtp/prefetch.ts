@@ -11,14 +11,8 @@ import type { ContextState } from "./context-state.ts";
 import { MAX_ROC } from "./rollover.ts";
 import type { RtpStream } from "./streams.ts";
 
-/**
- * Keystream fetched ahead per SRTP stream (blocks; 4 KiB: 23 G.711 packets of 20 ms). Not more:
- * Node's cipher returns each call's output in a new buffer, whose allocation past a few KiB costs
- * more than the AES (a 16 KiB call took 20–100 µs among 200 sessions, a 4 KiB one 5–9 µs), and a
- * media server holds a store per stream and direction (16 KiB each was 12.8 MB for 200 call pairs,
- * read 176 bytes per packet 20 ms apart: cold every time).
- */
-const PREFETCH_BLOCKS = 256;
+/** Keystream fetched ahead per SRTP stream (blocks; 16 KiB). */
+const PREFETCH_BLOCKS = 1024;
 /** Largest packet (in keystream blocks) served from prefetched keystream. */
 const PREFETCH_MAX_BLOCKS = 128;
 /** Largest SRTP packet index (ROC 2^32-1, SEQ 65535). */
