@@ -66,7 +66,7 @@ export function onePrefetched(
       st.ks32 = new Uint32Array(st.ks.buffer);
     }
     // The cipher writes the keystream straight into the store (not into the core's region first:
-    // one copy of a few KiB less per fetch). The store is invalid until it has.
+    // one copy of up to 16 KiB less per fetch). The store is invalid until it has.
     st.ksCount = 0;
     c.rtpEcb!(e.u8.subarray(e.ks, e.ks + bytes), bytes === st.ks.length ? st.ks : st.ks.subarray(0, bytes));
     st.ksBase = index;
