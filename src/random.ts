@@ -28,7 +28,7 @@ const HEX: readonly string[] = Array.from({ length: 256 }, (_, i) => (i < 16 ? "
  * The default source's own block: {@link randomHex} reads its bytes in place, without the copy
  * `pooledRandom` hands out (a tag, a branch and a Call-ID per call would each allocate one).
  */
-let hexBlock: Uint8Array = new Uint8Array(0);
+let hexBlock: Uint8Array<ArrayBuffer> = new Uint8Array(0);
 let hexUsed = 0;
 
 /** `n` random bytes as lower-case hex (tags, branches). */
@@ -41,7 +41,10 @@ export function randomHex(n: number, random?: (n: number) => Uint8Array): string
     end = b.length;
   } else {
     if (hexUsed + n > hexBlock.length) {
-      hexBlock = crypto.getRandomValues(new Uint8Array(BLOCK));
+      // Refilled in place: the bytes are only read into strings, never handed out, and a new
+      // array per refill would cost V8 an array buffer each time.
+      if (hexBlock.length === 0) hexBlock = new Uint8Array(BLOCK);
+      crypto.getRandomValues(hexBlock);
       hexUsed = 0;
     }
     b = hexBlock;
