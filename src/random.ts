@@ -28,8 +28,14 @@ const HEX: readonly string[] = Array.from({ length: 256 }, (_, i) => (i < 16 ? "
  * The default source's own block: {@link randomHex} reads its bytes in place, without the copy
  * `pooledRandom` hands out (a tag, a branch and a Call-ID per call would each allocate one).
  */
-let hexBlock: Uint8Array = new Uint8Array(0);
+let hexBlock: Uint8Array<ArrayBuffer> = new Uint8Array(0);
 let hexUsed = 0;
+
+/** The character codes of the hex digits. */
+const DIGIT: readonly number[] = Array.from("0123456789abcdef", (c) => c.charCodeAt(0));
+/** Scratch arrays of character codes, one per byte count up to 16 (the hex is twice as long). */
+const MAX_CODES = 32;
+const CODES: number[][] = Array.from({ length: MAX_CODES / 2 + 1 }, (_, n) => new Array<number>(2 * n).fill(0));
 
 /** `n` random bytes as lower-case hex (tags, branches). */
 export function randomHex(n: number, random?: (n: number) => Uint8Array): string {
@@ -41,13 +47,27 @@ export function randomHex(n: number, random?: (n: number) => Uint8Array): string
     end = b.length;
   } else {
     if (hexUsed + n > hexBlock.length) {
-      hexBlock = crypto.getRandomValues(new Uint8Array(BLOCK));
+      // Refilled in place: the bytes are only read into strings, never handed out, and a new
+      // array per refill would cost V8 an array buffer each time.
+      if (hexBlock.length === 0) hexBlock = new Uint8Array(BLOCK);
+      crypto.getRandomValues(hexBlock);
       hexUsed = 0;
     }
     b = hexBlock;
     at = hexUsed;
     end = at + n;
     hexUsed = end;
+  }
+  if (end - at <= MAX_CODES / 2) {
+    // One flat string made from character codes: appending two digits at a time would make a
+    // new string per byte and leave a rope that every later hash or copy has to flatten.
+    const codes = CODES[end - at]!;
+    for (let i = at, j = 0; i < end; i++, j += 2) {
+      const v = b[i]!;
+      codes[j] = DIGIT[v >> 4]!;
+      codes[j + 1] = DIGIT[v & 15]!;
+    }
+    return String.fromCharCode.apply(null, codes);
   }
   let s = "";
   for (let i = at; i < end; i++) s += HEX[b[i]!]!;

@@ -74,7 +74,7 @@ export function createRequest(init: RequestInit): SipRequest {
   if (init.contact !== undefined) {
     fields.push(fieldOf(H.CONTACT, "Contact", typeof init.contact === "string" ? init.contact : formatNameAddr(init.contact)));
   }
-  if (init.headers) for (const [n, v] of init.headers) fields.push(field(n, v));
+  if (init.headers) pushHeaders(fields, init.headers);
   if (init.contentType !== undefined) fields.push(fieldOf(H.CONTENT_TYPE, "Content-Type", init.contentType));
   const request = SipRequest.built(init.method, uri, fields, toBytes(init.body));
   // The CSeq as the accessor would parse it from `${cseq} ${method}`, when that text is a valid CSeq.
@@ -138,7 +138,7 @@ export function createResponse(request: SipRequest, status: number, reason?: str
   if (status > 100 && status < 300 && DIALOG_CREATING.has(request.method) && request._count(H.RECORD_ROUTE) > 0) {
     for (const v of request._values(H.RECORD_ROUTE, "")) fields.push(field("Record-Route", v));
   }
-  if (init?.headers) for (const [n, v] of init.headers) fields.push(field(n, v));
+  if (init?.headers) pushHeaders(fields, init.headers);
   if (init?.contentType !== undefined) fields.push(fieldOf(H.CONTENT_TYPE, "Content-Type", init.contentType));
   const response = SipResponse.built(status, reason ?? REASON_PHRASES[status] ?? "", fields, toBytes(init?.body));
   // The CSeq is the request's first one: its parsed value, when the request has it, is this one's too.
@@ -173,6 +173,14 @@ function copyFirst(request: SipRequest, own: Field[] | null, fields: Field[], id
   const v = request._first(id);
   if (v !== undefined) fields.push(fieldOf(id, name, v));
   return v;
+}
+
+/** Appends a field per (name, value) pair, by index: destructuring in a for-of allocates iterator results. */
+function pushHeaders(fields: Field[], headers: readonly [string, string][]): void {
+  for (let i = 0; i < headers.length; i++) {
+    const h = headers[i]!;
+    fields.push(field(h[0], h[1]));
+  }
 }
 
 function toBytes(b: Uint8Array | string | undefined): Uint8Array | undefined {

@@ -79,9 +79,15 @@ export abstract class SipMessage extends SipHeaderStore {
   _list<T>(id: number, read: (v: string) => T[]): T[] {
     const hit = this._cached(id);
     if (hit !== MISS) return hit as T[];
-    const out: T[] = [];
+    let out: T[];
     try {
-      for (const v of this._values(id, "")) for (const x of read(v)) out.push(x);
+      // One field (the usual case): the reader's own fresh array is the list, with no second array
+      // and no list of the field values to copy it through.
+      if (this._count(id) === 1) out = read(this._first(id)!);
+      else {
+        out = [];
+        for (const v of this._values(id, "")) for (const x of read(v)) out.push(x);
+      }
     } catch (e) {
       throw failureError(e, HEADER_NAMES[id]!);
     }

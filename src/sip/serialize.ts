@@ -5,7 +5,7 @@
  */
 import { H } from "./header-names.ts";
 import type { SipMessage } from "./message.ts";
-import { allocBytes } from "./pool.ts";
+import { allocSerialized } from "./pool.ts";
 
 const encoder = new TextEncoder();
 
@@ -102,7 +102,7 @@ export function serializeBytes(m: SipMessage): Uint8Array {
   const text = headText(m);
   const body = m._body;
   // One allocation: ASCII text is as many bytes as characters; otherwise encode and join.
-  const out = allocBytes(text.length + body.length);
+  const out = allocSerialized(text.length + body.length);
   const r = encoder.encodeInto(text, out);
   if (r.read === text.length && r.written === text.length) {
     out.set(body, text.length);

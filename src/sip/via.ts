@@ -223,15 +223,17 @@ export function tryParseVia(text: string): ParseResult<Via[], SipErrorCode> {
 
 /** @internal {@link parseVia} inside src/sip. */
 export function readVia(text: string): Via[] {
-  const out: Via[] = [];
   const end = text.length;
-  let p = 0;
+  // Made with its first value: an empty array grown by push would reserve room for 17.
+  const out: Via[] = [readViaParm(text, 0, end)];
+  let p = skipLws(text, scan.end, end);
+  if (p >= end) return out;
   for (;;) {
+    if (text.charCodeAt(p) !== 0x2c) fail("BAD_VIA", "expected ',' or ';' after a via-parm", p);
+    p++;
     out.push(readViaParm(text, p, end));
     p = skipLws(text, scan.end, end);
     if (p >= end) return out;
-    if (text.charCodeAt(p) !== 0x2c) fail("BAD_VIA", "expected ',' or ';' after a via-parm", p);
-    p++;
   }
 }
 

@@ -115,7 +115,10 @@ export function mandatoryFault(request: SipRequest): RequestFault | undefined {
   const counts = COUNTS;
   request._countEach(COUNTED, counts);
   for (let k = 0; k < SINGLE.length; k++) {
-    const [name, id, accessor] = SINGLE[k]!;
+    const single = SINGLE[k]!;
+    const name = single[0];
+    const id = single[1];
+    const accessor = single[2];
     const n = counts[k]!;
     if (n === 1) {
       // A From or To value that parsed before parses again: the ACK and BYE of a call repeat the

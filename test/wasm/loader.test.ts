@@ -60,4 +60,12 @@ describe("pooled randomness", () => {
     expect(randomHex(5000)).toMatch(/^[0-9a-f]{10000}$/);
     expect(randomHex(0)).toBe("");
   });
+
+  it("writes each byte as two lower-case hex digits, high nibble first, for short and long draws", async () => {
+    const { randomHex } = await import("../../src/random.ts");
+    const bytes = (n: number) => () => Uint8Array.from({ length: n }, (_, i) => (i * 37 + 0x0f) & 0xff);
+    const hex = (n: number) => Array.from(bytes(n)(), (b) => b.toString(16).padStart(2, "0")).join("");
+    for (const n of [1, 8, 16, 17, 40]) expect(randomHex(n, bytes(n))).toBe(hex(n));
+    expect(randomHex(3, () => new Uint8Array([0x00, 0xab, 0xff]))).toBe("00abff");
+  });
 });
