@@ -12,7 +12,8 @@
 // 2000:2000:30000)  --step S (seconds per ramp step, default 5)  --hold R (after the ramp, R/s for
 // --duration S on the Node server, default 10000 for 60 s; 0 skips)  --address host:port  --stateless
 // (no client transactions: no retransmissions, answers matched by branch)  --grace MS (how long after a
-// step an answer still counts, default 2000)  --nice N (scheduling priority of the server and the
+// step an answer still counts, default 2000)  --warmup S (seconds of traffic at the first rate, at most
+// 1 000/s, before the measured steps; not reported; default 3, 0 for none)  --nice N (scheduling priority of the server and the
 // generators, e.g. -5 on a machine shared with other work: the figures then describe the server with
 // the CPU it asks for; say so with them).
 //
@@ -522,6 +523,11 @@ async function main() {
         const workers = await startWorkers(nWorkers, { transport, host, port, stateless, holdMs, user: kind === "kamailio" ? "" : "load" });
         const label = `${kind}, ${transport.toUpperCase()}`;
         try {
+          // Warm-up (not reported): the first seconds of a fresh server and generator run code that
+          // is not optimized yet (and the answer server grows its port pool), which is not where a
+          // server that has been up for a while is.
+          const warmup = Number(flag("warmup", 3));
+          if (warmup > 0) await step(workers, server, Math.min(fixed ? Number(fixed) : from, 1000), warmup, grace);
           if (fixed) {
             row(label, await step(workers, server, Number(fixed), duration, grace));
           } else {
