@@ -3,7 +3,8 @@
 //
 //   siphon sans-I/O          two SessionCores (each on its own TransactionLayer) joined in memory,
 //                            the message objects handed across
-//   siphon sans-I/O + wire   the same, each message serialized and parsed again between the cores
+//   siphon sans-I/O + wire   the same, each message parsed again between the cores from the bytes a
+//                            transport would send (the transaction's kept bytes, else serialized)
 //   sip.js core (peer)       two sip.js UserAgentCores (its dialog and INVITE-session layer, the
 //                            closest peer in JavaScript) joined in memory by a transport that hands
 //                            the message text across; sip.js runs its timers on the real clock
@@ -46,7 +47,7 @@ const media = () => ({
   close() {},
 });
 
-/** Two cores joined in memory. `hop` is what a message goes through between them. */
+/** Two cores joined in memory. `hop` is what a transmit's message goes through between them. */
 function pairOfCores(hop) {
   const flowToB = { transport: "UDP", reliable: false, peer: "b" };
   const flowToA = { transport: "UDP", reliable: false, peer: "a" };
@@ -74,12 +75,12 @@ function pairOfCores(hop) {
       moved = false;
       for (let t = a.pollTransmit(); t; t = a.pollTransmit()) {
         moved = true;
-        b.handleMessage(hop(t.message), flowToA, clock);
+        b.handleMessage(hop(t), flowToA, clock);
       }
       for (let e = b.pollEvent(); e; e = b.pollEvent()) onB(e, clock);
       for (let t = b.pollTransmit(); t; t = b.pollTransmit()) {
         moved = true;
-        a.handleMessage(hop(t.message), flowToB, clock);
+        a.handleMessage(hop(t), flowToB, clock);
       }
       for (let e = a.pollEvent(); e; e = a.pollEvent()) onA(e, clock);
     }
@@ -95,7 +96,9 @@ const callee = (e, clock) => {
 };
 
 function siphonCalls(mode) {
-  const hop = mode === "wire" ? (m) => parseMessage(serializeMessage(m)) : (m) => m;
+  // On the wire a message is sent as the bytes the transaction kept, when it kept them (a final
+  // response, an ACK: `Transmit.bytes`), as a transport does, else serialized.
+  const hop = mode === "wire" ? (t) => parseMessage(t.bytes ?? serializeMessage(t.message)) : (t) => t.message;
   const { a, b, pump } = pairOfCores(hop);
   let clock = 0;
   let done = 0;
@@ -127,7 +130,7 @@ function siphonCalls(mode) {
 
 /** Heap per idle established call: N calls up, the clock past 64*T1, GC. */
 function memory() {
-  const { a, b, pump } = pairOfCores((m) => m);
+  const { a, b, pump } = pairOfCores((t) => t.message);
   const base = heapBytes();
   if (base === undefined) return undefined;
   const sessions = [];
@@ -157,7 +160,7 @@ function memory() {
  * throughput rows keep per call, and what the collector copies and marks for each.
  */
 function completedMemory() {
-  const { a, b, pump } = pairOfCores((m) => m);
+  const { a, b, pump } = pairOfCores((t) => t.message);
   const base = heapBytes();
   if (base === undefined) return undefined;
   let ended = 0;
