@@ -4,24 +4,30 @@
  * message); a view into a block costs tens. The price is that a retained view keeps its block
  * alive, as with Node's Buffer pool; arrays over 4 KiB get their own buffer.
  */
-const BLOCK = 16384;
 const MAX_POOLED = 4096;
 
-let block = new Uint8Array(BLOCK);
-let used = 0;
+/** A kind of block views are carved from: the current block, how much of it is used, the size of the next. */
+interface Blocks {
+  block: Uint8Array;
+  used: number;
+  readonly size: number;
+}
 
-/** A zero-filled byte array of `n` bytes, possibly a view into a shared block. */
-export function allocBytes(n: number): Uint8Array {
+/** A zero-filled view of `n` bytes from the current block of `b` (a new block when it is full). */
+function carve(b: Blocks, n: number): Uint8Array {
   if (n > MAX_POOLED) return new Uint8Array(n);
-  if (used + n > BLOCK) {
-    block = new Uint8Array(BLOCK);
-    used = 0;
+  if (b.used + n > b.block.length) {
+    b.block = new Uint8Array(b.size);
+    b.used = 0;
   }
-  const out = block.subarray(used, used + n);
+  const out = b.block.subarray(b.used, b.used + n);
   // Keep every view 8-byte aligned, as a fresh ArrayBuffer would be.
-  used = (used + n + 7) & ~7;
+  b.used = (b.used + n + 7) & ~7;
   return out;
 }
+
+/** Parsed messages' copies and other small arrays: 16 KiB blocks, made on first use. */
+const small: Blocks = { block: new Uint8Array(0), used: 0, size: 16384 };
 
 /**
  * Serialized messages get their own blocks, of 256 KiB: they are many (every message sent), and V8
@@ -29,22 +35,18 @@ export function allocBytes(n: number): Uint8Array {
  * external-memory accounting: on Node, making and holding 16 KiB arrays cost 55–85 µs each,
  * 256 KiB ones about 170 µs, 5 to 8 times less per byte). They are also short-lived — handed to the
  * transport and dropped — so a large block is not held by one message kept for the length of a
- * call, as a parsed message's or a body's block may be: those keep the smaller blocks above.
+ * call, as a parsed message's or a body's block may be: those keep smaller blocks.
  */
-const OUT_BLOCK = 262144;
-let outBlock = new Uint8Array(0);
-let outUsed = 0;
+const serialized: Blocks = { block: new Uint8Array(0), used: 0, size: 262144 };
 
-/** {@link allocBytes} for serializer output: a view into a block of its own kind, made on first use. */
+/** A zero-filled byte array of `n` bytes, possibly a view into a shared block. */
+export function allocBytes(n: number): Uint8Array {
+  return carve(small, n);
+}
+
+/** {@link allocBytes} for serializer output, from blocks of its own kind. */
 export function allocSerialized(n: number): Uint8Array {
-  if (n > MAX_POOLED) return new Uint8Array(n);
-  if (outUsed + n > outBlock.length) {
-    outBlock = new Uint8Array(OUT_BLOCK);
-    outUsed = 0;
-  }
-  const out = outBlock.subarray(outUsed, outUsed + n);
-  outUsed = (outUsed + n + 7) & ~7;
-  return out;
+  return carve(serialized, n);
 }
 
 const encoder = new TextEncoder();
