@@ -504,6 +504,7 @@ async function main() {
   const [from, by, max] = flag("ramp", callsMode ? "500:500:6000" : "2000:2000:30000").split(":").map(Number);
   const hold = Number(flag("hold", fixed || callsMode ? 0 : 10000));
   const holdMs = Number(flag("hold-ms", 0));
+  const warmup = Number(flag("warmup", 3));
   const stateless = has("stateless");
   console.log(
     (callsMode
@@ -526,7 +527,6 @@ async function main() {
           // Warm-up (not reported): the first seconds of a fresh server and generator run code that
           // is not optimized yet (and the answer server grows its port pool), which is not where a
           // server that has been up for a while is.
-          const warmup = Number(flag("warmup", 3));
           if (warmup > 0) await step(workers, server, Math.min(fixed ? Number(fixed) : from, 1000), warmup, grace);
           if (fixed) {
             row(label, await step(workers, server, Number(fixed), duration, grace));
