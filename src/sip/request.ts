@@ -1,4 +1,5 @@
 import { failureError } from "./failure.ts";
+import { fieldOf } from "./fields.ts";
 import type { Field } from "./fields.ts";
 import { SipMessage } from "./message.ts";
 import type { TokenTable } from "./token-table.ts";
@@ -6,6 +7,11 @@ import type { Uri } from "./types.ts";
 import { formatUri, readUri } from "./uri.ts";
 
 const EMPTY = new Uint8Array(0);
+
+/** A copy of `s` sharing no storage with a parsed message's text. */
+function ownCopy(s: string): string {
+  return s.length < 13 ? s : (" " + s).slice(1);
+}
 
 /**
  * A SIP request (RFC 3261 §7.1): `Method SP Request-URI SP SIP-Version`, headers, body. Made by
@@ -68,6 +74,27 @@ export class SipRequest extends SipMessage {
     this._change();
     this._uriText = text;
     this._uri = typeof u === "string" ? undefined : u;
+  }
+
+  /**
+   * @internal A copy with this request's start line and only its header fields of header ids `ids`
+   * (the same field objects, which are never changed in place; a field still pointing into the
+   * parsed text gets a value of its own instead), and no body: what a transaction keeps of a
+   * request it no longer sends but may still be asked for.
+   */
+  _reduced(ids: ReadonlySet<number>): SipRequest {
+    this._decodeStartLine();
+    const all = this._materialize();
+    // A parsed request's start line and untouched fields are cut from its text.
+    const parsed = this._head !== null;
+    const kept: Field[] = [];
+    for (let i = 0; i < all.length; i++) {
+      const f = all[i]!;
+      if (!ids.has(f.id)) continue;
+      kept.push(f.raw < 0 ? f : fieldOf(f.id, f.name, ownCopy(f.value)));
+    }
+    const uri = parsed ? ownCopy(this.uriText) : this.uriText;
+    return new SipRequest(null, parsed ? ownCopy(this.method) : this.method, uri, kept, EMPTY);
   }
 
   /** @internal */

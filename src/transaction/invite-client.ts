@@ -1,5 +1,6 @@
 import { createRequest } from "../sip/index.ts";
 import type { SipRequest, SipResponse } from "../sip/index.ts";
+import { H } from "../sip/header-names.ts";
 import { copyFields, firstHeaderValue } from "./message-util.ts";
 import { sixtyFourT1 } from "./timers.ts";
 import type { TimerName } from "./timers.ts";
@@ -59,6 +60,23 @@ const FROM: Record<InviteClientState, readonly InviteClientState[]> = {
   Terminated: ["Calling", "Proceeding", "Accepted", "Completed"],
 };
 
+/**
+ * The header fields an Accepted INVITE client keeps of its INVITE: the dialog's identifiers, local
+ * URI, CSeq and target (RFC 3261 §12.1.2), its route, and the credentials an ACK repeats (§13.2.2.4:
+ * "The ACK MUST contain the same credentials as the INVITE").
+ */
+const ACCEPTED_FIELDS: ReadonlySet<number> = new Set([
+  H.VIA,
+  H.FROM,
+  H.TO,
+  H.CALL_ID,
+  H.CSEQ,
+  H.CONTACT,
+  H.ROUTE,
+  H.AUTHORIZATION,
+  H.PROXY_AUTHORIZATION,
+]);
+
 /** An INVITE client transaction (RFC 3261 §17.1.1, RFC 6026 §7.2). */
 export class InviteClientTransaction<F extends TransactionFlow = TransactionFlow> extends Transaction<F> {
   /** Which of the four machines (on the prototype: no field per transaction). */
@@ -93,8 +111,8 @@ export class InviteClientTransaction<F extends TransactionFlow = TransactionFlow
   }
 
   /**
-   * The last response received (provisional, or the 2xx while Accepted, as a copy parsed from its
-   * kept bytes). Undefined once Completed: that state keeps only its ACK (§17.1.1.2).
+   * The last provisional response received, until a final one. Undefined once Accepted (the 2xx
+   * went to the TU; nothing of it is kept) or Completed (that state keeps only its ACK, §17.1.1.2).
    */
   get lastResponse(): SipResponse | undefined {
     if (this.response !== undefined) return this.response;
@@ -224,12 +242,13 @@ export class InviteClientTransaction<F extends TransactionFlow = TransactionFlow
       case "Accepted":
         this.disarm("A");
         this.disarm("B");
-        // RFC 6026 §7.2: "[...] and set Timer M to 64*T1." The request stays: the TU ACKs every
-        // 2xx passed up in Accepted (§13.2.2.4) and may build those ACKs from it.
-        // Timer M runs on every transport; the 2xx is kept as bytes only, and the INVITE without
-        // the values the layers parsed from it (32 s of them per call add up).
-        this.request?._shed();
-        this.retain(this.response!, true);
+        // RFC 6026 §7.2: "[...] and set Timer M to 64*T1." The TU ACKs every 2xx passed up in
+        // Accepted (§13.2.2.4) and may build those ACKs, and the BYE of a dialog it does not
+        // want, from the INVITE: the request stays, reduced to the start line and the fields such
+        // an ACK or BYE is built from (§12.1.2 for the dialog, §13.2.2.4 for the credentials).
+        // Nothing of the 2xx is kept: it went up to the TU, and Accepted never sends it. Timer M
+        // runs on every transport, so 32 s of these per call add up.
+        this.reduceRequest(ACCEPTED_FIELDS);
         this.response = undefined;
         // Accepted passes further 2xx up and absorbs everything else: like the server's Accepted
         // (Timer L), it waits as an absorbing record, expired first-in first-out, not on the heap.

@@ -116,9 +116,10 @@ export abstract class Transaction<F extends TransactionFlow = TransactionFlow> {
    * The request that created the transaction (for a client: the request as sent), while the
    * transaction still needs it. It is let go of on entering Completed, Confirmed or (server)
    * Accepted, where the RFC needs only the match key, the timers and what is re-sent (see
-   * `lastResponse`); an INVITE client keeps it in Accepted, where the TU ACKs each 2xx (RFC 6026
-   * §7.2) and may build the ACK from it. The TU holds its own reference from the `request` event or
-   * `sendRequest` when it needs the request longer.
+   * `lastResponse`); an INVITE client keeps in Accepted, where the TU ACKs each 2xx (RFC 6026
+   * §7.2), a copy reduced to the start line and the fields an ACK or BYE is built from (Via, From,
+   * To, Call-ID, CSeq, Contact, Route and the credentials; no body). The TU holds its own reference
+   * from the `request` event or `sendRequest` when it needs the whole request longer.
    */
   get request(): SipRequest | undefined {
     return this.req;
@@ -127,6 +128,11 @@ export abstract class Transaction<F extends TransactionFlow = TransactionFlow> {
   /** Lets go of the request (entry action of the states that no longer use it). */
   protected releaseRequest(): void {
     this.req = undefined;
+  }
+
+  /** Keeps of the request only its start line and the header fields of `ids` (see SipRequest._reduced). */
+  protected reduceRequest(ids: ReadonlySet<number>): void {
+    if (this.req !== undefined) this.req = this.req._reduced(ids);
   }
 
   /**

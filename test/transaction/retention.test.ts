@@ -178,22 +178,44 @@ describe("completed transactions keep only what the RFC still needs", () => {
     expect(txn.lastResponse).toBeUndefined();
   });
 
-  it("RFC 6026 §7.2: an Accepted INVITE client transaction keeps the INVITE (the TU ACKs each 2xx) but not the 2xx object", () => {
-    const layer = new TransactionLayer<TestFlow>();
-    const invite = makeRequest("INVITE");
-    const txn = layer.sendRequest(invite, UDP, 0) as InviteClientTransaction<TestFlow>;
-    drain(layer);
-    const ok = wire(respondTo(invite, 200));
-    layer.handleResponse(ok, UDP, 100);
-    expect(txn.state).toBe("Accepted");
-    expect(txn.request).toBe(invite);
-    expect(heldMessages(txn)).toEqual([invite]);
-    expect(txn.lastResponse?.status).toBe(200);
-    const ok2 = wire(ok);
-    layer.handleResponse(ok2, UDP, 600);
-    const ev = drain(layer).events;
-    expect(types(ev)).toEqual(["response", "response"]);
-    expect((ev[1] as Extract<TransactionEvent<TestFlow>, { type: "response" }>).response).toBe(ok2);
+  it("RFC 6026 §7.2 / RFC 3261 §13.2.2.4: an Accepted INVITE client keeps of its INVITE only what an ACK or BYE is built from, and nothing of the 2xx", () => {
+    const built = makeRequest("INVITE", { body: "v=0\r\n" });
+    built.addHeader("Proxy-Authorization", 'Digest username="alice", realm="atlanta.example.com", nonce="n", uri="sip:bob@biloxi.example.com", response="00"');
+    built.addHeader("Supported", "100rel, timer");
+    built.addHeader("Session-Expires", "1800");
+    // Parsed from bytes, as an INVITE a proxy forwards would be: the fields kept must not point
+    // into the parsed text.
+    for (const invite of [built, wire(built)]) {
+      const layer = new TransactionLayer<TestFlow>();
+      const txn = layer.sendRequest(invite, UDP, 0) as InviteClientTransaction<TestFlow>;
+      drain(layer);
+      const ok = wire(respondTo(invite, 200));
+      layer.handleResponse(ok, UDP, 100);
+      expect(txn.state).toBe("Accepted");
+      const kept = txn.request!;
+      expect(kept).not.toBe(invite);
+      expect(kept.method).toBe("INVITE");
+      expect(kept.uriText).toBe(invite.uriText);
+      expect(kept.headerFields().map((f) => f.name)).toEqual(["Via", "From", "To", "Call-ID", "CSeq", "Contact", "Route", "Route", "Proxy-Authorization"]);
+      for (const name of ["Via", "From", "To", "Call-ID", "CSeq", "Contact", "Proxy-Authorization"]) {
+        expect(kept.header(name)).toBe(invite.header(name));
+      }
+      expect(kept.headers("Route")).toEqual(invite.headers("Route"));
+      expect(kept.body.length).toBe(0);
+      expect(kept.fromTag).toBe(invite.fromTag);
+      expect(kept.cseq.seq).toBe(invite.cseq.seq);
+      // The TU's own INVITE is untouched.
+      expect(invite.header("Supported")).toBe("100rel, timer");
+      expect(invite.body.length).toBe(5);
+      expect(heldMessages(txn)).toEqual([kept]);
+      expect(txn.lastResponse).toBeUndefined();
+      // A further 2xx (a retransmission or another fork's) still goes up.
+      const ok2 = wire(ok);
+      layer.handleResponse(ok2, UDP, 600);
+      const ev = drain(layer).events;
+      expect(types(ev)).toEqual(["response", "response"]);
+      expect((ev[1] as Extract<TransactionEvent<TestFlow>, { type: "response" }>).response).toBe(ok2);
+    }
   });
 
   it("§17.2.2: final responses kept as bytes across several shared blocks re-send byte for byte, built and parsed alike", () => {
