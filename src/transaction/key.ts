@@ -117,6 +117,14 @@ export function serverKeys(request: SipRequest): ServerKeys | undefined {
 }
 
 /**
+ * The match key of the INVITE server transaction an RFC 3261 CANCEL with CANCEL key `cancelKey`
+ * targets (§9.2: the §17.2.3 match with the method INVITE).
+ */
+export function inviteKey(cancelKey: string): string {
+  return cancelKey + SEP + "INVITE";
+}
+
+/**
  * The merged-request key (RFC 3261 §8.2.2.2): "If the From tag, Call-ID, and CSeq exactly match
  * those associated with an ongoing transaction, but the request does not match that transaction".
  */

@@ -397,7 +397,7 @@ export class TransactionLayer<F extends TransactionFlow = TransactionFlow> {
     // §9.2: "The TU determines the transaction to be cancelled by taking the CANCEL request, and
     // then assuming that the request method is anything but CANCEL or ACK and applying the
     // transaction matching procedures of Section 17.2.3."
-    const target = this.index.cancelTarget(keys);
+    const target = this.index.cancelTarget(keys, this.servers);
     if (target === undefined) this.counters.cancelUnmatched++;
     else this.counters.cancelMatched++;
     if (!this.o.autoCancel) {

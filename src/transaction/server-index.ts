@@ -1,4 +1,5 @@
 import type { SipRequest } from "../sip/index.ts";
+import { inviteKey } from "./key.ts";
 import type { ServerKeys } from "./key.ts";
 import type { ServerTransaction } from "./transaction.ts";
 import type { TransactionFlow } from "./types.ts";
@@ -15,13 +16,17 @@ export class ServerIndex<F extends TransactionFlow> {
   private readonly ack = new Map<string, ServerTransaction<F>>();
   private readonly merge = new Map<string, ServerTransaction<F>>();
 
-  /** Files a new transaction: under its CANCEL key (not a CANCEL itself), RFC 2543 ACK key (INVITE), merge key. */
+  /**
+   * Files a new transaction: under its CANCEL key (not a CANCEL itself, nor an RFC 3261 INVITE,
+   * which its CANCEL finds by its match key: {@link cancelTarget}), RFC 2543 ACK key (INVITE), merge key.
+   */
   file(txn: ServerTransaction<F>, request: SipRequest, keys: ServerKeys, mergeKey: string | undefined): void {
-    if (request.method !== "CANCEL" && !this.cancel.has(keys.cancel)) {
+    const method = request.method;
+    if (method !== "CANCEL" && !(keys.rfc3261 && method === "INVITE") && !this.cancel.has(keys.cancel)) {
       this.cancel.set(keys.cancel, txn);
       txn.cancelKey = keys.cancel;
     }
-    if (keys.ack2543 !== undefined && request.method === "INVITE") {
+    if (keys.ack2543 !== undefined && method === "INVITE") {
       this.ack.set(keys.ack2543, txn);
       txn.ackKey = keys.ack2543;
     }
@@ -32,8 +37,16 @@ export class ServerIndex<F extends TransactionFlow> {
     }
   }
 
-  /** §9.2: the transaction a CANCEL with these keys cancels. */
-  cancelTarget(keys: ServerKeys): ServerTransaction<F> | undefined {
+  /**
+   * §9.2: the transaction a CANCEL with these keys cancels. With an RFC 3261 branch that is nearly
+   * always an INVITE, found in `servers` (the layer's map by match key) under the CANCEL key with
+   * the method INVITE (§17.2.3), so INVITEs take no entry here; any other method is filed here.
+   */
+  cancelTarget(keys: ServerKeys, servers: ReadonlyMap<string, ServerTransaction<F>>): ServerTransaction<F> | undefined {
+    if (keys.rfc3261) {
+      const invite = servers.get(inviteKey(keys.cancel));
+      if (invite !== undefined) return invite;
+    }
     return this.cancel.get(keys.cancel);
   }
 

@@ -225,6 +225,32 @@ describe("CANCEL (RFC 3261 §9)", () => {
     expect(layer.counters.cancelUnmatched).toBe(1);
   });
 
+  it("§9.2 / §17.2.3: a CANCEL matches by branch and sent-by, whatever the method of its target: a pending OPTIONS gets 200 and goes on; another sent-by matches nothing", () => {
+    const layer = new TransactionLayer<TestFlow>();
+    const options = wire(makeRequest("OPTIONS"));
+    layer.handleRequest(options, UDP, 0);
+    const opt = serverTxn(drain(layer).events);
+    layer.handleRequest(wire(buildCancel(options)), UDP, 1);
+    let out = drain(layer);
+    expect(lines(out.transmits)).toEqual(["200"]);
+    expect(out.events).toEqual([]);
+    expect(opt.state).toBe("Trying");
+    expect(layer.counters.cancelMatched).toBe(1);
+    // The INVITE's branch from another sent-by (§17.2.3: "the sent-by value in the top Via of the
+    // request is equal to the one in the request that created the transaction").
+    const invite = wire(makeRequest("INVITE", { branch: "z9hG4bKsame" }));
+    layer.handleRequest(invite, UDP, 2);
+    const inv = serverTxn(drain(layer).events);
+    const stranger = wire(buildCancel(wire(makeRequest("INVITE", { branch: "z9hG4bKsame", sentBy: "elsewhere.example.com" }))));
+    layer.handleRequest(stranger, UDP, 3);
+    out = drain(layer);
+    expect(lines(out.transmits)).toEqual(["481"]);
+    expect(inv.state).toBe("Proceeding");
+    layer.handleRequest(wire(buildCancel(invite)), UDP, 4);
+    expect(lines(drain(layer).transmits)).toEqual(["200", "487"]);
+    expect(layer.counters.cancelMatched).toBe(2);
+  });
+
   it("§9.2: RFC 2543 CANCEL matching (no magic cookie)", () => {
     const layer = new TransactionLayer<TestFlow>();
     const invite = wire(makeRequest("INVITE", { branch: "1" }));
