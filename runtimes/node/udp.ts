@@ -37,8 +37,9 @@ export interface NodeDgramOptions {
 export function nodeDgramBind(
   how: NodeDgramOptions,
 ): (options: DatagramBindOptions, handlers: DatagramHandlers) => Promise<DatagramSocket> {
-  return (options, handlers) =>
-    bind(options, handlers, how.noReceiveBuffer ? undefined : (options.receiveBuffer ?? how.receiveBuffer), !how.noReceiveBuffer, how.settleSends ?? false);
+  const settle = how.settleSends ?? false;
+  if (how.noReceiveBuffer) return (options, handlers) => bind(options, handlers, undefined, false, settle);
+  return (options, handlers) => bind(options, handlers, options.receiveBuffer ?? how.receiveBuffer, true, settle);
 }
 
 /**
@@ -65,6 +66,7 @@ function bind(
   options: { host: string; port: number },
   handlers: DatagramHandlers,
   receiveBuffer: number | undefined,
+  /** Whether `getRecvBufferSize()` tells the kernel's size (not on Deno). */
   reportsBuffer: boolean,
   settleSends: boolean,
 ): Promise<DatagramSocket> {

@@ -30,7 +30,7 @@ export interface ListenOptions {
  * net.core.rmem_max). Media sockets keep the runtime's default: they are many, and each carries
  * one 20 ms stream.
  */
-export const SIGNALLING_RECEIVE_BUFFER = 4 * 1024 * 1024;
+const SIGNALLING_RECEIVE_BUFFER = 4 * 1024 * 1024;
 
 /** Runs `work(now)` on an input from the runtime, then lets the cores move. */
 export type Input = (work: (now: number) => void) => void;
