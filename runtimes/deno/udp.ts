@@ -8,8 +8,13 @@
 import { nodeDgramBind } from "../node/udp.ts";
 
 /**
- * Without a larger receive buffer: with `recvBufferSize` set, Deno 2.9's node:dgram spent half a core
- * and 400 MB at 2 000 datagrams/s (and lost 5 % of them); without it, 14 % and 126 MB. Its sends
- * finish asynchronously, later than Node's lookup tick: `close()` waits for them (settleSends).
+ * Without a larger receive buffer, even for the signalling sockets that ask for one: Deno 2.9.6's
+ * node:dgram takes `recvBufferSize` (and `setRecvBufferSize`) as the size of the buffer it reads
+ * each datagram into, made anew per datagram, and never passes it to the kernel (`ss -m` shows
+ * the socket at Linux's default 208 KiB, while `getRecvBufferSize()` answers twice the request).
+ * Echoing 2 000 datagrams/s, asking for 4 MiB cost 80–96 % of a core, 2.4–3.0 GB and 55–67 % of
+ * the datagrams; without, 5 % and 90 MB, none lost. `Deno.listenDatagram` has no such option.
+ * Its sends finish asynchronously, later than Node's lookup tick: `close()` waits for them
+ * (settleSends).
  */
-export const udpBind = nodeDgramBind(undefined, true);
+export const udpBind = nodeDgramBind({ noReceiveBuffer: true, settleSends: true });

@@ -4,7 +4,7 @@ import { lookup as dnsLookup } from "node:dns";
 import type { LookupOneOptions } from "node:dns";
 import { isIP, isIPv6 } from "node:net";
 import { setImmediate } from "node:timers";
-import type { DatagramHandlers, DatagramSocket, SocketAddress } from "../types.ts";
+import type { DatagramBindOptions, DatagramHandlers, DatagramSocket, SocketAddress } from "../types.ts";
 
 /**
  * The receive buffer asked of the kernel. Datagrams wait there while the process is busy (a garbage
@@ -14,20 +14,32 @@ import type { DatagramHandlers, DatagramSocket, SocketAddress } from "../types.t
  */
 const RECEIVE_BUFFER = 4 * 1024 * 1024;
 
-/** UDP over `node:dgram`. The socket family follows the bind address. */
-export const udpBind = nodeDgramBind(RECEIVE_BUFFER);
+/** UDP over `node:dgram`, every socket with a 4 MiB receive buffer unless the bind asks for another. */
+export const udpBind = nodeDgramBind({ receiveBuffer: RECEIVE_BUFFER });
 
-/**
- * `udpBind` over `node:dgram`, asking for `receiveBuffer` bytes of kernel receive buffer (the
- * system default when undefined). With `settleSends`, every send takes a callback and `close()`
- * waits for the sends in flight (for a `node:dgram` whose sends finish later than a tick, as
- * Deno's do).
- */
+/** How a runtime's `node:dgram` is used. */
+export interface NodeDgramOptions {
+  /** Receive buffer in bytes for a bind that asks for none; the system default when undefined. */
+  receiveBuffer?: number;
+  /**
+   * Leave the receive buffer alone even when a bind asks for one, and report none: for a
+   * `node:dgram` whose `recvBufferSize` does not reach the kernel (Deno's).
+   */
+  noReceiveBuffer?: boolean;
+  /**
+   * Every send takes a callback and `close()` waits for the sends in flight: for a `node:dgram`
+   * whose sends finish later than a tick (Deno's).
+   */
+  settleSends?: boolean;
+}
+
+/** `udpBind` over `node:dgram`. */
 export function nodeDgramBind(
-  receiveBuffer: number | undefined,
-  settleSends = false,
-): (options: { host: string; port: number }, handlers: DatagramHandlers) => Promise<DatagramSocket> {
-  return (options, handlers) => bind(options, handlers, receiveBuffer, settleSends);
+  how: NodeDgramOptions,
+): (options: DatagramBindOptions, handlers: DatagramHandlers) => Promise<DatagramSocket> {
+  const settle = how.settleSends ?? false;
+  if (how.noReceiveBuffer) return (options, handlers) => bind(options, handlers, undefined, false, settle);
+  return (options, handlers) => bind(options, handlers, options.receiveBuffer ?? how.receiveBuffer, true, settle);
 }
 
 /**
@@ -50,7 +62,14 @@ type LookupCallback = (error: NodeJS.ErrnoException | null, address: string, fam
 /** The longest `close()` waits for sends in flight, ms. */
 const SETTLE_MS = 1000;
 
-function bind(options: { host: string; port: number }, handlers: DatagramHandlers, receiveBuffer: number | undefined, settleSends: boolean): Promise<DatagramSocket> {
+function bind(
+  options: { host: string; port: number },
+  handlers: DatagramHandlers,
+  receiveBuffer: number | undefined,
+  /** Whether `getRecvBufferSize()` tells the kernel's size (not on Deno). */
+  reportsBuffer: boolean,
+  settleSends: boolean,
+): Promise<DatagramSocket> {
   const v6 = isIPv6(options.host);
   const socket = createSocket({
     type: v6 ? "udp6" : "udp4",
@@ -153,6 +172,7 @@ function bind(options: { host: string; port: number }, handlers: DatagramHandler
       const a = options.port !== 0 && isIP(options.host) === 4 ? { address: options.host, port: options.port } : socket.address();
       resolve({
         local: { host: a.address, port: a.port },
+        ...(reportsBuffer ? { receiveBuffer: socket.getRecvBufferSize() } : {}),
         // No per-send callback: it costs a closure and a tick per datagram, and without one
         // node:dgram reports send errors as "error" events, which go to onError above.
         send,

@@ -23,6 +23,15 @@ export interface ListenOptions {
   advertisedPort?: number;
 }
 
+/**
+ * The receive buffer a signalling UDP socket asks for. Every request and response of every call
+ * arrives on it, in bursts while the process is busy elsewhere: at 10 000 datagrams/s Linux's
+ * default 208 KiB holds some 20 ms of them, 4 MiB about half a second (Linux caps the request at
+ * net.core.rmem_max). Media sockets keep the runtime's default: they are many, and each carries
+ * one 20 ms stream.
+ */
+const SIGNALLING_RECEIVE_BUFFER = 4 * 1024 * 1024;
+
 /** Runs `work(now)` on an input from the runtime, then lets the cores move. */
 export type Input = (work: (now: number) => void) => void;
 
@@ -57,7 +66,7 @@ export class Sockets {
     let lpId = -1;
     if (l.transport === "UDP") {
       const s = await this.rt.udpBind(
-        { host, port },
+        { host, port, receiveBuffer: SIGNALLING_RECEIVE_BUFFER },
         { onMessage: (data, from) => this.input((now) => this.core.handleDatagram(lpId, data, from, now)) },
       );
       const lp = this.core.addListeningPoint("UDP", s.local, advertised);

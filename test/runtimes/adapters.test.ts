@@ -1,7 +1,8 @@
-import { readdirSync } from "node:fs";
+import { readdirSync, readFileSync } from "node:fs";
 import { afterAll, describe, expect, it } from "vitest";
 import { detectRuntime, loadRuntime } from "../../runtimes/index.ts";
-import type { Runtime, StreamConnection } from "../../runtimes/types.ts";
+import type { DatagramSocket, Runtime, StreamConnection } from "../../runtimes/types.ts";
+import { createSipEndpoint } from "../../src/driver/index.ts";
 import { testPki } from "./certs.ts";
 import { hasIpv6Loopback, until } from "./helpers.ts";
 
@@ -79,18 +80,56 @@ describe("runtime adapter", () => {
     expect(got.sort()).toEqual(["literal", "name"]);
   });
 
-  it("UDP: datagrams sent right before close() still go out (a BYE sent as the user agent closes)", async () => {
+  // Asking for a receive buffer may pick another socket (Bun's node:dgram rather than Bun.udpSocket).
+  for (const receiveBuffer of [undefined, 1024 * 1024]) {
+    it(`UDP: datagrams sent right before close() still go out (a BYE sent as the user agent closes)${receiveBuffer ? ", receive buffer asked" : ""}`, async () => {
+      const rt = await runtime;
+      const got: string[] = [];
+      const a = await rt.udpBind({ host: "127.0.0.1", port: 0 }, { onMessage: (d) => got.push(dec.decode(d)) });
+      cleanups.push(() => a.close());
+      const b = await rt.udpBind({ host: "127.0.0.1", port: 0, receiveBuffer }, { onMessage: () => {} });
+      b.send(enc.encode("one"), "127.0.0.1", a.local.port);
+      b.send(enc.encode("two"), "127.0.0.1", a.local.port);
+      b.close();
+      await until(() => got.length === 2, 2000).catch(() => undefined);
+      // UDP keeps no order (Deno's node:dgram may swap two datagrams sent in one turn).
+      expect(got.sort()).toEqual(["one", "two"]);
+    });
+  }
+
+  // Linux reports twice the size asked for (its bookkeeping), and caps the request at net.core.rmem_max.
+  const linuxGrant = (asked: number) => 2 * Math.min(asked, Number(readFileSync("/proc/sys/net/core/rmem_max", "utf8")));
+  const onLinux = process.platform === "linux";
+
+  // Deno's node:dgram never passes the size to the kernel (runtimes/deno/udp.ts): nothing to read back.
+  it.skipIf(!onLinux || detectRuntime() === "deno")("UDP: a bind that asks for a receive buffer gets it from the kernel", async () => {
     const rt = await runtime;
-    const got: string[] = [];
-    const a = await rt.udpBind({ host: "127.0.0.1", port: 0 }, { onMessage: (d) => got.push(dec.decode(d)) });
+    const a = await rt.udpBind({ host: "127.0.0.1", port: 0, receiveBuffer: 1024 * 1024 }, { onMessage: () => {} });
     cleanups.push(() => a.close());
-    const b = await rt.udpBind({ host: "127.0.0.1", port: 0 }, { onMessage: () => {} });
-    b.send(enc.encode("one"), "127.0.0.1", a.local.port);
-    b.send(enc.encode("two"), "127.0.0.1", a.local.port);
-    b.close();
-    await until(() => got.length === 2, 2000).catch(() => undefined);
-    // UDP keeps no order (Deno's node:dgram may swap two datagrams sent in one turn).
-    expect(got.sort()).toEqual(["one", "two"]);
+    expect(a.receiveBuffer).toBe(linuxGrant(1024 * 1024));
+  });
+
+  it("UDP: an endpoint's signalling socket asks for a 4 MiB receive buffer and, on Linux, gets it (Deno: cannot tell, gets the default)", async () => {
+    const rt = await runtime;
+    const asked: (number | undefined)[] = [];
+    const sockets: DatagramSocket[] = [];
+    const ep = await createSipEndpoint({
+      runtime: {
+        ...rt,
+        async udpBind(o, h) {
+          asked.push(o.receiveBuffer);
+          const s = await rt.udpBind(o, h);
+          sockets.push(s);
+          return s;
+        },
+      },
+      listen: [{ transport: "UDP", host: "127.0.0.1", port: 0 }],
+    });
+    cleanups.push(() => ep.close());
+    expect(asked).toEqual([4 * 1024 * 1024]);
+    const granted = sockets[0]!.receiveBuffer;
+    if (detectRuntime() === "deno") expect(granted).toBeUndefined();
+    else if (onLinux) expect(granted).toBe(linuxGrant(4 * 1024 * 1024));
   });
 
   it.skipIf(!hasIpv6)("UDP over IPv6 loopback", async () => {
