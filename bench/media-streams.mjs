@@ -5,7 +5,8 @@
 // what it plays out (decode, jitter buffer, re-encode) — while this process plays N peers: a few UDP
 // sockets (one per 100 peers) sending every call a 20 ms SRTP packet every 20 ms (a quarter of the
 // peers every 5 ms) and counting what comes back. Measured
-// in the server, after a warm-up: CPU per stream, CPU per packet (received + sent), datagrams sent
+// in the server, after a warm-up: CPU per stream, CPU per packet (received + sent) and the part of
+// it spent in the kernel (the system calls of receive and send), datagrams sent
 // more than one ptime (20 ms) after they were due. The baseline is the same traffic against a
 // bare UDP echo on the same runtime (N sockets sending each datagram back; unconnected, and
 // connected to the first sender as the driver connects media sockets): the stack's cost per
@@ -29,6 +30,7 @@
 //     anchored call, relayed against transcoded: N legs as N / 2 calls either way)
 //   npx deno run -A bench/media-streams.mjs core
 //   SIPHON_DIST=/tmp/dist-before node bench/media-streams.mjs udp   (another build, for A/B runs)
+//   MEDIA_SRTP=0 MEDIA_MODES=bare-connected,relay,echo node bench/media-streams.mjs udp   (plain RTP/AVP)
 import { spawn } from "node:child_process";
 import { createSocket } from "node:dgram";
 import { createInterface } from "node:readline";
@@ -49,11 +51,18 @@ const adapter = await import(`${DIST}/runtimes/${runtime}/crypto.js`);
 const native = adapter.nodeSrtpCrypto ?? adapter.denoSrtpCrypto ?? adapter.bunSrtpCrypto;
 const only = process.argv.slice(2);
 const SECONDS = Number(process.env.MEDIA_BENCH_SECONDS ?? 4);
+// MEDIA_SRTP=0: the udp rows as plain RTP/AVP (no SDES keys, no SRTP), to tell the stack's cost
+// without the crypto; the bare echo then gets the same 172-byte datagrams.
+const SRTP = process.env.MEDIA_SRTP !== "0";
+const SRTP_CAPS = SRTP ? { srtp: { mandatory: true } } : {};
+const MEDIA = SRTP ? "G.711+SRTP" : "G.711 RTP/AVP";
 const loadavg = () => osLoadavg().map((x) => x.toFixed(2)).join(" ");
 const cpu = () => {
   const u = process.cpuUsage();
   return (u.user + u.system) / 1000;
 };
+/** The process's CPU in the kernel, ms (system calls: the sockets' receive and send). */
+const systemCpu = () => process.cpuUsage().system / 1000;
 
 /** Two sessions negotiated through SDP, as two ends of a call would be. */
 function pair(i, codecs, srtp, sampleRate) {
@@ -115,9 +124,9 @@ function core(label, codecs, n, srtp, sampleRate) {
  * key in, leg b's out). The figure is the CPU per forwarded packet: what a B2BUA anchoring a call
  * without transcoding adds to each datagram.
  */
-function coreRelay(label, n) {
+function coreRelay(label, n, secure = true) {
   const codecs = [{ name: "PCMU", clockRate: 8000 }];
-  const srtp = { mandatory: true };
+  const srtp = secure ? { mandatory: true } : undefined;
   const relays = [];
   for (let i = 0; i < n; i++) {
     const x = createSdpNegotiator({ address: "10.0.0.1", media: [{ port: 10000 + 2 * i, codecs, srtp }] });
@@ -126,10 +135,10 @@ function coreRelay(label, n) {
     const y = createSdpNegotiator({ address: "10.0.0.3", media: [{ port: 40000 + 2 * i, codecs, srtp }] });
     x.receiveAnswer(ra.receiveOffer(x.createOffer()));
     rb.receiveAnswer(y.receiveOffer(rb.createOffer()));
-    const k = x.streams[0].crypto.localKey;
+    const k = x.streams[0].crypto?.localKey;
     relays.push({
       relay: createRtpRelay({ a: ra.streams[0], b: rb.streams[0], now: 0, crypto: native }),
-      ctx: createSrtpContext({ profile: "AES_CM_128_HMAC_SHA1_80", masterKey: k.subarray(0, 16), masterSalt: k.subarray(16), crypto: native }),
+      ctx: k && createSrtpContext({ profile: "AES_CM_128_HMAC_SHA1_80", masterKey: k.subarray(0, 16), masterSalt: k.subarray(16), crypto: native }),
       from: { host: "10.0.0.1", port: 10000 + 2 * i },
       ssrc: 0x1000 + i,
     });
@@ -149,8 +158,8 @@ function coreRelay(label, n) {
         b[10] = r.ssrc >> 8;
         b[11] = r.ssrc & 0xff;
         b.set(payload, 12);
-        r.ctx.protectRtpInPlace(b, 12 + payload.length);
-        batch.push(b);
+        if (r.ctx) r.ctx.protectRtpInPlace(b, 12 + payload.length);
+        batch.push(r.ctx ? b : b.subarray(0, 12 + payload.length));
       }
     }
     return batch;
@@ -178,7 +187,7 @@ function coreRelay(label, n) {
   console.log(`  ${label.padEnd(34)} ${us.toFixed(2).padStart(6)} µs/packet  ${String(Math.round(1e6 / (100 * us))).padStart(6)} calls per core (both ways)`);
   for (const r of relays) {
     r.relay.close();
-    r.ctx.close();
+    r.ctx?.close();
   }
 }
 
@@ -208,7 +217,7 @@ async function serve(mode, codec, base) {
     const msg = JSON.parse(line);
     if (msg.offers && mode === "stack") {
       driver = await createMediaDriver({ runtime: rt, host: "127.0.0.1", connectSockets: msg.connect !== false, ports: { minPort: base, maxPort: base + 4 * msg.offers.length + 200, spare: msg.offers.length } });
-      const handlers = rtpMediaHandlers(driver, { codecs: [codec === "opus" ? OPUS : PCMU], srtp: { mandatory: true }, session: { rtpTimeoutMs: 0 } });
+      const handlers = rtpMediaHandlers(driver, { codecs: [codec === "opus" ? OPUS : PCMU], ...SRTP_CAPS, session: { rtpTimeoutMs: 0 } });
       const answers = msg.offers.map((offer, i) => {
         const h = handlers({ role: "uas", callId: `bench-${i}` });
         h.onAudio = (f) => h.writeAudio(f.samples);
@@ -224,7 +233,7 @@ async function serve(mode, codec, base) {
       for (let i = 0; i < msg.offers.length; i += 2) {
         const legs = [0, 1].map((j) => {
           const pair = driver.pool.take();
-          const neg = createSdpNegotiator({ address: "127.0.0.1", media: [{ port: pair.port, codecs: [{ name: "PCMU", clockRate: 8000 }], srtp: { mandatory: true } }] });
+          const neg = createSdpNegotiator({ address: "127.0.0.1", media: [{ port: pair.port, codecs: [{ name: "PCMU", clockRate: 8000 }], ...SRTP_CAPS }] });
           const a = neg.receiveOffer({ contentType: "application/sdp", body: msg.offers[i + j] });
           if (!("body" in a)) throw new Error(a.reason);
           answers.push(a.body);
@@ -238,7 +247,7 @@ async function serve(mode, codec, base) {
       // answering its own leg, what one plays out written to the other (decode, jitter buffer,
       // re-encode) — the path the call engine keeps when the legs' codecs differ.
       driver = await createMediaDriver({ runtime: rt, host: "127.0.0.1", connectSockets: msg.connect !== false, ports: { minPort: base, maxPort: base + 4 * msg.offers.length + 200, spare: msg.offers.length } });
-      const handlers = rtpMediaHandlers(driver, { codecs: [PCMU], srtp: { mandatory: true }, session: { rtpTimeoutMs: 0 } });
+      const handlers = rtpMediaHandlers(driver, { codecs: [PCMU], ...SRTP_CAPS, session: { rtpTimeoutMs: 0 } });
       const answers = [];
       for (let i = 0; i < msg.offers.length; i += 2) {
         const [x, y] = [0, 1].map((j) => {
@@ -272,7 +281,7 @@ async function serve(mode, codec, base) {
       }
       send({ ports: sockets.map((s) => s.local.port) });
     } else if (msg.mark) {
-      mark = { cpu: cpu(), at: performance.now(), stats: driver?.stats, bare: { ...bareStats } };
+      mark = { cpu: cpu(), sys: systemCpu(), at: performance.now(), stats: driver?.stats, bare: { ...bareStats } };
       send({ marked: true });
     } else if (msg.stop) {
       const used = cpu() - mark.cpu;
@@ -280,6 +289,7 @@ async function serve(mode, codec, base) {
       const st = driver?.stats;
       send({
         cpuMs: used,
+        sysMs: systemCpu() - mark.sys,
         wallMs: wall,
         ...(st
           ? { sent: st.sent - mark.stats.sent, sentLate: st.sentLate - mark.stats.sentLate, received: st.received - mark.stats.received, lateTicks: st.lateTicks - mark.stats.lateTicks, maxLateMs: st.maxLateMs }
@@ -337,7 +347,7 @@ async function load(serverRuntime, mode, codec, n, seconds, connect = true) {
     const offers = [];
     for (let i = 0; i < n; i++) {
       const codecs = codec === "opus" ? [{ name: "opus", clockRate: 48000, channels: 2 }] : [{ name: "PCMU", clockRate: 8000 }];
-      const neg = createSdpNegotiator({ address: "127.0.0.1", media: [{ port: portOf(i), codecs, srtp: { mandatory: true } }] });
+      const neg = createSdpNegotiator({ address: "127.0.0.1", media: [{ port: portOf(i), codecs, ...SRTP_CAPS }] });
       offers.push(neg.createOffer().body);
       negotiators.push(neg);
     }
@@ -346,14 +356,14 @@ async function load(serverRuntime, mode, codec, n, seconds, connect = true) {
       const neg = negotiators[i];
       if (neg.receiveAnswer(answers[i]) !== true) throw new Error("answer refused");
       const st = neg.streams[0];
-      const k = st.crypto.localKey;
-      const ctx = createSrtpContext({ profile: st.crypto.suite, masterKey: k.subarray(0, 16), masterSalt: k.subarray(16), crypto: native });
+      const k = st.crypto?.localKey;
+      const ctx = k && createSrtpContext({ profile: st.crypto.suite, masterKey: k.subarray(0, 16), masterSalt: k.subarray(16), crypto: native });
       peers.push({ port: st.remotePort, ctx, pt: st.sendPayloadType, ssrc: (0x10000 + i) >>> 0, sock: socks[i % nSockets], k: 0 });
     }
   } else {
     const { ports } = await ask({ ports: n, connect });
     for (let i = 0; i < n; i++) {
-      const ctx = createSrtpContext({ profile: "AES_CM_128_HMAC_SHA1_80", masterKey: new Uint8Array(16).fill(i), masterSalt: new Uint8Array(14), crypto: native });
+      const ctx = SRTP ? createSrtpContext({ profile: "AES_CM_128_HMAC_SHA1_80", masterKey: new Uint8Array(16).fill(i), masterSalt: new Uint8Array(14), crypto: native }) : undefined;
       peers.push({ port: ports[i], ctx, pt: codec === "opus" ? 111 : 0, ssrc: (0x10000 + i) >>> 0, sock: socks[i % nSockets], k: 0 });
     }
   }
@@ -378,7 +388,7 @@ async function load(serverRuntime, mode, codec, n, seconds, connect = true) {
       b[4] = ts >>> 24; b[5] = (ts >> 16) & 0xff; b[6] = (ts >> 8) & 0xff; b[7] = ts & 0xff;
       b[8] = p.ssrc >>> 24; b[9] = (p.ssrc >> 16) & 0xff; b[10] = (p.ssrc >> 8) & 0xff; b[11] = p.ssrc & 0xff;
       b.set(frame, 12);
-      const len = p.ctx.protectRtpInPlace(b, 12 + frame.length);
+      const len = p.ctx ? p.ctx.protectRtpInPlace(b, 12 + frame.length) : 12 + frame.length;
       p.sock.send(b.subarray(0, len), p.port, "127.0.0.1");
       sentGen++;
     }
@@ -429,6 +439,7 @@ if (only.length === 0 || only.includes("core")) {
   core("G.711 (PCMU), 200 pairs", PCMU, 200, false);
   core("G.711 (PCMU) + SRTP, 200 pairs", PCMU, 200, true);
   coreRelay("relay, SRTP in and out, 200 relays", 200);
+  coreRelay("relay, RTP/AVP, 200 relays", 200, false);
   if (process.env.MEDIA_OPUS_STREAMS !== "0") {
     core("Opus 8 kHz PCM + SRTP, 20 pairs", OPUS, 20, true, 8000);
     core("Opus 48 kHz PCM + SRTP, 20 pairs", OPUS, 20, true, 48000);
@@ -442,13 +453,13 @@ if (only.length === 0 || only.includes("udp")) {
   // MEDIA_MODES: which rows, of bare (unconnected echo), bare-connected, relay, anchor (a B2BUA's
   // transcoded legs; not in the default set), echo.
   const modes = (process.env.MEDIA_MODES ?? "bare,bare-connected,relay,echo").split(",");
-  console.log(`\nudp: N streams through a ${server} server over loopback, SRTP, 20 ms; ${seconds} s measured after 3 s (load average ${loadavg()})`);
-  console.log(`  ${"case".padEnd(32)} ${"CPU".padStart(6)} ${"per stream".padStart(12)} ${"per packet".padStart(11)} ${"late".padStart(8)} ${"returned".padStart(9)} ${"generator".padStart(9)} ${"offered".padStart(8)}`);
+  console.log(`\nudp: N streams through a ${server} server over loopback, ${SRTP ? "SRTP" : "plain RTP/AVP"}, 20 ms; ${seconds} s measured after 3 s (load average ${loadavg()})`);
+  console.log(`  ${"case".padEnd(32)} ${"CPU".padStart(6)} ${"per stream".padStart(12)} ${"per packet".padStart(11)} ${"of it kernel".padStart(12)} ${"late".padStart(8)} ${"returned".padStart(9)} ${"generator".padStart(9)} ${"offered".padStart(8)}`);
   const row = (label, r, n, clocked = true) => {
     const packets = r.received !== undefined ? r.received + r.sent : 2 * r.back;
     const cpuPct = (100 * r.cpuMs) / r.wallMs;
     const late = !clocked ? "none" : r.sentLate !== undefined ? `${((100 * r.sentLate) / r.sent).toFixed(2)} %` : "-";
-    console.log(`  ${label.padEnd(32)} ${cpuPct.toFixed(0).padStart(5)}% ${((1000 * r.cpuMs) / r.wallMs / n).toFixed(2).padStart(6)} ms CPU/s ${((1000 * r.cpuMs) / packets).toFixed(2).padStart(7)} µs ${late.padStart(8)} ${((100 * r.back) / r.genSent).toFixed(1).padStart(7)} % ${((100 * r.genCpuMs) / r.genWallMs).toFixed(0).padStart(8)}% ${((100 * r.genSent) / ((n * 50 * r.genWallMs) / 1000)).toFixed(0).padStart(7)}%`);
+    console.log(`  ${label.padEnd(32)} ${cpuPct.toFixed(0).padStart(5)}% ${((1000 * r.cpuMs) / r.wallMs / n).toFixed(2).padStart(6)} ms CPU/s ${((1000 * r.cpuMs) / packets).toFixed(2).padStart(7)} µs ${((1000 * r.sysMs) / packets).toFixed(2).padStart(9)} µs ${late.padStart(8)} ${((100 * r.back) / r.genSent).toFixed(1).padStart(7)} % ${((100 * r.genCpuMs) / r.genWallMs).toFixed(0).padStart(8)}% ${((100 * r.genSent) / ((n * 50 * r.genWallMs) / 1000)).toFixed(0).padStart(7)}%`);
     if (process.env.MEDIA_BENCH_DEBUG) console.log(r);
     return (1000 * r.cpuMs) / packets;
   };
@@ -457,10 +468,10 @@ if (only.length === 0 || only.includes("udp")) {
     const has = (m) => modes.includes(m);
     const bare = has("bare") ? row(`bare UDP echo, ${n}`, await load(server, "bare", "pcmu", n, seconds, false), n) : undefined;
     const bareC = has("bare-connected") ? row(`bare echo, connected, ${n}`, await load(server, "bare-connected", "pcmu", n, seconds), n) : undefined;
-    const relay = has("relay") ? row(`G.711+SRTP relay, ${n} legs`, await load(server, "relay", "pcmu", n, seconds), n, false) : undefined;
-    const anchor = has("anchor") ? row(`G.711+SRTP anchored, transcoded, ${n} legs`, await load(server, "anchor", "pcmu", n, seconds), n) : undefined;
+    const relay = has("relay") ? row(`${MEDIA} relay, ${n} legs`, await load(server, "relay", "pcmu", n, seconds), n, false) : undefined;
+    const anchor = has("anchor") ? row(`${MEDIA} anchored, transcoded, ${n} legs`, await load(server, "anchor", "pcmu", n, seconds), n) : undefined;
     if (anchor !== undefined && relay !== undefined) ratio("anchored transcoded", anchor, relay, "relay");
-    const stack = has("echo") ? row(`G.711+SRTP echo, ${n}`, await load(server, "stack", "pcmu", n, seconds), n) : undefined;
+    const stack = has("echo") ? row(`${MEDIA} echo, ${n}`, await load(server, "stack", "pcmu", n, seconds), n) : undefined;
     for (const [name, base] of [["bare echo, connected", bareC], ["bare echo", bare]]) {
       if (base === undefined) continue;
       if (relay !== undefined) ratio("relay", relay, base, name);

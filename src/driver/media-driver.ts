@@ -77,6 +77,11 @@ export interface RunningStream {
   readonly owner: MediaStreamOwner;
   /** The peer the RTP socket is connected to, if it is. */
   connected: MediaAddress | undefined;
+  /**
+   * The session's deadline as the driver last read it (after its last tick or input): the clock
+   * skips the stream until then without touching the session's state.
+   */
+  due: number | undefined;
 }
 
 /** One leg of a relay: the port pair and the m= line negotiated with that leg's peer. */
@@ -181,7 +186,7 @@ export class MediaDriver {
       // The first tick is the clock's next one: every session sends on the same ticks.
       now: this.#timer === undefined ? now : Math.max(now, this.#due),
     });
-    const running: RunningStream = { session, pair, owner, connected: undefined };
+    const running: RunningStream = { session, pair, owner, connected: undefined, due: session.pollTimeout() };
     pair.sink = {
       rtp: (data, from) => this.#input(running, data, from, false),
       rtcp: (data, from) => this.#input(running, data, from, true),
@@ -231,7 +236,7 @@ export class MediaDriver {
 
   /** @internal Drains a stream's outputs (after an input from the application). */
   flush(running: RunningStream): void {
-    this.#flush(running, 0);
+    this.#flush(running, 0, false);
   }
 
   /**
@@ -298,7 +303,7 @@ export class MediaDriver {
     const now = this.runtime.now();
     if (!rtcp) return running.session.deferRtp(data, from, now);
     running.session.handleRtcp(data, from, now);
-    this.#flush(running, 0);
+    this.#flush(running, 0, false);
   }
 
   #relayInput(running: RunningRelay, leg: RelayLeg, data: Uint8Array, from: MediaAddress, rtcp: boolean, owner: MediaRelayOwner | undefined): void {
@@ -369,6 +374,11 @@ export class MediaDriver {
     if (late > this.tickMs / 2) this.#lateTicks++;
     if (late > this.#maxLate) this.#maxLate = late;
     for (const s of this.#streams) {
+      // The clock ticks twice per 20 ms ptime: a stream not due is passed by on its own record,
+      // without reading its session's cold state (a thousand sessions' worth per tick). Its
+      // deadline moves only in its ticks and in the inputs the driver flushes, which record it.
+      const known = s.due;
+      if (known !== undefined && known > now) continue;
       const session = s.session;
       let due = session.pollTimeout();
       if (due === undefined) {
@@ -381,9 +391,10 @@ export class MediaDriver {
       // than the session's catch-up limit, the session skips (RTP timestamps jump) instead.
       while (due !== undefined && due <= now) {
         session.handleTimeout(now - due > MAX_CATCHUP_TICKS * session.ptimeMs ? now : due);
-        this.#flush(s, now - due);
+        this.#flush(s, now - due, true);
         due = session.pollTimeout();
       }
+      s.due = due;
       if (due === undefined) this.#streams.delete(s);
     }
     if (this.#streams.size === 0) {
@@ -393,7 +404,9 @@ export class MediaDriver {
     this.#arm(this.runtime.now());
   }
 
-  #flush(s: RunningStream, lateMs: number): void {
+  // `ticking`: called by the clock, which records the deadline itself; any other input may have
+  // moved it (a renegotiation, RTCP), so it is read again here.
+  #flush(s: RunningStream, lateMs: number, ticking = false): void {
     const session = s.session;
     for (let t; (t = session.pollTransmit()); ) {
       const socket = t.rtcp && !session.rtcpMux ? s.pair.rtcp : s.pair.rtp;
@@ -403,8 +416,12 @@ export class MediaDriver {
     }
     const audio = s.owner.audio;
     for (let f; (f = session.pollAudio()); ) audio?.(f);
-    for (let e; (e = session.pollEvent()); ) s.owner.event(e);
-    if (this.#connectSockets && s.pair.rtp.connect !== undefined) this.#connect(s);
+    let events = false;
+    for (let e; (e = session.pollEvent()); events = true) s.owner.event(e);
+    if (!ticking) s.due = session.pollTimeout();
+    // A connected socket's peer changes only with a renegotiation (an input from outside the
+    // clock) or a latch that moved (an event): on the clock's other ticks the check is skipped.
+    if (this.#connectSockets && s.pair.rtp.connect !== undefined && (!ticking || events || s.connected === undefined)) this.#connect(s);
   }
 
   // Once the peer's RTP address is proven (latched), the RTP socket is connected to it where the

@@ -76,6 +76,10 @@ export class RtcpReporter {
   readonly #offset: number;
   readonly #random: () => number;
   #timer: RtcpTimerState;
+  // The timer state's tn, kept as a field of this class: the media clock reads every session's
+  // deadline on every tick, and the state objects (rebuilt by spreading, §6.3's pure functions)
+  // come in several shapes, which made that read a megamorphic property load.
+  #tn: number;
   // §6.3.8 we_sent: RTP sent since the report before last.
   #sentNow = false;
   #sentBefore = false;
@@ -91,11 +95,12 @@ export class RtcpReporter {
     this.#random = o.random;
     // §6.3.2: the first compound's size is a guess: SR + one block + SDES + XR, plus UDP/IP.
     this.#timer = rtcpTimerStart({ rtcpBandwidth: o.rtcpBandwidth, avgRtcpSize: 128, minInterval: o.minInterval }, o.now, o.random);
+    this.#tn = this.#timer.tn;
   }
 
   /** When the next report is due (§6.3.6 tn). */
   get deadline(): number {
-    return this.#timer.tn;
+    return this.#tn;
   }
 
   /** Whether we count as a sender (§6.3.8 we_sent). */
@@ -124,6 +129,7 @@ export class RtcpReporter {
     this.#timer = { ...this.#timer, members, senders, weSent: this.weSent };
     const r = rtcpOnExpire(this.#timer, now, this.#random);
     this.#timer = r.state;
+    this.#tn = r.state.tn;
     return r.send;
   }
 
@@ -131,6 +137,7 @@ export class RtcpReporter {
   reported(size: number, now: number): void {
     // UDP/IP headers count in avg_rtcp_size (§6.3.3): 28 octets for IPv4.
     this.#timer = rtcpOnSent(this.#timer, size + 28, now, this.#random);
+    this.#tn = this.#timer.tn;
     this.#sentBefore = this.#sentNow;
     this.#sentNow = false;
     this.#remoteSent = false;

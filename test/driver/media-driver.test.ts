@@ -359,6 +359,44 @@ describe("media driver and RTP media handler", () => {
     expect(sink.length).toBeGreaterThan(8);
   });
 
+  it("RFC 4961 / RFC 7362: the RTP socket is connected to the latched peer once; a renegotiation to a new address frees it again", async () => {
+    // Sockets that can connect, as Node's do: each connect recorded with the socket's port.
+    const connects: { port: number; to: string }[] = [];
+    const c = await call({ session: { latching: false } });
+    const bind = c.rt.udpBind;
+    const rt = {
+      ...c.rt,
+      async udpBind(o: Parameters<typeof bind>[0], h: Parameters<typeof bind>[1]) {
+        const s = await bind(o, h);
+        return { ...s, connect: (t: { host: string; port: number } | undefined) => void connects.push({ port: s.local.port, to: t ? `${t.host}:${t.port}` : "none" }) };
+      },
+    };
+    const a = await createMediaDriver({ runtime: rt, host: "127.0.0.1", ports: { minPort: 32000, maxPort: 32999, spare: 2 } });
+    const ha = rtpMediaHandlers(a, { codecs: [PCMU], session: { latching: false } })(uac) as RtpMediaHandler;
+    exchange(ha, c.hb);
+    const tone = new ToneGenerator({ sampleRate: 8000, frequencies: [1000], levelDbm0: -10 });
+    for (let t = 0; t < 1000; t += 20) {
+      ha.writeAudio(tone.next(160));
+      await c.f.advance(20);
+    }
+    const port = ha.pair!.port;
+    const b = c.hb.pair!.port;
+    // Fifty ptimes of media both ways: one connect, to b's RTP address.
+    expect(connects).toEqual([{ port, to: `127.0.0.2:${b}` }]);
+    const answer = c.hb.receiveOffer(ha.createOffer({}));
+    if (!("body" in answer)) throw new Error(answer.reason);
+    const moved = String(answer.body).replace(/c=IN IP4 127\.0\.0\.2/g, "c=IN IP4 127.0.0.9").replace(/m=audio \d+/, "m=audio 31500");
+    expect(ha.receiveAnswer({ contentType: "application/sdp", body: moved })).toBe(true);
+    // The new address has not proven itself: the socket is free again at once (not at a later tick).
+    expect(connects.at(-1)).toEqual({ port, to: "none" });
+    for (let t = 0; t < 200; t += 20) {
+      ha.writeAudio(tone.next(160));
+      await c.f.advance(20);
+    }
+    expect(connects.length).toBe(2);
+    a.close();
+  });
+
   it("RFC 4568: SDES-SRTP negotiated by the handlers, keystream from the runtime's native AES", async () => {
     const c = await call({ srtp: { mandatory: true } });
     exchange(c.ha, c.hb);
