@@ -85,7 +85,7 @@ export class TransactionTable<F extends TransactionFlow> {
   absorb(txn: AnyTransaction<F>, name: TimerName, delay: number, now: number): void {
     txn.absorbTimer = name;
     txn.absorbAt = now + delay;
-    const request = txn.request;
+    const request = txn.heldRequest;
     txn.absorbCost = RECORD_OVERHEAD + txn.id.length + txn.retainedLength + (request === undefined ? 0 : KEPT_REQUEST_OVERHEAD + request.body.length);
     if (isClient(txn)) this.absorbingClients++;
     else if (txn.kind === "non-invite-server") this.index.unfile(txn);

@@ -135,6 +135,19 @@ export abstract class Transaction<F extends TransactionFlow = TransactionFlow> {
     if (this.req !== undefined) this.req = this.req._reduced(ids);
   }
 
+  /** Keeps the request as bytes in a shared block instead of the object (`retained()` parses them). */
+  protected retainRequestAsBytes(): void {
+    const r = this.req;
+    if (r === undefined) return;
+    this.req = undefined;
+    this.retain(r, true);
+  }
+
+  /** @internal The request object this transaction holds (none while it is kept as bytes only). */
+  get heldRequest(): SipRequest | undefined {
+    return this.req;
+  }
+
   /**
    * Keeps `message` to send it again later: as bytes in a shared block when `asBytes` (what an
    * absorbing state needs), else as the object. Returns the bytes when it kept them, for the first
