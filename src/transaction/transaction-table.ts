@@ -1,5 +1,5 @@
 import type { SipRequest } from "../sip/index.ts";
-import { AbsorbingRecords, KEPT_REQUEST_OVERHEAD, RECORD_OVERHEAD } from "./absorbing.ts";
+import { AbsorbingRecords, KEPT_OBJECT_OVERHEAD, RECORD_OVERHEAD } from "./absorbing.ts";
 import type { TransactionCounters } from "./counters.ts";
 import type { ServerKeys } from "./key.ts";
 import { ServerIndex } from "./server-index.ts";
@@ -85,8 +85,7 @@ export class TransactionTable<F extends TransactionFlow> {
   absorb(txn: AnyTransaction<F>, name: TimerName, delay: number, now: number): void {
     txn.absorbTimer = name;
     txn.absorbAt = now + delay;
-    const request = txn.heldRequest;
-    txn.absorbCost = RECORD_OVERHEAD + txn.id.length + txn.retainedLength + (request === undefined ? 0 : KEPT_REQUEST_OVERHEAD + request.body.length);
+    txn.absorbCost = RECORD_OVERHEAD + txn.id.length + txn.retainedLength + (txn.keepsObject ? KEPT_OBJECT_OVERHEAD : 0);
     if (isClient(txn)) this.absorbingClients++;
     else if (txn.kind === "non-invite-server") this.index.unfile(txn);
     for (const old of this.absorbing.add(txn, delay)) {

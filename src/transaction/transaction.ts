@@ -143,10 +143,6 @@ export abstract class Transaction<F extends TransactionFlow = TransactionFlow> {
     this.retain(r, true);
   }
 
-  /** @internal The request object this transaction holds (none while it is kept as bytes only). */
-  get heldRequest(): SipRequest | undefined {
-    return this.req;
-  }
 
   /**
    * Keeps `message` to send it again later: as bytes in a shared block when `asBytes` (what an
@@ -194,6 +190,14 @@ export abstract class Transaction<F extends TransactionFlow = TransactionFlow> {
   /** @internal Bytes the kept message occupies (0 for none or an object): the layer's memory budget. */
   get retainedLength(): number {
     return this.kept instanceof Uint8Array ? this.keptLength : 0;
+  }
+
+  /**
+   * @internal Whether a message object is held besides the kept bytes: the request (every absorbing
+   * state lets go of it) or a kept message that could not be written as bytes.
+   */
+  get keepsObject(): boolean {
+    return this.req !== undefined || (this.kept !== undefined && !(this.kept instanceof Uint8Array));
   }
 
   private keptBytes(): Uint8Array | undefined {

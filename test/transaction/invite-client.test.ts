@@ -164,6 +164,9 @@ describe("INVITE client transaction (RFC 3261 §17.1.1, RFC 6026 §7.2)", () => 
     expect(layer.clientCount).toBe(1);
     expect(layer.timerCount).toBe(0);
     expect(layer.absorbingRecords.count).toBe(1);
+    // Charged for what it holds: the record and the bytes of the reduced INVITE, no object.
+    expect(layer.absorbingRecords.bytes).toBeGreaterThan(240 + txn.id.length + 200);
+    expect(layer.absorbingRecords.bytes).toBeLessThan(1600);
     expect(txn.isArmed("M")).toBe(true);
     expect(layer.pollTimeout()).toBe(100 + 32_000);
     expect(layer.counters.active["invite-client"]).toEqual({ Calling: 0, Proceeding: 0, Accepted: 1, Completed: 0 });
