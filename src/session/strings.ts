@@ -9,12 +9,8 @@ import { headerId } from "../sip/header-names.ts";
  * whole INVITE alive for the length of the call. {@link own} copies a value that outlives its message.
  */
 
-/** A copy of `s` that shares no storage with the string it was cut from. */
-export function own(s: string): string {
-  // Concatenation makes a rope; slicing the rope flattens it into new storage, so the result refers
-  // to that copy (one character longer) and not to the message text `s` came from.
-  return s.length < 13 ? s : (" " + s).slice(1);
-}
+/** A copy of `s` that shares no storage with the string it was cut from (the sip layer's `ownText`). */
+export { ownText as own } from "../sip/own-text.ts";
 
 /**
  * Whether the option-tag fields `name` (Require, Supported, Proxy-Require; RFC 3261 §20.32, §20.37)

@@ -1,5 +1,6 @@
 import { failureError } from "./failure.ts";
 import { fieldOf } from "./fields.ts";
+import { ownText } from "./own-text.ts";
 import type { Field } from "./fields.ts";
 import { SipMessage } from "./message.ts";
 import type { TokenTable } from "./token-table.ts";
@@ -7,11 +8,6 @@ import type { Uri } from "./types.ts";
 import { formatUri, readUri } from "./uri.ts";
 
 const EMPTY = new Uint8Array(0);
-
-/** A copy of `s` sharing no storage with a parsed message's text. */
-function ownCopy(s: string): string {
-  return s.length < 13 ? s : (" " + s).slice(1);
-}
 
 /**
  * A SIP request (RFC 3261 §7.1): `Method SP Request-URI SP SIP-Version`, headers, body. Made by
@@ -91,10 +87,10 @@ export class SipRequest extends SipMessage {
     for (let i = 0; i < all.length; i++) {
       const f = all[i]!;
       if (!ids.has(f.id)) continue;
-      kept.push(f.raw < 0 ? f : fieldOf(f.id, f.name, ownCopy(f.value)));
+      kept.push(f.raw < 0 ? f : fieldOf(f.id, f.name, ownText(f.value)));
     }
-    const uri = parsed ? ownCopy(this.uriText) : this.uriText;
-    return new SipRequest(null, parsed ? ownCopy(this.method) : this.method, uri, kept, EMPTY);
+    const uri = parsed ? ownText(this.uriText) : this.uriText;
+    return new SipRequest(null, parsed ? ownText(this.method) : this.method, uri, kept, EMPTY);
   }
 
   /** @internal */

@@ -1,4 +1,5 @@
 import type { SipMessage } from "../sip/index.ts";
+import { ownText as ownSipText } from "../sip/own-text.ts";
 import { randomHex } from "../random.ts";
 
 /**
@@ -29,12 +30,12 @@ export function copyFields(msg: SipMessage, name: string): [string, string][] {
 }
 
 /**
- * A copy of `s` that shares no storage with the text it was cut from: a tag read from a message is
- * a substring of the whole field (or of a parsed message's text), which a transaction keeping the
- * tag for 32 s would keep alive with it.
+ * A copy of `s` that shares no storage with the text it was cut from (see the sip layer's
+ * `ownText`): a tag read from a message is a substring of the whole field (or of a parsed
+ * message's text), which a transaction keeping the tag for 32 s would keep alive with it.
  */
 export function ownText(s: string | undefined): string | undefined {
-  return s === undefined || s.length < 13 ? s : (" " + s).slice(1);
+  return s === undefined ? s : ownSipText(s);
 }
 
 /** A fresh random token of `bytes` random bytes, hex-encoded (tags, branches). */
