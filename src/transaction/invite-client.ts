@@ -257,8 +257,7 @@ export class InviteClientTransaction<F extends TransactionFlow = TransactionFlow
         // and kept as bytes (`request` parses them when asked): Timer M runs on every transport,
         // and 32 s of objects per call cost the collector more than writing them out once.
         // Nothing of the 2xx is kept: it went up to the TU, and Accepted never sends it.
-        this.reduceRequest(ACCEPTED_FIELDS);
-        this.retainRequestAsBytes();
+        this.retainReducedRequest(ACCEPTED_FIELDS);
         this.response = undefined;
         // Accepted passes further 2xx up and absorbs everything else: like the server's Accepted
         // (Timer L), it waits as an absorbing record, expired first-in first-out, not on the heap.

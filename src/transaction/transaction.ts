@@ -130,17 +130,15 @@ export abstract class Transaction<F extends TransactionFlow = TransactionFlow> {
     this.req = undefined;
   }
 
-  /** Keeps of the request only its start line and the header fields of `ids` (see SipRequest._reduced). */
-  protected reduceRequest(ids: ReadonlySet<number>): void {
-    if (this.req !== undefined) this.req = this.req._reduced(ids);
-  }
-
-  /** Keeps the request as bytes in a shared block instead of the object (`retained()` parses them). */
-  protected retainRequestAsBytes(): void {
+  /**
+   * Lets go of the request object and keeps, as bytes in a shared block (`retained()` parses them),
+   * only its start line and the header fields of `ids` (see SipRequest._reduced).
+   */
+  protected retainReducedRequest(ids: ReadonlySet<number>): void {
     const r = this.req;
     if (r === undefined) return;
     this.req = undefined;
-    this.retain(r, true);
+    this.retain(r._reduced(ids), true);
   }
 
 
