@@ -204,7 +204,7 @@ export class MediaDriver {
     if (!this.#streams.delete(running)) return;
     const now = this.runtime.now();
     running.session.close(now, reason);
-    this.#flush(running, 0);
+    this.#flush(running, 0, false);
     running.pair.sink = undefined;
     if (running.connected !== undefined && running.pair.rtp.connect !== undefined) running.pair.rtp.connect(undefined);
     if (!keepPorts) this.releaseLater(running.pair);
@@ -406,7 +406,7 @@ export class MediaDriver {
 
   // `ticking`: called by the clock, which records the deadline itself; any other input may have
   // moved it (a renegotiation, RTCP), so it is read again here.
-  #flush(s: RunningStream, lateMs: number, ticking = false): void {
+  #flush(s: RunningStream, lateMs: number, ticking: boolean): void {
     const session = s.session;
     for (let t; (t = session.pollTransmit()); ) {
       const socket = t.rtcp && !session.rtcpMux ? s.pair.rtcp : s.pair.rtp;
