@@ -20,7 +20,7 @@ import { parseIpv6 } from "./host.ts";
 import type { Params } from "./types.ts";
 
 /** True when the letters `lit` (lower-case ASCII letters only) are at `text[pos]`, in any case. */
-function lettersAt(text: string, pos: number, lit: string): boolean {
+export function lettersAt(text: string, pos: number, lit: string): boolean {
   for (let i = 0; i < lit.length; i++) {
     if ((text.charCodeAt(pos + i) | 0x20) !== lit.charCodeAt(i)) return false;
   }

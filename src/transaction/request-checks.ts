@@ -1,5 +1,6 @@
 import { SipParseError } from "../sip/index.ts";
 import type { SipRequest } from "../sip/index.ts";
+import { isPlainFromTo } from "../sip/address-check.ts";
 import { H } from "../sip/header-names.ts";
 import { ownText } from "./message-util.ts";
 
@@ -81,22 +82,13 @@ function unreadable(request: SipRequest, accessor: "from" | "to" | "callId" | "c
 }
 
 /**
- * From and To values known to parse (the grammar is fixed, so a value that parsed once always
- * does), so that requests repeating them skip the parse. Bounded: emptied when full; long values are
- * not kept. Each is kept as a copy of its own, not as a substring of a message's text.
+ * Request-URIs known to parse, with their scheme (lower-cased), so that requests repeating one skip
+ * the parse. Bounded: emptied when full; long ones are not kept. Each is kept as a copy of its own,
+ * not as a substring of a message's text.
  */
-const PARSED_ADDRESSES = new Set<string>();
-const MAX_PARSED_ADDRESSES = 4096;
-const MAX_PARSED_ADDRESS_LENGTH = 256;
-
-/** Request-URIs known to parse, with their scheme (lower-cased), bounded like {@link PARSED_ADDRESSES}. */
+const MAX_PARSED_URIS = 4096;
+const MAX_PARSED_URI_LENGTH = 256;
 const PARSED_URIS = new Map<string, string>();
-
-function remember(address: string): void {
-  if (address.length > MAX_PARSED_ADDRESS_LENGTH) return;
-  if (PARSED_ADDRESSES.size >= MAX_PARSED_ADDRESSES) PARSED_ADDRESSES.clear();
-  PARSED_ADDRESSES.add(ownText(address)!);
-}
 
 function fault(status: RequestFault["status"], text: string, broken: string[] = [], headers: [string, string][] = []): RequestFault {
   return { status, text, headers, broken };
@@ -121,15 +113,11 @@ export function mandatoryFault(request: SipRequest): RequestFault | undefined {
     const accessor = single[2];
     const n = counts[k]!;
     if (n === 1) {
-      // A From or To value that parsed before parses again: the ACK and BYE of a call repeat the
-      // INVITE's, and a callee sees the same To on every call.
-      const address = id === H.FROM || id === H.TO ? request._first(id)! : undefined;
-      if (address !== undefined && PARSED_ADDRESSES.has(address)) continue;
+      // A From or To value in a common form is known to parse from one scan, without the
+      // parser's objects (nothing here reads them); any other form is parsed.
+      if ((id === H.FROM || id === H.TO) && isPlainFromTo(request._first(id)!)) continue;
       const problem = unreadable(request, accessor);
-      if (problem === undefined) {
-        if (address !== undefined) remember(address);
-        continue;
-      }
+      if (problem === undefined) continue;
       text ||= `${name}: ${problem}`;
     } else text ||= n === 0 ? `missing ${name}` : `${name} appears ${n} times`;
     (broken ??= []).push(name);
@@ -162,8 +150,8 @@ export function policyFault(request: SipRequest, schemes: ReadonlySet<string>, s
     const uriProblem = readable(() => request.uri);
     if (uriProblem !== undefined) return fault(400, `Request-URI: ${uriProblem}`);
     scheme = request.uri.scheme.toLowerCase();
-    if (text.length <= MAX_PARSED_ADDRESS_LENGTH) {
-      if (PARSED_URIS.size >= MAX_PARSED_ADDRESSES) PARSED_URIS.clear();
+    if (text.length <= MAX_PARSED_URI_LENGTH) {
+      if (PARSED_URIS.size >= MAX_PARSED_URIS) PARSED_URIS.clear();
       PARSED_URIS.set(ownText(text)!, scheme);
     }
   }
