@@ -47,7 +47,7 @@ walk(join(root, "src"));
 walk(join(root, "assembly"));
 walk(join(root, "runtimes"));
 
-// Which layers each layer may import (besides itself, errors.ts, queue.ts, random.ts and wasm/).
+// Which layers each layer may import (besides itself, the files at the top of src/ and wasm/).
 const allowed = {
   sip: [],
   rtp: [],

@@ -13,14 +13,15 @@ import { KNOWN_METHODS } from "./options.ts";
 import type { ResolvedOptions } from "./options.ts";
 import { negotiateAsUas } from "./session-timer.ts";
 import { mediaTypeOf, own } from "./strings.ts";
+import type { SlotMap } from "../slot-map.ts";
 
 /** What the request side needs from the core. @internal */
 export interface RouterSite<F extends TransactionFlow> {
   readonly opts: ResolvedOptions;
   readonly counters: SessionCounters;
-  readonly dialogs: ReadonlyMap<string, Dialog>;
+  readonly dialogs: SlotMap<Dialog>;
   /** UAS sessions by the id of their INVITE server transaction, until its final response. */
-  readonly servers: Map<string, InviteSession<F>>;
+  readonly servers: SlotMap<InviteSession<F>>;
   readonly host: SessionHost<F>;
   emit(event: SessionEvent<F>): void;
   /** Whether the session limit is reached. */

@@ -14,6 +14,7 @@ import type {
 } from "../transaction/index.ts";
 import { MAX_AUTH_RETRIES, requestForRetry, withNewBranch } from "./challenge.ts";
 import { Queue } from "../queue.ts";
+import { SlotMap } from "../slot-map.ts";
 import { TimerHeap } from "../transaction/timer-heap.ts";
 import { dialogKey } from "./dialog.ts";
 import type { Dialog } from "./dialog.ts";
@@ -64,10 +65,12 @@ export class SessionCore<F extends TransactionFlow = TransactionFlow> {
   private readonly opts: ResolvedOptions;
   private readonly transport: SessionTransport<F>;
   private readonly makeMedia: MediaHandlerFactory;
-  private readonly dialogs = new Map<string, Dialog>();
-  private readonly contexts = new Map<string, ClientContext<F>>();
-  private readonly servers = new Map<string, InviteSession<F>>();
-  private readonly forking = new Map<string, InviteSession<F>>();
+  // Calls in progress, by key: slot maps, so that no hash table a Map leaves behind as their number
+  // swings keeps finished calls alive (see src/slot-map.ts).
+  private readonly dialogs = new SlotMap<Dialog>();
+  private readonly contexts = new SlotMap<ClientContext<F>>();
+  private readonly servers = new SlotMap<InviteSession<F>>();
+  private readonly forking = new SlotMap<InviteSession<F>>();
   // The transaction layer's deadline heap and the cores' one queue: 2xx and reliable 1xx
   // retransmissions, fork windows, glare back-off, session refresh and expiry; events in order.
   private readonly deadlines = new TimerHeap<InviteSession<F>>();
