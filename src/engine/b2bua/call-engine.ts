@@ -1,4 +1,5 @@
 import { createDigestClient } from "../../auth/index.ts";
+import { SlotMap } from "../../slot-map.ts";
 import type { DigestAccount, DigestClient } from "../../auth/index.ts";
 import { rtpMediaHandlers } from "../../driver/index.ts";
 import { DEFAULT_AUDIO_CODECS } from "../../media/index.ts";
@@ -153,7 +154,7 @@ class Engine implements CallEngine, BridgeHost {
   readonly #services = new Map<string, CallService>();
   readonly #bySession = new Map<InviteSession<Flow>, CallEntry>();
   /** Handlers of callee legs, made before their INVITE, by Call-ID. */
-  readonly #pendingMedia = new Map<string, MediaHandler>();
+  readonly #pendingMedia = new SlotMap<MediaHandler>();
   readonly #clients = new Map<string, DigestClient>();
   #endpoint: Pick<SessionEndpoint, "invite" | "respond"> | undefined;
   #nextId = 1;

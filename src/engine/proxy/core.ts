@@ -1,4 +1,5 @@
 import { createResponse, formatContact, formatUri, SipParseError } from "../../sip/index.ts";
+import { SlotMap } from "../../slot-map.ts";
 import type { SipRequest, SipResponse, SipUri } from "../../sip/index.ts";
 import type { RequestChallenger } from "../../session/index.ts";
 import { TransactionError, TransactionLayer } from "../../transaction/index.ts";
@@ -70,8 +71,10 @@ export class ProxyCore<F extends TransactionFlow = TransactionFlow> {
   /** Every branch of ours starts with this (RFC 3261 §8.1.1.7 magic cookie, then the instance). */
   private readonly prefix: string;
   private branchSeq: number;
-  private readonly contexts = new Map<string, ResponseContext<F>>();
-  private readonly branches = new Map<string, Branch<F>>();
+  // Requests in progress: slot maps, so that no hash table a Map leaves behind as their number
+  // swings keeps finished requests alive (src/slot-map.ts).
+  private readonly contexts = new SlotMap<ResponseContext<F>>();
+  private readonly branches = new SlotMap<Branch<F>>();
   private readonly timers = new TimerHeap<Branch<F>>();
   private readonly events = new Queue<ProxyEvent<F>>();
   private readonly isLocal: (uri: SipUri) => boolean;
