@@ -127,6 +127,26 @@ export function encodeG711(law: G711Law, samples: Int16Array, dst: Uint8Array = 
   return dst.length === n ? dst : dst.subarray(0, n);
 }
 
+/**
+ * Encodes `samples` as G.711 code words at `dst[offset]` (one byte per sample); returns the bytes
+ * written. Throws {@link CodecError} `TOO_LONG` when they do not fit. No view of `dst` is made: a
+ * media sender writes each frame's payload after its RTP header this way.
+ */
+export function writeG711(law: G711Law, samples: Int16Array, dst: Uint8Array, offset: number): number {
+  const n = samples.length;
+  if (!(offset >= 0) || offset + n > dst.length) throw new CodecError("TOO_LONG", "G.711 destination too small");
+  const w = core();
+  if (n > w.capacity) {
+    encodeG711(law, samples, dst.subarray(offset, offset + n));
+    return n;
+  }
+  w.pcm.set(samples);
+  if (law === "ulaw") w.e.codec_ulaw_encode(w.pcmPtr, n, w.bytePtr);
+  else w.e.codec_alaw_encode(w.pcmPtr, n, w.bytePtr);
+  dst.set(byteHead(w, n), offset);
+  return n;
+}
+
 /** Decodes G.711 code words to 16-bit linear samples, into `dst` (a new array by default). */
 export function decodeG711(law: G711Law, bytes: Uint8Array, dst: Int16Array = new Int16Array(bytes.length)): Int16Array {
   if (dst.length < bytes.length) throw new CodecError("TOO_LONG", "G.711 destination too small");

@@ -9,7 +9,7 @@
  */
 export { CodecError } from "./errors.ts";
 export type { CodecErrorCode } from "./errors.ts";
-export { decodeAlaw, decodeG711, decodeUlaw, encodeAlaw, encodeG711, encodeUlaw } from "./g711.ts";
+export { decodeAlaw, decodeG711, decodeUlaw, encodeAlaw, encodeG711, encodeUlaw, writeG711 } from "./g711.ts";
 export type { G711Law } from "./g711.ts";
 export { createG722Decoder, createG722Encoder, G722_CLOCK_RATE, G722_MAX_STATES, G722_SAMPLE_RATE } from "./g722.ts";
 export type { G722Bitrate, G722Decoder, G722Encoder, G722Options } from "./g722.ts";

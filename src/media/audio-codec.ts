@@ -2,7 +2,7 @@ import {
   createG722Encoder,
   createOpusDecoder,
   createOpusEncoder,
-  encodeG711,
+  writeG711,
   decodeG711,
   opusDecoderOptionsFromFmtp,
   opusEncoderOptionsFromFmtp,
@@ -111,8 +111,7 @@ function g711(name: "PCMU" | "PCMA", law: G711Law, payloadType: 0 | 8, impairmen
         frameSamples,
         maxPayload: frameSamples,
         encode(pcm, dst, offset) {
-          encodeG711(law, pcm, dst.subarray(offset, offset + pcm.length));
-          return pcm.length;
+          return writeG711(law, pcm, dst, offset);
         },
       };
     },

@@ -29,7 +29,9 @@ export class PcmFifo {
     const n = Math.min(samples.length, ring.length - this.#length);
     const tail = (this.#head + this.#length) % ring.length;
     const first = Math.min(n, ring.length - tail);
-    ring.set(samples.subarray(0, first), tail);
+    // The whole write in one piece (the usual frame) needs no view of `samples`.
+    if (first === samples.length) ring.set(samples, tail);
+    else ring.set(samples.subarray(0, first), tail);
     if (n > first) ring.set(samples.subarray(first, n), 0);
     this.#length += n;
     return n;

@@ -18,9 +18,18 @@ import { checkOption } from "./errors.ts";
  * smooth the seam at the start of a loss; this concealer adds no delay, and the repeated period
  * starts where the real signal stopped.
  */
+/** Length of the concealer's history buffer, in histories: it is compacted once per (SLACK − 1) histories written. */
+const HISTORY_SLACK = 4;
+
 export class PacketLossConcealer {
   readonly sampleRate: number;
-  readonly #hist: Int16Array;
+  // The history is the `#span` samples before `#end` in `#buf`, which is HISTORY_SLACK spans
+  // long: a good frame is written after the last one (a few cache lines of a cold stream's
+  // state), and only when the buffer's end is reached are the last `#span` samples moved back to
+  // its start — instead of shifting the whole history for every frame.
+  readonly #buf: Int16Array;
+  readonly #span: number;
+  #end: number;
   readonly #pMin: number;
   readonly #pMax: number;
   readonly #corrLen: number;
@@ -42,7 +51,9 @@ export class PacketLossConcealer {
     this.#pMax = Math.round(120 * k);
     this.#corrLen = Math.round(160 * k);
     this.#ms10 = Math.round(80 * k);
-    this.#hist = new Int16Array(3 * this.#pMax + Math.round(30 * k));
+    this.#span = 3 * this.#pMax + Math.round(30 * k);
+    this.#buf = new Int16Array(HISTORY_SLACK * this.#span);
+    this.#end = this.#span;
   }
 
   /** True while a loss is being concealed (the next good frame will be merged). */
@@ -81,14 +92,15 @@ export class PacketLossConcealer {
 
   /** Forgets the history (a new stream). */
   reset(): void {
-    this.#hist.fill(0);
+    this.#buf.fill(0);
+    this.#end = this.#span;
     this.#erased = 0;
   }
 
   #begin(): void {
     this.#pitch = this.#findPitch();
     const span = 3 * this.#pitch;
-    this.#pitchBuf = this.#hist.slice(this.#hist.length - span);
+    this.#pitchBuf = this.#buf.slice(this.#end - span, this.#end);
     this.#periods = 1;
     this.#idx = 0;
   }
@@ -115,19 +127,27 @@ export class PacketLossConcealer {
   }
 
   #remember(frame: Int16Array): void {
-    const h = this.#hist;
-    if (frame.length >= h.length) h.set(frame.subarray(frame.length - h.length));
-    else {
-      h.copyWithin(0, frame.length);
-      h.set(frame, h.length - frame.length);
+    const b = this.#buf;
+    const span = this.#span;
+    const n = frame.length;
+    if (n >= span) {
+      b.set(frame.subarray(n - span));
+      this.#end = span;
+      return;
     }
+    if (this.#end + n > b.length) {
+      b.copyWithin(0, this.#end - span, this.#end);
+      this.#end = span;
+    }
+    b.set(frame, this.#end);
+    this.#end += n;
   }
 
   // Lag in [pMin, pMax] maximizing the normalized cross-correlation of the last corrLen samples
   // with the samples `lag` earlier.
   #findPitch(): number {
-    const h = this.#hist;
-    const end = h.length;
+    const h = this.#buf;
+    const end = this.#end;
     const start = end - this.#corrLen;
     const score = (lag: number, step: number) => {
       let xy = 0;

@@ -218,7 +218,7 @@ export class RtpReceiver {
     if (playout) {
       const pulled = decode ? playout.pull(now) : undefined;
       const events = pulled ? pulled.frame.events : playout.buffer.pull(now).events;
-      for (const e of events) this.#dtmf.handlePacket(e, now);
+      for (let i = 0; i < events.length; i++) this.#dtmf.handlePacket(events[i]!, now);
       if (pulled) frame = { samples: src!.toOutput(pulled.samples), sampleRate: src!.outputRate, channels: 1 };
     } else if (decode) {
       const rate = this.#config.sampleRate ?? this.#config.formats.values().next().value?.codec.sampleRate ?? 8000;

@@ -7,6 +7,7 @@ import {
   decodeUlaw,
   encodeAlaw,
   encodeG711,
+  writeG711,
   encodeUlaw,
 } from "../../src/codec/index.ts";
 import { g711DecodeAt, g711EncodeAt, g711Scratch } from "../../src/codec/g711.ts";
@@ -85,6 +86,19 @@ describe("G.711 (ITU-T G.711, bit-exact with the G.191 reference)", () => {
     const u = encodeUlaw(decodeUlaw(codes));
     for (let c = 0; c < 256; c++) expect(u[c]).toBe(c === 0x7f ? 0xff : c);
     expect(encodeAlaw(decodeAlaw(codes))).toEqual(codes);
+  });
+
+  it("writeG711 writes the code words at an offset and nothing around them; writeX size equals what it wrote", () => {
+    for (const law of ["ulaw", "alaw"] as const) {
+      for (const n of [0, 160, g711Scratch().capacity + 5]) {
+        const pcm = new Int16Array(n).map((_, i) => ((i * 7919) % 65536) - 32768);
+        const dst = new Uint8Array(n + 22).fill(0xa5);
+        expect(writeG711(law, pcm, dst, 12)).toBe(n);
+        expect([...dst.subarray(12, 12 + n)]).toEqual([...encodeG711(law, pcm)]);
+        expect(dst.subarray(0, 12).every((b) => b === 0xa5) && dst.subarray(12 + n).every((b) => b === 0xa5)).toBe(true);
+      }
+      expect(() => writeG711(law, new Int16Array(10), new Uint8Array(20), 11)).toThrow(CodecError);
+    }
   });
 
   it("buffers longer than the Wasm scratch region are processed in chunks", () => {

@@ -19,6 +19,30 @@ describe("packet-loss concealment (G.711 Appendix I method)", () => {
     });
   }
 
+  it("G.711 App. I: concealment depends on the last 48.75 ms of output only, whatever the frames that brought it", () => {
+    // 48.75 ms at 8 kHz: 3 × 15 ms periods + 3.75 ms.
+    const span = 390;
+    // A first frame longer than the history, then odd lengths that wrap the history buffer.
+    const lengths = [700, 160, 80, 7, 333, 160, 389, 1, 240, 160, 333, 333];
+    // Lost after every number of frames: among them, just before and just after each move of the history.
+    for (let frames = 1; frames <= 24; frames++) {
+      const g = new ToneGenerator({ sampleRate: 8000, frequencies: [68, 205], levelDbm0: -12 });
+      const played: number[] = [];
+      const many = new PacketLossConcealer({ sampleRate: 8000 });
+      for (let i = 0; i < frames; i++) {
+        const f = g.next(lengths[i % lengths.length]!);
+        played.push(...f);
+        many.good(f);
+      }
+      const once = new PacketLossConcealer({ sampleRate: 8000 });
+      once.good(Int16Array.from(played.slice(-span)));
+      // 60 ms of loss: the concealment cycles through the last three pitch periods (~44 ms at 68 Hz).
+      for (let k = 0; k < 3; k++) expect([...many.conceal(new Int16Array(160))]).toEqual([...once.conceal(new Int16Array(160))]);
+      const next = g.next(160);
+      expect([...many.good(next.slice())]).toEqual([...once.good(next.slice())]);
+    }
+  });
+
   it("G.711 App. I: attenuation of 20 % per 10 ms after the first 10 ms, silence from 60 ms", () => {
     const plc = new PacketLossConcealer({ sampleRate: 8000 });
     const g = new ToneGenerator({ sampleRate: 8000, frequencies: [200], levelDbm0: -10 });

@@ -95,6 +95,18 @@ describe("PCM FIFO", () => {
     expect(f.read(all)).toBe(true);
     expect([...all]).toEqual([7, 8, 9, 10, 11, 12, 13, 14, 15, 16]);
     expect(f.read(new Int16Array(1))).toBe(false);
+    // Refused in part without wrapping: only what fits is copied, whole writes go in one piece.
+    const g = new PcmFifo(4);
+    expect(g.write(Int16Array.from([1, 2, 3, 4, 5, 6]))).toBe(4);
+    const four = new Int16Array(4);
+    expect(g.read(four)).toBe(true);
+    expect([...four]).toEqual([1, 2, 3, 4]);
+    expect(g.write(Int16Array.from([7, 8]))).toBe(2);
+    expect(g.read(new Int16Array(2))).toBe(true);
+    expect(g.write(Int16Array.from([9, 10]))).toBe(2);
+    const two = new Int16Array(2);
+    expect(g.read(two)).toBe(true);
+    expect([...two]).toEqual([9, 10]);
   });
 });
 
