@@ -11,13 +11,14 @@
  *     SP* [ display ] "<" ("sip:" / "sips:") [ user "@" ] host [ ":" port ] *( ";" uparam ) ">" params SP*
  *     SP* ("sip:" / "sips:") [ user "@" ] host [ ":" port ] params SP*
  *     display = quoted-string without quoted-pairs or folds / tokens separated by SP or HTAB, then SP*
- *     user    = 1*( unreserved / "&" / "=" / "+" / "$" )                  host = hostname / IPv4address      port = 1*5DIGIT <= 65535
+ *     user    = 1*( unreserved / "&" / "=" / "+" / "$" )
+ *     host    = hostname / IPv4address          port = 1*DIGIT, at most 65535
  *     uparam  = 1*paramchar [ "=" 1*paramchar ] (no escapes; ttl and maddr left to the parser)
  *     params  = *( SP* ";" SP* token [ SP* "=" SP* token ] ), a tag with a value
  *
  * Internal to src/sip (re-exported for the transaction layer's request checks).
  */
-import { C_PARAM, C_TOKEN, C_UNRESERVED, CLASS, scanClass } from "./grammar.ts";
+import { C_PARAM, C_TOKEN, C_UNRESERVED, CLASS, scan, scanClass, scanUint } from "./grammar.ts";
 import { isHostname, isIpv4 } from "./host.ts";
 import { lettersAt } from "./params.ts";
 
@@ -125,15 +126,9 @@ function plainSipUriEnd(text: string, pos: number, end: number, angle: boolean):
   }
   if (p === hs || !(digits ? isIpv4(text, hs, p) : isHostname(text, hs, p))) return -1;
   if (p < end && text.charCodeAt(p) === 0x3a) {
-    const ps = ++p;
-    let port = 0;
-    while (p < end && p - ps < 5) {
-      const c = text.charCodeAt(p);
-      if (c < 0x30 || c > 0x39) break;
-      port = port * 10 + (c - 0x30);
-      p++;
-    }
-    if (p === ps || port > 65535) return -1;
+    // The parser's own port scan: digits up to the first other character, 0..65535.
+    if (scanUint(text, p + 1, end, 65535) < 0) return -1;
+    p = scan.end;
   }
   if (!angle) return p;
   while (p < end && text.charCodeAt(p) === 0x3b) {
