@@ -95,7 +95,7 @@ export abstract class Transaction<F extends TransactionFlow = TransactionFlow> {
   private keptLength = 0;
   /** @internal The timer of the absorbing state the transaction waits in (see TransactionHost.absorb). */
   absorbTimer: TimerName | undefined = undefined;
-  /** @internal When that timer fires (absolute ms). */
+  /** @internal When that timer fires (absolute ms, a whole one: see TransactionTable.absorb). */
   absorbAt = 0;
   /** @internal What the layer charged this record against its absorbing-memory budget. */
   absorbCost = 0;

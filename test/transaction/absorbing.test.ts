@@ -114,6 +114,23 @@ describe("absorbing records (RFC 3261 §17 states that only absorb retransmissio
     expect(layer.clientCount + layer.serverCount).toBe(0);
   });
 
+  it("§17.2.2: with a fractional clock (a driver's), a record's deadline is its timer rounded up to the whole millisecond, never earlier", () => {
+    const layer = new TransactionLayer<TestFlow>({ timers: { trying: 0 } });
+    const opt = wire(makeRequest("OPTIONS"));
+    layer.handleRequest(opt, UDP, 0.25);
+    const nist = (drain(layer).events[0] as RequestEv).transaction;
+    nist.respond(respondTo(opt, 200), 100.25);
+    drain(layer);
+    // Timer J = 64*T1 = 32 000 ms after 100.25 ms: due at 32 100.25, kept until 32 101.
+    expect(nist.deadline("J")).toBe(32_101);
+    layer.handleTimeout(32_100.25);
+    expect(nist.state).toBe("Completed");
+    layer.handleTimeout(32_100.999);
+    expect(nist.state).toBe("Completed");
+    layer.handleTimeout(32_101);
+    expect(nist.state).toBe("Terminated");
+  });
+
   it("the memory budget expires the oldest records first, counted; a late retransmission of an expired one is a new request", () => {
     // Room for about ten records.
     const probe = new TransactionLayer<TestFlow>();
