@@ -33,6 +33,15 @@ function answerAll(layer: TransactionLayer<TestFlow>, now: number): { ok: number
   return { ok, other };
 }
 
+/** An OPTIONS received over UDP at `at`, answered 200 at `answered`: a non-INVITE server record. */
+function answeredOptions(layer: TransactionLayer<TestFlow>, at: number, answered: number): ServerTransaction<TestFlow> {
+  const opt = wire(makeRequest("OPTIONS"));
+  layer.handleRequest(opt, UDP, at);
+  const txn = (drain(layer).events[0] as RequestEv).transaction;
+  txn.respond(respondTo(opt, 200), answered);
+  return txn;
+}
+
 describe("absorbing records (RFC 3261 §17 states that only absorb retransmissions)", () => {
   it("§17.2.2: 10 000 OPTIONS/s over UDP for 60 s of virtual time hold with no 503; Timer J records (64*T1) stay outside maxServerTransactions", () => {
     const layer = new TransactionLayer<TestFlow>({ emitTerminated: false });
@@ -65,10 +74,7 @@ describe("absorbing records (RFC 3261 §17 states that only absorb retransmissio
   it("§17.2.2, §17.2.1, §17.1.2.2, §17.1.1.2, RFC 6026 §7.1: each absorbing state expires exactly when its timer fires", () => {
     const layer = new TransactionLayer<TestFlow>({ timers: { trying: 0 } });
     // Non-INVITE server Completed: Timer J = 64*T1 on UDP.
-    const opt = wire(makeRequest("OPTIONS"));
-    layer.handleRequest(opt, UDP, 0);
-    const nist = (drain(layer).events[0] as RequestEv).transaction;
-    nist.respond(respondTo(opt, 200), 100);
+    const nist = answeredOptions(layer, 0, 100);
     // INVITE server Accepted: Timer L = 64*T1 on every transport (here TCP).
     const inv = wire(makeRequest("INVITE", { transport: "TCP" }));
     layer.handleRequest(inv, TCP, 0);
@@ -116,10 +122,7 @@ describe("absorbing records (RFC 3261 §17 states that only absorb retransmissio
 
   it("§17.2.2: with a fractional clock (a driver's), a record's deadline is its timer rounded up to the whole millisecond, never earlier", () => {
     const layer = new TransactionLayer<TestFlow>({ timers: { trying: 0 } });
-    const opt = wire(makeRequest("OPTIONS"));
-    layer.handleRequest(opt, UDP, 0.25);
-    const nist = (drain(layer).events[0] as RequestEv).transaction;
-    nist.respond(respondTo(opt, 200), 100.25);
+    const nist = answeredOptions(layer, 0.25, 100.25);
     drain(layer);
     // Timer J = 64*T1 = 32 000 ms after 100.25 ms: due at 32 100.25, kept until 32 101.
     expect(nist.deadline("J")).toBe(32_101);
