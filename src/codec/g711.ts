@@ -115,11 +115,7 @@ export function encodeG711(law: G711Law, samples: Int16Array, dst: Uint8Array = 
   const w = core();
   const n = samples.length;
   if (n <= w.capacity) {
-    // One frame: straight through the scratch regions, with views made once.
-    w.pcm.set(samples);
-    if (law === "ulaw") w.e.codec_ulaw_encode(w.pcmPtr, n, w.bytePtr);
-    else w.e.codec_alaw_encode(w.pcmPtr, n, w.bytePtr);
-    dst.set(byteHead(w, n));
+    dst.set(encodeFrame(w, law, samples));
   } else {
     const encode = law === "ulaw" ? w.e.codec_ulaw_encode : w.e.codec_alaw_encode;
     throughScratch(samples, w.pcm, w.bytes, dst, w.capacity, encode, w.pcmPtr, w.bytePtr);
@@ -136,15 +132,21 @@ export function writeG711(law: G711Law, samples: Int16Array, dst: Uint8Array, of
   const n = samples.length;
   if (!(offset >= 0) || offset + n > dst.length) throw new CodecError("TOO_LONG", "G.711 destination too small");
   const w = core();
-  if (n > w.capacity) {
-    encodeG711(law, samples, dst.subarray(offset, offset + n));
-    return n;
-  }
+  if (n > w.capacity) encodeG711(law, samples, dst.subarray(offset, offset + n));
+  else dst.set(encodeFrame(w, law, samples), offset);
+  return n;
+}
+
+/**
+ * One frame (at most the scratch capacity) straight through the scratch regions, with views made
+ * once: the code words, as a view of the byte region valid until the next call.
+ */
+function encodeFrame(w: CodecWasm, law: G711Law, samples: Int16Array): Uint8Array {
+  const n = samples.length;
   w.pcm.set(samples);
   if (law === "ulaw") w.e.codec_ulaw_encode(w.pcmPtr, n, w.bytePtr);
   else w.e.codec_alaw_encode(w.pcmPtr, n, w.bytePtr);
-  dst.set(byteHead(w, n), offset);
-  return n;
+  return byteHead(w, n);
 }
 
 /** Decodes G.711 code words to 16-bit linear samples, into `dst` (a new array by default). */
