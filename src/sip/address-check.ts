@@ -5,27 +5,28 @@
  *
  * The contract is one-sided: when {@link isPlainFromTo} says yes, `parseFromTo` accepts the value;
  * when it says no, the value may still be valid (a password, an escape, an IPv6 host, a quoted
- * parameter, a line fold, another scheme…) and the caller parses it to know, and to learn why not.
+ * parameter, a fold inside the quotes, another scheme…) and the caller parses it to know, and to learn why not.
  * Recognised:
  *
- *     SP* [ display ] "<" ("sip:" / "sips:") [ user "@" ] host [ ":" port ] *( ";" uparam ) ">" params SP*
- *     SP* ("sip:" / "sips:") [ user "@" ] host [ ":" port ] params SP*
- *     display = quoted-string without quoted-pairs or folds / tokens separated by SP or HTAB, then SP*
+ *     LWS [ display ] "<" ("sip:" / "sips:") [ user "@" ] host [ ":" port ] *( ";" uparam ) ">" params LWS
+ *     LWS ("sip:" / "sips:") [ user "@" ] host [ ":" port ] params LWS
+ *     display = quoted-string without quoted-pairs or folds / tokens separated by LWS, then LWS
  *     user    = 1*( unreserved / "&" / "=" / "+" / "$" )
  *     host    = hostname / IPv4address          port = 1*DIGIT, at most 65535
  *     uparam  = 1*paramchar [ "=" 1*paramchar ] (no escapes; ttl and maddr left to the parser)
- *     params  = *( SP* ";" SP* token [ SP* "=" SP* token ] ), a tag with a value
+ *     params  = *( LWS ";" LWS token [ LWS "=" LWS token ] ), a tag with a value
+ *     (LWS optional, skipped as the parser skips it: grammar.ts skipLws)
  *
  * Internal to src/sip (re-exported for the transaction layer's request checks).
  */
-import { C_PARAM, C_TOKEN, C_UNRESERVED, CLASS, scan, scanClass, scanUint } from "./grammar.ts";
+import { C_PARAM, C_TOKEN, C_UNRESERVED, CLASS, scan, scanClass, scanUint, skipLws } from "./grammar.ts";
 import { isHostname, isIpv4 } from "./host.ts";
 import { lettersAt } from "./params.ts";
 
 /** True when `text` is a From or To value in a form recognised above (so it parses); false: ask the parser. */
 export function isPlainFromTo(text: string): boolean {
   const end = text.length;
-  let p = skipBlanks(text, 0, end);
+  let p = skipLws(text, 0, end);
   if (p >= end) return false;
   let c = text.charCodeAt(p);
   let angle = false;
@@ -39,7 +40,7 @@ export function isPlainFromTo(text: string): boolean {
       if (c === 0x5c || c === 0x7f || (c < 0x20 && c !== 0x09)) return false;
       p++;
     }
-    p = skipBlanks(text, p + 1, end);
+    p = skipLws(text, p + 1, end);
     if (p >= end || text.charCodeAt(p) !== 0x3c) return false;
     angle = true;
   } else if (c === 0x3c) {
@@ -54,7 +55,7 @@ export function isPlainFromTo(text: string): boolean {
       // display-name = *(token LWS) before "<"
       let q = e;
       for (;;) {
-        q = skipBlanks(text, q, end);
+        q = skipLws(text, q, end);
         const te = scanClass(text, q, end, C_TOKEN);
         if (te === q) break;
         q = te;
@@ -160,33 +161,24 @@ function plainUriParam(text: string, ns: number, ne: number, vs: number, ve: num
   return true;
 }
 
-/** Whether `text[pos, end)` is `*( SP* ";" SP* token [ SP* "=" SP* token ] ) SP*` with a tag that has a value. */
+/** Whether `text[pos, end)` is `*( LWS ";" LWS token [ LWS "=" LWS token ] ) LWS` with a tag that has a value. */
 function plainParamsEnd(text: string, pos: number, end: number): boolean {
-  let p = skipBlanks(text, pos, end);
+  let p = skipLws(text, pos, end);
   while (p < end) {
     if (text.charCodeAt(p) !== 0x3b) return false;
-    const ns = skipBlanks(text, p + 1, end);
+    const ns = skipLws(text, p + 1, end);
     const ne = scanClass(text, ns, end, C_TOKEN);
     if (ne === ns) return false;
-    p = skipBlanks(text, ne, end);
+    p = skipLws(text, ne, end);
     if (p < end && text.charCodeAt(p) === 0x3d) {
-      const vs = skipBlanks(text, p + 1, end);
+      const vs = skipLws(text, p + 1, end);
       const ve = scanClass(text, vs, end, C_TOKEN);
       if (ve === vs) return false;
-      p = skipBlanks(text, ve, end);
+      p = skipLws(text, ve, end);
     } else if (ne - ns === 3 && lettersAt(text, ns, "tag")) {
       // RFC 3261 §19.3: a tag without a value is refused by the parser.
       return false;
     }
   }
   return true;
-}
-
-function skipBlanks(text: string, pos: number, end: number): number {
-  while (pos < end) {
-    const c = text.charCodeAt(pos);
-    if (c !== 0x20 && c !== 0x09) break;
-    pos++;
-  }
-  return pos;
 }
