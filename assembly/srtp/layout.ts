@@ -34,10 +34,11 @@ export const SLOT_COUNT: i32 = 64;
 export const SLOTS: usize = memory.data(<i32>SLOT_SIZE * SLOT_COUNT, 16);
 /**
  * Slots for AES-CM contexts only (SLOT_CM_SIZE bytes each, no GHASH tables): enough that a media
- * server's SRTP sessions (two contexts each) stay resident instead of reloading their keys into one
- * of the SLOT_COUNT general slots for every packet.
+ * server's SRTP sessions (two contexts each: 4 096 echoed streams, or 2 048 calls relayed between two
+ * SRTP legs) stay resident instead of reloading their keys for every packet. 6.8 MB of the memory,
+ * touched only as slots are used.
  */
-export const CM_SLOT_COUNT: i32 = 2048;
+export const CM_SLOT_COUNT: i32 = 8192;
 export const CM_SLOTS: usize = memory.data(<i32>SLOT_CM_SIZE * CM_SLOT_COUNT, 16);
 /** Packets in and out (one packet, or a batch packed at 8-byte offsets). */
 export const IO_SIZE: i32 = MAX_PACKET + 1024;

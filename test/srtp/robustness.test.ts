@@ -93,6 +93,29 @@ describe.each(PATHS)("bad input gives typed errors only ($name)", ({ crypto }) =
     expect(thrown(() => createSrtpContext({ profile: "NULL" as SrtpProfileName, masterKey: new Uint8Array(16), masterSalt: new Uint8Array(14) }))).toBeInstanceOf(SrtpError);
   });
 
+  it("a media server's 2 000 SDES sessions (4 000 AES-CM contexts, one per direction) all stay resident, and give their slots back", () => {
+    const e = srtpEngine();
+    const free = e.cm.free;
+    const hand = e.cm.hand;
+    const info = SRTP_PROFILES.AES_CM_128_HMAC_SHA1_80;
+    const pairs = Array.from({ length: 2000 }, (_, i) => {
+      const masterKey = new Uint8Array(info.keyLength).fill(i & 255);
+      const masterSalt = new Uint8Array(info.saltLength).fill((i >> 8) + 1);
+      return [createSrtpContext({ profile: info.name, masterKey, masterSalt, crypto }), createSrtpContext({ profile: info.name, masterKey, masterSalt, crypto })] as const;
+    });
+    const p = new Uint8Array(50);
+    p[0] = 0x80;
+    for (const [tx, rx] of pairs) expect(Array.from(rx.unprotectRtp(tx.protectRtp(p)))).toEqual(Array.from(p));
+    // Every context took a free slot of its own; none was evicted (the hand moves only to evict).
+    expect(e.cm.free).toBe(free - 4000);
+    expect(e.cm.hand).toBe(hand);
+    for (const [tx, rx] of pairs) {
+      tx.close();
+      rx.close();
+    }
+    expect(e.cm.free).toBe(free);
+  });
+
   for (const [name, pool] of [["AES_CM_128_HMAC_SHA1_80", "cm"], ["AEAD_AES_128_GCM", "general"]] as const) {
     it(`more ${name} contexts than core slots of their kind keep working (slots are reloaded on use)`, () => {
       const e = srtpEngine();
