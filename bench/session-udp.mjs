@@ -30,7 +30,11 @@ function procCpu(pid) {
 }
 
 const words = (v) => (v ?? "").split(/\s+/).filter((w) => w !== "");
-const server = spawn(process.execPath, [...words(process.env.SERVER_NODE_ARGS), `${DIST}/examples/answer-server.js`, "--port", String(PORT), "--transport", "udp", "--quiet", ...words(process.env.SERVER_ARGS)], {
+// The calls here last a few milliseconds, thousands a second, and each call's RTP port pair cools two
+// seconds after it (late packets of the call land there, not in the next one): the answer server's
+// default range, 5 000 pairs, would be handed out again after half a second or refused (503) at this
+// rate. 15 000 pairs cool their full time up to 7 500 calls/s. SERVER_ARGS may give another range.
+const server = spawn(process.execPath, [...words(process.env.SERVER_NODE_ARGS), `${DIST}/examples/answer-server.js`, "--port", String(PORT), "--transport", "udp", "--quiet", "--rtp-ports", "30000-59999", ...words(process.env.SERVER_ARGS)], {
   stdio: ["ignore", "pipe", "inherit"],
 });
 let banner = "";
